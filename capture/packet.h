@@ -1,0 +1,43 @@
+// Dissection of one captured frame down to its DNS payload: link layer, IPv4/IPv6 (with fragment
+// facts), UDP or TCP. Bounds-checked; a malformed frame becomes a named anomaly, never a crash.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "probe/wire/bytes.h"
+
+namespace dnspath::capture {
+
+// libpcap link types dnspath reads (DLT_* values as they appear in files).
+namespace link_type {
+inline constexpr int null = 0, ethernet = 1, raw = 101, linux_sll = 113, ipv4 = 228, ipv6 = 229, linux_sll2 = 276;
+}
+
+enum class Transport { none, udp, tcp, icmp, icmpv6, other };
+
+struct Packet {
+    int ip_version = 0;
+    std::string source;
+    std::string destination;
+    std::uint8_t ttl = 0;  // or hop limit
+    Transport transport = Transport::none;
+    std::uint16_t source_port = 0;
+    std::uint16_t destination_port = 0;
+    // Fragment facts: offset in octets, more-fragments flag, identification.
+    bool is_fragment = false;
+    std::uint32_t fragment_id = 0;
+    std::uint32_t fragment_offset = 0;
+    bool more_fragments = false;
+    bool dont_fragment = false;
+    std::uint16_t ip_total_length = 0;
+    wire::ByteView payload;  // the transport payload (a view into the frame)
+    std::string anomaly;     // empty when the frame dissected cleanly
+};
+
+// Dissects `frame` of link type `link`; the returned views point into `frame`.
+Packet dissect(wire::ByteView frame, int link);
+
+}  // namespace dnspath::capture

@@ -1,0 +1,145 @@
+#include "probe/engine/session.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "probe/wire/probe_name.h"
+
+namespace dnspath::probe {
+
+using reports::Family;
+
+std::string_view to_string(OutcomeKind kind) {
+    switch (kind) {
+        case OutcomeKind::answer: return "answer";
+        case OutcomeKind::timeout: return "timeout";
+        case OutcomeKind::refused: return "refused";
+        case OutcomeKind::reset: return "reset";
+        case OutcomeKind::error: return "error";
+        case OutcomeKind::undecodable: return "undecodable";
+    }
+    return "error";
+}
+
+Session::Session(SessionConfig config, std::uint64_t seed, const std::atomic<bool>& stop)
+    : config_(std::move(config)), random_(seed), stop_(stop), timeout_(config_.plan.timeout_ms) {}
+
+std::string Session::next_probe_id() {
+    // A run-unique counter plus randomness, so two runs' packets never correlate with each other.
+    char buffer[24];
+    std::snprintf(buffer, sizeof buffer, "p%04x%06llx", ++counter_ & 0xffff,
+                  static_cast<unsigned long long>(random_() & 0xffffff));
+    return buffer;
+}
+
+void Session::learn_rtt(double rtt_ms) {
+    smoothed_rtt_ms_ = smoothed_rtt_ms_ < 0 ? rtt_ms : 0.875 * smoothed_rtt_ms_ + 0.125 * rtt_ms;
+    // Four smoothed RTTs plus slack for scheduling, within the plan's ceiling: quick on a fast path
+    // without calling a slow one lossy.
+    auto adapted = static_cast<long>(4 * smoothed_rtt_ms_ + 150);
+    timeout_ = std::chrono::milliseconds(std::clamp<long>(adapted, 150, config_.plan.timeout_ms));
+}
+
+QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
+    QueryOutcome outcome;
+    outcome.probe_id = next_probe_id();
+    const auto& server = config_.targets.at(family);
+
+    wire::ProbeName probe{outcome.probe_id, spec.size, spec.dnssec_label, spec.echo, std::nullopt};
+    wire::Name name = wire::make_probe_name(probe, config_.zone, config_.key);
+    auto query = wire::make_query(static_cast<std::uint16_t>(random_()), name, spec.qtype, spec.edns);
+    if (spec.question_count) {
+        query.questions.clear();
+        for (int i = 0; i < *spec.question_count; ++i) query.questions.push_back({name, spec.qtype, wire::class_in});
+    }
+    auto encoded = wire::encode(query);
+
+    reports::ProbeRecord record;
+    record.id = outcome.probe_id;
+    record.kind = spec.kind;
+    record.family = std::string(reports::to_string(family));
+    record.transport = spec.transport == Transport::tcp ? "tcp" : "udp";
+    record.request = "qname=" + name.to_string();
+    if (spec.size) record.request += " size=" + std::to_string(*spec.size);
+    record.request += spec.edns ? " bufsize=" + std::to_string(spec.edns->udp_size) +
+                                      " do=" + (spec.edns->dnssec_ok ? "1" : "0") +
+                                      " version=" + std::to_string(spec.edns->version)
+                                : " no-edns";
+    if (spec.question_count) record.request += " qdcount=" + std::to_string(*spec.question_count);
+
+    if (!encoded) {
+        outcome.kind = OutcomeKind::error;
+        outcome.detail = "cannot encode the query: " + encoded.error().describe();
+    } else {
+        const int attempts = spec.retry ? 1 + config_.plan.retries : 1;
+        for (int attempt = 1; attempt <= attempts && !stopped(); ++attempt) {
+            outcome.attempts = attempt;
+            auto exchange = spec.transport == Transport::tcp ? net::tcp_exchange(server, *encoded, timeout_)
+                                                             : net::udp_exchange(server, *encoded, timeout_);
+            if (!exchange) {
+                const auto& error = exchange.error();
+                outcome.detail = error.message;
+                outcome.kind = error.kind == net::ExchangeFailure::timeout  ? OutcomeKind::timeout
+                               : error.kind == net::ExchangeFailure::refused ? OutcomeKind::refused
+                               : error.kind == net::ExchangeFailure::reset   ? OutcomeKind::reset
+                                                                             : OutcomeKind::error;
+                // Only silence is worth another try; a refusal or reset is an answer in itself.
+                if (outcome.kind != OutcomeKind::timeout) break;
+                continue;
+            }
+            learn_rtt(exchange->rtt_ms);
+            outcome.rtt_ms = exchange->rtt_ms;
+            outcome.answer_size = exchange->answer.size();
+            outcome.local = exchange->local;
+            auto message = wire::decode(exchange->answer);
+            if (!message) {
+                outcome.kind = OutcomeKind::undecodable;
+                outcome.detail = "answer does not decode: " + message.error().describe();
+            } else {
+                outcome.kind = OutcomeKind::answer;
+                outcome.message = std::move(message).value();
+            }
+            break;
+        }
+    }
+
+    record.outcome = std::string(to_string(outcome.kind));
+    if (outcome.answered()) {
+        const auto& header = outcome.message->header;
+        if (header.tc) record.outcome = "truncated";
+        record.note = wire::rcode_name(outcome.message->full_rcode());
+        for (const auto& option : outcome.message->edns ? outcome.message->edns->options : std::vector<wire::EdnsOption>{})
+            if (auto ede = wire::parse_extended_error(option)) record.note += " " + wire::describe(*ede);
+    } else {
+        record.note = outcome.detail;
+    }
+    if (outcome.attempts > 1) record.note += " (" + std::to_string(outcome.attempts) + " tries)";
+    record.answer_size = static_cast<int>(outcome.answer_size);
+    record.rtt_ms = outcome.rtt_ms;
+    records_.push_back(std::move(record));
+    return outcome;
+}
+
+std::multimap<std::string, std::string> parse_echo(const wire::Message& answer) {
+    std::multimap<std::string, std::string> echo;
+    for (const auto& record : answer.answers) {
+        if (record.type != wire::rr_type::txt) continue;
+        auto strings = wire::parse_txt_rdata(record.rdata);
+        if (!strings || strings->empty() || strings->front().rfind("src=", 0) != 0) continue;
+        for (const auto& text : *strings) {
+            auto equals = text.find('=');
+            if (equals == std::string::npos) continue;
+            echo.emplace(text.substr(0, equals), text.substr(equals + 1));
+        }
+        break;
+    }
+    return echo;
+}
+
+std::optional<std::string> echo_value(const std::multimap<std::string, std::string>& echo, const std::string& key) {
+    auto it = echo.find(key);
+    if (it == echo.end()) return std::nullopt;
+    return it->second;
+}
+
+}  // namespace dnspath::probe

@@ -1,0 +1,87 @@
+// A probe session against one target: builds probe names, sends queries with retries and an
+// RTT-adapted timeout, and records every raw outcome. Probe kinds ask through it.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "probe/net/socket.h"
+#include "probe/profile/profile.h"
+#include "probe/wire/message.h"
+#include "reports/report.h"
+
+namespace dnspath::probe {
+
+enum class Transport { udp, tcp };
+
+// What to ask. The query name is built from the fields; the rest shapes the message.
+struct QuerySpec {
+    std::string kind{};                   // probe kind, for the record
+    std::optional<std::uint32_t> size{};  // requested answer size
+    bool echo = false;
+    bool dnssec_label = false;
+    std::optional<wire::Edns> edns{};
+    Transport transport = Transport::udp;
+    std::uint16_t qtype = wire::rr_type::txt;
+    std::optional<int> question_count{};  // 0 or 2 for the RFC 9619 probes; default one question
+    bool retry = true;                    // a timeout is retried up to plan.retries times
+};
+
+enum class OutcomeKind { answer, timeout, refused, reset, error, undecodable };
+std::string_view to_string(OutcomeKind kind);
+
+struct QueryOutcome {
+    OutcomeKind kind = OutcomeKind::error;
+    std::string probe_id;
+    std::optional<wire::Message> message;
+    std::size_t answer_size = 0;
+    double rtt_ms = 0;
+    std::string detail;
+    net::Endpoint local;
+    int attempts = 0;
+
+    bool answered() const { return kind == OutcomeKind::answer && message.has_value(); }
+};
+
+struct SessionConfig {
+    std::map<reports::Family, net::Endpoint> targets;  // one server address per family
+    wire::Name zone;
+    wire::Bytes key;
+    profile::Plan plan;
+};
+
+class Session {
+public:
+    Session(SessionConfig config, std::uint64_t seed, const std::atomic<bool>& stop);
+
+    QueryOutcome ask(reports::Family family, const QuerySpec& spec);
+    bool stopped() const { return stop_.load(); }
+    const SessionConfig& config() const { return config_; }
+    std::vector<reports::ProbeRecord>& records() { return records_; }
+    std::chrono::milliseconds timeout() const { return timeout_; }
+
+private:
+    std::string next_probe_id();
+    void learn_rtt(double rtt_ms);
+
+    SessionConfig config_;
+    std::mt19937_64 random_;
+    const std::atomic<bool>& stop_;
+    std::vector<reports::ProbeRecord> records_;
+    std::chrono::milliseconds timeout_;
+    double smoothed_rtt_ms_ = -1;
+    std::uint32_t counter_ = 0;
+};
+
+// The responder's echo (TXT key=value strings) as a multimap: "opt" may repeat.
+std::multimap<std::string, std::string> parse_echo(const wire::Message& answer);
+std::optional<std::string> echo_value(const std::multimap<std::string, std::string>& echo, const std::string& key);
+
+}  // namespace dnspath::probe

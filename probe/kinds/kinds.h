@@ -1,0 +1,49 @@
+// The probe kinds: one table of (id, checkpoints it decides, function), each kind in its own file.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "probe/engine/session.h"
+#include "reports/report.h"
+
+namespace dnspath::probe {
+
+using KindFn = void (*)(Session& session, reports::Family family, reports::RunResult& result);
+
+struct ProbeKind {
+    std::string_view id;
+    std::vector<std::string_view> checkpoints;
+    KindFn run;  // nullptr: not implemented yet; its checkpoints are reported as "na"
+};
+
+const std::vector<ProbeKind>& probe_kinds();
+const ProbeKind* find_probe_kind(std::string_view id);
+
+// Each kind's entry point (probe/kinds/<kind>.cpp).
+void run_edns_size(Session& session, reports::Family family, reports::RunResult& result);
+void run_tcp(Session& session, reports::Family family, reports::RunResult& result);
+void run_options(Session& session, reports::Family family, reports::RunResult& result);
+void run_nat(Session& session, reports::Family family, reports::RunResult& result);
+
+// One echo query's source port: as the probe sent it and as the responder saw it.
+struct PortSample {
+    std::uint16_t sent = 0;
+    std::uint16_t seen = 0;
+};
+// What a sequence of source ports looks like from the server: random, sequential or narrow.
+struct PortAssessment {
+    reports::Status status = reports::Status::na;
+    std::string description;
+};
+PortAssessment assess_ports(const std::vector<PortSample>& samples);
+
+// Shared by the kinds: one verdict, with the seed items looked up from the checkpoint id.
+void add_verdict(reports::RunResult& result, std::string checkpoint, reports::Family family,
+                 reports::Status status, std::string reason, std::vector<std::string> evidence = {});
+reports::FamilySummary& summary_for(reports::RunResult& result, reports::Family family);
+// "probe p0001abc: timeout (3 tries)" — one evidence line for an outcome.
+std::string evidence_line(const QueryOutcome& outcome, std::string_view what);
+
+}  // namespace dnspath::probe

@@ -1,0 +1,196 @@
+#include "probe/net/socket.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace dnspath::net {
+
+Fd& Fd::operator=(Fd&& other) noexcept {
+    if (this != &other) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = other.release();
+    }
+    return *this;
+}
+
+Fd::~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+int Fd::release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+}
+
+std::string errno_text(int error) { return std::strerror(error); }
+
+Result<Endpoint> Endpoint::parse(const std::string& address, std::uint16_t port) {
+    Endpoint endpoint;
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&endpoint.storage);
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&endpoint.storage);
+    std::string text = address;
+    if (text.size() > 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
+    if (inet_pton(AF_INET, text.c_str(), &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(port);
+        endpoint.length = sizeof(sockaddr_in);
+        return endpoint;
+    }
+    if (inet_pton(AF_INET6, text.c_str(), &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(port);
+        endpoint.length = sizeof(sockaddr_in6);
+        return endpoint;
+    }
+    return fail("'" + address + "' is not an IPv4 or IPv6 address");
+}
+
+std::string Endpoint::address() const {
+    char buffer[INET6_ADDRSTRLEN] = {};
+    if (is_ipv6())
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage)->sin6_addr, buffer, sizeof buffer);
+    else
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&storage)->sin_addr, buffer, sizeof buffer);
+    return buffer;
+}
+
+std::uint16_t Endpoint::port() const {
+    return ntohs(is_ipv6() ? reinterpret_cast<const sockaddr_in6*>(&storage)->sin6_port
+                           : reinterpret_cast<const sockaddr_in*>(&storage)->sin_port);
+}
+
+std::string Endpoint::to_string() const {
+    return is_ipv6() ? "[" + address() + "]:" + std::to_string(port()) : address() + ":" + std::to_string(port());
+}
+
+const sockaddr* Endpoint::sockaddr_ptr() const { return reinterpret_cast<const sockaddr*>(&storage); }
+sockaddr* Endpoint::sockaddr_ptr() { return reinterpret_cast<sockaddr*>(&storage); }
+
+namespace {
+
+Unexpected<ExchangeError> exchange_error(ExchangeFailure kind, std::string message) {
+    return {ExchangeError{kind, std::move(message)}};
+}
+
+ExchangeFailure classify(int error) {
+    if (error == ECONNREFUSED) return ExchangeFailure::refused;
+    if (error == ECONNRESET || error == EPIPE) return ExchangeFailure::reset;
+    if (error == ETIMEDOUT) return ExchangeFailure::timeout;
+    return ExchangeFailure::error;
+}
+
+int remaining_ms(Clock::time_point deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    return left > 0 ? static_cast<int>(left) : 0;
+}
+
+// Waits for `events` on fd until the deadline; false on timeout.
+bool wait_for(int fd, short events, Clock::time_point deadline) {
+    for (;;) {
+        pollfd entry{fd, events, 0};
+        int ready = ::poll(&entry, 1, remaining_ms(deadline));
+        if (ready > 0) return true;
+        if (ready == 0) return false;
+        if (errno != EINTR) return true;  // let the following call report the error
+    }
+}
+
+Endpoint local_of(int fd) {
+    Endpoint local;
+    local.length = sizeof local.storage;
+    if (::getsockname(fd, local.sockaddr_ptr(), &local.length) != 0) local.length = 0;
+    return local;
+}
+
+double elapsed_ms(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteView query,
+                                             std::chrono::milliseconds timeout) {
+    Fd socket(::socket(server.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!socket.valid()) return exchange_error(ExchangeFailure::error, "socket: " + errno_text(errno));
+    // connect() makes the kernel drop datagrams from any other source and report ICMP errors.
+    if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0)
+        return exchange_error(classify(errno), "connect " + server.to_string() + ": " + errno_text(errno));
+    const auto start = Clock::now();
+    const auto deadline = start + timeout;
+    if (::send(socket.get(), query.data(), query.size(), 0) < 0)
+        return exchange_error(classify(errno), "send: " + errno_text(errno));
+    const std::uint16_t id = query.size() >= 2 ? wire::load_u16(query.data()) : 0;
+    wire::Bytes buffer(65536);
+    for (;;) {
+        if (!wait_for(socket.get(), POLLIN, deadline))
+            return exchange_error(ExchangeFailure::timeout, "no answer within " + std::to_string(timeout.count()) + " ms");
+        ssize_t received = ::recv(socket.get(), buffer.data(), buffer.size(), MSG_DONTWAIT);
+        if (received < 0) {
+            if (errno == EAGAIN || errno == EINTR) continue;
+            return exchange_error(classify(errno), "recv: " + errno_text(errno));
+        }
+        // A stray datagram with another id (a late answer to an earlier try) is not ours.
+        if (received < 2 || wire::load_u16(buffer.data()) != id) continue;
+        buffer.resize(static_cast<std::size_t>(received));
+        return Exchange{std::move(buffer), elapsed_ms(start), local_of(socket.get())};
+    }
+}
+
+Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteView query,
+                                             std::chrono::milliseconds timeout) {
+    if (query.size() > 0xffff) return exchange_error(ExchangeFailure::error, "query over 65535 octets");
+    Fd socket(::socket(server.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!socket.valid()) return exchange_error(ExchangeFailure::error, "socket: " + errno_text(errno));
+    const auto start = Clock::now();
+    const auto deadline = start + timeout;
+    if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0 && errno != EINPROGRESS)
+        return exchange_error(classify(errno), "connect " + server.to_string() + ": " + errno_text(errno));
+    if (!wait_for(socket.get(), POLLOUT, deadline))
+        return exchange_error(ExchangeFailure::timeout, "TCP connect timed out (no SYN-ACK)");
+    int error = 0;
+    socklen_t length = sizeof error;
+    ::getsockopt(socket.get(), SOL_SOCKET, SO_ERROR, &error, &length);
+    if (error != 0) return exchange_error(classify(error), "connect " + server.to_string() + ": " + errno_text(error));
+
+    wire::Bytes framed{static_cast<std::uint8_t>(query.size() >> 8), static_cast<std::uint8_t>(query.size())};
+    framed.insert(framed.end(), query.begin(), query.end());
+    std::size_t sent = 0;
+    while (sent < framed.size()) {
+        if (!wait_for(socket.get(), POLLOUT, deadline)) return exchange_error(ExchangeFailure::timeout, "TCP send timed out");
+        ssize_t n = ::send(socket.get(), framed.data() + sent, framed.size() - sent, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR) continue;
+            return exchange_error(classify(errno), "TCP send: " + errno_text(errno));
+        }
+        sent += static_cast<std::size_t>(n);
+    }
+    auto read_exact = [&](std::uint8_t* into, std::size_t want) -> Result<void, ExchangeError> {
+        std::size_t got = 0;
+        while (got < want) {
+            if (!wait_for(socket.get(), POLLIN, deadline))
+                return exchange_error(ExchangeFailure::timeout, "TCP answer timed out after " + std::to_string(got) +
+                                                                    " of " + std::to_string(want) + " octets");
+            ssize_t n = ::recv(socket.get(), into + got, want - got, 0);
+            if (n == 0) return exchange_error(ExchangeFailure::reset, "TCP connection closed before the answer ended");
+            if (n < 0) {
+                if (errno == EAGAIN || errno == EINTR) continue;
+                return exchange_error(classify(errno), "TCP recv: " + errno_text(errno));
+            }
+            got += static_cast<std::size_t>(n);
+        }
+        return Ok{};
+    };
+    std::uint8_t prefix[2];
+    if (auto r = read_exact(prefix, 2); !r) return unexpected(r.error());
+    wire::Bytes answer(wire::load_u16(prefix));
+    if (auto r = read_exact(answer.data(), answer.size()); !r) return unexpected(r.error());
+    return Exchange{std::move(answer), elapsed_ms(start), local_of(socket.get())};
+}
+
+}  // namespace dnspath::net

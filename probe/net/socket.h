@@ -1,0 +1,74 @@
+// Sockets as RAII values and the few blocking exchanges the probe makes (one UDP datagram, one
+// length-prefixed TCP message), each bounded by a deadline.
+#pragma once
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "probe/wire/bytes.h"
+#include "probe/wire/result.h"
+
+namespace dnspath::net {
+
+// Owns one file descriptor; closing it is the destructor's job.
+class Fd {
+public:
+    Fd() = default;
+    explicit Fd(int fd) : fd_(fd) {}
+    Fd(Fd&& other) noexcept : fd_(other.release()) {}
+    Fd& operator=(Fd&& other) noexcept;
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd();
+
+    int get() const { return fd_; }
+    bool valid() const { return fd_ >= 0; }
+    int release();
+
+private:
+    int fd_ = -1;
+};
+
+// An IPv4 or IPv6 socket address.
+struct Endpoint {
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+
+    static Result<Endpoint> parse(const std::string& address, std::uint16_t port);
+    int family() const { return storage.ss_family; }
+    bool is_ipv6() const { return family() == AF_INET6; }
+    std::string address() const;  // without the port
+    std::uint16_t port() const;
+    std::string to_string() const;  // "198.18.2.2:53", "[fd00::2]:53"
+    const sockaddr* sockaddr_ptr() const;
+    sockaddr* sockaddr_ptr();
+};
+
+std::string errno_text(int error);
+
+using Clock = std::chrono::steady_clock;
+
+struct Exchange {
+    wire::Bytes answer;
+    double rtt_ms = 0;
+    Endpoint local;  // the address and port the query left from
+};
+
+enum class ExchangeFailure { timeout, refused, reset, error };
+struct ExchangeError {
+    ExchangeFailure kind = ExchangeFailure::error;
+    std::string message;
+};
+
+// Sends one UDP query from a fresh socket and waits for a reply with the same DNS id.
+Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteView query,
+                                             std::chrono::milliseconds timeout);
+// Connects, sends one length-prefixed query and reads one length-prefixed answer.
+Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteView query,
+                                             std::chrono::milliseconds timeout);
+
+}  // namespace dnspath::net

@@ -1,0 +1,37 @@
+// The probe component's public face: run a plan against a target, and serve as the responder.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "probe/profile/profile.h"
+#include "probe/responder/server.h"
+#include "probe/wire/result.h"
+#include "reports/report.h"
+
+namespace dnspath::probe {
+
+struct RunConfig {
+    std::vector<std::string> targets;  // address literals, at most one per family
+    std::uint16_t port = 53;
+    std::string zone = "probe.dnspath.test.";
+    wire::Bytes key;
+    profile::Plan plan = profile::default_plan();
+    std::uint64_t seed = 0;  // probe ids, DNS ids and cookies derive from it
+    std::string tool_version;
+};
+
+// Called before each probe kind runs on a family: its name, the family, and how far along the run is.
+using Progress = std::function<void(std::string_view kind, reports::Family family, std::size_t step, std::size_t steps)>;
+
+// Runs the plan; `stop` ends it early, and the result then holds what was measured, marked interrupted.
+Result<reports::RunResult> run_plan(const RunConfig& config, const std::atomic<bool>& stop, const Progress& progress);
+
+// Reads a key file: its bytes, less surrounding whitespace. Both ends of a run must use the same file.
+Result<wire::Bytes> read_key_file(const std::string& path);
+
+}  // namespace dnspath::probe

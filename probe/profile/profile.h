@@ -1,0 +1,103 @@
+// A profile: what to probe (target), how (plan), through what (topology), and optionally how to
+// build that path in namespaces (lab). Loaded from TOML and validated against one table of limits.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "probe/wire/result.h"
+
+namespace dnspath::profile {
+
+// A name the probe asks about in target mode, where the server is not a dnspath responder.
+struct TargetName {
+    std::string name;
+    std::string type = "TXT";
+    bool dnssec = false;
+};
+
+struct Target {
+    std::vector<std::string> addresses;  // IPv4 and/or IPv6 literals
+    std::uint16_t port = 53;
+    std::string zone = "probe.dnspath.test.";
+    std::optional<std::string> key_file;  // shared HMAC key for large answers; resolved against the profile
+    std::string mode = "responder";       // "responder" or "target"
+    std::vector<TargetName> names;
+};
+
+struct Plan {
+    std::vector<std::string> probes;  // probe kinds, in order
+    std::vector<std::uint32_t> sizes;  // answer sizes for edns-size
+    std::vector<std::string> families;  // "ipv4", "ipv6"
+    int repetitions = 1;
+    int timeout_ms = 1500;
+    int retries = 2;
+    int port_samples = 64;
+    int max_ttl = 8;
+};
+
+// Faults a lab device applies (issue 5 builds them); every field off by default.
+struct Faults {
+    std::string drop_ipv4_fragments;  // "", "non-first", "all"
+    bool drop_ipv6_fragments = false;
+    std::optional<int> udp_size_cap;  // drop UDP/53 answers whose UDP length exceeds this
+    std::string tcp53;                 // "", "drop", "reset"
+    std::optional<int> mtu;            // client-side interface MTU
+    bool drop_icmp_too_big = false;
+    std::optional<int> loss_percent;
+    std::optional<int> state_limit;  // UDP conntrack entries before new flows drop
+};
+
+struct Device {
+    std::string name;
+    std::string kind = "router";  // router, nat, cgn, lb, cpe, firewall
+    std::string tap_in;           // "" (none), "IFACE", "netns:NS/IFACE", or a pcap file
+    std::string tap_out;
+    Faults faults;
+    std::optional<int> edns_packet_max;  // cpe: dnsmasq --edns-packet-max
+    bool intercept_dns = false;          // cpe: redirect all port-53 traffic to its proxy
+    int backends = 2;                    // lb: responders behind it
+};
+
+struct Lab {
+    std::string prefix = "dp";  // namespace and interface prefix; `lab down` removes everything with it
+    bool ipv4 = true;
+    bool ipv6 = true;
+};
+
+struct Profile {
+    std::string source;  // the file it came from, or "<embedded>"
+    std::string name;
+    std::string description;
+    Target target;
+    Plan plan;
+    std::vector<Device> devices;  // in path order, probe side first
+    std::optional<Lab> lab;
+};
+
+// One problem in a profile, located for the person who wrote it.
+struct ProfileError {
+    std::string file;
+    int line = 0;
+    int column = 0;
+    std::string message;
+    std::string describe() const;  // "file:line:column: message"
+};
+
+// All the problems found, each with its location; `describe()` joins them one per line.
+struct ProfileErrors {
+    std::vector<ProfileError> errors;
+    std::string describe() const;
+};
+
+Result<Profile, ProfileErrors> load_profile_file(const std::string& path);
+Result<Profile, ProfileErrors> parse_profile(std::string_view text, const std::string& source_name);
+
+// The plan used when no profile names one.
+Plan default_plan();
+std::vector<std::string> known_probe_kinds();
+
+}  // namespace dnspath::profile

@@ -1,0 +1,137 @@
+#include "probe/responder/answer.h"
+
+#include <algorithm>
+
+#include "probe/wire/message.h"
+#include "probe/wire/probe_name.h"
+
+namespace dnspath::responder {
+namespace {
+
+using namespace dnspath::wire;
+
+constexpr std::size_t kPlainDnsLimit = 512;  // RFC 1035 4.2.1, without EDNS
+
+Message reply_skeleton(const Message& query) {
+    Message reply;
+    reply.header.id = query.header.id;
+    reply.header.qr = true;
+    reply.header.opcode = query.header.opcode;
+    reply.header.rd = query.header.rd;
+    reply.header.cd = query.header.cd;
+    if (query.questions.size() == 1) reply.questions = query.questions;
+    if (query.edns) {
+        Edns edns;
+        edns.udp_size = 4096;
+        reply.edns = edns;
+    }
+    return reply;
+}
+
+// What the responder saw, as TXT strings the probe parses back (key=value).
+Bytes echo_rdata(const Message& query, std::size_t query_size, const QueryContext& context) {
+    std::vector<std::string> fields{
+        "src=" + context.source_address,
+        "sport=" + std::to_string(context.source_port),
+        std::string("transport=") + (context.tcp ? "tcp" : "udp"),
+        "qlen=" + std::to_string(query_size),
+        "id=" + std::to_string(query.header.id),
+        std::string("edns=") + (query.edns ? "1" : "0"),
+    };
+    if (query.edns) {
+        fields.push_back("bufsize=" + std::to_string(query.edns->udp_size));
+        fields.push_back("version=" + std::to_string(query.edns->version));
+        fields.push_back(std::string("do=") + (query.edns->dnssec_ok ? "1" : "0"));
+        fields.push_back("z=" + std::to_string(query.edns->z));
+        for (const auto& option : query.edns->options)
+            fields.push_back("opt=" + std::to_string(option.code) + ":" + hex(option.data));
+    }
+    return make_txt_rdata(fields);
+}
+
+Bytes encode_or_header(const Message& reply) {
+    auto encoded = encode(reply);
+    if (encoded) return std::move(encoded).value();
+    // Only a name or record over the limits gets here; a bare header still tells the client.
+    Message bare;
+    bare.header = reply.header;
+    bare.header.rcode = rcode::servfail;
+    return encode(bare).value_or(Bytes{});
+}
+
+Bytes error_reply(const Message& query, std::uint16_t code) {
+    Message reply = reply_skeleton(query);
+    reply.set_rcode(code);
+    return encode_or_header(reply);
+}
+
+}  // namespace
+
+std::optional<Bytes> answer_query(ByteView query_bytes, const QueryContext& context, const AnswerConfig& config) {
+    auto decoded = decode(query_bytes);
+    if (!decoded) {
+        if (query_bytes.size() < 12) return std::nullopt;
+        // Undecodable past the header: FORMERR with the id, so the client is not left guessing.
+        Message reply;
+        reply.header.id = load_u16(query_bytes.data());
+        reply.header.qr = true;
+        reply.header.rcode = rcode::formerr;
+        return encode_or_header(reply);
+    }
+    const Message& query = *decoded;
+    if (query.header.qr) return std::nullopt;  // never answer answers: that is how loops start
+    if (query.header.opcode != 0) return error_reply(query, rcode::notimp);
+    // RFC 9619: QDCOUNT must be 1 for a query.
+    if (query.questions.size() != 1) return error_reply(query, rcode::formerr);
+    if (query.anomalies.opt_count > 1) return error_reply(query, rcode::formerr);
+    if (query.edns && query.edns->version > 0) {
+        Message reply = reply_skeleton(query);  // RFC 6891 6.1.3: BADVERS, with our version (0)
+        reply.set_rcode(rcode::badvers);
+        return encode_or_header(reply);
+    }
+    const Question& question = query.questions.front();
+    if (!question.name.is_subdomain_of(config.zone)) return error_reply(query, rcode::refused);
+
+    Message reply = reply_skeleton(query);
+    reply.header.aa = true;
+    if (question.name.equals(config.zone)) return encode_or_header(reply);  // apex: NODATA for now
+
+    auto probe = parse_probe_name(question.name, config.zone);
+    if (!probe) {
+        reply.set_rcode(rcode::nxdomain);
+        return encode_or_header(reply);
+    }
+    const std::size_t limit = context.tcp ? 65535
+                              : query.edns ? std::max<std::size_t>(kPlainDnsLimit, query.edns->udp_size)
+                                           : kPlainDnsLimit;
+    const std::size_t requested = probe->size.value_or(0);
+    // Anti-amplification: an answer larger than the query needs the token only the profile's key gives.
+    const bool large = requested > query_bytes.size();
+    if (large && (config.key.empty() || !token_valid(*probe, config.zone, config.key))) {
+        Message refused = reply_skeleton(query);
+        refused.set_rcode(rcode::refused);
+        if (refused.edns) {
+            refused.edns->options.push_back(make_extended_error({18, ""}));
+            auto with_ede = encode(refused);
+            if (with_ede && with_ede->size() <= query_bytes.size()) return std::move(with_ede).value();
+            refused.edns->options.clear();
+        }
+        return encode_or_header(refused);
+    }
+    if (probe->echo && question.type == rr_type::txt)
+        reply.answers.push_back(ResourceRecord{question.name, rr_type::txt, class_in, 0,
+                                               echo_rdata(query, query_bytes.size(), context)});
+    if (requested == 0) return encode_or_header(reply);
+    if (requested > limit) {
+        // As a real server does: no records, TC=1, so the client retries over TCP.
+        reply.header.tc = true;
+        reply.answers.clear();
+        return encode_or_header(reply);
+    }
+    auto sized = encode_exact_size(reply, requested, question.name);
+    if (sized) return std::move(sized).value();
+    // Smaller than the unpadded answer: send that, and the probe sees the size it got.
+    return encode_or_header(reply);
+}
+
+}  // namespace dnspath::responder

@@ -1,0 +1,28 @@
+// The responder's answer logic, free of sockets: query bytes and what the responder saw in, answer
+// bytes (or nothing) out. Exact sizes, TC=1, echo, the anti-amplification token rule.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "probe/wire/bytes.h"
+#include "probe/wire/name.h"
+
+namespace dnspath::responder {
+
+struct AnswerConfig {
+    wire::Name zone;
+    wire::Bytes key;                         // HMAC key; empty means no large answers at all
+};
+
+struct QueryContext {
+    std::string source_address;
+    std::uint16_t source_port = 0;
+    bool tcp = false;
+};
+
+// The answer to send, or nullopt to stay silent (responses, garbage shorter than a header).
+std::optional<wire::Bytes> answer_query(wire::ByteView query, const QueryContext& context, const AnswerConfig& config);
+
+}  // namespace dnspath::responder

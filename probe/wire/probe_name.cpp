@@ -1,0 +1,86 @@
+#include "probe/wire/probe_name.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <cctype>
+#include <charconv>
+
+namespace dnspath::wire {
+namespace {
+
+bool is_id_label(const std::string& label) {
+    if (label.empty() || label.size() > 63) return false;
+    for (char c : label)
+        if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-'))
+            return false;
+    return true;
+}
+
+std::vector<std::string> unsigned_labels(const ProbeName& probe) {
+    std::vector<std::string> labels{probe.id};
+    if (probe.size) labels.push_back("s" + std::to_string(*probe.size));
+    if (probe.dnssec) labels.push_back("do");
+    if (probe.echo) labels.push_back("echo");
+    return labels;
+}
+
+}  // namespace
+
+std::string probe_token(const ProbeName& probe, const Name& zone, ByteView key) {
+    Name covered(unsigned_labels(probe));
+    std::string text = covered.to_string() + zone.to_string();
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_length = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(text.data()),
+         text.size(), digest, &digest_length);
+    return hex(ByteView(digest, 8));
+}
+
+Name make_probe_name(const ProbeName& probe, const Name& zone, ByteView key) {
+    auto labels = unsigned_labels(probe);
+    if (!key.empty()) labels.push_back("t" + probe_token(probe, zone, key));
+    labels.insert(labels.end(), zone.labels().begin(), zone.labels().end());
+    return Name(std::move(labels));
+}
+
+Result<ProbeName> parse_probe_name(const Name& name, const Name& zone) {
+    if (!name.is_subdomain_of(zone)) return fail(name.to_string() + " is not below " + zone.to_string());
+    auto labels = name.relative_to(zone);
+    if (labels.empty()) return fail("no probe id in " + name.to_string());
+    for (auto& label : labels)
+        for (char& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    ProbeName probe;
+    if (!is_id_label(labels[0])) return fail("bad probe id label '" + labels[0] + "'");
+    probe.id = labels[0];
+    for (std::size_t i = 1; i < labels.size(); ++i) {
+        const std::string& label = labels[i];
+        if (label == "do") {
+            probe.dnssec = true;
+        } else if (label == "echo") {
+            probe.echo = true;
+        } else if (label.size() > 1 && label[0] == 's' && !probe.size) {
+            std::uint32_t size = 0;
+            auto [end, ec] = std::from_chars(label.data() + 1, label.data() + label.size(), size);
+            if (ec != std::errc{} || end != label.data() + label.size())
+                return fail("bad size label '" + label + "'");
+            probe.size = size;
+        } else if (label.size() == 17 && label[0] == 't' && i + 1 == labels.size()) {
+            probe.token = label.substr(1);
+        } else {
+            return fail("unknown probe label '" + label + "'");
+        }
+    }
+    return probe;
+}
+
+bool token_valid(const ProbeName& probe, const Name& zone, ByteView key) {
+    if (!probe.token) return false;
+    std::string expected = probe_token(probe, zone, key);
+    return expected.size() == probe.token->size() &&
+           CRYPTO_memcmp(expected.data(), probe.token->data(), expected.size()) == 0;
+}
+
+}  // namespace dnspath::wire

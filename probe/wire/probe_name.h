@@ -1,0 +1,36 @@
+// The probe-name scheme: how a probe's id, requested answer size and flags ride in the query name,
+// `<id>.s<size>[.do][.echo][.t<token>].<zone>`, so responder and capture read them off any packet.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "probe/wire/bytes.h"
+#include "probe/wire/name.h"
+#include "probe/wire/result.h"
+
+namespace dnspath::wire {
+
+struct ProbeName {
+    std::string id;                      // one label of [a-z0-9-], unique per probe in a run
+    std::optional<std::uint32_t> size;   // requested total size of the answer in octets
+    bool dnssec = false;                 // "do": sign the answer (when the query also has DO=1)
+    bool echo = false;                   // "echo": answer with what the responder saw
+    std::optional<std::string> token;    // HMAC over the rest, required for answers larger than the query
+};
+
+// Builds the query name, adding a token when `key` is not empty.
+Name make_probe_name(const ProbeName& probe, const Name& zone, ByteView key);
+
+// Reads a probe name below `zone`; fails on labels the scheme does not know.
+Result<ProbeName> parse_probe_name(const Name& name, const Name& zone);
+
+// The token for a probe name: 16 hex digits of HMAC-SHA256 over its lowercased labels and zone.
+std::string probe_token(const ProbeName& probe, const Name& zone, ByteView key);
+
+// True when the probe carries the token the key gives.
+bool token_valid(const ProbeName& probe, const Name& zone, ByteView key);
+
+}  // namespace dnspath::wire

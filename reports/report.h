@@ -1,0 +1,74 @@
+// The result of a run — verdicts per checkpoint with their evidence, per-family summary and the raw
+// probe outcomes — and the renderers that turn it into result.json and a terminal table.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "probe/wire/result.h"
+
+namespace dnspath::reports {
+
+enum class Status { pass, fail, warn, na };
+enum class Family { ipv4, ipv6, both };
+
+std::string_view to_string(Status status);
+std::string_view to_string(Family family);
+
+// One checkpoint's verdict for one address family; `device` names the guilty box once capture
+// has attributed it.
+struct Verdict {
+    std::string checkpoint;
+    Family family = Family::both;
+    Status status = Status::na;
+    std::optional<std::string> device;
+    std::string reason;
+    std::vector<std::string> evidence;  // probe ids and what was seen, for a person to check
+};
+
+struct FamilySummary {
+    std::optional<int> largest_udp_answer;  // octets of the largest DNS answer delivered over UDP
+    std::optional<int> path_mtu;
+    std::optional<bool> nat;
+};
+
+// What one probe did, whatever came of it: the raw material verdicts are drawn from.
+struct ProbeRecord {
+    std::string id;
+    std::string kind;       // probe kind, e.g. "edns-size"
+    std::string family;     // "ipv4" / "ipv6"
+    std::string transport;  // "udp" / "tcp"
+    std::string request;    // what was asked, e.g. "size=1232 bufsize=4096 do=0"
+    std::string outcome;    // "answer", "truncated", "timeout", "error", "refused", …
+    int answer_size = 0;    // octets of the DNS message received, 0 when none
+    double rtt_ms = 0;
+    std::string note;
+};
+
+struct RunResult {
+    std::string tool_version;
+    std::string started_at;  // ISO 8601 UTC
+    double duration_s = 0;
+    bool interrupted = false;  // stopped by a signal: what is here was measured before it
+    std::vector<std::string> targets;
+    std::vector<Verdict> verdicts;
+    FamilySummary ipv4;
+    FamilySummary ipv6;
+    std::vector<ProbeRecord> probes;
+};
+
+// The seed-document items a checkpoint answers, e.g. {"JPRS A-86/F-86", "DNSSEC Japan ⑤-1"}.
+std::vector<std::string> checkpoint_sources(std::string_view checkpoint);
+std::string_view checkpoint_title(std::string_view checkpoint);
+
+std::string to_json(const RunResult& result);
+Result<void> write_json(const RunResult& result, const std::string& path);
+// Reads a result.json back (for `dnspath report`); a missing or malformed file is an Error.
+Result<RunResult> read_json(const std::string& path);
+std::string render_text(const RunResult& result, bool color);
+// 0 when no checkpoint failed, 1 when one did (the CLI's documented exit codes).
+int exit_code(const RunResult& result);
+
+}  // namespace dnspath::reports
