@@ -212,7 +212,7 @@ std::string render_text(const RunResult& result, bool color) {
     std::size_t width = 10;
     for (const auto& verdict : result.verdicts) width = std::max(width, verdict.checkpoint.size());
     char line[160];
-    std::snprintf(line, sizeof line, "%-*s  %-6s %-5s %-10s %s\n", static_cast<int>(width), "checkpoint", "family",
+    std::snprintf(line, sizeof line, "%-*s  %-6s %-7s %-10s %s\n", static_cast<int>(width), "checkpoint", "family",
                   "verdict", "device", "reason");
     out += line;
     for (const auto& verdict : result.verdicts) {
@@ -221,8 +221,8 @@ std::string render_text(const RunResult& result, bool color) {
         std::snprintf(line, sizeof line, "%-*s  %-6s ", static_cast<int>(width), verdict.checkpoint.c_str(),
                       std::string(to_string(verdict.family)).c_str());
         out += line;
-        char status_cell[8];
-        std::snprintf(status_cell, sizeof status_cell, "%-5s", status.c_str());
+        char status_cell[12];
+        std::snprintf(status_cell, sizeof status_cell, "%-7s", status.c_str());
         out += paint(verdict.status, status_cell);
         std::snprintf(line, sizeof line, " %-10s ", verdict.device ? verdict.device->c_str() : "-");
         out += line;

@@ -46,7 +46,7 @@ public:
             sigwait(&signals_, &signal_number);
             if (signal_number != SIGUSR1) {
                 stop_.store(true);
-                std::cerr << "\ndnspath: stopping (signal " << signal_number << "); keeping what was measured\n";
+                std::cerr << "\ndnspath: stopping (signal " << signal_number << ")\n";
             }
         });
     }
@@ -239,8 +239,8 @@ int main(int argc, char** argv) {
 
     RunOptions run;
     auto* run_cmd = app.add_subcommand("run", "Probe a path: every checkpoint against a responder (or a profile's plan)");
-    run_cmd->add_option("--profile,-p", run.profile_path, "TOML profile with target, plan and topology")
-        ->check(CLI::ExistingFile);
+    // No ExistingFile check here: the profile loader's own one-line error is clearer.
+    run_cmd->add_option("--profile,-p", run.profile_path, "TOML profile with target, plan and topology");
     run_cmd->add_flag("--check", run.check_only, "Validate the profile and exit (0 valid, 2 invalid)");
     run_cmd->add_option("--target,-t", run.targets, "Responder address (IPv4 and/or IPv6; repeat for both)");
     run_cmd->add_option("--port", run.port, "Responder port (default 53)")->check(CLI::Range(1, 65535));
@@ -275,7 +275,7 @@ int main(int argc, char** argv) {
     std::string report_path;
     bool report_json = false, report_no_color = false;
     auto* report_cmd = app.add_subcommand("report", "Render a saved result.json as a table (or JSON)");
-    report_cmd->add_option("result", report_path, "Path to result.json")->required()->check(CLI::ExistingFile);
+    report_cmd->add_option("result", report_path, "Path to result.json")->required();
     report_cmd->add_flag("--json", report_json, "Print JSON instead of the table");
     report_cmd->add_flag("--no-color", report_no_color, "No colors");
 

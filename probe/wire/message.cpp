@@ -71,13 +71,67 @@ WireResult<Ok> check_count(std::size_t count, std::size_t minimum_size, const By
     return Ok{};
 }
 
+// Writes rdata, compressing the names inside the RFC 1035 types as real servers do.
+void encode_rdata(ByteWriter& out, const ResourceRecord& record, CompressionTable* table) {
+    const bool has_names = record.type == rr_type::ns || record.type == rr_type::cname ||
+                           record.type == rr_type::ptr || record.type == rr_type::mx || record.type == rr_type::soa;
+    if (table == nullptr || !has_names) return out.bytes(record.rdata);
+    {
+        // Check the names parse before recording any of their offsets in the table.
+        ByteReader check(record.rdata);
+        bool well_formed = record.type != rr_type::mx || check.u16().ok();
+        well_formed = well_formed && decode_name(check).ok();
+        if (well_formed && record.type == rr_type::soa) well_formed = decode_name(check).ok();
+        if (!well_formed) return out.bytes(record.rdata);
+    }
+    ByteReader reader(record.rdata);
+    ByteWriter rewritten;
+    auto copy_name = [&]() {
+        auto name = decode_name(reader);
+        if (!name) return false;
+        // Offsets in the table are message offsets: this name will land at out.size() + rewritten.size().
+        ByteWriter piece;
+        std::size_t at = out.size() + rewritten.size();
+        const auto& labels = name->labels();
+        for (std::size_t i = 0; i < labels.size(); ++i) {
+            std::string key = Name({labels.begin() + static_cast<std::ptrdiff_t>(i), labels.end()}).lowercase_key();
+            std::size_t offset = 0;
+            if (table->find(key, offset)) {
+                piece.u16(static_cast<std::uint16_t>(0xc000 | offset));
+                rewritten.bytes(piece.data());
+                return true;
+            }
+            table->remember(key, at + piece.size());
+            piece.u8(static_cast<std::uint8_t>(labels[i].size()));
+            piece.bytes(std::string_view(labels[i]));
+        }
+        piece.u8(0);
+        rewritten.bytes(piece.data());
+        return true;
+    };
+    bool ok = true;
+    if (record.type == rr_type::mx) {
+        auto preference = reader.u16();
+        ok = preference.ok();
+        if (ok) rewritten.u16(*preference);
+    }
+    ok = ok && copy_name();
+    if (ok && record.type == rr_type::soa) ok = copy_name();
+    auto rest = reader.bytes(reader.remaining());
+    if (!ok || !rest) return out.bytes(record.rdata);  // not well-formed: keep it as given
+    rewritten.bytes(*rest);
+    out.bytes(rewritten.data());
+}
+
 void encode_record(ByteWriter& out, const ResourceRecord& record, CompressionTable* table) {
     encode_name(out, record.name, table);
     out.u16(record.type);
     out.u16(record.klass);
     out.u32(record.ttl);
-    out.u16(static_cast<std::uint16_t>(record.rdata.size()));
-    out.bytes(record.rdata);
+    const std::size_t length_at = out.size();
+    out.u16(0);
+    encode_rdata(out, record, table);
+    out.patch_u16(length_at, static_cast<std::uint16_t>(out.size() - length_at - 2));
 }
 
 }  // namespace

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# One entry point for the README's two commands:
+#   ./setup.sh run    install what is missing, build, and run the main job
+#   ./setup.sh test   install what is missing, build (warnings are errors), run every test,
+#                     then the unit tests again under ASan+UBSan, then a short fuzzing pass
+# Needs root on a fresh Debian 12 only to install packages.
+set -euo pipefail
+cd "$(dirname "$0")"
+mode=${1:-}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+packages=(build-essential cmake pkg-config python3 iproute2
+  libpcap-dev libtins-dev libssl-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
+  libgtest-dev libbenchmark-dev clang libclang-rt-14-dev)
+
+install_missing() {
+  local missing=()
+  for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "setup: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: installing packages needs root (run as root, or: sudo apt-get install ${missing[*]})" >&2
+    exit 2
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {  # build DIR [cmake options...]
+  local dir=$1; shift
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDNSPATH_WERROR=ON "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+}
+
+run_main_job() {
+  build build
+  local bin=build/probe/cli/dnspath key=build/demo.key out=runs/latest port=5353
+  [ -f "$key" ] || "$bin" keygen "$key" >/dev/null
+  "$bin" respond --listen 127.0.0.1 --listen ::1 --port "$port" --key-file "$key" 2>build/responder.log &
+  local responder=$!
+  trap 'kill $responder 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do grep -q serving build/responder.log && break; sleep 0.1; done
+  local rc=0
+  "$bin" run --profile profiles/loopback.toml --key-file "$key" --out "$out" || rc=$?
+  echo "main job: probe and responder over loopback (lab mode is not implemented yet); exit $rc"
+  exit "$rc"
+}
+
+run_tests() {
+  build build
+  (cd build && ctest --output-on-failure -j "$jobs" --timeout 300)
+  # Unit tests again with AddressSanitizer and UndefinedBehaviorSanitizer.
+  build build-asan -DDNSPATH_SANITIZERS="address;undefined"
+  (cd build-asan && ctest --output-on-failure -j "$jobs" -L unit --timeout 300)
+  # A short libFuzzer pass over each parser (longer runs: see docs/fuzzing.md).
+  if command -v clang++ >/dev/null; then
+    build build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DDNSPATH_FUZZ=ON -DDNSPATH_WERROR=OFF \
+      -DDNSPATH_SANITIZERS="address;undefined" -DBUILD_TESTING=ON >/dev/null
+    for target in message packet profile; do
+      mkdir -p "build-fuzz/corpus-$target"
+      "build-fuzz/tests/fuzz_$target" -max_total_time="${DNSPATH_FUZZ_SECONDS:-20}" -print_final_stats=0 \
+        "build-fuzz/corpus-$target" "tests/fuzz/corpus/$target" 2>&1 | tail -1
+    done
+  fi
+}
+
+case "$mode" in
+  run) install_missing; run_main_job ;;
+  test) install_missing; run_tests ;;
+  *) echo "usage: ./setup.sh run | test" >&2; exit 2 ;;
+esac

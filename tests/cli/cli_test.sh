@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The command-line contract: --help everywhere, documented exit codes, one-line errors that say
+# what and where. Usage: cli_test.sh PATH/TO/dnspath SOURCE_DIR
+set -u
+bin=$1
+src=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+passes=0
+check() {  # check NAME EXPECTED_EXIT PATTERN -- command...
+  local name=$1 want=$2 pattern=$3
+  shift 4
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    echo "FAIL $name: exit $rc, wanted $want"; echo "$out" | head -5; failures=$((failures + 1)); return
+  fi
+  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAIL $name: output lacks /$pattern/"; echo "$out" | head -5; failures=$((failures + 1)); return
+  fi
+  passes=$((passes + 1))
+}
+
+check "top-level help" 0 "Exit codes" -- "$bin" --help
+check "version flag" 0 "^dnspath [0-9]+\.[0-9]+" -- "$bin" --version
+check "version subcommand" 0 "^dnspath [0-9]" -- "$bin" version
+for sub in run respond keygen report capture analyze lab version; do
+  check "$sub --help" 0 "Usage|usage" -- "$bin" "$sub" --help
+done
+check "no subcommand" 2 "" -- "$bin"
+check "unknown option" 2 "" -- "$bin" run --frobnicate
+check "unknown probe kind" 2 "" -- "$bin" run --target 127.0.0.1 --probes warp
+
+cat > "$work/typo.toml" <<'TOML'
+[target]
+addresses = ["198.18.2.2"]
+port = "53"
+TOML
+check "profile type error" 2 "typo.toml:3:8: target.port: expected an integer, got a string" -- "$bin" run --profile "$work/typo.toml" --check
+printf '[target\n' > "$work/syntax.toml"
+check "profile syntax error" 2 "syntax.toml:1:[0-9]+: " -- "$bin" run --profile "$work/syntax.toml" --check
+out=$("$bin" run --profile "$work/missing.toml" 2>&1); rc=$?
+if [ $rc -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && grep -q "missing.toml: cannot open" <<<"$out"; then
+  passes=$((passes + 1))
+else
+  echo "FAIL missing profile: exit $rc, output: $out"; failures=$((failures + 1))
+fi
+for profile in "$src"/profiles/*.toml; do
+  check "shipped $(basename "$profile") --check" 0 "valid profile" -- "$bin" run --profile "$profile" --check
+done
+check "check needs a profile" 2 "--check needs --profile" -- "$bin" run --check
+check "no target" 2 "give --target" -- "$bin" run
+check "bad target" 2 "not an IPv4 or IPv6 address" -- "$bin" run --target not-an-ip --out "$work/o"
+check "missing key file" 2 "cannot read key file" -- "$bin" run --target 127.0.0.1 --key-file "$work/nokey" --out "$work/o"
+check "keygen" 0 "wrote a 256-bit key" -- "$bin" keygen "$work/key"
+check "keygen keeps keys" 2 "not overwriting" -- "$bin" keygen "$work/key"
+check "respond on an address not here" 2 "no interface here has that address" -- "$bin" respond --listen 198.18.255.254 --port 5399
+check "respond bad address" 2 "not an IPv4 or IPv6 address" -- "$bin" respond --listen nowhere
+check "report on garbage" 2 "not a JSON document" -- bash -c "echo '{x' > '$work/r.json'; '$bin' report '$work/r.json'"
+check "report on a missing file" 2 "cannot read" -- "$bin" report "$work/none.json"
+for stub in capture analyze lab; do
+  check "$stub is an honest stub" 2 "not implemented yet" -- "$bin" "$stub"
+done
+
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]

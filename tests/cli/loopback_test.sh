@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# A real probe run against a real responder over loopback (IPv4 and IPv6): every checkpoint that is
+# implemented must pass, result.json must follow the documented interface, a wrong key must not
+# pass for large answers, and Ctrl-C must keep what was measured. Usage: loopback_test.sh dnspath
+set -u
+bin=$1
+work=$(mktemp -d)
+responder=""
+cleanup() { [ -n "$responder" ] && kill "$responder" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+failures=0
+passes=0
+expect() {  # expect NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then passes=$((passes + 1)); else echo "FAIL $name"; failures=$((failures + 1)); fi
+}
+port=$((20000 + RANDOM % 20000))
+"$bin" keygen "$work/key" >/dev/null
+"$bin" respond --listen 127.0.0.1 --listen ::1 --port "$port" --key-file "$work/key" 2>"$work/responder.log" &
+responder=$!
+for _ in $(seq 50); do grep -q serving "$work/responder.log" && break; sleep 0.1; done
+
+"$bin" run --target 127.0.0.1 --target ::1 --port "$port" --key-file "$work/key" --out "$work/run" --no-color \
+  >"$work/out.txt" 2>"$work/err.txt"
+rc=$?
+expect "clean loopback run exits 0" test "$rc" -eq 0
+json="$work/run/result.json"
+expect "result.json written" test -s "$json"
+q() { python3 -c "import json,sys; d=json.load(open('$json')); print(eval(sys.argv[1]))" "$1"; }
+expect "no failing verdict" test "$(q "sum(v['status']=='fail' for v in d['verdicts'])")" = 0
+for checkpoint in udp-large tcp-direct tcp-fallback edns-options edns-version qdcount nat; do
+  for family in ipv4 ipv6; do
+    expect "$checkpoint/$family passes" test "$(q "[v['status'] for v in d['verdicts'] if v['checkpoint']=='$checkpoint' and v['family']=='$family']")" = "['pass']"
+  done
+done
+expect "largest UDP answer ipv4 is 4096" test "$(q "d['summary']['ipv4']['largest_udp_answer']")" = 4096
+expect "largest UDP answer ipv6 is 4096" test "$(q "d['summary']['ipv6']['largest_udp_answer']")" = 4096
+expect "nat is false" test "$(q "d['summary']['ipv4']['nat']")" = False
+expect "path_mtu unknown is null" test "$(q "d['summary']['ipv4']['path_mtu']")" = None
+expect "device is null before capture" test "$(q "all(v['device'] is None for v in d['verdicts'])")" = True
+expect "unimplemented kinds are na, not pass" test "$(q "[v['status'] for v in d['verdicts'] if v['checkpoint']=='udp-fragments']")" = "['na', 'na']"
+expect "every probe recorded" test "$(q "len(d['probes']) > 100")" = True
+expect "table shows checkpoints" grep -q "udp-large" "$work/out.txt"
+expect "report re-renders" bash -c "'$bin' report '$json' --no-color | grep -q 'largest UDP answer 4096'"
+
+# A different key: the responder refuses large answers, so udp-large cannot pass.
+"$bin" keygen "$work/otherkey" >/dev/null
+"$bin" run --target 127.0.0.1 --port "$port" --key-file "$work/otherkey" --probes edns-size --families ipv4 \
+  --out "$work/wrongkey" >/dev/null 2>&1
+json="$work/wrongkey/result.json"
+expect "wrong key is not a pass" test "$(q "[v['status'] for v in d['verdicts'] if v['checkpoint']=='udp-large']")" = "['na']"
+
+# Interrupted: a UDP socket that reads nothing makes every probe time out; SIGINT must still write
+# result.json with what was measured.
+silent=$((port + 1))
+python3 -c "import socket,time; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', $silent)); time.sleep(30)" &
+sink=$!
+sleep 0.3
+"$bin" run --target 127.0.0.1 --port "$silent" --probes edns-size --families ipv4 --out "$work/interrupted" \
+  >/dev/null 2>&1 &
+run=$!
+sleep 1.5
+kill -INT "$run"
+wait "$run"
+rc=$?
+json="$work/interrupted/result.json"
+expect "interrupted run exits 2" test "$rc" -eq 2
+expect "interrupted result.json written" test -s "$json"
+expect "interrupted flag set" test "$(q "d['interrupted']")" = True
+expect "interrupted run kept its probes" test "$(q "len(d['probes']) > 0")" = True
+expect "interrupted probes are timeouts, not passes" test "$(q "all(p['outcome']=='timeout' for p in d['probes'])")" = True
+kill "$sink" 2>/dev/null
+
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,21 @@
+// libFuzzer target: the DNS decoder, the encoder on whatever decoded, and the responder's answer
+// logic on the same bytes. None of them may crash, hang or read out of bounds.
+#include <cstddef>
+#include <cstdint>
+
+#include "probe/responder/answer.h"
+#include "probe/wire/wire.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    using namespace dnspath;
+    wire::ByteView input(data, size);
+    auto message = wire::decode(input);
+    if (message) {
+        auto bytes = wire::encode(*message);
+        // What we encode, we must decode again.
+        if (bytes && !wire::decode(*bytes)) __builtin_trap();
+    }
+    static const responder::AnswerConfig config{wire::Name::parse("probe.dnspath.test").value(), wire::Bytes(32, 1)};
+    (void)responder::answer_query(input, {"198.18.0.1", 1234, size % 2 == 0}, config);
+    return 0;
+}

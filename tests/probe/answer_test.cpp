@@ -1,0 +1,151 @@
+// The responder's answer logic on hand-built queries: exact sizes, TC=1, echo, token rule, errors.
+#include <gtest/gtest.h>
+
+#include "probe/responder/answer.h"
+#include "probe/wire/wire.h"
+
+namespace dnspath::responder {
+namespace {
+
+using namespace dnspath::wire;
+
+const Name kZone = Name::parse("probe.dnspath.test").value();
+const Bytes kKey(32, 7);
+
+AnswerConfig config() { return AnswerConfig{kZone, kKey}; }
+
+Bytes query_for(const ProbeName& probe, std::optional<Edns> edns, const Bytes& key = kKey) {
+    return encode(make_query(0x4242, make_probe_name(probe, kZone, key), rr_type::txt, edns)).value();
+}
+
+Message ask(const Bytes& query, bool tcp = false) {
+    auto answer = answer_query(query, {"198.18.0.1", 40000, tcp}, config());
+    EXPECT_TRUE(answer);
+    if (!answer) return {};
+    auto decoded = decode(*answer);
+    EXPECT_TRUE(decoded) << decoded.error().describe();
+    if (!decoded) return {};
+    decoded->anomalies.trailing_bytes = answer->size();  // smuggle the size to the caller
+    return std::move(decoded).value();
+}
+
+Edns buffer(std::uint16_t size) {
+    Edns edns;
+    edns.udp_size = size;
+    return edns;
+}
+
+TEST(Answer, ExactSizeWithinTheBuffer) {
+    for (std::uint32_t size : {512u, 1232u, 1472u, 4096u}) {
+        auto reply = ask(query_for({"p1", size}, buffer(4096)));
+        EXPECT_EQ(reply.anomalies.trailing_bytes, size);
+        EXPECT_FALSE(reply.header.tc);
+        EXPECT_TRUE(reply.header.aa);
+        EXPECT_EQ(reply.header.id, 0x4242);
+    }
+}
+
+TEST(Answer, OverTheBufferIsTcWithoutRecords) {
+    auto reply = ask(query_for({"p1", 3000}, buffer(1232)));
+    EXPECT_TRUE(reply.header.tc);
+    EXPECT_TRUE(reply.answers.empty());
+    EXPECT_LE(reply.anomalies.trailing_bytes, 1232u);
+    // Without EDNS the limit is 512.
+    auto plain = ask(query_for({"p1", 513}, std::nullopt));
+    EXPECT_TRUE(plain.header.tc);
+    auto fits = ask(query_for({"p1", 512}, std::nullopt));
+    EXPECT_FALSE(fits.header.tc);
+    EXPECT_EQ(fits.anomalies.trailing_bytes, 512u);
+}
+
+TEST(Answer, TcpAlwaysGetsTheWholeAnswer) {
+    auto reply = ask(query_for({"p1", 20000}, buffer(1232)), true);
+    EXPECT_FALSE(reply.header.tc);
+    EXPECT_EQ(reply.anomalies.trailing_bytes, 20000u);
+}
+
+TEST(Answer, LargeAnswerWithoutTokenIsRefusedAndNoLarger) {
+    Bytes query = query_for({"p1", 4000}, buffer(4096), Bytes{});
+    auto answer = answer_query(query, {"198.18.0.1", 1, false}, config());
+    ASSERT_TRUE(answer);
+    EXPECT_LE(answer->size(), query.size());
+    auto reply = decode(*answer).value();
+    EXPECT_EQ(reply.full_rcode(), rcode::refused);
+    // A token made with another key is no token.
+    Bytes forged = query_for({"p1", 4000}, buffer(4096), Bytes(32, 8));
+    EXPECT_EQ(decode(*answer_query(forged, {"198.18.0.1", 1, false}, config())).value().full_rcode(), rcode::refused);
+}
+
+TEST(Answer, RefusedCarriesEdeProhibitedWhenItFits) {
+    Edns edns = buffer(4096);
+    edns.options.push_back(make_padding(16));  // room for the EDE within the query's size
+    Bytes query = query_for({"p1", 4000}, edns, Bytes{});
+    auto answer = answer_query(query, {"198.18.0.1", 1, false}, config());
+    ASSERT_TRUE(answer);
+    EXPECT_LE(answer->size(), query.size());
+    auto reply = decode(*answer).value();
+    ASSERT_TRUE(reply.edns);
+    auto ede = parse_extended_error(reply.edns->options.at(0));
+    ASSERT_TRUE(ede);
+    EXPECT_EQ(ede->info_code, 18);
+}
+
+TEST(Answer, EchoReportsWhatTheResponderSaw) {
+    Edns edns = buffer(1400);
+    edns.dnssec_ok = true;
+    edns.options.push_back({65001, {0xab}});
+    auto reply = ask(query_for({"p1", std::nullopt, false, true}, edns));
+    ASSERT_FALSE(reply.answers.empty());
+    auto strings = parse_txt_rdata(reply.answers[0].rdata).value();
+    auto has = [&](const std::string& text) {
+        return std::find(strings.begin(), strings.end(), text) != strings.end();
+    };
+    EXPECT_TRUE(has("src=198.18.0.1"));
+    EXPECT_TRUE(has("sport=40000"));
+    EXPECT_TRUE(has("bufsize=1400"));
+    EXPECT_TRUE(has("do=1"));
+    EXPECT_TRUE(has("opt=65001:ab"));
+    EXPECT_TRUE(has("transport=udp"));
+}
+
+TEST(Answer, ProtocolErrors) {
+    Edns version1;
+    version1.version = 1;
+    auto badvers = ask(query_for({"p1"}, version1));
+    EXPECT_EQ(badvers.full_rcode(), rcode::badvers);
+    ASSERT_TRUE(badvers.edns);
+    EXPECT_EQ(badvers.edns->version, 0);
+
+    Message two = make_query(1, make_probe_name({"p1"}, kZone, {}), rr_type::txt, std::nullopt);
+    two.questions.push_back(two.questions[0]);
+    EXPECT_EQ(ask(encode(two).value()).full_rcode(), rcode::formerr);
+    two.questions.clear();
+    EXPECT_EQ(ask(encode(two).value()).full_rcode(), rcode::formerr);
+
+    Message outside = make_query(1, Name::parse("www.example.jp").value(), rr_type::a, std::nullopt);
+    EXPECT_EQ(ask(encode(outside).value()).full_rcode(), rcode::refused);
+
+    Message unknown = make_query(1, Name::parse("weird.label.probe.dnspath.test").value(), rr_type::txt, std::nullopt);
+    EXPECT_EQ(ask(encode(unknown).value()).full_rcode(), rcode::nxdomain);
+
+    Message notify = make_query(1, kZone, rr_type::soa, std::nullopt);
+    notify.header.opcode = 4;
+    EXPECT_EQ(ask(encode(notify).value()).full_rcode(), rcode::notimp);
+}
+
+TEST(Answer, StaysSilentForAnswersAndScraps) {
+    Message response = make_query(1, kZone, rr_type::soa, std::nullopt);
+    response.header.qr = true;
+    EXPECT_FALSE(answer_query(encode(response).value(), {}, config()));
+    EXPECT_FALSE(answer_query(Bytes{1, 2, 3}, {}, config()));
+    // Garbage after a header: FORMERR with the same id.
+    Bytes garbage = {0xbe, 0xef, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0};
+    auto reply = answer_query(garbage, {}, config());
+    ASSERT_TRUE(reply);
+    auto decoded = decode(*reply).value();
+    EXPECT_EQ(decoded.header.id, 0xbeef);
+    EXPECT_EQ(decoded.full_rcode(), rcode::formerr);
+}
+
+}  // namespace
+}  // namespace dnspath::responder

@@ -1,0 +1,61 @@
+// Port-randomness judgement on deterministic port sequences (no sockets, no clock).
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "probe/kinds/kinds.h"
+
+namespace dnspath::probe {
+namespace {
+
+using reports::Status;
+
+std::vector<PortSample> seen(const std::vector<std::uint16_t>& ports) {
+    std::vector<PortSample> samples;
+    for (auto port : ports) samples.push_back({static_cast<std::uint16_t>(port ^ 0x5555), port});
+    return samples;
+}
+
+TEST(PortRandomness, SequentialNatIsAFailure) {
+    std::vector<std::uint16_t> ports;
+    for (int i = 0; i < 64; ++i) ports.push_back(static_cast<std::uint16_t>(1024 + i * 2));
+    auto result = assess_ports(seen(ports));
+    EXPECT_EQ(result.status, Status::fail);
+    EXPECT_NE(result.description.find("sequential"), std::string::npos);
+}
+
+TEST(PortRandomness, OnePortForEverythingIsAFailure) {
+    auto result = assess_ports(seen(std::vector<std::uint16_t>(64, 5353)));
+    EXPECT_EQ(result.status, Status::fail);
+    EXPECT_NE(result.description.find("same source port"), std::string::npos);
+}
+
+TEST(PortRandomness, NarrowRandomRangeFails) {
+    std::mt19937 random(1);
+    std::vector<std::uint16_t> ports;
+    for (int i = 0; i < 64; ++i) ports.push_back(static_cast<std::uint16_t>(40000 + random() % 500));
+    EXPECT_EQ(assess_ports(seen(ports)).status, Status::fail);
+}
+
+TEST(PortRandomness, ReducedRangeWarns) {
+    std::mt19937 random(2);
+    std::vector<std::uint16_t> ports;
+    for (int i = 0; i < 64; ++i) ports.push_back(static_cast<std::uint16_t>(40000 + random() % 8000));
+    EXPECT_EQ(assess_ports(seen(ports)).status, Status::warn);
+}
+
+TEST(PortRandomness, FullRangeRandomPasses) {
+    std::mt19937 random(3);
+    std::vector<std::uint16_t> ports;
+    for (int i = 0; i < 64; ++i) ports.push_back(static_cast<std::uint16_t>(1024 + random() % 64000));
+    auto result = assess_ports(seen(ports));
+    EXPECT_EQ(result.status, Status::pass);
+    EXPECT_NE(result.description.find("64 distinct"), std::string::npos);
+}
+
+TEST(PortRandomness, TooFewSamplesIsNotAVerdict) {
+    EXPECT_EQ(assess_ports(seen({1, 2, 3})).status, Status::na);
+}
+
+}  // namespace
+}  // namespace dnspath::probe

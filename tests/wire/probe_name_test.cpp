@@ -1,0 +1,53 @@
+#include <gtest/gtest.h>
+
+#include "probe/wire/probe_name.h"
+
+namespace dnspath::wire {
+namespace {
+
+const Name kZone = Name::parse("probe.dnspath.test").value();
+const Bytes kKey(32, 0x42);
+
+TEST(ProbeName, BuildsAndParsesEveryField) {
+    ProbeName probe{"p00a1b2c3", 1232, true, true, std::nullopt};
+    Name name = make_probe_name(probe, kZone, kKey);
+    EXPECT_EQ(name.labels().size(), 5u + kZone.labels().size());
+    auto parsed = parse_probe_name(name, kZone);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(parsed->id, "p00a1b2c3");
+    EXPECT_EQ(parsed->size, 1232u);
+    EXPECT_TRUE(parsed->dnssec);
+    EXPECT_TRUE(parsed->echo);
+    ASSERT_TRUE(parsed->token);
+    EXPECT_TRUE(token_valid(*parsed, kZone, kKey));
+}
+
+TEST(ProbeName, TokenIsCaseInsensitiveButKeyBound) {
+    ProbeName probe{"p1", 4000, false, false, std::nullopt};
+    Name name = make_probe_name(probe, kZone, kKey);
+    // A resolver may randomize case (0x20): the token must still verify.
+    std::vector<std::string> upper = name.labels();
+    for (auto& label : upper)
+        for (auto& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    auto parsed = parse_probe_name(Name(upper), kZone);
+    ASSERT_TRUE(parsed);
+    EXPECT_TRUE(token_valid(*parsed, kZone, kKey));
+    EXPECT_FALSE(token_valid(*parsed, kZone, Bytes(32, 0x43)));
+    // Changing the size invalidates the token: a token cannot be reused for a bigger answer.
+    parsed->size = 65000;
+    EXPECT_FALSE(token_valid(*parsed, kZone, kKey));
+}
+
+TEST(ProbeName, RejectsWhatTheSchemeDoesNotKnow) {
+    EXPECT_FALSE(parse_probe_name(Name::parse("p1.bogus.probe.dnspath.test").value(), kZone));
+    EXPECT_FALSE(parse_probe_name(Name::parse("p1.s12x.probe.dnspath.test").value(), kZone));
+    EXPECT_FALSE(parse_probe_name(Name::parse("p_1.probe.dnspath.test").value(), kZone));
+    EXPECT_FALSE(parse_probe_name(Name::parse("p1.other.test").value(), kZone));
+    EXPECT_FALSE(parse_probe_name(kZone, kZone));
+    auto no_token = parse_probe_name(Name::parse("p1.s900.probe.dnspath.test").value(), kZone);
+    ASSERT_TRUE(no_token);
+    EXPECT_FALSE(token_valid(*no_token, kZone, kKey));
+}
+
+}  // namespace
+}  // namespace dnspath::wire
