@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 mode=${1:-}
 jobs=$(nproc 2>/dev/null || echo 2)
 
-packages=(build-essential cmake pkg-config python3 iproute2
+packages=(build-essential cmake pkg-config python3 iproute2 iputils-ping nftables ethtool
   libpcap-dev libtins-dev libssl-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev clang libclang-rt-14-dev)
 

@@ -11,10 +11,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include "capture/capture.h"
+#include "probe/lab/lab.h"
 #include "probe/probe.h"
 #include "reports/report.h"
 
@@ -109,9 +111,9 @@ int command_run(const RunOptions& options) {
             key_file = resolve_beside(options.profile_path, *profile.target.key_file);
         if (profile.target.mode == "target")
             return usage_error(options.profile_path + ": target mode (asking a real server) is not implemented yet");
-        if (config.targets.empty() && profile.lab)
-            return usage_error(options.profile_path + ": this profile builds its path in a lab; `dnspath lab run` "
-                                                      "is not implemented yet, so give --target");
+        if (config.targets.empty() && options.targets.empty() && profile.lab)
+            return usage_error(options.profile_path + ": this profile builds its path in a lab: use `dnspath lab run "
+                                                      "--profile " + options.profile_path + "`, or give --target");
     } else if (options.check_only) {
         return usage_error("--check needs --profile");
     }
@@ -202,14 +204,19 @@ int command_respond(const RespondOptions& options) {
     return kExitPass;
 }
 
-int command_keygen(const std::string& path) {
+Result<void> write_new_key(const std::string& path) {
     unsigned char key[32];
-    if (RAND_bytes(key, sizeof key) != 1) return usage_error("keygen: OpenSSL has no randomness");
-    if (std::filesystem::exists(path)) return usage_error("keygen: " + path + " exists; not overwriting a key");
+    if (RAND_bytes(key, sizeof key) != 1) return fail("keygen: OpenSSL has no randomness");
+    if (std::filesystem::exists(path)) return fail("keygen: " + path + " exists; not overwriting a key");
     std::ofstream out(path, std::ios::binary);
-    if (!out) return usage_error("keygen: cannot write " + path);
+    if (!out) return fail("keygen: cannot write " + path);
     out << wire::hex(wire::ByteView(key, sizeof key)) << "\n";
     std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    return Ok{};
+}
+
+int command_keygen(const std::string& path) {
+    if (auto written = write_new_key(path); !written) return usage_error(written.error().message);
     std::cout << "wrote a 256-bit key to " << path << "; give it to both `respond` and `run` with --key-file\n";
     return kExitPass;
 }
@@ -222,6 +229,121 @@ int command_report(const std::string& path, bool json, bool no_color) {
     else
         std::cout << reports::render_text(*result, !no_color && isatty(STDOUT_FILENO) != 0);
     return reports::exit_code(*result);
+}
+
+struct LabOptions {
+    std::string action;  // up, run, down
+    std::string profile_path;
+    std::string prefix;
+    std::string out_dir = "dnspath-results";
+    bool json = false;
+};
+
+std::string self_executable() {
+    std::error_code error;
+    auto path = std::filesystem::read_symlink("/proc/self/exe", error);
+    return error ? std::string("dnspath") : path.string();
+}
+
+// Starts the responder in the lab's server namespace, detached, and waits until it serves.
+Result<void> start_lab_responder(const lab::Layout& layout, const profile::Profile& profile) {
+    const std::string key = layout.state_dir + "/key";
+    const std::string log = layout.state_dir + "/responder.log";
+    std::vector<std::string> argv{"ip", "netns", "exec", layout.server().namespace_name, self_executable(), "respond",
+                                  "--port", "53", "--key-file", key, "--zone", profile.target.zone};
+    if (layout.ipv4) argv.insert(argv.end(), {"--listen", layout.server_ipv4()});
+    if (layout.ipv6) argv.insert(argv.end(), {"--listen", layout.server_ipv6()});
+    DNSPATH_TRY(lab::Process responder, lab::Process::spawn(argv, {log, true}));
+    for (int i = 0; i < 100; ++i) {
+        std::ifstream in(log);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (text.find("serving") != std::string::npos) {
+            responder.release();  // it lives in the lab until `lab down`
+            return Ok{};
+        }
+        if (!responder.running()) return fail("the lab responder exited: " + text);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return fail("the lab responder did not start within 5 s (log: " + log + ")");
+}
+
+int command_lab(const LabOptions& options) {
+    if (geteuid() != 0)
+        return usage_error("lab needs CAP_NET_ADMIN and CAP_SYS_ADMIN to create network namespaces: run it as root");
+    std::string prefix = options.prefix;
+    std::optional<profile::Profile> loaded;
+    if (!options.profile_path.empty()) {
+        auto profile = profile::load_profile_file(options.profile_path);
+        if (!profile) {
+            std::cerr << profile.error().describe() << "\n";
+            return kExitUsage;
+        }
+        loaded = std::move(profile).value();
+        if (!loaded->lab) return usage_error(options.profile_path + ": no [lab] section; this profile is for a real path");
+        if (prefix.empty()) prefix = loaded->lab->prefix;
+    }
+    if (options.action == "down") {
+        if (prefix.empty()) return usage_error("lab down: give --profile or --prefix");
+        auto removed = lab::lab_down(prefix);
+        if (!removed) return usage_error(removed.error().message);
+        std::cout << "lab down: removed " << *removed << " namespaces with prefix " << prefix << "-\n";
+        return kExitPass;
+    }
+    if (!loaded) return usage_error("lab " + options.action + ": give --profile");
+    auto layout = lab::plan_lab(*loaded);
+    if (!layout) return usage_error(layout.error().message);
+    if (auto built = lab::lab_up(*layout); !built) return usage_error(built.error().message);
+    // From here on, anything that goes wrong in `run` must still tear the lab down.
+    struct Teardown {
+        std::string prefix;
+        bool armed = true;
+        ~Teardown() {
+            if (armed) (void)lab::lab_down(prefix);
+        }
+    } teardown{layout->prefix, options.action == "run"};
+    std::error_code error;
+    std::filesystem::create_directories(layout->state_dir, error);
+    if (error) return usage_error("cannot create " + layout->state_dir + ": " + error.message());
+    const std::string key = layout->state_dir + "/key";
+    if (auto written = write_new_key(key); !written) return usage_error(written.error().message);
+    if (auto started = start_lab_responder(*layout, *loaded); !started) {
+        (void)lab::lab_down(layout->prefix);
+        return usage_error(started.error().message);
+    }
+    std::vector<std::string> target_args;
+    if (layout->ipv4) target_args.insert(target_args.end(), {"--target", layout->server_ipv4()});
+    if (layout->ipv6) target_args.insert(target_args.end(), {"--target", layout->server_ipv6()});
+    if (options.action == "up") {
+        std::cout << "lab up: " << layout->nodes.size() << " namespaces, responder on " << layout->server_ipv4()
+                  << " and " << layout->server_ipv6() << " port 53\n";
+        for (std::size_t i = 0; i < layout->nodes.size(); ++i) {
+            const auto& node = layout->nodes[i];
+            std::cout << "  " << node.name << ": ip netns exec " << node.namespace_name << " bash";
+            if (node.device) std::cout << "   (taps " << layout->tap_in(i) << ", " << layout->tap_out(i) << ")";
+            std::cout << "\n";
+        }
+        std::cout << "probe it: ip netns exec " << layout->probe().namespace_name << " " << self_executable()
+                  << " run";
+        for (const auto& arg : target_args) std::cout << " " << arg;
+        std::cout << " --key-file " << key << "\n";
+        std::cout << "ask it:   ip netns exec " << layout->probe().namespace_name << " dig @" << layout->server_ipv4()
+                  << " p1.s1500.echo." << loaded->target.zone << " TXT   (large answers need the token: use run)\n";
+        std::cout << "remove:   " << self_executable() << " lab down --profile " << options.profile_path << "\n";
+        return kExitPass;
+    }
+    // lab run: the probe runs in the probe namespace as a child, so a Ctrl-C reaches it and it
+    // still writes what it measured before the lab goes away.
+    std::vector<std::string> argv{"ip", "netns", "exec", layout->probe().namespace_name, self_executable(), "run",
+                                  "--profile", options.profile_path, "--port", "53", "--key-file", key,
+                                  "--out", options.out_dir};
+    argv.insert(argv.end(), target_args.begin(), target_args.end());
+    if (options.json) argv.push_back("--json");
+    std::atomic<bool> stop{false};
+    StopOnSignal on_signal(stop);
+    auto probe = lab::Process::spawn(argv, {});
+    if (!probe) return usage_error(probe.error().message);
+    int rc = probe->wait([&stop] { return stop.load(); });
+    return rc;
 }
 
 int not_implemented(const std::string& what) {
@@ -281,8 +403,19 @@ int main(int argc, char** argv) {
 
     auto* capture_cmd = app.add_subcommand("capture", "Capture on taps around each device (not implemented yet)");
     auto* analyze_cmd = app.add_subcommand("analyze", "Attribute losses from saved taps (not implemented yet)");
-    auto* lab_cmd = app.add_subcommand("lab", "Build a profile's path from network namespaces (not implemented yet)");
-    for (auto* stub : {capture_cmd, analyze_cmd, lab_cmd}) stub->allow_extras();
+    for (auto* stub : {capture_cmd, analyze_cmd}) stub->allow_extras();
+
+    LabOptions lab_options;
+    auto* lab_cmd = app.add_subcommand("lab", "Build a profile's path from network namespaces with real faults");
+    lab_cmd->require_subcommand(1);
+    auto* lab_up_cmd = lab_cmd->add_subcommand("up", "Build the lab and start its responder; leave it running");
+    auto* lab_run_cmd = lab_cmd->add_subcommand("run", "Build the lab, run the profile's plan in it, tear it down");
+    auto* lab_down_cmd = lab_cmd->add_subcommand("down", "Remove every namespace of the lab (idempotent)");
+    for (auto* sub : {lab_up_cmd, lab_run_cmd, lab_down_cmd})
+        sub->add_option("--profile,-p", lab_options.profile_path, "Profile with a [lab] section");
+    lab_down_cmd->add_option("--prefix", lab_options.prefix, "Remove namespaces named PREFIX-* (instead of --profile)");
+    lab_run_cmd->add_option("--out,-o", lab_options.out_dir, "Folder for result.json")->capture_default_str();
+    lab_run_cmd->add_flag("--json", lab_options.json, "Print result.json to stdout instead of the table");
     auto* version_cmd = app.add_subcommand("version", "Print the version");
 
     try {
@@ -304,7 +437,10 @@ int main(int argc, char** argv) {
     if (report_cmd->parsed()) return command_report(report_path, report_json, report_no_color);
     if (capture_cmd->parsed()) return not_implemented("capture");
     if (analyze_cmd->parsed()) return not_implemented("analyze");
-    if (lab_cmd->parsed()) return not_implemented("lab");
+    if (lab_cmd->parsed()) {
+        lab_options.action = lab_up_cmd->parsed() ? "up" : lab_run_cmd->parsed() ? "run" : "down";
+        return command_lab(lab_options);
+    }
     if (version_cmd->parsed()) {
         std::cout << "dnspath " << DNSPATH_VERSION << "\n";
         return kExitPass;

@@ -1,0 +1,198 @@
+#include "probe/lab/process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <thread>
+
+extern char** environ;
+
+namespace dnspath::lab {
+namespace {
+
+std::vector<char*> c_args(const std::vector<std::string>& argv) {
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    return args;
+}
+
+int exit_status(int status) {
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return -1;
+}
+
+}  // namespace
+
+std::string join_command(const std::vector<std::string>& argv) {
+    std::string out;
+    for (const auto& arg : argv) {
+        if (!out.empty()) out += ' ';
+        out += arg.find_first_of(" \t\"'") == std::string::npos ? arg : "'" + arg + "'";
+    }
+    return out;
+}
+
+Result<CommandOutput> run_command(const std::vector<std::string>& argv, std::string_view input) {
+    if (argv.empty()) return fail("empty command");
+    int to_child[2], from_child[2];
+    if (pipe2(to_child, O_CLOEXEC) != 0) return fail("pipe: " + std::string(std::strerror(errno)));
+    if (pipe2(from_child, O_CLOEXEC) != 0) {
+        close(to_child[0]);
+        close(to_child[1]);
+        return fail("pipe: " + std::string(std::strerror(errno)));
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, from_child[1], 2);
+    // The child must not inherit our blocked SIGINT/SIGTERM mask.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t empty;
+    sigemptyset(&empty);
+    posix_spawnattr_setsigmask(&attributes, &empty);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+    pid_t pid = -1;
+    auto args = c_args(argv);
+    int spawned = posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    close(to_child[0]);
+    close(from_child[1]);
+    if (spawned != 0) {
+        close(to_child[1]);
+        close(from_child[0]);
+        return fail("cannot run " + argv[0] + ": " + std::strerror(spawned) +
+                    (spawned == ENOENT ? " (is its package installed?)" : ""));
+    }
+    // Input is small (an nft ruleset); write it all, then read until the child closes its end.
+    std::size_t written = 0;
+    while (written < input.size()) {
+        ssize_t n = write(to_child[1], input.data() + written, input.size() - written);
+        if (n <= 0) break;
+        written += static_cast<std::size_t>(n);
+    }
+    close(to_child[1]);
+    CommandOutput result;
+    char buffer[4096];
+    for (;;) {
+        ssize_t n = read(from_child[0], buffer, sizeof buffer);
+        if (n > 0) {
+            result.output.append(buffer, static_cast<std::size_t>(n));
+        } else if (n == 0 || errno != EINTR) {
+            break;
+        }
+    }
+    close(from_child[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    result.exit_code = exit_status(status);
+    return result;
+}
+
+Result<void> run_checked(const std::vector<std::string>& argv, std::string_view input) {
+    DNSPATH_TRY(CommandOutput result, run_command(argv, input));
+    if (result.exit_code != 0) {
+        std::string output = result.output;
+        while (!output.empty() && output.back() == '\n') output.pop_back();
+        return fail(join_command(argv) + " failed (exit " + std::to_string(result.exit_code) + "): " + output);
+    }
+    return Ok{};
+}
+
+Result<Process> Process::spawn(const std::vector<std::string>& argv, const Options& options) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    if (!options.log_path.empty()) {
+        posix_spawn_file_actions_addopen(&actions, 1, options.log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        posix_spawn_file_actions_adddup2(&actions, 1, 2);
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    }
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t empty;
+    sigemptyset(&empty);
+    posix_spawnattr_setsigmask(&attributes, &empty);
+    short flags = POSIX_SPAWN_SETSIGMASK;
+    if (options.new_session) flags |= POSIX_SPAWN_SETSID;
+    posix_spawnattr_setflags(&attributes, flags);
+    pid_t pid = -1;
+    auto args = c_args(argv);
+    int spawned = posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    if (spawned != 0) return fail("cannot start " + join_command(argv) + ": " + std::strerror(spawned));
+    Process process;
+    process.pid_ = pid;
+    return process;
+}
+
+Process& Process::operator=(Process&& other) noexcept {
+    if (this != &other) {
+        stop();
+        pid_ = other.pid_;
+        other.pid_ = -1;
+    }
+    return *this;
+}
+
+bool Process::running() {
+    if (pid_ < 0) return false;
+    int status = 0;
+    pid_t done = waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) {
+        pid_ = -1;
+        return false;
+    }
+    return done == 0;
+}
+
+int Process::stop(int signal, std::chrono::milliseconds grace) {
+    if (pid_ < 0) return 0;
+    kill(pid_, signal);
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+        pid_t done = waitpid(pid_, &status, WNOHANG);
+        if (done == pid_) {
+            pid_ = -1;
+            return exit_status(status);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return exit_status(status);
+}
+
+int Process::wait(const std::function<bool()>& should_interrupt) {
+    bool forwarded = false;
+    int status = 0;
+    while (pid_ >= 0) {
+        pid_t done = waitpid(pid_, &status, WNOHANG);
+        if (done == pid_) {
+            pid_ = -1;
+            return exit_status(status);
+        }
+        if (!forwarded && should_interrupt && should_interrupt()) {
+            kill(pid_, SIGINT);
+            forwarded = true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return -1;
+}
+
+}  // namespace dnspath::lab

@@ -1,0 +1,57 @@
+// Running other programs (ip, nft, ethtool, named, the responder): the one door through which the
+// lab touches the system, so privileged work is in one place and every child is accounted for.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "probe/wire/result.h"
+
+namespace dnspath::lab {
+
+struct CommandOutput {
+    int exit_code = 0;
+    std::string output;  // stdout and stderr together
+};
+
+// Runs argv to completion (PATH is searched), feeding `input` on stdin.
+Result<CommandOutput> run_command(const std::vector<std::string>& argv, std::string_view input = {});
+// Like run_command, but a non-zero exit is an error that quotes the command and its output.
+Result<void> run_checked(const std::vector<std::string>& argv, std::string_view input = {});
+std::string join_command(const std::vector<std::string>& argv);
+
+// A child process that is stopped (SIGTERM, then SIGKILL) when this object goes away, unless
+// released to outlive us (`lab up`).
+class Process {
+public:
+    struct Options {
+        std::string log_path;       // stdout and stderr go here ("" = inherit)
+        bool new_session = false;   // detach from our terminal and process group
+    };
+    static Result<Process> spawn(const std::vector<std::string>& argv, const Options& options);
+
+    Process() = default;
+    Process(Process&& other) noexcept : pid_(other.pid_) { other.pid_ = -1; }
+    Process& operator=(Process&& other) noexcept;
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+    ~Process() { stop(); }
+
+    pid_t pid() const { return pid_; }
+    bool running();
+    // Sends `signal`; waits up to `grace` for an exit code, then kills. Returns the exit status.
+    int stop(int signal = 15, std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
+    // Waits for the child to exit on its own; polls `should_interrupt` and forwards SIGINT.
+    int wait(const std::function<bool()>& should_interrupt);
+    void release() { pid_ = -1; }
+
+private:
+    pid_t pid_ = -1;
+};
+
+}  // namespace dnspath::lab

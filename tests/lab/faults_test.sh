@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Real packets through real namespaces: for each fault profile in this folder, `dnspath lab run`
+# builds probe — device — server, applies the fault with nftables (or MTU/NAT), runs the plan and
+# tears down; the verdicts must match the fault and the clean path must have no failure.
+# Needs root (namespaces); exits 77 (skipped) without it. Usage: faults_test.sh dnspath [PROFILE...]
+set -u
+bin=$1; shift
+here=$(cd "$(dirname "$0")" && pwd)
+[ "$(id -u)" -eq 0 ] || { echo "skipped: needs root for network namespaces"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+passes=0
+run_lab() {  # run_lab NAME → result in $work/NAME/result.json
+  "$bin" lab run --profile "$here/$1.toml" --out "$work/$1" >"$work/$1.out" 2>&1
+  echo $? > "$work/$1.rc"
+}
+q() {  # q NAME PYTHON-EXPRESSION over d (the result document) and v(checkpoint, family)
+  python3 - "$work/$1/result.json" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+def v(checkpoint, family):
+    found = [x for x in d["verdicts"] if x["checkpoint"] == checkpoint and x["family"] == family]
+    return found[0] if found else {"status": "missing", "reason": ""}
+def largest(family):
+    return d["summary"][family]["largest_udp_answer"]
+print(eval(sys.argv[2]))
+PY
+}
+expect() {  # expect NAME DESCRIPTION PYTHON-EXPRESSION (must print True)
+  local got
+  got=$(q "$1" "$3" 2>&1)
+  if [ "$got" = "True" ]; then passes=$((passes + 1)); else
+    echo "FAIL $1: $2 (got: $got)"; grep -E "FAIL|WARN" "$work/$1.out" | head -8; failures=$((failures + 1)); fi
+}
+left_behind() {  # nothing of a lab may survive its run
+  local prefix=$1
+  if ip netns list | grep -q "^$prefix-"; then echo "FAIL namespaces left: $(ip netns list | grep "^$prefix-")"; failures=$((failures + 1)); else passes=$((passes + 1)); fi
+}
+
+profiles=("$@")
+[ ${#profiles[@]} -gt 0 ] || profiles=(clean fault-frag4 fault-frag6 fault-cap fault-tcpdrop fault-tcprst fault-mtu fault-nat)
+for name in "${profiles[@]}"; do
+  run_lab "$name"
+  prefix=$(sed -n 's/^prefix = "\(.*\)"/\1/p' "$here/$name.toml")
+  left_behind "$prefix"
+  case "$name" in
+    clean)
+      expect clean "exit 0" "open('$work/clean.rc').read().strip() == '0'"
+      expect clean "no failing verdict" "not [x for x in d['verdicts'] if x['status'] == 'fail']"
+      for f in ipv4 ipv6; do
+        expect clean "udp-large $f passes" "v('udp-large', '$f')['status'] == 'pass'"
+        expect clean "largest $f is 4096" "largest('$f') == 4096"
+        expect clean "no NAT on $f" "d['summary']['$f']['nat'] is False"
+      done ;;
+    fault-frag4)
+      expect "$name" "udp-large ipv4 fails" "v('udp-large', 'ipv4')['status'] == 'fail'"
+      expect "$name" "largest ipv4 answer is the unfragmented maximum (1472 ±8)" "1464 <= largest('ipv4') <= 1480"
+      expect "$name" "ipv6 untouched" "v('udp-large', 'ipv6')['status'] == 'pass'" ;;
+    fault-frag6)
+      expect "$name" "udp-large ipv6 fails" "v('udp-large', 'ipv6')['status'] == 'fail'"
+      expect "$name" "largest ipv6 answer is the unfragmented maximum (1452 ±8)" "1444 <= largest('ipv6') <= 1460"
+      expect "$name" "ipv4 untouched" "v('udp-large', 'ipv4')['status'] == 'pass'" ;;
+    fault-cap)
+      for f in ipv4 ipv6; do
+        expect "$name" "udp-large $f fails" "v('udp-large', '$f')['status'] == 'fail'"
+        expect "$name" "largest $f answer is the cap (1232 ±8)" "1224 <= largest('$f') <= 1240"
+        expect "$name" "tcp fallback still works on $f" "v('tcp-fallback', '$f')['status'] == 'pass'"
+      done ;;
+    fault-tcpdrop)
+      for f in ipv4 ipv6; do
+        expect "$name" "tcp-direct $f fails as a silent drop" "v('tcp-direct', '$f')['status'] == 'fail' and 'silently dropped' in v('tcp-direct', '$f')['reason']"
+        expect "$name" "tcp-fallback $f fails" "v('tcp-fallback', '$f')['status'] == 'fail'"
+        expect "$name" "udp untouched on $f" "v('udp-large', '$f')['status'] == 'pass'"
+      done ;;
+    fault-tcprst)
+      for f in ipv4 ipv6; do
+        expect "$name" "tcp-direct $f fails as a reset" "v('tcp-direct', '$f')['status'] == 'fail' and 'refused' in v('tcp-direct', '$f')['reason']"
+      done ;;
+    fault-mtu)
+      expect "$name" "ipv6 answers above 1280-octet packets vanish" "v('udp-large', 'ipv6')['status'] == 'fail' and 1224 <= largest('ipv6') <= 1240"
+      expect "$name" "ipv4 answers are fragmented by the router (DF clear) and arrive" "v('udp-large', 'ipv4')['status'] == 'pass'" ;;
+    fault-nat)
+      for f in ipv4 ipv6; do
+        expect "$name" "nat $f seen" "v('nat', '$f')['status'] == 'warn' and d['summary']['$f']['nat'] is True"
+      done ;;
+  esac
+done
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]
