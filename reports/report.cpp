@@ -17,6 +17,7 @@ struct CheckpointInfo {
 // Checkpoint ids are a stable interface (docs/checkpoints.md): add, never rename.
 const std::vector<CheckpointInfo>& catalog() {
     static const std::vector<CheckpointInfo> table = {
+        {"reachability", "The target answers a small query", {"JPRS scenario 1 step 1 (always fails)"}},
         {"udp-large", "Large UDP answers pass",
          {"DNSSEC Japan ⑤ LB-1 (large UDP)", "JPRS A-85/F-85", "JPRS A-86/F-86 (1220 octets)",
           "JPRS A-87/F-87 (4000 octets)", "JPRS scenario 1 step 3"}},

@@ -237,6 +237,8 @@ struct LabOptions {
     std::string prefix;
     std::string out_dir = "dnspath-results";
     bool json = false;
+    std::vector<std::string> probes;
+    std::vector<std::string> families;
 };
 
 std::string self_executable() {
@@ -338,6 +340,13 @@ int command_lab(const LabOptions& options) {
                                   "--out", options.out_dir};
     argv.insert(argv.end(), target_args.begin(), target_args.end());
     if (options.json) argv.push_back("--json");
+    auto join = [](const std::vector<std::string>& items) {
+        std::string out;
+        for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+        return out;
+    };
+    if (!options.probes.empty()) argv.insert(argv.end(), {"--probes", join(options.probes)});
+    if (!options.families.empty()) argv.insert(argv.end(), {"--families", join(options.families)});
     std::atomic<bool> stop{false};
     StopOnSignal on_signal(stop);
     auto probe = lab::Process::spawn(argv, {});
@@ -416,6 +425,12 @@ int main(int argc, char** argv) {
     lab_down_cmd->add_option("--prefix", lab_options.prefix, "Remove namespaces named PREFIX-* (instead of --profile)");
     lab_run_cmd->add_option("--out,-o", lab_options.out_dir, "Folder for result.json")->capture_default_str();
     lab_run_cmd->add_flag("--json", lab_options.json, "Print result.json to stdout instead of the table");
+    lab_run_cmd->add_option("--probes", lab_options.probes, "Probe kinds to run (default: the profile's plan)")
+        ->check(CLI::IsMember(profile::known_probe_kinds()))
+        ->delimiter(',');
+    lab_run_cmd->add_option("--families", lab_options.families, "ipv4, ipv6 or both")
+        ->check(CLI::IsMember({"ipv4", "ipv6"}))
+        ->delimiter(',');
     auto* version_cmd = app.add_subcommand("version", "Print the version");
 
     try {

@@ -1,6 +1,7 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "probe/kinds/kinds.h"
@@ -66,10 +67,30 @@ Result<reports::RunResult> run_plan(const RunConfig& config, const std::atomic<b
     for (const auto& name : config.plan.probes)
         for (const auto& family_name : config.plan.families) steps.emplace_back(find_probe_kind(name), family_of(family_name));
 
+    // Before any verdict: does the target answer a small query at all? This also measures the RTT
+    // the timeouts adapt to, so the first lost probes do not wait the full ceiling.
+    std::set<Family> unreachable;
+    for (const auto& [family, endpoint] : session.config().targets) {
+        if (stop.load()) break;
+        auto outcome = session.ask(family, {.kind = "reachability", .echo = true, .edns = wire::Edns{}});
+        if (!outcome.answered()) {
+            unreachable.insert(family);
+            add_verdict(result, "reachability", family, reports::Status::fail,
+                        "the target " + endpoint.to_string() + " does not answer a small query (" +
+                            std::string(to_string(outcome.kind)) + "): nothing else on this path can be judged",
+                        {evidence_line(outcome, "small echo query")});
+        }
+    }
+
     for (std::size_t i = 0; i < steps.size(); ++i) {
         if (stop.load()) break;
         const auto [kind, family] = steps[i];
         if (progress) progress(kind->id, family, i, steps.size());
+        if (unreachable.count(family)) {
+            for (auto checkpoint : kind->checkpoints)
+                add_verdict(result, std::string(checkpoint), family, reports::Status::na, "the target is unreachable");
+            continue;
+        }
         if (!session.config().targets.count(family)) {
             for (auto checkpoint : kind->checkpoints)
                 add_verdict(result, std::string(checkpoint), family, reports::Status::na,

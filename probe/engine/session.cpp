@@ -45,7 +45,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     outcome.probe_id = next_probe_id();
     const auto& server = config_.targets.at(family);
 
-    wire::ProbeName probe{outcome.probe_id, spec.size, spec.dnssec_label, spec.echo, std::nullopt};
+    wire::ProbeName probe{outcome.probe_id, spec.size, spec.dnssec_label, spec.echo, spec.df_answer, std::nullopt};
     wire::Name name = wire::make_probe_name(probe, config_.zone, config_.key);
     auto query = wire::make_query(static_cast<std::uint16_t>(random_()), name, spec.qtype, spec.edns);
     if (spec.question_count) {
@@ -53,6 +53,11 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
         for (int i = 0; i < *spec.question_count; ++i) query.questions.push_back({name, spec.qtype, wire::class_in});
     }
     auto encoded = wire::encode(query);
+    if (encoded && spec.query_size && query.edns && *spec.query_size >= encoded->size() + 4) {
+        // EDNS Padding (RFC 7830) brings the query to the exact size; the option header is 4 octets.
+        query.edns->options.push_back(wire::make_padding(*spec.query_size - encoded->size() - 4));
+        encoded = wire::encode(query);
+    }
 
     reports::ProbeRecord record;
     record.id = outcome.probe_id;
@@ -66,6 +71,9 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
                                       " version=" + std::to_string(spec.edns->version)
                                 : " no-edns";
     if (spec.question_count) record.request += " qdcount=" + std::to_string(*spec.question_count);
+    if (spec.dont_fragment) record.request += " df";
+    if (spec.fragment_size) record.request += " fragments<=" + std::to_string(*spec.fragment_size);
+    if (spec.df_answer) record.request += " df-answer";
 
     if (!encoded) {
         outcome.kind = OutcomeKind::error;
@@ -74,11 +82,19 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
         const int attempts = spec.retry ? 1 + config_.plan.retries : 1;
         for (int attempt = 1; attempt <= attempts && !stopped(); ++attempt) {
             outcome.attempts = attempt;
+            outcome.query_size = encoded->size();
             auto exchange = spec.transport == Transport::tcp ? net::tcp_exchange(server, *encoded, timeout_)
-                                                             : net::udp_exchange(server, *encoded, timeout_);
+                            : spec.fragment_size
+                                ? net::fragmented_udp_exchange(server, *encoded, *spec.fragment_size, timeout_,
+                                                               static_cast<std::uint32_t>(random_() | 1))
+                                : net::udp_exchange(server, *encoded, timeout_, {spec.dont_fragment});
             if (!exchange) {
                 const auto& error = exchange.error();
                 outcome.detail = error.message;
+                if (error.icmp_mtu) {
+                    outcome.icmp_mtu = error.icmp_mtu;
+                    outcome.icmp_from = error.icmp_from;
+                }
                 outcome.kind = error.kind == net::ExchangeFailure::timeout  ? OutcomeKind::timeout
                                : error.kind == net::ExchangeFailure::refused ? OutcomeKind::refused
                                : error.kind == net::ExchangeFailure::reset   ? OutcomeKind::reset
@@ -112,7 +128,10 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
             if (auto ede = wire::parse_extended_error(option)) record.note += " " + wire::describe(*ede);
     } else {
         record.note = outcome.detail;
+        if (outcome.icmp_mtu)
+            record.note += "; ICMP too big from " + outcome.icmp_from + " (MTU " + std::to_string(*outcome.icmp_mtu) + ")";
     }
+    if (spec.query_size) record.request += " qlen=" + std::to_string(outcome.query_size);
     if (outcome.attempts > 1) record.note += " (" + std::to_string(outcome.attempts) + " tries)";
     record.answer_size = static_cast<int>(outcome.answer_size);
     record.rtt_ms = outcome.rtt_ms;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "probe/net/fragments.h"
 #include "probe/net/socket.h"
 #include "probe/profile/profile.h"
 #include "probe/wire/message.h"
@@ -32,6 +33,10 @@ struct QuerySpec {
     std::uint16_t qtype = wire::rr_type::txt;
     std::optional<int> question_count{};  // 0 or 2 for the RFC 9619 probes; default one question
     bool retry = true;                    // a timeout is retried up to plan.retries times
+    bool dont_fragment = false;           // the query leaves with DF set (path MTU measurement)
+    bool df_answer = false;               // ask the responder to send the answer with DF set
+    std::optional<std::size_t> query_size{};  // pad the query (EDNS Padding) to this many octets
+    std::optional<std::size_t> fragment_size{};  // send the query as crafted IP fragments of this size
 };
 
 enum class OutcomeKind { answer, timeout, refused, reset, error, undecodable };
@@ -46,6 +51,9 @@ struct QueryOutcome {
     std::string detail;
     net::Endpoint local;
     int attempts = 0;
+    std::size_t query_size = 0;
+    std::optional<int> icmp_mtu;  // an ICMP too-big came back naming this MTU
+    std::string icmp_from;
 
     bool answered() const { return kind == OutcomeKind::answer && message.has_value(); }
 };

@@ -9,8 +9,8 @@ const std::vector<ProbeKind>& probe_kinds() {
         {"tcp", {"tcp-direct", "tcp-fallback"}, run_tcp},
         {"options", {"edns-options", "edns-version", "qdcount"}, run_options},
         {"nat", {"nat", "port-randomness"}, run_nat},
-        {"fragments", {"udp-fragments"}, nullptr},
-        {"pmtu", {"pmtu"}, nullptr},
+        {"fragments", {"udp-fragments"}, run_fragments},
+        {"pmtu", {"pmtu"}, run_pmtu},
         {"dnssec", {"dnssec-passthrough"}, nullptr},
         {"ttl", {}, nullptr},
     };

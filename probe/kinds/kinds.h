@@ -26,6 +26,8 @@ void run_edns_size(Session& session, reports::Family family, reports::RunResult&
 void run_tcp(Session& session, reports::Family family, reports::RunResult& result);
 void run_options(Session& session, reports::Family family, reports::RunResult& result);
 void run_nat(Session& session, reports::Family family, reports::RunResult& result);
+void run_fragments(Session& session, reports::Family family, reports::RunResult& result);
+void run_pmtu(Session& session, reports::Family family, reports::RunResult& result);
 
 // One echo query's source port: as the probe sent it and as the responder saw it.
 struct PortSample {

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/errqueue.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -75,7 +76,7 @@ sockaddr* Endpoint::sockaddr_ptr() { return reinterpret_cast<sockaddr*>(&storage
 namespace {
 
 Unexpected<ExchangeError> exchange_error(ExchangeFailure kind, std::string message) {
-    return {ExchangeError{kind, std::move(message)}};
+    return {ExchangeError{kind, std::move(message), std::nullopt, {}}};
 }
 
 ExchangeFailure classify(int error) {
@@ -112,27 +113,109 @@ double elapsed_ms(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+// Reads ICMP errors queued for the socket (IP_RECVERR); the MTU from the last "too big" one.
+void drain_icmp_errors(int fd, bool ipv6, ExchangeError& error) {
+    for (int i = 0; i < 16; ++i) {
+        char data[64];
+        char control[512];
+        sockaddr_storage from{};
+        iovec vector{data, sizeof data};
+        msghdr message{};
+        message.msg_name = &from;
+        message.msg_namelen = sizeof from;
+        message.msg_iov = &vector;
+        message.msg_iovlen = 1;
+        message.msg_control = control;
+        message.msg_controllen = sizeof control;
+        if (::recvmsg(fd, &message, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) return;
+        for (cmsghdr* header = CMSG_FIRSTHDR(&message); header != nullptr; header = CMSG_NXTHDR(&message, header)) {
+            const bool is_error = (!ipv6 && header->cmsg_level == IPPROTO_IP && header->cmsg_type == IP_RECVERR) ||
+                                  (ipv6 && header->cmsg_level == IPPROTO_IPV6 && header->cmsg_type == IPV6_RECVERR);
+            if (!is_error) continue;
+            sock_extended_err extended{};
+            std::memcpy(&extended, CMSG_DATA(header), sizeof extended);
+            if (extended.ee_errno != EMSGSIZE) continue;
+            if (extended.ee_origin != SO_EE_ORIGIN_ICMP && extended.ee_origin != SO_EE_ORIGIN_ICMP6) continue;
+            error.icmp_mtu = static_cast<int>(extended.ee_info);
+            // The offender's address follows the extended error in the same control message.
+            Endpoint offender;
+            const auto* address = reinterpret_cast<const unsigned char*>(CMSG_DATA(header)) + sizeof extended;
+            std::memcpy(&offender.storage, address, ipv6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in));
+            offender.length = ipv6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+            error.icmp_from = offender.address();
+        }
+    }
+}
+
 }  // namespace
 
+std::optional<int> route_mtu(const Endpoint& server) {
+    Fd socket(::socket(server.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!socket.valid() || ::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0) return std::nullopt;
+    int mtu = 0;
+    socklen_t length = sizeof mtu;
+    const int level = server.is_ipv6() ? IPPROTO_IPV6 : IPPROTO_IP;
+    const int option = server.is_ipv6() ? IPV6_MTU : IP_MTU;
+    if (::getsockopt(socket.get(), level, option, &mtu, &length) != 0) return std::nullopt;
+    return mtu;
+}
+
+Result<Endpoint> local_address_toward(const Endpoint& server) {
+    Fd socket(::socket(server.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!socket.valid()) return fail("socket: " + errno_text(errno));
+    if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0)
+        return fail("no route to " + server.to_string() + ": " + errno_text(errno));
+    return local_of(socket.get());
+}
+
+
 Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteView query,
-                                             std::chrono::milliseconds timeout) {
+                                             std::chrono::milliseconds timeout, const UdpOptions& options) {
     Fd socket(::socket(server.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (!socket.valid()) return exchange_error(ExchangeFailure::error, "socket: " + errno_text(errno));
+    if (options.dont_fragment) {
+        // DF set, but the kernel neither fragments nor trusts its PMTU cache: each size is tried
+        // as given, and ICMP errors are queued for us to read.
+        int on = 1;
+        if (server.is_ipv6()) {
+            int mode = IPV6_PMTUDISC_PROBE;
+            ::setsockopt(socket.get(), IPPROTO_IPV6, IPV6_MTU_DISCOVER, &mode, sizeof mode);
+            ::setsockopt(socket.get(), IPPROTO_IPV6, IPV6_DONTFRAG, &on, sizeof on);
+            ::setsockopt(socket.get(), IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof on);
+        } else {
+            int mode = IP_PMTUDISC_PROBE;
+            ::setsockopt(socket.get(), IPPROTO_IP, IP_MTU_DISCOVER, &mode, sizeof mode);
+            ::setsockopt(socket.get(), IPPROTO_IP, IP_RECVERR, &on, sizeof on);
+        }
+    }
     // connect() makes the kernel drop datagrams from any other source and report ICMP errors.
     if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0)
         return exchange_error(classify(errno), "connect " + server.to_string() + ": " + errno_text(errno));
     const auto start = Clock::now();
     const auto deadline = start + timeout;
-    if (::send(socket.get(), query.data(), query.size(), 0) < 0)
+    if (::send(socket.get(), query.data(), query.size(), 0) < 0) {
+        if (errno == EMSGSIZE) return exchange_error(ExchangeFailure::error, "larger than the local interface MTU");
         return exchange_error(classify(errno), "send: " + errno_text(errno));
+    }
     const std::uint16_t id = query.size() >= 2 ? wire::load_u16(query.data()) : 0;
     wire::Bytes buffer(65536);
     for (;;) {
-        if (!wait_for(socket.get(), POLLIN, deadline))
-            return exchange_error(ExchangeFailure::timeout, "no answer within " + std::to_string(timeout.count()) + " ms");
+        if (!wait_for(socket.get(), POLLIN, deadline)) {
+            ExchangeError error{ExchangeFailure::timeout, "no answer within " + std::to_string(timeout.count()) + " ms",
+                                std::nullopt, {}};
+            if (options.dont_fragment) drain_icmp_errors(socket.get(), server.is_ipv6(), error);
+            return unexpected(std::move(error));
+        }
         ssize_t received = ::recv(socket.get(), buffer.data(), buffer.size(), MSG_DONTWAIT);
         if (received < 0) {
             if (errno == EAGAIN || errno == EINTR) continue;
+            if (errno == EMSGSIZE && options.dont_fragment) {
+                // A "too big" ICMP surfaced as a socket error: keep waiting until the deadline
+                // is the wrong call, the query is gone. Report it with the MTU.
+                ExchangeError error{ExchangeFailure::timeout, "the path answered ICMP too big", std::nullopt, {}};
+                drain_icmp_errors(socket.get(), server.is_ipv6(), error);
+                return unexpected(std::move(error));
+            }
             return exchange_error(classify(errno), "recv: " + errno_text(errno));
         }
         // A stray datagram with another id (a late answer to an earlier try) is not ours.

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "probe/wire/bytes.h"
@@ -62,11 +63,25 @@ enum class ExchangeFailure { timeout, refused, reset, error };
 struct ExchangeError {
     ExchangeFailure kind = ExchangeFailure::error;
     std::string message;
+    // An ICMP error that came back for the query (read from the socket's error queue): a router
+    // saying "fragmentation needed / packet too big" names the MTU it could not exceed.
+    std::optional<int> icmp_mtu;
+    std::string icmp_from;
+};
+
+// How a UDP query leaves: DF set without the kernel's PMTU cache (to measure the path MTU), and
+// whether ICMP errors about it are collected.
+struct UdpOptions {
+    bool dont_fragment = false;
 };
 
 // Sends one UDP query from a fresh socket and waits for a reply with the same DNS id.
 Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteView query,
-                                             std::chrono::milliseconds timeout);
+                                             std::chrono::milliseconds timeout, const UdpOptions& options = {});
+// The MTU of the route toward `server` as the kernel knows it (interface MTU or cached PMTU).
+std::optional<int> route_mtu(const Endpoint& server);
+// The local address the kernel would use toward `server`.
+Result<Endpoint> local_address_toward(const Endpoint& server);
 // Connects, sends one length-prefixed query and reads one length-prefixed answer.
 Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteView query,
                                              std::chrono::milliseconds timeout);

@@ -43,8 +43,11 @@ Bytes echo_rdata(const Message& query, std::size_t query_size, const QueryContex
         fields.push_back("version=" + std::to_string(query.edns->version));
         fields.push_back(std::string("do=") + (query.edns->dnssec_ok ? "1" : "0"));
         fields.push_back("z=" + std::to_string(query.edns->z));
+        // Options are echoed byte for byte, except long ones (padding a query to 1600 octets),
+        // whose length is enough and whose hex would not fit a small answer.
         for (const auto& option : query.edns->options)
-            fields.push_back("opt=" + std::to_string(option.code) + ":" + hex(option.data));
+            fields.push_back("opt=" + std::to_string(option.code) + ":" +
+                             (option.data.size() <= 64 ? hex(option.data) : "len" + std::to_string(option.data.size())));
     }
     return make_txt_rdata(fields);
 }
@@ -65,9 +68,9 @@ Bytes error_reply(const Message& query, std::uint16_t code) {
     return encode_or_header(reply);
 }
 
-}  // namespace
-
-std::optional<Bytes> answer_query(ByteView query_bytes, const QueryContext& context, const AnswerConfig& config) {
+// The answer's bytes; sets `dont_fragment` when the probe name asks for DF.
+std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& context, const AnswerConfig& config,
+                                  bool& dont_fragment) {
     auto decoded = decode(query_bytes);
     if (!decoded) {
         if (query_bytes.size() < 12) return std::nullopt;
@@ -101,6 +104,7 @@ std::optional<Bytes> answer_query(ByteView query_bytes, const QueryContext& cont
         reply.set_rcode(rcode::nxdomain);
         return encode_or_header(reply);
     }
+    dont_fragment = probe->dont_fragment && !context.tcp;
     const std::size_t limit = context.tcp ? 65535
                               : query.edns ? std::max<std::size_t>(kPlainDnsLimit, query.edns->udp_size)
                                            : kPlainDnsLimit;
@@ -132,6 +136,16 @@ std::optional<Bytes> answer_query(ByteView query_bytes, const QueryContext& cont
     if (sized) return std::move(sized).value();
     // Smaller than the unpadded answer: send that, and the probe sees the size it got.
     return encode_or_header(reply);
+}
+
+}  // namespace
+
+std::optional<Answer> answer_query(ByteView query_bytes, const QueryContext& context, const AnswerConfig& config) {
+    Answer answer;
+    auto bytes = answer_bytes(query_bytes, context, config, answer.dont_fragment);
+    if (!bytes) return std::nullopt;
+    answer.bytes = std::move(*bytes);
+    return answer;
 }
 
 }  // namespace dnspath::responder

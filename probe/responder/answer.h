@@ -22,7 +22,12 @@ struct QueryContext {
     bool tcp = false;
 };
 
+struct Answer {
+    wire::Bytes bytes;
+    bool dont_fragment = false;  // the probe asked for DF on this answer ("df" label)
+};
+
 // The answer to send, or nullopt to stay silent (responses, garbage shorter than a header).
-std::optional<wire::Bytes> answer_query(wire::ByteView query, const QueryContext& context, const AnswerConfig& config);
+std::optional<Answer> answer_query(wire::ByteView query, const QueryContext& context, const AnswerConfig& config);
 
 }  // namespace dnspath::responder

@@ -52,23 +52,27 @@ struct TcpClient {
     Clock::time_point last_activity;
 };
 
+// DF on: sent as given (the PMTU cache is ignored, so a too-big answer is lost on the path, which
+// is what the probe measures); off: like BIND and Knot, DF clear so routers may fragment.
+void set_dont_fragment(int fd, bool ipv6, bool on) {
+    if (ipv6) {
+        int dontfrag = on ? 1 : 0;
+        int mode = on ? IPV6_PMTUDISC_PROBE : IPV6_PMTUDISC_WANT;
+        ::setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &mode, sizeof mode);
+        ::setsockopt(fd, IPPROTO_IPV6, IPV6_DONTFRAG, &dontfrag, sizeof dontfrag);
+    } else {
+        int mode = on ? IP_PMTUDISC_PROBE : IP_PMTUDISC_DONT;
+        ::setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &mode, sizeof mode);
+    }
+}
+
 Result<net::Fd> bind_socket(const net::Endpoint& endpoint, bool tcp, bool dont_fragment) {
     net::Fd fd(::socket(endpoint.family(), (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd.valid()) return fail("socket: " + net::errno_text(errno));
     int on = 1;
     ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     if (endpoint.is_ipv6()) ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
-    if (!tcp) {
-        // Like BIND and Knot, send IPv4 answers with DF clear so routers fragment them, unless
-        // the PMTU test asks for DF.
-        if (endpoint.is_ipv6()) {
-            int dontfrag = dont_fragment ? 1 : 0;
-            ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_DONTFRAG, &dontfrag, sizeof dontfrag);
-        } else {
-            int mode = dont_fragment ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT;
-            ::setsockopt(fd.get(), IPPROTO_IP, IP_MTU_DISCOVER, &mode, sizeof mode);
-        }
-    }
+    if (!tcp) set_dont_fragment(fd.get(), endpoint.is_ipv6(), dont_fragment);
     if (::bind(fd.get(), endpoint.sockaddr_ptr(), endpoint.length) != 0) {
         int error = errno;
         std::string hint = error == EACCES ? " (ports below 1024 need CAP_NET_BIND_SERVICE: run as root)"
@@ -154,7 +158,11 @@ Result<void> Server::serve(const std::atomic<bool>& stop) {
                 auto answer = answer_query(wire::ByteView(datagram.data(), static_cast<std::size_t>(n)), context,
                                            config_.answers);
                 if (!answer) continue;
-                ::sendto(listener.fd.get(), answer->data(), answer->size(), 0, peer.sockaddr_ptr(), peer.length);
+                if (answer->dont_fragment) set_dont_fragment(listener.fd.get(), peer.is_ipv6(), true);
+                ::sendto(listener.fd.get(), answer->bytes.data(), answer->bytes.size(), 0, peer.sockaddr_ptr(),
+                         peer.length);
+                // One socket serves every client, so DF is switched back at once for the next answer.
+                if (answer->dont_fragment) set_dont_fragment(listener.fd.get(), peer.is_ipv6(), config_.force_dont_fragment);
                 ++answered_;
             }
         }
@@ -179,7 +187,7 @@ Result<void> Server::serve(const std::atomic<bool>& stop) {
                 if (limiter.allow(source)) {
                     QueryContext context{source, client.peer.port(), true};
                     if (auto answer = answer_query(message, context, config_.answers)) {
-                        send_tcp(client.fd.get(), *answer);
+                        send_tcp(client.fd.get(), answer->bytes);
                         ++answered_;
                     }
                 }

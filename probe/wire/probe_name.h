@@ -1,5 +1,5 @@
 // The probe-name scheme: how a probe's id, requested answer size and flags ride in the query name,
-// `<id>.s<size>[.do][.echo][.t<token>].<zone>`, so responder and capture read them off any packet.
+// `<id>.s<size>[.do][.echo][.df][.t<token>].<zone>`, so responder and capture read them off any packet.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +18,7 @@ struct ProbeName {
     std::optional<std::uint32_t> size;   // requested total size of the answer in octets
     bool dnssec = false;                 // "do": sign the answer (when the query also has DO=1)
     bool echo = false;                   // "echo": answer with what the responder saw
+    bool dont_fragment = false;          // "df": send the answer with DF set (PMTU of the return path)
     std::optional<std::string> token;    // HMAC over the rest, required for answers larger than the query
 };
 

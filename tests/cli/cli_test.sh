@@ -60,9 +60,15 @@ check "respond on an address not here" 2 "no interface here has that address" --
 check "respond bad address" 2 "not an IPv4 or IPv6 address" -- "$bin" respond --listen nowhere
 check "report on garbage" 2 "not a JSON document" -- bash -c "echo '{x' > '$work/r.json'; '$bin' report '$work/r.json'"
 check "report on a missing file" 2 "cannot read" -- "$bin" report "$work/none.json"
-for stub in capture analyze lab; do
+for stub in capture analyze; do
   check "$stub is an honest stub" 2 "not implemented yet" -- "$bin" "$stub"
 done
+
+check "lab needs an action" 2 "" -- "$bin" lab
+check "lab up without a profile" 2 "give --profile|needs CAP_NET_ADMIN" -- "$bin" lab up
+check "lab down needs a prefix" 2 "give --profile or --prefix|needs CAP_NET_ADMIN" -- "$bin" lab down
+check "lab on a profile without [lab]" 2 "no \[lab\] section|needs CAP_NET_ADMIN" -- "$bin" lab run --profile "$src/profiles/cpe-field.toml"
+[ "$(id -u)" -eq 0 ] && check "lab down of nothing is fine" 0 "removed 0 namespaces" -- "$bin" lab down --prefix zzqq
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

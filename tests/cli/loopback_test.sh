@@ -28,7 +28,7 @@ json="$work/run/result.json"
 expect "result.json written" test -s "$json"
 q() { python3 -c "import json,sys; d=json.load(open('$json')); print(eval(sys.argv[1]))" "$1"; }
 expect "no failing verdict" test "$(q "sum(v['status']=='fail' for v in d['verdicts'])")" = 0
-for checkpoint in udp-large tcp-direct tcp-fallback edns-options edns-version qdcount nat; do
+for checkpoint in udp-large tcp-direct tcp-fallback edns-options edns-version qdcount nat pmtu; do
   for family in ipv4 ipv6; do
     expect "$checkpoint/$family passes" test "$(q "[v['status'] for v in d['verdicts'] if v['checkpoint']=='$checkpoint' and v['family']=='$family']")" = "['pass']"
   done
@@ -36,9 +36,9 @@ done
 expect "largest UDP answer ipv4 is 4096" test "$(q "d['summary']['ipv4']['largest_udp_answer']")" = 4096
 expect "largest UDP answer ipv6 is 4096" test "$(q "d['summary']['ipv6']['largest_udp_answer']")" = 4096
 expect "nat is false" test "$(q "d['summary']['ipv4']['nat']")" = False
-expect "path_mtu unknown is null" test "$(q "d['summary']['ipv4']['path_mtu']")" = None
+expect "path_mtu over loopback is at least 1500" test "$(q "d['summary']['ipv4']['path_mtu']")" = 1500
 expect "device is null before capture" test "$(q "all(v['device'] is None for v in d['verdicts'])")" = True
-expect "unimplemented kinds are na, not pass" test "$(q "[v['status'] for v in d['verdicts'] if v['checkpoint']=='udp-fragments']")" = "['na', 'na']"
+expect "unimplemented kinds are na, not pass" test "$(q "[v['status'] for v in d['verdicts'] if v['checkpoint']=='dnssec-passthrough']")" = "['na', 'na']"
 expect "every probe recorded" test "$(q "len(d['probes']) > 100")" = True
 expect "table shows checkpoints" grep -q "udp-large" "$work/out.txt"
 expect "report re-renders" bash -c "'$bin' report '$json' --no-color | grep -q 'largest UDP answer 4096'"

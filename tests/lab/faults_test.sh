@@ -52,15 +52,23 @@ for name in "${profiles[@]}"; do
         expect clean "udp-large $f passes" "v('udp-large', '$f')['status'] == 'pass'"
         expect clean "largest $f is 4096" "largest('$f') == 4096"
         expect clean "no NAT on $f" "d['summary']['$f']['nat'] is False"
+        expect clean "fragments pass on $f" "v('udp-fragments', '$f')['status'] == 'pass'"
+        expect clean "pmtu passes on $f" "v('pmtu', '$f')['status'] == 'pass' and d['summary']['$f']['path_mtu'] == 1500"
+        expect clean "reachable on $f" "v('reachability', '$f')['status'] == 'missing'"
       done ;;
     fault-frag4)
       expect "$name" "udp-large ipv4 fails" "v('udp-large', 'ipv4')['status'] == 'fail'"
       expect "$name" "largest ipv4 answer is the unfragmented maximum (1472 ±8)" "1464 <= largest('ipv4') <= 1480"
-      expect "$name" "ipv6 untouched" "v('udp-large', 'ipv6')['status'] == 'pass'" ;;
+      expect "$name" "ipv6 untouched" "v('udp-large', 'ipv6')['status'] == 'pass'"
+      expect "$name" "udp-fragments ipv4 fails" "v('udp-fragments', 'ipv4')['status'] == 'fail'"
+      expect "$name" "udp-fragments ipv6 passes" "v('udp-fragments', 'ipv6')['status'] == 'pass'"
+      expect "$name" "pmtu is not a fragment problem" "v('pmtu', 'ipv4')['status'] == 'pass'" ;;
     fault-frag6)
       expect "$name" "udp-large ipv6 fails" "v('udp-large', 'ipv6')['status'] == 'fail'"
       expect "$name" "largest ipv6 answer is the unfragmented maximum (1452 ±8)" "1444 <= largest('ipv6') <= 1460"
-      expect "$name" "ipv4 untouched" "v('udp-large', 'ipv4')['status'] == 'pass'" ;;
+      expect "$name" "ipv4 untouched" "v('udp-large', 'ipv4')['status'] == 'pass'"
+      expect "$name" "udp-fragments ipv6 fails" "v('udp-fragments', 'ipv6')['status'] == 'fail'"
+      expect "$name" "udp-fragments ipv4 passes" "v('udp-fragments', 'ipv4')['status'] == 'pass'" ;;
     fault-cap)
       for f in ipv4 ipv6; do
         expect "$name" "udp-large $f fails" "v('udp-large', '$f')['status'] == 'fail'"
@@ -79,7 +87,12 @@ for name in "${profiles[@]}"; do
       done ;;
     fault-mtu)
       expect "$name" "ipv6 answers above 1280-octet packets vanish" "v('udp-large', 'ipv6')['status'] == 'fail' and 1224 <= largest('ipv6') <= 1240"
-      expect "$name" "ipv4 answers are fragmented by the router (DF clear) and arrive" "v('udp-large', 'ipv4')['status'] == 'pass'" ;;
+      expect "$name" "ipv4 answers are fragmented by the router (DF clear) and arrive" "v('udp-large', 'ipv4')['status'] == 'pass'"
+      for f in ipv4 ipv6; do
+        expect "$name" "pmtu $f is a black hole" "v('pmtu', '$f')['status'] == 'fail' and 'black hole' in v('pmtu', '$f')['reason']"
+        expect "$name" "path MTU $f is about 1280" "1276 <= d['summary']['$f']['path_mtu'] <= 1284"
+      done
+      expect "$name" "ipv6 fragments lost to the MTU, not a filter" "'not filtered' in v('udp-fragments', 'ipv6')['reason']" ;;
     fault-nat)
       for f in ipv4 ipv6; do
         expect "$name" "nat $f seen" "v('nat', '$f')['status'] == 'warn' and d['summary']['$f']['nat'] is True"

@@ -22,10 +22,10 @@ Message ask(const Bytes& query, bool tcp = false) {
     auto answer = answer_query(query, {"198.18.0.1", 40000, tcp}, config());
     EXPECT_TRUE(answer);
     if (!answer) return {};
-    auto decoded = decode(*answer);
+    auto decoded = decode(answer->bytes);
     EXPECT_TRUE(decoded) << decoded.error().describe();
     if (!decoded) return {};
-    decoded->anomalies.trailing_bytes = answer->size();  // smuggle the size to the caller
+    decoded->anomalies.trailing_bytes = answer->bytes.size();  // smuggle the size to the caller
     return std::move(decoded).value();
 }
 
@@ -68,12 +68,12 @@ TEST(Answer, LargeAnswerWithoutTokenIsRefusedAndNoLarger) {
     Bytes query = query_for({"p1", 4000}, buffer(4096), Bytes{});
     auto answer = answer_query(query, {"198.18.0.1", 1, false}, config());
     ASSERT_TRUE(answer);
-    EXPECT_LE(answer->size(), query.size());
-    auto reply = decode(*answer).value();
+    EXPECT_LE(answer->bytes.size(), query.size());
+    auto reply = decode(answer->bytes).value();
     EXPECT_EQ(reply.full_rcode(), rcode::refused);
     // A token made with another key is no token.
     Bytes forged = query_for({"p1", 4000}, buffer(4096), Bytes(32, 8));
-    EXPECT_EQ(decode(*answer_query(forged, {"198.18.0.1", 1, false}, config())).value().full_rcode(), rcode::refused);
+    EXPECT_EQ(decode(answer_query(forged, {"198.18.0.1", 1, false}, config())->bytes).value().full_rcode(), rcode::refused);
 }
 
 TEST(Answer, RefusedCarriesEdeProhibitedWhenItFits) {
@@ -82,8 +82,8 @@ TEST(Answer, RefusedCarriesEdeProhibitedWhenItFits) {
     Bytes query = query_for({"p1", 4000}, edns, Bytes{});
     auto answer = answer_query(query, {"198.18.0.1", 1, false}, config());
     ASSERT_TRUE(answer);
-    EXPECT_LE(answer->size(), query.size());
-    auto reply = decode(*answer).value();
+    EXPECT_LE(answer->bytes.size(), query.size());
+    auto reply = decode(answer->bytes).value();
     ASSERT_TRUE(reply.edns);
     auto ede = parse_extended_error(reply.edns->options.at(0));
     ASSERT_TRUE(ede);
@@ -142,9 +142,28 @@ TEST(Answer, StaysSilentForAnswersAndScraps) {
     Bytes garbage = {0xbe, 0xef, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0};
     auto reply = answer_query(garbage, {}, config());
     ASSERT_TRUE(reply);
-    auto decoded = decode(*reply).value();
+    auto decoded = decode(reply->bytes).value();
     EXPECT_EQ(decoded.header.id, 0xbeef);
     EXPECT_EQ(decoded.full_rcode(), rcode::formerr);
+}
+
+}  // namespace
+}  // namespace dnspath::responder
+
+namespace dnspath::responder {
+namespace {
+
+TEST(Answer, DfLabelAsksForDontFragmentOnUdpOnly) {
+    Bytes query = query_for({"p1", 1400, false, false, true}, buffer(4096));
+    auto udp = answer_query(query, {"198.18.0.1", 1, false}, config());
+    ASSERT_TRUE(udp);
+    EXPECT_TRUE(udp->dont_fragment);
+    auto tcp = answer_query(query, {"198.18.0.1", 1, true}, config());
+    ASSERT_TRUE(tcp);
+    EXPECT_FALSE(tcp->dont_fragment);
+    auto plain = answer_query(query_for({"p1", 1400}, buffer(4096)), {"198.18.0.1", 1, false}, config());
+    ASSERT_TRUE(plain);
+    EXPECT_FALSE(plain->dont_fragment);
 }
 
 }  // namespace

@@ -1,0 +1,27 @@
+// Crafted fragmented UDP queries: the datagram is cut into IP fragments of chosen sizes and sent
+// through a raw socket (CAP_NET_RAW); the answer comes back to an ordinary UDP socket.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <vector>
+
+#include "probe/net/socket.h"
+
+namespace dnspath::net {
+
+// The IP packets (headers included) that carry `datagram` (a UDP header and payload) from
+// `source` to `destination`, each at most `fragment_size` octets. Pure, for tests.
+std::vector<wire::Bytes> fragment_udp(const Endpoint& source, const Endpoint& destination, wire::ByteView payload,
+                                      std::size_t fragment_size, std::uint32_t identification);
+
+// The UDP checksum over the pseudo-header, header and payload (RFC 768 / RFC 8200 8.1).
+std::uint16_t udp_checksum(const Endpoint& source, const Endpoint& destination, wire::ByteView udp);
+
+// Sends `payload` as a UDP datagram to `server` in fragments of at most `fragment_size` octets,
+// and waits for the reply with the same DNS id.
+Result<Exchange, ExchangeError> fragmented_udp_exchange(const Endpoint& server, wire::ByteView payload,
+                                                        std::size_t fragment_size, std::chrono::milliseconds timeout,
+                                                        std::uint32_t identification);
+
+}  // namespace dnspath::net
