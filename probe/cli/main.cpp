@@ -173,6 +173,8 @@ struct RespondOptions {
     std::string key_file;
     bool dont_fragment = false;
     int rate = 2000;
+    std::string zone_key;
+    std::string ds_file;
 };
 
 int command_respond(const RespondOptions& options) {
@@ -191,6 +193,14 @@ int command_respond(const RespondOptions& options) {
     } else {
         std::cerr << "dnspath respond: no --key-file: answers larger than their query are REFUSED\n";
     }
+    auto signer = responder::ZoneSigner::open(options.zone_key, *zone);
+    if (!signer) return usage_error(signer.error().message);
+    config.answers.signer = &*signer;
+    if (!options.ds_file.empty()) {
+        std::ofstream ds(options.ds_file);
+        ds << signer->ds_text() << "\n";
+        if (!ds) return usage_error("cannot write " + options.ds_file);
+    }
     auto server = responder::Server::open(config);
     if (!server) return usage_error(server.error().message);
     std::atomic<bool> stop{false};
@@ -198,6 +208,7 @@ int command_respond(const RespondOptions& options) {
     std::cerr << "dnspath respond: serving " << zone->to_string() << " on port " << options.port << " (";
     for (std::size_t i = 0; i < options.listen.size(); ++i) std::cerr << (i ? ", " : "") << options.listen[i];
     std::cerr << ")\n";
+    std::cerr << "dnspath respond: trust anchor: " << signer->ds_text() << "\n";
     auto served = server->serve(stop);
     if (!served) return usage_error(served.error().message);
     std::cerr << "dnspath respond: stopped after " << server->answered() << " answers\n";
@@ -252,7 +263,8 @@ Result<void> start_lab_responder(const lab::Layout& layout, const profile::Profi
     const std::string key = layout.state_dir + "/key";
     const std::string log = layout.state_dir + "/responder.log";
     std::vector<std::string> argv{"ip", "netns", "exec", layout.server().namespace_name, self_executable(), "respond",
-                                  "--port", "53", "--key-file", key, "--zone", profile.target.zone};
+                                  "--port", "53", "--key-file", key, "--zone", profile.target.zone,
+                                  "--zone-key", layout.state_dir + "/zone.pem", "--ds-file", layout.state_dir + "/ds"};
     if (layout.ipv4) argv.insert(argv.end(), {"--listen", layout.server_ipv4()});
     if (layout.ipv6) argv.insert(argv.end(), {"--listen", layout.server_ipv6()});
     DNSPATH_TRY(lab::Process responder, lab::Process::spawn(argv, {log, true}));
@@ -395,6 +407,9 @@ int main(int argc, char** argv) {
     respond_cmd->add_option("--zone", respond.zone, "Probe zone")->capture_default_str();
     respond_cmd->add_option("--key-file,-k", respond.key_file, "Key shared with the probe; without it no large answers");
     respond_cmd->add_flag("--dont-fragment", respond.dont_fragment, "Set DF / IPV6_DONTFRAG on UDP answers (PMTU tests)");
+    respond_cmd->add_option("--zone-key", respond.zone_key,
+                            "PEM ECDSA P-256 zone key; created there if missing (default: a new key per start)");
+    respond_cmd->add_option("--ds-file", respond.ds_file, "Write the zone's DS record (a trust anchor) to this file");
     respond_cmd->add_option("--rate", respond.rate, "Queries per second per source address")
         ->check(CLI::Range(1, 1000000))
         ->capture_default_str();

@@ -1,6 +1,7 @@
 #include "probe/responder/answer.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include "probe/wire/message.h"
 #include "probe/wire/probe_name.h"
@@ -68,6 +69,55 @@ Bytes error_reply(const Message& query, std::uint16_t code) {
     return encode_or_header(reply);
 }
 
+ResourceRecord soa_record(const AnswerConfig& config) {
+    ByteWriter rdata;
+    encode_name(rdata, config.zone.prepend("ns"), nullptr);
+    encode_name(rdata, config.zone.prepend("hostmaster"), nullptr);
+    for (std::uint32_t value : {1u, 3600u, 600u, 86400u, 0u}) rdata.u32(value);
+    return ResourceRecord{config.zone, rr_type::soa, class_in, 0, rdata.take()};
+}
+
+void add_signed(std::vector<ResourceRecord>& section, std::vector<ResourceRecord> rrset, const AnswerConfig& config,
+                bool sign, std::uint32_t now) {
+    section.insert(section.end(), rrset.begin(), rrset.end());
+    if (!sign) return;
+    if (auto rrsig = config.signer->sign(rrset, now)) section.push_back(std::move(rrsig).value());
+}
+
+// NODATA and NXDOMAIN carry the SOA in the authority section (RFC 2308); no NSEC proof (yet), so
+// a validator treats them as unproven.
+Message with_soa_authority(Message reply, const AnswerConfig& config, bool sign, std::uint32_t now) {
+    add_signed(reply.authorities, {soa_record(config)}, config, sign, now);
+    return reply;
+}
+
+// The zone apex: SOA, NS and the DNSKEY a validator fetches; anything else is NODATA.
+Bytes apex_reply(Message reply, const Question& question, const AnswerConfig& config, bool sign, std::uint32_t now) {
+    switch (question.type) {
+        case rr_type::soa:
+            add_signed(reply.answers, {soa_record(config)}, config, sign, now);
+            break;
+        case rr_type::ns: {
+            ByteWriter target;
+            encode_name(target, config.zone.prepend("ns"), nullptr);
+            add_signed(reply.answers, {ResourceRecord{config.zone, rr_type::ns, class_in, 0, target.take()}}, config,
+                       sign, now);
+            break;
+        }
+        case rr_type::dnskey:
+            if (config.signer != nullptr) {
+                add_signed(reply.answers,
+                           {ResourceRecord{config.zone, rr_type::dnskey, class_in, 0, config.signer->dnskey_rdata()}},
+                           config, sign, now);
+                break;
+            }
+            [[fallthrough]];
+        default:
+            reply = with_soa_authority(std::move(reply), config, sign, now);
+    }
+    return encode_or_header(reply);
+}
+
 // The answer's bytes; sets `dont_fragment` when the probe name asks for DF.
 std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& context, const AnswerConfig& config,
                                   bool& dont_fragment) {
@@ -97,13 +147,17 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
 
     Message reply = reply_skeleton(query);
     reply.header.aa = true;
-    if (question.name.equals(config.zone)) return encode_or_header(reply);  // apex: NODATA for now
+    // Sign when asked with DO=1, as a signed zone's server does.
+    const bool sign = config.signer != nullptr && query.edns && query.edns->dnssec_ok;
+    const std::uint32_t now = config.now != 0 ? config.now : static_cast<std::uint32_t>(std::time(nullptr));
+    if (question.name.equals(config.zone)) return apex_reply(reply, question, config, sign, now);
 
     auto probe = parse_probe_name(question.name, config.zone);
     if (!probe) {
         reply.set_rcode(rcode::nxdomain);
-        return encode_or_header(reply);
+        return encode_or_header(with_soa_authority(reply, config, sign, now));
     }
+    if (question.type != rr_type::txt) return encode_or_header(with_soa_authority(reply, config, sign, now));
     dont_fragment = probe->dont_fragment && !context.tcp;
     const std::size_t limit = context.tcp ? 65535
                               : query.edns ? std::max<std::size_t>(kPlainDnsLimit, query.edns->udp_size)
@@ -122,19 +176,37 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
         }
         return encode_or_header(refused);
     }
-    if (probe->echo && question.type == rr_type::txt)
+    if (probe->echo)
         reply.answers.push_back(ResourceRecord{question.name, rr_type::txt, class_in, 0,
                                                echo_rdata(query, query_bytes.size(), context)});
-    if (requested == 0) return encode_or_header(reply);
     if (requested > limit) {
         // As a real server does: no records, TC=1, so the client retries over TCP.
         reply.header.tc = true;
         reply.answers.clear();
         return encode_or_header(reply);
     }
-    auto sized = encode_exact_size(reply, requested, question.name);
-    if (sized) return std::move(sized).value();
-    // Smaller than the unpadded answer: send that, and the probe sees the size it got.
+    // The RRSIG has a fixed size, so a placeholder lets the padding be solved before signing.
+    if (sign)
+        reply.answers.push_back(ResourceRecord{question.name, rr_type::rrsig, class_in, 0,
+                                               Bytes(config.signer->rrsig_rdata_size(), 0)});
+    if (requested > 0) {
+        if (auto padded = pad_to_size(reply, requested, question.name)) reply = std::move(padded).value();
+        // Smaller than the unpadded answer: sent as it is, and the probe sees the size it got.
+    }
+    if (reply.answers.empty() || (sign && reply.answers.size() == 1)) {
+        // Neither echo nor size: a one-string TXT, so the name exists and can be signed.
+        reply.answers.insert(reply.answers.begin(),
+                             ResourceRecord{question.name, rr_type::txt, class_in, 0, make_txt_rdata({"dnspath"})});
+    }
+    if (sign) {
+        std::vector<ResourceRecord> rrset;
+        for (const auto& record : reply.answers)
+            if (record.type == rr_type::txt) rrset.push_back(record);
+        auto placeholder = std::find_if(reply.answers.begin(), reply.answers.end(),
+                                        [](const ResourceRecord& record) { return record.type == rr_type::rrsig; });
+        if (auto rrsig = config.signer->sign(rrset, now); rrsig && placeholder != reply.answers.end())
+            *placeholder = std::move(rrsig).value();
+    }
     return encode_or_header(reply);
 }
 

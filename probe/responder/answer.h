@@ -7,6 +7,7 @@
 #include <string>
 
 #include "probe/wire/bytes.h"
+#include "probe/responder/signer.h"
 #include "probe/wire/name.h"
 
 namespace dnspath::responder {
@@ -14,6 +15,8 @@ namespace dnspath::responder {
 struct AnswerConfig {
     wire::Name zone;
     wire::Bytes key;                         // HMAC key; empty means no large answers at all
+    const ZoneSigner* signer = nullptr;      // signs answers to DO=1 queries; null: unsigned zone
+    std::uint32_t now = 0;                   // seconds since the epoch for RRSIG times; 0 = the clock
 };
 
 struct QueryContext {

@@ -308,9 +308,8 @@ std::optional<std::vector<std::string>> parse_txt_rdata(ByteView rdata) {
     return strings;
 }
 
-WireResult<Bytes> encode_exact_size(Message message, std::size_t total_size, const Name& owner, std::uint32_t ttl) {
-    ResourceRecord padding{owner, rr_type::txt, class_in, ttl, {}};
-    message.answers.push_back(padding);
+WireResult<Message> pad_to_size(Message message, std::size_t total_size, const Name& owner, std::uint32_t ttl) {
+    message.answers.push_back(ResourceRecord{owner, rr_type::txt, class_in, ttl, {}});
     DNSPATH_TRY(Bytes empty, encode(message));
     // TXT rdata needs at least one length octet; k strings carry between k and 256k octets.
     if (total_size <= empty.size() || total_size - empty.size() > 0xffff)
@@ -327,7 +326,12 @@ WireResult<Bytes> encode_exact_size(Message message, std::size_t total_size, con
         content -= piece;
     }
     message.answers.back().rdata = std::move(rdata);
-    DNSPATH_TRY(Bytes sized, encode(message));
+    return message;
+}
+
+WireResult<Bytes> encode_exact_size(Message message, std::size_t total_size, const Name& owner, std::uint32_t ttl) {
+    DNSPATH_TRY(Message padded, pad_to_size(std::move(message), total_size, owner, ttl));
+    DNSPATH_TRY(Bytes sized, encode(padded));
     if (sized.size() != total_size) return wire_error(WireErrc::size_unreachable, sized.size());
     return sized;
 }

@@ -84,8 +84,12 @@ struct EncodeOptions {
 
 WireResult<Bytes> encode(const Message& message, const EncodeOptions& options = {});
 
-// Encodes `message` with one extra TXT record for `owner` in the answer section, padded so the
-// whole message is exactly `total_size` octets.
+// `message` with one extra TXT record for `owner` appended to the answer section, padded so the
+// encoded message is exactly `total_size` octets. Records of fixed size (an RRSIG) may be filled in
+// afterwards without changing the size.
+WireResult<Message> pad_to_size(Message message, std::size_t total_size, const Name& owner, std::uint32_t ttl = 0);
+
+// pad_to_size, encoded.
 WireResult<Bytes> encode_exact_size(Message message, std::size_t total_size, const Name& owner,
                                     std::uint32_t ttl = 0);
 

@@ -1,0 +1,247 @@
+#include "probe/wire/dnssec.h"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace dnspath::wire {
+namespace {
+
+EVP_PKEY* as_key(void* key) { return static_cast<EVP_PKEY*>(key); }
+
+// The canonical (lowercase, uncompressed) wire form of a name.
+Bytes canonical_name(const Name& name) {
+    ByteWriter out;
+    for (const auto& label : name.labels()) {
+        out.u8(static_cast<std::uint8_t>(label.size()));
+        for (char c : label) out.u8(static_cast<std::uint8_t>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    out.u8(0);
+    return out.take();
+}
+
+// An EVP_PKEY for a P-256 public point given as X || Y.
+EVP_PKEY* public_key_from(ByteView xy) {
+    if (xy.size() != 64) return nullptr;
+    Bytes point{0x04};
+    point.insert(point.end(), xy.begin(), xy.end());
+    OSSL_PARAM_BLD* builder = OSSL_PARAM_BLD_new();
+    OSSL_PARAM_BLD_push_utf8_string(builder, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
+    OSSL_PARAM_BLD_push_octet_string(builder, OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
+    OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(builder);
+    EVP_PKEY_CTX* context = EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr);
+    EVP_PKEY* key = nullptr;
+    if (context && EVP_PKEY_fromdata_init(context) == 1)
+        EVP_PKEY_fromdata(context, &key, EVP_PKEY_PUBLIC_KEY, params);
+    EVP_PKEY_CTX_free(context);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(builder);
+    return key;
+}
+
+}  // namespace
+
+Bytes encode_rrsig(const Rrsig& rrsig) {
+    ByteWriter out;
+    out.u16(rrsig.type_covered);
+    out.u8(rrsig.algorithm);
+    out.u8(rrsig.labels);
+    out.u32(rrsig.original_ttl);
+    out.u32(rrsig.expiration);
+    out.u32(rrsig.inception);
+    out.u16(rrsig.key_tag);
+    out.bytes(canonical_name(rrsig.signer));
+    out.bytes(rrsig.signature);
+    return out.take();
+}
+
+std::optional<Rrsig> parse_rrsig(ByteView rdata) {
+    ByteReader reader(rdata);
+    Rrsig rrsig;
+    auto type = reader.u16();
+    auto algorithm = reader.u8();
+    auto labels = reader.u8();
+    auto ttl = reader.u32();
+    auto expiration = reader.u32();
+    auto inception = reader.u32();
+    auto tag = reader.u16();
+    if (!tag) return std::nullopt;
+    rrsig.type_covered = *type;
+    rrsig.algorithm = *algorithm;
+    rrsig.labels = *labels;
+    rrsig.original_ttl = *ttl;
+    rrsig.expiration = *expiration;
+    rrsig.inception = *inception;
+    rrsig.key_tag = *tag;
+    // The signer name is never compressed (RFC 4034 3.1.7); decode it within the rdata alone.
+    auto signer = decode_name(reader);
+    if (!signer) return std::nullopt;
+    rrsig.signer = std::move(signer).value();
+    auto signature = reader.bytes(reader.remaining());
+    rrsig.signature.assign(signature->begin(), signature->end());
+    return rrsig;
+}
+
+Bytes encode_dnskey(const Dnskey& key) {
+    ByteWriter out;
+    out.u16(key.flags);
+    out.u8(key.protocol);
+    out.u8(key.algorithm);
+    out.bytes(key.public_key);
+    return out.take();
+}
+
+std::optional<Dnskey> parse_dnskey(ByteView rdata) {
+    if (rdata.size() < 4) return std::nullopt;
+    Dnskey key;
+    key.flags = load_u16(rdata.data());
+    key.protocol = rdata[2];
+    key.algorithm = rdata[3];
+    key.public_key.assign(rdata.begin() + 4, rdata.end());
+    return key;
+}
+
+std::uint16_t key_tag(ByteView rdata) {
+    std::uint32_t sum = 0;
+    for (std::size_t i = 0; i < rdata.size(); ++i) sum += (i & 1) ? rdata[i] : static_cast<std::uint32_t>(rdata[i]) << 8;
+    sum += (sum >> 16) & 0xffff;
+    return static_cast<std::uint16_t>(sum & 0xffff);
+}
+
+Bytes ds_rdata(const Name& owner, ByteView dnskey_rdata) {
+    Bytes input = canonical_name(owner);
+    input.insert(input.end(), dnskey_rdata.begin(), dnskey_rdata.end());
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr);
+    ByteWriter out;
+    out.u16(key_tag(dnskey_rdata));
+    out.u8(kAlgorithmEcdsaP256);
+    out.u8(2);  // SHA-256
+    out.bytes(ByteView(digest, length));
+    return out.take();
+}
+
+Bytes signed_data(const Rrsig& rrsig, const std::vector<ResourceRecord>& rrset) {
+    Rrsig unsigned_part = rrsig;
+    unsigned_part.signature.clear();
+    Bytes data = encode_rrsig(unsigned_part);
+    std::vector<const ResourceRecord*> ordered;
+    for (const auto& record : rrset) ordered.push_back(&record);
+    // Canonical order: by rdata as left-justified unsigned octet strings.
+    std::sort(ordered.begin(), ordered.end(), [](const ResourceRecord* a, const ResourceRecord* b) {
+        return std::lexicographical_compare(a->rdata.begin(), a->rdata.end(), b->rdata.begin(), b->rdata.end());
+    });
+    for (const auto* record : ordered) {
+        ByteWriter out;
+        out.bytes(canonical_name(record->name));
+        out.u16(record->type);
+        out.u16(record->klass);
+        out.u32(rrsig.original_ttl);
+        out.u16(static_cast<std::uint16_t>(record->rdata.size()));
+        out.bytes(record->rdata);
+        data.insert(data.end(), out.data().begin(), out.data().end());
+    }
+    return data;
+}
+
+void EcdsaKey::Free::operator()(void* key) const { EVP_PKEY_free(as_key(key)); }
+
+Result<EcdsaKey> EcdsaKey::generate() {
+    EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+    if (key == nullptr) return fail("OpenSSL could not generate a P-256 key");
+    EcdsaKey result;
+    result.key_.reset(key);
+    return result;
+}
+
+Result<EcdsaKey> EcdsaKey::load_pem(const std::string& path) {
+    FILE* file = std::fopen(path.c_str(), "r");
+    if (file == nullptr) return fail("cannot read zone key " + path);
+    EVP_PKEY* key = PEM_read_PrivateKey(file, nullptr, nullptr, nullptr);
+    std::fclose(file);
+    if (key == nullptr) return fail(path + " is not a PEM private key");
+    if (EVP_PKEY_get_bits(key) != 256 || !EVP_PKEY_is_a(key, "EC")) {
+        EVP_PKEY_free(key);
+        return fail(path + " is not an ECDSA P-256 key (DNSSEC algorithm 13)");
+    }
+    EcdsaKey result;
+    result.key_.reset(key);
+    return result;
+}
+
+Result<void> EcdsaKey::save_pem(const std::string& path) const {
+    FILE* file = std::fopen(path.c_str(), "w");
+    if (file == nullptr) return fail("cannot write zone key " + path);
+    int written = PEM_write_PrivateKey(file, as_key(key_.get()), nullptr, nullptr, 0, nullptr, nullptr);
+    std::fclose(file);
+    if (written != 1) return fail("cannot write zone key " + path);
+    return Ok{};
+}
+
+Bytes EcdsaKey::public_key() const {
+    unsigned char point[65];
+    std::size_t length = 0;
+    if (EVP_PKEY_get_octet_string_param(as_key(key_.get()), OSSL_PKEY_PARAM_PUB_KEY, point, sizeof point, &length) != 1 ||
+        length != 65)
+        return {};
+    return Bytes(point + 1, point + 65);  // drop the 0x04 "uncompressed" marker
+}
+
+Result<Bytes> EcdsaKey::sign(ByteView data) const {
+    EVP_MD_CTX* context = EVP_MD_CTX_new();
+    std::size_t length = 0;
+    Bytes der;
+    bool ok = EVP_DigestSignInit(context, nullptr, EVP_sha256(), nullptr, as_key(key_.get())) == 1 &&
+              EVP_DigestSign(context, nullptr, &length, data.data(), data.size()) == 1;
+    if (ok) {
+        der.resize(length);
+        ok = EVP_DigestSign(context, der.data(), &length, data.data(), data.size()) == 1;
+        der.resize(length);
+    }
+    EVP_MD_CTX_free(context);
+    if (!ok) return fail("ECDSA signing failed");
+    const unsigned char* cursor = der.data();
+    ECDSA_SIG* signature = d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(der.size()));
+    if (signature == nullptr) return fail("ECDSA signature did not parse");
+    Bytes raw(64);
+    BN_bn2binpad(ECDSA_SIG_get0_r(signature), raw.data(), 32);
+    BN_bn2binpad(ECDSA_SIG_get0_s(signature), raw.data() + 32, 32);
+    ECDSA_SIG_free(signature);
+    return raw;
+}
+
+bool verify_ecdsa_p256(ByteView public_key, ByteView data, ByteView signature) {
+    if (signature.size() != 64) return false;
+    EVP_PKEY* key = public_key_from(public_key);
+    if (key == nullptr) return false;
+    ECDSA_SIG* parsed = ECDSA_SIG_new();
+    ECDSA_SIG_set0(parsed, BN_bin2bn(signature.data(), 32, nullptr), BN_bin2bn(signature.data() + 32, 32, nullptr));
+    unsigned char* der = nullptr;
+    int der_length = i2d_ECDSA_SIG(parsed, &der);
+    ECDSA_SIG_free(parsed);
+    EVP_MD_CTX* context = EVP_MD_CTX_new();
+    bool valid = der_length > 0 && EVP_DigestVerifyInit(context, nullptr, EVP_sha256(), nullptr, key) == 1 &&
+                 EVP_DigestVerify(context, der, static_cast<std::size_t>(der_length), data.data(), data.size()) == 1;
+    EVP_MD_CTX_free(context);
+    OPENSSL_free(der);
+    EVP_PKEY_free(key);
+    return valid;
+}
+
+Result<void> verify_rrsig(const Rrsig& rrsig, const std::vector<ResourceRecord>& rrset, const Dnskey& key) {
+    if (rrsig.algorithm != kAlgorithmEcdsaP256 || key.algorithm != kAlgorithmEcdsaP256)
+        return fail("algorithm " + std::to_string(rrsig.algorithm) + " is not checked here (only 13)");
+    if (rrset.empty()) return fail("the RRset it covers is missing");
+    if (!verify_ecdsa_p256(key.public_key, signed_data(rrsig, rrset), rrsig.signature))
+        return fail("the signature does not verify: the records were changed after signing");
+    return Ok{};
+}
+
+}  // namespace dnspath::wire
