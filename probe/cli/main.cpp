@@ -18,6 +18,7 @@
 #include "capture/capture.h"
 #include "probe/lab/lab.h"
 #include "probe/probe.h"
+#include "probe/wire/probe_name.h"
 #include "reports/report.h"
 
 namespace {
@@ -175,6 +176,7 @@ struct RespondOptions {
     int rate = 2000;
     std::string zone_key;
     std::string ds_file;
+    int standby_keys = 0;
 };
 
 int command_respond(const RespondOptions& options) {
@@ -195,6 +197,7 @@ int command_respond(const RespondOptions& options) {
     }
     auto signer = responder::ZoneSigner::open(options.zone_key, *zone);
     if (!signer) return usage_error(signer.error().message);
+    signer->add_standby_keys(options.standby_keys);
     config.answers.signer = &*signer;
     if (!options.ds_file.empty()) {
         std::ofstream ds(options.ds_file);
@@ -264,7 +267,9 @@ Result<void> start_lab_responder(const lab::Layout& layout, const profile::Profi
     const std::string log = layout.state_dir + "/responder.log";
     std::vector<std::string> argv{"ip", "netns", "exec", layout.server().namespace_name, self_executable(), "respond",
                                   "--port", "53", "--key-file", key, "--zone", profile.target.zone,
-                                  "--zone-key", layout.state_dir + "/zone.pem", "--ds-file", layout.state_dir + "/ds"};
+                                  "--zone-key", layout.state_dir + "/zone.pem", "--ds-file", layout.state_dir + "/ds",
+                                  // DNSKEY answers of rollover size (about 1.4 KB), as real signed zones send
+                                  "--standby-keys", "2"};
     if (layout.ipv4) argv.insert(argv.end(), {"--listen", layout.server_ipv4()});
     if (layout.ipv6) argv.insert(argv.end(), {"--listen", layout.server_ipv6()});
     DNSPATH_TRY(lab::Process responder, lab::Process::spawn(argv, {log, true}));
@@ -367,6 +372,39 @@ int command_lab(const LabOptions& options) {
     return rc;
 }
 
+struct NameOptions {
+    std::string key_file;
+    std::string zone = "probe.dnspath.test.";
+    std::string id;
+    std::uint32_t size = 0;
+    bool dnssec = false, echo = false, dont_fragment = false;
+};
+
+// Prints a probe name, so dig, a resolver or a script can ask the responder what the probe asks.
+int command_name(const NameOptions& options) {
+    auto zone = wire::Name::parse(options.zone);
+    if (!zone) return usage_error("--zone: " + zone.error().message);
+    wire::Bytes key;
+    if (!options.key_file.empty()) {
+        auto read = probe::read_key_file(options.key_file);
+        if (!read) return usage_error(read.error().message);
+        key = std::move(read).value();
+    }
+    std::string id = options.id;
+    if (id.empty()) {
+        std::random_device random;
+        char buffer[16];
+        std::snprintf(buffer, sizeof buffer, "m%08x", random());
+        id = buffer;
+    }
+    wire::ProbeName probe{id, options.size ? std::optional<std::uint32_t>(options.size) : std::nullopt, options.dnssec,
+                          options.echo, options.dont_fragment, std::nullopt};
+    auto name = wire::make_probe_name(probe, *zone, key);
+    if (auto check = wire::parse_probe_name(name, *zone); !check) return usage_error(check.error().message);
+    std::cout << name.to_string() << "\n";
+    return kExitPass;
+}
+
 int not_implemented(const std::string& what) {
     std::cerr << "dnspath " << what << ": not implemented yet (see README, \"Status\")\n";
     return kExitUsage;
@@ -410,6 +448,9 @@ int main(int argc, char** argv) {
     respond_cmd->add_option("--zone-key", respond.zone_key,
                             "PEM ECDSA P-256 zone key; created there if missing (default: a new key per start)");
     respond_cmd->add_option("--ds-file", respond.ds_file, "Write the zone's DS record (a trust anchor) to this file");
+    respond_cmd->add_option("--standby-keys", respond.standby_keys,
+                            "Publish N RSA-4096-sized standby DNSKEYs (an algorithm rollover's DNSKEY size)")
+        ->check(CLI::Range(0, 4));
     respond_cmd->add_option("--rate", respond.rate, "Queries per second per source address")
         ->check(CLI::Range(1, 1000000))
         ->capture_default_str();
@@ -424,6 +465,16 @@ int main(int argc, char** argv) {
     report_cmd->add_option("result", report_path, "Path to result.json")->required();
     report_cmd->add_flag("--json", report_json, "Print JSON instead of the table");
     report_cmd->add_flag("--no-color", report_no_color, "No colors");
+
+    NameOptions name_options;
+    auto* name_cmd = app.add_subcommand("name", "Print a probe name for dig or a resolver (with the token from the key)");
+    name_cmd->add_option("--key-file,-k", name_options.key_file, "Key shared with the responder (needed above the query size)");
+    name_cmd->add_option("--zone", name_options.zone, "Probe zone")->capture_default_str();
+    name_cmd->add_option("--id", name_options.id, "Probe id label ([a-z0-9-]; default random)");
+    name_cmd->add_option("--size", name_options.size, "Answer size in octets")->check(CLI::Range(0, 65535));
+    name_cmd->add_flag("--do", name_options.dnssec, "Mark the probe as DNSSEC (the answer is signed when the query has DO=1)");
+    name_cmd->add_flag("--echo", name_options.echo, "Ask for the echo of what the responder saw");
+    name_cmd->add_flag("--df", name_options.dont_fragment, "Ask for the answer with DF set");
 
     auto* capture_cmd = app.add_subcommand("capture", "Capture on taps around each device (not implemented yet)");
     auto* analyze_cmd = app.add_subcommand("analyze", "Attribute losses from saved taps (not implemented yet)");
@@ -465,6 +516,7 @@ int main(int argc, char** argv) {
     if (respond_cmd->parsed()) return command_respond(respond);
     if (keygen_cmd->parsed()) return command_keygen(key_path);
     if (report_cmd->parsed()) return command_report(report_path, report_json, report_no_color);
+    if (name_cmd->parsed()) return command_name(name_options);
     if (capture_cmd->parsed()) return not_implemented("capture");
     if (analyze_cmd->parsed()) return not_implemented("analyze");
     if (lab_cmd->parsed()) {

@@ -46,7 +46,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     const auto& server = config_.targets.at(family);
 
     wire::ProbeName probe{outcome.probe_id, spec.size, spec.dnssec_label, spec.echo, spec.df_answer, std::nullopt};
-    wire::Name name = wire::make_probe_name(probe, config_.zone, config_.key);
+    wire::Name name = spec.apex ? config_.zone : wire::make_probe_name(probe, config_.zone, config_.key);
     auto query = wire::make_query(static_cast<std::uint16_t>(random_()), name, spec.qtype, spec.edns);
     if (spec.question_count) {
         query.questions.clear();

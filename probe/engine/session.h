@@ -37,6 +37,7 @@ struct QuerySpec {
     bool df_answer = false;               // ask the responder to send the answer with DF set
     std::optional<std::size_t> query_size{};  // pad the query (EDNS Padding) to this many octets
     std::optional<std::size_t> fragment_size{};  // send the query as crafted IP fragments of this size
+    bool apex = false;                    // ask about the zone itself (DNSKEY, SOA), not a probe name
 };
 
 enum class OutcomeKind { answer, timeout, refused, reset, error, undecodable };

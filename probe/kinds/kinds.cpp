@@ -11,7 +11,7 @@ const std::vector<ProbeKind>& probe_kinds() {
         {"nat", {"nat", "port-randomness"}, run_nat},
         {"fragments", {"udp-fragments"}, run_fragments},
         {"pmtu", {"pmtu"}, run_pmtu},
-        {"dnssec", {"dnssec-passthrough"}, nullptr},
+        {"dnssec", {"dnssec-passthrough"}, run_dnssec},
         {"ttl", {}, nullptr},
     };
     return table;

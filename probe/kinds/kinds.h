@@ -28,6 +28,7 @@ void run_options(Session& session, reports::Family family, reports::RunResult& r
 void run_nat(Session& session, reports::Family family, reports::RunResult& result);
 void run_fragments(Session& session, reports::Family family, reports::RunResult& result);
 void run_pmtu(Session& session, reports::Family family, reports::RunResult& result);
+void run_dnssec(Session& session, reports::Family family, reports::RunResult& result);
 
 // One echo query's source port: as the probe sent it and as the responder saw it.
 struct PortSample {

@@ -91,8 +91,20 @@ Message with_soa_authority(Message reply, const AnswerConfig& config, bool sign,
     return reply;
 }
 
+// What a server does with an answer over the client's limit: TC=1 and no records.
+Bytes fit_to_limit(Message reply, std::size_t limit) {
+    Bytes bytes = encode_or_header(reply);
+    if (bytes.size() <= limit) return bytes;
+    reply.header.tc = true;
+    reply.answers.clear();
+    reply.authorities.clear();
+    reply.additionals.clear();
+    return encode_or_header(reply);
+}
+
 // The zone apex: SOA, NS and the DNSKEY a validator fetches; anything else is NODATA.
-Bytes apex_reply(Message reply, const Question& question, const AnswerConfig& config, bool sign, std::uint32_t now) {
+Bytes apex_reply(Message reply, const Question& question, const AnswerConfig& config, bool sign, std::uint32_t now,
+                 std::size_t limit) {
     switch (question.type) {
         case rr_type::soa:
             add_signed(reply.answers, {soa_record(config)}, config, sign, now);
@@ -106,16 +118,17 @@ Bytes apex_reply(Message reply, const Question& question, const AnswerConfig& co
         }
         case rr_type::dnskey:
             if (config.signer != nullptr) {
-                add_signed(reply.answers,
-                           {ResourceRecord{config.zone, rr_type::dnskey, class_in, 0, config.signer->dnskey_rdata()}},
-                           config, sign, now);
+                std::vector<ResourceRecord> keys;
+                for (const auto& rdata : config.signer->dnskey_rrset_rdata())
+                    keys.push_back(ResourceRecord{config.zone, rr_type::dnskey, class_in, 0, rdata});
+                add_signed(reply.answers, std::move(keys), config, sign, now);
                 break;
             }
             [[fallthrough]];
         default:
             reply = with_soa_authority(std::move(reply), config, sign, now);
     }
-    return encode_or_header(reply);
+    return fit_to_limit(std::move(reply), limit);
 }
 
 // The answer's bytes; sets `dont_fragment` when the probe name asks for DF.
@@ -150,18 +163,18 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
     // Sign when asked with DO=1, as a signed zone's server does.
     const bool sign = config.signer != nullptr && query.edns && query.edns->dnssec_ok;
     const std::uint32_t now = config.now != 0 ? config.now : static_cast<std::uint32_t>(std::time(nullptr));
-    if (question.name.equals(config.zone)) return apex_reply(reply, question, config, sign, now);
+    const std::size_t limit = context.tcp ? 65535
+                              : query.edns ? std::max<std::size_t>(kPlainDnsLimit, query.edns->udp_size)
+                                           : kPlainDnsLimit;
+    if (question.name.equals(config.zone)) return apex_reply(reply, question, config, sign, now, limit);
 
     auto probe = parse_probe_name(question.name, config.zone);
     if (!probe) {
         reply.set_rcode(rcode::nxdomain);
-        return encode_or_header(with_soa_authority(reply, config, sign, now));
+        return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);
     }
-    if (question.type != rr_type::txt) return encode_or_header(with_soa_authority(reply, config, sign, now));
+    if (question.type != rr_type::txt) return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);
     dont_fragment = probe->dont_fragment && !context.tcp;
-    const std::size_t limit = context.tcp ? 65535
-                              : query.edns ? std::max<std::size_t>(kPlainDnsLimit, query.edns->udp_size)
-                                           : kPlainDnsLimit;
     const std::size_t requested = probe->size.value_or(0);
     // Anti-amplification: an answer larger than the query needs the token only the profile's key gives.
     const bool large = requested > query_bytes.size();

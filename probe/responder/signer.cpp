@@ -1,5 +1,6 @@
 #include "probe/responder/signer.h"
 
+#include <cstdlib>
 #include <filesystem>
 
 namespace dnspath::responder {
@@ -28,6 +29,25 @@ Result<ZoneSigner> ZoneSigner::open(const std::string& path, const Name& zone) {
     }
     DNSPATH_TRY(EcdsaKey key, EcdsaKey::load_pem(path));
     return ZoneSigner(std::move(key), zone);
+}
+
+void ZoneSigner::add_standby_keys(int count) {
+    for (int i = 0; i < count; ++i) {
+        // Exponent 65537 and a 4096-bit "modulus" that is random: a placeholder of the right size,
+        // which validators ignore because no RRSIG names its key tag.
+        Bytes key{3, 0x01, 0x00, 0x01};
+        Bytes modulus(512);
+        for (auto& byte : modulus) byte = static_cast<std::uint8_t>(std::rand());
+        modulus[0] |= 0x80;
+        key.insert(key.end(), modulus.begin(), modulus.end());
+        standby_rdata_.push_back(encode_dnskey(Dnskey{256, 3, 8, key}));
+    }
+}
+
+std::vector<Bytes> ZoneSigner::dnskey_rrset_rdata() const {
+    std::vector<Bytes> all{dnskey_rdata_};
+    all.insert(all.end(), standby_rdata_.begin(), standby_rdata_.end());
+    return all;
 }
 
 std::string ZoneSigner::ds_text() const {

@@ -16,6 +16,12 @@ public:
     // an empty path gives a key that lives as long as the process.
     static Result<ZoneSigner> open(const std::string& path, const wire::Name& zone);
 
+    // Adds RSA-4096-sized standby keys (algorithm 8, never used to sign), as a zone in an algorithm
+    // rollover publishes: DNSKEY answers grow past 1232 octets the way real ones do.
+    void add_standby_keys(int count);
+    // Every DNSKEY rdata to publish: the signing key first.
+    std::vector<wire::Bytes> dnskey_rrset_rdata() const;
+
     const wire::Name& zone() const { return zone_; }
     const wire::Bytes& dnskey_rdata() const { return dnskey_rdata_; }
     std::uint16_t key_tag() const { return key_tag_; }
@@ -31,6 +37,7 @@ private:
     wire::EcdsaKey key_;
     wire::Name zone_;
     wire::Bytes dnskey_rdata_;
+    std::vector<wire::Bytes> standby_rdata_;
     std::uint16_t key_tag_ = 0;
 };
 

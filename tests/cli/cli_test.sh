@@ -26,7 +26,7 @@ check() {  # check NAME EXPECTED_EXIT PATTERN -- command...
 check "top-level help" 0 "Exit codes" -- "$bin" --help
 check "version flag" 0 "^dnspath [0-9]+\.[0-9]+" -- "$bin" --version
 check "version subcommand" 0 "^dnspath [0-9]" -- "$bin" version
-for sub in run respond keygen report capture analyze lab version; do
+for sub in run respond keygen report name capture analyze lab version; do
   check "$sub --help" 0 "Usage|usage" -- "$bin" "$sub" --help
 done
 check "no subcommand" 2 "" -- "$bin"

@@ -38,7 +38,7 @@ expect "largest UDP answer ipv6 is 4096" test "$(q "d['summary']['ipv6']['larges
 expect "nat is false" test "$(q "d['summary']['ipv4']['nat']")" = False
 expect "path_mtu over loopback is at least 1500" test "$(q "d['summary']['ipv4']['path_mtu']")" = 1500
 expect "device is null before capture" test "$(q "all(v['device'] is None for v in d['verdicts'])")" = True
-expect "unimplemented kinds are na, not pass" test "$(q "[v['status'] for v in d['verdicts'] if v['checkpoint']=='dnssec-passthrough']")" = "['na', 'na']"
+expect "dnssec passes on both families" test "$(q "[v['status'] for v in d['verdicts'] if v['checkpoint']=='dnssec-passthrough']")" = "['pass', 'pass']"
 expect "every probe recorded" test "$(q "len(d['probes']) > 100")" = True
 expect "table shows checkpoints" grep -q "udp-large" "$work/out.txt"
 expect "report re-renders" bash -c "'$bin' report '$json' --no-color | grep -q 'largest UDP answer 4096'"

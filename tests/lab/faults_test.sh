@@ -55,6 +55,7 @@ for name in "${profiles[@]}"; do
         expect clean "fragments pass on $f" "v('udp-fragments', '$f')['status'] == 'pass'"
         expect clean "pmtu passes on $f" "v('pmtu', '$f')['status'] == 'pass' and d['summary']['$f']['path_mtu'] == 1500"
         expect clean "reachable on $f" "v('reachability', '$f')['status'] == 'missing'"
+        expect clean "dnssec passes on $f" "v('dnssec-passthrough', '$f')['status'] == 'pass'"
       done ;;
     fault-frag4)
       expect "$name" "udp-large ipv4 fails" "v('udp-large', 'ipv4')['status'] == 'fail'"
@@ -74,6 +75,7 @@ for name in "${profiles[@]}"; do
         expect "$name" "udp-large $f fails" "v('udp-large', '$f')['status'] == 'fail'"
         expect "$name" "largest $f answer is the cap (1232 ±8)" "1224 <= largest('$f') <= 1240"
         expect "$name" "tcp fallback still works on $f" "v('tcp-fallback', '$f')['status'] == 'pass'"
+        expect "$name" "dnssec sees the lost signed answers on $f" "v('dnssec-passthrough', '$f')['status'] == 'fail'"
       done ;;
     fault-tcpdrop)
       for f in ipv4 ipv6; do
