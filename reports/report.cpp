@@ -33,6 +33,7 @@ const std::vector<CheckpointInfo>& catalog() {
         {"qdcount", "QDCOUNT other than 1 gets FORMERR", {"RFC 9619 (seed 002)"}},
         {"udp-no-edns", "Plain DNS answers up to 512 octets", {"RFC 1035 4.2.1", "JPRS A-85/F-85"}},
         {"edns-truncation", "Oversized answers come back TC=1", {"RFC 6891 7", "JPRS scenario 2"}},
+        {"path-trace", "Where a probe goes (TTL-limited copies)", {"tracebox-style localization", "JPRS scenario 2"}},
     };
     return table;
 }

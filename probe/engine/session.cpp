@@ -40,17 +40,15 @@ void Session::learn_rtt(double rtt_ms) {
     timeout_ = std::chrono::milliseconds(std::clamp<long>(adapted, 150, config_.plan.timeout_ms));
 }
 
-QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
-    QueryOutcome outcome;
-    outcome.probe_id = next_probe_id();
-    const auto& server = config_.targets.at(family);
-
-    wire::ProbeName probe{outcome.probe_id, spec.size, spec.dnssec_label, spec.echo, spec.df_answer, std::nullopt};
-    wire::Name name = spec.apex ? config_.zone : wire::make_probe_name(probe, config_.zone, config_.key);
-    auto query = wire::make_query(static_cast<std::uint16_t>(random_()), name, spec.qtype, spec.edns);
+Session::BuiltQuery Session::build(const QuerySpec& spec) {
+    BuiltQuery built;
+    built.probe_id = next_probe_id();
+    wire::ProbeName probe{built.probe_id, spec.size, spec.dnssec_label, spec.echo, spec.df_answer, std::nullopt};
+    built.name = spec.apex ? config_.zone : wire::make_probe_name(probe, config_.zone, config_.key);
+    auto query = wire::make_query(static_cast<std::uint16_t>(random_()), built.name, spec.qtype, spec.edns);
     if (spec.question_count) {
         query.questions.clear();
-        for (int i = 0; i < *spec.question_count; ++i) query.questions.push_back({name, spec.qtype, wire::class_in});
+        for (int i = 0; i < *spec.question_count; ++i) query.questions.push_back({built.name, spec.qtype, wire::class_in});
     }
     auto encoded = wire::encode(query);
     if (encoded && spec.query_size && query.edns && *spec.query_size >= encoded->size() + 4) {
@@ -58,6 +56,25 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
         query.edns->options.push_back(wire::make_padding(*spec.query_size - encoded->size() - 4));
         encoded = wire::encode(query);
     }
+    if (encoded) built.bytes = std::move(encoded).value();
+    else built.error = encoded.error().describe();
+    return built;
+}
+
+std::optional<QuerySpec> Session::first_failure(Family family) const {
+    for (const auto& [failed_family, spec] : failures_)
+        if (failed_family == family) return spec;
+    return std::nullopt;
+}
+
+QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
+    QueryOutcome outcome;
+    const auto& server = config_.targets.at(family);
+    BuiltQuery built = build(spec);
+    outcome.probe_id = built.probe_id;
+    const wire::Name& name = built.name;
+    std::optional<wire::Bytes> encoded;
+    if (built.error.empty()) encoded = std::move(built.bytes);
 
     reports::ProbeRecord record;
     record.id = outcome.probe_id;
@@ -77,7 +94,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
 
     if (!encoded) {
         outcome.kind = OutcomeKind::error;
-        outcome.detail = "cannot encode the query: " + encoded.error().describe();
+        outcome.detail = "cannot encode the query: " + built.error;
     } else {
         const int attempts = spec.retry ? 1 + config_.plan.retries : 1;
         for (int attempt = 1; attempt <= attempts && !stopped(); ++attempt) {
@@ -136,6 +153,11 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     record.answer_size = static_cast<int>(outcome.answer_size);
     record.rtt_ms = outcome.rtt_ms;
     records_.push_back(std::move(record));
+    // Plain UDP queries that met silence are what the ttl kind traces; losses that are the
+    // measurement itself (pmtu steps) are not failures.
+    if (outcome.kind == OutcomeKind::timeout && spec.transport == Transport::udp && !spec.fragment_size &&
+        !spec.dont_fragment && !spec.df_answer && spec.kind != "reachability")
+        failures_.emplace_back(family, spec);
     return outcome;
 }
 

@@ -71,6 +71,17 @@ public:
     Session(SessionConfig config, std::uint64_t seed, const std::atomic<bool>& stop);
 
     QueryOutcome ask(reports::Family family, const QuerySpec& spec);
+
+    // A query as `ask` would send it, without sending it (the ttl kind sends it itself).
+    struct BuiltQuery {
+        std::string probe_id;
+        wire::Name name;
+        wire::Bytes bytes;
+        std::string error;  // not empty when it could not be encoded
+    };
+    BuiltQuery build(const QuerySpec& spec);
+    // The first plain UDP query of this family that got no answer, if any.
+    std::optional<QuerySpec> first_failure(reports::Family family) const;
     bool stopped() const { return stop_.load(); }
     const SessionConfig& config() const { return config_; }
     std::vector<reports::ProbeRecord>& records() { return records_; }
@@ -84,6 +95,7 @@ private:
     std::mt19937_64 random_;
     const std::atomic<bool>& stop_;
     std::vector<reports::ProbeRecord> records_;
+    std::vector<std::pair<reports::Family, QuerySpec>> failures_;
     std::chrono::milliseconds timeout_;
     double smoothed_rtt_ms_ = -1;
     std::uint32_t counter_ = 0;

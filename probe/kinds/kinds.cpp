@@ -12,7 +12,7 @@ const std::vector<ProbeKind>& probe_kinds() {
         {"fragments", {"udp-fragments"}, run_fragments},
         {"pmtu", {"pmtu"}, run_pmtu},
         {"dnssec", {"dnssec-passthrough"}, run_dnssec},
-        {"ttl", {}, nullptr},
+        {"ttl", {"path-trace"}, run_ttl},
     };
     return table;
 }

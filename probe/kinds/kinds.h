@@ -29,6 +29,7 @@ void run_nat(Session& session, reports::Family family, reports::RunResult& resul
 void run_fragments(Session& session, reports::Family family, reports::RunResult& result);
 void run_pmtu(Session& session, reports::Family family, reports::RunResult& result);
 void run_dnssec(Session& session, reports::Family family, reports::RunResult& result);
+void run_ttl(Session& session, reports::Family family, reports::RunResult& result);
 
 // One echo query's source port: as the probe sent it and as the responder saw it.
 struct PortSample {

@@ -56,6 +56,7 @@ for name in "${profiles[@]}"; do
         expect clean "pmtu passes on $f" "v('pmtu', '$f')['status'] == 'pass' and d['summary']['$f']['path_mtu'] == 1500"
         expect clean "reachable on $f" "v('reachability', '$f')['status'] == 'missing'"
         expect clean "dnssec passes on $f" "v('dnssec-passthrough', '$f')['status'] == 'pass'"
+        expect clean "the trace reaches the server in 2 hops on $f" "v('path-trace', '$f')['status'] == 'pass' and len(v('path-trace', '$f')['evidence']) == 2"
       done ;;
     fault-frag4)
       expect "$name" "udp-large ipv4 fails" "v('udp-large', 'ipv4')['status'] == 'fail'"
@@ -76,6 +77,7 @@ for name in "${profiles[@]}"; do
         expect "$name" "largest $f answer is the cap (1232 ±8)" "1224 <= largest('$f') <= 1240"
         expect "$name" "tcp fallback still works on $f" "v('tcp-fallback', '$f')['status'] == 'pass'"
         expect "$name" "dnssec sees the lost signed answers on $f" "v('dnssec-passthrough', '$f')['status'] == 'fail'"
+        expect "$name" "the trace puts the loss on the answer's way back on $f" "v('path-trace', '$f')['status'] == 'warn' and 'lost on the way back' in v('path-trace', '$f')['reason']"
       done ;;
     fault-tcpdrop)
       for f in ipv4 ipv6; do

@@ -1,0 +1,36 @@
+// TTL-limited copies of a UDP query (as tracebox does): each hop that expires one answers ICMP
+// time exceeded and quotes the packet as it arrived there, so the path shows where a query was
+// lost or changed. Reading ICMP needs a raw socket (CAP_NET_RAW).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "probe/net/socket.h"
+
+namespace dnspath::net {
+
+struct Hop {
+    int ttl = 0;
+    std::string from;             // the router that answered, "" when nothing did
+    bool reached_server = false;  // the server itself answered (DNS or ICMP unreachable)
+    // The quoted packet, as that router saw it.
+    std::size_t quoted_ip_length = 0;   // the IP total length it carried
+    std::size_t quoted_octets = 0;      // how much of it the router quoted
+    std::optional<bool> opt_present;    // what the quoted DNS query held, when enough was quoted
+    std::optional<bool> dnssec_ok;
+    std::optional<std::uint16_t> udp_size;
+};
+
+// Sends `query` to `server` with TTL (hop limit) 1 … max_ttl until the server answers.
+Result<std::vector<Hop>> trace_query(const Endpoint& server, wire::ByteView query, int max_ttl,
+                                     std::chrono::milliseconds per_hop_timeout);
+
+// Reads one ICMP/ICMPv6 error message (type, offender, quote) into a hop, if it quotes a UDP
+// packet from `local` to `server`. Pure, for tests.
+std::optional<Hop> parse_icmp_error(wire::ByteView icmp, bool ipv6, const std::string& offender,
+                                    const Endpoint& local, const Endpoint& server);
+
+}  // namespace dnspath::net
