@@ -10,6 +10,7 @@ mode=${1:-}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages=(build-essential cmake pkg-config python3 iproute2 iputils-ping nftables ethtool
+  bind9 bind9-dnsutils unbound
   libpcap-dev libtins-dev libssl-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev clang libclang-rt-14-dev)
 

@@ -21,6 +21,7 @@ struct RunConfig {
     std::string zone = "probe.dnspath.test.";
     wire::Bytes key;
     profile::Plan plan = profile::default_plan();
+    std::vector<profile::TargetName> target_names;  // non-empty: target mode against a real server
     std::uint64_t seed = 0;  // probe ids, DNS ids and cookies derive from it
     std::string tool_version;
 };

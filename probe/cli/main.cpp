@@ -110,8 +110,7 @@ int command_run(const RunOptions& options) {
         config.plan = profile.plan;
         if (key_file.empty() && profile.target.key_file)
             key_file = resolve_beside(options.profile_path, *profile.target.key_file);
-        if (profile.target.mode == "target")
-            return usage_error(options.profile_path + ": target mode (asking a real server) is not implemented yet");
+        if (profile.target.mode == "target") config.target_names = profile.target.names;
         if (config.targets.empty() && options.targets.empty() && profile.lab)
             return usage_error(options.profile_path + ": this profile builds its path in a lab: use `dnspath lab run "
                                                       "--profile " + options.profile_path + "`, or give --target");

@@ -46,6 +46,8 @@ Result<reports::RunResult> run_plan(const RunConfig& config, const std::atomic<b
     DNSPATH_TRY(session_config.zone, wire::Name::parse(config.zone));
     session_config.key = config.key;
     session_config.plan = config.plan;
+    session_config.target_names = config.target_names;
+    const bool target_mode = !config.target_names.empty();
     for (const auto& target : config.targets) {
         DNSPATH_TRY(net::Endpoint endpoint, net::Endpoint::parse(target, config.port));
         Family family = endpoint.is_ipv6() ? Family::ipv6 : Family::ipv4;
@@ -65,14 +67,21 @@ Result<reports::RunResult> run_plan(const RunConfig& config, const std::atomic<b
     Session session(std::move(session_config), config.seed, stop);
     std::vector<std::pair<const ProbeKind*, Family>> steps;
     for (const auto& name : config.plan.probes)
-        for (const auto& family_name : config.plan.families) steps.emplace_back(find_probe_kind(name), family_of(family_name));
+        for (const auto& family_name : config.plan.families)
+            steps.emplace_back(find_probe_kind(name, target_mode), family_of(family_name));
 
     // Before any verdict: does the target answer a small query at all? This also measures the RTT
     // the timeouts adapt to, so the first lost probes do not wait the full ceiling.
     std::set<Family> unreachable;
     for (const auto& [family, endpoint] : session.config().targets) {
         if (stop.load()) break;
-        auto outcome = session.ask(family, {.kind = "reachability", .echo = true, .edns = wire::Edns{}});
+        QuerySpec hello{.kind = "reachability", .echo = true, .edns = wire::Edns{}};
+        if (target_mode) {
+            hello.echo = false;
+            hello.name = wire::Name::parse(config.target_names.front().name).value_or(wire::Name{});
+            hello.qtype = wire::rr_type::soa;
+        }
+        auto outcome = session.ask(family, hello);
         if (!outcome.answered()) {
             unreachable.insert(family);
             add_verdict(result, "reachability", family, reports::Status::fail,
@@ -100,8 +109,10 @@ Result<reports::RunResult> run_plan(const RunConfig& config, const std::atomic<b
         if (kind->run == nullptr) {
             for (auto checkpoint : kind->checkpoints)
                 add_verdict(result, std::string(checkpoint), family, reports::Status::na,
-                            "not measured: the '" + std::string(kind->id) +
-                                "' probe kind is not implemented yet (see README: status)");
+                            target_mode ? "not measured in target mode: the '" + std::string(kind->id) +
+                                              "' kind needs a dnspath responder"
+                                        : "not measured: the '" + std::string(kind->id) +
+                                              "' probe kind is not implemented yet (see README: status)");
             continue;
         }
         kind->run(session, family, result);

@@ -44,7 +44,9 @@ Session::BuiltQuery Session::build(const QuerySpec& spec) {
     BuiltQuery built;
     built.probe_id = next_probe_id();
     wire::ProbeName probe{built.probe_id, spec.size, spec.dnssec_label, spec.echo, spec.df_answer, std::nullopt};
-    built.name = spec.apex ? config_.zone : wire::make_probe_name(probe, config_.zone, config_.key);
+    built.name = spec.name ? *spec.name
+                 : spec.apex ? config_.zone
+                             : wire::make_probe_name(probe, config_.zone, config_.key);
     auto query = wire::make_query(static_cast<std::uint16_t>(random_()), built.name, spec.qtype, spec.edns);
     if (spec.question_count) {
         query.questions.clear();

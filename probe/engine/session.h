@@ -38,6 +38,7 @@ struct QuerySpec {
     std::optional<std::size_t> query_size{};  // pad the query (EDNS Padding) to this many octets
     std::optional<std::size_t> fragment_size{};  // send the query as crafted IP fragments of this size
     bool apex = false;                    // ask about the zone itself (DNSKEY, SOA), not a probe name
+    std::optional<wire::Name> name{};     // target mode: ask about this name instead of a probe name
 };
 
 enum class OutcomeKind { answer, timeout, refused, reset, error, undecodable };
@@ -61,6 +62,7 @@ struct QueryOutcome {
 
 struct SessionConfig {
     std::map<reports::Family, net::Endpoint> targets;  // one server address per family
+    std::vector<profile::TargetName> target_names;      // target mode: names to ask a real server
     wire::Name zone;
     wire::Bytes key;
     profile::Plan plan;

@@ -17,8 +17,22 @@ const std::vector<ProbeKind>& probe_kinds() {
     return table;
 }
 
-const ProbeKind* find_probe_kind(std::string_view id) {
-    for (const auto& kind : probe_kinds())
+const std::vector<ProbeKind>& target_kinds() {
+    static const std::vector<ProbeKind> table = {
+        {"edns-size", {"udp-large"}, run_target_edns_size},
+        {"tcp", {"tcp-direct", "tcp-fallback"}, run_target_tcp},
+        {"options", {"edns-version", "qdcount", "edns-options"}, run_target_options},
+        {"nat", {"nat", "port-randomness"}, run_target_needs_echo},
+        {"fragments", {"udp-fragments"}, nullptr},
+        {"pmtu", {"pmtu"}, nullptr},
+        {"dnssec", {"dnssec-passthrough"}, run_target_dnssec},
+        {"ttl", {"path-trace"}, nullptr},
+    };
+    return table;
+}
+
+const ProbeKind* find_probe_kind(std::string_view id, bool target_mode) {
+    for (const auto& kind : target_mode ? target_kinds() : probe_kinds())
         if (kind.id == id) return &kind;
     return nullptr;
 }

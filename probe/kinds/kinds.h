@@ -19,7 +19,9 @@ struct ProbeKind {
 };
 
 const std::vector<ProbeKind>& probe_kinds();
-const ProbeKind* find_probe_kind(std::string_view id);
+// The same kinds in target mode (a real server, names from the profile): what needs the echo is na.
+const std::vector<ProbeKind>& target_kinds();
+const ProbeKind* find_probe_kind(std::string_view id, bool target_mode = false);
 
 // Each kind's entry point (probe/kinds/<kind>.cpp).
 void run_edns_size(Session& session, reports::Family family, reports::RunResult& result);
@@ -30,6 +32,11 @@ void run_fragments(Session& session, reports::Family family, reports::RunResult&
 void run_pmtu(Session& session, reports::Family family, reports::RunResult& result);
 void run_dnssec(Session& session, reports::Family family, reports::RunResult& result);
 void run_ttl(Session& session, reports::Family family, reports::RunResult& result);
+void run_target_edns_size(Session& session, reports::Family family, reports::RunResult& result);
+void run_target_tcp(Session& session, reports::Family family, reports::RunResult& result);
+void run_target_dnssec(Session& session, reports::Family family, reports::RunResult& result);
+void run_target_options(Session& session, reports::Family family, reports::RunResult& result);
+void run_target_needs_echo(Session& session, reports::Family family, reports::RunResult& result);
 
 // One echo query's source port: as the probe sent it and as the responder saw it.
 struct PortSample {

@@ -7,6 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here}
 ns=dpmkpcap
+mkdir -p "$out"
 work=$(mktemp -d /tmp/dnspath-pcaps.XXXXXX)
 pids=()
 cleanup() {
@@ -22,33 +23,9 @@ ip netns del "$ns" 2>/dev/null || true
 ip netns add "$ns"
 in_ns ip link set lo up
 
-# --- The zone: TXT records sized to make answers of about 600, 1500 and 3000 octets. ----------
-mkdir -p "$work/bind" "$work/knot/storage" "$work/unbound"
-txt() { python3 -c "import sys; n=int(sys.argv[1]); print(' '.join('\"'+'x'*min(255,n-i)+'\"' for i in range(0,n,255)))" "$1"; }
-cat > "$work/zone" <<EOF
-\$ORIGIN example.test.
-\$TTL 3600
-@     SOA ns1 hostmaster 1 7200 3600 1209600 300
-@     NS  ns1
-ns1   A   198.18.0.53
-ns1   AAAA fd00::53
-www   A   198.18.0.80
-alias CNAME www
-mail  MX  10 www
-small TXT "hello from the fixture"
-t600  TXT $(txt 500)
-t1500 TXT $(txt 1400)
-t3000 TXT $(txt 2900)
-EOF
-
-# BIND: signed offline with an ECDSA P-256 key (algorithm 13), so the DS is known for Unbound.
-cp "$work/zone" "$work/bind/example.test.zone"
-( cd "$work/bind"
-  ksk=$(dnssec-keygen -q -a ECDSAP256SHA256 -f KSK example.test)
-  zsk=$(dnssec-keygen -q -a ECDSAP256SHA256 example.test)
-  cat "$ksk.key" "$zsk.key" >> example.test.zone
-  dnssec-signzone -q -S -o example.test -N INCREMENT -f example.test.signed example.test.zone >/dev/null
-  dnssec-dsfromkey -2 "$ksk.key" > ds.txt )
+# --- The zone, signed offline by BIND's tools (the DS is known, for Unbound's trust anchor). -----
+mkdir -p "$work/knot/storage" "$work/unbound"
+"$here/../lab/signed-zone.sh" "$work/bind"
 cat > "$work/bind/named.conf" <<EOF
 options {
   directory "$work/bind";
@@ -65,7 +42,7 @@ EOF
 in_ns named -g -c "$work/bind/named.conf" -u root > "$work/bind/log" 2>&1 & pids+=($!)
 
 # Knot: signs the same zone itself (automatic DNSSEC with its default ECDSA P-256 policy).
-cp "$work/zone" "$work/knot/example.test.zone"
+cp "$work/bind/example.test.unsigned" "$work/knot/example.test.zone"
 cat > "$work/knot/knot.conf" <<EOF
 server:
     rundir: "$work/knot"
