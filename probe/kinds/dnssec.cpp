@@ -51,8 +51,11 @@ void run_dnssec(Session& session, Family family, reports::RunResult& result) {
     }
     std::optional<wire::Dnskey> key;
     if (!dnskey_answer.answered()) {
+        const bool via_tcp = evidence.size() > 1;
         add_verdict(result, "dnssec-passthrough", family, Status::fail,
-                    "the DNSKEY query (DO=1) got no answer (" + std::string(to_string(dnskey_answer.kind)) + ")",
+                    via_tcp ? "the DNSKEY RRset does not fit 1232 octets (TC=1) and the TCP retry failed (" +
+                                  std::string(to_string(dnskey_answer.kind)) + "): a resolver cannot get the keys"
+                            : "the DNSKEY query (DO=1) got no answer (" + std::string(to_string(dnskey_answer.kind)) + ")",
                     evidence);
         return;
     }

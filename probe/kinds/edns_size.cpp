@@ -81,7 +81,9 @@ void run_edns_size(Session& session, Family family, reports::RunResult& result) 
     if (largest) summary.largest_udp_answer = static_cast<int>(*largest);
 
     std::vector<std::uint32_t> lost, truncated, shortened;
+    std::uint32_t largest_overall = 0;
     for (const auto& [size, delivery] : seen) {
+        if (delivery == Delivery::delivered) largest_overall = std::max(largest_overall, size);
         if (delivery == Delivery::lost) lost.push_back(size);
         if (delivery == Delivery::truncated_tc) truncated.push_back(size);
         if (delivery == Delivery::short_no_tc) shortened.push_back(size);
@@ -94,6 +96,15 @@ void run_edns_size(Session& session, Family family, reports::RunResult& result) 
                     "answers of " + std::to_string(shortened.front()) +
                         " octets and more arrive cut short without TC=1: a resolver takes them as complete; " +
                         delivered,
+                    evidence);
+    } else if (!lost.empty() && largest_overall > lost.front()) {
+        // A larger answer got through where a smaller one was lost even after retries: no size
+        // limit explains that; the path loses packets at random (or rate-limits).
+        add_verdict(result, "udp-large", family, Status::warn,
+                    std::to_string(lost.size()) + " of " + std::to_string(seen.size()) +
+                        " sizes lost even after retries, with larger ones delivered (up to " +
+                        std::to_string(largest_overall) +
+                        "): random loss or rate limiting on the path, not a size limit",
                     evidence);
     } else if (!lost.empty()) {
         std::string reason = "answers of " + std::to_string(lost.front()) + " octets and more vanish without a trace (" +

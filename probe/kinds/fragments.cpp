@@ -75,8 +75,8 @@ void run_fragments(Session& session, Family family, reports::RunResult& result) 
         const bool small_fragments_pass =
             std::any_of(passed.begin(), passed.end(), [](const std::string& item) { return item.rfind("query", 0) == 0; });
         reason += small_fragments_pass
-                      ? " — queries in small fragments pass, so fragments are not filtered: fragments as large as "
-                        "the link MTU are lost (a smaller MTU further on; see pmtu)"
+                      ? " — queries in small fragments pass, so fragments as such are not filtered: large ones "
+                        "are lost (a smaller MTU further on, see pmtu, or a filter on the UDP length, see udp-large)"
                       : " — something on the path drops fragments";
         add_verdict(result, "udp-fragments", family, Status::fail, reason, evidence);
     } else if (!exercised) {

@@ -64,7 +64,7 @@ void run_pmtu(Session& session, Family family, reports::RunResult& result) {
     // Toward the server: DF queries padded to the packet size; the answer is small.
     auto forward = measure(steps, [&](int packet, Direction& direction) {
         if (session.stopped()) return false;
-        auto outcome = session.ask(family, {.kind = "pmtu", .echo = true, .edns = edns, .retry = false,
+        auto outcome = session.ask(family, {.kind = "pmtu", .echo = true, .edns = edns,
                                             .dont_fragment = true,
                                             .query_size = static_cast<std::size_t>(packet - overhead)});
         if (outcome.icmp_mtu) {
@@ -79,7 +79,7 @@ void run_pmtu(Session& session, Family family, reports::RunResult& result) {
     auto reverse = measure(steps, [&](int packet, Direction&) {
         if (session.stopped()) return false;
         auto size = static_cast<std::uint32_t>(packet - overhead);
-        auto outcome = session.ask(family, {.kind = "pmtu", .size = size, .edns = edns, .retry = false,
+        auto outcome = session.ask(family, {.kind = "pmtu", .size = size, .edns = edns,
                                             .df_answer = true});
         bool arrived = outcome.answered() && !outcome.message->header.tc && outcome.answer_size == size;
         if (!arrived) evidence.push_back(evidence_line(outcome, "DF answer, packet " + std::to_string(packet)));
@@ -87,9 +87,21 @@ void run_pmtu(Session& session, Family family, reports::RunResult& result) {
     });
     if (session.stopped()) return;
 
+    // A DF answer lost at size Y is an MTU only if the same size without DF gets through (a router
+    // fragments it); if that is lost too, something drops answers by size, whatever their DF bit.
+    bool reverse_is_size_filter = false;
+    if (reverse.smallest_lost) {
+        auto size = static_cast<std::uint32_t>(*reverse.smallest_lost - overhead);
+        auto plain = session.ask(family, {.kind = "pmtu", .size = size, .edns = edns});
+        evidence.push_back(evidence_line(plain, "same answer without DF"));
+        reverse_is_size_filter = !(plain.answered() && !plain.message->header.tc && plain.answer_size == size);
+    }
+
     auto& summary = summary_for(result, family);
-    if (forward.largest && reverse.largest) summary.path_mtu = std::min(*forward.largest, *reverse.largest);
-    else if (forward.largest) summary.path_mtu = forward.largest;
+    if (forward.largest && reverse.largest && !reverse_is_size_filter)
+        summary.path_mtu = std::min(*forward.largest, *reverse.largest);
+    else if (forward.largest)
+        summary.path_mtu = forward.largest;
 
     auto describe = [](const Direction& direction) {
         return direction.largest ? std::to_string(*direction.largest) : std::string("none");
@@ -102,6 +114,12 @@ void run_pmtu(Session& session, Family family, reports::RunResult& result) {
         add_verdict(result, "pmtu", family, Status::fail,
                     "PMTUD black hole toward the server: DF packets above " + describe(forward) +
                         " octets vanish and no ICMP too big comes back; " + figures,
+                    evidence);
+    } else if (reverse.smallest_lost && reverse_is_size_filter) {
+        add_verdict(result, "pmtu", family, Status::pass,
+                    "path MTU at least " + describe(forward) + " toward the server; answers above " + describe(reverse) +
+                        " octets vanish with or without DF, which is a size filter (see udp-large), not an MTU; " +
+                        figures,
                     evidence);
     } else if (reverse.smallest_lost) {
         // The ICMP for a lost answer goes to the server, so from here a black hole and a working
