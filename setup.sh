@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One entry point for the README's two commands:
-#   ./setup.sh run    install what is missing, build, and run the main job
+#   ./setup.sh run    install what is missing, build, and run the main job (the default lab)
 #   ./setup.sh test   install what is missing, build (warnings are errors), run every test,
 #                     then the unit tests again under ASan+UBSan, then a short fuzzing pass
 # Needs root on a fresh Debian 12 only to install packages.
@@ -38,15 +38,11 @@ build() {  # build DIR [cmake options...]
 
 run_main_job() {
   build build
-  local bin=build/probe/cli/dnspath key=build/demo.key out=runs/latest port=5353
-  [ -f "$key" ] || "$bin" keygen "$key" >/dev/null
-  "$bin" respond --listen 127.0.0.1 --listen ::1 --port "$port" --key-file "$key" 2>build/responder.log &
-  local responder=$!
-  trap 'kill $responder 2>/dev/null || true' EXIT
-  for _ in $(seq 50); do grep -q serving build/responder.log && break; sleep 0.1; done
+  # The lab builds the default profile's path from network namespaces (root), runs every probe
+  # kind through it and tears it down; the result stays in runs/latest.
   local rc=0
-  "$bin" run --profile profiles/loopback.toml --key-file "$key" --out "$out" || rc=$?
-  echo "main job: probe and responder over loopback (lab mode is not implemented yet); exit $rc"
+  build/probe/cli/dnspath lab run --out runs/latest || rc=$?
+  echo "main job: dnspath lab run on the built-in profiles/default.toml; result in runs/latest/result.json (exit $rc)"
   exit "$rc"
 }
 

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "capture/capture.h"
+#include "cli/embedded_profile.h"
 #include "probe/lab/lab.h"
 #include "probe/probe.h"
 #include "probe/wire/probe_name.h"
@@ -290,8 +291,15 @@ int command_lab(const LabOptions& options) {
         return usage_error("lab needs CAP_NET_ADMIN and CAP_SYS_ADMIN to create network namespaces: run it as root");
     std::string prefix = options.prefix;
     std::optional<profile::Profile> loaded;
-    if (!options.profile_path.empty()) {
-        auto profile = profile::load_profile_file(options.profile_path);
+    std::string profile_path = options.profile_path;
+    const bool embedded = profile_path.empty() && options.action != "down";
+    if (embedded) {
+        auto profile = profile::parse_profile(cli::kEmbeddedDefaultProfile, "<embedded default.toml>");
+        if (!profile) return usage_error("the embedded default profile is invalid: " + profile.error().describe());
+        loaded = std::move(profile).value();
+        prefix = loaded->lab->prefix;
+    } else if (!profile_path.empty()) {
+        auto profile = profile::load_profile_file(profile_path);
         if (!profile) {
             std::cerr << profile.error().describe() << "\n";
             return kExitUsage;
@@ -324,6 +332,11 @@ int command_lab(const LabOptions& options) {
     if (error) return usage_error("cannot create " + layout->state_dir + ": " + error.message());
     const std::string key = layout->state_dir + "/key";
     if (auto written = write_new_key(key); !written) return usage_error(written.error().message);
+    if (embedded) {
+        // The probe runs as a child and reads its plan from a file: give it the embedded one.
+        profile_path = layout->state_dir + "/default.toml";
+        std::ofstream(profile_path) << cli::kEmbeddedDefaultProfile;
+    }
     if (auto started = start_lab_responder(*layout, *loaded); !started) {
         (void)lab::lab_down(layout->prefix);
         return usage_error(started.error().message);
@@ -346,13 +359,13 @@ int command_lab(const LabOptions& options) {
         std::cout << " --key-file " << key << "\n";
         std::cout << "ask it:   ip netns exec " << layout->probe().namespace_name << " dig @" << layout->server_ipv4()
                   << " p1.s1500.echo." << loaded->target.zone << " TXT   (large answers need the token: use run)\n";
-        std::cout << "remove:   " << self_executable() << " lab down --profile " << options.profile_path << "\n";
+        std::cout << "remove:   " << self_executable() << " lab down --prefix " << layout->prefix << "\n";
         return kExitPass;
     }
     // lab run: the probe runs in the probe namespace as a child, so a Ctrl-C reaches it and it
     // still writes what it measured before the lab goes away.
     std::vector<std::string> argv{"ip", "netns", "exec", layout->probe().namespace_name, self_executable(), "run",
-                                  "--profile", options.profile_path, "--port", "53", "--key-file", key,
+                                  "--profile", profile_path, "--port", "53", "--key-file", key,
                                   "--out", options.out_dir};
     argv.insert(argv.end(), target_args.begin(), target_args.end());
     if (options.json) argv.push_back("--json");
@@ -486,7 +499,8 @@ int main(int argc, char** argv) {
     auto* lab_run_cmd = lab_cmd->add_subcommand("run", "Build the lab, run the profile's plan in it, tear it down");
     auto* lab_down_cmd = lab_cmd->add_subcommand("down", "Remove every namespace of the lab (idempotent)");
     for (auto* sub : {lab_up_cmd, lab_run_cmd, lab_down_cmd})
-        sub->add_option("--profile,-p", lab_options.profile_path, "Profile with a [lab] section");
+        sub->add_option("--profile,-p", lab_options.profile_path,
+                        "Profile with a [lab] section (default: the built-in profiles/default.toml)");
     lab_down_cmd->add_option("--prefix", lab_options.prefix, "Remove namespaces named PREFIX-* (instead of --profile)");
     lab_run_cmd->add_option("--out,-o", lab_options.out_dir, "Folder for result.json")->capture_default_str();
     lab_run_cmd->add_flag("--json", lab_options.json, "Print result.json to stdout instead of the table");

@@ -117,9 +117,10 @@ void run_pmtu(Session& session, Family family, reports::RunResult& result) {
                     evidence);
     } else if (reverse.smallest_lost && reverse_is_size_filter) {
         add_verdict(result, "pmtu", family, Status::pass,
-                    "path MTU at least " + describe(forward) + " toward the server; answers above " + describe(reverse) +
-                        " octets vanish with or without DF, which is a size filter (see udp-large), not an MTU; " +
-                        figures,
+                    "path MTU at least " + describe(forward) + " toward the server; answer packets of " +
+                        std::to_string(*reverse.smallest_lost) +
+                        " octets and more vanish with or without DF, which is a size filter (see udp-large), not "
+                        "an MTU; " + figures,
                     evidence);
     } else if (reverse.smallest_lost) {
         // The ICMP for a lost answer goes to the server, so from here a black hole and a working

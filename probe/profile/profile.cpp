@@ -345,8 +345,19 @@ void build(const toml::table& root, Profile& profile, Validator& validator) {
             if (auto v = faults["loss_percent"].value<std::int64_t>()) device.faults.loss_percent = static_cast<int>(*v);
             if (auto v = faults["state_limit"].value<std::int64_t>()) device.faults.state_limit = static_cast<int>(*v);
 
+            const bool name_ok = !device.name.empty() && device.name.size() <= 15 &&
+                                 std::isalnum(static_cast<unsigned char>(device.name[0])) &&
+                                 std::all_of(device.name.begin(), device.name.end(), [](char c) {
+                                     return std::islower(static_cast<unsigned char>(c)) ||
+                                            std::isdigit(static_cast<unsigned char>(c)) || c == '-';
+                                 });
             if (device.name.empty()) {
                 validator.error(entry.source(), "topology.device: each device needs a name");
+            } else if (!name_ok) {
+                // The name becomes a namespace name and a pcap file name in the lab.
+                validator.error(entry["name"].node()->source(),
+                                "topology.device.name must be 1 to 15 lowercase letters, digits or '-', got \"" +
+                                    device.name + "\"");
             } else if (!device_names.insert(device.name).second) {
                 validator.error(entry["name"].node()->source(), "topology.device: the name \"" + device.name +
                                                                     "\" is used twice; device names must be unique");
