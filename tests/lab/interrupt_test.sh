@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# A lab run stopped midway leaves nothing behind: Ctrl-C (SIGINT) tears the lab down by itself and
+# keeps what was measured; a crash (SIGKILL) leaves the lab, and `lab down` then removes every
+# namespace, veth, process and nftables table of it. Needs root; exits 77 without it.
+# Usage: interrupt_test.sh dnspath
+set -u
+bin=$1
+here=$(cd "$(dirname "$0")" && pwd)
+[ "$(id -u)" -eq 0 ] || { echo "skipped: needs root"; exit 77; }
+profile=$here/fault-cap.toml   # slow enough (lost probes) to stop midway
+prefix=dtcap
+work=$(mktemp -d)
+trap '"$bin" lab down --prefix $prefix >/dev/null 2>&1; rm -rf "$work"' EXIT
+failures=0
+passes=0
+expect() { if eval "$2"; then passes=$((passes + 1)); else echo "FAIL $1"; failures=$((failures + 1)); fi; }
+nothing_left() {
+  ! ip netns list | grep -q "^$prefix-" &&
+  ! pgrep -f "dnspath-$prefix/key" >/dev/null &&
+  [ ! -e "/run/dnspath-$prefix" ] &&
+  ! ip link show | grep -qE "^[0-9]+: (in|out)@"
+}
+
+# Ctrl-C: the lab goes away by itself, and the partial result is written.
+"$bin" lab run --profile "$profile" --out "$work/int" >"$work/int.log" 2>&1 &
+run=$!
+sleep 5
+kill -INT "$run"
+wait "$run"
+rc=$?
+expect "interrupted lab run exits 2" "[ $rc -eq 2 ]"
+expect "partial result.json kept" "python3 -c \"import json; d=json.load(open('$work/int/result.json')); assert d['interrupted'] and d['probes']\""
+expect "nothing left after Ctrl-C" nothing_left
+
+# A crash: SIGKILL to dnspath and its probe; the lab stays until lab down removes it.
+"$bin" lab run --profile "$profile" --out "$work/kill" >"$work/kill.log" 2>&1 &
+run=$!
+sleep 5
+pkill -KILL -f "dnspath run --profile $profile" 2>/dev/null
+kill -KILL "$run"
+wait "$run" 2>/dev/null
+expect "a killed run leaves its lab behind (the case lab down is for)" "ip netns list | grep -q '^$prefix-'"
+"$bin" lab down --profile "$profile" >"$work/down.log" 2>&1
+expect "lab down succeeds" "grep -q 'removed 4 namespaces' '$work/down.log' || grep -q 'removed 3 namespaces' '$work/down.log'"
+expect "nothing left after lab down" nothing_left
+"$bin" lab down --profile "$profile" >"$work/down2.log" 2>&1
+expect "lab down again is a no-op" "grep -q 'removed 0 namespaces' '$work/down2.log'"
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]
