@@ -110,6 +110,10 @@ Result<std::vector<Hop>> trace_query(const Endpoint& server, wire::ByteView quer
         }
         hops.push_back(hop);
         if (hop.reached_server) break;
+        // Three silent hops in a row past the last answer: the rest will be silent too.
+        if (hops.size() >= 3 && hops.back().from.empty() && hops[hops.size() - 2].from.empty() &&
+            hops[hops.size() - 3].from.empty())
+            break;
     }
     return hops;
 }

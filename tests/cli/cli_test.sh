@@ -65,7 +65,7 @@ for stub in capture analyze; do
 done
 
 check "lab needs an action" 2 "" -- "$bin" lab
-check "lab up without a profile" 2 "give --profile|needs CAP_NET_ADMIN" -- "$bin" lab up
+check "lab with a missing profile" 2 "cannot open|needs CAP_NET_ADMIN" -- "$bin" lab up --profile "$work/none.toml"
 check "lab down needs a prefix" 2 "give --profile or --prefix|needs CAP_NET_ADMIN" -- "$bin" lab down
 check "lab on a profile without [lab]" 2 "no \[lab\] section|needs CAP_NET_ADMIN" -- "$bin" lab run --profile "$src/profiles/cpe-field.toml"
 [ "$(id -u)" -eq 0 ] && check "lab down of nothing is fine" 0 "removed 0 namespaces" -- "$bin" lab down --prefix zzqq
