@@ -1,6 +1,48 @@
-// The capture component's public face: read taps (today: pcap/pcapng files) and dissect frames.
-// Live taps in namespaces, correlation and attribution land with the capture issue.
+// The capture component's public face: taps on both sides of each device during a run (or pcap
+// files afterwards), and the device each failing verdict is blamed on.
 #pragma once
 
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "capture/correlate.h"
 #include "capture/packet.h"
 #include "capture/pcap_file.h"
+#include "capture/tap.h"
+#include "reports/report.h"
+
+namespace dnspath::capture {
+
+// A device and its two taps, as `--device NAME=IN,OUT` and the profile's topology give them.
+struct DeviceSpec {
+    std::string name;
+    std::string tap_in;   // probe side; "" for none
+    std::string tap_out;  // server side
+    // Parses "NAME=IN,OUT" (either tap may be empty: "NAME=,OUT").
+    static Result<DeviceSpec> parse(const std::string& text);
+};
+
+// Live taps for a run: started before the first probe, stopped after the last; each writes
+// TAPS_DIR/DEVICE.in.pcapng and DEVICE.out.pcapng.
+class CaptureSession {
+public:
+    static Result<CaptureSession> start(const std::vector<DeviceSpec>& devices, std::uint16_t port,
+                                        const std::string& taps_dir);
+    CaptureSession(CaptureSession&&) noexcept;
+    CaptureSession& operator=(CaptureSession&&) noexcept;
+    ~CaptureSession();
+    // Stops the taps, correlates the run's probes across them and names the devices in `result`.
+    void finish(reports::RunResult& result, const wire::Name& zone);
+
+private:
+    CaptureSession() = default;
+    std::vector<DeviceSpec> devices_;
+    std::vector<std::unique_ptr<LiveTap>> taps_;  // device i: taps_[2i] (in), taps_[2i+1] (out); null if absent
+    std::vector<std::string> paths_;
+};
+
+// Offline: the same attribution from saved taps (pcap or pcapng files) and a run's result.json.
+Result<void> analyze_files(const std::vector<DeviceSpec>& devices, reports::RunResult& result, const wire::Name& zone);
+
+}  // namespace dnspath::capture

@@ -16,6 +16,8 @@ std::string ntop(int family, const std::uint8_t* address) {
 }
 
 void transport_layer(Packet& packet, std::uint8_t protocol, wire::ByteView rest) {
+    packet.ip_payload = rest;
+    packet.ip_protocol = protocol;
     if (packet.is_fragment && packet.fragment_offset != 0) {
         // A non-first fragment has no transport header; what it carries belongs to the datagram.
         packet.transport = protocol == 17 ? Transport::udp : protocol == 6 ? Transport::tcp : Transport::other;

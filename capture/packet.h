@@ -32,8 +32,10 @@ struct Packet {
     std::uint32_t fragment_offset = 0;
     bool more_fragments = false;
     bool dont_fragment = false;
+    std::uint8_t ip_protocol = 0;  // next header after extension headers
     std::uint16_t ip_total_length = 0;
-    wire::ByteView payload;  // the transport payload (a view into the frame)
+    wire::ByteView ip_payload;  // everything after the IP header(s), as fragments are reassembled from
+    wire::ByteView payload;     // the transport payload (a view into the frame)
     std::string anomaly;     // empty when the frame dissected cleanly
 };
 

@@ -110,6 +110,14 @@ std::string to_json(const RunResult& result) {
                           {"rtt_ms", probe.rtt_ms},
                           {"note", probe.note}});
     }
+    nlohmann::json taps = nlohmann::json::array();
+    for (const auto& tap : result.taps)
+        taps.push_back({{"name", tap.name},
+                        {"source", tap.source},
+                        {"frames", tap.frames},
+                        {"kernel_drops", tap.kernel_drops},
+                        {"interface_drops", tap.interface_drops},
+                        {"pcapng", tap.pcapng}});
     nlohmann::json document = {
         {"tool", "dnspath"},
         {"version", result.tool_version},
@@ -120,6 +128,7 @@ std::string to_json(const RunResult& result) {
         {"verdicts", verdicts},
         {"summary", {{"ipv4", summary_json(result.ipv4)}, {"ipv6", summary_json(result.ipv6)}}},
         {"probes", probes},
+        {"taps", taps},
     };
     return document.dump(2) + "\n";
 }
@@ -194,6 +203,16 @@ Result<RunResult> read_json(const std::string& path) {
             probe.rtt_ms = entry.value("rtt_ms", 0.0);
             probe.note = entry.value("note", "");
             result.probes.push_back(std::move(probe));
+        }
+        for (const auto& entry : document.value("taps", nlohmann::json::array())) {
+            TapSummary tap;
+            tap.name = entry.value("name", "");
+            tap.source = entry.value("source", "");
+            tap.frames = entry.value("frames", std::size_t{0});
+            tap.kernel_drops = entry.value("kernel_drops", std::uint64_t{0});
+            tap.interface_drops = entry.value("interface_drops", std::uint64_t{0});
+            tap.pcapng = entry.value("pcapng", "");
+            result.taps.push_back(std::move(tap));
         }
     } catch (const nlohmann::json::exception& error) {
         return fail(path + ": unexpected field type: " + error.what());

@@ -2,6 +2,7 @@
 // probe outcomes — and the renderers that turn it into result.json and a terminal table.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +48,16 @@ struct ProbeRecord {
     std::string note;
 };
 
+// A tap that watched the run: what it saw and whether it lost packets (then it blames nobody).
+struct TapSummary {
+    std::string name;    // "cpe.in"
+    std::string source;  // "netns:dpd-cpe/in"
+    std::size_t frames = 0;
+    std::uint64_t kernel_drops = 0;
+    std::uint64_t interface_drops = 0;
+    std::string pcapng;  // where its capture was written
+};
+
 struct RunResult {
     std::string tool_version;
     std::string started_at;  // ISO 8601 UTC
@@ -57,6 +68,7 @@ struct RunResult {
     FamilySummary ipv4;
     FamilySummary ipv6;
     std::vector<ProbeRecord> probes;
+    std::vector<TapSummary> taps;
 };
 
 // The seed-document items a checkpoint answers, e.g. {"JPRS A-86/F-86", "DNSSEC Japan ⑤-1"}.

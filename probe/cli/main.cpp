@@ -80,6 +80,7 @@ struct RunOptions {
     bool json = false;
     bool no_color = false;
     std::uint64_t seed = 0;
+    std::vector<std::string> devices;  // NAME=TAP_IN,TAP_OUT
 };
 
 std::string resolve_beside(const std::string& profile_path, const std::string& file) {
@@ -135,6 +136,25 @@ int command_run(const RunOptions& options) {
     std::filesystem::create_directories(options.out_dir, error);
     if (error) return usage_error("cannot create output folder " + options.out_dir + ": " + error.message());
 
+    std::vector<capture::DeviceSpec> devices;
+    if (!options.profile_path.empty())
+        if (auto profile = profile::load_profile_file(options.profile_path))
+            for (const auto& device : profile->devices)
+                if (!device.tap_in.empty() || !device.tap_out.empty())
+                    devices.push_back({device.name, device.tap_in, device.tap_out});
+    for (const auto& text : options.devices) {
+        auto spec = capture::DeviceSpec::parse(text);
+        if (!spec) return usage_error(spec.error().message);
+        devices.push_back(*spec);
+    }
+    std::optional<capture::CaptureSession> capture_session;
+    if (!devices.empty()) {
+        auto started = capture::CaptureSession::start(
+            devices, config.port, (std::filesystem::path(options.out_dir) / "taps").string());
+        if (!started) return usage_error(started.error().message);
+        capture_session.emplace(std::move(started).value());
+    }
+
     std::atomic<bool> stop{false};
     StopOnSignal on_signal(stop);
     const bool tty = isatty(STDERR_FILENO) != 0;
@@ -150,6 +170,7 @@ int command_run(const RunOptions& options) {
     auto result = probe::run_plan(config, stop, progress);
     if (tty) std::cerr << "\r\033[K" << std::flush;
     if (!result) return usage_error(result.error().message);
+    if (capture_session) capture_session->finish(*result, wire::Name::parse(config.zone).value_or(wire::Name{}));
 
     const std::string json_path = (std::filesystem::path(options.out_dir) / "result.json").string();
     if (auto written = reports::write_json(*result, json_path); !written) return usage_error(written.error().message);
@@ -368,6 +389,9 @@ int command_lab(const LabOptions& options) {
                                   "--profile", profile_path, "--port", "53", "--key-file", key,
                                   "--out", options.out_dir};
     argv.insert(argv.end(), target_args.begin(), target_args.end());
+    // Taps on both sides of every device, so each failing verdict can name the one to blame.
+    for (std::size_t i = 1; i + 1 < layout->nodes.size(); ++i)
+        argv.insert(argv.end(), {"--device", layout->nodes[i].name + "=" + layout->tap_in(i) + "," + layout->tap_out(i)});
     if (options.json) argv.push_back("--json");
     auto join = [](const std::vector<std::string>& items) {
         std::string out;
@@ -417,6 +441,40 @@ int command_name(const NameOptions& options) {
     return kExitPass;
 }
 
+struct AnalyzeOptions {
+    std::vector<std::string> devices;
+    std::string result_path;
+    std::string out_dir = "dnspath-analysis";
+    std::string zone = "probe.dnspath.test.";
+    bool json = false;
+};
+
+// Offline: the saved taps of a run (pcap or pcapng) and its result.json give the same device
+// verdicts as the live run did.
+int command_analyze(const AnalyzeOptions& options) {
+    auto result = reports::read_json(options.result_path);
+    if (!result) return usage_error(result.error().message);
+    std::vector<capture::DeviceSpec> devices;
+    for (const auto& text : options.devices) {
+        auto spec = capture::DeviceSpec::parse(text);
+        if (!spec) return usage_error(spec.error().message);
+        devices.push_back(*spec);
+    }
+    auto zone = wire::Name::parse(options.zone);
+    if (!zone) return usage_error("--zone: " + zone.error().message);
+    if (auto analyzed = capture::analyze_files(devices, *result, *zone); !analyzed)
+        return usage_error(analyzed.error().message);
+    std::error_code error;
+    std::filesystem::create_directories(options.out_dir, error);
+    const std::string json_path = (std::filesystem::path(options.out_dir) / "result.json").string();
+    if (auto written = reports::write_json(*result, json_path); !written) return usage_error(written.error().message);
+    if (options.json)
+        std::cout << reports::to_json(*result);
+    else
+        std::cout << reports::render_text(*result, isatty(STDOUT_FILENO) != 0) << "result: " << json_path << "\n";
+    return reports::exit_code(*result);
+}
+
 int not_implemented(const std::string& what) {
     std::cerr << "dnspath " << what << ": not implemented yet (see README, \"Status\")\n";
     return kExitUsage;
@@ -447,6 +505,9 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"ipv4", "ipv6"}))
         ->delimiter(',');
     run_cmd->add_option("--seed", run.seed, "Seed for probe ids and DNS ids (default random)");
+    run_cmd->add_option("--device", run.devices,
+                        "A device on the path and its taps, in path order: NAME=TAP_IN,TAP_OUT (IFACE, "
+                        "netns:NS/IFACE); pcapng goes to OUT/taps/");
     run_cmd->add_flag("--json", run.json, "Print result.json to stdout instead of the table");
     run_cmd->add_flag("--no-color", run.no_color, "No colors in the table");
 
@@ -488,9 +549,16 @@ int main(int argc, char** argv) {
     name_cmd->add_flag("--echo", name_options.echo, "Ask for the echo of what the responder saw");
     name_cmd->add_flag("--df", name_options.dont_fragment, "Ask for the answer with DF set");
 
-    auto* capture_cmd = app.add_subcommand("capture", "Capture on taps around each device (not implemented yet)");
-    auto* analyze_cmd = app.add_subcommand("analyze", "Attribute losses from saved taps (not implemented yet)");
-    for (auto* stub : {capture_cmd, analyze_cmd}) stub->allow_extras();
+    auto* capture_cmd = app.add_subcommand(
+        "capture", "Capture alone (not implemented yet: use run --device, which captures during the run)");
+    capture_cmd->allow_extras();
+    AnalyzeOptions analyze;
+    auto* analyze_cmd = app.add_subcommand("analyze", "Name the guilty devices from saved taps and a run's result.json");
+    analyze_cmd->add_option("--device", analyze.devices, "NAME=IN.pcapng,OUT.pcapng, in path order")->required();
+    analyze_cmd->add_option("--result", analyze.result_path, "The run's result.json")->required();
+    analyze_cmd->add_option("--out,-o", analyze.out_dir, "Folder for the re-attributed result.json")->capture_default_str();
+    analyze_cmd->add_option("--zone", analyze.zone, "Probe zone")->capture_default_str();
+    analyze_cmd->add_flag("--json", analyze.json, "Print JSON instead of the table");
 
     LabOptions lab_options;
     auto* lab_cmd = app.add_subcommand("lab", "Build a profile's path from network namespaces with real faults");
@@ -531,7 +599,7 @@ int main(int argc, char** argv) {
     if (report_cmd->parsed()) return command_report(report_path, report_json, report_no_color);
     if (name_cmd->parsed()) return command_name(name_options);
     if (capture_cmd->parsed()) return not_implemented("capture");
-    if (analyze_cmd->parsed()) return not_implemented("analyze");
+    if (analyze_cmd->parsed()) return command_analyze(analyze);
     if (lab_cmd->parsed()) {
         lab_options.action = lab_up_cmd->parsed() ? "up" : lab_run_cmd->parsed() ? "run" : "down";
         return command_lab(lab_options);

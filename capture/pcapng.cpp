@@ -1,0 +1,72 @@
+#include "capture/pcapng.h"
+
+namespace dnspath::capture {
+namespace {
+
+// pcapng is written in the host's byte order; the section header's magic tells readers which.
+void put32(std::string& out, std::uint32_t value) { out.append(reinterpret_cast<const char*>(&value), 4); }
+void put16(std::string& out, std::uint16_t value) { out.append(reinterpret_cast<const char*>(&value), 2); }
+
+void pad4(std::string& out) {
+    while (out.size() % 4 != 0) out.push_back('\0');
+}
+
+void option(std::string& body, std::uint16_t code, const std::string& value) {
+    put16(body, code);
+    put16(body, static_cast<std::uint16_t>(value.size()));
+    body += value;
+    pad4(body);
+}
+
+std::string block(std::uint32_t type, const std::string& body) {
+    std::string out;
+    const auto total = static_cast<std::uint32_t>(12 + body.size());
+    put32(out, type);
+    put32(out, total);
+    out += body;
+    put32(out, total);
+    return out;
+}
+
+}  // namespace
+
+Result<PcapngWriter> PcapngWriter::create(const std::string& path, int link_type, const std::string& interface_name,
+                                          const std::string& description) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) return fail("cannot write " + path);
+    std::string section;
+    put32(section, 0x1A2B3C4D);  // byte-order magic
+    put16(section, 1);
+    put16(section, 0);
+    put32(section, 0xffffffff);  // section length unknown
+    put32(section, 0xffffffff);
+    option(section, 4, "dnspath");  // shb_userappl
+    put32(section, 0);              // opt_endofopt
+    out << block(0x0A0D0D0A, section);
+
+    std::string interface;
+    put16(interface, static_cast<std::uint16_t>(link_type));
+    put16(interface, 0);
+    put32(interface, 0);  // snaplen: no limit
+    option(interface, 2, interface_name);  // if_name
+    option(interface, 3, description);     // if_description
+    put32(interface, 0);
+    out << block(0x00000001, interface);
+    if (!out) return fail("cannot write " + path);
+    return PcapngWriter(std::move(out));
+}
+
+void PcapngWriter::write(std::uint64_t timestamp_us, wire::ByteView frame, std::uint32_t original_length) {
+    std::string body;
+    put32(body, 0);  // interface 0
+    put32(body, static_cast<std::uint32_t>(timestamp_us >> 32));
+    put32(body, static_cast<std::uint32_t>(timestamp_us));
+    put32(body, static_cast<std::uint32_t>(frame.size()));
+    put32(body, original_length);
+    body.append(reinterpret_cast<const char*>(frame.data()), frame.size());
+    pad4(body);
+    put32(body, 0);
+    out_ << block(0x00000006, body);
+}
+
+}  // namespace dnspath::capture

@@ -1,0 +1,99 @@
+#include <filesystem>
+
+#include "capture/capture.h"
+
+namespace dnspath::capture {
+namespace {
+
+// Correlates tap captures (two per device, either may be missing) into the result.
+void correlate_into(const std::vector<DeviceSpec>& devices, std::vector<std::optional<TapCapture>>& captures,
+                    reports::RunResult& result, const wire::Name& zone, const std::vector<std::string>& paths) {
+    std::vector<TapSightings> sightings;
+    std::vector<DeviceTaps> path;
+    for (std::size_t i = 0; i < devices.size(); ++i) {
+        DeviceTaps device{devices[i].name, std::nullopt, std::nullopt};
+        for (int side = 0; side < 2; ++side) {
+            auto& capture = captures[2 * i + static_cast<std::size_t>(side)];
+            if (!capture) continue;
+            reports::TapSummary summary{capture->name, capture->source, capture->frames.size(), capture->kernel_drops,
+                                        capture->interface_drops, paths.empty() ? capture->source : paths[2 * i + static_cast<std::size_t>(side)]};
+            result.taps.push_back(summary);
+            (side == 0 ? device.in : device.out) = sightings.size();
+            sightings.push_back(observe(*capture, zone));
+        }
+        path.push_back(device);
+    }
+    for (auto& verdict : result.verdicts) verdict.device.reset();
+    apply_attributions(result, attribute(path, sightings, result.probes));
+}
+
+}  // namespace
+
+Result<DeviceSpec> DeviceSpec::parse(const std::string& text) {
+    auto equals = text.find('=');
+    if (equals == std::string::npos || equals == 0)
+        return fail("--device '" + text + "': expected NAME=TAP_IN,TAP_OUT");
+    DeviceSpec spec;
+    spec.name = text.substr(0, equals);
+    std::string taps = text.substr(equals + 1);
+    auto comma = taps.find(',');
+    if (comma == std::string::npos) return fail("--device '" + text + "': expected NAME=TAP_IN,TAP_OUT (a comma)");
+    spec.tap_in = taps.substr(0, comma);
+    spec.tap_out = taps.substr(comma + 1);
+    if (spec.tap_in.empty() && spec.tap_out.empty()) return fail("--device '" + text + "': no tap given");
+    return spec;
+}
+
+CaptureSession::CaptureSession(CaptureSession&&) noexcept = default;
+CaptureSession& CaptureSession::operator=(CaptureSession&&) noexcept = default;
+CaptureSession::~CaptureSession() = default;
+
+Result<CaptureSession> CaptureSession::start(const std::vector<DeviceSpec>& devices, std::uint16_t port,
+                                             const std::string& taps_dir) {
+    CaptureSession session;
+    session.devices_ = devices;
+    std::error_code error;
+    std::filesystem::create_directories(taps_dir, error);
+    if (error) return fail("cannot create " + taps_dir + ": " + error.message());
+    const std::string filter = probe_filter(port);
+    for (const auto& device : devices) {
+        for (const auto& [side, source] : {std::pair{"in", device.tap_in}, std::pair{"out", device.tap_out}}) {
+            if (source.empty()) {
+                session.taps_.push_back(nullptr);
+                session.paths_.emplace_back();
+                continue;
+            }
+            const std::string name = device.name + "." + side;
+            const std::string path = (std::filesystem::path(taps_dir) / (name + ".pcapng")).string();
+            DNSPATH_TRY(auto tap, LiveTap::start(name, source, filter, path));
+            session.taps_.push_back(std::move(tap));
+            session.paths_.push_back(path);
+        }
+    }
+    return session;
+}
+
+void CaptureSession::finish(reports::RunResult& result, const wire::Name& zone) {
+    std::vector<std::optional<TapCapture>> captures;
+    for (auto& tap : taps_) captures.push_back(tap ? std::optional<TapCapture>(tap->stop()) : std::nullopt);
+    correlate_into(devices_, captures, result, zone, paths_);
+}
+
+Result<void> analyze_files(const std::vector<DeviceSpec>& devices, reports::RunResult& result, const wire::Name& zone) {
+    std::vector<std::optional<TapCapture>> captures;
+    for (const auto& device : devices) {
+        for (const auto& [side, path] : {std::pair{"in", device.tap_in}, std::pair{"out", device.tap_out}}) {
+            if (path.empty()) {
+                captures.emplace_back();
+                continue;
+            }
+            DNSPATH_TRY(TapCapture capture, read_tap_file(device.name + "." + side, path));
+            captures.emplace_back(std::move(capture));
+        }
+    }
+    result.taps.clear();
+    correlate_into(devices, captures, result, zone, {});
+    return Ok{};
+}
+
+}  // namespace dnspath::capture

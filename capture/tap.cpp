@@ -1,0 +1,187 @@
+#include "capture/tap.h"
+
+#include <fcntl.h>
+#include <pcap/pcap.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <optional>
+
+#include "capture/pcap_file.h"
+#include "capture/pcapng.h"
+
+namespace dnspath::capture {
+namespace {
+
+// Enters a network namespace on this thread and returns to the original one when destroyed.
+class NamespaceGuard {
+public:
+    static Result<std::unique_ptr<NamespaceGuard>> enter(const std::string& name) {
+        auto guard = std::unique_ptr<NamespaceGuard>(new NamespaceGuard());
+        if (name.empty()) return guard;
+        guard->original_ = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        int target = ::open(("/run/netns/" + name).c_str(), O_RDONLY | O_CLOEXEC);
+        if (target < 0) return fail("network namespace '" + name + "' does not exist (ip netns list)");
+        int entered = ::setns(target, CLONE_NEWNET);
+        int error = errno;
+        ::close(target);
+        if (entered != 0)
+            return fail("cannot enter namespace '" + name + "': " + std::strerror(error) +
+                        (error == EPERM ? " (needs CAP_SYS_ADMIN: run as root)" : ""));
+        return guard;
+    }
+    ~NamespaceGuard() {
+        if (original_ >= 0) {
+            ::setns(original_, CLONE_NEWNET);
+            ::close(original_);
+        }
+    }
+
+private:
+    NamespaceGuard() = default;
+    int original_ = -1;
+};
+
+}  // namespace
+
+Result<TapSource> TapSource::parse(const std::string& text) {
+    TapSource source;
+    if (text.rfind("netns:", 0) == 0) {
+        auto slash = text.find('/', 6);
+        if (slash == std::string::npos || slash == 6 || slash + 1 >= text.size())
+            return fail("tap '" + text + "': expected netns:NAMESPACE/INTERFACE");
+        source.namespace_name = text.substr(6, slash - 6);
+        source.interface = text.substr(slash + 1);
+        return source;
+    }
+    if (text.empty()) return fail("empty tap");
+    source.interface = text;
+    return source;
+}
+
+std::string probe_filter(std::uint16_t port) {
+    const std::string p = std::to_string(port);
+    return "port " + p + " or icmp or icmp6 or (ip and ip[6:2] & 0x1fff != 0) or (ip6 and ip6[6] == 44)";
+}
+
+struct LiveTap::State {
+    pcap_t* handle = nullptr;
+    std::optional<PcapngWriter> writer;
+    TapCapture capture;
+    std::mutex mutex;  // frames are appended by the capture thread and read after it stops
+};
+
+Result<std::unique_ptr<LiveTap>> LiveTap::start(const std::string& name, const std::string& source,
+                                                const std::string& filter, const std::string& pcapng_path) {
+    DNSPATH_TRY(TapSource where, TapSource::parse(source));
+    auto tap = std::unique_ptr<LiveTap>(new LiveTap());
+    tap->state_ = std::make_unique<State>();
+    auto& state = *tap->state_;
+    state.capture.name = name;
+    state.capture.source = source;
+    char error[PCAP_ERRBUF_SIZE] = {};
+    {
+        // The handle binds to the namespace it is activated in and stays there.
+        DNSPATH_TRY(auto guard, NamespaceGuard::enter(where.namespace_name));
+        state.handle = pcap_create(where.interface.c_str(), error);
+        if (state.handle == nullptr) return fail("tap " + name + ": " + error);
+        pcap_set_snaplen(state.handle, 65535);
+        pcap_set_immediate_mode(state.handle, 1);  // or a capture stopped early may hold nothing
+        pcap_set_timeout(state.handle, 100);
+        pcap_set_buffer_size(state.handle, 16 * 1024 * 1024);
+        int activated = pcap_activate(state.handle);
+        if (activated < 0) {
+            std::string message = pcap_geterr(state.handle);
+            pcap_close(state.handle);
+            state.handle = nullptr;
+            if (activated == PCAP_ERROR_NO_SUCH_DEVICE)
+                return fail("tap " + name + ": no interface '" + where.interface + "'" +
+                            (where.namespace_name.empty() ? "" : " in namespace " + where.namespace_name));
+            if (activated == PCAP_ERROR_PERM_DENIED)
+                return fail("tap " + name + ": capturing needs CAP_NET_RAW (run as root)");
+            return fail("tap " + name + ": " + message);
+        }
+    }
+    bpf_program program{};
+    if (pcap_compile(state.handle, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
+        pcap_setfilter(state.handle, &program) != 0) {
+        std::string message = pcap_geterr(state.handle);
+        pcap_freecode(&program);
+        return fail("tap " + name + ": filter '" + filter + "': " + message);
+    }
+    pcap_freecode(&program);
+    state.capture.link_type = pcap_datalink(state.handle);
+    if (!pcapng_path.empty()) {
+        DNSPATH_TRY(PcapngWriter writer, PcapngWriter::create(pcapng_path, state.capture.link_type, where.interface,
+                                                             name + " (" + source + ")"));
+        state.writer.emplace(std::move(writer));
+    }
+    tap->thread_ = std::thread([raw = tap.get()] { raw->run(); });
+    return tap;
+}
+
+void LiveTap::run() {
+    auto handler = [](u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
+        auto& state = *reinterpret_cast<State*>(user);
+        std::lock_guard lock(state.mutex);
+        CapturedFrame frame;
+        frame.number = state.capture.frames.size() + 1;
+        frame.timestamp_us = static_cast<std::uint64_t>(header->ts.tv_sec) * 1000000u +
+                             static_cast<std::uint64_t>(header->ts.tv_usec);
+        frame.data.assign(bytes, bytes + header->caplen);
+        if (state.writer) state.writer->write(frame.timestamp_us, frame.data, header->len);
+        state.capture.frames.push_back(std::move(frame));
+    };
+    while (!stopping_.load()) pcap_dispatch(state_->handle, -1, handler, reinterpret_cast<u_char*>(state_.get()));
+    // Drain what the kernel still holds without waiting for more.
+    char error[PCAP_ERRBUF_SIZE];
+    pcap_setnonblock(state_->handle, 1, error);
+    while (pcap_dispatch(state_->handle, -1, handler, reinterpret_cast<u_char*>(state_.get())) > 0) {
+    }
+}
+
+TapCapture LiveTap::stop() {
+    if (thread_.joinable()) {
+        stopping_.store(true);
+        pcap_breakloop(state_->handle);
+        thread_.join();
+    }
+    pcap_stat stats{};
+    if (state_->handle != nullptr && pcap_stats(state_->handle, &stats) == 0) {
+        state_->capture.kernel_drops = stats.ps_drop;
+        state_->capture.interface_drops = stats.ps_ifdrop;
+    }
+    std::lock_guard lock(state_->mutex);
+    return std::move(state_->capture);
+}
+
+LiveTap::~LiveTap() {
+    if (thread_.joinable()) {
+        stopping_.store(true);
+        pcap_breakloop(state_->handle);
+        thread_.join();
+    }
+    if (state_ && state_->handle != nullptr) pcap_close(state_->handle);
+}
+
+Result<TapCapture> read_tap_file(const std::string& name, const std::string& path) {
+    DNSPATH_TRY(PcapFile file, PcapFile::open(path));
+    TapCapture capture;
+    capture.name = name;
+    capture.source = path;
+    capture.link_type = file.link_type();
+    DNSPATH_TRY(std::uint64_t count, file.for_each([&](const Frame& frame) {
+        CapturedFrame copy;
+        copy.number = frame.number;
+        copy.timestamp_us = static_cast<std::uint64_t>(frame.timestamp * 1e6);
+        copy.data.assign(frame.data.begin(), frame.data.end());
+        capture.frames.push_back(std::move(copy));
+    }));
+    (void)count;
+    return capture;
+}
+
+}  // namespace dnspath::capture
