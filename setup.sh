@@ -10,7 +10,7 @@ mode=${1:-}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages=(build-essential cmake pkg-config python3 iproute2 iputils-ping nftables ethtool
-  bind9 bind9-dnsutils unbound
+  bind9 bind9-dnsutils unbound tshark
   libpcap-dev libtins-dev libssl-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev clang libclang-rt-14-dev)
 
@@ -26,6 +26,8 @@ install_missing() {
     exit 2
   fi
   export DEBIAN_FRONTEND=noninteractive
+  # tshark asks whether to install setuid; answer before it asks.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }

@@ -65,9 +65,11 @@ TapSightings observe(const TapCapture& capture, const wire::Name& zone) {
         }
         if (message->questions.empty()) return;
         const auto& name = message->questions.front().name;
-        if (!name.is_subdomain_of(zone) || name.labels().size() <= zone.labels().size()) return;
+        if (!name.is_subdomain_of(zone)) return;
         Sighting sighting;
-        sighting.probe_id = lower(name.labels().front());
+        // Apex questions (DNSKEY, SOA) carry no probe id; their DNS id stands in for it.
+        sighting.probe_id = name.labels().size() > zone.labels().size() ? lower(name.labels().front())
+                                                                         : "#" + std::to_string(message->header.id);
         sighting.answer = message->header.qr;
         sighting.frame = frame;
         sighting.dns_size = dns.size();
@@ -105,7 +107,22 @@ TapSightings observe(const TapCapture& capture, const wire::Name& zone) {
         }
         if (packet.transport == Transport::udp) {
             consider(packet.payload, frame.number, false, 1, packet.source + ":" + std::to_string(packet.source_port));
-        } else if (packet.transport == Transport::tcp && !packet.payload.empty()) {
+        }
+        if (packet.transport == Transport::tcp) {
+            constexpr std::uint8_t kSyn = 0x02, kRst = 0x04, kAck = 0x10;
+            const std::uint8_t flags = packet.tcp_flags;
+            if ((flags & kSyn) && !(flags & kAck)) {
+                out.handshakes[packet.tcp_seq].syn_frame = frame.number;
+                out.isn_by_client[packet.source + ":" + std::to_string(packet.source_port)] = packet.tcp_seq;
+            } else if ((flags & kSyn) && (flags & kAck)) {
+                if (auto it = out.handshakes.find(packet.tcp_ack - 1); it != out.handshakes.end())
+                    it->second.syn_ack_frame = frame.number;
+            } else if ((flags & kRst) && (flags & kAck)) {
+                if (auto it = out.handshakes.find(packet.tcp_ack - 1); it != out.handshakes.end() && !it->second.syn_ack_frame)
+                    it->second.reset_frame = frame.number;
+            }
+        }
+        if (packet.transport == Transport::tcp && !packet.payload.empty()) {
             // DNS over TCP: length-prefixed messages, possibly across segments (RFC 7766).
             std::string key = packet.source + ":" + std::to_string(packet.source_port) + ">" + packet.destination +
                               ":" + std::to_string(packet.destination_port);
@@ -136,8 +153,8 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
         if (device.in) points.push_back({*device.in, device.device, true});
         if (device.out) points.push_back({*device.out, device.device, false});
     }
-    auto find = [&](const Point& point, const std::string& id, bool answer) -> const Sighting* {
-        auto [first, last] = taps[point.tap].by_probe.equal_range(id);
+    auto find = [&](const Point& point, const std::string& key, bool answer) -> const Sighting* {
+        auto [first, last] = taps[point.tap].by_probe.equal_range(key);
         const Sighting* found = nullptr;
         for (auto it = first; it != last; ++it)
             if (it->second.answer == answer && (found == nullptr || answer)) found = &it->second;  // last answer
@@ -160,10 +177,11 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
     for (const auto& probe : probes) {
         Attribution attribution;
         attribution.probe_id = probe.id;
+        const std::string& key = probe.capture_key.empty() ? probe.id : probe.capture_key;
         for (const auto& point : points) {
             std::string line = taps[point.tap].tap + ": ";
-            const Sighting* query = find(point, probe.id, false);
-            const Sighting* answer = find(point, probe.id, true);
+            const Sighting* query = find(point, key, false);
+            const Sighting* answer = find(point, key, true);
             line += query ? describe(*query) : "no query";
             line += "; ";
             line += answer ? describe(*answer) : "no answer";
@@ -181,9 +199,9 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
         std::optional<std::size_t> last_seen;
         bool decided = false;
         for (std::size_t i = 0; i < points.size() && !decided; ++i) {
-            const Sighting* query = find(points[i], probe.id, false);
+            const Sighting* query = find(points[i], key, false);
             if (query && last_seen) {
-                const Sighting* before = find(points[*last_seen], probe.id, false);
+                const Sighting* before = find(points[*last_seen], key, false);
                 std::string change;
                 if (before->opt && !query->opt) change = "removed the OPT record from the query";
                 else if (before->opt && query->opt && before->udp_size != query->udp_size)
@@ -196,7 +214,7 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
                 }
             }
             if (query && last_seen && !attribution.translated_by) {
-                const Sighting* before = find(points[*last_seen], probe.id, false);
+                const Sighting* before = find(points[*last_seen], key, false);
                 if (before->source != query->source) attribution.translated_by = between(*last_seen, i);
             }
             if (query) {
@@ -206,16 +224,16 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
                 decided = true;
             }
         }
-        if (!decided && !last_seen && !points.empty() && probe.outcome == "timeout") {
+        if (!decided && !last_seen && !points.empty() && probe.outcome == "timeout" && probe.transport != "tcp") {
             attribution.finding = "the query never reached the first tap (" + taps[points.front().tap].tap + ")";
             decided = true;
         }
         // The answer, back toward the probe.
         std::optional<std::size_t> seen_from;
         for (std::size_t k = points.size(); k-- > 0 && !decided;) {
-            const Sighting* answer = find(points[k], probe.id, true);
+            const Sighting* answer = find(points[k], key, true);
             if (answer && seen_from) {
-                const Sighting* after = find(points[*seen_from], probe.id, true);
+                const Sighting* after = find(points[*seen_from], key, true);
                 std::string change;
                 if (!after->tc && answer->tc) change = "truncated the answer (TC=1)";
                 else if (answer->dns_size < after->dns_size && !answer->tc)
@@ -233,6 +251,39 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
             } else if (seen_from) {
                 blame(k, *seen_from, "dropped the answer");
                 decided = true;
+            }
+        }
+        // A TCP probe that never got its answer: follow its handshake by the client's ISN.
+        if (!decided && probe.transport == "tcp" && probe.outcome != "answer" && !points.empty() && !probe.source.empty()) {
+            std::string client = probe.source;
+            if (client.front() == '[') client = client.substr(1, client.find(']') - 1) + client.substr(client.find(']') + 1);
+            auto isn = taps[points.front().tap].isn_by_client.find(client);
+            if (isn != taps[points.front().tap].isn_by_client.end()) {
+                auto handshake = [&](std::size_t i) -> const TcpHandshake* {
+                    auto it = taps[points[i].tap].handshakes.find(isn->second);
+                    return it == taps[points[i].tap].handshakes.end() ? nullptr : &it->second;
+                };
+                attribution.evidence.clear();
+                for (std::size_t i = 0; i < points.size(); ++i) {
+                    const TcpHandshake* h = handshake(i);
+                    std::string line = taps[points[i].tap].tap + ": ";
+                    line += h && h->syn_frame ? "SYN frame " + std::to_string(h->syn_frame) : "no SYN";
+                    if (h && h->syn_ack_frame) line += ", SYN-ACK frame " + std::to_string(h->syn_ack_frame);
+                    if (h && h->reset_frame) line += ", RST frame " + std::to_string(h->reset_frame);
+                    attribution.evidence.push_back(line);
+                }
+                for (std::size_t i = 0; i + 1 < points.size() && !decided; ++i) {
+                    const TcpHandshake* here = handshake(i);
+                    const TcpHandshake* next = handshake(i + 1);
+                    if (!here || !here->syn_frame) break;
+                    if (!next || !next->syn_frame) {
+                        blame(i, i + 1, here->reset_frame ? "answered the TCP SYN with a reset" : "dropped the TCP SYN");
+                        decided = true;
+                    } else if (!here->syn_ack_frame && next->syn_ack_frame) {
+                        blame(i, i + 1, "dropped the TCP SYN-ACK");
+                        decided = true;
+                    }
+                }
             }
         }
         if (decided || attribution.translated_by) found.push_back(std::move(attribution));

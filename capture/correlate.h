@@ -31,12 +31,20 @@ struct Sighting {
     std::string source;  // address:port as seen at this tap (a NAT changes it)
 };
 
+// A TCP connection's handshake as one tap saw it, keyed by the client's initial sequence number,
+// which NAT keeps (ports and addresses it does not).
+struct TcpHandshake {
+    std::uint64_t syn_frame = 0, syn_ack_frame = 0, reset_frame = 0;
+};
+
 struct TapSightings {
     std::string tap;
     bool lost_packets = false;
     std::size_t frames = 0;
     std::size_t undecodable = 0;  // DNS-port payloads that did not decode (counted, never fatal)
     std::multimap<std::string, Sighting> by_probe;
+    std::map<std::uint32_t, TcpHandshake> handshakes;        // by the client's ISN
+    std::map<std::string, std::uint32_t> isn_by_client;      // "address:port" of a SYN's sender → ISN
 };
 
 // Every probe message a tap saw. Only names below `zone` count.

@@ -45,6 +45,9 @@ void transport_layer(Packet& packet, std::uint8_t protocol, wire::ByteView rest)
             }
             packet.source_port = reader.u16().value();
             packet.destination_port = reader.u16().value();
+            packet.tcp_seq = reader.u32().value();
+            packet.tcp_ack = reader.u32().value();
+            packet.tcp_flags = rest[13];
             std::size_t header = static_cast<std::size_t>(rest[12] >> 4) * 4;
             if (header < 20 || header > rest.size()) {
                 packet.anomaly = "bad-tcp-header-length";

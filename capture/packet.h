@@ -33,6 +33,8 @@ struct Packet {
     bool more_fragments = false;
     bool dont_fragment = false;
     std::uint8_t ip_protocol = 0;  // next header after extension headers
+    std::uint8_t tcp_flags = 0;    // FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10
+    std::uint32_t tcp_seq = 0, tcp_ack = 0;
     std::uint16_t ip_total_length = 0;
     wire::ByteView ip_payload;  // everything after the IP header(s), as fragments are reassembled from
     wire::ByteView payload;     // the transport payload (a view into the frame)

@@ -108,7 +108,9 @@ std::string to_json(const RunResult& result) {
                           {"outcome", probe.outcome},
                           {"answer_size", probe.answer_size},
                           {"rtt_ms", probe.rtt_ms},
-                          {"note", probe.note}});
+                          {"note", probe.note},
+                          {"source", probe.source},
+                          {"capture_key", probe.capture_key}});
     }
     nlohmann::json taps = nlohmann::json::array();
     for (const auto& tap : result.taps)
@@ -202,6 +204,8 @@ Result<RunResult> read_json(const std::string& path) {
             probe.answer_size = entry.value("answer_size", 0);
             probe.rtt_ms = entry.value("rtt_ms", 0.0);
             probe.note = entry.value("note", "");
+            probe.source = entry.value("source", "");
+            probe.capture_key = entry.value("capture_key", "");
             result.probes.push_back(std::move(probe));
         }
         for (const auto& entry : document.value("taps", nlohmann::json::array())) {

@@ -46,6 +46,9 @@ struct ProbeRecord {
     int answer_size = 0;    // octets of the DNS message received, 0 when none
     double rtt_ms = 0;
     std::string note;
+    std::string source;  // "address:port" the query left from (capture follows TCP by it)
+    // How capture finds this probe when its name carries no probe id (zone apex queries): "#<DNS id>".
+    std::string capture_key;
 };
 
 // A tap that watched the run: what it saw and whether it lost packets (then it blames nobody).

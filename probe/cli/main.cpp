@@ -147,6 +147,10 @@ int command_run(const RunOptions& options) {
         if (!spec) return usage_error(spec.error().message);
         devices.push_back(*spec);
     }
+    // Signals are blocked before any tap thread starts, so the threads inherit the mask and the
+    // signal reaches the one thread that waits for it.
+    std::atomic<bool> stop{false};
+    StopOnSignal on_signal(stop);
     std::optional<capture::CaptureSession> capture_session;
     if (!devices.empty()) {
         auto started = capture::CaptureSession::start(
@@ -155,8 +159,6 @@ int command_run(const RunOptions& options) {
         capture_session.emplace(std::move(started).value());
     }
 
-    std::atomic<bool> stop{false};
-    StopOnSignal on_signal(stop);
     const bool tty = isatty(STDERR_FILENO) != 0;
     auto progress = [tty](std::string_view kind, reports::Family family, std::size_t step, std::size_t steps) {
         char line[128];

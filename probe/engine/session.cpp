@@ -47,7 +47,8 @@ Session::BuiltQuery Session::build(const QuerySpec& spec) {
     built.name = spec.name ? *spec.name
                  : spec.apex ? config_.zone
                              : wire::make_probe_name(probe, config_.zone, config_.key);
-    auto query = wire::make_query(static_cast<std::uint16_t>(random_()), built.name, spec.qtype, spec.edns);
+    built.dns_id = static_cast<std::uint16_t>(random_());
+    auto query = wire::make_query(built.dns_id, built.name, spec.qtype, spec.edns);
     if (spec.question_count) {
         query.questions.clear();
         for (int i = 0; i < *spec.question_count; ++i) query.questions.push_back({built.name, spec.qtype, wire::class_in});
@@ -80,6 +81,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
 
     reports::ProbeRecord record;
     record.id = outcome.probe_id;
+    if (spec.apex) record.capture_key = "#" + std::to_string(built.dns_id);
     record.kind = spec.kind;
     record.family = std::string(reports::to_string(family));
     record.transport = spec.transport == Transport::tcp ? "tcp" : "udp";
@@ -110,6 +112,8 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
             if (!exchange) {
                 const auto& error = exchange.error();
                 outcome.detail = error.message;
+                if (!error.local.empty()) outcome.local = net::Endpoint::parse(
+                    error.local.substr(0, error.local.rfind(':')), static_cast<std::uint16_t>(std::stoul(error.local.substr(error.local.rfind(':') + 1)))).value_or(net::Endpoint{});
                 if (error.icmp_mtu) {
                     outcome.icmp_mtu = error.icmp_mtu;
                     outcome.icmp_from = error.icmp_from;
@@ -154,6 +158,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     if (outcome.attempts > 1) record.note += " (" + std::to_string(outcome.attempts) + " tries)";
     record.answer_size = static_cast<int>(outcome.answer_size);
     record.rtt_ms = outcome.rtt_ms;
+    if (outcome.local.length != 0) record.source = outcome.local.address() + ":" + std::to_string(outcome.local.port());
     records_.push_back(std::move(record));
     // Plain UDP queries that met silence are what the ttl kind traces; losses that are the
     // measurement itself (pmtu steps) are not failures.

@@ -79,6 +79,7 @@ public:
         std::string probe_id;
         wire::Name name;
         wire::Bytes bytes;
+        std::uint16_t dns_id = 0;
         std::string error;  // not empty when it could not be encoded
     };
     BuiltQuery build(const QuerySpec& spec);

@@ -76,7 +76,7 @@ sockaddr* Endpoint::sockaddr_ptr() { return reinterpret_cast<sockaddr*>(&storage
 namespace {
 
 Unexpected<ExchangeError> exchange_error(ExchangeFailure kind, std::string message) {
-    return {ExchangeError{kind, std::move(message), std::nullopt, {}}};
+    return {ExchangeError{kind, std::move(message), std::nullopt, {}, {}}};
 }
 
 ExchangeFailure classify(int error) {
@@ -202,7 +202,7 @@ Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteV
     for (;;) {
         if (!wait_for(socket.get(), POLLIN, deadline)) {
             ExchangeError error{ExchangeFailure::timeout, "no answer within " + std::to_string(timeout.count()) + " ms",
-                                std::nullopt, {}};
+                                std::nullopt, {}, {}};
             if (options.dont_fragment) drain_icmp_errors(socket.get(), server.is_ipv6(), error);
             return unexpected(std::move(error));
         }
@@ -212,7 +212,7 @@ Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteV
             if (errno == EMSGSIZE && options.dont_fragment) {
                 // A "too big" ICMP surfaced as a socket error: keep waiting until the deadline
                 // is the wrong call, the query is gone. Report it with the MTU.
-                ExchangeError error{ExchangeFailure::timeout, "the path answered ICMP too big", std::nullopt, {}};
+                ExchangeError error{ExchangeFailure::timeout, "the path answered ICMP too big", std::nullopt, {}, {}};
                 drain_icmp_errors(socket.get(), server.is_ipv6(), error);
                 return unexpected(std::move(error));
             }
@@ -234,6 +234,11 @@ Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteV
     const auto deadline = start + timeout;
     if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0 && errno != EINPROGRESS)
         return exchange_error(classify(errno), "connect " + server.to_string() + ": " + errno_text(errno));
+    // The port is bound once connect() starts: capture follows the connection by it.
+    const std::string local = local_of(socket.get()).to_string();
+    auto exchange_error = [&local](ExchangeFailure kind, std::string message) {
+        return unexpected(ExchangeError{kind, std::move(message), std::nullopt, {}, local});
+    };
     if (!wait_for(socket.get(), POLLOUT, deadline))
         return exchange_error(ExchangeFailure::timeout, "TCP connect timed out (no SYN-ACK)");
     int error = 0;

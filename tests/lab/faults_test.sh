@@ -44,6 +44,13 @@ for name in "${profiles[@]}"; do
   run_lab "$name"
   prefix=$(sed -n 's/^prefix = "\(.*\)"/\1/p' "$here/$name.toml")
   left_behind "$prefix"
+  # Capture on both sides of the one device: every failing verdict must name it; a clean path no one.
+  device=$(sed -n 's/^name = "\(.*\)"/\1/p' "$here/$name.toml" | tail -1)
+  if [ "$name" = clean ]; then
+    expect "$name" "nobody is blamed on a clean path" "not [x for x in d['verdicts'] if x['device']]"
+  else
+    expect "$name" "every failing verdict names $device" "all(x['device'] == '$device' for x in d['verdicts'] if x['status'] == 'fail')"
+  fi
   case "$name" in
     clean)
       expect clean "exit 0" "open('$work/clean.rc').read().strip() == '0'"

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Capture on both sides of every device names the guilty one: a clean NAT ("edge") and a faulty
+# router ("core") in one lab. Every failing verdict must name core, nat must name edge, no verdict
+# may blame edge for a loss; the saved pcapng must open in tshark; and `dnspath analyze` on the
+# saved taps must name the same devices as the live run. Needs root; exits 77 without it.
+# Usage: attribution_test.sh dnspath
+set -u
+bin=$1
+here=$(cd "$(dirname "$0")" && pwd)
+[ "$(id -u)" -eq 0 ] || { echo "skipped: needs root"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+passes=0
+expect() { if eval "$2"; then passes=$((passes + 1)); else echo "FAIL $1"; failures=$((failures + 1)); fi; }
+"$bin" lab run --profile "$here/fault-two.toml" --out "$work/live" >"$work/live.out" 2>&1
+devices() {  # devices RESULT → "checkpoint/family=device" for every fail and warn, sorted
+  python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+for v in d['verdicts']:
+    if v['status'] in ('fail', 'warn'):
+        print(f\"{v['checkpoint']}/{v['family']}={v['device']}\")" "$1" | sort
+}
+devices "$work/live/result.json" > "$work/live.devices"
+cat "$work/live.devices"
+expect "udp-fragments ipv4 blamed on core" "grep -qx 'udp-fragments/ipv4=core' '$work/live.devices'"
+expect "tcp-direct ipv4 blamed on core" "grep -qx 'tcp-direct/ipv4=core' '$work/live.devices'"
+expect "tcp-direct ipv6 blamed on core" "grep -qx 'tcp-direct/ipv6=core' '$work/live.devices'"
+expect "nat ipv4 names edge" "grep -qx 'nat/ipv4=edge' '$work/live.devices'"
+expect "edge is blamed for nothing else" "! grep -v '^nat/' '$work/live.devices' | grep -q '=edge'"
+expect "ipv6 fragments are not failing" "! grep -q 'udp-fragments/ipv6' '$work/live.devices'"
+for tap in edge.in edge.out core.in core.out; do
+  expect "tap $tap written and readable by tshark" "[ -s '$work/live/taps/$tap.pcapng' ] && tshark -n -r '$work/live/taps/$tap.pcapng' -c 1 >/dev/null 2>&1"
+done
+expect "taps lost nothing" "python3 -c \"import json; d=json.load(open('$work/live/result.json')); assert len(d['taps']) == 4 and all(t['kernel_drops'] == 0 for t in d['taps'])\""
+t=$work/live/taps
+"$bin" analyze --device "edge=$t/edge.in.pcapng,$t/edge.out.pcapng" --device "core=$t/core.in.pcapng,$t/core.out.pcapng" \
+  --result "$work/live/result.json" --out "$work/offline" >"$work/offline.out" 2>&1
+devices "$work/offline/result.json" > "$work/offline.devices"
+expect "offline analysis names the same devices" "diff -u '$work/live.devices' '$work/offline.devices'"
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]
