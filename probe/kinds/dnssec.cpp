@@ -102,9 +102,7 @@ void run_dnssec(Session& session, Family family, reports::RunResult& result) {
                         "reaches the server",
                     evidence);
     } else {
-        std::string reason;
-        for (const auto& problem : problems) reason += (reason.empty() ? "" : "; ") + problem;
-        add_verdict(result, "dnssec-passthrough", family, Status::fail, reason, evidence);
+        add_verdict(result, "dnssec-passthrough", family, Status::fail, join(problems), evidence);
     }
 }
 

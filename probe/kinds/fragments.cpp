@@ -69,8 +69,7 @@ void run_fragments(Session& session, Family family, reports::RunResult& result) 
     if (raw_denied) evidence.push_back("fragmented queries not sent: raw sockets need CAP_NET_RAW (run as root)");
 
     if (!problems.empty()) {
-        std::string reason;
-        for (const auto& problem : problems) reason += (reason.empty() ? "" : "; ") + problem;
+        std::string reason = join(problems);
         // Small fragments passing while link-sized ones vanish points at an MTU, not a filter.
         const bool small_fragments_pass =
             std::any_of(passed.begin(), passed.end(), [](const std::string& item) { return item.rfind("query", 0) == 0; });
@@ -82,8 +81,7 @@ void run_fragments(Session& session, Family family, reports::RunResult& result) 
     } else if (!exercised) {
         add_verdict(result, "udp-fragments", family, Status::na, "nothing on this path needed fragments", evidence);
     } else {
-        std::string reason;
-        for (const auto& item : passed) reason += (reason.empty() ? "" : ", ") + item;
+        std::string reason = join(passed, ", ");
         add_verdict(result, "udp-fragments", family, raw_denied ? Status::warn : Status::pass,
                     "fragments pass: " + reason + (raw_denied ? " (fragmented queries not tested: no CAP_NET_RAW)" : ""),
                     evidence);

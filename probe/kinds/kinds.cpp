@@ -52,6 +52,15 @@ reports::FamilySummary& summary_for(reports::RunResult& result, reports::Family 
     return family == reports::Family::ipv6 ? result.ipv6 : result.ipv4;
 }
 
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+    std::string out;
+    for (const auto& item : items) {
+        if (!out.empty()) out += separator;
+        out += item;
+    }
+    return out;
+}
+
 std::string evidence_line(const QueryOutcome& outcome, std::string_view what) {
     std::string line = "probe " + outcome.probe_id + " (" + std::string(what) + "): ";
     if (outcome.answered()) {

@@ -54,6 +54,8 @@ PortAssessment assess_ports(const std::vector<PortSample>& samples);
 void add_verdict(reports::RunResult& result, std::string checkpoint, reports::Family family,
                  reports::Status status, std::string reason, std::vector<std::string> evidence = {});
 reports::FamilySummary& summary_for(reports::RunResult& result, reports::Family family);
+// "a; b; c": the problems (or passes) of a verdict in one reason.
+std::string join(const std::vector<std::string>& items, std::string_view separator = "; ");
 // "probe p0001abc: timeout (3 tries)" — one evidence line for an outcome.
 std::string evidence_line(const QueryOutcome& outcome, std::string_view what);
 

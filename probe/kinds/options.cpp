@@ -81,9 +81,7 @@ void run_options(Session& session, Family family, reports::RunResult& result) {
                         "reached the responder unchanged",
                         evidence);
         } else {
-            std::string reason;
-            for (const auto& problem : problems) reason += (reason.empty() ? "" : "; ") + problem;
-            add_verdict(result, "edns-options", family, Status::fail, reason, evidence);
+            add_verdict(result, "edns-options", family, Status::fail, join(problems), evidence);
         }
     }
     if (session.stopped()) return;
@@ -121,9 +119,7 @@ void run_options(Session& session, Family family, reports::RunResult& result) {
     if (qd_problems.empty())
         add_verdict(result, "qdcount", family, Status::pass, "QDCOUNT 0 and 2 both answered FORMERR", qd_evidence);
     else {
-        std::string reason;
-        for (const auto& problem : qd_problems) reason += (reason.empty() ? "" : "; ") + problem;
-        add_verdict(result, "qdcount", family, Status::fail, reason + " (RFC 9619 wants FORMERR)", qd_evidence);
+        add_verdict(result, "qdcount", family, Status::fail, join(qd_problems) + " (RFC 9619 wants FORMERR)", qd_evidence);
     }
 }
 

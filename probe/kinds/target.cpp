@@ -44,12 +44,6 @@ std::vector<Asked> listed_names(const Session& session) {
     return asked;
 }
 
-std::string join(const std::vector<std::string>& items) {
-    std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : "; ") + item;
-    return out;
-}
-
 }  // namespace
 
 void run_target_edns_size(Session& session, Family family, reports::RunResult& result) {

@@ -24,6 +24,24 @@ std::vector<char*> c_args(const std::vector<std::string>& argv) {
     return args;
 }
 
+// Spawn attributes for every child: an empty signal mask (ours blocks SIGINT/SIGTERM for the
+// waiting thread, and a child must not inherit that), and optionally a session of its own.
+struct SpawnAttributes {
+    explicit SpawnAttributes(bool new_session) {
+        posix_spawnattr_init(&attributes);
+        sigset_t empty;
+        sigemptyset(&empty);
+        posix_spawnattr_setsigmask(&attributes, &empty);
+        short flags = POSIX_SPAWN_SETSIGMASK;
+        if (new_session) flags |= POSIX_SPAWN_SETSID;
+        posix_spawnattr_setflags(&attributes, flags);
+    }
+    ~SpawnAttributes() { posix_spawnattr_destroy(&attributes); }
+    SpawnAttributes(const SpawnAttributes&) = delete;
+    SpawnAttributes& operator=(const SpawnAttributes&) = delete;
+    posix_spawnattr_t attributes;
+};
+
 int exit_status(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -55,18 +73,11 @@ Result<CommandOutput> run_command(const std::vector<std::string>& argv, std::str
     posix_spawn_file_actions_adddup2(&actions, to_child[0], 0);
     posix_spawn_file_actions_adddup2(&actions, from_child[1], 1);
     posix_spawn_file_actions_adddup2(&actions, from_child[1], 2);
-    // The child must not inherit our blocked SIGINT/SIGTERM mask.
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    sigset_t empty;
-    sigemptyset(&empty);
-    posix_spawnattr_setsigmask(&attributes, &empty);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+    SpawnAttributes attributes(false);
     pid_t pid = -1;
     auto args = c_args(argv);
-    int spawned = posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
+    int spawned = posix_spawnp(&pid, args[0], &actions, &attributes.attributes, args.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
     close(to_child[0]);
     close(from_child[1]);
     if (spawned != 0) {
@@ -119,19 +130,11 @@ Result<Process> Process::spawn(const std::vector<std::string>& argv, const Optio
         posix_spawn_file_actions_adddup2(&actions, 1, 2);
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     }
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    sigset_t empty;
-    sigemptyset(&empty);
-    posix_spawnattr_setsigmask(&attributes, &empty);
-    short flags = POSIX_SPAWN_SETSIGMASK;
-    if (options.new_session) flags |= POSIX_SPAWN_SETSID;
-    posix_spawnattr_setflags(&attributes, flags);
+    SpawnAttributes attributes(options.new_session);
     pid_t pid = -1;
     auto args = c_args(argv);
-    int spawned = posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
+    int spawned = posix_spawnp(&pid, args[0], &actions, &attributes.attributes, args.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
     if (spawned != 0) return fail("cannot start " + join_command(argv) + ": " + std::strerror(spawned));
     Process process;
     process.pid_ = pid;
