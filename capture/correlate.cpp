@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 #include <set>
 
 #include "capture/packet.h"
@@ -294,15 +293,25 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
 void apply_attributions(reports::RunResult& result, const std::vector<Attribution>& attributions) {
     std::map<std::string, const Attribution*> by_probe;
     for (const auto& attribution : attributions) by_probe[attribution.probe_id] = &attribution;
-    static const std::regex probe_id("probe (p[0-9a-f]+)");
+    // Probe ids cited in evidence lines: "probe p0001a3f2c1 (…)".
+    auto cited = [](const std::string& line) {
+        std::vector<std::string> ids;
+        for (std::size_t at = line.find("probe p"); at != std::string::npos; at = line.find("probe p", at + 1)) {
+            const std::size_t start = at + 6;  // the 'p'
+            std::size_t end = start + 1;
+            while (end < line.size() && std::isxdigit(static_cast<unsigned char>(line[end]))) ++end;
+            if (end > start + 1) ids.push_back(line.substr(start, end - start));
+        }
+        return ids;
+    };
     for (auto& verdict : result.verdicts) {
         if (verdict.status != reports::Status::fail && verdict.status != reports::Status::warn) continue;
         std::map<std::string, int> devices;
         std::vector<std::string> notes;
         int unattributed = 0;
         for (const auto& line : verdict.evidence) {
-            for (std::sregex_iterator it(line.begin(), line.end(), probe_id), end; it != end; ++it) {
-                auto found = by_probe.find((*it)[1]);
+            for (const auto& id : cited(line)) {
+                auto found = by_probe.find(id);
                 if (found == by_probe.end()) continue;
                 const Attribution& attribution = *found->second;
                 if (verdict.checkpoint == "nat") {
