@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The main job's profile (profiles/default.toml, built into the binary) comes up, gives its
+# expected verdicts with the right devices named, and leaves nothing behind:
+#   cpe (NAT, drops UDP answers over 1232) — isp-router (drops IPv6 fragments).
+# Needs root; exits 77 without it. Usage: default_profile_test.sh dnspath
+set -u
+bin=$1
+[ "$(id -u)" -eq 0 ] || { echo "skipped: needs root"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+passes=0
+"$bin" lab run --out "$work/run" >"$work/out.txt" 2>&1
+rc=$?
+check() {  # check DESCRIPTION PYTHON-EXPRESSION over d and v(checkpoint, family)
+  local got
+  got=$(python3 - "$work/run/result.json" "$2" <<'PY' 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+def v(c, f):
+    found = [x for x in d["verdicts"] if x["checkpoint"] == c and x["family"] == f]
+    return found[0] if found else {"status": "missing", "device": None, "reason": ""}
+print(eval(sys.argv[2]))
+PY
+)
+  if [ "$got" = "True" ]; then passes=$((passes + 1)); else echo "FAIL $1 (got $got)"; failures=$((failures + 1)); fi
+}
+[ "$rc" -eq 1 ] && passes=$((passes + 1)) || { echo "FAIL the default lab run exits 1 (a checkpoint fails), got $rc"; failures=$((failures + 1)); }
+check "udp-large ipv4 fails, blamed on cpe" "v('udp-large', 'ipv4')['status'] == 'fail' and v('udp-large', 'ipv4')['device'] == 'cpe'"
+check "udp-large ipv6 fails (cpe and isp-router both drop)" "v('udp-large', 'ipv6')['status'] == 'fail' and 'cpe' in str(v('udp-large', 'ipv6')['evidence']) and 'isp-router' in str(v('udp-large', 'ipv6')['evidence'])"
+check "largest UDP answer is the 1232 cap on both families" "1224 <= d['summary']['ipv4']['largest_udp_answer'] <= 1240 and 1224 <= d['summary']['ipv6']['largest_udp_answer'] <= 1240"
+check "udp-fragments ipv6 blamed on isp-router" "v('udp-fragments', 'ipv6')['status'] == 'fail' and v('udp-fragments', 'ipv6')['device'] == 'isp-router'"
+check "nat names cpe" "v('nat', 'ipv4')['device'] == 'cpe' and d['summary']['ipv4']['nat'] is True"
+check "TCP fallback rescues resolution" "v('tcp-fallback', 'ipv4')['status'] == 'pass' and v('tcp-fallback', 'ipv6')['status'] == 'pass'"
+check "four taps, nothing lost" "len(d['taps']) == 4 and all(t['kernel_drops'] == 0 for t in d['taps'])"
+if ip netns list | grep -q '^dpd-'; then echo "FAIL namespaces left"; failures=$((failures + 1)); else passes=$((passes + 1)); fi
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]
