@@ -173,14 +173,13 @@ Result<TapCapture> read_tap_file(const std::string& name, const std::string& pat
     capture.name = name;
     capture.source = path;
     capture.link_type = file.link_type();
-    DNSPATH_TRY(std::uint64_t count, file.for_each([&](const Frame& frame) {
+    DNSPATH_TRY_VOID(file.for_each([&](const Frame& frame) {
         CapturedFrame copy;
         copy.number = frame.number;
         copy.timestamp_us = static_cast<std::uint64_t>(frame.timestamp * 1e6);
         copy.data.assign(frame.data.begin(), frame.data.end());
         capture.frames.push_back(std::move(copy));
     }));
-    (void)count;
     return capture;
 }
 

@@ -1,6 +1,7 @@
 #include "probe/engine/session.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 #include "probe/wire/probe_name.h"
@@ -112,8 +113,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
             if (!exchange) {
                 const auto& error = exchange.error();
                 outcome.detail = error.message;
-                if (!error.local.empty()) outcome.local = net::Endpoint::parse(
-                    error.local.substr(0, error.local.rfind(':')), static_cast<std::uint16_t>(std::stoul(error.local.substr(error.local.rfind(':') + 1)))).value_or(net::Endpoint{});
+                if (error.local.length != 0) outcome.local = error.local;
                 if (error.icmp_mtu) {
                     outcome.icmp_mtu = error.icmp_mtu;
                     outcome.icmp_from = error.icmp_from;
@@ -182,6 +182,13 @@ std::multimap<std::string, std::string> parse_echo(const wire::Message& answer) 
         break;
     }
     return echo;
+}
+
+std::optional<std::uint32_t> echo_number(std::string_view text) {
+    std::uint32_t value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
+    return value;
 }
 
 std::optional<std::string> echo_value(const std::multimap<std::string, std::string>& echo, const std::string& key) {

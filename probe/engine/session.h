@@ -107,5 +107,8 @@ private:
 // The responder's echo (TXT key=value strings) as a multimap: "opt" may repeat.
 std::multimap<std::string, std::string> parse_echo(const wire::Message& answer);
 std::optional<std::string> echo_value(const std::multimap<std::string, std::string>& echo, const std::string& key);
+// An echo field read as a number; nullopt when absent or not a number (the echo crossed the path
+// and may have been mangled, so it is parsed like any other input, without throwing).
+std::optional<std::uint32_t> echo_number(std::string_view text);
 
 }  // namespace dnspath::probe

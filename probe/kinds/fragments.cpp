@@ -60,8 +60,7 @@ void run_fragments(Session& session, Family family, reports::RunResult& result) 
             break;
         }
         exercised = true;
-        auto echo = outcome.answered() ? parse_echo(*outcome.message) : decltype(parse_echo(wire::Message{})){};
-        if (echo_value(echo, "qlen") == std::to_string(outcome.query_size))
+        if (outcome.answered() && echo_value(parse_echo(*outcome.message), "qlen") == std::to_string(outcome.query_size))
             passed.push_back("query in fragments of " + std::to_string(fragment_size));
         else
             problems.push_back(what + (outcome.answered() ? " got an answer without the echo" : " never got an answer"));

@@ -72,10 +72,11 @@ void run_nat(Session& session, Family family, reports::RunResult& result) {
         auto echo = parse_echo(*outcome.message);
         auto source = echo_value(echo, "src");
         auto port = echo_value(echo, "sport");
-        if (!source || !port) continue;
+        auto seen_port = port ? echo_number(*port) : std::nullopt;
+        if (!source || !seen_port || *seen_port > 0xffff) continue;
         local_address = outcome.local.address();
         seen_addresses.insert(*source);
-        samples.push_back({outcome.local.port(), static_cast<std::uint16_t>(std::stoul(*port))});
+        samples.push_back({outcome.local.port(), static_cast<std::uint16_t>(*seen_port)});
         if (evidence.empty())
             evidence.push_back("probe " + outcome.probe_id + ": sent from " + outcome.local.to_string() +
                                ", responder saw " + *source + " port " + *port);

@@ -59,8 +59,10 @@ void run_options(Session& session, Family family, reports::RunResult& result) {
             std::multimap<std::uint16_t, std::string> received;
             for (auto [it, end] = echo.equal_range("opt"); it != end; ++it) {
                 auto colon = it->second.find(':');
-                if (colon == std::string::npos) continue;
-                received.emplace(static_cast<std::uint16_t>(std::stoul(it->second.substr(0, colon))),
+                auto code = colon == std::string::npos ? std::nullopt
+                                                       : echo_number(std::string_view(it->second).substr(0, colon));
+                if (!code || *code > 0xffff) continue;
+                received.emplace(static_cast<std::uint16_t>(*code),
                                  it->second.substr(colon + 1));
             }
             for (const auto& sent : edns.options) {

@@ -235,7 +235,7 @@ Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteV
     if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0 && errno != EINPROGRESS)
         return exchange_error(classify(errno), "connect " + server.to_string() + ": " + errno_text(errno));
     // The port is bound once connect() starts: capture follows the connection by it.
-    const std::string local = local_of(socket.get()).to_string();
+    const Endpoint local = local_of(socket.get());
     auto exchange_error = [&local](ExchangeFailure kind, std::string message) {
         return unexpected(ExchangeError{kind, std::move(message), std::nullopt, {}, local});
     };

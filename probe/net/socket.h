@@ -67,7 +67,7 @@ struct ExchangeError {
     // saying "fragmentation needed / packet too big" names the MTU it could not exceed.
     std::optional<int> icmp_mtu;
     std::string icmp_from;
-    std::string local;  // "address:port" the query left from, when a socket got that far
+    Endpoint local;  // the address and port the query left from, when a socket got that far (length 0: none)
 };
 
 // How a UDP query leaves: DF set without the kernel's PMTU cache (to measure the path MTU), and

@@ -15,15 +15,12 @@ namespace {
 
 EVP_PKEY* as_key(void* key) { return static_cast<EVP_PKEY*>(key); }
 
-// The canonical (lowercase, uncompressed) wire form of a name.
+// The canonical (lowercase, uncompressed) wire form of a name: its lowercase key and the root.
 Bytes canonical_name(const Name& name) {
-    ByteWriter out;
-    for (const auto& label : name.labels()) {
-        out.u8(static_cast<std::uint8_t>(label.size()));
-        for (char c : label) out.u8(static_cast<std::uint8_t>(std::tolower(static_cast<unsigned char>(c))));
-    }
-    out.u8(0);
-    return out.take();
+    std::string key = name.lowercase_key();
+    Bytes out(key.begin(), key.end());
+    out.push_back(0);
+    return out;
 }
 
 // An EVP_PKEY for a P-256 public point given as X || Y.

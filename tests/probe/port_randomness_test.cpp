@@ -59,3 +59,19 @@ TEST(PortRandomness, TooFewSamplesIsNotAVerdict) {
 
 }  // namespace
 }  // namespace dnspath::probe
+
+namespace dnspath::probe {
+namespace {
+
+// The echo crosses the path: a mangled field must read as "absent", never throw.
+TEST(Echo, NumbersAreParsedWithoutThrowing) {
+    EXPECT_EQ(echo_number("53"), 53u);
+    EXPECT_FALSE(echo_number(""));
+    EXPECT_FALSE(echo_number("abc"));
+    EXPECT_FALSE(echo_number("12x"));
+    EXPECT_FALSE(echo_number("99999999999999999999"));
+    EXPECT_EQ(echo_number("70000"), 70000u);  // callers bound it to a port themselves
+}
+
+}  // namespace
+}  // namespace dnspath::probe
