@@ -39,7 +39,7 @@ struct TapSource {
 };
 
 // The BPF filter for a run's traffic: DNS on `port`, ICMP about it, and non-first fragments
-// (which carry no ports).
+// (which carry no ports); not the load kind's bulk queries.
 std::string probe_filter(std::uint16_t port);
 
 class LiveTap {

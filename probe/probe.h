@@ -17,6 +17,8 @@ namespace dnspath::probe {
 
 struct RunConfig {
     std::vector<std::string> targets;  // address literals, at most one per family
+    std::vector<std::string> proxies;  // a DNS proxy to test (proxy kind), at most one per family
+    std::vector<std::string> baseline; // the server reached without the device (load kind)
     std::uint16_t port = 53;
     std::string zone = "probe.dnspath.test.";
     wire::Bytes key;

@@ -34,6 +34,11 @@ const std::vector<CheckpointInfo>& catalog() {
         {"udp-no-edns", "Plain DNS answers up to 512 octets", {"RFC 1035 4.2.1", "JPRS A-85/F-85"}},
         {"edns-truncation", "Oversized answers come back TC=1", {"RFC 6891 7", "JPRS scenario 2"}},
         {"path-trace", "Where a probe goes (TTL-limited copies)", {"tracebox-style localization", "JPRS scenario 2"}},
+        {"dns-proxy", "A DNS proxy passes DNSSEC answers",
+         {"DNSSEC Japan: DNS proxy functions", "JPRS F-85/F-86/F-87", "JPRS A-95"}},
+        {"udp-sessions", "Many new UDP flows at once pass", {"DNSSEC Japan ⑤ (number of UDP sessions)"}},
+        {"device-load", "Throughput and latency through the device",
+         {"DNSSEC Japan lab: load test through router and LB"}},
     };
     return table;
 }
@@ -52,7 +57,11 @@ nlohmann::json optional_json(const std::optional<T>& value) {
 nlohmann::json summary_json(const FamilySummary& summary) {
     return {{"largest_udp_answer", optional_json(summary.largest_udp_answer)},
             {"path_mtu", optional_json(summary.path_mtu)},
-            {"nat", optional_json(summary.nat)}};
+            {"nat", optional_json(summary.nat)},
+            {"load_qps_through", optional_json(summary.load_qps_through)},
+            {"load_qps_baseline", optional_json(summary.load_qps_baseline)},
+            {"load_p99_ms_through", optional_json(summary.load_p99_ms_through)},
+            {"load_p99_ms_baseline", optional_json(summary.load_p99_ms_baseline)}};
 }
 
 }  // namespace
@@ -169,6 +178,11 @@ Result<RunResult> read_json(const std::string& path) {
         summary.path_mtu = optional_int(value.value("path_mtu", nlohmann::json()));
         auto nat = value.value("nat", nlohmann::json());
         if (nat.is_boolean()) summary.nat = nat.get<bool>();
+        for (auto [key, into] : {std::pair{"load_qps_through", &summary.load_qps_through},
+                                 std::pair{"load_qps_baseline", &summary.load_qps_baseline},
+                                 std::pair{"load_p99_ms_through", &summary.load_p99_ms_through},
+                                 std::pair{"load_p99_ms_baseline", &summary.load_p99_ms_baseline}})
+            if (auto figure = value.value(key, nlohmann::json()); figure.is_number()) *into = figure.get<double>();
         return summary;
     };
     RunResult result;
@@ -257,7 +271,15 @@ std::string render_text(const RunResult& result, bool color) {
         out += std::string(family) + ": largest UDP answer ";
         out += summary.largest_udp_answer ? std::to_string(*summary.largest_udp_answer) + " octets" : "unknown";
         out += ", path MTU " + (summary.path_mtu ? std::to_string(*summary.path_mtu) : std::string("unknown"));
-        out += ", NAT " + (summary.nat ? std::string(*summary.nat ? "yes" : "no") : std::string("unknown")) + "\n";
+        out += ", NAT " + (summary.nat ? std::string(*summary.nat ? "yes" : "no") : std::string("unknown"));
+        if (summary.load_qps_through && summary.load_qps_baseline) {
+            char figures[160];
+            std::snprintf(figures, sizeof figures, ", load %.0f q/s through the device vs %.0f without (p99 %.2f vs %.2f ms)",
+                          *summary.load_qps_through, *summary.load_qps_baseline,
+                          summary.load_p99_ms_through.value_or(0), summary.load_p99_ms_baseline.value_or(0));
+            out += figures;
+        }
+        out += "\n";
     };
     out += "\n";
     summary_line("ipv4", result.ipv4);

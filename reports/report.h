@@ -33,7 +33,16 @@ struct FamilySummary {
     std::optional<int> largest_udp_answer;  // octets of the largest DNS answer delivered over UDP
     std::optional<int> path_mtu;
     std::optional<bool> nat;
+    // The load kind's figures: answered queries per second and p99 latency, through the device
+    // and without it.
+    std::optional<double> load_qps_through, load_qps_baseline;
+    std::optional<double> load_p99_ms_through, load_p99_ms_baseline;
 };
+
+// Source ports of the load kind's bulk traffic: taps leave them out, since they would only flood
+// the captures with queries no verdict cites.
+inline constexpr std::uint16_t kLoadSourcePortFirst = 53050;
+inline constexpr std::uint16_t kLoadSourcePortCount = 8;
 
 // What one probe did, whatever came of it: the raw material verdicts are drawn from.
 struct ProbeRecord {

@@ -81,6 +81,8 @@ struct RunOptions {
     bool no_color = false;
     std::uint64_t seed = 0;
     std::vector<std::string> devices;  // NAME=TAP_IN,TAP_OUT
+    std::vector<std::string> proxies;
+    std::vector<std::string> baseline;
 };
 
 std::string resolve_beside(const std::string& profile_path, const std::string& file) {
@@ -107,6 +109,8 @@ int command_run(const RunOptions& options) {
             return kExitPass;
         }
         config.targets = profile.target.addresses;
+        config.proxies = profile.target.proxies;
+        config.baseline = profile.target.baseline;
         config.port = profile.target.port;
         config.zone = profile.target.zone;
         config.plan = profile.plan;
@@ -120,6 +124,8 @@ int command_run(const RunOptions& options) {
         return usage_error("--check needs --profile");
     }
     if (!options.targets.empty()) config.targets = options.targets;
+    if (!options.proxies.empty()) config.proxies = options.proxies;
+    if (!options.baseline.empty()) config.baseline = options.baseline;
     if (options.port != 0) config.port = static_cast<std::uint16_t>(options.port);
     if (!options.zone.empty()) config.zone = options.zone;
     if (!options.probes.empty()) config.plan.probes = options.probes;
@@ -200,6 +206,7 @@ struct RespondOptions {
     std::string zone_key;
     std::string ds_file;
     int standby_keys = 0;
+    std::string server_id;
 };
 
 int command_respond(const RespondOptions& options) {
@@ -208,6 +215,7 @@ int command_respond(const RespondOptions& options) {
     config.port = static_cast<std::uint16_t>(options.port);
     config.force_dont_fragment = options.dont_fragment;
     config.queries_per_second_per_source = options.rate;
+    config.answers.server_id = options.server_id;
     auto zone = wire::Name::parse(options.zone);
     if (!zone) return usage_error("--zone: " + zone.error().message);
     config.answers.zone = *zone;
@@ -284,29 +292,37 @@ std::string self_executable() {
     return error ? std::string("dnspath") : path.string();
 }
 
-// Starts the responder in the lab's server namespace, detached, and waits until it serves.
-Result<void> start_lab_responder(const lab::Layout& layout, const profile::Profile& profile) {
+// Starts a responder in each of the lab's server namespaces, detached, and waits until they serve.
+// They share the probe key and the zone key, as a real zone's authoritative servers do.
+Result<void> start_lab_responders(const lab::Layout& layout, const profile::Profile& profile) {
     const std::string key = layout.state_dir + "/key";
-    const std::string log = layout.state_dir + "/responder.log";
-    std::vector<std::string> argv{"ip", "netns", "exec", layout.server().namespace_name, self_executable(), "respond",
-                                  "--port", "53", "--key-file", key, "--zone", profile.target.zone,
-                                  "--zone-key", layout.state_dir + "/zone.pem", "--ds-file", layout.state_dir + "/ds",
-                                  // DNSKEY answers of rollover size (about 1.4 KB), as real signed zones send
-                                  "--standby-keys", "2"};
-    if (layout.ipv4) argv.insert(argv.end(), {"--listen", layout.server_ipv4()});
-    if (layout.ipv6) argv.insert(argv.end(), {"--listen", layout.server_ipv6()});
-    DNSPATH_TRY(lab::Process responder, lab::Process::spawn(argv, {log, true}));
-    for (int i = 0; i < 100; ++i) {
-        std::ifstream in(log);
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (text.find("serving") != std::string::npos) {
-            responder.release();  // it lives in the lab until `lab down`
-            return Ok{};
+    for (std::size_t i = 0; i < layout.servers.size(); ++i) {
+        const auto& server = layout.servers[i];
+        const std::string id = "server" + std::to_string(i + 1);
+        const std::string log = layout.state_dir + "/responder" + (i ? std::to_string(i + 1) : "") + ".log";
+        std::vector<std::string> argv{"ip", "netns", "exec", server.namespace_name, self_executable(), "respond",
+                                      "--port", "53", "--key-file", key, "--zone", profile.target.zone,
+                                      "--zone-key", layout.state_dir + "/zone.pem", "--ds-file", layout.state_dir + "/ds",
+                                      // DNSKEY answers of rollover size (about 1.4 KB), as real signed zones send
+                                      "--standby-keys", "2", "--server-id", id,
+                                      // Load measurements must see the path, not the responder's limiter.
+                                      "--rate", "1000000"};
+        if (layout.ipv4) argv.insert(argv.end(), {"--listen", server.ipv4});
+        if (layout.ipv6) argv.insert(argv.end(), {"--listen", server.ipv6});
+        DNSPATH_TRY(lab::Process responder, lab::Process::spawn(argv, {log, true}));
+        bool serving = false;
+        for (int attempt = 0; attempt < 100 && !serving; ++attempt) {
+            std::ifstream in(log);
+            std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            serving = text.find("serving") != std::string::npos;
+            if (serving) break;
+            if (!responder.running()) return fail("the lab responder " + id + " exited: " + text);
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
-        if (!responder.running()) return fail("the lab responder exited: " + text);
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (!serving) return fail("the lab responder " + id + " did not start within 5 s (log: " + log + ")");
+        responder.release();  // it lives in the lab until `lab down`
     }
-    return fail("the lab responder did not start within 5 s (log: " + log + ")");
+    return Ok{};
 }
 
 int command_lab(const LabOptions& options) {
@@ -360,16 +376,33 @@ int command_lab(const LabOptions& options) {
         profile_path = layout->state_dir + "/default.toml";
         std::ofstream(profile_path) << cli::kEmbeddedDefaultProfile;
     }
-    if (auto started = start_lab_responder(*layout, *loaded); !started) {
+    if (auto started = start_lab_responders(*layout, *loaded); !started) {
         (void)lab::lab_down(layout->prefix);
         return usage_error(started.error().message);
     }
     std::vector<std::string> target_args;
     if (layout->ipv4) target_args.insert(target_args.end(), {"--target", layout->server_ipv4()});
     if (layout->ipv6) target_args.insert(target_args.end(), {"--target", layout->server_ipv6()});
+    if (!layout->proxies.empty()) {
+        const auto& proxy = layout->proxies.front();
+        if (layout->ipv4) target_args.insert(target_args.end(), {"--proxy", proxy.ipv4});
+        if (layout->ipv6) target_args.insert(target_args.end(), {"--proxy", proxy.ipv6});
+    }
+    if (layout->load_balanced) {
+        // Without the balancer's function: one backend by its own address, over the same links.
+        const auto& backend = layout->servers.front();
+        if (layout->ipv4) target_args.insert(target_args.end(), {"--baseline", backend.ipv4});
+        if (layout->ipv6) target_args.insert(target_args.end(), {"--baseline", backend.ipv6});
+    }
     if (options.action == "up") {
-        std::cout << "lab up: " << layout->nodes.size() << " namespaces, responder on " << layout->server_ipv4()
+        std::cout << "lab up: " << layout->nodes.size() + layout->servers.size() - 1 << " namespaces, "
+                  << (layout->load_balanced ? "load-balanced service on " : "responder on ") << layout->server_ipv4()
                   << " and " << layout->server_ipv6() << " port 53\n";
+        for (const auto& server : layout->servers)
+            std::cout << "  responder " << server.ipv4 << " " << server.ipv6 << ": ip netns exec "
+                      << server.namespace_name << " bash\n";
+        for (const auto& proxy : layout->proxies)
+            std::cout << "  dnsmasq proxy of " << proxy.device << " on " << proxy.ipv4 << " and " << proxy.ipv6 << "\n";
         for (std::size_t i = 0; i < layout->nodes.size(); ++i) {
             const auto& node = layout->nodes[i];
             std::cout << "  " << node.name << ": ip netns exec " << node.namespace_name << " bash";
@@ -496,6 +529,10 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--profile,-p", run.profile_path, "TOML profile with target, plan and topology");
     run_cmd->add_flag("--check", run.check_only, "Validate the profile and exit (0 valid, 2 invalid)");
     run_cmd->add_option("--target,-t", run.targets, "Responder address (IPv4 and/or IPv6; repeat for both)");
+    run_cmd->add_option("--proxy", run.proxies,
+                        "A DNS proxy to test with the proxy kind, e.g. a CPE's LAN address (one per family)");
+    run_cmd->add_option("--baseline", run.baseline,
+                        "The responder reached without the device under test, for the load kind (one per family)");
     run_cmd->add_option("--port", run.port, "Responder port (default 53)")->check(CLI::Range(1, 65535));
     run_cmd->add_option("--zone", run.zone, "Probe zone the responder serves (default probe.dnspath.test.)");
     run_cmd->add_option("--key-file,-k", run.key_file, "Key shared with the responder (dnspath keygen)");
@@ -526,6 +563,7 @@ int main(int argc, char** argv) {
     respond_cmd->add_option("--standby-keys", respond.standby_keys,
                             "Publish N RSA-4096-sized standby DNSKEYs (an algorithm rollover's DNSKEY size)")
         ->check(CLI::Range(0, 4));
+    respond_cmd->add_option("--server-id", respond.server_id, "Name echoed as server=ID (which backend answered)");
     respond_cmd->add_option("--rate", respond.rate, "Queries per second per source address")
         ->check(CLI::Range(1, 1000000))
         ->capture_default_str();

@@ -56,6 +56,17 @@ Result<reports::RunResult> run_plan(const RunConfig& config, const std::atomic<b
         session_config.targets.emplace(family, endpoint);
     }
     if (session_config.targets.empty()) return fail("no target: give --target ADDRESS (IPv4 and/or IPv6)");
+    for (const auto& [addresses, into, what] :
+         {std::tuple{&config.proxies, &session_config.proxies, "proxy"},
+          std::tuple{&config.baseline, &session_config.baseline, "baseline"}}) {
+        for (const auto& address : *addresses) {
+            DNSPATH_TRY(net::Endpoint endpoint, net::Endpoint::parse(address, config.port));
+            Family family = endpoint.is_ipv6() ? Family::ipv6 : Family::ipv4;
+            if (into->count(family))
+                return fail("two " + std::string(reports::to_string(family)) + " " + what + " addresses given; one per family");
+            into->emplace(family, endpoint);
+        }
+    }
     for (const auto& name : config.plan.probes)
         if (!find_probe_kind(name)) return fail("unknown probe kind '" + name + "'");
 

@@ -73,7 +73,7 @@ std::optional<QuerySpec> Session::first_failure(Family family) const {
 
 QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     QueryOutcome outcome;
-    const auto& server = config_.targets.at(family);
+    const auto& server = spec.via_proxy ? config_.proxies.at(family) : config_.targets.at(family);
     BuiltQuery built = build(spec);
     outcome.probe_id = built.probe_id;
     const wire::Name& name = built.name;
@@ -96,6 +96,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     if (spec.dont_fragment) record.request += " df";
     if (spec.fragment_size) record.request += " fragments<=" + std::to_string(*spec.fragment_size);
     if (spec.df_answer) record.request += " df-answer";
+    if (spec.via_proxy) record.request += " via-proxy=" + server.to_string();
 
     if (!encoded) {
         outcome.kind = OutcomeKind::error;

@@ -39,6 +39,7 @@ struct QuerySpec {
     std::optional<std::size_t> fragment_size{};  // send the query as crafted IP fragments of this size
     bool apex = false;                    // ask about the zone itself (DNSKEY, SOA), not a probe name
     std::optional<wire::Name> name{};     // target mode: ask about this name instead of a probe name
+    bool via_proxy = false;               // ask the DNS proxy under test instead of the target
 };
 
 enum class OutcomeKind { answer, timeout, refused, reset, error, undecodable };
@@ -62,6 +63,8 @@ struct QueryOutcome {
 
 struct SessionConfig {
     std::map<reports::Family, net::Endpoint> targets;  // one server address per family
+    std::map<reports::Family, net::Endpoint> proxies;  // a DNS proxy in front of it (a CPE's LAN address)
+    std::map<reports::Family, net::Endpoint> baseline; // the server without the device (load comparison)
     std::vector<profile::TargetName> target_names;      // target mode: names to ask a real server
     wire::Name zone;
     wire::Bytes key;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "probe/engine/session.h"
+#include "probe/wire/dnssec.h"
 #include "reports/report.h"
 
 namespace dnspath::probe {
@@ -32,11 +33,30 @@ void run_fragments(Session& session, reports::Family family, reports::RunResult&
 void run_pmtu(Session& session, reports::Family family, reports::RunResult& result);
 void run_dnssec(Session& session, reports::Family family, reports::RunResult& result);
 void run_ttl(Session& session, reports::Family family, reports::RunResult& result);
+void run_proxy(Session& session, reports::Family family, reports::RunResult& result);
+void run_sessions(Session& session, reports::Family family, reports::RunResult& result);
+void run_load(Session& session, reports::Family family, reports::RunResult& result);
 void run_target_edns_size(Session& session, reports::Family family, reports::RunResult& result);
 void run_target_tcp(Session& session, reports::Family family, reports::RunResult& result);
 void run_target_dnssec(Session& session, reports::Family family, reports::RunResult& result);
 void run_target_options(Session& session, reports::Family family, reports::RunResult& result);
 void run_target_needs_echo(Session& session, reports::Family family, reports::RunResult& result);
+
+// The records of one type in a section.
+std::vector<wire::ResourceRecord> records_of_type(const std::vector<wire::ResourceRecord>& section, std::uint16_t type);
+// Why the answer's RRset of `type` is not signed by `key` (missing, stripped, bad signature), or
+// nullopt when an RRSIG over it verifies.
+std::optional<std::string> signature_problem(const wire::Message& answer, std::uint16_t type, const wire::Dnskey& key);
+
+// The zone's DNSKEY as a resolver gets it (UDP with DO=1, then TCP after TC=1), directly or
+// through the proxy under test; `problem` says why there is no key.
+struct ZoneKey {
+    QueryOutcome answer;
+    std::optional<wire::Dnskey> key;
+    bool via_tcp = false;
+    std::string problem;
+};
+ZoneKey fetch_zone_key(Session& session, reports::Family family, bool via_proxy, std::vector<std::string>& evidence);
 
 // One echo query's source port: as the probe sent it and as the responder saw it.
 struct PortSample {

@@ -18,11 +18,6 @@ std::vector<std::string> in_namespace(const std::string& ns, std::vector<std::st
     return full;
 }
 
-// Not every device kind is built yet; say so instead of building something else.
-bool kind_supported(const std::string& kind) {
-    return kind == "router" || kind == "nat" || kind == "cgn" || kind == "firewall";
-}
-
 bool is_nat(const std::string& kind) { return kind == "nat" || kind == "cgn" || kind == "cpe"; }
 
 std::vector<std::string> existing_namespaces() {
@@ -33,31 +28,76 @@ std::vector<std::string> existing_namespaces() {
     return names;
 }
 
-Result<void> build(const Layout& layout) {
-    for (const auto& node : layout.nodes) {
-        DNSPATH_TRY_VOID(run_checked({"ip", "netns", "add", node.namespace_name}));
-        DNSPATH_TRY_VOID(run_checked(in_namespace(node.namespace_name, {"ip", "link", "set", "lo", "up"})));
-        // No duplicate address detection: link-local addresses would stay tentative for a second
-        // or two, and IPv6 neighbour discovery with them.
-        for (const char* setting : {"net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"})
-            DNSPATH_TRY_VOID(run_checked(in_namespace(node.namespace_name, {"sysctl", "-q", "-w", setting})));
+Result<void> add_namespace(const std::string& name) {
+    DNSPATH_TRY_VOID(run_checked({"ip", "netns", "add", name}));
+    DNSPATH_TRY_VOID(run_checked(in_namespace(name, {"ip", "link", "set", "lo", "up"})));
+    // No duplicate address detection: link-local addresses would stay tentative for a second
+    // or two, and IPv6 neighbour discovery with them.
+    for (const char* setting : {"net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"})
+        DNSPATH_TRY_VOID(run_checked(in_namespace(name, {"sysctl", "-q", "-w", setting})));
+    return Ok{};
+}
+
+// Offloads off so captures look like the wire (no 64 KiB GSO super-packets).
+Result<void> offloads_off(const std::string& ns, const std::string& interface) {
+    return run_checked(in_namespace(
+        ns, {"ethtool", "-K", interface, "tx", "off", "rx", "off", "gso", "off", "gro", "off", "tso", "off"}));
+}
+
+Result<void> add_addresses(const Layout& layout, const std::string& ns, const std::string& interface,
+                           const std::string& v4, const std::string& v6) {
+    if (layout.ipv4)
+        DNSPATH_TRY_VOID(run_checked(
+            in_namespace(ns, {"ip", "addr", "add", v4 + "/" + std::to_string(kPrefixLength), "dev", interface})));
+    if (layout.ipv6)
+        DNSPATH_TRY_VOID(run_checked(in_namespace(
+            ns, {"ip", "addr", "add", v6 + "/" + std::to_string(kPrefixLength6), "dev", interface, "nodad"})));
+    return Ok{};
+}
+
+// The LAN behind a load balancer: its "out" is a bridge (the L2 switch of the DNSSEC Japan lab),
+// one port per responder host, so a tap on "out" sees the traffic to every backend.
+Result<void> build_backend_lan(const Layout& layout, const Segment& segment) {
+    const auto& lb = segment.left_namespace;
+    DNSPATH_TRY_VOID(run_checked(in_namespace(lb, {"ip", "link", "add", "out", "type", "bridge"})));
+    DNSPATH_TRY_VOID(add_addresses(layout, lb, "out", segment.left_ipv4, segment.left_ipv6));
+    DNSPATH_TRY_VOID(offloads_off(lb, "out"));
+    DNSPATH_TRY_VOID(run_checked(in_namespace(lb, {"ip", "link", "set", "out", "up"})));
+    for (const auto& server : layout.servers) {
+        DNSPATH_TRY_VOID(run_checked({"ip", "link", "add", server.port_interface, "netns", lb, "type", "veth", "peer",
+                                      "name", "eth0", "netns", server.namespace_name}));
+        DNSPATH_TRY_VOID(run_checked(in_namespace(lb, {"ip", "link", "set", server.port_interface, "master", "out"})));
+        DNSPATH_TRY_VOID(offloads_off(lb, server.port_interface));
+        DNSPATH_TRY_VOID(run_checked(in_namespace(lb, {"ip", "link", "set", server.port_interface, "up"})));
+        DNSPATH_TRY_VOID(add_addresses(layout, server.namespace_name, "eth0", server.ipv4, server.ipv6));
+        DNSPATH_TRY_VOID(offloads_off(server.namespace_name, "eth0"));
+        DNSPATH_TRY_VOID(run_checked(in_namespace(server.namespace_name, {"ip", "link", "set", "eth0", "up"})));
     }
+    // The virtual service address lives on the balancer itself, as on a real one.
+    if (layout.ipv4)
+        DNSPATH_TRY_VOID(run_checked(in_namespace(lb, {"ip", "addr", "add", std::string(kServiceIpv4) + "/32", "dev", "lo"})));
+    if (layout.ipv6)
+        DNSPATH_TRY_VOID(run_checked(
+            in_namespace(lb, {"ip", "addr", "add", std::string(kServiceIpv6) + "/128", "dev", "lo", "nodad"})));
+    return Ok{};
+}
+
+Result<void> build(const Layout& layout) {
+    for (const auto& node : layout.nodes) DNSPATH_TRY_VOID(add_namespace(node.namespace_name));
+    for (std::size_t i = 1; i < layout.servers.size(); ++i) DNSPATH_TRY_VOID(add_namespace(layout.servers[i].namespace_name));
     for (const auto& segment : layout.segments) {
+        if (layout.load_balanced && &segment == &layout.segments.back()) {
+            DNSPATH_TRY_VOID(build_backend_lan(layout, segment));
+            continue;
+        }
         DNSPATH_TRY_VOID(run_checked({"ip", "link", "add", segment.left_interface, "netns", segment.left_namespace,
                                       "type", "veth", "peer", "name", segment.right_interface, "netns",
                                       segment.right_namespace}));
         for (const auto& [ns, interface, v4, v6] :
              {std::tuple{segment.left_namespace, segment.left_interface, segment.left_ipv4, segment.left_ipv6},
               std::tuple{segment.right_namespace, segment.right_interface, segment.right_ipv4, segment.right_ipv6}}) {
-            if (layout.ipv4)
-                DNSPATH_TRY_VOID(run_checked(in_namespace(
-                    ns, {"ip", "addr", "add", v4 + "/" + std::to_string(kPrefixLength), "dev", interface})));
-            if (layout.ipv6)
-                DNSPATH_TRY_VOID(run_checked(in_namespace(
-                    ns, {"ip", "addr", "add", v6 + "/" + std::to_string(kPrefixLength6), "dev", interface, "nodad"})));
-            // Offloads off so captures look like the wire (no 64 KiB GSO super-packets).
-            DNSPATH_TRY_VOID(run_checked(in_namespace(
-                ns, {"ethtool", "-K", interface, "tx", "off", "rx", "off", "gso", "off", "gro", "off", "tso", "off"})));
+            DNSPATH_TRY_VOID(add_addresses(layout, ns, interface, v4, v6));
+            DNSPATH_TRY_VOID(offloads_off(ns, interface));
             DNSPATH_TRY_VOID(run_checked(in_namespace(ns, {"ip", "link", "set", interface, "up"})));
         }
     }
@@ -72,7 +112,8 @@ Result<void> build(const Layout& layout) {
         return Ok{};
     };
     DNSPATH_TRY_VOID(default_route(layout.probe().namespace_name, first.right_ipv4, first.right_ipv6));
-    DNSPATH_TRY_VOID(default_route(layout.server().namespace_name, last.left_ipv4, last.left_ipv6));
+    for (const auto& server : layout.servers)
+        DNSPATH_TRY_VOID(default_route(server.namespace_name, last.left_ipv4, last.left_ipv6));
     for (std::size_t k = 1; k + 1 < layout.nodes.size(); ++k) {
         const auto& ns = layout.nodes[k].namespace_name;
         const auto& left = layout.segments[k - 1];
@@ -96,13 +137,50 @@ Result<void> build(const Layout& layout) {
             // which is where a PMTU black hole bites answers (see shared lab notes).
             DNSPATH_TRY_VOID(run_checked(
                 in_namespace(ns, {"ip", "link", "set", "in", "mtu", std::to_string(*device.faults.mtu)})));
-        auto rules = device_ruleset(device);
+        const bool balances = layout.load_balanced && k + 2 == layout.nodes.size();
+        auto rules = device_ruleset(device, balances ? layout.servers : std::vector<Server>{});
         if (!rules.empty()) DNSPATH_TRY_VOID(run_checked(in_namespace(ns, {"nft", "-f", "-"}), rules));
+        if (device.faults.udp_timeout) {
+            // Conntrack's sysctls are per namespace once the ruleset above loaded conntrack.
+            for (const char* key : {"net.netfilter.nf_conntrack_udp_timeout", "net.netfilter.nf_conntrack_udp_timeout_stream"})
+                DNSPATH_TRY_VOID(run_checked(in_namespace(
+                    ns, {"sysctl", "-q", "-w", std::string(key) + "=" + std::to_string(*device.faults.udp_timeout)})));
+        }
+    }
+    return Ok{};
+}
+
+// Starts each cpe's dnsmasq, detached (it lives until `lab down`), and waits until it serves.
+Result<void> start_proxies(const Layout& layout) {
+    for (const auto& proxy : layout.proxies) {
+        const profile::Device* device = nullptr;
+        for (const auto& node : layout.nodes)
+            if (node.device && node.device->name == proxy.device) device = node.device;
+        if (device == nullptr) continue;
+        auto argv = in_namespace(proxy.namespace_name,
+                                 proxy_command(*device, proxy, layout.ipv4 ? layout.server_ipv4() : layout.server_ipv6(),
+                                               layout.state_dir));
+        const std::string log = layout.state_dir + "/" + proxy.device + ".dnsmasq.log";
+        DNSPATH_TRY(Process dnsmasq, Process::spawn(argv, {log, true}));
+        bool listening = false;
+        for (int i = 0; i < 100 && !listening; ++i) {
+            auto sockets = run_command(in_namespace(proxy.namespace_name, {"ss", "-Hlun", "sport = :53"}));
+            listening = sockets && sockets->output.find(":53") != std::string::npos;
+            if (!listening) {
+                if (!dnsmasq.running()) return fail("dnsmasq in " + proxy.device + " exited (log: " + log + ")");
+                usleep(50000);
+            }
+        }
+        if (!listening) return fail("dnsmasq in " + proxy.device + " did not listen within 5 s (log: " + log + ")");
+        dnsmasq.release();
     }
     return Ok{};
 }
 
 }  // namespace
+
+std::string Layout::server_ipv4() const { return load_balanced ? kServiceIpv4 : servers.front().ipv4; }
+std::string Layout::server_ipv6() const { return load_balanced ? kServiceIpv6 : servers.front().ipv6; }
 
 std::string Layout::tap_in(std::size_t node_index) const {
     return "netns:" + nodes[node_index].namespace_name + "/" + segments[node_index - 1].right_interface;
@@ -122,11 +200,11 @@ Result<Layout> plan_lab(const profile::Profile& profile) {
     layout.state_dir = "/run/dnspath-" + layout.prefix;
     layout.nodes.push_back({"probe", layout.prefix + "-probe", nullptr});
     for (const auto& device : profile.devices) {
-        if (!kind_supported(device.kind))
-            return fail(profile.source + ": device '" + device.name + "' is of kind '" + device.kind +
-                        "', which the lab cannot build yet (router, nat, cgn and firewall work)");
+        if (device.kind == "lb" && &device != &profile.devices.back())
+            return fail(profile.source + ": the load balancer '" + device.name + "' must be the last device");
         layout.nodes.push_back({device.name, layout.prefix + "-" + device.name, &device});
     }
+    layout.load_balanced = !profile.devices.empty() && profile.devices.back().kind == "lb";
     layout.nodes.push_back({"server", layout.prefix + "-server", nullptr});
     for (std::size_t i = 0; i + 1 < layout.nodes.size(); ++i) {
         Segment segment;
@@ -141,10 +219,39 @@ Result<Layout> plan_lab(const profile::Profile& profile) {
         segment.right_ipv6 = "fd00:" + std::to_string(i) + "::2";
         layout.segments.push_back(std::move(segment));
     }
+    const auto& last = layout.segments.back();
+    const int backends = layout.load_balanced ? profile.devices.back().backends : 1;
+    for (int j = 0; j < backends; ++j) {
+        Server server;
+        server.namespace_name = layout.prefix + "-server" + (j == 0 ? std::string() : std::to_string(j + 1));
+        server.ipv4 = "198.18." + std::to_string(last.index) + "." + std::to_string(j + 2);
+        server.ipv6 = "fd00:" + std::to_string(last.index) + "::" + std::to_string(j + 2);
+        server.port_interface = "b" + std::to_string(j + 1);
+        layout.servers.push_back(std::move(server));
+    }
+    for (std::size_t k = 1; k + 1 < layout.nodes.size(); ++k)
+        if (layout.nodes[k].device->kind == "cpe")
+            layout.proxies.push_back({layout.nodes[k].name, layout.nodes[k].namespace_name,
+                                      layout.segments[k - 1].right_ipv4, layout.segments[k - 1].right_ipv6});
     return layout;
 }
 
-std::string device_ruleset(const profile::Device& device) {
+std::vector<std::string> proxy_command(const profile::Device& device, const Proxy& proxy, const std::string& upstream,
+                                       const std::string& state_dir) {
+    std::vector<std::string> argv{"dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts", "--port=53",
+                                  "--bind-interfaces", "--user=root", "--log-facility=-",
+                                  "--pid-file=" + state_dir + "/" + proxy.device + ".dnsmasq.pid",
+                                  "--server=" + upstream,
+                                  // Copies the AD bit and DNSSEC records through, as CPE proxies do.
+                                  "--proxy-dnssec",
+                                  device.proxy_cache ? "--cache-size=150" : "--cache-size=0"};
+    argv.push_back("--listen-address=" + proxy.ipv4);
+    argv.push_back("--listen-address=" + proxy.ipv6);
+    if (device.edns_packet_max) argv.push_back("--edns-packet-max=" + std::to_string(*device.edns_packet_max));
+    return argv;
+}
+
+std::string device_ruleset(const profile::Device& device, const std::vector<Server>& backends) {
     const auto& faults = device.faults;
     std::ostringstream early, forward, output, nat;
     // Fragment rules run before conntrack (priority -400) would reassemble the fragments.
@@ -156,6 +263,7 @@ std::string device_ruleset(const profile::Device& device) {
     if (faults.tcp53 == "reset") forward << "    tcp dport 53 reject with tcp reset\n";
     if (faults.loss_percent) forward << "    numgen random mod 100 < " << *faults.loss_percent << " drop\n";
     if (faults.state_limit) forward << "    meta l4proto udp ct state new ct count over " << *faults.state_limit << " drop\n";
+    if (faults.rate_limit) forward << "    udp dport 53 limit rate over " << *faults.rate_limit << "/second drop\n";
     if (faults.drop_icmp_too_big) {
         for (auto* chain : {&forward, &output}) {
             *chain << "    icmp type destination-unreachable icmp code frag-needed drop\n";
@@ -163,6 +271,11 @@ std::string device_ruleset(const profile::Device& device) {
         }
     }
     if (is_nat(device.kind)) nat << "    oifname \"out\" masquerade\n";
+    std::ostringstream prerouting;
+    // A CPE that intercepts DNS: every port-53 query from the LAN lands on its own dnsmasq,
+    // whatever server the client asked.
+    if (device.kind == "cpe" && device.intercept_dns)
+        prerouting << "    iifname \"in\" meta l4proto { udp, tcp } th dport 53 redirect to :53\n";
     std::ostringstream chains;
     auto chain = [&](const char* name, const char* hook, int priority, const std::ostringstream& body) {
         if (body.str().empty()) return;
@@ -176,9 +289,31 @@ std::string device_ruleset(const profile::Device& device) {
     std::string filter_chains = chains.str();
     std::string out;
     if (!filter_chains.empty()) out += "table inet dnspath {\n" + filter_chains + "}\n";
-    if (!nat.str().empty())
-        out += "table inet dnspath_nat {\n  chain postrouting {\n    type nat hook postrouting priority 100; policy accept;\n" +
-               nat.str() + "  }\n}\n";
+    if (!nat.str().empty() || !prerouting.str().empty()) {
+        out += "table inet dnspath_nat {\n";
+        if (!prerouting.str().empty())
+            out += "  chain prerouting {\n    type nat hook prerouting priority -100; policy accept;\n" +
+                   prerouting.str() + "  }\n";
+        if (!nat.str().empty())
+            out += "  chain postrouting {\n    type nat hook postrouting priority 100; policy accept;\n" + nat.str() +
+                   "  }\n";
+        out += "}\n";
+    }
+    if (!backends.empty()) {
+        // A stateful L4 balancer as kube-proxy's nftables mode builds one: DNAT of each new flow
+        // to the next backend (numgen inc), conntrack keeps a flow on its backend and un-NATs the
+        // answers. The client's address is kept, so the servers see who asked.
+        for (const auto& [family, vip, is_v6] :
+             {std::tuple{"ip", kServiceIpv4, false}, std::tuple{"ip6", kServiceIpv6, true}}) {
+            out += std::string("table ") + family + " dnspath_lb {\n  chain prerouting {\n"
+                   "    type nat hook prerouting priority -100; policy accept;\n    " + family + " daddr " + vip +
+                   " meta l4proto { udp, tcp } th dport 53 dnat to numgen inc mod " + std::to_string(backends.size()) +
+                   " map { ";
+            for (std::size_t j = 0; j < backends.size(); ++j)
+                out += (j ? ", " : "") + std::to_string(j) + " : " + (is_v6 ? backends[j].ipv6 : backends[j].ipv4);
+            out += " }\n  }\n}\n";
+        }
+    }
     return out;
 }
 
@@ -186,8 +321,12 @@ std::string device_ruleset(const profile::Device& device) {
 // neighbour discovery (IPv6 takes a retransmit, about a second, on fresh veths).
 void wait_until_connected(const Layout& layout) {
     std::vector<std::vector<std::string>> pings;
-    if (layout.ipv4) pings.push_back({"ping", "-4", "-c", "1", "-W", "1", layout.server_ipv4()});
-    if (layout.ipv6) pings.push_back({"ping", "-6", "-c", "1", "-W", "1", layout.server_ipv6()});
+    std::vector<std::pair<std::string, std::string>> addresses;
+    for (const auto& server : layout.servers) addresses.emplace_back(server.ipv4, server.ipv6);
+    for (const auto& [v4, v6] : addresses) {
+        if (layout.ipv4) pings.push_back({"ping", "-4", "-c", "1", "-W", "1", v4});
+        if (layout.ipv6) pings.push_back({"ping", "-6", "-c", "1", "-W", "1", v6});
+    }
     for (const auto& ping : pings) {
         for (int attempt = 0; attempt < 5; ++attempt) {
             auto result = run_command(in_namespace(layout.probe().namespace_name, ping));
@@ -199,7 +338,11 @@ void wait_until_connected(const Layout& layout) {
 Result<void> lab_up(const Layout& layout) {
     // Leftovers of a crashed run with the same prefix would make `ip netns add` fail.
     DNSPATH_TRY_VOID(lab_down(layout.prefix));
+    std::error_code error;
+    std::filesystem::create_directories(layout.state_dir, error);
+    if (error) return fail("cannot create " + layout.state_dir + ": " + error.message());
     auto built = build(layout);
+    if (built) built = start_proxies(layout);
     if (!built) {
         (void)lab_down(layout.prefix);
         return built;

@@ -27,17 +27,35 @@ struct Node {
     const profile::Device* device = nullptr;  // null for probe and server
 };
 
+// A responder host. Behind a load balancer there are several on one bridged LAN.
+struct Server {
+    std::string namespace_name;
+    std::string ipv4, ipv6;
+    std::string port_interface;  // behind a load balancer: its bridge port in the lb namespace
+};
+
+// A cpe's DNS proxy (dnsmasq), listening on the device's LAN addresses.
+struct Proxy {
+    std::string device;
+    std::string namespace_name;
+    std::string ipv4, ipv6;
+};
+
 struct Layout {
     std::string prefix;
     bool ipv4 = true, ipv6 = true;
-    std::vector<Node> nodes;        // probe, devices..., server
+    std::vector<Node> nodes;        // probe, devices..., server (the first one behind a load balancer)
     std::vector<Segment> segments;  // nodes.size() - 1 of them
+    std::vector<Server> servers;    // one, or a load balancer's backends
+    std::vector<Proxy> proxies;     // one per cpe device
+    bool load_balanced = false;     // the last device is an lb: the probe asks its virtual address
     std::string state_dir;          // /run/dnspath-<prefix>: key, logs
 
     const Node& probe() const { return nodes.front(); }
     const Node& server() const { return nodes.back(); }
-    std::string server_ipv4() const { return segments.back().right_ipv4; }
-    std::string server_ipv6() const { return segments.back().right_ipv6; }
+    // What the probe asks: the server, or the load balancer's virtual service address.
+    std::string server_ipv4() const;
+    std::string server_ipv6() const;
     // Taps for a device: its probe-side and server-side interfaces, as netns:NS/IFACE.
     std::string tap_in(std::size_t node_index) const;
     std::string tap_out(std::size_t node_index) const;
@@ -47,8 +65,16 @@ struct Layout {
 // The layout points into `profile`'s devices, so it must not outlive the profile.
 Result<Layout> plan_lab(const profile::Profile& profile);
 
-// The nftables ruleset that gives a device its personality and faults ("" when it needs none).
-std::string device_ruleset(const profile::Device& device);
+// The virtual service address of a load balancer (on its loopback; the devices route it onward).
+inline constexpr const char* kServiceIpv4 = "198.18.100.53";
+inline constexpr const char* kServiceIpv6 = "fd00:100::53";
+
+// The nftables ruleset that gives a device its personality and faults ("" when it needs none);
+// `backends` are the responders behind a load balancer.
+std::string device_ruleset(const profile::Device& device, const std::vector<Server>& backends = {});
+// The dnsmasq command line of a cpe's proxy, forwarding to `upstream`.
+std::vector<std::string> proxy_command(const profile::Device& device, const Proxy& proxy, const std::string& upstream,
+                                       const std::string& state_dir);
 
 // Builds the planned lab; on any failure everything already built is removed again.
 Result<void> lab_up(const Layout& layout);

@@ -26,7 +26,7 @@ struct Rule {
     std::string_view choices = {};  // '|'-separated, for strings and string arrays
 };
 
-constexpr std::string_view kProbeKinds = "edns-size|tcp|fragments|pmtu|dnssec|options|nat|ttl";
+constexpr std::string_view kProbeKinds = "edns-size|tcp|fragments|pmtu|dnssec|options|nat|ttl|proxy|sessions|load";
 
 constexpr Rule kRules[] = {
     {"profile", Kind::table},
@@ -38,6 +38,8 @@ constexpr Rule kRules[] = {
     {"target.zone", Kind::string},
     {"target.key_file", Kind::string},
     {"target.mode", Kind::string, 0, 0, "responder|target"},
+    {"target.proxies", Kind::string_array, 0, 2},
+    {"target.baseline", Kind::string_array, 0, 2},
     {"target.names", Kind::table_array},
     {"target.names.name", Kind::string},
     {"target.names.type", Kind::string, 0, 0, "TXT|DNSKEY|DS|SOA|NS|A|AAAA"},
@@ -51,6 +53,8 @@ constexpr Rule kRules[] = {
     {"plan.retries", Kind::integer, 0, 10},
     {"plan.port_samples", Kind::integer, 8, 4096},
     {"plan.max_ttl", Kind::integer, 1, 64},
+    {"plan.sessions", Kind::integer, 8, 4096},
+    {"plan.load_seconds", Kind::integer, 1, 60},
     {"topology", Kind::table},
     {"topology.device", Kind::table_array},
     {"topology.device.name", Kind::string},
@@ -60,6 +64,7 @@ constexpr Rule kRules[] = {
     {"topology.device.edns_packet_max", Kind::integer, 512, 4096},
     {"topology.device.intercept_dns", Kind::boolean},
     {"topology.device.backends", Kind::integer, 1, 8},
+    {"topology.device.proxy_cache", Kind::boolean},
     {"topology.device.faults", Kind::table},
     {"topology.device.faults.drop_ipv4_fragments", Kind::string, 0, 0, "non-first|all"},
     {"topology.device.faults.drop_ipv6_fragments", Kind::boolean},
@@ -70,6 +75,8 @@ constexpr Rule kRules[] = {
     {"topology.device.faults.drop_icmp_too_big", Kind::boolean},
     {"topology.device.faults.loss_percent", Kind::integer, 0, 100},
     {"topology.device.faults.state_limit", Kind::integer, 1, 1000000},
+    {"topology.device.faults.rate_limit", Kind::integer, 1, 1000000},
+    {"topology.device.faults.udp_timeout", Kind::integer, 1, 3600},
     {"lab", Kind::table},
     {"lab.prefix", Kind::string},
     {"lab.ipv4", Kind::boolean},
@@ -290,6 +297,15 @@ void build(const toml::table& root, Profile& profile, Validator& validator) {
                         "target.zone: " + zone.error().message);
     if (auto key = target["key_file"].value<std::string>()) profile.target.key_file = *key;
     profile.target.mode = target["mode"].value_or(profile.target.mode);
+    for (const auto* key : {"proxies", "baseline"}) {
+        auto& into = std::string_view(key) == "proxies" ? profile.target.proxies : profile.target.baseline;
+        into = read_array<std::string>(target[key]);
+        if (const auto* addresses = target[key].as_array())
+            for (const auto& element : *addresses)
+                if (auto text = element.value<std::string>(); text && !valid_address(*text))
+                    validator.error(element.source(), "target." + std::string(key) + ": \"" + *text +
+                                                          "\" is not an IPv4 or IPv6 address literal");
+    }
     if (const auto* names = target["names"].as_array()) {
         for (const auto& element : *names) {
             const auto& entry = *element.as_table();
@@ -320,6 +336,8 @@ void build(const toml::table& root, Profile& profile, Validator& validator) {
     profile.plan.retries = static_cast<int>(plan["retries"].value_or(std::int64_t{defaults.retries}));
     profile.plan.port_samples = static_cast<int>(plan["port_samples"].value_or(std::int64_t{defaults.port_samples}));
     profile.plan.max_ttl = static_cast<int>(plan["max_ttl"].value_or(std::int64_t{defaults.max_ttl}));
+    profile.plan.sessions = static_cast<int>(plan["sessions"].value_or(std::int64_t{defaults.sessions}));
+    profile.plan.load_seconds = static_cast<int>(plan["load_seconds"].value_or(std::int64_t{defaults.load_seconds}));
     if (plan["probes"] && profile.plan.probes.empty())
         validator.error(plan["probes"].node()->source(), "plan.probes is empty: list at least one probe kind");
 
@@ -335,6 +353,7 @@ void build(const toml::table& root, Profile& profile, Validator& validator) {
             if (auto value = entry["edns_packet_max"].value<std::int64_t>()) device.edns_packet_max = static_cast<int>(*value);
             device.intercept_dns = entry["intercept_dns"].value_or(false);
             device.backends = static_cast<int>(entry["backends"].value_or(std::int64_t{2}));
+            device.proxy_cache = entry["proxy_cache"].value_or(false);
             auto faults = entry["faults"];
             device.faults.drop_ipv4_fragments = faults["drop_ipv4_fragments"].value_or(std::string{});
             device.faults.drop_ipv6_fragments = faults["drop_ipv6_fragments"].value_or(false);
@@ -344,6 +363,8 @@ void build(const toml::table& root, Profile& profile, Validator& validator) {
             device.faults.drop_icmp_too_big = faults["drop_icmp_too_big"].value_or(false);
             if (auto v = faults["loss_percent"].value<std::int64_t>()) device.faults.loss_percent = static_cast<int>(*v);
             if (auto v = faults["state_limit"].value<std::int64_t>()) device.faults.state_limit = static_cast<int>(*v);
+            if (auto v = faults["rate_limit"].value<std::int64_t>()) device.faults.rate_limit = static_cast<int>(*v);
+            if (auto v = faults["udp_timeout"].value<std::int64_t>()) device.faults.udp_timeout = static_cast<int>(*v);
 
             const bool name_ok = !device.name.empty() && device.name.size() <= 15 &&
                                  std::isalnum(static_cast<unsigned char>(device.name[0])) &&
@@ -369,9 +390,16 @@ void build(const toml::table& root, Profile& profile, Validator& validator) {
                                     std::string("topology.device.") + key + ": \"" + tap +
                                         "\" is not an interface, netns:NAMESPACE/INTERFACE or a file path");
             }
-            if (device.edns_packet_max && device.kind != "cpe")
-                validator.error(entry["edns_packet_max"].node()->source(),
-                                "topology.device.edns_packet_max only applies to kind = \"cpe\" (the dnsmasq proxy)");
+            for (const auto* key : {"edns_packet_max", "proxy_cache", "intercept_dns"})
+                if (entry[key] && device.kind != "cpe")
+                    validator.error(entry[key].node()->source(), std::string("topology.device.") + key +
+                                                                     " only applies to kind = \"cpe\" (the dnsmasq proxy)");
+            if (entry["backends"] && device.kind != "lb")
+                validator.error(entry["backends"].node()->source(),
+                                "topology.device.backends only applies to kind = \"lb\" (responders behind it)");
+            if (device.kind == "lb" && &element != &devices->back())
+                validator.error(entry.source(), "topology.device: a load balancer (kind = \"lb\") must be the last "
+                                                "device, in front of its responders");
             profile.devices.push_back(std::move(device));
         }
     }

@@ -26,6 +26,8 @@ struct Target {
     std::optional<std::string> key_file;  // shared HMAC key for large answers; resolved against the profile
     std::string mode = "responder";       // "responder" or "target"
     std::vector<TargetName> names;
+    std::vector<std::string> proxies;   // DNS proxies to test (a CPE's LAN address): the proxy kind
+    std::vector<std::string> baseline;  // the server without the device in front: the load kind compares
 };
 
 struct Plan {
@@ -37,6 +39,8 @@ struct Plan {
     int retries = 2;
     int port_samples = 64;
     int max_ttl = 8;
+    int sessions = 256;      // sessions kind: fresh UDP flows opened at once
+    int load_seconds = 2;    // load kind: seconds of load per address
 };
 
 // Faults a lab device applies (issue 5 builds them); every field off by default.
@@ -49,6 +53,8 @@ struct Faults {
     bool drop_icmp_too_big = false;
     std::optional<int> loss_percent;
     std::optional<int> state_limit;  // UDP conntrack entries before new flows drop
+    std::optional<int> rate_limit;   // DNS queries per second before the rest drop
+    std::optional<int> udp_timeout;  // seconds a UDP conntrack entry lives (nat, cgn, cpe)
 };
 
 struct Device {
@@ -60,6 +66,7 @@ struct Device {
     std::optional<int> edns_packet_max;  // cpe: dnsmasq --edns-packet-max
     bool intercept_dns = false;          // cpe: redirect all port-53 traffic to its proxy
     int backends = 2;                    // lb: responders behind it
+    bool proxy_cache = false;            // cpe: dnsmasq caches answers (off: every query goes upstream)
 };
 
 struct Lab {

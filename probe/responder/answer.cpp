@@ -30,7 +30,7 @@ Message reply_skeleton(const Message& query) {
 }
 
 // What the responder saw, as TXT strings the probe parses back (key=value).
-Bytes echo_rdata(const Message& query, std::size_t query_size, const QueryContext& context) {
+Bytes echo_rdata(const Message& query, std::size_t query_size, const QueryContext& context, const AnswerConfig& config) {
     std::vector<std::string> fields{
         "src=" + context.source_address,
         "sport=" + std::to_string(context.source_port),
@@ -39,6 +39,7 @@ Bytes echo_rdata(const Message& query, std::size_t query_size, const QueryContex
         "id=" + std::to_string(query.header.id),
         std::string("edns=") + (query.edns ? "1" : "0"),
     };
+    if (!config.server_id.empty()) fields.push_back("server=" + config.server_id);
     if (query.edns) {
         fields.push_back("bufsize=" + std::to_string(query.edns->udp_size));
         fields.push_back("version=" + std::to_string(query.edns->version));
@@ -191,7 +192,7 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
     }
     if (probe->echo)
         reply.answers.push_back(ResourceRecord{question.name, rr_type::txt, class_in, 0,
-                                               echo_rdata(query, query_bytes.size(), context)});
+                                               echo_rdata(query, query_bytes.size(), context, config)});
     if (requested > limit) {
         // As a real server does: no records, TC=1, so the client retries over TCP.
         reply.header.tc = true;

@@ -17,6 +17,7 @@ struct AnswerConfig {
     wire::Bytes key;                         // HMAC key; empty means no large answers at all
     const ZoneSigner* signer = nullptr;      // signs answers to DO=1 queries; null: unsigned zone
     std::uint32_t now = 0;                   // seconds since the epoch for RRSIG times; 0 = the clock
+    std::string server_id;                   // echoed as server=ID: which backend answered behind a balancer
 };
 
 struct QueryContext {

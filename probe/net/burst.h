@@ -1,0 +1,46 @@
+// Many UDP flows at once: a burst of queries from fresh sockets (how many new flows a stateful box
+// lets through) and a closed-loop load (queries per second and latency through a device).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "probe/net/socket.h"
+#include "probe/wire/bytes.h"
+
+namespace dnspath::net {
+
+// One flow of a burst: the source port it left from and whether an answer came back.
+struct BurstReply {
+    std::uint16_t local_port = 0;
+    bool answered = false;
+    wire::Bytes answer;
+};
+
+// Sends each query from its own new socket (one new UDP flow each), all within a few milliseconds,
+// keeps every socket open, and collects answers until `wait` has passed with nothing pending.
+Result<std::vector<BurstReply>> udp_burst(const Endpoint& server, const std::vector<wire::Bytes>& queries,
+                                          std::chrono::milliseconds wait);
+
+struct LoadOptions {
+    int sockets = 8;              // flows the load is spread over (an L4 balancer spreads flows, not queries)
+    int outstanding = 64;         // queries in flight at any time
+    std::chrono::milliseconds duration{2000};
+    std::chrono::milliseconds timeout{500};  // a query unanswered this long counts as lost
+    std::uint16_t first_source_port = 0;     // bind sockets to first..first+sockets-1 (0: any)
+};
+
+struct LoadFigures {
+    std::uint64_t sent = 0, answered = 0, lost = 0;
+    double seconds = 0;
+    std::vector<double> latencies_ms;  // of the answered queries, sorted
+    double queries_per_second() const { return seconds > 0 ? static_cast<double>(answered) / seconds : 0; }
+    double percentile_ms(double fraction) const;
+};
+
+// Closed-loop load: keeps `outstanding` copies of `query` (DNS id rewritten per copy) in flight.
+Result<LoadFigures> udp_load(const Endpoint& server, wire::ByteView query, const LoadOptions& options);
+
+}  // namespace dnspath::net
