@@ -2,39 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
-
-#include "capture/packet.h"
-#include "probe/wire/message.h"
 
 namespace dnspath::capture {
 namespace {
-
-constexpr std::size_t kMaxStreamBuffer = 1 << 17;
-constexpr std::size_t kMaxPendingDatagrams = 4096;  // bounded memory under a fragment flood
-
-struct PendingDatagram {
-    std::map<std::uint32_t, wire::Bytes> pieces;  // offset → fragment payload
-    std::optional<std::uint32_t> total;
-};
-
-std::string lower(std::string text) {
-    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-}
-
-std::optional<wire::Bytes> reassemble(const PendingDatagram& pending) {
-    if (!pending.total) return std::nullopt;
-    wire::Bytes whole;
-    std::uint32_t next = 0;
-    for (const auto& [offset, piece] : pending.pieces) {
-        if (offset != next) return std::nullopt;  // a hole (or an overlap): not complete
-        whole.insert(whole.end(), piece.begin(), piece.end());
-        next = offset + static_cast<std::uint32_t>(piece.size());
-    }
-    if (next != *pending.total) return std::nullopt;
-    return whole;
-}
 
 std::string describe(const Sighting& s) {
     std::string text = std::string(s.answer ? "answer" : "query") + " frame " + std::to_string(s.frame) + " (" +
@@ -48,98 +20,6 @@ std::string describe(const Sighting& s) {
 
 }  // namespace
 
-TapSightings observe(const TapCapture& capture, const wire::Name& zone) {
-    TapSightings out;
-    out.tap = capture.name;
-    out.lost_packets = capture.lost_packets();
-    out.frames = capture.frames.size();
-    std::map<std::string, PendingDatagram> fragments;
-    std::map<std::string, wire::Bytes> streams;
-
-    auto consider = [&](wire::ByteView dns, std::uint64_t frame, bool tcp, int pieces, const std::string& source) {
-        auto message = wire::decode(dns);
-        if (!message) {
-            ++out.undecodable;
-            return;
-        }
-        if (message->questions.empty()) return;
-        const auto& name = message->questions.front().name;
-        if (!name.is_subdomain_of(zone)) return;
-        Sighting sighting;
-        // Apex questions (DNSKEY, SOA) carry no probe id; their DNS id stands in for it.
-        sighting.probe_id = name.labels().size() > zone.labels().size() ? lower(name.labels().front())
-                                                                         : "#" + std::to_string(message->header.id);
-        sighting.answer = message->header.qr;
-        sighting.frame = frame;
-        sighting.dns_size = dns.size();
-        sighting.tcp = tcp;
-        sighting.tc = message->header.tc;
-        sighting.opt = message->edns.has_value();
-        if (message->edns) {
-            sighting.udp_size = message->edns->udp_size;
-            sighting.dnssec_ok = message->edns->dnssec_ok;
-        }
-        sighting.rrsigs = static_cast<int>(std::count_if(message->answers.begin(), message->answers.end(),
-                                                         [](const auto& r) { return r.type == wire::rr_type::rrsig; }));
-        sighting.fragments = pieces;
-        sighting.source = source;
-        out.by_probe.emplace(sighting.probe_id, sighting);
-    };
-
-    for (const auto& frame : capture.frames) {
-        Packet packet = dissect(frame.data, capture.link_type);
-        if (!packet.anomaly.empty()) continue;
-        if (packet.is_fragment && packet.ip_protocol == 17) {
-            std::string key = packet.source + ">" + packet.destination + "#" + std::to_string(packet.fragment_id);
-            if (fragments.size() > kMaxPendingDatagrams) fragments.clear();
-            auto& pending = fragments[key];
-            pending.pieces[packet.fragment_offset].assign(packet.ip_payload.begin(), packet.ip_payload.end());
-            if (!packet.more_fragments)
-                pending.total = packet.fragment_offset + static_cast<std::uint32_t>(packet.ip_payload.size());
-            if (auto datagram = reassemble(pending); datagram && datagram->size() >= 8) {
-                consider(wire::ByteView(*datagram).subspan(8), frame.number, false,
-                         static_cast<int>(pending.pieces.size()),
-                         packet.source + ":" + std::to_string(wire::load_u16(datagram->data())));
-                fragments.erase(key);
-            }
-            continue;
-        }
-        if (packet.transport == Transport::udp) {
-            consider(packet.payload, frame.number, false, 1, packet.source + ":" + std::to_string(packet.source_port));
-        }
-        if (packet.transport == Transport::tcp) {
-            constexpr std::uint8_t kSyn = 0x02, kRst = 0x04, kAck = 0x10;
-            const std::uint8_t flags = packet.tcp_flags;
-            if ((flags & kSyn) && !(flags & kAck)) {
-                out.handshakes[packet.tcp_seq].syn_frame = frame.number;
-                out.isn_by_client[packet.source + ":" + std::to_string(packet.source_port)] = packet.tcp_seq;
-            } else if ((flags & kSyn) && (flags & kAck)) {
-                if (auto it = out.handshakes.find(packet.tcp_ack - 1); it != out.handshakes.end())
-                    it->second.syn_ack_frame = frame.number;
-            } else if ((flags & kRst) && (flags & kAck)) {
-                if (auto it = out.handshakes.find(packet.tcp_ack - 1); it != out.handshakes.end() && !it->second.syn_ack_frame)
-                    it->second.reset_frame = frame.number;
-            }
-        }
-        if (packet.transport == Transport::tcp && !packet.payload.empty()) {
-            // DNS over TCP: length-prefixed messages, possibly across segments (RFC 7766).
-            std::string key = packet.source + ":" + std::to_string(packet.source_port) + ">" + packet.destination +
-                              ":" + std::to_string(packet.destination_port);
-            auto& stream = streams[key];
-            stream.insert(stream.end(), packet.payload.begin(), packet.payload.end());
-            while (stream.size() >= 2) {
-                std::size_t length = wire::load_u16(stream.data());
-                if (stream.size() < 2 + length) break;
-                consider(wire::ByteView(stream.data() + 2, length), frame.number, true, 1,
-                         packet.source + ":" + std::to_string(packet.source_port));
-                stream.erase(stream.begin(), stream.begin() + 2 + static_cast<std::ptrdiff_t>(length));
-            }
-            if (stream.size() > kMaxStreamBuffer) stream.clear();
-        }
-    }
-    return out;
-}
-
 std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const std::vector<TapSightings>& taps,
                                    const std::vector<reports::ProbeRecord>& probes) {
     struct Point {
@@ -152,12 +32,25 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
         if (device.in) points.push_back({*device.in, device.device, true});
         if (device.out) points.push_back({*device.out, device.device, false});
     }
+    // A probe's query at a tap is its first (retries repeat it); its answer the last one.
     auto find = [&](const Point& point, const std::string& key, bool answer) -> const Sighting* {
-        auto [first, last] = taps[point.tap].by_probe.equal_range(key);
+        auto group = taps[point.tap].by_probe.find(key);
+        if (group == taps[point.tap].by_probe.end()) return nullptr;
         const Sighting* found = nullptr;
-        for (auto it = first; it != last; ++it)
-            if (it->second.answer == answer && (found == nullptr || answer)) found = &it->second;  // last answer
+        for (std::uint32_t index : group->second) {
+            const Sighting& sighting = taps[point.tap].messages[index];
+            if (sighting.answer != answer) continue;
+            if (found == nullptr || (answer ? sighting.frame > found->frame : sighting.frame < found->frame))
+                found = &sighting;
+        }
         return found;
+    };
+    // An ICMP error about the probe's query (or answer) seen at a tap.
+    auto icmp_about = [&](const Point& point, const std::string& key, bool answer) -> const IcmpSighting* {
+        auto [first, last] = taps[point.tap].icmp_by_probe.equal_range(key);
+        for (auto it = first; it != last; ++it)
+            if (it->second.about_answer == answer) return &it->second;
+        return nullptr;
     };
     // The box between two consecutive points, if they are the two sides of one device.
     auto between = [&](std::size_t a, std::size_t b) -> std::optional<std::string> {
@@ -194,6 +87,52 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
             attribution.device = between(a, b);
             attribution.finding = attribution.device ? what : what + " between " + place(a, b) + " (no device tapped there)";
         };
+        // A message that went missing at a device which said so with ICMP: too big and time
+        // exceeded are the network working (PMTUD, TTL-limited probes); unreachable is a refusal.
+        auto dropped = [&](std::size_t a, std::size_t b, bool answer) {
+            const std::string what = answer ? "the answer" : "the query";
+            const IcmpSighting* icmp = icmp_about(points[answer ? b : a], key, answer);
+            if (icmp == nullptr) return blame(a, b, "dropped " + what);
+            switch (icmp->kind) {
+                case IcmpSighting::Kind::too_big:
+                    blame(a, b, "refused " + what + " as too big for MTU " + std::to_string(icmp->mtu) +
+                                    " and said so (ICMP frame " + std::to_string(icmp->frame) + " from " +
+                                    icmp->from.to_string() + ")");
+                    attribution.signalled = true;
+                    return;
+                case IcmpSighting::Kind::time_exceeded:
+                    blame(a, b, "expired " + what + "'s TTL and said so (ICMP frame " + std::to_string(icmp->frame) + ")");
+                    attribution.signalled = true;
+                    return;
+                case IcmpSighting::Kind::unreachable:
+                    return blame(a, b, "rejected " + what + " with ICMP unreachable code " + std::to_string(icmp->code) +
+                                           " (frame " + std::to_string(icmp->frame) + ")");
+            }
+        };
+        auto note = [&](std::size_t a, std::size_t b, const std::string& what) {
+            if (auto device = between(a, b)) attribution.notes.push_back(*device + " " + what);
+        };
+        // What a device did to a message that crossed it intact: recorded, not blamed.
+        auto crossing = [&](std::size_t near, std::size_t far, const Sighting& before, const Sighting& after,
+                            const char* what) {
+            // near: the tap the message reached the device at; far: where it left.
+            if (before.dns_id != after.dns_id)
+                note(near, far, std::string("re-originated the ") + what + " as a DNS proxy (DNS id " +
+                                    std::to_string(before.dns_id) + " → " + std::to_string(after.dns_id) + ")");
+            else if (before.ttl > after.ttl + 1)
+                note(near, far, std::string("took ") + std::to_string(before.ttl - after.ttl) + " off the " + what +
+                                    "'s TTL (hops hidden inside it)");
+            else if (after.ttl > before.ttl)
+                note(near, far, std::string("raised the ") + what + "'s TTL " + std::to_string(before.ttl) + " → " +
+                                    std::to_string(after.ttl) + " (it re-sent the packet itself)");
+            if (before.fragments != after.fragments && !before.tcp)
+                note(near, far, std::string(after.fragments == 1 ? "reassembled the " : "re-fragmented the ") + what +
+                                    " (" + std::to_string(before.fragments) + " → " + std::to_string(after.fragments) +
+                                    " fragments)");
+            if (!before.answer && before.destination.ip != after.destination.ip)
+                note(near, far, "sent the query on to " + after.destination.ip.to_string() + " instead of " +
+                                    before.destination.ip.to_string() + " (DNAT or interception)");
+        };
         // The query, toward the server.
         std::optional<std::size_t> last_seen;
         bool decided = false;
@@ -211,15 +150,25 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
                     blame(*last_seen, i, change);
                     decided = true;
                 }
-            }
-            if (query && last_seen && !attribution.translated_by) {
-                const Sighting* before = find(points[*last_seen], key, false);
-                if (before->source != query->source) attribution.translated_by = between(*last_seen, i);
+                crossing(*last_seen, i, *before, *query, "query");
+                if (!attribution.translated_by && before->source != query->source)
+                    attribution.translated_by = between(*last_seen, i);
             }
             if (query) {
                 last_seen = i;
             } else if (last_seen) {
-                blame(*last_seen, i, "dropped the query");
+                // Answered from where the query stopped: a cache or an interceptor spoke for the server.
+                // (Not for apex probes, keyed by a DNS id a proxy would have changed.)
+                if (key.front() == '#' && find(points[*last_seen], key, true) != nullptr) {
+                    decided = true;
+                    break;
+                }
+                if (find(points[*last_seen], key, true) != nullptr) {
+                    blame(*last_seen, i, "answered the query itself; the server never saw it (a cache or interception)");
+                    attribution.signalled = probe.outcome == "answer";  // harmless when the answer was good
+                } else {
+                    dropped(*last_seen, i, false);
+                }
                 decided = true;
             }
         }
@@ -244,11 +193,12 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
                     blame(k, *seen_from, change);
                     decided = true;
                 }
+                crossing(*seen_from, k, *after, *answer, "answer");
             }
             if (answer) {
                 seen_from = k;
             } else if (seen_from) {
-                blame(k, *seen_from, "dropped the answer");
+                dropped(k, *seen_from, true);
                 decided = true;
             }
         }
@@ -285,7 +235,7 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
                 }
             }
         }
-        if (decided || attribution.translated_by) found.push_back(std::move(attribution));
+        if (decided || attribution.translated_by || !attribution.notes.empty()) found.push_back(std::move(attribution));
     }
     return found;
 }
@@ -305,41 +255,51 @@ void apply_attributions(reports::RunResult& result, const std::vector<Attributio
         return ids;
     };
     for (auto& verdict : result.verdicts) {
-        if (verdict.status != reports::Status::fail && verdict.status != reports::Status::warn) continue;
+        const bool failing = verdict.status == reports::Status::fail || verdict.status == reports::Status::warn;
         std::map<std::string, int> devices;
         std::vector<std::string> notes;
+        std::set<std::string> seen_notes;
         int unattributed = 0;
+        auto add_note = [&](const std::string& text) {
+            if (notes.size() < 6 && seen_notes.insert(text).second) notes.push_back(text);
+        };
         for (const auto& line : verdict.evidence) {
             for (const auto& id : cited(line)) {
                 auto found = by_probe.find(id);
                 if (found == by_probe.end()) continue;
                 const Attribution& attribution = *found->second;
+                for (const auto& change : attribution.notes) add_note("capture: " + change + " (probe " + id + ")");
+                if (!failing) continue;
                 if (verdict.checkpoint == "nat") {
                     if (attribution.translated_by) ++devices[*attribution.translated_by];
                     continue;
                 }
                 if (attribution.finding.empty()) continue;
+                if (attribution.signalled) {
+                    add_note("capture: probe " + attribution.probe_id + ": " +
+                             (attribution.device ? *attribution.device + " " : std::string()) + attribution.finding);
+                    continue;
+                }
                 if (attribution.device) ++devices[*attribution.device];
                 else ++unattributed;
-                if (notes.size() < 3)
-                    notes.push_back("capture: probe " + attribution.probe_id + ": " +
-                                    (attribution.device ? *attribution.device + " " : std::string()) + attribution.finding +
-                                    " [" + [&] {
-                                        std::string taps;
-                                        for (const auto& e : attribution.evidence) taps += (taps.empty() ? "" : " | ") + e;
-                                        return taps;
-                                    }() + "]");
+                std::string taps;
+                for (const auto& e : attribution.evidence) taps += (taps.empty() ? "" : " | ") + e;
+                add_note("capture: probe " + attribution.probe_id + ": " +
+                         (attribution.device ? *attribution.device + " " : std::string()) + attribution.finding + " [" +
+                         taps + "]");
             }
         }
-        if (devices.size() == 1 && unattributed == 0) {
+        if (devices.size() == 1) {
             verdict.device = devices.begin()->first;
+            if (unattributed > 0)
+                notes.push_back("capture: " + std::to_string(unattributed) + " probe(s) not attributable from the taps");
         } else if (devices.size() > 1) {
             std::string list;
-            for (const auto& [device, count] : devices) list += (list.empty() ? "" : ", ") + device + " (" + std::to_string(count) + ")";
+            for (const auto& [device, count] : devices) {
+                list += (list.empty() ? "" : ", ") + device + " (" + std::to_string(count) + ")";
+                verdict.devices.push_back(device);
+            }
             notes.push_back("capture: the failing probes point at several devices: " + list);
-        } else if (devices.size() == 1) {
-            verdict.device = devices.begin()->first;
-            notes.push_back("capture: " + std::to_string(unattributed) + " probe(s) not attributable from the taps");
         }
         verdict.evidence.insert(verdict.evidence.end(), notes.begin(), notes.end());
     }

@@ -4,31 +4,51 @@
 // a message went missing or changed on the device between those two taps.
 #pragma once
 
+#include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
+#include "capture/packet.h"
 #include "capture/tap.h"
 #include "probe/wire/name.h"
 #include "reports/report.h"
 
 namespace dnspath::capture {
 
-// One DNS message of a probe as one tap saw it.
+// One DNS message of a probe as one tap saw it (kept small: a long capture holds millions).
 struct Sighting {
-    std::string probe_id;  // the query name's first label
-    bool answer = false;
     std::uint64_t frame = 0;  // the frame that completed it (the last fragment or segment)
-    std::size_t dns_size = 0;
+    std::uint32_t dns_size = 0;
+    std::uint16_t udp_size = 0;
+    std::uint16_t rrsigs = 0;
+    std::uint16_t fragments = 1;
+    std::uint16_t dns_id = 0;  // a proxy that re-originates the query picks a new one
+    std::uint8_t ttl = 0;      // IP TTL or hop limit as seen here (of the last fragment or segment)
+    bool answer = false;
     bool tcp = false;
     bool tc = false;
     bool opt = false;
-    std::uint16_t udp_size = 0;
     bool dnssec_ok = false;
-    int rrsigs = 0;
-    int fragments = 1;
-    std::string source;  // address:port as seen at this tap (a NAT changes it)
+    Address source;            // as seen at this tap (a NAT changes it)
+    Address destination;       // (a load balancer's DNAT or an interception changes it)
+};
+
+// An ICMP error a tap saw about a probe's packet (read from the packet it quotes): a router saying
+// the packet was too big, its TTL ran out, or it was refused.
+struct IcmpSighting {
+    enum class Kind { too_big, time_exceeded, unreachable };
+    std::string probe_id;
+    Kind kind = Kind::unreachable;
+    bool about_answer = false;  // the quoted packet is an answer (toward the probe)
+    int mtu = 0;                // too_big: the MTU the router named
+    int code = 0;
+    std::uint64_t frame = 0;
+    IpAddress from;             // the router that sent it
 };
 
 // A TCP connection's handshake as one tap saw it, keyed by the client's initial sequence number,
@@ -37,18 +57,46 @@ struct TcpHandshake {
     std::uint64_t syn_frame = 0, syn_ack_frame = 0, reset_frame = 0;
 };
 
+// Lets a probe-id map be searched with a string_view, so reading a capture builds no key strings.
+struct ProbeIdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+};
+
 struct TapSightings {
     std::string tap;
     bool lost_packets = false;
     std::size_t frames = 0;
     std::size_t undecodable = 0;  // DNS-port payloads that did not decode (counted, never fatal)
-    std::multimap<std::string, Sighting> by_probe;
-    std::map<std::uint32_t, TcpHandshake> handshakes;        // by the client's ISN
-    std::map<std::string, std::uint32_t> isn_by_client;      // "address:port" of a SYN's sender → ISN
+    // Every probe message in the order seen (a deque: it grows without moving what it holds), and
+    // each probe id's messages as indices into it.
+    std::deque<Sighting> messages;
+    std::unordered_map<std::string, std::vector<std::uint32_t>, ProbeIdHash, std::equal_to<>> by_probe;
+    std::unordered_multimap<std::string, IcmpSighting> icmp_by_probe;
+    std::unordered_map<std::uint32_t, TcpHandshake> handshakes;  // by the client's ISN
+    std::map<std::string, std::uint32_t> isn_by_client;          // "address:port" of a SYN's sender → ISN
+};
+
+// Reads one tap's frames as they come (a file streamed, or a live capture afterwards) and keeps
+// only what correlation needs, so a capture is never held in memory twice.
+class TapObserver {
+public:
+    TapObserver(std::string tap, const wire::Name& zone, int link_type);
+    TapObserver(TapObserver&&) noexcept;
+    TapObserver& operator=(TapObserver&&) noexcept;
+    ~TapObserver();
+    void add(std::uint64_t frame_number, wire::ByteView frame);
+    TapSightings finish(bool lost_packets);
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
 };
 
 // Every probe message a tap saw. Only names below `zone` count.
 TapSightings observe(const TapCapture& capture, const wire::Name& zone);
+// The same straight from a pcap or pcapng file, streamed (offline analysis).
+Result<TapSightings> observe_file(const std::string& tap, const std::string& path, const wire::Name& zone);
 
 // A device on the path and its two taps (probe side, server side); either may be missing.
 struct DeviceTaps {
@@ -61,7 +109,11 @@ struct Attribution {
     std::string probe_id;
     std::optional<std::string> device;  // null when the loss is between devices or outside the taps
     std::string finding;                // "dropped the answer", "cleared DO", … ("" if nothing went wrong)
+    // The device said so (ICMP too big, time exceeded): PMTUD and TTL-limited probes working as
+    // designed, which blames nobody.
+    bool signalled = false;
     std::optional<std::string> translated_by;  // the device where the query's source address changed (NAT)
+    std::vector<std::string> notes;     // changes that broke nothing: TTL, re-fragmentation, proxying
     std::vector<std::string> evidence;  // which taps saw what, with frame numbers
 };
 
@@ -72,8 +124,8 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
 
 // Names devices in the result's failing and warning verdicts from the attributions of the probes
 // their evidence cites (for the nat checkpoint: the device that translated), and adds the capture
-// evidence. A verdict whose probes point at different
-// devices, or at none, keeps device = null and says why.
+// evidence. A verdict whose probes point at several devices lists them all in `devices` and keeps
+// device = null; one whose probes point at none says why.
 void apply_attributions(reports::RunResult& result, const std::vector<Attribution>& attributions);
 
 }  // namespace dnspath::capture

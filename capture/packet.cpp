@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
+
 namespace dnspath::capture {
 namespace {
 
@@ -9,10 +11,11 @@ using wire::ByteReader;
 
 constexpr std::uint16_t kEtherIpv4 = 0x0800, kEtherIpv6 = 0x86dd, kEtherVlan = 0x8100, kEtherQinQ = 0x88a8;
 
-std::string ntop(int family, const std::uint8_t* address) {
-    char buffer[INET6_ADDRSTRLEN] = {};
-    inet_ntop(family, address, buffer, sizeof buffer);
-    return buffer;
+IpAddress address_at(const std::uint8_t* bytes, std::uint8_t length) {
+    IpAddress address;
+    address.length = length;
+    std::copy(bytes, bytes + length, address.bytes.begin());
+    return address;
 }
 
 void transport_layer(Packet& packet, std::uint8_t protocol, wire::ByteView rest) {
@@ -84,8 +87,8 @@ void ipv4(Packet& packet, wire::ByteView data) {
     packet.fragment_offset = static_cast<std::uint32_t>(flags & 0x1fff) * 8;
     packet.is_fragment = packet.more_fragments || packet.fragment_offset != 0;
     packet.ttl = data[8];
-    packet.source = ntop(AF_INET, &data[12]);
-    packet.destination = ntop(AF_INET, &data[16]);
+    packet.source = address_at(&data[12], 4);
+    packet.destination = address_at(&data[16], 4);
     transport_layer(packet, data[9], data.subspan(header, end - header));
 }
 
@@ -98,8 +101,8 @@ void ipv6(Packet& packet, wire::ByteView data) {
     std::size_t end = std::min<std::size_t>(data.size(), 40u + wire::load_u16(&data[4]));
     packet.ip_total_length = static_cast<std::uint16_t>(end);
     packet.ttl = data[7];
-    packet.source = ntop(AF_INET6, &data[8]);
-    packet.destination = ntop(AF_INET6, &data[24]);
+    packet.source = address_at(&data[8], 16);
+    packet.destination = address_at(&data[24], 16);
     std::uint8_t next = data[6];
     std::size_t offset = 40;
     // Walk extension headers (bounded: a hostile chain cannot loop, each step moves forward).
@@ -149,6 +152,21 @@ void by_version(Packet& packet, wire::ByteView data) {
 
 }  // namespace
 
+std::string IpAddress::to_string() const {
+    if (length != 4 && length != 16) return "?";
+    char buffer[INET6_ADDRSTRLEN] = {};
+    inet_ntop(length == 4 ? AF_INET : AF_INET6, bytes.data(), buffer, sizeof buffer);
+    return buffer;
+}
+
+std::string Address::to_string() const { return ip.to_string() + ":" + std::to_string(port); }
+
+Packet dissect_ip(wire::ByteView data) {
+    Packet packet;
+    by_version(packet, data);
+    return packet;
+}
+
 Packet dissect(wire::ByteView frame, int link) {
     Packet packet;
     switch (link) {
@@ -193,7 +211,7 @@ Packet dissect(wire::ByteView frame, int link) {
             by_version(packet, frame);
             return packet;
         default:
-            packet.anomaly = "unsupported-link-type-" + std::to_string(link);
+            packet.anomaly = "unsupported-link-type";
             return packet;
     }
 }

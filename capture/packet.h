@@ -2,6 +2,7 @@
 // facts), UDP or TCP. Bounds-checked; a malformed frame becomes a named anomaly, never a crash.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,10 +19,27 @@ inline constexpr int null = 0, ethernet = 1, raw = 101, linux_sll = 113, ipv4 = 
 
 enum class Transport { none, udp, tcp, icmp, icmpv6, other };
 
+// An IPv4 or IPv6 address as it was on the wire; turned into text only when a person reads it
+// (formatting every packet's addresses was most of the cost of reading a capture).
+struct IpAddress {
+    std::array<std::uint8_t, 16> bytes{};
+    std::uint8_t length = 0;  // 4 or 16; 0 when absent
+    std::string to_string() const;
+    bool operator==(const IpAddress&) const = default;
+};
+
+// An address and port: where a DNS message came from or went to at one tap.
+struct Address {
+    IpAddress ip;
+    std::uint16_t port = 0;
+    std::string to_string() const;  // "198.18.0.1:40000", "fd00::1:40000" (as probe records spell it)
+    bool operator==(const Address&) const = default;
+};
+
 struct Packet {
     int ip_version = 0;
-    std::string source;
-    std::string destination;
+    IpAddress source;
+    IpAddress destination;
     std::uint8_t ttl = 0;  // or hop limit
     Transport transport = Transport::none;
     std::uint16_t source_port = 0;
@@ -38,10 +56,12 @@ struct Packet {
     std::uint16_t ip_total_length = 0;
     wire::ByteView ip_payload;  // everything after the IP header(s), as fragments are reassembled from
     wire::ByteView payload;     // the transport payload (a view into the frame)
-    std::string anomaly;     // empty when the frame dissected cleanly
+    std::string_view anomaly;  // empty when the frame dissected cleanly; a fixed name otherwise
 };
 
 // Dissects `frame` of link type `link`; the returned views point into `frame`.
 Packet dissect(wire::ByteView frame, int link);
+// Dissects a bare IPv4 or IPv6 packet (an ICMP error's quote, for one).
+Packet dissect_ip(wire::ByteView packet);
 
 }  // namespace dnspath::capture

@@ -5,25 +5,32 @@
 namespace dnspath::capture {
 namespace {
 
-// Correlates tap captures (two per device, either may be missing) into the result.
-void correlate_into(const std::vector<DeviceSpec>& devices, std::vector<std::optional<TapCapture>>& captures,
-                    reports::RunResult& result, const wire::Name& zone, const std::vector<std::string>& paths) {
+// One tap, read: what correlation needs, and what the report says about the tap.
+struct ObservedTap {
+    TapSightings sightings;
+    reports::TapSummary summary;
+};
+
+// Correlates the taps (two per device, either may be missing) into the result.
+void correlate_into(const std::vector<DeviceSpec>& devices, std::vector<std::optional<ObservedTap>>& observed,
+                    reports::RunResult& result) {
     std::vector<TapSightings> sightings;
     std::vector<DeviceTaps> path;
     for (std::size_t i = 0; i < devices.size(); ++i) {
         DeviceTaps device{devices[i].name, std::nullopt, std::nullopt};
         for (int side = 0; side < 2; ++side) {
-            auto& capture = captures[2 * i + static_cast<std::size_t>(side)];
-            if (!capture) continue;
-            reports::TapSummary summary{capture->name, capture->source, capture->frames.size(), capture->kernel_drops,
-                                        capture->interface_drops, paths.empty() ? capture->source : paths[2 * i + static_cast<std::size_t>(side)]};
-            result.taps.push_back(summary);
+            auto& tap = observed[2 * i + static_cast<std::size_t>(side)];
+            if (!tap) continue;
+            result.taps.push_back(tap->summary);
             (side == 0 ? device.in : device.out) = sightings.size();
-            sightings.push_back(observe(*capture, zone));
+            sightings.push_back(std::move(tap->sightings));
         }
         path.push_back(device);
     }
-    for (auto& verdict : result.verdicts) verdict.device.reset();
+    for (auto& verdict : result.verdicts) {
+        verdict.device.reset();
+        verdict.devices.clear();
+    }
     apply_attributions(result, attribute(path, sightings, result.probes));
 }
 
@@ -74,25 +81,36 @@ Result<CaptureSession> CaptureSession::start(const std::vector<DeviceSpec>& devi
 }
 
 void CaptureSession::finish(reports::RunResult& result, const wire::Name& zone) {
-    std::vector<std::optional<TapCapture>> captures;
-    for (auto& tap : taps_) captures.push_back(tap ? std::optional<TapCapture>(tap->stop()) : std::nullopt);
-    correlate_into(devices_, captures, result, zone, paths_);
+    std::vector<std::optional<ObservedTap>> observed;
+    for (std::size_t i = 0; i < taps_.size(); ++i) {
+        if (!taps_[i]) {
+            observed.emplace_back();
+            continue;
+        }
+        TapCapture capture = taps_[i]->stop();
+        reports::TapSummary summary{capture.name, capture.source, capture.frames.size(), capture.kernel_drops,
+                                    capture.interface_drops, paths_[i]};
+        observed.push_back(ObservedTap{observe(capture, zone), std::move(summary)});
+    }
+    correlate_into(devices_, observed, result);
 }
 
 Result<void> analyze_files(const std::vector<DeviceSpec>& devices, reports::RunResult& result, const wire::Name& zone) {
-    std::vector<std::optional<TapCapture>> captures;
+    std::vector<std::optional<ObservedTap>> observed;
     for (const auto& device : devices) {
         for (const auto& [side, path] : {std::pair{"in", device.tap_in}, std::pair{"out", device.tap_out}}) {
             if (path.empty()) {
-                captures.emplace_back();
+                observed.emplace_back();
                 continue;
             }
-            DNSPATH_TRY(TapCapture capture, read_tap_file(device.name + "." + side, path));
-            captures.emplace_back(std::move(capture));
+            const std::string name = device.name + "." + side;
+            DNSPATH_TRY(TapSightings sightings, observe_file(name, path, zone));
+            reports::TapSummary summary{name, path, sightings.frames, 0, 0, path};
+            observed.push_back(ObservedTap{std::move(sightings), std::move(summary)});
         }
     }
     result.taps.clear();
-    correlate_into(devices, captures, result, zone, {});
+    correlate_into(devices, observed, result);
     return Ok{};
 }
 

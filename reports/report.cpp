@@ -103,6 +103,7 @@ std::string to_json(const RunResult& result) {
                             {"family", to_string(verdict.family)},
                             {"status", to_string(verdict.status)},
                             {"device", optional_json(verdict.device)},
+                            {"devices", verdict.devices},
                             {"reason", verdict.reason},
                             {"sources", checkpoint_sources(verdict.checkpoint)},
                             {"evidence", verdict.evidence}});
@@ -199,6 +200,9 @@ Result<RunResult> read_json(const std::string& path) {
             verdict.family = family_of(entry.value("family", "both"));
             verdict.status = status_of(entry.value("status", "na"));
             if (entry.contains("device") && entry["device"].is_string()) verdict.device = entry["device"].get<std::string>();
+            if (entry.contains("devices") && entry["devices"].is_array())
+                for (const auto& device : entry["devices"])
+                    if (device.is_string()) verdict.devices.push_back(device.get<std::string>());
             verdict.reason = entry.value("reason", "");
             verdict.evidence = entry.value("evidence", std::vector<std::string>{});
             result.verdicts.push_back(std::move(verdict));
@@ -263,7 +267,12 @@ std::string render_text(const RunResult& result, bool color) {
         char status_cell[12];
         std::snprintf(status_cell, sizeof status_cell, "%-7s", status.c_str());
         out += paint(verdict.status, status_cell);
-        std::snprintf(line, sizeof line, " %-10s ", verdict.device ? verdict.device->c_str() : "-");
+        std::string blamed = verdict.device.value_or("-");
+        if (!verdict.devices.empty()) {
+            blamed.clear();
+            for (const auto& device : verdict.devices) blamed += (blamed.empty() ? "" : "+") + device;
+        }
+        std::snprintf(line, sizeof line, " %-10s ", blamed.c_str());
         out += line;
         out += verdict.reason + "\n";
     }

@@ -24,9 +24,10 @@ struct Verdict {
     std::string checkpoint;
     Family family = Family::both;
     Status status = Status::na;
-    std::optional<std::string> device;
+    std::optional<std::string> device;  // the one device that caused it, when capture could tell
     std::string reason;
     std::vector<std::string> evidence;  // probe ids and what was seen, for a person to check
+    std::vector<std::string> devices;   // when its probes were lost or changed at several devices
 };
 
 struct FamilySummary {

@@ -448,7 +448,7 @@ struct NameOptions {
     std::string zone = "probe.dnspath.test.";
     std::string id;
     std::uint32_t size = 0;
-    bool dnssec = false, echo = false, dont_fragment = false;
+    bool dnssec = false, echo = false, dont_fragment = false, minimum_mtu = false;
 };
 
 // Prints a probe name, so dig, a resolver or a script can ask the responder what the probe asks.
@@ -469,7 +469,7 @@ int command_name(const NameOptions& options) {
         id = buffer;
     }
     wire::ProbeName probe{id, options.size ? std::optional<std::uint32_t>(options.size) : std::nullopt, options.dnssec,
-                          options.echo, options.dont_fragment, std::nullopt};
+                          options.echo, options.dont_fragment, options.minimum_mtu, std::nullopt};
     auto name = wire::make_probe_name(probe, *zone, key);
     if (auto check = wire::parse_probe_name(name, *zone); !check) return usage_error(check.error().message);
     std::cout << name.to_string() << "\n";
@@ -588,6 +588,7 @@ int main(int argc, char** argv) {
     name_cmd->add_flag("--do", name_options.dnssec, "Mark the probe as DNSSEC (the answer is signed when the query has DO=1)");
     name_cmd->add_flag("--echo", name_options.echo, "Ask for the echo of what the responder saw");
     name_cmd->add_flag("--df", name_options.dont_fragment, "Ask for the answer with DF set");
+    name_cmd->add_flag("--min", name_options.minimum_mtu, "Ask for the answer in 1280-octet fragments (IPv6)");
 
     auto* capture_cmd = app.add_subcommand(
         "capture", "Capture alone (not implemented yet: use run --device, which captures during the run)");

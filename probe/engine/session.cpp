@@ -44,7 +44,8 @@ void Session::learn_rtt(double rtt_ms) {
 Session::BuiltQuery Session::build(const QuerySpec& spec) {
     BuiltQuery built;
     built.probe_id = next_probe_id();
-    wire::ProbeName probe{built.probe_id, spec.size, spec.dnssec_label, spec.echo, spec.df_answer, std::nullopt};
+    wire::ProbeName probe{built.probe_id, spec.size, spec.dnssec_label, spec.echo, spec.df_answer,
+                          spec.small_fragments_answer, std::nullopt};
     built.name = spec.name ? *spec.name
                  : spec.apex ? config_.zone
                              : wire::make_probe_name(probe, config_.zone, config_.key);
@@ -96,6 +97,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     if (spec.dont_fragment) record.request += " df";
     if (spec.fragment_size) record.request += " fragments<=" + std::to_string(*spec.fragment_size);
     if (spec.df_answer) record.request += " df-answer";
+    if (spec.small_fragments_answer) record.request += " answer-in-1280-fragments";
     if (spec.via_proxy) record.request += " via-proxy=" + server.to_string();
 
     if (!encoded) {
@@ -164,7 +166,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     // Plain UDP queries that met silence are what the ttl kind traces; losses that are the
     // measurement itself (pmtu steps) are not failures.
     if (outcome.kind == OutcomeKind::timeout && spec.transport == Transport::udp && !spec.fragment_size &&
-        !spec.dont_fragment && !spec.df_answer && spec.kind != "reachability")
+        !spec.dont_fragment && !spec.df_answer && !spec.small_fragments_answer && spec.kind != "reachability")
         failures_.emplace_back(family, spec);
     return outcome;
 }

@@ -35,6 +35,7 @@ struct QuerySpec {
     bool retry = true;                    // a timeout is retried up to plan.retries times
     bool dont_fragment = false;           // the query leaves with DF set (path MTU measurement)
     bool df_answer = false;               // ask the responder to send the answer with DF set
+    bool small_fragments_answer = false;  // ask the responder to fragment the answer at 1280 (IPv6)
     std::optional<std::size_t> query_size{};  // pad the query (EDNS Padding) to this many octets
     std::optional<std::size_t> fragment_size{};  // send the query as crafted IP fragments of this size
     bool apex = false;                    // ask about the zone itself (DNSKEY, SOA), not a probe name

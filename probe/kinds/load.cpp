@@ -75,8 +75,8 @@ void run_load(Session& session, Family family, reports::RunResult& result) {
         add_verdict(result, "device-load", family, Status::fail, "nothing was answered through the device under load; " + reason, evidence);
     else if (lossy)
         add_verdict(result, "device-load", family, Status::fail, "the device drops queries under load; " + reason, evidence);
-    else if (ratio < 0.7)
-        add_verdict(result, "device-load", family, Status::warn, "the device costs over 30 % of the throughput; " + reason, evidence);
+    else if (ratio < 0.5)
+        add_verdict(result, "device-load", family, Status::warn, "the device costs over half the throughput; " + reason, evidence);
     else
         add_verdict(result, "device-load", family, Status::pass, reason, evidence);
 }

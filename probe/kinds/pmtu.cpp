@@ -87,14 +87,29 @@ void run_pmtu(Session& session, Family family, reports::RunResult& result) {
     });
     if (session.stopped()) return;
 
-    // A DF answer lost at size Y is an MTU only if the same size without DF gets through (a router
-    // fragments it); if that is lost too, something drops answers by size, whatever their DF bit.
+    // A DF answer lost at size Y is an MTU only if the same size without DF gets through: over IPv4
+    // a router fragments it; over IPv6 the server fragments it once an ICMPv6 Packet Too Big has
+    // taught it the MTU. If that is lost too: over IPv4 something drops answers by size, whatever
+    // their DF bit; over IPv6 either the Packet Too Big never reached the server (a black hole) or
+    // a size filter — the same answer in 1280-octet fragments tells which.
     bool reverse_is_size_filter = false;
+    bool reverse_black_hole = false;
     if (reverse.smallest_lost) {
         auto size = static_cast<std::uint32_t>(*reverse.smallest_lost - overhead);
+        auto delivered = [size](const QueryOutcome& outcome) {
+            return outcome.answered() && !outcome.message->header.tc && outcome.answer_size == size;
+        };
         auto plain = session.ask(family, {.kind = "pmtu", .size = size, .edns = edns});
         evidence.push_back(evidence_line(plain, "same answer without DF"));
-        reverse_is_size_filter = !(plain.answered() && !plain.message->header.tc && plain.answer_size == size);
+        if (!delivered(plain) && family == Family::ipv6) {
+            auto fragmented = session.ask(family, {.kind = "pmtu", .size = size, .edns = edns,
+                                                   .small_fragments_answer = true});
+            evidence.push_back(evidence_line(fragmented, "same answer in 1280-octet fragments"));
+            reverse_black_hole = delivered(fragmented);
+            reverse_is_size_filter = !reverse_black_hole;
+        } else {
+            reverse_is_size_filter = !delivered(plain);
+        }
     }
 
     auto& summary = summary_for(result, family);
@@ -114,6 +129,12 @@ void run_pmtu(Session& session, Family family, reports::RunResult& result) {
         add_verdict(result, "pmtu", family, Status::fail,
                     "PMTUD black hole toward the server: DF packets above " + describe(forward) +
                         " octets vanish and no ICMP too big comes back; " + figures,
+                    evidence);
+    } else if (reverse_black_hole) {
+        add_verdict(result, "pmtu", family, Status::fail,
+                    "PMTUD black hole back toward the probe: answer packets above " + describe(reverse) +
+                        " octets vanish even after a retry, so the server never hears the ICMPv6 Packet Too Big; the "
+                        "same answer in 1280-octet fragments arrives, so it is the MTU, not the size; " + figures,
                     evidence);
     } else if (reverse.smallest_lost && reverse_is_size_filter) {
         add_verdict(result, "pmtu", family, Status::pass,

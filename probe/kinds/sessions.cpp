@@ -2,6 +2,7 @@
 // them. A NAT, CGN, firewall or load balancer with a small state table answers the first flows and
 // silently drops the rest (DNSSEC Japan ⑤: number of UDP sessions).
 #include <algorithm>
+#include <map>
 
 #include "probe/kinds/kinds.h"
 #include "probe/net/burst.h"
@@ -44,6 +45,7 @@ void run_sessions(Session& session, Family family, reports::RunResult& result) {
         return;
     }
     auto local = net::local_address_toward(server);
+    std::map<std::string, int> answered_by;  // the echo's server=ID: which backend behind a balancer
     std::size_t answered = 0;
     std::vector<std::pair<std::string, std::size_t>> lost_ids;  // probe id, flow number
     for (std::size_t i = 0; i < replies->size(); ++i) {
@@ -59,13 +61,23 @@ void run_sessions(Session& session, Family family, reports::RunResult& result) {
         record.answer_size = static_cast<int>(reply.answer.size());
         if (local) record.source = local->address() + ":" + std::to_string(reply.local_port);
         session.records().push_back(std::move(record));
-        if (reply.answered) ++answered;
+        if (reply.answered) {
+            ++answered;
+            if (auto message = wire::decode(reply.answer); message)
+                if (auto id = echo_value(parse_echo(*message), "server")) ++answered_by[*id];
+        }
         else lost_ids.emplace_back(built[i].probe_id, i + 1);
     }
     const std::size_t total = replies->size();
     const std::size_t prefix = answered_prefix(*replies);
     std::vector<std::string> evidence{std::to_string(answered) + " of " + std::to_string(total) +
                                       " flows answered, the first " + std::to_string(prefix) + " in a row"};
+    if (!answered_by.empty()) {
+        std::string spread;
+        for (const auto& [id, flows] : answered_by)
+            spread += (spread.empty() ? "" : ", ") + id + " (" + std::to_string(flows) + ")";
+        evidence.push_back("answered by " + spread);
+    }
     for (std::size_t i = 0; i < lost_ids.size() && i < 4; ++i)
         evidence.push_back("probe " + lost_ids[i].first + " (flow " + std::to_string(lost_ids[i].second) + "): timeout");
     const std::string figures = std::to_string(answered) + " of " + std::to_string(total) + " new UDP flows";

@@ -132,11 +132,18 @@ Result<void> build(const Layout& layout) {
                                     "net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0"})
             DNSPATH_TRY_VOID(run_checked(in_namespace(ns, {"sysctl", "-q", "-w", setting})));
         const auto& device = *layout.nodes[k].device;
-        if (device.faults.mtu)
-            // The probe-side interface: a router that cannot forward big packets toward the probe,
-            // which is where a PMTU black hole bites answers (see shared lab notes).
-            DNSPATH_TRY_VOID(run_checked(
-                in_namespace(ns, {"ip", "link", "set", "in", "mtu", std::to_string(*device.faults.mtu)})));
+        if (device.faults.mtu) {
+            // The MTU of the device's probe-side link. Its own end makes it the router that cannot
+            // forward big answers toward the probe, which is where a PMTU black hole bites (see
+            // the shared lab notes). The far end too when that is another router, as on a real
+            // PPPoE or tunnel link, so big queries meet an ICMP error there instead of vanishing
+            // on receive; the probe host keeps its 1500 so it measures the path, not its own NIC.
+            const auto mtu = std::to_string(*device.faults.mtu);
+            DNSPATH_TRY_VOID(run_checked(in_namespace(ns, {"ip", "link", "set", "in", "mtu", mtu})));
+            if (k > 1)
+                DNSPATH_TRY_VOID(run_checked(in_namespace(layout.nodes[k - 1].namespace_name,
+                                                          {"ip", "link", "set", left.left_interface, "mtu", mtu})));
+        }
         const bool balances = layout.load_balanced && k + 2 == layout.nodes.size();
         auto rules = device_ruleset(device, balances ? layout.servers : std::vector<Server>{});
         if (!rules.empty()) DNSPATH_TRY_VOID(run_checked(in_namespace(ns, {"nft", "-f", "-"}), rules));
@@ -265,9 +272,10 @@ std::string device_ruleset(const profile::Device& device, const std::vector<Serv
     if (faults.state_limit) forward << "    meta l4proto udp ct state new ct count over " << *faults.state_limit << " drop\n";
     if (faults.rate_limit) forward << "    udp dport 53 limit rate over " << *faults.rate_limit << "/second drop\n";
     if (faults.drop_icmp_too_big) {
+        const auto& family = faults.drop_icmp_too_big_family;
         for (auto* chain : {&forward, &output}) {
-            *chain << "    icmp type destination-unreachable icmp code frag-needed drop\n";
-            *chain << "    icmpv6 type packet-too-big drop\n";
+            if (family != "ipv6") *chain << "    icmp type destination-unreachable icmp code frag-needed drop\n";
+            if (family != "ipv4") *chain << "    icmpv6 type packet-too-big drop\n";
         }
     }
     if (is_nat(device.kind)) nat << "    oifname \"out\" masquerade\n";

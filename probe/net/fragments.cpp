@@ -105,6 +105,25 @@ std::vector<wire::Bytes> fragment_udp(const Endpoint& source, const Endpoint& de
     return packets;
 }
 
+Result<void> send_fragments(const Endpoint& source, const Endpoint& destination, wire::ByteView payload,
+                            std::size_t fragment_size, std::uint32_t identification) {
+    Fd raw(::socket(destination.family(), SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW));
+    if (!raw.valid()) {
+        if (errno == EPERM || errno == EACCES)
+            return fail("crafting fragments needs a raw socket, which needs CAP_NET_RAW (run as root)");
+        return fail("raw socket: " + errno_text(errno));
+    }
+    Endpoint to = destination;
+    // Raw IPv6 sockets take the port field as the protocol; it must be zero here.
+    if (to.is_ipv6()) reinterpret_cast<sockaddr_in6*>(&to.storage)->sin6_port = 0;
+    else reinterpret_cast<sockaddr_in*>(&to.storage)->sin_port = 0;
+    for (const auto& packet : fragment_udp(source, destination, payload, fragment_size, identification)) {
+        if (::sendto(raw.get(), packet.data(), packet.size(), 0, to.sockaddr_ptr(), to.length) < 0)
+            return fail("sending a fragment of " + std::to_string(packet.size()) + " octets: " + errno_text(errno));
+    }
+    return Ok{};
+}
+
 Result<Exchange, ExchangeError> fragmented_udp_exchange(const Endpoint& server, wire::ByteView payload,
                                                         std::size_t fragment_size, std::chrono::milliseconds timeout,
                                                         std::uint32_t identification) {
@@ -120,23 +139,9 @@ Result<Exchange, ExchangeError> fragmented_udp_exchange(const Endpoint& server, 
     local.length = sizeof local.storage;
     ::getsockname(receiver.get(), local.sockaddr_ptr(), &local.length);
 
-    Fd raw(::socket(server.family(), SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW));
-    if (!raw.valid()) {
-        if (errno == EPERM || errno == EACCES)
-            return error(ExchangeFailure::error, "crafting fragments needs a raw socket, which needs CAP_NET_RAW (run as root)");
-        return error(ExchangeFailure::error, "raw socket: " + errno_text(errno));
-    }
-    Endpoint destination = server;
-    // Raw IPv6 sockets take the port field as the protocol; it must be zero here.
-    if (destination.is_ipv6()) reinterpret_cast<sockaddr_in6*>(&destination.storage)->sin6_port = 0;
-    else reinterpret_cast<sockaddr_in*>(&destination.storage)->sin_port = 0;
-
     const auto start = Clock::now();
-    for (const auto& packet : fragment_udp(local, server, payload, fragment_size, identification)) {
-        if (::sendto(raw.get(), packet.data(), packet.size(), 0, destination.sockaddr_ptr(), destination.length) < 0)
-            return error(ExchangeFailure::error, "sending a fragment of " + std::to_string(packet.size()) +
-                                                     " octets: " + errno_text(errno));
-    }
+    if (auto sent = send_fragments(local, server, payload, fragment_size, identification); !sent)
+        return error(ExchangeFailure::error, sent.error().message);
     const auto deadline = start + timeout;
     const std::uint16_t id = payload.size() >= 2 ? wire::load_u16(payload.data()) : 0;
     wire::Bytes buffer(65536);

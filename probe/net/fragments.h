@@ -18,6 +18,11 @@ std::vector<wire::Bytes> fragment_udp(const Endpoint& source, const Endpoint& de
 // The UDP checksum over the pseudo-header, header and payload (RFC 768 / RFC 8200 8.1).
 std::uint16_t udp_checksum(const Endpoint& source, const Endpoint& destination, wire::ByteView udp);
 
+// Sends `payload` as one UDP datagram from `source` to `destination` in IP fragments of at most
+// `fragment_size` octets, through a raw socket (CAP_NET_RAW).
+Result<void> send_fragments(const Endpoint& source, const Endpoint& destination, wire::ByteView payload,
+                            std::size_t fragment_size, std::uint32_t identification);
+
 // Sends `payload` as a UDP datagram to `server` in fragments of at most `fragment_size` octets,
 // and waits for the reply with the same DNS id.
 Result<Exchange, ExchangeError> fragmented_udp_exchange(const Endpoint& server, wire::ByteView payload,

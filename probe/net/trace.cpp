@@ -29,7 +29,7 @@ std::optional<Hop> parse_icmp_error(wire::ByteView icmp, bool ipv6, const std::s
     capture::Packet packet = capture::dissect(quote, capture::link_type::raw);
     // Only our own query counts: a quote of someone else's packet says nothing about ours.
     if (packet.transport != capture::Transport::udp || packet.source_port != local.port() ||
-        packet.destination_port != server.port() || packet.destination != server.address())
+        packet.destination_port != server.port() || packet.destination.to_string() != server.address())
         return std::nullopt;
     Hop hop;
     hop.from = offender;

@@ -73,6 +73,7 @@ constexpr Rule kRules[] = {
     // Below 1280 an interface loses IPv6; 576 is the smallest IPv4 datagram every host takes.
     {"topology.device.faults.mtu", Kind::integer, 576, 9000},
     {"topology.device.faults.drop_icmp_too_big", Kind::boolean},
+    {"topology.device.faults.drop_icmp_too_big_family", Kind::string, 0, 0, "both|ipv4|ipv6"},
     {"topology.device.faults.loss_percent", Kind::integer, 0, 100},
     {"topology.device.faults.state_limit", Kind::integer, 1, 1000000},
     {"topology.device.faults.rate_limit", Kind::integer, 1, 1000000},
@@ -361,6 +362,8 @@ void build(const toml::table& root, Profile& profile, Validator& validator) {
             device.faults.tcp53 = faults["tcp53"].value_or(std::string{});
             if (auto v = faults["mtu"].value<std::int64_t>()) device.faults.mtu = static_cast<int>(*v);
             device.faults.drop_icmp_too_big = faults["drop_icmp_too_big"].value_or(false);
+            device.faults.drop_icmp_too_big_family =
+                faults["drop_icmp_too_big_family"].value_or(device.faults.drop_icmp_too_big_family);
             if (auto v = faults["loss_percent"].value<std::int64_t>()) device.faults.loss_percent = static_cast<int>(*v);
             if (auto v = faults["state_limit"].value<std::int64_t>()) device.faults.state_limit = static_cast<int>(*v);
             if (auto v = faults["rate_limit"].value<std::int64_t>()) device.faults.rate_limit = static_cast<int>(*v);

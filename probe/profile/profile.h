@@ -51,6 +51,7 @@ struct Faults {
     std::string tcp53;                 // "", "drop", "reset"
     std::optional<int> mtu;            // client-side interface MTU
     bool drop_icmp_too_big = false;
+    std::string drop_icmp_too_big_family = "both";  // "ipv4", "ipv6": filter one family's PMTUD messages only
     std::optional<int> loss_percent;
     std::optional<int> state_limit;  // UDP conntrack entries before new flows drop
     std::optional<int> rate_limit;   // DNS queries per second before the rest drop

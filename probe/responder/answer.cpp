@@ -132,9 +132,9 @@ Bytes apex_reply(Message reply, const Question& question, const AnswerConfig& co
     return fit_to_limit(std::move(reply), limit);
 }
 
-// The answer's bytes; sets `dont_fragment` when the probe name asks for DF.
+// The answer's bytes; sets the answer's DF and fragment-size wishes from the probe name.
 std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& context, const AnswerConfig& config,
-                                  bool& dont_fragment) {
+                                  Answer& sending) {
     auto decoded = decode(query_bytes);
     if (!decoded) {
         if (query_bytes.size() < 12) return std::nullopt;
@@ -175,7 +175,8 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
         return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);
     }
     if (question.type != rr_type::txt) return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);
-    dont_fragment = probe->dont_fragment && !context.tcp;
+    sending.dont_fragment = probe->dont_fragment && !context.tcp;
+    sending.minimum_mtu = probe->minimum_mtu && !context.tcp;
     const std::size_t requested = probe->size.value_or(0);
     // Anti-amplification: an answer larger than the query needs the token only the profile's key gives.
     const bool large = requested > query_bytes.size();
@@ -228,7 +229,7 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
 
 std::optional<Answer> answer_query(ByteView query_bytes, const QueryContext& context, const AnswerConfig& config) {
     Answer answer;
-    auto bytes = answer_bytes(query_bytes, context, config, answer.dont_fragment);
+    auto bytes = answer_bytes(query_bytes, context, config, answer);
     if (!bytes) return std::nullopt;
     answer.bytes = std::move(*bytes);
     return answer;

@@ -10,6 +10,8 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "probe/net/fragments.h"
+
 namespace dnspath::responder {
 namespace {
 
@@ -114,7 +116,7 @@ Result<Server> Server::open(const ServerConfig& config) {
         DNSPATH_TRY(net::Endpoint endpoint, net::Endpoint::parse(address, config.port));
         for (bool tcp : {false, true}) {
             DNSPATH_TRY(net::Fd fd, bind_socket(endpoint, tcp, config.force_dont_fragment));
-            server.listeners_.push_back(Listener{std::move(fd), tcp});
+            server.listeners_.push_back(Listener{std::move(fd), tcp, endpoint});
         }
     }
     return server;
@@ -159,8 +161,16 @@ Result<void> Server::serve(const std::atomic<bool>& stop) {
                                            config_.answers);
                 if (!answer) continue;
                 if (answer->dont_fragment) set_dont_fragment(listener.fd.get(), peer.is_ipv6(), true);
-                ::sendto(listener.fd.get(), answer->bytes.data(), answer->bytes.size(), 0, peer.sockaddr_ptr(),
-                         peer.length);
+                // 1280-octet fragments whatever the path MTU cache holds: tells a path that loses big
+                // packets (an MTU) from one that loses big answers (a UDP size filter).
+                // The kernel fragments only above the route's MTU, so these are crafted (raw socket);
+                // without CAP_NET_RAW the answer goes out whole.
+                const bool crafted = answer->minimum_mtu && peer.is_ipv6() && answer->bytes.size() + 48 > 1280 &&
+                                     net::send_fragments(listener.local, peer, answer->bytes, 1280,
+                                                         static_cast<std::uint32_t>(answered_ * 2654435761u + 1));
+                if (!crafted)
+                    ::sendto(listener.fd.get(), answer->bytes.data(), answer->bytes.size(), 0, peer.sockaddr_ptr(),
+                             peer.length);
                 // One socket serves every client, so DF is switched back at once for the next answer.
                 if (answer->dont_fragment) set_dont_fragment(listener.fd.get(), peer.is_ipv6(), config_.force_dont_fragment);
                 ++answered_;

@@ -32,6 +32,7 @@ private:
     struct Listener {
         net::Fd fd;
         bool tcp = false;
+        net::Endpoint local;  // the address and port it is bound to (crafted fragments leave from it)
     };
     explicit Server(ServerConfig config) : config_(std::move(config)) {}
 

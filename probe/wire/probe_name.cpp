@@ -24,6 +24,7 @@ std::vector<std::string> unsigned_labels(const ProbeName& probe) {
     if (probe.dnssec) labels.push_back("do");
     if (probe.echo) labels.push_back("echo");
     if (probe.dont_fragment) labels.push_back("df");
+    if (probe.minimum_mtu) labels.push_back("min");
     return labels;
 }
 
@@ -64,6 +65,8 @@ Result<ProbeName> parse_probe_name(const Name& name, const Name& zone) {
             probe.echo = true;
         } else if (label == "df") {
             probe.dont_fragment = true;
+        } else if (label == "min") {
+            probe.minimum_mtu = true;
         } else if (label.size() > 1 && label[0] == 's' && !probe.size) {
             std::uint32_t size = 0;
             auto [end, ec] = std::from_chars(label.data() + 1, label.data() + label.size(), size);

@@ -19,6 +19,7 @@ struct ProbeName {
     bool dnssec = false;                 // "do": sign the answer (when the query also has DO=1)
     bool echo = false;                   // "echo": answer with what the responder saw
     bool dont_fragment = false;          // "df": send the answer with DF set (PMTU of the return path)
+    bool minimum_mtu = false;            // "min": fragment the answer at 1280 (IPv6), whatever the PMTU cache says
     std::optional<std::string> token;    // HMAC over the rest, required for answers larger than the query
 };
 

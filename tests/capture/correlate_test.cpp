@@ -2,6 +2,9 @@
 // that rewrites DNS ids and the buffer size, a drop inside a device, IPv4 fragments, and a tap
 // that lost packets (which must blame nobody).
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+
+#include <cstring>
 
 #include "capture/capture.h"
 #include "probe/net/fragments.h"
@@ -86,6 +89,94 @@ TEST(Correlate, ProxyRewritesIdAndBufferSize) {
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].device, "cpe");
     EXPECT_EQ(found[0].finding, "rewrote the query's EDNS buffer size 4096 → 1232");
+    ASSERT_FALSE(found[0].notes.empty());
+    EXPECT_EQ(found[0].notes[0], "cpe re-originated the query as a DNS proxy (DNS id 100 → 9999)");
+}
+
+// An ICMP error from `from` to `to` (type, code, the MTU for frag-needed) quoting `quoted`.
+Bytes icmp4(const net::Endpoint& from, const net::Endpoint& to, std::uint8_t type, std::uint8_t code,
+            std::uint16_t mtu, const Bytes& quoted) {
+    Bytes packet(20, 0);
+    packet[0] = 0x45;
+    packet[8] = 64;
+    packet[9] = 1;
+    auto put_address = [&](const net::Endpoint& endpoint, std::size_t at) {
+        const auto* v4 = reinterpret_cast<const sockaddr_in*>(&endpoint.storage);
+        std::memcpy(&packet[at], &v4->sin_addr, 4);
+    };
+    put_address(from, 12);
+    put_address(to, 16);
+    Bytes icmp{type, code, 0, 0, 0, 0, static_cast<std::uint8_t>(mtu >> 8), static_cast<std::uint8_t>(mtu)};
+    packet.insert(packet.end(), icmp.begin(), icmp.end());
+    packet.insert(packet.end(), quoted.begin(), quoted.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(quoted.size(), 548)));
+    packet[2] = static_cast<std::uint8_t>(packet.size() >> 8);
+    packet[3] = static_cast<std::uint8_t>(packet.size());
+    return packet;
+}
+
+TEST(Correlate, AnIcmpTooBigIsPmtudWorkingNotADrop) {
+    auto probe = at("198.18.0.1", 40000), server = at("198.18.2.2", 53), router = at("198.18.0.2", 0);
+    TapCapture in = tap("r.in"), out = tap("r.out");
+    Bytes query = net::fragment_udp(probe, server, dns("p6", false, 1, 4096, 1400), 1500, 0x77).front();
+    in.frames.push_back({1, 0, query});
+    in.frames.push_back({2, 0, icmp4(router, probe, 3, 4, 1280, query)});
+    std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
+    ASSERT_EQ(taps[0].icmp_by_probe.count("p6"), 1u);
+    auto found = attribute({{"r", 0, 1}}, taps, {record("p6", "timeout")});
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].device, "r");
+    EXPECT_TRUE(found[0].signalled);
+    EXPECT_NE(found[0].finding.find("too big for MTU 1280"), std::string::npos) << found[0].finding;
+
+    // In a verdict it is evidence, not blame.
+    reports::RunResult result;
+    result.verdicts.push_back({"pmtu", reports::Family::ipv4, reports::Status::fail, std::nullopt, "black hole",
+                               {"probe p6 (DF query): timeout"}});
+    apply_attributions(result, found);
+    EXPECT_FALSE(result.verdicts[0].device);
+    EXPECT_NE(result.verdicts[0].evidence.back().find("too big"), std::string::npos);
+
+    // An ICMP unreachable, though, is a refusal: blamed.
+    TapCapture in2 = tap("r.in");
+    in2.frames.push_back({1, 0, query});
+    in2.frames.push_back({2, 0, icmp4(router, probe, 3, 13, 0, query)});
+    std::vector<TapSightings> taps2{observe(in2, kZone), observe(out, kZone)};
+    auto refused = attribute({{"r", 0, 1}}, taps2, {record("p6", "timeout")});
+    ASSERT_EQ(refused.size(), 1u);
+    EXPECT_FALSE(refused[0].signalled);
+    EXPECT_NE(refused[0].finding.find("rejected the query with ICMP unreachable code 13"), std::string::npos);
+}
+
+TEST(Correlate, AnAnswerWithoutAQuestionIsMatchedToItsQuery) {
+    // A FORMERR to QDCOUNT 2 carries no question; the proxy in front drops it.
+    auto probe = at("198.18.0.1", 40000), server = at("198.18.2.2", 53);
+    Message query = make_query(42, kZone.prepend("p7"), rr_type::txt, Edns{});
+    query.questions.push_back(query.questions.front());
+    Bytes asked = encode(query).value();
+    Message formerr;
+    formerr.header.id = 42;
+    formerr.header.qr = true;
+    formerr.header.rcode = rcode::formerr;
+    TapCapture in = tap("cpe.in"), out = tap("cpe.out");
+    for (auto* t : {&in, &out}) add(*t, probe, server, asked);
+    add(out, server, probe, encode(formerr).value());
+    std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
+    auto found = attribute({{"cpe", 0, 1}}, taps, {record("p7", "timeout")});
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].device, "cpe");
+    EXPECT_EQ(found[0].finding, "dropped the answer");
+}
+
+TEST(Correlate, AnAnswerFromTheDeviceItselfIsInterception) {
+    auto probe = at("198.18.0.1", 40000), server = at("198.18.2.2", 53);
+    TapCapture in = tap("cpe.in"), out = tap("cpe.out");
+    add(in, probe, server, dns("p8", false, 5, 4096));
+    add(in, server, probe, dns("p8", true, 5, 4096, 600));
+    std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
+    auto found = attribute({{"cpe", 0, 1}}, taps, {record("p8", "answer")});
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].device, "cpe");
+    EXPECT_NE(found[0].finding.find("answered the query itself"), std::string::npos);
 }
 
 TEST(Correlate, FragmentsAreReassembledPerTap) {
@@ -98,10 +189,9 @@ TEST(Correlate, FragmentsAreReassembledPerTap) {
     ASSERT_EQ(pieces.size(), 3u);
     in.frames.push_back({in.frames.size() + 1, 0, pieces[0]});
     std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
-    auto answers = taps[1].by_probe.equal_range("p3");
     int fragments = 0;
-    for (auto it = answers.first; it != answers.second; ++it)
-        if (it->second.answer) fragments = it->second.fragments;
+    for (std::uint32_t index : taps[1].by_probe.at("p3"))
+        if (taps[1].messages[index].answer) fragments = taps[1].messages[index].fragments;
     EXPECT_EQ(fragments, 3);
     auto found = attribute({{"fw", 0, 1}}, taps, {record("p3", "timeout")});
     ASSERT_EQ(found.size(), 1u);
@@ -155,7 +245,8 @@ TEST(Correlate, VerdictsGetTheDeviceTheirProbesPointAt) {
         made("p5", std::nullopt, "", "cpe")};
     apply_attributions(result, attributions);
     EXPECT_EQ(result.verdicts[0].device, "router");
-    EXPECT_FALSE(result.verdicts[1].device);  // two devices: say so, blame neither
+    EXPECT_FALSE(result.verdicts[1].device);  // two devices: both listed, neither alone
+    EXPECT_EQ(result.verdicts[1].devices, (std::vector<std::string>{"fw", "router"}));
     EXPECT_NE(result.verdicts[1].evidence.back().find("several devices"), std::string::npos);
     EXPECT_EQ(result.verdicts[2].device, "cpe");
 }

@@ -6,42 +6,12 @@
 set -u
 bin=$1; shift
 here=$(cd "$(dirname "$0")" && pwd)
-[ "$(id -u)" -eq 0 ] || { echo "skipped: needs root for network namespaces"; exit 77; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-passes=0
-run_lab() {  # run_lab NAME → result in $work/NAME/result.json
-  "$bin" lab run --profile "$here/$1.toml" --out "$work/$1" >"$work/$1.out" 2>&1
-  echo $? > "$work/$1.rc"
-}
-q() {  # q NAME PYTHON-EXPRESSION over d (the result document) and v(checkpoint, family)
-  python3 - "$work/$1/result.json" "$2" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-def v(checkpoint, family):
-    found = [x for x in d["verdicts"] if x["checkpoint"] == checkpoint and x["family"] == family]
-    return found[0] if found else {"status": "missing", "reason": ""}
-def largest(family):
-    return d["summary"][family]["largest_udp_answer"]
-print(eval(sys.argv[2]))
-PY
-}
-expect() {  # expect NAME DESCRIPTION PYTHON-EXPRESSION (must print True)
-  local got
-  got=$(q "$1" "$3" 2>&1)
-  if [ "$got" = "True" ]; then passes=$((passes + 1)); else
-    echo "FAIL $1: $2 (got: $got)"; grep -E "FAIL|WARN" "$work/$1.out" | head -8; failures=$((failures + 1)); fi
-}
-left_behind() {  # nothing of a lab may survive its run
-  local prefix=$1
-  if ip netns list | grep -q "^$prefix-"; then echo "FAIL namespaces left: $(ip netns list | grep "^$prefix-")"; failures=$((failures + 1)); else passes=$((passes + 1)); fi
-}
+source "$here/lib.sh"
 
 profiles=("$@")
-[ ${#profiles[@]} -gt 0 ] || profiles=(clean fault-frag4 fault-frag6 fault-cap fault-tcpdrop fault-tcprst fault-mtu fault-nat)
+[ ${#profiles[@]} -gt 0 ] || profiles=(clean fault-frag4 fault-frag6 fault-cap fault-tcpdrop fault-tcprst fault-mtu fault-nat fault-proxy fault-state)
 for name in "${profiles[@]}"; do
-  run_lab "$name"
+  run_lab "$name" "$here/$name.toml"
   prefix=$(sed -n 's/^prefix = "\(.*\)"/\1/p' "$here/$name.toml")
   left_behind "$prefix"
   # Capture on both sides of the one device: every failing verdict must name it; a clean path no one.
@@ -108,7 +78,18 @@ for name in "${profiles[@]}"; do
       for f in ipv4 ipv6; do
         expect "$name" "nat $f seen" "v('nat', '$f')['status'] == 'warn' and d['summary']['$f']['nat'] is True"
       done ;;
+    fault-proxy)
+      # dnsmasq intercepts port 53 and asks upstream with EDNS 1232: big answers come back TC=1
+      # from the CPE, TCP rescues them, and the capture names the cpe for the truncation.
+      for f in ipv4 ipv6; do
+        expect "$name" "udp-large $f warns about the EDNS cap, blamed on cpe" "v('udp-large', '$f')['status'] == 'warn' and v('udp-large', '$f')['device'] == 'cpe' and 1224 <= largest('$f') <= 1240"
+        expect "$name" "the capture says cpe truncated or rewrote on $f" "'cpe truncated the answer' in str(v('udp-large', '$f')['evidence']) or 'cpe rewrote' in str(v('udp-large', '$f')['evidence'])"
+        expect "$name" "tcp fallback through the proxy works on $f" "v('tcp-fallback', '$f')['status'] == 'pass'"
+        expect "$name" "signed answers arrive over TCP only on $f" "v('dnssec-passthrough', '$f')['status'] == 'warn' and 'only over TCP' in v('dnssec-passthrough', '$f')['reason']"
+        expect "$name" "the proxy checkpoint sees EDNS 1232 upstream on $f" "v('dns-proxy', '$f')['status'] == 'pass' and 'EDNS 1232' in v('dns-proxy', '$f')['reason']"
+      done ;;
+    fault-state)
+      expect "$name" "udp-sessions fails at about 100 flows, blamed on nat" "v('udp-sessions', 'ipv4')['status'] == 'fail' and v('udp-sessions', 'ipv4')['device'] == 'nat' and 'about 9' in v('udp-sessions', 'ipv4')['reason'] or 'about 100' in v('udp-sessions', 'ipv4')['reason']" ;;
   esac
 done
-echo "$passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish

@@ -9,9 +9,9 @@ const Name kZone = Name::parse("probe.dnspath.test").value();
 const Bytes kKey(32, 0x42);
 
 TEST(ProbeName, BuildsAndParsesEveryField) {
-    ProbeName probe{"p00a1b2c3", 1232, true, true, true, std::nullopt};
+    ProbeName probe{"p00a1b2c3", 1232, true, true, true, true, std::nullopt};
     Name name = make_probe_name(probe, kZone, kKey);
-    EXPECT_EQ(name.labels().size(), 6u + kZone.labels().size());  // id, size, do, echo, df, token
+    EXPECT_EQ(name.labels().size(), 7u + kZone.labels().size());  // id, size, do, echo, df, min, token
     auto parsed = parse_probe_name(name, kZone);
     ASSERT_TRUE(parsed) << parsed.error().message;
     EXPECT_EQ(parsed->id, "p00a1b2c3");
@@ -19,12 +19,13 @@ TEST(ProbeName, BuildsAndParsesEveryField) {
     EXPECT_TRUE(parsed->dnssec);
     EXPECT_TRUE(parsed->echo);
     EXPECT_TRUE(parsed->dont_fragment);
+    EXPECT_TRUE(parsed->minimum_mtu);
     ASSERT_TRUE(parsed->token);
     EXPECT_TRUE(token_valid(*parsed, kZone, kKey));
 }
 
 TEST(ProbeName, TokenIsCaseInsensitiveButKeyBound) {
-    ProbeName probe{"p1", 4000, false, false, false, std::nullopt};
+    ProbeName probe{"p1", 4000, false, false, false, false, std::nullopt};
     Name name = make_probe_name(probe, kZone, kKey);
     // A resolver may randomize case (0x20): the token must still verify.
     std::vector<std::string> upper = name.labels();

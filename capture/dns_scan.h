@@ -1,0 +1,44 @@
+// What the correlator needs from a DNS message, read in one bounds-checked pass without building
+// the message: header bits, the first question's probe id and whether it lies below the zone, the
+// OPT record's facts and the RRSIGs in the answer. Reading a capture runs this on every DNS
+// payload, so it allocates nothing; the full decoder (probe/wire) stays for everything else.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "probe/wire/bytes.h"
+#include "probe/wire/name.h"
+
+namespace dnspath::capture {
+
+// A zone in wire form, lowercased, to test question names against without decoding them.
+class ZoneSuffix {
+public:
+    explicit ZoneSuffix(const wire::Name& zone);
+    const std::string& wire_form() const { return wire_; }
+
+private:
+    std::string wire_;  // "\x05probe\x07dnspath\x04test\x00"
+};
+
+struct DnsFacts {
+    bool ok = false;  // false: malformed, or cut short (only the question is needed from a quote)
+    std::uint16_t id = 0;
+    bool qr = false, tc = false;
+    std::uint16_t qdcount = 0;
+    bool in_zone = false;           // the first question's name is the zone or below it
+    bool apex = false;              // ... and is the zone itself
+    std::string_view first_label;   // the name's first label as sent (any case), when below the zone
+    bool opt = false;
+    std::uint16_t udp_size = 0;
+    bool dnssec_ok = false;
+    int rrsigs = 0;  // RRSIG records in the answer section
+};
+
+// Scans `message`. With `question_only`, stops after the first question (an ICMP error quotes a
+// packet's first octets only, so the rest may be missing).
+DnsFacts scan_dns(wire::ByteView message, const ZoneSuffix& zone, bool question_only = false);
+
+}  // namespace dnspath::capture

@@ -1,0 +1,322 @@
+// Reading taps: every frame dissected, IP fragments reassembled and TCP streams followed per tap,
+// each DNS message of the run scanned once (capture/dns_scan.h) and kept as a Sighting under its
+// probe id; ICMP errors kept under the probe id of the packet they quote.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <map>
+#include <optional>
+
+#include "capture/capture_file.h"
+#include "capture/correlate.h"
+#include "capture/dns_scan.h"
+#include "capture/pcap_file.h"
+
+namespace dnspath::capture {
+namespace {
+
+constexpr std::size_t kMaxStreamBuffer = 1 << 17;
+constexpr std::size_t kMaxPendingDatagrams = 4096;  // bounded memory under a fragment flood
+constexpr std::size_t kRecentQueries = 1024;
+constexpr std::size_t kMaxMessages = std::size_t{1} << 31;
+
+std::size_t mix(std::size_t seed, std::size_t value) {
+    return seed ^ (value + 0x9e3779b97f4a7c15ull + (seed << 6) + (seed >> 2));
+}
+
+std::size_t hash_address(const IpAddress& address) {
+    std::size_t h = address.length;
+    for (std::size_t i = 0; i < address.length; i += 4)
+        h = mix(h, static_cast<std::size_t>(address.bytes[i]) << 24 | address.bytes[i + 1] << 16 |
+                       address.bytes[i + 2] << 8 | address.bytes[i + 3]);
+    return h;
+}
+
+// One IP datagram being reassembled: source, destination, identification and protocol.
+struct DatagramKey {
+    IpAddress source, destination;
+    std::uint32_t id = 0;
+    std::uint8_t protocol = 0;
+    bool operator==(const DatagramKey&) const = default;
+};
+struct DatagramKeyHash {
+    std::size_t operator()(const DatagramKey& key) const {
+        return mix(mix(hash_address(key.source), hash_address(key.destination)), key.id << 8 | key.protocol);
+    }
+};
+
+// One direction of a TCP connection, or one DNS client's query awaiting its answer.
+struct FlowKey {
+    Address from, to;
+    std::uint16_t dns_id = 0;
+    bool operator==(const FlowKey&) const = default;
+};
+struct FlowKeyHash {
+    std::size_t operator()(const FlowKey& key) const {
+        return mix(mix(mix(hash_address(key.from.ip), key.from.port), mix(hash_address(key.to.ip), key.to.port)),
+                   key.dns_id);
+    }
+};
+
+// A datagram being reassembled. Fragments nearly always arrive in order, so they are appended in
+// place; one that arrives early waits in `early` until the gap before it closes.
+struct PendingDatagram {
+    wire::Bytes data;
+    std::map<std::uint32_t, wire::Bytes> early;  // offset → payload, for out-of-order fragments
+    std::optional<std::uint32_t> total;
+    int pieces = 0;
+
+    void add(std::uint32_t offset, wire::ByteView payload) {
+        ++pieces;
+        if (offset == data.size()) {
+            data.insert(data.end(), payload.begin(), payload.end());
+            for (auto next = early.find(static_cast<std::uint32_t>(data.size())); next != early.end();
+                 next = early.find(static_cast<std::uint32_t>(data.size()))) {
+                data.insert(data.end(), next->second.begin(), next->second.end());
+                early.erase(next);
+            }
+        } else if (offset > data.size()) {
+            early[offset].assign(payload.begin(), payload.end());
+        }
+        // (An offset inside what is already here is an overlap: ignored, as the first copy stands.)
+    }
+    bool complete() const { return total && data.size() == *total; }
+};
+
+// Probe ids are compared lowercased (a resolver may randomize case): lowered into `buffer`.
+std::string_view lower(std::string_view text, char (&buffer)[64]) {
+    const std::size_t length = std::min(text.size(), sizeof buffer);
+    for (std::size_t i = 0; i < length; ++i) {
+        const char c = text[i];
+        buffer[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c;
+    }
+    return std::string_view(buffer, length);
+}
+
+}  // namespace
+
+struct TapObserver::State {
+    State(std::string tap, const wire::Name& zone_name, int link) : zone(zone_name), link_type(link) {
+        out.tap = std::move(tap);
+    }
+    ZoneSuffix zone;
+    int link_type;
+    TapSightings out;
+    std::unordered_map<DatagramKey, PendingDatagram, DatagramKeyHash> fragments;
+    std::unordered_map<FlowKey, wire::Bytes, FlowKeyHash> streams;
+    // The latest queries by (client, server, DNS id): an answer without a question (a FORMERR to
+    // QDCOUNT 2) is matched to its query this way. A ring, so reading allocates nothing for it;
+    // such an answer follows its query within milliseconds.
+    struct RecentQuery {
+        FlowKey flow;
+        const std::string* probe_id = nullptr;  // a by_probe key (nodes do not move on rehash)
+    };
+    std::array<RecentQuery, kRecentQueries> recent{};
+    std::size_t recent_next = 0;
+
+    const std::string* query_for(const FlowKey& flow) const {
+        for (const auto& query : recent)
+            if (query.probe_id != nullptr && query.flow.dns_id == flow.dns_id && query.flow == flow) return query.probe_id;
+        return nullptr;
+    }
+
+    // A DNS message seen at this tap (a whole datagram, a reassembled one, or one off a TCP stream).
+    void consider(wire::ByteView dns, std::uint64_t frame, bool tcp, int pieces, const Packet& packet,
+                  std::uint16_t source_port, std::uint16_t destination_port) {
+        DnsFacts facts = scan_dns(dns, zone);
+        if (!facts.ok) {
+            ++out.undecodable;
+            return;
+        }
+        Address source{packet.source, source_port}, destination{packet.destination, destination_port};
+        char lowered[64];
+        std::string apex_key;
+        std::string_view probe_id;
+        if (facts.in_zone) {
+            // Apex questions (DNSKEY, SOA) carry no probe id; their DNS id stands in for it.
+            if (facts.apex) {
+                apex_key = "#" + std::to_string(facts.id);
+                probe_id = apex_key;
+            } else {
+                probe_id = lower(facts.first_label, lowered);
+            }
+        } else if (facts.qdcount > 0 && !facts.qr) {
+            return;  // someone else's query
+        } else if (facts.qr) {
+            const std::string* asked = query_for(FlowKey{destination, source, facts.id});
+            if (asked == nullptr) return;
+            probe_id = *asked;
+        } else {
+            return;
+        }
+        Sighting sighting;
+        sighting.answer = facts.qr;
+        sighting.frame = frame;
+        sighting.dns_size = static_cast<std::uint32_t>(dns.size());
+        sighting.tcp = tcp;
+        sighting.tc = facts.tc;
+        sighting.opt = facts.opt;
+        sighting.udp_size = facts.udp_size;
+        sighting.dnssec_ok = facts.dnssec_ok;
+        sighting.rrsigs = static_cast<std::uint16_t>(facts.rrsigs);
+        sighting.fragments = static_cast<std::uint16_t>(pieces);
+        sighting.dns_id = facts.id;
+        sighting.ttl = packet.ttl;
+        sighting.source = source;
+        sighting.destination = destination;
+        if (out.messages.size() >= kMaxMessages) return;  // indices are 32-bit; no capture gets near
+        auto group = out.by_probe.find(probe_id);
+        if (group == out.by_probe.end())
+            group = out.by_probe.emplace(std::string(probe_id), std::vector<std::uint32_t>{}).first;
+        group->second.push_back(static_cast<std::uint32_t>(out.messages.size()));
+        out.messages.push_back(sighting);
+        if (!facts.qr && facts.in_zone) {
+            recent[recent_next] = RecentQuery{FlowKey{source, destination, facts.id}, &group->first};
+            recent_next = (recent_next + 1) % kRecentQueries;
+        }
+    }
+
+    // An ICMP error: which probe's packet it quotes, and what it says about it.
+    void consider_icmp(const Packet& packet, std::uint64_t frame) {
+        const auto& body = packet.payload;
+        if (body.size() < 8) return;
+        const int type = body[0], code = body[1];
+        IcmpSighting sighting;
+        sighting.code = code;
+        sighting.frame = frame;
+        sighting.from = packet.source;
+        if (packet.transport == Transport::icmp) {
+            if (type == 3 && code == 4) {
+                sighting.kind = IcmpSighting::Kind::too_big;
+                sighting.mtu = body[6] << 8 | body[7];
+            } else if (type == 3) {
+                sighting.kind = IcmpSighting::Kind::unreachable;
+            } else if (type == 11) {
+                sighting.kind = IcmpSighting::Kind::time_exceeded;
+            } else {
+                return;
+            }
+        } else {
+            if (type == 2) {
+                sighting.kind = IcmpSighting::Kind::too_big;
+                sighting.mtu = body[4] << 24 | body[5] << 16 | body[6] << 8 | body[7];
+            } else if (type == 1) {
+                sighting.kind = IcmpSighting::Kind::unreachable;
+            } else if (type == 3) {
+                sighting.kind = IcmpSighting::Kind::time_exceeded;
+            } else {
+                return;
+            }
+        }
+        Packet quoted = dissect_ip(body.subspan(8));
+        if (quoted.transport != Transport::udp || (quoted.is_fragment && quoted.fragment_offset != 0)) return;
+        // The quote may end anywhere after the question: only the question is read.
+        DnsFacts facts = scan_dns(quoted.payload, zone, true);
+        if (!facts.ok || !facts.in_zone) return;
+        char lowered[64];
+        sighting.probe_id = facts.apex ? "#" + std::to_string(facts.id) : std::string(lower(facts.first_label, lowered));
+        sighting.about_answer = facts.qr;
+        out.icmp_by_probe.emplace(sighting.probe_id, std::move(sighting));
+    }
+
+    void add(std::uint64_t number, wire::ByteView frame) {
+        ++out.frames;
+        Packet packet = dissect(frame, link_type);
+        if (!packet.anomaly.empty()) return;
+        if (packet.is_fragment && packet.ip_protocol == 17) {
+            DatagramKey key{packet.source, packet.destination, packet.fragment_id, packet.ip_protocol};
+            if (fragments.size() > kMaxPendingDatagrams) fragments.clear();
+            auto& pending = fragments[key];
+            pending.add(packet.fragment_offset, packet.ip_payload);
+            if (!packet.more_fragments)
+                pending.total = packet.fragment_offset + static_cast<std::uint32_t>(packet.ip_payload.size());
+            if (pending.complete()) {
+                if (pending.data.size() >= 8)
+                    consider(wire::ByteView(pending.data).subspan(8), number, false, pending.pieces, packet,
+                             wire::load_u16(pending.data.data()), wire::load_u16(pending.data.data() + 2));
+                fragments.erase(key);
+            }
+            return;
+        }
+        switch (packet.transport) {
+            case Transport::udp:
+                consider(packet.payload, number, false, 1, packet, packet.source_port, packet.destination_port);
+                return;
+            case Transport::icmp:
+            case Transport::icmpv6:
+                consider_icmp(packet, number);
+                return;
+            case Transport::tcp:
+                break;
+            default:
+                return;
+        }
+        constexpr std::uint8_t kSyn = 0x02, kRst = 0x04, kAck = 0x10;
+        const std::uint8_t flags = packet.tcp_flags;
+        if ((flags & kSyn) && !(flags & kAck)) {
+            out.handshakes[packet.tcp_seq].syn_frame = number;
+            out.isn_by_client[Address{packet.source, packet.source_port}.to_string()] = packet.tcp_seq;
+        } else if ((flags & kSyn) && (flags & kAck)) {
+            if (auto it = out.handshakes.find(packet.tcp_ack - 1); it != out.handshakes.end())
+                it->second.syn_ack_frame = number;
+        } else if ((flags & kRst) && (flags & kAck)) {
+            if (auto it = out.handshakes.find(packet.tcp_ack - 1); it != out.handshakes.end() && !it->second.syn_ack_frame)
+                it->second.reset_frame = number;
+        }
+        if (packet.payload.empty()) return;
+        // DNS over TCP: length-prefixed messages, possibly across segments (RFC 7766).
+        FlowKey key{{packet.source, packet.source_port}, {packet.destination, packet.destination_port}, 0};
+        auto& stream = streams[key];
+        stream.insert(stream.end(), packet.payload.begin(), packet.payload.end());
+        std::size_t used = 0;
+        while (stream.size() - used >= 2) {
+            std::size_t length = wire::load_u16(stream.data() + used);
+            if (stream.size() - used < 2 + length) break;
+            consider(wire::ByteView(stream.data() + used + 2, length), number, true, 1, packet, packet.source_port,
+                     packet.destination_port);
+            used += 2 + length;
+        }
+        stream.erase(stream.begin(), stream.begin() + static_cast<std::ptrdiff_t>(used));
+        if (stream.size() > kMaxStreamBuffer) stream.clear();
+    }
+};
+
+TapObserver::TapObserver(std::string tap, const wire::Name& zone, int link_type)
+    : state_(std::make_unique<State>(std::move(tap), zone, link_type)) {}
+TapObserver::TapObserver(TapObserver&&) noexcept = default;
+TapObserver& TapObserver::operator=(TapObserver&&) noexcept = default;
+TapObserver::~TapObserver() = default;
+
+void TapObserver::add(std::uint64_t frame_number, wire::ByteView frame) { state_->add(frame_number, frame); }
+
+TapSightings TapObserver::finish(bool lost_packets) {
+    TapSightings out = std::move(state_->out);
+    out.lost_packets = lost_packets;
+    return out;
+}
+
+TapSightings observe(const TapCapture& capture, const wire::Name& zone) {
+    TapObserver observer(capture.name, zone, capture.link_type);
+    for (const auto& frame : capture.frames) observer.add(frame.number, frame.data);
+    return observer.finish(capture.lost_packets());
+}
+
+Result<TapSightings> observe_file(const std::string& tap, const std::string& path, const wire::Name& zone) {
+    DNSPATH_TRY(MappedFile mapped, MappedFile::open(path));
+    if (is_walkable_capture(mapped.bytes())) {
+        std::optional<TapObserver> observer;
+        auto walked = walk_capture(
+            mapped.bytes(), [&](int link_type) { observer.emplace(tap, zone, link_type); },
+            [&](const Frame& frame) { observer->add(frame.number, frame.data); });
+        if (!walked) return fail("cannot read capture " + path + ": " + walked.error().message);
+        if (!observer) observer.emplace(tap, zone, walked->link_type);
+        return observer->finish(false);
+    }
+    // Anything else libpcap reads (it names what it cannot).
+    DNSPATH_TRY(PcapFile file, PcapFile::open(path));
+    TapObserver observer(tap, zone, file.link_type());
+    DNSPATH_TRY_VOID(file.for_each([&](const Frame& frame) { observer.add(frame.number, frame.data); }));
+    return observer.finish(false);
+}
+
+}  // namespace dnspath::capture
