@@ -34,6 +34,8 @@ public:
     ~CaptureSession();
     // Stops the taps, correlates the run's probes across them and names the devices in `result`.
     void finish(reports::RunResult& result, const wire::Name& zone);
+    // Stops the taps without a run to correlate (`dnspath capture`): what each tap saw and lost.
+    std::vector<reports::TapSummary> stop();
 
 private:
     CaptureSession() = default;

@@ -95,6 +95,17 @@ void CaptureSession::finish(reports::RunResult& result, const wire::Name& zone) 
     correlate_into(devices_, observed, result);
 }
 
+std::vector<reports::TapSummary> CaptureSession::stop() {
+    std::vector<reports::TapSummary> summaries;
+    for (std::size_t i = 0; i < taps_.size(); ++i) {
+        if (!taps_[i]) continue;
+        TapCapture capture = taps_[i]->stop();
+        summaries.push_back({capture.name, capture.source, capture.frames.size(), capture.kernel_drops,
+                             capture.interface_drops, paths_[i]});
+    }
+    return summaries;
+}
+
 Result<void> analyze_files(const std::vector<DeviceSpec>& devices, reports::RunResult& result, const wire::Name& zone) {
     std::vector<std::optional<ObservedTap>> observed;
     for (const auto& device : devices) {

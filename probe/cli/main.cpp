@@ -478,26 +478,75 @@ int command_name(const NameOptions& options) {
 
 struct AnalyzeOptions {
     std::vector<std::string> devices;
+    std::vector<std::string> taps;  // DEVICE.in=FILE, DEVICE.out=FILE
+    std::string profile_path;       // device order (path order) and zone from its topology
     std::string result_path;
     std::string out_dir = "dnspath-analysis";
-    std::string zone = "probe.dnspath.test.";
+    std::string zone;
     bool json = false;
 };
+
+// The devices to analyze, in path order: --device specs as given, then --tap files grouped by
+// device, ordered as the profile's topology lists them (or as first named).
+Result<std::vector<capture::DeviceSpec>> analysis_devices(const AnalyzeOptions& options,
+                                                           const std::optional<profile::Profile>& profile) {
+    std::vector<capture::DeviceSpec> devices;
+    for (const auto& text : options.devices) {
+        DNSPATH_TRY(capture::DeviceSpec spec, capture::DeviceSpec::parse(text));
+        devices.push_back(spec);
+    }
+    std::vector<capture::DeviceSpec> tapped;
+    for (const auto& text : options.taps) {
+        auto equals = text.find('=');
+        auto dot = text.rfind('.', equals);
+        if (equals == std::string::npos || dot == std::string::npos || dot == 0)
+            return fail("--tap '" + text + "': expected DEVICE.in=FILE or DEVICE.out=FILE");
+        const std::string device = text.substr(0, dot), side = text.substr(dot + 1, equals - dot - 1);
+        if (side != "in" && side != "out")
+            return fail("--tap '" + text + "': the side is '" + side + "'; expected DEVICE.in or DEVICE.out");
+        auto found = std::find_if(tapped.begin(), tapped.end(), [&](const auto& spec) { return spec.name == device; });
+        if (found == tapped.end()) found = tapped.insert(tapped.end(), capture::DeviceSpec{device, "", ""});
+        (side == "in" ? found->tap_in : found->tap_out) = text.substr(equals + 1);
+    }
+    if (profile) {
+        std::vector<capture::DeviceSpec> ordered;
+        for (const auto& device : profile->devices) {
+            auto found = std::find_if(tapped.begin(), tapped.end(), [&](const auto& spec) { return spec.name == device.name; });
+            if (found != tapped.end()) ordered.push_back(*found);
+        }
+        for (const auto& spec : tapped)
+            if (std::none_of(profile->devices.begin(), profile->devices.end(),
+                             [&](const auto& device) { return device.name == spec.name; }))
+                return fail("--tap names device '" + spec.name + "', which " + profile->source +
+                            " does not list in its topology");
+        tapped = std::move(ordered);
+    }
+    devices.insert(devices.end(), tapped.begin(), tapped.end());
+    if (devices.empty()) return fail("analyze: give --device NAME=IN,OUT or --tap DEVICE.in=FILE");
+    return devices;
+}
 
 // Offline: the saved taps of a run (pcap or pcapng) and its result.json give the same device
 // verdicts as the live run did.
 int command_analyze(const AnalyzeOptions& options) {
+    std::optional<profile::Profile> profile;
+    if (!options.profile_path.empty()) {
+        auto loaded = profile::load_profile_file(options.profile_path);
+        if (!loaded) {
+            std::cerr << loaded.error().describe() << "\n";
+            return kExitUsage;
+        }
+        profile = std::move(loaded).value();
+    }
+    auto devices = analysis_devices(options, profile);
+    if (!devices) return usage_error(devices.error().message);
     auto result = reports::read_json(options.result_path);
     if (!result) return usage_error(result.error().message);
-    std::vector<capture::DeviceSpec> devices;
-    for (const auto& text : options.devices) {
-        auto spec = capture::DeviceSpec::parse(text);
-        if (!spec) return usage_error(spec.error().message);
-        devices.push_back(*spec);
-    }
-    auto zone = wire::Name::parse(options.zone);
+    std::string zone_text = options.zone;
+    if (zone_text.empty()) zone_text = profile ? profile->target.zone : "probe.dnspath.test.";
+    auto zone = wire::Name::parse(zone_text);
     if (!zone) return usage_error("--zone: " + zone.error().message);
-    if (auto analyzed = capture::analyze_files(devices, *result, *zone); !analyzed)
+    if (auto analyzed = capture::analyze_files(*devices, *result, *zone); !analyzed)
         return usage_error(analyzed.error().message);
     std::error_code error;
     std::filesystem::create_directories(options.out_dir, error);
@@ -510,9 +559,45 @@ int command_analyze(const AnalyzeOptions& options) {
     return reports::exit_code(*result);
 }
 
-int not_implemented(const std::string& what) {
-    std::cerr << "dnspath " << what << ": not implemented yet (see README, \"Status\")\n";
-    return kExitUsage;
+struct CaptureOptions {
+    std::vector<std::string> devices;
+    std::string out_dir = "dnspath-capture";
+    int port = 53;
+    double seconds = 0;  // 0: until Ctrl-C
+};
+
+// Taps alone, for a run made elsewhere (another host's probe, dig by hand): pcapng per tap until
+// Ctrl-C or --seconds; `analyze` then names the devices from them and the run's result.json.
+int command_capture(const CaptureOptions& options) {
+    std::vector<capture::DeviceSpec> devices;
+    for (const auto& text : options.devices) {
+        auto spec = capture::DeviceSpec::parse(text);
+        if (!spec) return usage_error(spec.error().message);
+        devices.push_back(*spec);
+    }
+    std::atomic<bool> stop{false};
+    StopOnSignal on_signal(stop);  // before the tap threads start, so they never take the signal
+    const std::string taps_dir = (std::filesystem::path(options.out_dir) / "taps").string();
+    auto session = capture::CaptureSession::start(devices, static_cast<std::uint16_t>(options.port), taps_dir);
+    if (!session) return usage_error(session.error().message);
+    std::cerr << "dnspath capture: " << devices.size() << " device(s), writing " << taps_dir << "; "
+              << (options.seconds > 0 ? "for " + std::to_string(options.seconds) + " s" : std::string("Ctrl-C to stop"))
+              << "\n";
+    const auto started = std::chrono::steady_clock::now();
+    while (!stop.load()) {
+        if (options.seconds > 0 &&
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() >= options.seconds)
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    bool lost = false;
+    for (const auto& tap : session->stop()) {
+        std::cout << tap.name << " (" << tap.source << "): " << tap.frames << " frames, " << tap.kernel_drops
+                  << " dropped by the kernel, " << tap.interface_drops << " by the interface → " << tap.pcapng << "\n";
+        lost = lost || tap.kernel_drops + tap.interface_drops > 0;
+    }
+    if (lost) std::cout << "some taps lost packets: analysis will not blame devices on what they missed\n";
+    return kExitPass;
 }
 
 }  // namespace
@@ -590,15 +675,26 @@ int main(int argc, char** argv) {
     name_cmd->add_flag("--df", name_options.dont_fragment, "Ask for the answer with DF set");
     name_cmd->add_flag("--min", name_options.minimum_mtu, "Ask for the answer in 1280-octet fragments (IPv6)");
 
+    CaptureOptions capture_options;
     auto* capture_cmd = app.add_subcommand(
-        "capture", "Capture alone (not implemented yet: use run --device, which captures during the run)");
-    capture_cmd->allow_extras();
+        "capture", "Tap both sides of devices (pcapng per tap) until Ctrl-C, for a run made elsewhere; then analyze");
+    capture_cmd->add_option("--device", capture_options.devices,
+                            "NAME=TAP_IN,TAP_OUT (interface or netns:NS/IFACE), in path order")
+        ->required();
+    capture_cmd->add_option("--out,-o", capture_options.out_dir, "Folder; the pcapng files go in OUT/taps/")
+        ->capture_default_str();
+    capture_cmd->add_option("--port", capture_options.port, "DNS port to capture")->check(CLI::Range(1, 65535))->capture_default_str();
+    capture_cmd->add_option("--seconds", capture_options.seconds, "Stop after this long (default: at Ctrl-C)")
+        ->check(CLI::Range(0.0, 86400.0));
     AnalyzeOptions analyze;
     auto* analyze_cmd = app.add_subcommand("analyze", "Name the guilty devices from saved taps and a run's result.json");
-    analyze_cmd->add_option("--device", analyze.devices, "NAME=IN.pcapng,OUT.pcapng, in path order")->required();
+    analyze_cmd->add_option("--device", analyze.devices, "NAME=IN.pcapng,OUT.pcapng, in path order");
+    analyze_cmd->add_option("--tap", analyze.taps, "DEVICE.in=FILE or DEVICE.out=FILE (pcap or pcapng; repeat)");
+    analyze_cmd->add_option("--profile,-p", analyze.profile_path,
+                            "Profile whose topology gives the devices' path order (and the zone)");
     analyze_cmd->add_option("--result", analyze.result_path, "The run's result.json")->required();
     analyze_cmd->add_option("--out,-o", analyze.out_dir, "Folder for the re-attributed result.json")->capture_default_str();
-    analyze_cmd->add_option("--zone", analyze.zone, "Probe zone")->capture_default_str();
+    analyze_cmd->add_option("--zone", analyze.zone, "Probe zone (default: the profile's, else probe.dnspath.test.)");
     analyze_cmd->add_flag("--json", analyze.json, "Print JSON instead of the table");
 
     LabOptions lab_options;
@@ -639,7 +735,7 @@ int main(int argc, char** argv) {
     if (keygen_cmd->parsed()) return command_keygen(key_path);
     if (report_cmd->parsed()) return command_report(report_path, report_json, report_no_color);
     if (name_cmd->parsed()) return command_name(name_options);
-    if (capture_cmd->parsed()) return not_implemented("capture");
+    if (capture_cmd->parsed()) return command_capture(capture_options);
     if (analyze_cmd->parsed()) return command_analyze(analyze);
     if (lab_cmd->parsed()) {
         lab_options.action = lab_up_cmd->parsed() ? "up" : lab_run_cmd->parsed() ? "run" : "down";

@@ -39,5 +39,31 @@ t=$work/live/taps
   --result "$work/live/result.json" --out "$work/offline" >"$work/offline.out" 2>&1
 devices "$work/offline/result.json" > "$work/offline.devices"
 expect "offline analysis names the same devices" "diff -u '$work/live.devices' '$work/offline.devices'"
+# The same with --tap files given out of order and the profile putting the devices in path order.
+"$bin" analyze --tap "core.out=$t/core.out.pcapng" --tap "edge.in=$t/edge.in.pcapng" --tap "core.in=$t/core.in.pcapng" \
+  --tap "edge.out=$t/edge.out.pcapng" --profile "$here/fault-two.toml" \
+  --result "$work/live/result.json" --out "$work/offline2" >"$work/offline2.out" 2>&1
+devices "$work/offline2/result.json" > "$work/offline2.devices"
+expect "--tap with --profile names the same devices" "diff -u '$work/live.devices' '$work/offline2.devices'"
+
+# Standalone capture: the lab left up, `dnspath capture` tapping both devices while a run without
+# taps probes the path, then analyze on those taps: the same devices once more.
+"$bin" lab up --profile "$here/fault-two.toml" >"$work/up.out" 2>&1
+"$bin" capture --device "edge=netns:dtab-edge/in,netns:dtab-edge/out" --device "core=netns:dtab-core/in,netns:dtab-core/out" \
+  --out "$work/cap" --seconds 120 >"$work/cap.out" 2>&1 &
+capture_pid=$!
+sleep 1
+ip netns exec dtab-probe "$bin" run --profile "$here/fault-two.toml" --target 198.18.2.2 --target fd00:2::2 --port 53 \
+  --key-file /run/dnspath-dtab/key --out "$work/separate" >"$work/separate.out" 2>&1
+kill -INT "$capture_pid"
+wait "$capture_pid"
+expect "capture stops on Ctrl-C and says what each tap saw" "grep -q 'edge.in (netns:dtab-edge/in): [1-9][0-9]* frames, 0 dropped' '$work/cap.out'"
+"$bin" lab down --prefix dtab >/dev/null 2>&1
+"$bin" analyze --device "edge=$work/cap/taps/edge.in.pcapng,$work/cap/taps/edge.out.pcapng" \
+  --device "core=$work/cap/taps/core.in.pcapng,$work/cap/taps/core.out.pcapng" \
+  --result "$work/separate/result.json" --out "$work/separate-a" >"$work/separate-a.out" 2>&1
+devices "$work/separate-a/result.json" > "$work/separate.devices"
+expect "taps from dnspath capture name the same devices" "diff -u '$work/live.devices' '$work/separate.devices'"
+expect "nothing of the lab is left" "! ip netns list | grep -q '^dtab-'"
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
