@@ -93,6 +93,8 @@ Result<void> write_json(const RunResult& result, const std::string& path);
 // Reads a result.json back (for `dnspath report`); a missing or malformed file is an Error.
 Result<RunResult> read_json(const std::string& path);
 std::string render_text(const RunResult& result, bool color);
+// One self-contained HTML page: the path with the guilty devices marked, charts, every verdict.
+std::string render_html(const RunResult& result);
 // 0 when no checkpoint failed, 1 when one did (the CLI's documented exit codes).
 int exit_code(const RunResult& result);
 

@@ -85,6 +85,17 @@ struct RunOptions {
     std::vector<std::string> baseline;
 };
 
+// Writes OUT/result.json (for machines) and OUT/report.html (for people); returns both paths.
+Result<std::pair<std::string, std::string>> write_outputs(const reports::RunResult& result, const std::string& out_dir) {
+    const std::string json_path = (std::filesystem::path(out_dir) / "result.json").string();
+    const std::string html_path = (std::filesystem::path(out_dir) / "report.html").string();
+    DNSPATH_TRY_VOID(reports::write_json(result, json_path));
+    std::ofstream html(html_path);
+    html << reports::render_html(result);
+    if (!html) return fail("cannot write " + html_path);
+    return std::pair{json_path, html_path};
+}
+
 std::string resolve_beside(const std::string& profile_path, const std::string& file) {
     std::filesystem::path path(file);
     if (path.is_absolute() || profile_path.empty()) return file;
@@ -180,14 +191,15 @@ int command_run(const RunOptions& options) {
     if (!result) return usage_error(result.error().message);
     if (capture_session) capture_session->finish(*result, wire::Name::parse(config.zone).value_or(wire::Name{}));
 
-    const std::string json_path = (std::filesystem::path(options.out_dir) / "result.json").string();
-    if (auto written = reports::write_json(*result, json_path); !written) return usage_error(written.error().message);
+    auto written = write_outputs(*result, options.out_dir);
+    if (!written) return usage_error(written.error().message);
+    const std::string& json_path = written->first;
     if (options.json) {
         std::cout << reports::to_json(*result);
     } else {
         std::cout << reports::render_text(*result, !options.no_color && isatty(STDOUT_FILENO) != 0);
         std::cout << "result: " << json_path << " (" << result->probes.size() << " probes, " << result->duration_s
-                  << " s)\n";
+                  << " s)\nreport: " << written->second << "\n";
     }
     if (result->interrupted) {
         std::cerr << "dnspath: interrupted; the partial result is in " << json_path << "\n";
@@ -266,9 +278,15 @@ int command_keygen(const std::string& path) {
     return kExitPass;
 }
 
-int command_report(const std::string& path, bool json, bool no_color) {
+int command_report(const std::string& path, bool json, bool no_color, const std::string& html_path) {
     auto result = reports::read_json(path);
     if (!result) return usage_error(result.error().message);
+    if (!html_path.empty()) {
+        std::ofstream html(html_path);
+        html << reports::render_html(*result);
+        if (!html) return usage_error("cannot write " + html_path);
+        std::cerr << "report: " << html_path << "\n";
+    }
     if (json)
         std::cout << reports::to_json(*result);
     else
@@ -550,12 +568,13 @@ int command_analyze(const AnalyzeOptions& options) {
         return usage_error(analyzed.error().message);
     std::error_code error;
     std::filesystem::create_directories(options.out_dir, error);
-    const std::string json_path = (std::filesystem::path(options.out_dir) / "result.json").string();
-    if (auto written = reports::write_json(*result, json_path); !written) return usage_error(written.error().message);
+    auto written = write_outputs(*result, options.out_dir);
+    if (!written) return usage_error(written.error().message);
     if (options.json)
         std::cout << reports::to_json(*result);
     else
-        std::cout << reports::render_text(*result, isatty(STDOUT_FILENO) != 0) << "result: " << json_path << "\n";
+        std::cout << reports::render_text(*result, isatty(STDOUT_FILENO) != 0) << "result: " << written->first
+                  << "\nreport: " << written->second << "\n";
     return reports::exit_code(*result);
 }
 
@@ -663,6 +682,8 @@ int main(int argc, char** argv) {
     report_cmd->add_option("result", report_path, "Path to result.json")->required();
     report_cmd->add_flag("--json", report_json, "Print JSON instead of the table");
     report_cmd->add_flag("--no-color", report_no_color, "No colors");
+    std::string report_html;
+    report_cmd->add_option("--html", report_html, "Also write the HTML report (path diagram, charts) to this file");
 
     NameOptions name_options;
     auto* name_cmd = app.add_subcommand("name", "Print a probe name for dig or a resolver (with the token from the key)");
@@ -733,7 +754,7 @@ int main(int argc, char** argv) {
     if (run_cmd->parsed()) return command_run(run);
     if (respond_cmd->parsed()) return command_respond(respond);
     if (keygen_cmd->parsed()) return command_keygen(key_path);
-    if (report_cmd->parsed()) return command_report(report_path, report_json, report_no_color);
+    if (report_cmd->parsed()) return command_report(report_path, report_json, report_no_color, report_html);
     if (name_cmd->parsed()) return command_name(name_options);
     if (capture_cmd->parsed()) return command_capture(capture_options);
     if (analyze_cmd->parsed()) return command_analyze(analyze);

@@ -76,3 +76,38 @@ TEST(Report, ReadingGarbageIsAnError) {
 
 }  // namespace
 }  // namespace dnspath::reports
+
+namespace dnspath::reports {
+namespace {
+
+TEST(HtmlReport, MarksTheGuiltyDeviceAndDrawsTheSizes) {
+    RunResult result = sample();
+    result.taps.push_back({"cpe.in", "netns:x-cpe/in", 10, 0, 0, "taps/cpe.in.pcapng"});
+    result.taps.push_back({"cpe.out", "netns:x-cpe/out", 9, 3, 0, "taps/cpe.out.pcapng"});
+    result.taps.push_back({"router.in", "netns:x-router/in", 9, 0, 0, ""});
+    result.verdicts.push_back({"udp-fragments", Family::ipv6, Status::fail, std::nullopt, "<lost> & gone", {}, {"cpe", "router"}});
+    result.ipv4.load_qps_through = 50000;
+    result.ipv4.load_qps_baseline = 70000;
+    const std::string html = render_html(result);
+    // The path in order, the guilty device marked, the clean one not, a lossy tap red.
+    const auto cpe = html.find(">cpe</text>"), router = html.find(">router</text>");
+    ASSERT_NE(cpe, std::string::npos);
+    ASSERT_NE(router, std::string::npos);
+    EXPECT_LT(cpe, router);
+    EXPECT_NE(html.find("<g class=\"device guilty\"><rect"), std::string::npos);
+    EXPECT_NE(html.find("udp-large/ipv4"), std::string::npos);
+    EXPECT_NE(html.find("cpe.out: 9 frames, 3 lost"), std::string::npos);
+    // A verdict on two devices names both; text is escaped.
+    EXPECT_NE(html.find("cpe + router"), std::string::npos);
+    EXPECT_NE(html.find("&lt;lost&gt; &amp; gone"), std::string::npos);
+    EXPECT_EQ(html.find("<lost>"), std::string::npos);
+    // The size ladder has the lost 1480-octet probe; the load chart both figures.
+    EXPECT_NE(html.find("p1: 1480 octets, timeout"), std::string::npos);
+    EXPECT_NE(html.find("50000 q/s"), std::string::npos);
+    EXPECT_NE(html.find("70000 q/s"), std::string::npos);
+    // Seed items cited where the checkpoint has them.
+    EXPECT_NE(html.find("JPRS A-87/F-87"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dnspath::reports
