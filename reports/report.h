@@ -41,9 +41,11 @@ struct FamilySummary {
 };
 
 // Source ports of the load kind's bulk traffic: taps leave them out, since they would only flood
-// the captures with queries no verdict cites.
+// the captures with queries no verdict cites. The first half loads the path through the device,
+// the second the baseline: the same ports for both would clash in a load balancer's conntrack
+// (same reply tuple) and be remapped out of the range.
 inline constexpr std::uint16_t kLoadSourcePortFirst = 53050;
-inline constexpr std::uint16_t kLoadSourcePortCount = 8;
+inline constexpr std::uint16_t kLoadSourcePortCount = 16;
 
 // What one probe did, whatever came of it: the raw material verdicts are drawn from.
 struct ProbeRecord {

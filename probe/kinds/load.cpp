@@ -40,11 +40,13 @@ void run_load(Session& session, Family family, reports::RunResult& result) {
     }
     net::LoadOptions options;
     options.duration = std::chrono::milliseconds(1000 * config.plan.load_seconds);
-    options.sockets = reports::kLoadSourcePortCount;
+    options.sockets = reports::kLoadSourcePortCount / 2;
     options.first_source_port = reports::kLoadSourcePortFirst;
     auto through = net::udp_load(config.targets.at(family), built.bytes, options);
     if (session.stopped()) return;
-    auto direct = through ? net::udp_load(config.baseline.at(family), built.bytes, options) : through;
+    net::LoadOptions baseline_options = options;
+    baseline_options.first_source_port = static_cast<std::uint16_t>(options.first_source_port + options.sockets);
+    auto direct = through ? net::udp_load(config.baseline.at(family), built.bytes, baseline_options) : through;
     if (!through || !direct) {
         add_verdict(result, "device-load", family, Status::fail,
                     "cannot run the load: " + (!through ? through.error().message : direct.error().message));
@@ -61,8 +63,8 @@ void run_load(Session& session, Family family, reports::RunResult& result) {
     std::vector<std::string> evidence{
         "through the device (" + config.targets.at(family).address() + "): " + describe(*through),
         "without it (" + config.baseline.at(family).address() + "): " + describe(*direct),
-        std::to_string(options.sockets) + " flows from ports " + std::to_string(options.first_source_port) + "-" +
-            std::to_string(options.first_source_port + options.sockets - 1) + ", " +
+        std::to_string(options.sockets) + " flows each, from ports " + std::to_string(options.first_source_port) + "-" +
+            std::to_string(options.first_source_port + 2 * options.sockets - 1) + ", " +
             std::to_string(options.outstanding) + " queries in flight, " + std::to_string(config.plan.load_seconds) +
             " s each"};
     const std::string reason = "through the device " + describe(*through) + "; without it " + describe(*direct) +
