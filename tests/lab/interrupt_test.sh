@@ -45,5 +45,17 @@ expect "lab down succeeds" "grep -q 'removed 4 namespaces' '$work/down.log' || g
 expect "nothing left after lab down" nothing_left
 "$bin" lab down --profile "$profile" >"$work/down2.log" 2>&1
 expect "lab down again is a no-op" "grep -q 'removed 0 namespaces' '$work/down2.log'"
+
+# A lab with every kind of process (dnsmasq in the cpe, three responders behind the lb) left up,
+# as a crash leaves it: lab down removes the processes, the six namespaces and their nftables.
+prefix=dtcl
+"$bin" lab up --profile "$here/cpe-lb.toml" >"$work/up.log" 2>&1
+expect "the cpe's dnsmasq runs" "pgrep -f 'dnsmasq.*dnspath-dtcl/' >/dev/null"
+expect "three responders run" "[ \$(pgrep -fc 'respond.*dnspath-dtcl/key') -eq 3 ]"
+expect "the lb has its DNAT table" "ip netns exec dtcl-lb nft list table ip dnspath_lb >/dev/null 2>&1"
+"$bin" lab down --prefix dtcl >"$work/down3.log" 2>&1
+expect "lab down removes all six namespaces" "grep -q 'removed 6 namespaces' '$work/down3.log'"
+expect "no dnsmasq or responder left" "! pgrep -f 'dnspath-dtcl/' >/dev/null"
+expect "nothing left of the cpe/lb lab" nothing_left
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
