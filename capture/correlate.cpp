@@ -94,12 +94,31 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
             const IcmpSighting* icmp = icmp_about(points[answer ? b : a], key, answer);
             if (icmp == nullptr) return blame(a, b, "dropped " + what);
             switch (icmp->kind) {
-                case IcmpSighting::Kind::too_big:
+                case IcmpSighting::Kind::too_big: {
+                    // PMTUD works only if the ICMP reaches the sender: follow it tap by tap toward
+                    // the server (about an answer) or the probe (about a query). A box that drops it
+                    // is the black hole, not the one that said so.
+                    const std::size_t from = answer ? b : a;
+                    const std::string sender = between(a, b).value_or("a box");
+                    if (answer) {
+                        for (std::size_t j = from + 1; j < points.size(); ++j)
+                            if (icmp_about(points[j], key, true) == nullptr)
+                                return blame(j - 1, j, "dropped the ICMP too big " + sender +
+                                                           " sent about the answer (a PMTUD black hole: the server "
+                                                           "never learns the MTU " + std::to_string(icmp->mtu) + ")");
+                    } else {
+                        for (std::size_t j = from; j-- > 0;)
+                            if (icmp_about(points[j], key, false) == nullptr)
+                                return blame(j, j + 1, "dropped the ICMP too big " + sender +
+                                                           " sent about the query (a PMTUD black hole: the probe "
+                                                           "never learns the MTU " + std::to_string(icmp->mtu) + ")");
+                    }
                     blame(a, b, "refused " + what + " as too big for MTU " + std::to_string(icmp->mtu) +
                                     " and said so (ICMP frame " + std::to_string(icmp->frame) + " from " +
                                     icmp->from.to_string() + ")");
                     attribution.signalled = true;
                     return;
+                }
                 case IcmpSighting::Kind::time_exceeded:
                     blame(a, b, "expired " + what + "'s TTL and said so (ICMP frame " + std::to_string(icmp->frame) + ")");
                     attribution.signalled = true;

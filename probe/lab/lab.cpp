@@ -265,12 +265,15 @@ std::string device_ruleset(const profile::Device& device, const std::vector<Serv
     if (faults.drop_ipv4_fragments == "non-first") early << "    ip frag-off & 0x1fff != 0 drop\n";
     if (faults.drop_ipv4_fragments == "all") early << "    ip frag-off & 0x3fff != 0 drop\n";
     if (faults.drop_ipv6_fragments) early << "    exthdr frag exists drop\n";
-    if (faults.udp_size_cap) forward << "    udp sport 53 udp length > " << *faults.udp_size_cap + 8 << " drop\n";
-    if (faults.tcp53 == "drop") forward << "    tcp dport 53 drop\n";
-    if (faults.tcp53 == "reset") forward << "    tcp dport 53 reject with tcp reset\n";
-    if (faults.loss_percent) forward << "    numgen random mod 100 < " << *faults.loss_percent << " drop\n";
-    if (faults.state_limit) forward << "    meta l4proto udp ct state new ct count over " << *faults.state_limit << " drop\n";
-    if (faults.rate_limit) forward << "    udp dport 53 limit rate over " << *faults.rate_limit << "/second drop\n";
+    // Faults for one family only match its packets (a DNS guard configured for IPv4 alone).
+    const std::string only = faults.family == "ipv4" ? "meta nfproto ipv4 " : faults.family == "ipv6" ? "meta nfproto ipv6 " : "";
+    if (faults.udp_size_cap) forward << "    " << only << "udp sport 53 udp length > " << *faults.udp_size_cap + 8 << " drop\n";
+    if (faults.tcp53 == "drop") forward << "    " << only << "tcp dport 53 drop\n";
+    if (faults.tcp53 == "reset") forward << "    " << only << "tcp dport 53 reject with tcp reset\n";
+    if (faults.loss_percent) forward << "    " << only << "numgen random mod 100 < " << *faults.loss_percent << " drop\n";
+    if (faults.state_limit)
+        forward << "    " << only << "meta l4proto udp ct state new ct count over " << *faults.state_limit << " drop\n";
+    if (faults.rate_limit) forward << "    " << only << "udp dport 53 limit rate over " << *faults.rate_limit << "/second drop\n";
     if (faults.drop_icmp_too_big) {
         const auto& family = faults.drop_icmp_too_big_family;
         for (auto* chain : {&forward, &output}) {

@@ -78,6 +78,7 @@ constexpr Rule kRules[] = {
     {"topology.device.faults.state_limit", Kind::integer, 1, 1000000},
     {"topology.device.faults.rate_limit", Kind::integer, 1, 1000000},
     {"topology.device.faults.udp_timeout", Kind::integer, 1, 3600},
+    {"topology.device.faults.family", Kind::string, 0, 0, "both|ipv4|ipv6"},
     {"lab", Kind::table},
     {"lab.prefix", Kind::string},
     {"lab.ipv4", Kind::boolean},
@@ -368,6 +369,7 @@ void build(const toml::table& root, Profile& profile, Validator& validator) {
             if (auto v = faults["state_limit"].value<std::int64_t>()) device.faults.state_limit = static_cast<int>(*v);
             if (auto v = faults["rate_limit"].value<std::int64_t>()) device.faults.rate_limit = static_cast<int>(*v);
             if (auto v = faults["udp_timeout"].value<std::int64_t>()) device.faults.udp_timeout = static_cast<int>(*v);
+            device.faults.family = faults["family"].value_or(device.faults.family);
 
             const bool name_ok = !device.name.empty() && device.name.size() <= 15 &&
                                  std::isalnum(static_cast<unsigned char>(device.name[0])) &&

@@ -56,6 +56,8 @@ struct Faults {
     std::optional<int> state_limit;  // UDP conntrack entries before new flows drop
     std::optional<int> rate_limit;   // DNS queries per second before the rest drop
     std::optional<int> udp_timeout;  // seconds a UDP conntrack entry lives (nat, cgn, cpe)
+    // Which family the size cap, TCP/53 block, loss, rate and state limits hit: "both", "ipv4", "ipv6".
+    std::string family = "both";
 };
 
 struct Device {

@@ -147,6 +147,27 @@ TEST(Correlate, AnIcmpTooBigIsPmtudWorkingNotADrop) {
     EXPECT_NE(refused[0].finding.find("rejected the query with ICMP unreachable code 13"), std::string::npos);
 }
 
+TEST(Correlate, ABoxThatDropsTheIcmpIsThePmtudBlackHole) {
+    // The answer is too big for bras, which says so toward the server; the tunnel in between drops
+    // that ICMP, so the server never learns: the tunnel is to blame, not the bras.
+    auto probe = at("198.18.0.1", 40000), server = at("198.18.2.2", 53), bras = at("198.18.1.2", 0);
+    TapCapture bras_in = tap("bras.in"), bras_out = tap("bras.out"), tunnel_in = tap("tunnel.in"),
+               tunnel_out = tap("tunnel.out");
+    for (auto* t : {&bras_in, &bras_out, &tunnel_in, &tunnel_out}) add(*t, probe, server, dns("p9", false, 3, 4096));
+    Bytes answer = net::fragment_udp(server, probe, dns("p9", true, 3, 4096, 1460), 1500, 0x99).front();
+    for (auto* t : {&bras_out, &tunnel_in, &tunnel_out}) t->frames.push_back({t->frames.size() + 1, 0, answer});
+    for (auto* t : {&bras_out, &tunnel_in})
+        t->frames.push_back({t->frames.size() + 1, 0, icmp4(bras, server, 3, 4, 1454, answer)});
+    std::vector<TapSightings> taps;
+    for (auto* t : {&bras_in, &bras_out, &tunnel_in, &tunnel_out}) taps.push_back(observe(*t, kZone));
+    auto found = attribute({{"bras", 0, 1}, {"tunnel", 2, 3}}, taps, {record("p9", "timeout")});
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].device, "tunnel");
+    EXPECT_FALSE(found[0].signalled);
+    EXPECT_NE(found[0].finding.find("dropped the ICMP too big bras sent about the answer"), std::string::npos)
+        << found[0].finding;
+}
+
 TEST(Correlate, AnAnswerWithoutAQuestionIsMatchedToItsQuery) {
     // A FORMERR to QDCOUNT 2 carries no question; the proxy in front drops it.
     auto probe = at("198.18.0.1", 40000), server = at("198.18.2.2", 53);

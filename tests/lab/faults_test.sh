@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 
 profiles=("$@")
-[ ${#profiles[@]} -gt 0 ] || profiles=(clean fault-frag4 fault-frag6 fault-cap fault-tcpdrop fault-tcprst fault-mtu fault-nat fault-proxy fault-state)
+[ ${#profiles[@]} -gt 0 ] || profiles=(clean fault-frag4 fault-frag6 fault-cap fault-tcpdrop fault-tcprst fault-mtu fault-nat fault-proxy fault-state fault-cap6)
 for name in "${profiles[@]}"; do
   run_lab "$name" "$here/$name.toml"
   prefix=$(sed -n 's/^prefix = "\(.*\)"/\1/p' "$here/$name.toml")
@@ -88,6 +88,10 @@ for name in "${profiles[@]}"; do
         expect "$name" "signed answers arrive over TCP only on $f" "v('dnssec-passthrough', '$f')['status'] == 'warn' and 'only over TCP' in v('dnssec-passthrough', '$f')['reason']"
         expect "$name" "the proxy checkpoint sees EDNS 1232 upstream on $f" "v('dns-proxy', '$f')['status'] == 'pass' and 'EDNS 1232' in v('dns-proxy', '$f')['reason']"
       done ;;
+    fault-cap6)
+      expect "$name" "ipv6 capped at 1232, blamed on guard" "v('udp-large', 'ipv6')['status'] == 'fail' and v('udp-large', 'ipv6')['device'] == 'guard' and 1224 <= largest('ipv6') <= 1240"
+      expect "$name" "ipv4 untouched" "v('udp-large', 'ipv4')['status'] == 'pass' and largest('ipv4') == 4096 and v('dnssec-passthrough', 'ipv4')['status'] == 'pass'"
+      expect "$name" "ipv6 signed answers lost" "v('dnssec-passthrough', 'ipv6')['status'] == 'fail'" ;;
     fault-state)
       expect "$name" "udp-sessions fails at about 100 flows, blamed on nat" "v('udp-sessions', 'ipv4')['status'] == 'fail' and v('udp-sessions', 'ipv4')['device'] == 'nat' and 'about 9' in v('udp-sessions', 'ipv4')['reason'] or 'about 100' in v('udp-sessions', 'ipv4')['reason']" ;;
   esac

@@ -107,6 +107,14 @@ const InvalidCase kInvalid[] = {
     {"target mode without names", "[target]\naddresses = [\"198.18.2.2\"]\nmode = \"target\"\n", 1, 1, "needs at least one [[target.names]]"},
     {"empty probe list", "[target]\naddresses = [\"198.18.2.2\"]\n[plan]\nprobes = []\n", 4, 10, "plan.probes is empty"},
     {"bad zone", "[target]\naddresses = [\"198.18.2.2\"]\nzone = \"a..b\"\n", 3, 8, "target.zone"},
+    // The cpe and lb options, and the lb's place on the path.
+    {"backends on a router", "[target]\naddresses = [\"198.18.2.2\"]\n[[topology.device]]\nname = \"a\"\nbackends = 3\n", 5, 12, "only applies to kind = \"lb\""},
+    {"proxy_cache on a nat", "[target]\naddresses = [\"198.18.2.2\"]\n[[topology.device]]\nname = \"a\"\nkind = \"nat\"\nproxy_cache = true\n", 6, 15, "only applies to kind = \"cpe\""},
+    {"lb before another device", "[target]\naddresses = [\"198.18.2.2\"]\n[[topology.device]]\nname = \"a\"\nkind = \"lb\"\n[[topology.device]]\nname = \"b\"\n", 3, 1, "must be the last device"},
+    {"backends over 8", "[target]\naddresses = [\"198.18.2.2\"]\n[[topology.device]]\nname = \"a\"\nkind = \"lb\"\nbackends = 9\n", 6, 12, "within 1 - 8"},
+    {"fault family", "[target]\naddresses = [\"198.18.2.2\"]\n[[topology.device]]\nname = \"a\"\n[topology.device.faults]\nfamily = \"ipv5\"\n", 6, 10, "family must be one of"},
+    {"proxy not an address", "[target]\naddresses = [\"198.18.2.2\"]\nproxies = [\"cpe.lan\"]\n", 3, 12, "target.proxies: \"cpe.lan\" is not an IPv4 or IPv6"},
+    {"sessions too few", "[target]\naddresses = [\"198.18.2.2\"]\n[plan]\nsessions = 2\n", 4, 12, "within 8 - 4096"},
     {"device is a table, not an array", "[target]\naddresses = [\"198.18.2.2\"]\n[topology.device]\nname = \"a\"\n", 3, 1, "expected an array of tables"},
 };
 
