@@ -2,7 +2,8 @@
 # Every shipped lab profile besides the default (its own test) comes up, runs, gives its expected
 # verdicts with the right devices named, and leaves nothing behind.
 #   lb-dnssec-rollout: router — lb (DNAT numgen) — two responders: checks ①–⑤ pass, load figures.
-#   ngn-pppoe: cpe — bras (MTU 1454) — tunnel (MTU 1460, ICMPv6 too-big dropped): an IPv6 black hole.
+#   ngn-pppoe: cpe — bras (MTU 1454) — tunnel (MTU 1460, ICMPv6 too-big dropped): an IPv6 black hole,
+#   put on the tunnel.
 # Needs root; exits 77 without it. Usage: shipped_profiles_test.sh dnspath PROFILES-DIR
 set -u
 bin=$1
@@ -31,6 +32,7 @@ expect ngn "IPv4 survives: large answers fragmented at the BRAS" "v('udp-large',
 expect ngn "IPv6 large answers vanish at the 1454 MTU" "v('udp-large', 'ipv6')['status'] == 'fail' and 1390 <= largest('ipv6') <= 1414"
 expect ngn "IPv6 TCP stalls (full-size segments lost)" "v('tcp-direct', 'ipv6')['status'] == 'fail' and 'silently' in v('tcp-direct', 'ipv6')['reason']"
 expect ngn "pmtu ipv6 is a black hole back toward the probe" "v('pmtu', 'ipv6')['status'] == 'fail' and 'black hole back toward the probe' in v('pmtu', 'ipv6')['reason']"
+expect ngn "the tunnel, which drops the bras's Packet Too Big, is named for the IPv6 black hole" "v('pmtu', 'ipv6')['device'] == 'tunnel' and 'tunnel dropped the ICMP too big bras sent' in str(v('pmtu', 'ipv6')['evidence'])"
 expect ngn "path MTU 1454 on both families" "d['summary']['ipv4']['path_mtu'] == 1454 and d['summary']['ipv6']['path_mtu'] == 1454"
 expect ngn "the IPv6 losses are put on bras or tunnel, never on the cpe" "all(set(x.get('devices') or [x['device']]) <= {'bras', 'tunnel', None} for x in d['verdicts'] if x['status'] == 'fail' and x['family'] == 'ipv6')"
 expect ngn "nat names the cpe" "v('nat', 'ipv4')['device'] == 'cpe'"
