@@ -81,7 +81,9 @@ struct TapSightings {
 // only what correlation needs, so a capture is never held in memory twice.
 class TapObserver {
 public:
-    TapObserver(std::string tap, const wire::Name& zone, int link_type);
+    // Messages about names below `zone` are kept under their probe id; messages about one of
+    // `names` (a real server's, in target mode) under "#<DNS id>".
+    TapObserver(std::string tap, const wire::Name& zone, int link_type, const std::vector<wire::Name>& names = {});
     TapObserver(TapObserver&&) noexcept;
     TapObserver& operator=(TapObserver&&) noexcept;
     ~TapObserver();
@@ -93,10 +95,14 @@ private:
     std::unique_ptr<State> state_;
 };
 
-// Every probe message a tap saw. Only names below `zone` count.
-TapSightings observe(const TapCapture& capture, const wire::Name& zone);
+// Every probe message a tap saw. Only names below `zone`, and `names`, count.
+TapSightings observe(const TapCapture& capture, const wire::Name& zone, const std::vector<wire::Name>& names = {});
 // The same straight from a pcap or pcapng file, streamed (offline analysis).
-Result<TapSightings> observe_file(const std::string& tap, const std::string& path, const wire::Name& zone);
+Result<TapSightings> observe_file(const std::string& tap, const std::string& path, const wire::Name& zone,
+                                  const std::vector<wire::Name>& names = {});
+// The names a run asked about that carry no probe id (target mode, the zone apex), read from its
+// probe records: capture follows those by DNS id.
+std::vector<wire::Name> names_without_probe_id(const std::vector<reports::ProbeRecord>& probes);
 
 // A device on the path and its two taps (probe side, server side); either may be missing.
 struct DeviceTaps {

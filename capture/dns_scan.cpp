@@ -48,6 +48,10 @@ ZoneSuffix::ZoneSuffix(const wire::Name& zone) {
     wire_.push_back('\0');
 }
 
+bool ZoneSuffix::equals(wire::ByteView name) const {
+    return name.size() == wire_.size() && same_ignoring_case(name.data(), wire_.data(), wire_.size());
+}
+
 DnsFacts scan_dns(wire::ByteView data, const ZoneSuffix& zone, bool question_only) {
     DnsFacts facts;
     if (data.size() < 12) return facts;
@@ -77,6 +81,7 @@ DnsFacts scan_dns(wire::ByteView data, const ZoneSuffix& zone, bool question_onl
         }
         if (plain) {
             const std::size_t name_length = end + 1 - at;  // with the root octet
+            facts.question_name = data.subspan(at, name_length);
             const auto& suffix = zone.wire_form();
             if (name_length >= suffix.size()) {
                 const std::size_t suffix_start = end + 1 - suffix.size();

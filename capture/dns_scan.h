@@ -18,6 +18,8 @@ class ZoneSuffix {
 public:
     explicit ZoneSuffix(const wire::Name& zone);
     const std::string& wire_form() const { return wire_; }
+    // Whether `name` (wire form, any case) is exactly this name.
+    bool equals(wire::ByteView name) const;
 
 private:
     std::string wire_;  // "\x05probe\x07dnspath\x04test\x00"
@@ -31,6 +33,7 @@ struct DnsFacts {
     bool in_zone = false;           // the first question's name is the zone or below it
     bool apex = false;              // ... and is the zone itself
     std::string_view first_label;   // the name's first label as sent (any case), when below the zone
+    wire::ByteView question_name;   // the first question's name in wire form (uncompressed ones only)
     bool opt = false;
     std::uint16_t udp_size = 0;
     bool dnssec_ok = false;

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "capture/capture_file.h"
 #include "capture/correlate.h"
@@ -96,10 +97,19 @@ std::string_view lower(std::string_view text, char (&buffer)[64]) {
 }  // namespace
 
 struct TapObserver::State {
-    State(std::string tap, const wire::Name& zone_name, int link) : zone(zone_name), link_type(link) {
+    State(std::string tap, const wire::Name& zone_name, int link, const std::vector<wire::Name>& names)
+        : zone(zone_name), link_type(link) {
         out.tap = std::move(tap);
+        for (const auto& name : names) watched.emplace_back(name);
     }
     ZoneSuffix zone;
+    std::vector<ZoneSuffix> watched;  // exact names followed by DNS id
+
+    bool is_watched(const DnsFacts& facts) const {
+        if (facts.question_name.empty()) return false;
+        return std::any_of(watched.begin(), watched.end(),
+                           [&](const ZoneSuffix& name) { return name.equals(facts.question_name); });
+    }
     int link_type;
     TapSightings out;
     std::unordered_map<DatagramKey, PendingDatagram, DatagramKeyHash> fragments;
@@ -140,6 +150,9 @@ struct TapObserver::State {
             } else {
                 probe_id = lower(facts.first_label, lowered);
             }
+        } else if (!watched.empty() && is_watched(facts)) {
+            apex_key = "#" + std::to_string(facts.id);
+            probe_id = apex_key;
         } else if (facts.qdcount > 0 && !facts.qr) {
             return;  // someone else's query
         } else if (facts.qr) {
@@ -170,7 +183,7 @@ struct TapObserver::State {
             group = out.by_probe.emplace(std::string(probe_id), std::vector<std::uint32_t>{}).first;
         group->second.push_back(static_cast<std::uint32_t>(out.messages.size()));
         out.messages.push_back(sighting);
-        if (!facts.qr && facts.in_zone) {
+        if (!facts.qr) {
             recent[recent_next] = RecentQuery{FlowKey{source, destination, facts.id}, &group->first};
             recent_next = (recent_next + 1) % kRecentQueries;
         }
@@ -281,8 +294,8 @@ struct TapObserver::State {
     }
 };
 
-TapObserver::TapObserver(std::string tap, const wire::Name& zone, int link_type)
-    : state_(std::make_unique<State>(std::move(tap), zone, link_type)) {}
+TapObserver::TapObserver(std::string tap, const wire::Name& zone, int link_type, const std::vector<wire::Name>& names)
+    : state_(std::make_unique<State>(std::move(tap), zone, link_type, names)) {}
 TapObserver::TapObserver(TapObserver&&) noexcept = default;
 TapObserver& TapObserver::operator=(TapObserver&&) noexcept = default;
 TapObserver::~TapObserver() = default;
@@ -295,28 +308,49 @@ TapSightings TapObserver::finish(bool lost_packets) {
     return out;
 }
 
-TapSightings observe(const TapCapture& capture, const wire::Name& zone) {
-    TapObserver observer(capture.name, zone, capture.link_type);
+TapSightings observe(const TapCapture& capture, const wire::Name& zone, const std::vector<wire::Name>& names) {
+    TapObserver observer(capture.name, zone, capture.link_type, names);
     for (const auto& frame : capture.frames) observer.add(frame.number, frame.data);
     return observer.finish(capture.lost_packets());
 }
 
-Result<TapSightings> observe_file(const std::string& tap, const std::string& path, const wire::Name& zone) {
+Result<TapSightings> observe_file(const std::string& tap, const std::string& path, const wire::Name& zone,
+                                  const std::vector<wire::Name>& names) {
     DNSPATH_TRY(MappedFile mapped, MappedFile::open(path));
     if (is_walkable_capture(mapped.bytes())) {
         std::optional<TapObserver> observer;
         auto walked = walk_capture(
-            mapped.bytes(), [&](int link_type) { observer.emplace(tap, zone, link_type); },
+            mapped.bytes(), [&](int link_type) { observer.emplace(tap, zone, link_type, names); },
             [&](const Frame& frame) { observer->add(frame.number, frame.data); });
         if (!walked) return fail("cannot read capture " + path + ": " + walked.error().message);
-        if (!observer) observer.emplace(tap, zone, walked->link_type);
+        if (!observer) observer.emplace(tap, zone, walked->link_type, names);
         return observer->finish(false);
     }
     // Anything else libpcap reads (it names what it cannot).
     DNSPATH_TRY(PcapFile file, PcapFile::open(path));
-    TapObserver observer(tap, zone, file.link_type());
+    TapObserver observer(tap, zone, file.link_type(), names);
     DNSPATH_TRY_VOID(file.for_each([&](const Frame& frame) { observer.add(frame.number, frame.data); }));
     return observer.finish(false);
+}
+
+}  // namespace dnspath::capture
+
+namespace dnspath::capture {
+
+std::vector<wire::Name> names_without_probe_id(const std::vector<reports::ProbeRecord>& probes) {
+    std::vector<wire::Name> names;
+    std::set<std::string> seen;
+    for (const auto& probe : probes) {
+        if (probe.capture_key.empty() || probe.capture_key.front() != '#') continue;
+        // The request starts "qname=NAME ".
+        auto at = probe.request.find("qname=");
+        if (at == std::string::npos) continue;
+        auto end = probe.request.find(' ', at);
+        std::string text = probe.request.substr(at + 6, end == std::string::npos ? std::string::npos : end - at - 6);
+        if (!seen.insert(text).second) continue;
+        if (auto name = wire::Name::parse(text)) names.push_back(*name);
+    }
+    return names;
 }
 
 }  // namespace dnspath::capture

@@ -81,6 +81,7 @@ Result<CaptureSession> CaptureSession::start(const std::vector<DeviceSpec>& devi
 }
 
 void CaptureSession::finish(reports::RunResult& result, const wire::Name& zone) {
+    const auto names = names_without_probe_id(result.probes);
     std::vector<std::optional<ObservedTap>> observed;
     for (std::size_t i = 0; i < taps_.size(); ++i) {
         if (!taps_[i]) {
@@ -90,7 +91,7 @@ void CaptureSession::finish(reports::RunResult& result, const wire::Name& zone) 
         TapCapture capture = taps_[i]->stop();
         reports::TapSummary summary{capture.name, capture.source, capture.frames.size(), capture.kernel_drops,
                                     capture.interface_drops, paths_[i]};
-        observed.push_back(ObservedTap{observe(capture, zone), std::move(summary)});
+        observed.push_back(ObservedTap{observe(capture, zone, names), std::move(summary)});
     }
     correlate_into(devices_, observed, result);
 }
@@ -107,6 +108,7 @@ std::vector<reports::TapSummary> CaptureSession::stop() {
 }
 
 Result<void> analyze_files(const std::vector<DeviceSpec>& devices, reports::RunResult& result, const wire::Name& zone) {
+    const auto names = names_without_probe_id(result.probes);
     std::vector<std::optional<ObservedTap>> observed;
     for (const auto& device : devices) {
         for (const auto& [side, path] : {std::pair{"in", device.tap_in}, std::pair{"out", device.tap_out}}) {
@@ -115,7 +117,7 @@ Result<void> analyze_files(const std::vector<DeviceSpec>& devices, reports::RunR
                 continue;
             }
             const std::string name = device.name + "." + side;
-            DNSPATH_TRY(TapSightings sightings, observe_file(name, path, zone));
+            DNSPATH_TRY(TapSightings sightings, observe_file(name, path, zone, names));
             reports::TapSummary summary{name, path, sightings.frames, 0, 0, path};
             observed.push_back(ObservedTap{std::move(sightings), std::move(summary)});
         }

@@ -83,7 +83,9 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
 
     reports::ProbeRecord record;
     record.id = outcome.probe_id;
-    if (spec.apex) record.capture_key = "#" + std::to_string(built.dns_id);
+    // Names with no probe id (the zone apex, a real server's names in target mode): capture finds
+    // them by their DNS id.
+    if (spec.apex || spec.name) record.capture_key = "#" + std::to_string(built.dns_id);
     record.kind = spec.kind;
     record.family = std::string(reports::to_string(family));
     record.transport = spec.transport == Transport::tcp ? "tcp" : "udp";

@@ -54,7 +54,9 @@ name = "t3000.example.test."
 type = "TXT"
 dnssec = true
 TOML
-run() { ip netns exec $prefix-probe "$bin" run --profile "$work/profile.toml" --out "$work/$1" >"$work/$1.out" 2>&1; }
+# Taps on both sides of the router: in target mode capture follows the listed names by DNS id.
+run() { ip netns exec $prefix-probe "$bin" run --profile "$work/profile.toml" --out "$work/$1" \
+          --device "router=netns:$prefix-router/in,netns:$prefix-router/out" >"$work/$1.out" 2>&1; }
 q() {
   python3 - "$work/$1/result.json" "$2" <<'PY'
 import json, sys
@@ -79,6 +81,7 @@ for f in ipv4 ipv6; do
   expect clean "BIND answers EDNS version 1 with BADVERS on $f" "v('edns-version', '$f')['status'] == 'pass'"
   expect clean "nat needs the echo: na on $f" "v('nat', '$f')['status'] == 'na'"
 done
+expect clean "nobody is blamed on the clean path" "not [x for x in d['verdicts'] if x.get('device')]"
 ip netns exec $prefix-router nft -f - <<'NFT'
 table inet cap {
   chain forward {
@@ -92,6 +95,7 @@ for f in ipv4 ipv6; do
   expect capped "udp-large $f fails with the cap" "v('udp-large', '$f')['status'] == 'fail' and 't1500' in v('udp-large', '$f')['reason']"
   expect capped "largest answer $f is t600" "d['summary']['$f']['largest_udp_answer'] < 1232"
   expect capped "tcp still passes on $f" "v('tcp-fallback', '$f')['status'] == 'pass'"
+  expect capped "capture blames the router for the lost answers on $f (target mode)" "v('udp-large', '$f')['device'] == 'router' and 'router dropped the answer' in str(v('udp-large', '$f')['evidence'])"
 done
 kill "$named_pid" 2>/dev/null; wait 2>/dev/null
 echo "$passes passed, $failures failed"
