@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 
 profiles=("$@")
-[ ${#profiles[@]} -gt 0 ] || profiles=(clean fault-frag4 fault-frag6 fault-cap fault-tcpdrop fault-tcprst fault-mtu fault-nat fault-proxy fault-state fault-cap6)
+[ ${#profiles[@]} -gt 0 ] || profiles=(clean fault-frag4 fault-frag6 fault-cap fault-tcpdrop fault-tcprst fault-mtu fault-nat fault-proxy fault-state fault-cap6 fault-rate)
 for name in "${profiles[@]}"; do
   run_lab "$name" "$here/$name.toml"
   prefix=$(sed -n 's/^prefix = "\(.*\)"/\1/p' "$here/$name.toml")
@@ -92,8 +92,12 @@ for name in "${profiles[@]}"; do
       expect "$name" "ipv6 capped at 1232, blamed on guard" "v('udp-large', 'ipv6')['status'] == 'fail' and v('udp-large', 'ipv6')['device'] == 'guard' and 1224 <= largest('ipv6') <= 1240"
       expect "$name" "ipv4 untouched" "v('udp-large', 'ipv4')['status'] == 'pass' and largest('ipv4') == 4096 and v('dnssec-passthrough', 'ipv4')['status'] == 'pass'"
       expect "$name" "ipv6 signed answers lost" "v('dnssec-passthrough', 'ipv6')['status'] == 'fail'" ;;
+    fault-rate)
+      expect "$name" "udp-sessions calls it a rate limit, blamed on fw" "v('udp-sessions', 'ipv4')['status'] == 'fail' and v('udp-sessions', 'ipv4')['device'] == 'fw' and 'rate-limited' in v('udp-sessions', 'ipv4')['reason']"
+      expect "$name" "one query at a time passes the limit" "v('udp-large', 'ipv4')['status'] == 'pass'" ;;
     fault-state)
-      expect "$name" "udp-sessions fails at about 100 flows, blamed on nat" "v('udp-sessions', 'ipv4')['status'] == 'fail' and v('udp-sessions', 'ipv4')['device'] == 'nat' and 'about 9' in v('udp-sessions', 'ipv4')['reason'] or 'about 100' in v('udp-sessions', 'ipv4')['reason']" ;;
+      expect "$name" "udp-sessions fails at about 100 flows, blamed on nat" "v('udp-sessions', 'ipv4')['status'] == 'fail' and v('udp-sessions', 'ipv4')['device'] == 'nat' and ('about 9' in v('udp-sessions', 'ipv4')['reason'] or 'about 100' in v('udp-sessions', 'ipv4')['reason'])"
+      expect "$name" "and calls it a state table" "'state table' in v('udp-sessions', 'ipv4')['reason']" ;;
   esac
 done
 finish
