@@ -5,10 +5,15 @@
 #include <map>
 #include <set>
 
+#include "capture/dns_scan.h"
+
 namespace dnspath::capture {
 namespace {
 
 std::string describe(const Sighting& s) {
+    if (s.partial)
+        return std::string(s.answer ? "answer" : "query") + " incomplete: " + std::to_string(s.fragments) +
+               " fragment(s), the last frame " + std::to_string(s.frame);
     std::string text = std::string(s.answer ? "answer" : "query") + " frame " + std::to_string(s.frame) + " (" +
                        std::to_string(s.dns_size) + " octets" + (s.tcp ? ", TCP" : "");
     if (s.fragments > 1) text += ", " + std::to_string(s.fragments) + " fragments";
@@ -33,13 +38,13 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
         if (device.out) points.push_back({*device.out, device.device, false});
     }
     // A probe's query at a tap is its first (retries repeat it); its answer the last one.
-    auto find = [&](const Point& point, const std::string& key, bool answer) -> const Sighting* {
+    auto find = [&](const Point& point, const std::string& key, bool answer, bool partial = false) -> const Sighting* {
         auto group = taps[point.tap].by_probe.find(key);
         if (group == taps[point.tap].by_probe.end()) return nullptr;
         const Sighting* found = nullptr;
         for (std::uint32_t index : group->second) {
             const Sighting& sighting = taps[point.tap].messages[index];
-            if (sighting.answer != answer) continue;
+            if (sighting.answer != answer || sighting.partial != partial) continue;
             if (found == nullptr || (answer ? sighting.frame > found->frame : sighting.frame < found->frame))
                 found = &sighting;
         }
@@ -74,9 +79,11 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
             std::string line = taps[point.tap].tap + ": ";
             const Sighting* query = find(point, key, false);
             const Sighting* answer = find(point, key, true);
-            line += query ? describe(*query) : "no query";
+            const Sighting* partial_query = query ? nullptr : find(point, key, false, true);
+            const Sighting* partial_answer = answer ? nullptr : find(point, key, true, true);
+            line += query ? describe(*query) : partial_query ? describe(*partial_query) : "no query";
             line += "; ";
-            line += answer ? describe(*answer) : "no answer";
+            line += answer ? describe(*answer) : partial_answer ? describe(*partial_answer) : "no answer";
             attribution.evidence.push_back(line);
         }
         auto blame = [&](std::size_t a, std::size_t b, const std::string& what) {
@@ -92,6 +99,14 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
         auto dropped = [&](std::size_t a, std::size_t b, bool answer) {
             const std::string what = answer ? "the answer" : "the query";
             const IcmpSighting* icmp = icmp_about(points[answer ? b : a], key, answer);
+            // Some of its fragments made it across: the box dropped the rest.
+            const std::size_t far = answer ? a : b, near = answer ? b : a;
+            if (const Sighting* part = find(points[far], key, answer, true); part && icmp == nullptr) {
+                const Sighting* whole = find(points[near], key, answer);
+                return blame(a, b, "let " + std::to_string(part->fragments) + " of " +
+                                       std::to_string(whole ? whole->fragments : 0) + " fragments of " + what +
+                                       " through and dropped the rest");
+            }
             if (icmp == nullptr) return blame(a, b, "dropped " + what);
             switch (icmp->kind) {
                 case IcmpSighting::Kind::too_big: {
@@ -165,6 +180,10 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
                     change = "rewrote the query's EDNS buffer size " + std::to_string(before->udp_size) + " → " +
                              std::to_string(query->udp_size);
                 else if (before->dnssec_ok && !query->dnssec_ok) change = "cleared DO in the query";
+                // Options are hop by hop for a proxy that re-originates the query (it sends its own
+                // Cookie, its own Padding); stripped in place, with the same DNS id, they are lost.
+                else if (before->dns_id == query->dns_id && (before->options & ~query->options))
+                    change = "stripped EDNS options from the query: " + option_names(before->options & ~query->options);
                 if (!change.empty()) {
                     blame(*last_seen, i, change);
                     decided = true;
@@ -208,6 +227,8 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
                              std::to_string(answer->dns_size) + " octets without TC";
                 else if (answer->rrsigs < after->rrsigs) change = "stripped RRSIGs from the answer";
                 else if (after->opt && !answer->opt) change = "removed the OPT record from the answer";
+                else if (after->dns_id == answer->dns_id && (after->options & ~answer->options))
+                    change = "stripped EDNS options from the answer: " + option_names(after->options & ~answer->options);
                 if (!change.empty()) {
                     blame(k, *seen_from, change);
                     decided = true;

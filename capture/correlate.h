@@ -28,12 +28,14 @@ struct Sighting {
     std::uint16_t rrsigs = 0;
     std::uint16_t fragments = 1;
     std::uint16_t dns_id = 0;  // a proxy that re-originates the query picks a new one
+    std::uint16_t options = 0;  // EDNS options present (capture/dns_scan.h option_bit)
     std::uint8_t ttl = 0;      // IP TTL or hop limit as seen here (of the last fragment or segment)
     bool answer = false;
     bool tcp = false;
     bool tc = false;
     bool opt = false;
     bool dnssec_ok = false;
+    bool partial = false;      // a fragmented datagram whose later fragments never came here
     Address source;            // as seen at this tap (a NAT changes it)
     Address destination;       // (a load balancer's DNAT or an interception changes it)
 };

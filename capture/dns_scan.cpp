@@ -1,6 +1,7 @@
 #include "capture/dns_scan.h"
 
 #include <cctype>
+#include <iterator>
 
 namespace dnspath::capture {
 namespace {
@@ -38,7 +39,29 @@ bool same_ignoring_case(const std::uint8_t* a, const char* b, std::size_t length
     return true;
 }
 
+struct KnownOption {
+    std::uint16_t code;
+    const char* name;
+};
+constexpr KnownOption kKnownOptions[] = {{3, "NSID"},  {8, "Client Subnet"}, {10, "Cookie"},
+                                         {12, "Padding"}, {15, "EDE"},        {18, "Report-Channel"}};
+constexpr std::uint16_t kOtherOption = 1u << 15;
+
 }  // namespace
+
+std::uint16_t option_bit(std::uint16_t code) {
+    for (std::size_t i = 0; i < std::size(kKnownOptions); ++i)
+        if (kKnownOptions[i].code == code) return static_cast<std::uint16_t>(1u << i);
+    return kOtherOption;
+}
+
+std::string option_names(std::uint16_t bits) {
+    std::string names;
+    for (std::size_t i = 0; i < std::size(kKnownOptions); ++i)
+        if (bits & (1u << i)) names += (names.empty() ? "" : ", ") + std::string(kKnownOptions[i].name);
+    if (bits & kOtherOption) names += names.empty() ? "others" : ", others";
+    return names;
+}
 
 ZoneSuffix::ZoneSuffix(const wire::Name& zone) {
     for (const auto& label : zone.labels()) {
@@ -127,6 +150,13 @@ DnsFacts scan_dns(wire::ByteView data, const ZoneSuffix& zone, bool question_onl
             facts.opt = true;
             facts.udp_size = klass;
             facts.dnssec_ok = flags & 0x8000;
+            // The options: code and length pairs filling the RDATA (a malformed tail ends the walk).
+            for (std::size_t option = at - rdlength; option + 4 <= at;) {
+                const std::uint16_t length = u16_at(data, option + 2);
+                if (option + 4 + length > at) break;
+                facts.options |= option_bit(u16_at(data, option));
+                option += 4 + length;
+            }
         }
     }
     facts.ok = true;

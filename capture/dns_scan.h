@@ -37,8 +37,15 @@ struct DnsFacts {
     bool opt = false;
     std::uint16_t udp_size = 0;
     bool dnssec_ok = false;
+    std::uint16_t options = 0;  // the EDNS options present, as option_bit() bits
     int rrsigs = 0;  // RRSIG records in the answer section
 };
+
+// One bit per EDNS option a middlebox is known to strip (NSID, Client Subnet, Cookie, Padding,
+// EDE, Report-Channel), and one for any other code.
+std::uint16_t option_bit(std::uint16_t code);
+// "Cookie, Padding" for the bits set.
+std::string option_names(std::uint16_t bits);
 
 // Scans `message`. With `question_only`, stops after the first question (an ICMP error quotes a
 // packet's first octets only, so the rest may be missing).

@@ -66,6 +66,10 @@ struct PendingDatagram {
     std::map<std::uint32_t, wire::Bytes> early;  // offset → payload, for out-of-order fragments
     std::optional<std::uint32_t> total;
     int pieces = 0;
+    // For a datagram never completed here: where it was going and the last fragment seen.
+    IpAddress source, destination;
+    std::uint8_t ttl = 0;
+    std::uint64_t last_frame = 0;
 
     void add(std::uint32_t offset, wire::ByteView payload) {
         ++pieces;
@@ -132,8 +136,9 @@ struct TapObserver::State {
 
     // A DNS message seen at this tap (a whole datagram, a reassembled one, or one off a TCP stream).
     void consider(wire::ByteView dns, std::uint64_t frame, bool tcp, int pieces, const Packet& packet,
-                  std::uint16_t source_port, std::uint16_t destination_port) {
-        DnsFacts facts = scan_dns(dns, zone);
+                  std::uint16_t source_port, std::uint16_t destination_port, bool partial = false) {
+        // A datagram whose later fragments never came: only its question can be read.
+        DnsFacts facts = scan_dns(dns, zone, partial);
         if (!facts.ok) {
             ++out.undecodable;
             return;
@@ -174,6 +179,8 @@ struct TapObserver::State {
         sighting.rrsigs = static_cast<std::uint16_t>(facts.rrsigs);
         sighting.fragments = static_cast<std::uint16_t>(pieces);
         sighting.dns_id = facts.id;
+        sighting.options = facts.options;
+        sighting.partial = partial;
         sighting.ttl = packet.ttl;
         sighting.source = source;
         sighting.destination = destination;
@@ -241,6 +248,10 @@ struct TapObserver::State {
             if (fragments.size() > kMaxPendingDatagrams) fragments.clear();
             auto& pending = fragments[key];
             pending.add(packet.fragment_offset, packet.ip_payload);
+            pending.source = packet.source;
+            pending.destination = packet.destination;
+            pending.last_frame = number;
+            if (packet.fragment_offset == 0) pending.ttl = packet.ttl;
             if (!packet.more_fragments)
                 pending.total = packet.fragment_offset + static_cast<std::uint32_t>(packet.ip_payload.size());
             if (pending.complete()) {
@@ -303,6 +314,16 @@ TapObserver::~TapObserver() = default;
 void TapObserver::add(std::uint64_t frame_number, wire::ByteView frame) { state_->add(frame_number, frame); }
 
 TapSightings TapObserver::finish(bool lost_packets) {
+    // Datagrams still incomplete at the end: their first fragment came, some later one did not.
+    for (const auto& [key, pending] : state_->fragments) {
+        if (pending.data.size() < 8 + 12) continue;  // no first fragment: nothing to name it by
+        Packet packet;
+        packet.source = pending.source;
+        packet.destination = pending.destination;
+        packet.ttl = pending.ttl;
+        state_->consider(wire::ByteView(pending.data).subspan(8), pending.last_frame, false, pending.pieces, packet,
+                         wire::load_u16(pending.data.data()), wire::load_u16(pending.data.data() + 2), true);
+    }
     TapSightings out = std::move(state_->out);
     out.lost_packets = lost_packets;
     return out;

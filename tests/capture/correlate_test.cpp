@@ -168,6 +168,32 @@ TEST(Correlate, ABoxThatDropsTheIcmpIsThePmtudBlackHole) {
         << found[0].finding;
 }
 
+TEST(Correlate, OptionsStrippedInPlaceAreBlamedButAProxyMayChangeThem) {
+    auto probe = at("198.18.0.1", 40000), server = at("198.18.2.2", 53);
+    auto with_cookie = [&](std::uint16_t id) {
+        Edns edns;
+        edns.udp_size = 4096;
+        edns.options.push_back(EdnsOption{10, Bytes(8, 0xab)});
+        return encode(make_query(id, kZone.prepend("p10"), rr_type::txt, edns)).value();
+    };
+    TapCapture in = tap("fw.in"), out = tap("fw.out");
+    add(in, probe, server, with_cookie(5));
+    add(out, probe, server, dns("p10", false, 5, 4096));  // same id, the Cookie gone
+    std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
+    auto found = attribute({{"fw", 0, 1}}, taps, {record("p10", "answer")});
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].device, "fw");
+    EXPECT_EQ(found[0].finding, "stripped EDNS options from the query: Cookie");
+    // Re-originated by a proxy (a new DNS id): a note, not a blame.
+    TapCapture out2 = tap("fw.out");
+    add(out2, probe, server, dns("p10", false, 77, 4096));
+    std::vector<TapSightings> taps2{observe(in, kZone), observe(out2, kZone)};
+    auto proxied = attribute({{"fw", 0, 1}}, taps2, {record("p10", "answer")});
+    ASSERT_EQ(proxied.size(), 1u);
+    EXPECT_TRUE(proxied[0].finding.empty());
+    EXPECT_FALSE(proxied[0].notes.empty());
+}
+
 TEST(Correlate, AnAnswerWithoutAQuestionIsMatchedToItsQuery) {
     // A FORMERR to QDCOUNT 2 carries no question; the proxy in front drops it.
     auto probe = at("198.18.0.1", 40000), server = at("198.18.2.2", 53);
@@ -217,7 +243,9 @@ TEST(Correlate, FragmentsAreReassembledPerTap) {
     auto found = attribute({{"fw", 0, 1}}, taps, {record("p3", "timeout")});
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].device, "fw");
-    EXPECT_EQ(found[0].finding, "dropped the answer");
+    // Which fragments of how many made it: the first of three.
+    EXPECT_EQ(found[0].finding, "let 1 of 3 fragments of the answer through and dropped the rest");
+    EXPECT_NE(found[0].evidence[0].find("answer incomplete: 1 fragment(s)"), std::string::npos) << found[0].evidence[0];
 }
 
 TEST(Correlate, ATapThatLostPacketsBlamesNobody) {

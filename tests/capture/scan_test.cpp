@@ -76,7 +76,7 @@ TEST(ScanDns, EveryCutShortMessageIsNotOkButItsQuestionMayBe) {
 // Every DNS message in a fixture, scanned and fully decoded: they must agree.
 TEST(ScanDns, AgreesWithTheDecoderOnRecordedServers) {
     ZoneSuffix any(Name::parse(".").value());
-    int compared = 0;
+    int compared = 0, with_options = 0;
     for (const char* fixture : {"bind.pcap", "knot.pcap", "unbound.pcap"}) {
         auto file = PcapFile::open(source_file(std::string("tests/pcaps/") + fixture));
         ASSERT_TRUE(file);
@@ -95,6 +95,10 @@ TEST(ScanDns, AgreesWithTheDecoderOnRecordedServers) {
             if (message->edns) {
                 EXPECT_EQ(facts.udp_size, message->edns->udp_size);
                 EXPECT_EQ(facts.dnssec_ok, message->edns->dnssec_ok);
+                std::uint16_t bits = 0;
+                for (const auto& option : message->edns->options) bits |= option_bit(option.code);
+                EXPECT_EQ(facts.options, bits) << fixture << " frame " << frame.number;
+                if (bits != 0) ++with_options;
             }
             int rrsigs = 0;
             for (const auto& record : message->answers) rrsigs += record.type == rr_type::rrsig;
@@ -103,6 +107,8 @@ TEST(ScanDns, AgreesWithTheDecoderOnRecordedServers) {
         }));
     }
     EXPECT_GT(compared, 40);
+    EXPECT_GT(with_options, 5);  // cookies and NSIDs in the recorded traffic
+    EXPECT_EQ(option_names(option_bit(10) | option_bit(12) | option_bit(65001)), "Cookie, Padding, others");
 }
 
 // The in-place walker and libpcap see the same frames, in pcap and in pcapng.
