@@ -519,9 +519,14 @@ Result<std::vector<capture::DeviceSpec>> analysis_devices(const AnalyzeOptions& 
         auto dot = text.rfind('.', equals);
         if (equals == std::string::npos || dot == std::string::npos || dot == 0)
             return fail("--tap '" + text + "': expected DEVICE.in=FILE or DEVICE.out=FILE");
-        const std::string device = text.substr(0, dot), side = text.substr(dot + 1, equals - dot - 1);
+        const std::string device = text.substr(0, dot);
+        std::string side = text.substr(dot + 1, equals - dot - 1);
+        // A CPE's sides are usually called LAN and WAN.
+        if (side == "lan") side = "in";
+        if (side == "wan") side = "out";
         if (side != "in" && side != "out")
-            return fail("--tap '" + text + "': the side is '" + side + "'; expected DEVICE.in or DEVICE.out");
+            return fail("--tap '" + text + "': the side is '" + side +
+                        "'; expected DEVICE.in (or .lan, the probe side) or DEVICE.out (or .wan)");
         auto found = std::find_if(tapped.begin(), tapped.end(), [&](const auto& spec) { return spec.name == device; });
         if (found == tapped.end()) found = tapped.insert(tapped.end(), capture::DeviceSpec{device, "", ""});
         (side == "in" ? found->tap_in : found->tap_out) = text.substr(equals + 1);
@@ -710,11 +715,12 @@ int main(int argc, char** argv) {
     AnalyzeOptions analyze;
     auto* analyze_cmd = app.add_subcommand("analyze", "Name the guilty devices from saved taps and a run's result.json");
     analyze_cmd->add_option("--device", analyze.devices, "NAME=IN.pcapng,OUT.pcapng, in path order");
-    analyze_cmd->add_option("--tap", analyze.taps, "DEVICE.in=FILE or DEVICE.out=FILE (pcap or pcapng; repeat)");
+    analyze_cmd->add_option("--tap", analyze.taps,
+                            "DEVICE.in=FILE or DEVICE.out=FILE (.lan/.wan also work; pcap or pcapng; repeat)");
     analyze_cmd->add_option("--profile,-p", analyze.profile_path,
                             "Profile whose topology gives the devices' path order (and the zone)");
     analyze_cmd->add_option("--result", analyze.result_path, "The run's result.json")->required();
-    analyze_cmd->add_option("--out,-o", analyze.out_dir, "Folder for the re-attributed result.json")->capture_default_str();
+    analyze_cmd->add_option("--out,-o", analyze.out_dir, "Folder for the re-attributed result.json and report.html")->capture_default_str();
     analyze_cmd->add_option("--zone", analyze.zone, "Probe zone (default: the profile's, else probe.dnspath.test.)");
     analyze_cmd->add_flag("--json", analyze.json, "Print JSON instead of the table");
 

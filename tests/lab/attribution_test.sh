@@ -39,9 +39,10 @@ t=$work/live/taps
   --result "$work/live/result.json" --out "$work/offline" >"$work/offline.out" 2>&1
 devices "$work/offline/result.json" > "$work/offline.devices"
 expect "offline analysis names the same devices" "diff -u '$work/live.devices' '$work/offline.devices'"
-# The same with --tap files given out of order and the profile putting the devices in path order.
-"$bin" analyze --tap "core.out=$t/core.out.pcapng" --tap "edge.in=$t/edge.in.pcapng" --tap "core.in=$t/core.in.pcapng" \
-  --tap "edge.out=$t/edge.out.pcapng" --profile "$here/fault-two.toml" \
+# The same with --tap files given out of order (the NAT's as lan/wan) and the profile putting the
+# devices in path order.
+"$bin" analyze --tap "core.out=$t/core.out.pcapng" --tap "edge.lan=$t/edge.in.pcapng" --tap "core.in=$t/core.in.pcapng" \
+  --tap "edge.wan=$t/edge.out.pcapng" --profile "$here/fault-two.toml" \
   --result "$work/live/result.json" --out "$work/offline2" >"$work/offline2.out" 2>&1
 devices "$work/offline2/result.json" > "$work/offline2.devices"
 expect "--tap with --profile names the same devices" "diff -u '$work/live.devices' '$work/offline2.devices'"
