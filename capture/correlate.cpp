@@ -246,10 +246,15 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
         if (!decided && probe.transport == "tcp" && probe.outcome != "answer" && !points.empty() && !probe.source.empty()) {
             std::string client = probe.source;
             if (client.front() == '[') client = client.substr(1, client.find(']') - 1) + client.substr(client.find(']') + 1);
-            auto isn = taps[points.front().tap].isn_by_client.find(client);
-            if (isn != taps[points.front().tap].isn_by_client.end()) {
+            // The client's SYN, at the first tap that saw it (normally the first tap of all).
+            std::optional<std::uint32_t> client_isn;
+            for (std::size_t i = 0; i < points.size() && !client_isn; ++i) {
+                auto found_isn = taps[points[i].tap].isn_by_client.find(client);
+                if (found_isn != taps[points[i].tap].isn_by_client.end()) client_isn = found_isn->second;
+            }
+            if (client_isn) {
                 auto handshake = [&](std::size_t i) -> const TcpHandshake* {
-                    auto it = taps[points[i].tap].handshakes.find(isn->second);
+                    auto it = taps[points[i].tap].handshakes.find(*client_isn);
                     return it == taps[points[i].tap].handshakes.end() ? nullptr : &it->second;
                 };
                 attribution.evidence.clear();
@@ -264,7 +269,7 @@ std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const st
                 for (std::size_t i = 0; i + 1 < points.size() && !decided; ++i) {
                     const TcpHandshake* here = handshake(i);
                     const TcpHandshake* next = handshake(i + 1);
-                    if (!here || !here->syn_frame) break;
+                    if (!here || !here->syn_frame) continue;  // not yet seen: it starts further on
                     if (!next || !next->syn_frame) {
                         blame(i, i + 1, here->reset_frame ? "answered the TCP SYN with a reset" : "dropped the TCP SYN");
                         decided = true;

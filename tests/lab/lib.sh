@@ -29,7 +29,10 @@ expect() {  # expect NAME DESCRIPTION PYTHON-EXPRESSION (must print True)
   local got
   got=$(q "$1" "$3" 2>&1)
   if [ "$got" = "True" ]; then passes=$((passes + 1)); else
-    echo "FAIL $1: $2 (got: $got)"; grep -E "FAIL|WARN" "$work/$1.out" | head -8; failures=$((failures + 1)); fi
+    echo "FAIL $1: $2 (got: $got)"; grep -E "FAIL|WARN" "$work/$1.out" | head -8
+    # What capture said about failing verdicts it named nobody for, to diagnose a rare miss.
+    q "$1" "'\\n'.join(x['checkpoint'] + '/' + x['family'] + ': ' + e[:400] for x in d['verdicts'] if x['status'] == 'fail' and not x['device'] for e in x['evidence'])" 2>&1 | head -12
+    failures=$((failures + 1)); fi
 }
 
 left_behind() {  # left_behind PREFIX: no namespace, process or state folder of the lab may survive
