@@ -420,7 +420,7 @@ int command_lab(const LabOptions& options) {
             std::cout << "  responder " << server.ipv4 << " " << server.ipv6 << ": ip netns exec "
                       << server.namespace_name << " bash\n";
         for (const auto& proxy : layout->proxies)
-            std::cout << "  dnsmasq proxy of " << proxy.device << " on " << proxy.ipv4 << " and " << proxy.ipv6 << "\n";
+            std::cout << "  dnsmasq proxy of " << proxy.device->name << " on " << proxy.ipv4 << " and " << proxy.ipv6 << "\n";
         for (std::size_t i = 0; i < layout->nodes.size(); ++i) {
             const auto& node = layout->nodes[i];
             std::cout << "  " << node.name << ": ip netns exec " << node.namespace_name << " bash";
@@ -645,7 +645,7 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--port", run.port, "Responder port (default 53)")->check(CLI::Range(1, 65535));
     run_cmd->add_option("--zone", run.zone, "Probe zone the responder serves (default probe.dnspath.test.)");
     run_cmd->add_option("--key-file,-k", run.key_file, "Key shared with the responder (dnspath keygen)");
-    run_cmd->add_option("--out,-o", run.out_dir, "Folder for result.json")->capture_default_str();
+    run_cmd->add_option("--out,-o", run.out_dir, "Folder for result.json, report.html and taps/")->capture_default_str();
     run_cmd->add_option("--probes", run.probes, "Probe kinds to run, in order (default: all)")
         ->check(CLI::IsMember(profile::known_probe_kinds()))
         ->delimiter(',');
@@ -734,7 +734,7 @@ int main(int argc, char** argv) {
         sub->add_option("--profile,-p", lab_options.profile_path,
                         "Profile with a [lab] section (default: the built-in profiles/default.toml)");
     lab_down_cmd->add_option("--prefix", lab_options.prefix, "Remove namespaces named PREFIX-* (instead of --profile)");
-    lab_run_cmd->add_option("--out,-o", lab_options.out_dir, "Folder for result.json")->capture_default_str();
+    lab_run_cmd->add_option("--out,-o", lab_options.out_dir, "Folder for result.json, report.html and taps/")->capture_default_str();
     lab_run_cmd->add_flag("--json", lab_options.json, "Print result.json to stdout instead of the table");
     lab_run_cmd->add_option("--probes", lab_options.probes, "Probe kinds to run (default: the profile's plan)")
         ->check(CLI::IsMember(profile::known_probe_kinds()))

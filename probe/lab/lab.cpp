@@ -160,25 +160,22 @@ Result<void> build(const Layout& layout) {
 // Starts each cpe's dnsmasq, detached (it lives until `lab down`), and waits until it serves.
 Result<void> start_proxies(const Layout& layout) {
     for (const auto& proxy : layout.proxies) {
-        const profile::Device* device = nullptr;
-        for (const auto& node : layout.nodes)
-            if (node.device && node.device->name == proxy.device) device = node.device;
-        if (device == nullptr) continue;
+        const std::string& name = proxy.device->name;
         auto argv = in_namespace(proxy.namespace_name,
-                                 proxy_command(*device, proxy, layout.ipv4 ? layout.server_ipv4() : layout.server_ipv6(),
+                                 proxy_command(proxy, layout.ipv4 ? layout.server_ipv4() : layout.server_ipv6(),
                                                layout.state_dir));
-        const std::string log = layout.state_dir + "/" + proxy.device + ".dnsmasq.log";
+        const std::string log = layout.state_dir + "/" + name + ".dnsmasq.log";
         DNSPATH_TRY(Process dnsmasq, Process::spawn(argv, {log, true}));
         bool listening = false;
         for (int i = 0; i < 100 && !listening; ++i) {
             auto sockets = run_command(in_namespace(proxy.namespace_name, {"ss", "-Hlun", "sport = :53"}));
             listening = sockets && sockets->output.find(":53") != std::string::npos;
             if (!listening) {
-                if (!dnsmasq.running()) return fail("dnsmasq in " + proxy.device + " exited (log: " + log + ")");
+                if (!dnsmasq.running()) return fail("dnsmasq in " + name + " exited (log: " + log + ")");
                 usleep(50000);
             }
         }
-        if (!listening) return fail("dnsmasq in " + proxy.device + " did not listen within 5 s (log: " + log + ")");
+        if (!listening) return fail("dnsmasq in " + name + " did not listen within 5 s (log: " + log + ")");
         dnsmasq.release();
     }
     return Ok{};
@@ -238,16 +235,16 @@ Result<Layout> plan_lab(const profile::Profile& profile) {
     }
     for (std::size_t k = 1; k + 1 < layout.nodes.size(); ++k)
         if (layout.nodes[k].device->kind == "cpe")
-            layout.proxies.push_back({layout.nodes[k].name, layout.nodes[k].namespace_name,
+            layout.proxies.push_back({layout.nodes[k].device, layout.nodes[k].namespace_name,
                                       layout.segments[k - 1].right_ipv4, layout.segments[k - 1].right_ipv6});
     return layout;
 }
 
-std::vector<std::string> proxy_command(const profile::Device& device, const Proxy& proxy, const std::string& upstream,
-                                       const std::string& state_dir) {
+std::vector<std::string> proxy_command(const Proxy& proxy, const std::string& upstream, const std::string& state_dir) {
+    const profile::Device& device = *proxy.device;
     std::vector<std::string> argv{"dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts", "--port=53",
                                   "--bind-interfaces", "--user=root", "--log-facility=-",
-                                  "--pid-file=" + state_dir + "/" + proxy.device + ".dnsmasq.pid",
+                                  "--pid-file=" + state_dir + "/" + device.name + ".dnsmasq.pid",
                                   "--server=" + upstream,
                                   // Copies the AD bit and DNSSEC records through, as CPE proxies do.
                                   "--proxy-dnssec",

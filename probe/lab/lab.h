@@ -36,7 +36,7 @@ struct Server {
 
 // A cpe's DNS proxy (dnsmasq), listening on the device's LAN addresses.
 struct Proxy {
-    std::string device;
+    const profile::Device* device = nullptr;  // the cpe, in the profile the layout points into
     std::string namespace_name;
     std::string ipv4, ipv6;
 };
@@ -73,8 +73,7 @@ inline constexpr const char* kServiceIpv6 = "fd00:100::53";
 // `backends` are the responders behind a load balancer.
 std::string device_ruleset(const profile::Device& device, const std::vector<Server>& backends = {});
 // The dnsmasq command line of a cpe's proxy, forwarding to `upstream`.
-std::vector<std::string> proxy_command(const profile::Device& device, const Proxy& proxy, const std::string& upstream,
-                                       const std::string& state_dir);
+std::vector<std::string> proxy_command(const Proxy& proxy, const std::string& upstream, const std::string& state_dir);
 
 // Builds the planned lab; on any failure everything already built is removed again.
 Result<void> lab_up(const Layout& layout);
