@@ -66,8 +66,7 @@ struct PendingDatagram {
     std::map<std::uint32_t, wire::Bytes> early;  // offset → payload, for out-of-order fragments
     std::optional<std::uint32_t> total;
     int pieces = 0;
-    // For a datagram never completed here: where it was going and the last fragment seen.
-    IpAddress source, destination;
+    // For a datagram never completed here: the first fragment's TTL and the last fragment seen.
     std::uint8_t ttl = 0;
     std::uint64_t last_frame = 0;
 
@@ -134,6 +133,17 @@ struct TapObserver::State {
         return nullptr;
     }
 
+    // The key a message about the run is kept under: its probe id (lowercased into `lowered`), or
+    // "#<DNS id>" (into `scratch`) for the apex and the watched names; nothing for other traffic.
+    std::optional<std::string_view> run_key(const DnsFacts& facts, char (&lowered)[64], std::string& scratch) const {
+        if (facts.in_zone && !facts.apex) return lower(facts.first_label, lowered);
+        if (facts.in_zone || (!watched.empty() && is_watched(facts))) {
+            scratch = "#" + std::to_string(facts.id);
+            return std::string_view(scratch);
+        }
+        return std::nullopt;
+    }
+
     // A DNS message seen at this tap (a whole datagram, a reassembled one, or one off a TCP stream).
     void consider(wire::ByteView dns, std::uint64_t frame, bool tcp, int pieces, const Packet& packet,
                   std::uint16_t source_port, std::uint16_t destination_port, bool partial = false) {
@@ -145,19 +155,10 @@ struct TapObserver::State {
         }
         Address source{packet.source, source_port}, destination{packet.destination, destination_port};
         char lowered[64];
-        std::string apex_key;
+        std::string scratch;
         std::string_view probe_id;
-        if (facts.in_zone) {
-            // Apex questions (DNSKEY, SOA) carry no probe id; their DNS id stands in for it.
-            if (facts.apex) {
-                apex_key = "#" + std::to_string(facts.id);
-                probe_id = apex_key;
-            } else {
-                probe_id = lower(facts.first_label, lowered);
-            }
-        } else if (!watched.empty() && is_watched(facts)) {
-            apex_key = "#" + std::to_string(facts.id);
-            probe_id = apex_key;
+        if (auto key = run_key(facts, lowered, scratch)) {
+            probe_id = *key;
         } else if (facts.qdcount > 0 && !facts.qr) {
             return;  // someone else's query
         } else if (facts.qr) {
@@ -167,6 +168,7 @@ struct TapObserver::State {
         } else {
             return;
         }
+        if (out.messages.size() >= kMaxMessages) return;  // indices are 32-bit; no capture gets near
         Sighting sighting;
         sighting.answer = facts.qr;
         sighting.frame = frame;
@@ -184,7 +186,6 @@ struct TapObserver::State {
         sighting.ttl = packet.ttl;
         sighting.source = source;
         sighting.destination = destination;
-        if (out.messages.size() >= kMaxMessages) return;  // indices are 32-bit; no capture gets near
         auto group = out.by_probe.find(probe_id);
         if (group == out.by_probe.end())
             group = out.by_probe.emplace(std::string(probe_id), std::vector<std::uint32_t>{}).first;
@@ -232,9 +233,12 @@ struct TapObserver::State {
         if (quoted.transport != Transport::udp || (quoted.is_fragment && quoted.fragment_offset != 0)) return;
         // The quote may end anywhere after the question: only the question is read.
         DnsFacts facts = scan_dns(quoted.payload, zone, true);
-        if (!facts.ok || !facts.in_zone) return;
+        if (!facts.ok) return;
         char lowered[64];
-        sighting.probe_id = facts.apex ? "#" + std::to_string(facts.id) : std::string(lower(facts.first_label, lowered));
+        std::string scratch;
+        auto key = run_key(facts, lowered, scratch);
+        if (!key) return;
+        sighting.probe_id = std::string(*key);
         sighting.about_answer = facts.qr;
         out.icmp_by_probe.emplace(sighting.probe_id, std::move(sighting));
     }
@@ -248,8 +252,6 @@ struct TapObserver::State {
             if (fragments.size() > kMaxPendingDatagrams) fragments.clear();
             auto& pending = fragments[key];
             pending.add(packet.fragment_offset, packet.ip_payload);
-            pending.source = packet.source;
-            pending.destination = packet.destination;
             pending.last_frame = number;
             if (packet.fragment_offset == 0) pending.ttl = packet.ttl;
             if (!packet.more_fragments)
@@ -318,8 +320,8 @@ TapSightings TapObserver::finish(bool lost_packets) {
     for (const auto& [key, pending] : state_->fragments) {
         if (pending.data.size() < 8 + 12) continue;  // no first fragment: nothing to name it by
         Packet packet;
-        packet.source = pending.source;
-        packet.destination = pending.destination;
+        packet.source = key.source;
+        packet.destination = key.destination;
         packet.ttl = pending.ttl;
         state_->consider(wire::ByteView(pending.data).subspan(8), pending.last_frame, false, pending.pieces, packet,
                          wire::load_u16(pending.data.data()), wire::load_u16(pending.data.data() + 2), true);

@@ -5,6 +5,10 @@
 namespace dnspath::capture {
 namespace {
 
+reports::TapSummary summary_of(const TapCapture& capture, const std::string& pcapng) {
+    return {capture.name, capture.source, capture.frames.size(), capture.kernel_drops, capture.interface_drops, pcapng};
+}
+
 // One tap, read: what correlation needs, and what the report says about the tap.
 struct ObservedTap {
     TapSightings sightings;
@@ -89,9 +93,7 @@ void CaptureSession::finish(reports::RunResult& result, const wire::Name& zone) 
             continue;
         }
         TapCapture capture = taps_[i]->stop();
-        reports::TapSummary summary{capture.name, capture.source, capture.frames.size(), capture.kernel_drops,
-                                    capture.interface_drops, paths_[i]};
-        observed.push_back(ObservedTap{observe(capture, zone, names), std::move(summary)});
+        observed.push_back(ObservedTap{observe(capture, zone, names), summary_of(capture, paths_[i])});
     }
     correlate_into(devices_, observed, result);
 }
@@ -100,9 +102,7 @@ std::vector<reports::TapSummary> CaptureSession::stop() {
     std::vector<reports::TapSummary> summaries;
     for (std::size_t i = 0; i < taps_.size(); ++i) {
         if (!taps_[i]) continue;
-        TapCapture capture = taps_[i]->stop();
-        summaries.push_back({capture.name, capture.source, capture.frames.size(), capture.kernel_drops,
-                             capture.interface_drops, paths_[i]});
+        summaries.push_back(summary_of(taps_[i]->stop(), paths_[i]));
     }
     return summaries;
 }

@@ -51,12 +51,9 @@ std::vector<std::string> path_devices(const RunResult& result) {
         std::string device = dot == std::string::npos ? tap.name : tap.name.substr(0, dot);
         if (std::find(devices.begin(), devices.end(), device) == devices.end()) devices.push_back(device);
     }
-    for (const auto& verdict : result.verdicts) {  // blamed devices without taps (a result from elsewhere)
-        std::vector<std::string> named = verdict.devices;
-        if (verdict.device) named.push_back(*verdict.device);
-        for (const auto& device : named)
+    for (const auto& verdict : result.verdicts)  // blamed devices without taps (a result from elsewhere)
+        for (const auto& device : blamed_devices(verdict))
             if (std::find(devices.begin(), devices.end(), device) == devices.end()) devices.push_back(device);
-    }
     return devices;
 }
 
@@ -66,9 +63,7 @@ std::string path_diagram(const RunResult& result) {
     const auto devices = path_devices(result);
     std::map<std::string, std::set<std::string>> failing, warning;
     for (const auto& verdict : result.verdicts) {
-        std::vector<std::string> named = verdict.devices;
-        if (verdict.device) named.push_back(*verdict.device);
-        for (const auto& device : named) {
+        for (const auto& device : blamed_devices(verdict)) {
             const std::string label = verdict.checkpoint + "/" + std::string(to_string(verdict.family));
             if (verdict.status == Status::fail) failing[device].insert(label);
             if (verdict.status == Status::warn) warning[device].insert(label);
@@ -252,8 +247,8 @@ std::string render_html(const RunResult& result) {
     std::stable_sort(ordered.begin(), ordered.end(),
                      [&](const Verdict* a, const Verdict* b) { return rank(a->status) < rank(b->status); });
     for (const auto* verdict : ordered) {
-        std::string blamed = verdict->device.value_or("");
-        for (const auto& device : verdict->devices) blamed += (blamed.empty() ? "" : " + ") + device;
+        std::string blamed;
+        for (const auto& device : blamed_devices(*verdict)) blamed += (blamed.empty() ? "" : " + ") + device;
         html << "<tr><td><b>" << escape(verdict->checkpoint) << "</b><br><span class=\"src\">"
              << escape(checkpoint_title(verdict->checkpoint)) << "</span></td><td>" << to_string(verdict->family)
              << "</td><td><span class=\"pill\" style=\"background:" << status_color(verdict->status) << "\">"

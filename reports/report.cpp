@@ -66,6 +66,11 @@ nlohmann::json summary_json(const FamilySummary& summary) {
 
 }  // namespace
 
+std::vector<std::string> blamed_devices(const Verdict& verdict) {
+    if (verdict.device) return {*verdict.device};
+    return verdict.devices;
+}
+
 std::string_view to_string(Status status) {
     switch (status) {
         case Status::pass: return "pass";
@@ -267,11 +272,9 @@ std::string render_text(const RunResult& result, bool color) {
         char status_cell[12];
         std::snprintf(status_cell, sizeof status_cell, "%-7s", status.c_str());
         out += paint(verdict.status, status_cell);
-        std::string blamed = verdict.device.value_or("-");
-        if (!verdict.devices.empty()) {
-            blamed.clear();
-            for (const auto& device : verdict.devices) blamed += (blamed.empty() ? "" : "+") + device;
-        }
+        std::string blamed;
+        for (const auto& device : blamed_devices(verdict)) blamed += (blamed.empty() ? "" : "+") + device;
+        if (blamed.empty()) blamed = "-";
         std::snprintf(line, sizeof line, " %-10s ", blamed.c_str());
         out += line;
         out += verdict.reason + "\n";

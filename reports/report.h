@@ -86,6 +86,9 @@ struct RunResult {
     std::vector<TapSummary> taps;
 };
 
+// The devices a verdict names: its one device, or the several its probes pointed at.
+std::vector<std::string> blamed_devices(const Verdict& verdict);
+
 // The seed-document items a checkpoint answers, e.g. {"JPRS A-86/F-86", "DNSSEC Japan ⑤-1"}.
 std::vector<std::string> checkpoint_sources(std::string_view checkpoint);
 std::string_view checkpoint_title(std::string_view checkpoint);
