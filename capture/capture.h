@@ -10,7 +10,7 @@
 #include "capture/packet.h"
 #include "capture/pcap_file.h"
 #include "capture/tap.h"
-#include "reports/report.h"
+#include "probe/model/model.h"
 
 namespace dnspath::capture {
 
@@ -32,10 +32,11 @@ public:
     CaptureSession(CaptureSession&&) noexcept;
     CaptureSession& operator=(CaptureSession&&) noexcept;
     ~CaptureSession();
-    // Stops the taps, correlates the run's probes across them and names the devices in `result`.
-    void finish(reports::RunResult& result, const wire::Name& zone);
+    // Stops the taps, records them and the path in `result`, and returns what they show about
+    // the run's probes (probe/judge turns that into blame and causes).
+    std::vector<model::CaptureFinding> finish(model::RunResult& result, const wire::Name& zone);
     // Stops the taps without a run to correlate (`dnspath capture`): what each tap saw and lost.
-    std::vector<reports::TapSummary> stop();
+    std::vector<model::TapSummary> stop();
 
 private:
     CaptureSession() = default;
@@ -44,7 +45,9 @@ private:
     std::vector<std::string> paths_;
 };
 
-// Offline: the same attribution from saved taps (pcap or pcapng files) and a run's result.json.
-Result<void> analyze_files(const std::vector<DeviceSpec>& devices, reports::RunResult& result, const wire::Name& zone);
+// Offline: the same findings from saved taps (pcap or pcapng files) and a run's result.json; the
+// taps and path in `result` are replaced, never appended to.
+Result<std::vector<model::CaptureFinding>> analyze_files(const std::vector<DeviceSpec>& devices, model::RunResult& result,
+                                                        const wire::Name& zone);
 
 }  // namespace dnspath::capture

@@ -11,12 +11,13 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "capture/packet.h"
 #include "capture/tap.h"
 #include "probe/wire/name.h"
-#include "reports/report.h"
+#include "probe/model/model.h"
 
 namespace dnspath::capture {
 
@@ -28,6 +29,7 @@ struct Sighting {
     std::uint16_t rrsigs = 0;
     std::uint16_t fragments = 1;
     std::uint16_t dns_id = 0;  // a proxy that re-originates the query picks a new one
+    std::uint32_t fragment_id = 0;  // the IP fragment id, when it came in fragments
     std::uint16_t options = 0;  // EDNS options present (capture/dns_scan.h option_bit)
     std::uint8_t ttl = 0;      // IP TTL or hop limit as seen here (of the last fragment or segment)
     bool answer = false;
@@ -59,6 +61,9 @@ struct TcpHandshake {
     std::uint64_t syn_frame = 0, syn_ack_frame = 0, reset_frame = 0;
 };
 
+// How capture finds a probe's messages: its probe id when the name carries one, else "#<DNS id>".
+std::string capture_key(const model::ProbeRecord& probe);
+
 // Lets a probe-id map be searched with a string_view, so reading a capture builds no key strings.
 struct ProbeIdHash {
     using is_transparent = void;
@@ -77,6 +82,9 @@ struct TapSightings {
     std::unordered_multimap<std::string, IcmpSighting> icmp_by_probe;
     std::unordered_map<std::uint32_t, TcpHandshake> handshakes;  // by the client's ISN
     std::map<std::string, std::uint32_t> isn_by_client;          // "address:port" of a SYN's sender → ISN
+    // Fragment ids of datagrams whose later fragments came here without the first: a filter on
+    // the UDP header (which only the first fragment carries) let the rest through.
+    std::unordered_set<std::uint32_t> orphan_fragment_ids;
 };
 
 // Reads one tap's frames as they come (a file streamed, or a live capture afterwards) and keeps
@@ -104,7 +112,7 @@ Result<TapSightings> observe_file(const std::string& tap, const std::string& pat
                                   const std::vector<wire::Name>& names = {});
 // The names a run asked about that carry no probe id (target mode, the zone apex), read from its
 // probe records: capture follows those by DNS id.
-std::vector<wire::Name> names_without_probe_id(const std::vector<reports::ProbeRecord>& probes);
+std::vector<wire::Name> names_without_probe_id(const std::vector<model::ProbeRecord>& probes);
 
 // A device on the path and its two taps (probe side, server side); either may be missing.
 struct DeviceTaps {
@@ -113,27 +121,10 @@ struct DeviceTaps {
     std::optional<std::size_t> out;
 };
 
-struct Attribution {
-    std::string probe_id;
-    std::optional<std::string> device;  // null when the loss is between devices or outside the taps
-    std::string finding;                // "dropped the answer", "cleared DO", … ("" if nothing went wrong)
-    // The device said so (ICMP too big, time exceeded): PMTUD and TTL-limited probes working as
-    // designed, which blames nobody.
-    bool signalled = false;
-    std::optional<std::string> translated_by;  // the device where the query's source address changed (NAT)
-    std::vector<std::string> notes;     // changes that broke nothing: TTL, re-fragmentation, proxying
-    std::vector<std::string> evidence;  // which taps saw what, with frame numbers
-};
-
-// Attributes the fate of each probe in `probes` (a run's records). `taps` holds the sightings of
-// every tap named in `path`.
-std::vector<Attribution> attribute(const std::vector<DeviceTaps>& path, const std::vector<TapSightings>& taps,
-                                   const std::vector<reports::ProbeRecord>& probes);
-
-// Names devices in the result's failing and warning verdicts from the attributions of the probes
-// their evidence cites (for the nat checkpoint: the device that translated), and adds the capture
-// evidence. A verdict whose probes point at several devices lists them all in `devices` and keeps
-// device = null; one whose probes point at none says why.
-void apply_attributions(reports::RunResult& result, const std::vector<Attribution>& attributions);
+// What the taps show about each probe of `probes` (a run's records), as typed findings in path
+// order: the rules of docs/architecture.md "Attribution rules", one function each. `taps` holds
+// the sightings of every tap named in `path`. Verdicts are not touched: probe/judge reads these.
+std::vector<model::CaptureFinding> attribute(const std::vector<DeviceTaps>& path, const std::vector<TapSightings>& taps,
+                                             const std::vector<model::ProbeRecord>& probes);
 
 }  // namespace dnspath::capture

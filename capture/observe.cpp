@@ -181,6 +181,7 @@ struct TapObserver::State {
         sighting.rrsigs = static_cast<std::uint16_t>(facts.rrsigs);
         sighting.fragments = static_cast<std::uint16_t>(pieces);
         sighting.dns_id = facts.id;
+        if (pieces > 1) sighting.fragment_id = packet.fragment_id;
         sighting.options = facts.options;
         sighting.partial = partial;
         sighting.ttl = packet.ttl;
@@ -318,10 +319,12 @@ void TapObserver::add(std::uint64_t frame_number, wire::ByteView frame) { state_
 TapSightings TapObserver::finish(bool lost_packets) {
     // Datagrams still incomplete at the end: their first fragment came, some later one did not.
     for (const auto& [key, pending] : state_->fragments) {
+        if (pending.data.empty() && !pending.early.empty()) state_->out.orphan_fragment_ids.insert(key.id);
         if (pending.data.size() < 8 + 12) continue;  // no first fragment: nothing to name it by
         Packet packet;
         packet.source = key.source;
         packet.destination = key.destination;
+        packet.fragment_id = key.id;
         packet.ttl = pending.ttl;
         state_->consider(wire::ByteView(pending.data).subspan(8), pending.last_frame, false, pending.pieces, packet,
                          wire::load_u16(pending.data.data()), wire::load_u16(pending.data.data() + 2), true);
@@ -360,18 +363,12 @@ Result<TapSightings> observe_file(const std::string& tap, const std::string& pat
 
 namespace dnspath::capture {
 
-std::vector<wire::Name> names_without_probe_id(const std::vector<reports::ProbeRecord>& probes) {
+std::vector<wire::Name> names_without_probe_id(const std::vector<model::ProbeRecord>& probes) {
     std::vector<wire::Name> names;
     std::set<std::string> seen;
     for (const auto& probe : probes) {
-        if (probe.capture_key.empty() || probe.capture_key.front() != '#') continue;
-        // The request starts "qname=NAME ".
-        auto at = probe.request.find("qname=");
-        if (at == std::string::npos) continue;
-        auto end = probe.request.find(' ', at);
-        std::string text = probe.request.substr(at + 6, end == std::string::npos ? std::string::npos : end - at - 6);
-        if (!seen.insert(text).second) continue;
-        if (auto name = wire::Name::parse(text)) names.push_back(*name);
+        if (probe.id_in_qname || !seen.insert(probe.qname).second) continue;
+        if (auto name = wire::Name::parse(probe.qname)) names.push_back(*name);
     }
     return names;
 }

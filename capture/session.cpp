@@ -5,19 +5,20 @@
 namespace dnspath::capture {
 namespace {
 
-reports::TapSummary summary_of(const TapCapture& capture, const std::string& pcapng) {
+model::TapSummary summary_of(const TapCapture& capture, const std::string& pcapng) {
     return {capture.name, capture.source, capture.frames.size(), capture.kernel_drops, capture.interface_drops, pcapng};
 }
 
 // One tap, read: what correlation needs, and what the report says about the tap.
 struct ObservedTap {
     TapSightings sightings;
-    reports::TapSummary summary;
+    model::TapSummary summary;
 };
 
 // Correlates the taps (two per device, either may be missing) into the result.
-void correlate_into(const std::vector<DeviceSpec>& devices, std::vector<std::optional<ObservedTap>>& observed,
-                    reports::RunResult& result) {
+std::vector<model::CaptureFinding> correlate_into(const std::vector<DeviceSpec>& devices,
+                                                  std::vector<std::optional<ObservedTap>>& observed,
+                                                  model::RunResult& result) {
     std::vector<TapSightings> sightings;
     std::vector<DeviceTaps> path;
     for (std::size_t i = 0; i < devices.size(); ++i) {
@@ -31,11 +32,9 @@ void correlate_into(const std::vector<DeviceSpec>& devices, std::vector<std::opt
         }
         path.push_back(device);
     }
-    for (auto& verdict : result.verdicts) {
-        verdict.device.reset();
-        verdict.devices.clear();
-    }
-    apply_attributions(result, attribute(path, sightings, result.probes));
+    result.path.clear();
+    for (const auto& device : devices) result.path.push_back(device.name);
+    return attribute(path, sightings, result.probes);
 }
 
 }  // namespace
@@ -84,7 +83,7 @@ Result<CaptureSession> CaptureSession::start(const std::vector<DeviceSpec>& devi
     return session;
 }
 
-void CaptureSession::finish(reports::RunResult& result, const wire::Name& zone) {
+std::vector<model::CaptureFinding> CaptureSession::finish(model::RunResult& result, const wire::Name& zone) {
     const auto names = names_without_probe_id(result.probes);
     std::vector<std::optional<ObservedTap>> observed;
     for (std::size_t i = 0; i < taps_.size(); ++i) {
@@ -95,11 +94,11 @@ void CaptureSession::finish(reports::RunResult& result, const wire::Name& zone) 
         TapCapture capture = taps_[i]->stop();
         observed.push_back(ObservedTap{observe(capture, zone, names), summary_of(capture, paths_[i])});
     }
-    correlate_into(devices_, observed, result);
+    return correlate_into(devices_, observed, result);
 }
 
-std::vector<reports::TapSummary> CaptureSession::stop() {
-    std::vector<reports::TapSummary> summaries;
+std::vector<model::TapSummary> CaptureSession::stop() {
+    std::vector<model::TapSummary> summaries;
     for (std::size_t i = 0; i < taps_.size(); ++i) {
         if (!taps_[i]) continue;
         summaries.push_back(summary_of(taps_[i]->stop(), paths_[i]));
@@ -107,7 +106,8 @@ std::vector<reports::TapSummary> CaptureSession::stop() {
     return summaries;
 }
 
-Result<void> analyze_files(const std::vector<DeviceSpec>& devices, reports::RunResult& result, const wire::Name& zone) {
+Result<std::vector<model::CaptureFinding>> analyze_files(const std::vector<DeviceSpec>& devices, model::RunResult& result,
+                                                        const wire::Name& zone) {
     const auto names = names_without_probe_id(result.probes);
     std::vector<std::optional<ObservedTap>> observed;
     for (const auto& device : devices) {
@@ -118,13 +118,12 @@ Result<void> analyze_files(const std::vector<DeviceSpec>& devices, reports::RunR
             }
             const std::string name = device.name + "." + side;
             DNSPATH_TRY(TapSightings sightings, observe_file(name, path, zone, names));
-            reports::TapSummary summary{name, path, sightings.frames, 0, 0, path};
+            model::TapSummary summary{name, path, sightings.frames, 0, 0, path};
             observed.push_back(ObservedTap{std::move(sightings), std::move(summary)});
         }
     }
     result.taps.clear();
-    correlate_into(devices, observed, result);
-    return Ok{};
+    return correlate_into(devices, observed, result);
 }
 
 }  // namespace dnspath::capture

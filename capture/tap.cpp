@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "capture/pcap_file.h"
-#include "reports/report.h"
+#include "probe/model/model.h"
 #include "capture/pcapng.h"
 
 namespace dnspath::capture {
@@ -65,8 +65,8 @@ Result<TapSource> TapSource::parse(const std::string& text) {
 
 std::string probe_filter(std::uint16_t port) {
     const std::string p = std::to_string(port);
-    const std::string load = std::to_string(reports::kLoadSourcePortFirst) + "-" +
-                             std::to_string(reports::kLoadSourcePortFirst + reports::kLoadSourcePortCount - 1);
+    const std::string load = std::to_string(model::kLoadSourcePortFirst) + "-" +
+                             std::to_string(model::kLoadSourcePortFirst + model::kLoadSourcePortCount - 1);
     return "(port " + p + " and not portrange " + load +
            ") or icmp or icmp6 or (ip and ip[6:2] & 0x1fff != 0) or (ip6 and ip6[6] == 44)";
 }

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,7 +12,7 @@
 #include "probe/profile/profile.h"
 #include "probe/responder/server.h"
 #include "probe/wire/result.h"
-#include "reports/report.h"
+#include "probe/model/model.h"
 
 namespace dnspath::probe {
 
@@ -29,10 +30,15 @@ struct RunConfig {
 };
 
 // Called before each probe kind runs on a family: its name, the family, and how far along the run is.
-using Progress = std::function<void(std::string_view kind, reports::Family family, std::size_t step, std::size_t steps)>;
+using Progress = std::function<void(std::string_view kind, model::Family family, std::size_t step, std::size_t steps)>;
 
 // Runs the plan; `stop` ends it early, and the result then holds what was measured, marked interrupted.
-Result<reports::RunResult> run_plan(const RunConfig& config, const std::atomic<bool>& stop, const Progress& progress);
+Result<model::RunResult> run_plan(const RunConfig& config, const std::atomic<bool>& stop, const Progress& progress);
+
+// Records what the result needs to be compared and traced later: the command line, the profile
+// (name, path, sha256 of its bytes), the end time and the host kernel.
+void stamp_run(model::RunResult& result, const std::vector<std::string>& command_line, const std::string& profile_path,
+               const std::optional<std::string>& profile_name);
 
 // Reads a key file: its bytes, less surrounding whitespace. Both ends of a run must use the same file.
 Result<wire::Bytes> read_key_file(const std::string& path);

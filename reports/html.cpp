@@ -43,9 +43,18 @@ const char* status_color(Status status) {
     return "#757575";
 }
 
+// What a person checks a verdict against: its probes as sent and answered, then what the taps saw.
+std::vector<std::string> evidence_lines(const RunResult& result, const Verdict& verdict) {
+    std::vector<std::string> lines;
+    for (const auto& id : verdict.probes)
+        if (const auto* probe = model::find_probe(result, id)) lines.push_back(render_probe(*probe));
+    for (const auto& finding : verdict.findings) lines.push_back("capture: " + render_finding(finding));
+    return lines;
+}
+
 // Devices in path order, from the taps' names ("cpe.in", "cpe.out", …).
 std::vector<std::string> path_devices(const RunResult& result) {
-    std::vector<std::string> devices;
+    std::vector<std::string> devices = result.path;
     for (const auto& tap : result.taps) {
         auto dot = tap.name.rfind('.');
         std::string device = dot == std::string::npos ? tap.name : tap.name.substr(0, dot);
@@ -137,11 +146,9 @@ std::string size_chart(const RunResult& result) {
     };
     std::map<std::string, std::vector<Point>> by_family;
     for (const auto& probe : result.probes) {
-        if (probe.kind != "edns-size") continue;
-        auto at = probe.request.find("size=");
-        if (at == std::string::npos) continue;
-        int size = std::atoi(probe.request.c_str() + at + 5);
-        if (size > 0) by_family[probe.family].push_back({size, probe.outcome, probe.id});
+        if (probe.kind != "edns-size" || !probe.requested_size) continue;
+        by_family[std::string(to_string(probe.family))].push_back(
+            {static_cast<int>(*probe.requested_size), std::string(to_string(probe.outcome)), probe.id});
     }
     if (by_family.empty()) return "";
     const int left = 60, width = 760, row = 60, low = 400, high = 4200;
@@ -253,16 +260,17 @@ std::string render_html(const RunResult& result) {
              << escape(checkpoint_title(verdict->checkpoint)) << "</span></td><td>" << to_string(verdict->family)
              << "</td><td><span class=\"pill\" style=\"background:" << status_color(verdict->status) << "\">"
              << to_string(verdict->status) << "</span></td><td>" << escape(blamed) << "</td><td>"
-             << escape(verdict->reason);
+             << escape(render_cause(*verdict));
         auto sources = checkpoint_sources(verdict->checkpoint);
         if (!sources.empty()) {
             html << "<br><span class=\"src\">";
             for (std::size_t i = 0; i < sources.size(); ++i) html << (i ? " · " : "") << escape(sources[i]);
             html << "</span>";
         }
-        if (!verdict->evidence.empty()) {
-            html << "<details><summary>evidence (" << verdict->evidence.size() << ")</summary><pre>";
-            for (const auto& line : verdict->evidence) html << escape(line) << "\n";
+        auto evidence = evidence_lines(result, *verdict);
+        if (!evidence.empty()) {
+            html << "<details><summary>evidence (" << evidence.size() << ")</summary><pre>";
+            for (const auto& line : evidence) html << escape(line) << "\n";
             html << "</pre></details>";
         }
         html << "</td></tr>\n";

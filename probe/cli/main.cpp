@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "capture/capture.h"
+#include "probe/judge/judge.h"
 #include "cli/embedded_profile.h"
 #include "probe/lab/lab.h"
 #include "probe/probe.h"
@@ -83,10 +84,11 @@ struct RunOptions {
     std::vector<std::string> devices;  // NAME=TAP_IN,TAP_OUT
     std::vector<std::string> proxies;
     std::vector<std::string> baseline;
+    std::vector<std::string> command_line;  // as typed, for the result's record
 };
 
 // Writes OUT/result.json (for machines) and OUT/report.html (for people); returns both paths.
-Result<std::pair<std::string, std::string>> write_outputs(const reports::RunResult& result, const std::string& out_dir) {
+Result<std::pair<std::string, std::string>> write_outputs(const model::RunResult& result, const std::string& out_dir) {
     const std::string json_path = (std::filesystem::path(out_dir) / "result.json").string();
     const std::string html_path = (std::filesystem::path(out_dir) / "report.html").string();
     DNSPATH_TRY_VOID(reports::write_json(result, json_path));
@@ -177,10 +179,10 @@ int command_run(const RunOptions& options) {
     }
 
     const bool tty = isatty(STDERR_FILENO) != 0;
-    auto progress = [tty](std::string_view kind, reports::Family family, std::size_t step, std::size_t steps) {
+    auto progress = [tty](std::string_view kind, model::Family family, std::size_t step, std::size_t steps) {
         char line[128];
         std::snprintf(line, sizeof line, "[%zu/%zu] %.*s %s", step + 1, steps, static_cast<int>(kind.size()),
-                      kind.data(), std::string(reports::to_string(family)).c_str());
+                      kind.data(), std::string(model::to_string(family)).c_str());
         if (tty)
             std::cerr << "\r\033[K" << line << std::flush;
         else
@@ -189,7 +191,12 @@ int command_run(const RunOptions& options) {
     auto result = probe::run_plan(config, stop, progress);
     if (tty) std::cerr << "\r\033[K" << std::flush;
     if (!result) return usage_error(result.error().message);
-    if (capture_session) capture_session->finish(*result, wire::Name::parse(config.zone).value_or(wire::Name{}));
+    if (capture_session)
+        judge::judge_with_findings(*result, capture_session->finish(*result, wire::Name::parse(config.zone).value_or(wire::Name{})));
+    std::optional<std::string> profile_name;
+    if (!options.profile_path.empty())
+        if (auto profile = profile::load_profile_file(options.profile_path)) profile_name = profile->name;
+    probe::stamp_run(*result, options.command_line, options.profile_path, profile_name);
 
     auto written = write_outputs(*result, options.out_dir);
     if (!written) return usage_error(written.error().message);
@@ -278,8 +285,16 @@ int command_keygen(const std::string& path) {
     return kExitPass;
 }
 
+// A run folder stands for the result.json inside it.
+std::string result_file(const std::string& path) {
+    std::error_code error;
+    const auto inside = std::filesystem::path(path) / "result.json";
+    if (std::filesystem::is_directory(path, error) && std::filesystem::is_regular_file(inside, error)) return inside.string();
+    return path;
+}
+
 int command_report(const std::string& path, bool json, bool no_color, const std::string& html_path) {
-    auto result = reports::read_json(path);
+    auto result = reports::read_json(result_file(path));
     if (!result) return usage_error(result.error().message);
     if (!html_path.empty()) {
         std::ofstream html(html_path);
@@ -563,14 +578,15 @@ int command_analyze(const AnalyzeOptions& options) {
     }
     auto devices = analysis_devices(options, profile);
     if (!devices) return usage_error(devices.error().message);
-    auto result = reports::read_json(options.result_path);
+    auto result = reports::read_json(result_file(options.result_path));
     if (!result) return usage_error(result.error().message);
     std::string zone_text = options.zone;
     if (zone_text.empty()) zone_text = profile ? profile->target.zone : "probe.dnspath.test.";
     auto zone = wire::Name::parse(zone_text);
     if (!zone) return usage_error("--zone: " + zone.error().message);
-    if (auto analyzed = capture::analyze_files(*devices, *result, *zone); !analyzed)
-        return usage_error(analyzed.error().message);
+    auto findings = capture::analyze_files(*devices, *result, *zone);
+    if (!findings) return usage_error(findings.error().message);
+    judge::judge_with_findings(*result, *findings);
     std::error_code error;
     std::filesystem::create_directories(options.out_dir, error);
     auto written = write_outputs(*result, options.out_dir);
@@ -633,6 +649,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("dnspath ") + DNSPATH_VERSION);
 
     RunOptions run;
+    run.command_line.assign(argv, argv + argc);
     auto* run_cmd = app.add_subcommand("run", "Probe a path: every checkpoint against a responder (or a profile's plan)");
     // No ExistingFile check here: the profile loader's own one-line error is clearer.
     run_cmd->add_option("--profile,-p", run.profile_path, "TOML profile with target, plan and topology");

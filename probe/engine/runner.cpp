@@ -1,15 +1,20 @@
+#include <openssl/evp.h>
+#include <sys/utsname.h>
+
 #include <chrono>
 #include <ctime>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "probe/judge/judge.h"
 #include "probe/kinds/kinds.h"
 #include "probe/probe.h"
 
 namespace dnspath::probe {
 
-using reports::Family;
+using model::CauseCode;
+using model::Family;
 
 namespace {
 
@@ -24,7 +29,30 @@ std::string utc_now() {
 
 Family family_of(const std::string& name) { return name == "ipv6" ? Family::ipv6 : Family::ipv4; }
 
+// The SHA-256 of a file's bytes as hex, "" when it cannot be read.
+std::string file_sha256(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return "";
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    const std::string data = bytes.str();
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) return "";
+    return wire::hex(wire::ByteView(digest, length));
+}
+
 }  // namespace
+
+void stamp_run(model::RunResult& result, const std::vector<std::string>& command_line, const std::string& profile_path,
+               const std::optional<std::string>& profile_name) {
+    result.command_line = command_line;
+    result.ended_at = utc_now();
+    struct utsname host {};
+    if (uname(&host) == 0) result.host_kernel = std::string(host.sysname) + " " + host.release;
+    if (!profile_path.empty())
+        result.profile = model::ProfileInfo{profile_name.value_or(""), profile_path, file_sha256(profile_path)};
+}
 
 Result<wire::Bytes> read_key_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -40,7 +68,7 @@ Result<wire::Bytes> read_key_file(const std::string& path) {
     return wire::Bytes(text.begin(), text.end());
 }
 
-Result<reports::RunResult> run_plan(const RunConfig& config, const std::atomic<bool>& stop, const Progress& progress) {
+Result<model::RunResult> run_plan(const RunConfig& config, const std::atomic<bool>& stop, const Progress& progress) {
     const auto started = std::chrono::steady_clock::now();
     SessionConfig session_config;
     DNSPATH_TRY(session_config.zone, wire::Name::parse(config.zone));
@@ -52,7 +80,7 @@ Result<reports::RunResult> run_plan(const RunConfig& config, const std::atomic<b
         DNSPATH_TRY(net::Endpoint endpoint, net::Endpoint::parse(target, config.port));
         Family family = endpoint.is_ipv6() ? Family::ipv6 : Family::ipv4;
         if (session_config.targets.count(family))
-            return fail("two " + std::string(reports::to_string(family)) + " targets given; one per family is probed");
+            return fail("two " + std::string(model::to_string(family)) + " targets given; one per family is probed");
         session_config.targets.emplace(family, endpoint);
     }
     if (session_config.targets.empty()) return fail("no target: give --target ADDRESS (IPv4 and/or IPv6)");
@@ -63,14 +91,14 @@ Result<reports::RunResult> run_plan(const RunConfig& config, const std::atomic<b
             DNSPATH_TRY(net::Endpoint endpoint, net::Endpoint::parse(address, config.port));
             Family family = endpoint.is_ipv6() ? Family::ipv6 : Family::ipv4;
             if (into->count(family))
-                return fail("two " + std::string(reports::to_string(family)) + " " + what + " addresses given; one per family");
+                return fail("two " + std::string(model::to_string(family)) + " " + what + " addresses given; one per family");
             into->emplace(family, endpoint);
         }
     }
     for (const auto& name : config.plan.probes)
         if (!find_probe_kind(name)) return fail("unknown probe kind '" + name + "'");
 
-    reports::RunResult result;
+    model::RunResult result;
     result.tool_version = config.tool_version;
     result.started_at = utc_now();
     for (const auto& target : config.targets) result.targets.push_back(target);
@@ -95,10 +123,10 @@ Result<reports::RunResult> run_plan(const RunConfig& config, const std::atomic<b
         auto outcome = session.ask(family, hello);
         if (!outcome.answered()) {
             unreachable.insert(family);
-            add_verdict(result, "reachability", family, reports::Status::fail,
-                        "the target " + endpoint.to_string() + " does not answer a small query (" +
-                            std::string(to_string(outcome.kind)) + "): nothing else on this path can be judged",
-                        {evidence_line(outcome, "small echo query")});
+            add_verdict(result, "reachability", family, model::Status::fail,
+                        cause(CauseCode::no_answer, {{"what", "reachability"}, {"target", endpoint.to_string()},
+                                                     {"outcome", to_string(outcome.kind)}}),
+                        {outcome.probe_id});
         }
     }
 
@@ -108,28 +136,28 @@ Result<reports::RunResult> run_plan(const RunConfig& config, const std::atomic<b
         if (progress) progress(kind->id, family, i, steps.size());
         if (unreachable.count(family)) {
             for (auto checkpoint : kind->checkpoints)
-                add_verdict(result, std::string(checkpoint), family, reports::Status::na, "the target is unreachable");
+                add_verdict(result, std::string(checkpoint), family, model::Status::na,
+                            cause(CauseCode::not_measured, {{"why", "unreachable"}}));
             continue;
         }
         if (!session.config().targets.count(family)) {
             for (auto checkpoint : kind->checkpoints)
-                add_verdict(result, std::string(checkpoint), family, reports::Status::na,
-                            "no " + std::string(reports::to_string(family)) + " target was given");
+                add_verdict(result, std::string(checkpoint), family, model::Status::na,
+                            cause(CauseCode::not_measured, {{"why", "no-target"}}));
             continue;
         }
         if (kind->run == nullptr) {
             for (auto checkpoint : kind->checkpoints)
-                add_verdict(result, std::string(checkpoint), family, reports::Status::na,
-                            target_mode ? "not measured in target mode: the '" + std::string(kind->id) +
-                                              "' kind needs a dnspath responder"
-                                        : "not measured: the '" + std::string(kind->id) +
-                                              "' probe kind is not implemented yet (see README: status)");
+                add_verdict(result, std::string(checkpoint), family, model::Status::na,
+                            cause(CauseCode::not_measured,
+                                  {{"why", target_mode ? "target-mode" : "not-implemented"}, {"kind", kind->id}}));
             continue;
         }
         kind->run(session, family, result);
     }
     result.interrupted = stop.load();
     result.probes = std::move(session.records());
+    judge::judge_together(result);
     result.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return result;
 }

@@ -8,7 +8,41 @@
 
 namespace dnspath::probe {
 
-using reports::Family;
+using model::Family;
+
+namespace {
+
+// The outcome's typed fields on the record: what came back, or why nothing did.
+void fill_outcome(model::ProbeRecord& record, const QueryOutcome& outcome) {
+    record.outcome = outcome.kind == OutcomeKind::answer        ? model::Outcome::answer
+                     : outcome.kind == OutcomeKind::timeout     ? model::Outcome::timeout
+                     : outcome.kind == OutcomeKind::refused     ? model::Outcome::refused
+                     : outcome.kind == OutcomeKind::reset       ? model::Outcome::reset
+                     : outcome.kind == OutcomeKind::undecodable ? model::Outcome::undecodable
+                                                                : model::Outcome::error;
+    record.query_size = static_cast<std::uint32_t>(outcome.query_size);
+    record.attempts = outcome.attempts;
+    record.tcp_connected = outcome.tcp_connected;
+    record.icmp_mtu = outcome.icmp_mtu;
+    record.icmp_from = outcome.icmp_from;
+    if (outcome.local.length != 0) record.source = outcome.local.address() + ":" + std::to_string(outcome.local.port());
+    if (outcome.kind == OutcomeKind::answer || outcome.kind == OutcomeKind::undecodable) {
+        record.answer_size = static_cast<std::uint32_t>(outcome.answer_size);
+        record.rtt_ms = outcome.rtt_ms;
+    }
+    if (outcome.kind == OutcomeKind::error || outcome.kind == OutcomeKind::undecodable) record.detail = outcome.detail;
+    if (!outcome.answered()) return;
+    const auto& message = *outcome.message;
+    if (message.header.tc) record.outcome = model::Outcome::truncated;
+    record.rcode = message.full_rcode();
+    record.ra = message.header.ra;
+    record.aa = message.header.aa;
+    for (const auto& option : message.edns ? message.edns->options : std::vector<wire::EdnsOption>{})
+        if (auto ede = wire::parse_extended_error(option)) record.ede.push_back(ede->info_code);
+    record.echo = typed_echo(message);
+}
+
+}  // namespace
 
 std::string_view to_string(OutcomeKind kind) {
     switch (kind) {
@@ -81,26 +115,29 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     std::optional<wire::Bytes> encoded;
     if (built.error.empty()) encoded = std::move(built.bytes);
 
-    reports::ProbeRecord record;
+    model::ProbeRecord record;
     record.id = outcome.probe_id;
     // Names with no probe id (the zone apex, a real server's names in target mode): capture finds
     // them by their DNS id.
-    if (spec.apex || spec.name) record.capture_key = "#" + std::to_string(built.dns_id);
+    record.id_in_qname = !(spec.apex || spec.name);
+    record.dns_id = built.dns_id;
     record.kind = spec.kind;
-    record.family = std::string(reports::to_string(family));
+    record.family = family;
     record.transport = spec.transport == Transport::tcp ? "tcp" : "udp";
-    record.request = "qname=" + name.to_string();
-    if (spec.size) record.request += " size=" + std::to_string(*spec.size);
-    record.request += spec.edns ? " bufsize=" + std::to_string(spec.edns->udp_size) +
-                                      " do=" + (spec.edns->dnssec_ok ? "1" : "0") +
-                                      " version=" + std::to_string(spec.edns->version)
-                                : " no-edns";
-    if (spec.question_count) record.request += " qdcount=" + std::to_string(*spec.question_count);
-    if (spec.dont_fragment) record.request += " df";
-    if (spec.fragment_size) record.request += " fragments<=" + std::to_string(*spec.fragment_size);
-    if (spec.df_answer) record.request += " df-answer";
-    if (spec.small_fragments_answer) record.request += " answer-in-1280-fragments";
-    if (spec.via_proxy) record.request += " via-proxy=" + server.to_string();
+    record.qname = name.to_string();
+    record.qtype = spec.qtype;
+    record.requested_size = spec.size;
+    if (spec.edns) {
+        record.bufsize = spec.edns->udp_size;
+        record.dnssec_ok = spec.edns->dnssec_ok;
+        record.edns_version = spec.edns->version;
+    }
+    record.question_count = spec.question_count;
+    record.dont_fragment = spec.dont_fragment;
+    if (spec.fragment_size) record.fragment_size = static_cast<std::uint32_t>(*spec.fragment_size);
+    record.df_answer = spec.df_answer;
+    record.small_fragments_answer = spec.small_fragments_answer;
+    record.via_proxy = spec.via_proxy;
 
     if (!encoded) {
         outcome.kind = OutcomeKind::error;
@@ -118,6 +155,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
             if (!exchange) {
                 const auto& error = exchange.error();
                 outcome.detail = error.message;
+                outcome.tcp_connected = error.connected;
                 if (error.local.length != 0) outcome.local = error.local;
                 if (error.icmp_mtu) {
                     outcome.icmp_mtu = error.icmp_mtu;
@@ -132,6 +170,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
                 continue;
             }
             learn_rtt(exchange->rtt_ms);
+            outcome.tcp_connected = spec.transport == Transport::tcp;
             outcome.rtt_ms = exchange->rtt_ms;
             outcome.answer_size = exchange->answer.size();
             outcome.local = exchange->local;
@@ -147,23 +186,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
         }
     }
 
-    record.outcome = std::string(to_string(outcome.kind));
-    if (outcome.answered()) {
-        const auto& header = outcome.message->header;
-        if (header.tc) record.outcome = "truncated";
-        record.note = wire::rcode_name(outcome.message->full_rcode());
-        for (const auto& option : outcome.message->edns ? outcome.message->edns->options : std::vector<wire::EdnsOption>{})
-            if (auto ede = wire::parse_extended_error(option)) record.note += " " + wire::describe(*ede);
-    } else {
-        record.note = outcome.detail;
-        if (outcome.icmp_mtu)
-            record.note += "; ICMP too big from " + outcome.icmp_from + " (MTU " + std::to_string(*outcome.icmp_mtu) + ")";
-    }
-    if (spec.query_size) record.request += " qlen=" + std::to_string(outcome.query_size);
-    if (outcome.attempts > 1) record.note += " (" + std::to_string(outcome.attempts) + " tries)";
-    record.answer_size = static_cast<int>(outcome.answer_size);
-    record.rtt_ms = outcome.rtt_ms;
-    if (outcome.local.length != 0) record.source = outcome.local.address() + ":" + std::to_string(outcome.local.port());
+    fill_outcome(record, outcome);
     records_.push_back(std::move(record));
     // Plain UDP queries that met silence are what the ttl kind traces; losses that are the
     // measurement itself (pmtu steps) are not failures.
@@ -187,6 +210,31 @@ std::multimap<std::string, std::string> parse_echo(const wire::Message& answer) 
         break;
     }
     return echo;
+}
+
+std::optional<model::Echo> typed_echo(const wire::Message& answer) {
+    auto echo = parse_echo(answer);
+    if (echo.empty()) return std::nullopt;
+    auto number = [&](const char* key) {
+        auto value = echo_value(echo, key);
+        return value ? echo_number(*value) : std::nullopt;
+    };
+    auto flag = [&](const char* key) -> std::optional<bool> {
+        auto value = echo_value(echo, key);
+        if (!value) return std::nullopt;
+        return *value == "1";
+    };
+    model::Echo typed;
+    typed.source = echo_value(echo, "src");
+    typed.source_port = number("sport");
+    typed.transport = echo_value(echo, "transport");
+    typed.query_size = number("qlen");
+    typed.dns_id = number("id");
+    typed.edns = flag("edns");
+    typed.bufsize = number("bufsize");
+    typed.dnssec_ok = flag("do");
+    typed.server = echo_value(echo, "server");
+    return typed;
 }
 
 std::optional<std::uint32_t> echo_number(std::string_view text) {

@@ -16,7 +16,7 @@
 #include "probe/net/socket.h"
 #include "probe/profile/profile.h"
 #include "probe/wire/message.h"
-#include "reports/report.h"
+#include "probe/model/model.h"
 
 namespace dnspath::probe {
 
@@ -58,14 +58,15 @@ struct QueryOutcome {
     std::size_t query_size = 0;
     std::optional<int> icmp_mtu;  // an ICMP too-big came back naming this MTU
     std::string icmp_from;
+    bool tcp_connected = false;  // TCP: the handshake completed, whatever came after
 
     bool answered() const { return kind == OutcomeKind::answer && message.has_value(); }
 };
 
 struct SessionConfig {
-    std::map<reports::Family, net::Endpoint> targets;  // one server address per family
-    std::map<reports::Family, net::Endpoint> proxies;  // a DNS proxy in front of it (a CPE's LAN address)
-    std::map<reports::Family, net::Endpoint> baseline; // the server without the device (load comparison)
+    std::map<model::Family, net::Endpoint> targets;  // one server address per family
+    std::map<model::Family, net::Endpoint> proxies;  // a DNS proxy in front of it (a CPE's LAN address)
+    std::map<model::Family, net::Endpoint> baseline; // the server without the device (load comparison)
     std::vector<profile::TargetName> target_names;      // target mode: names to ask a real server
     wire::Name zone;
     wire::Bytes key;
@@ -76,7 +77,7 @@ class Session {
 public:
     Session(SessionConfig config, std::uint64_t seed, const std::atomic<bool>& stop);
 
-    QueryOutcome ask(reports::Family family, const QuerySpec& spec);
+    QueryOutcome ask(model::Family family, const QuerySpec& spec);
 
     // A query as `ask` would send it, without sending it (the ttl kind sends it itself).
     struct BuiltQuery {
@@ -88,10 +89,10 @@ public:
     };
     BuiltQuery build(const QuerySpec& spec);
     // The first plain UDP query of this family that got no answer, if any.
-    std::optional<QuerySpec> first_failure(reports::Family family) const;
+    std::optional<QuerySpec> first_failure(model::Family family) const;
     bool stopped() const { return stop_.load(); }
     const SessionConfig& config() const { return config_; }
-    std::vector<reports::ProbeRecord>& records() { return records_; }
+    std::vector<model::ProbeRecord>& records() { return records_; }
     std::chrono::milliseconds timeout() const { return timeout_; }
 
 private:
@@ -101,8 +102,8 @@ private:
     SessionConfig config_;
     std::mt19937_64 random_;
     const std::atomic<bool>& stop_;
-    std::vector<reports::ProbeRecord> records_;
-    std::vector<std::pair<reports::Family, QuerySpec>> failures_;
+    std::vector<model::ProbeRecord> records_;
+    std::vector<std::pair<model::Family, QuerySpec>> failures_;
     std::chrono::milliseconds timeout_;
     double smoothed_rtt_ms_ = -1;
     std::uint32_t counter_ = 0;
@@ -111,6 +112,8 @@ private:
 // The responder's echo (TXT key=value strings) as a multimap: "opt" may repeat.
 std::multimap<std::string, std::string> parse_echo(const wire::Message& answer);
 std::optional<std::string> echo_value(const std::multimap<std::string, std::string>& echo, const std::string& key);
+// The echo as typed fields (nullopt: the answer carries no echo).
+std::optional<model::Echo> typed_echo(const wire::Message& answer);
 // An echo field read as a number; nullopt when absent or not a number (the echo crossed the path
 // and may have been mangled, so it is parsed like any other input, without throwing).
 std::optional<std::uint32_t> echo_number(std::string_view text);

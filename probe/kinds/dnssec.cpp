@@ -5,74 +5,99 @@
 
 namespace dnspath::probe {
 
-using reports::Family;
-using reports::Status;
+using model::CauseCode;
+using model::Family;
+using model::Status;
 
-void run_dnssec(Session& session, Family family, reports::RunResult& result) {
-    std::vector<std::string> evidence, problems;
+namespace {
+
+// The first problem a signed answer shows, as a cause; nullopt when its RRSIG verifies.
+std::optional<model::Cause> signature_cause(const wire::Message& answer, std::uint16_t type, const wire::Dnskey& key,
+                                            model::Params where) {
+    auto problem = signature_problem(answer, type, key);
+    if (!problem) return std::nullopt;
+    where["records"] = wire::type_name(type);
+    switch (*problem) {
+        case SignatureProblem::records_missing: return cause(CauseCode::no_answer, where);
+        case SignatureProblem::rrsig_missing: return cause(CauseCode::rrsig_stripped, where);
+        case SignatureProblem::invalid: return cause(CauseCode::signature_invalid, where);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+void run_dnssec(Session& session, Family family, model::RunResult& result) {
+    std::vector<std::string> probes;
+    std::vector<model::Cause> problems;
     wire::Edns edns;
     edns.udp_size = 1232;
     edns.dnssec_ok = true;
-    auto fetched = fetch_zone_key(session, family, false, evidence);
-    const auto& dnskey_answer = fetched.answer;
+    auto fetched = fetch_zone_key(session, family, false, probes);
     if (!fetched.key) {
-        add_verdict(result, "dnssec-passthrough", family, Status::fail, fetched.problem, evidence);
+        add_verdict(result, "dnssec-passthrough", family, Status::fail, fetched.cause, probes);
         return;
     }
-    const auto& key = fetched.key;
-    if (auto problem = signature_problem(*dnskey_answer.message, wire::rr_type::dnskey, *key))
-        problems.push_back("DNSKEY answer: " + *problem);
+    const auto& key = *fetched.key;
+    if (auto problem = signature_cause(*fetched.answer.message, wire::rr_type::dnskey, key, {{"what", "dnskey"}}))
+        problems.push_back(*problem);
 
     // DO must reach the server, or every answer comes back unsigned.
     auto echo_probe = session.ask(family, {.kind = "dnssec", .echo = true, .dnssec_label = true, .edns = edns});
-    evidence.push_back(evidence_line(echo_probe, "echo with DO=1"));
+    probes.push_back(echo_probe.probe_id);
     if (echo_probe.answered()) {
         auto echo = parse_echo(*echo_probe.message);
-        if (!echo.empty() && echo_value(echo, "do") != "1") problems.push_back("DO=1 was cleared before the server");
-        else if (auto problem = signature_problem(*echo_probe.message, wire::rr_type::txt, *key))
-            problems.push_back("small answer: " + *problem);
+        if (!echo.empty() && echo_value(echo, "do") != "1")
+            problems.push_back(cause(CauseCode::do_cleared, {{"direction", "query"}}));
+        else if (auto problem = signature_cause(*echo_probe.message, wire::rr_type::txt, key, {{"what", "small"}}))
+            problems.push_back(*problem);
     }
 
     wire::Edns large = edns;
     large.udp_size = 4096;
-    std::vector<std::string> over_tcp;  // sizes that came back TC=1 and arrived signed over TCP
+    std::vector<std::uint32_t> over_tcp;  // sizes that came back TC=1 and arrived signed over TCP
     for (std::uint32_t size : {1232u, 1500u, 4000u}) {
         if (session.stopped()) return;
         QuerySpec spec{.kind = "dnssec", .size = size, .dnssec_label = true, .edns = large};
         auto outcome = session.ask(family, spec);
-        evidence.push_back(evidence_line(outcome, "signed answer of " + std::to_string(size)));
-        bool truncated = outcome.answered() && outcome.message->header.tc;
+        probes.push_back(outcome.probe_id);
+        const bool truncated = outcome.answered() && outcome.message->header.tc;
         if (truncated) {
             // A resolver retries over TCP; the records must survive that way at least.
             spec.transport = Transport::tcp;
             outcome = session.ask(family, spec);
-            evidence.push_back(evidence_line(outcome, "the same over TCP after TC=1"));
+            probes.push_back(outcome.probe_id);
         }
+        model::Params where{{"what", "signed"}, {"size", size}, {"via_tcp", truncated}};
         if (!outcome.answered()) {
-            problems.push_back("a signed " + std::to_string(size) + "-octet answer never arrived" +
-                               (truncated ? " (TC=1 over UDP, then TCP failed)" : ""));
+            problems.push_back(cause(truncated ? CauseCode::tcp_filter : CauseCode::size_cap, where));
         } else if (outcome.message->header.tc) {
-            problems.push_back("a signed " + std::to_string(size) + "-octet answer stays TC=1 over TCP");
-        } else if (auto problem = signature_problem(*outcome.message, wire::rr_type::txt, *key)) {
-            problems.push_back(std::to_string(size) + "-octet answer: " + *problem);
+            problems.push_back(cause(CauseCode::truncated_without_tc, where));
+        } else if (auto problem = signature_cause(*outcome.message, wire::rr_type::txt, key, where)) {
+            problems.push_back(*problem);
         } else if (truncated) {
-            over_tcp.push_back(std::to_string(size));
+            over_tcp.push_back(size);
         }
     }
-    if (problems.empty() && !over_tcp.empty()) {
+    if (!problems.empty()) {
+        // The first problem is the cause; the rest are listed with it.
+        auto first = problems.front();
+        if (problems.size() > 1) {
+            std::vector<std::string> others;
+            for (std::size_t i = 1; i < problems.size(); ++i) others.emplace_back(to_string(problems[i].code));
+            first.params["also"] = others;
+        }
+        add_verdict(result, "dnssec-passthrough", family, Status::fail, first, probes);
+    } else if (!over_tcp.empty()) {
         add_verdict(result, "dnssec-passthrough", family, Status::warn,
-                    "signed answers of " + join(over_tcp, ", ") +
-                        " octets come back TC=1 over UDP although 4096 was advertised, and arrive signed only over "
-                        "TCP: validation works, one round trip slower; DO reaches the server",
-                    evidence);
-    } else if (problems.empty()) {
-        add_verdict(result, "dnssec-passthrough", family, Status::pass,
-                    "DNSKEY RRset of " + std::to_string(dnskey_answer.answer_size) + " octets (signing key tag " +
-                        std::to_string(wire::key_tag(wire::encode_dnskey(*key))) + ") and signed answers of 1232, 1500 and 4000 octets arrive with RRSIGs that verify; DO "
-                        "reaches the server",
-                    evidence);
+                    cause(CauseCode::edns_buffer_cap, {{"sizes", over_tcp}, {"advertised", 4096}, {"fallback", "tcp"}}),
+                    probes);
     } else {
-        add_verdict(result, "dnssec-passthrough", family, Status::fail, join(problems), evidence);
+        add_verdict(result, "dnssec-passthrough", family, Status::pass,
+                    cause(CauseCode::ok, {{"dnskey_size", fetched.answer.answer_size},
+                                          {"key_tag", wire::key_tag(wire::encode_dnskey(key))},
+                                          {"sizes", {1232, 1500, 4000}}}),
+                    probes);
     }
 }
 

@@ -7,8 +7,9 @@
 
 namespace dnspath::probe {
 
-using reports::Family;
-using reports::Status;
+using model::CauseCode;
+using model::Family;
+using model::Status;
 
 namespace {
 
@@ -16,12 +17,13 @@ constexpr std::size_t kFragmentedQuerySize = 1600;
 
 }  // namespace
 
-void run_fragments(Session& session, Family family, reports::RunResult& result) {
+void run_fragments(Session& session, Family family, model::RunResult& result) {
     const auto& server = session.config().targets.at(family);
     const int overhead = family == Family::ipv6 ? 48 : 28;  // IP + UDP headers (+ fragment header on v6)
     const int mtu = net::route_mtu(server).value_or(1500);
-    std::vector<std::string> evidence, problems, passed;
-    bool exercised = false;
+    std::vector<std::string> probes;
+    std::vector<std::uint32_t> answers_lost, answers_damaged, answers_passed;
+    std::vector<std::uint32_t> queries_lost, queries_passed;
 
     // Answers: every size above what one packet of the local link carries must be fragmented.
     wire::Edns edns;
@@ -32,58 +34,57 @@ void run_fragments(Session& session, Family family, reports::RunResult& result) 
     for (auto size : sizes) {
         if (session.stopped()) return;
         auto outcome = session.ask(family, {.kind = "fragments", .size = size, .edns = edns});
-        exercised = true;
-        evidence.push_back(evidence_line(outcome, "fragmented answer of " + std::to_string(size)));
-        if (outcome.answered() && !outcome.message->header.tc && outcome.answer_size == size)
-            passed.push_back("answer of " + std::to_string(size));
-        else
-            problems.push_back("a " + std::to_string(size) + "-octet answer (in fragments) " +
-                               (outcome.answered() ? "arrived damaged" : "never arrived"));
+        if (outcome.answered() && !outcome.message->header.tc && outcome.answer_size == size) {
+            answers_passed.push_back(size);
+            continue;
+        }
+        probes.push_back(outcome.probe_id);
+        (outcome.answered() ? answers_damaged : answers_lost).push_back(size);
     }
-    if (sizes.empty())
-        evidence.push_back("the local link's MTU (" + std::to_string(mtu) +
-                           ") carries 4000-octet answers whole: answer fragmentation not exercised");
 
     // Queries: crafted fragments, the 1280-octet first fragment being the IPv6 minimum MTU case.
     bool raw_denied = false;
-    for (std::size_t fragment_size : {std::size_t{1280}, std::size_t{576}}) {
+    for (std::uint32_t fragment_size : {1280u, 576u}) {
         if (session.stopped()) return;
         wire::Edns query_edns;
         query_edns.udp_size = 1232;
         auto outcome = session.ask(family, {.kind = "fragments", .echo = true, .edns = query_edns,
                                             .query_size = kFragmentedQuerySize, .fragment_size = fragment_size});
-        const std::string what = "a " + std::to_string(kFragmentedQuerySize) + "-octet query in fragments of " +
-                                 std::to_string(fragment_size);
-        evidence.push_back(evidence_line(outcome, what));
         if (outcome.detail.find("CAP_NET_RAW") != std::string::npos) {
             raw_denied = true;
             break;
         }
-        exercised = true;
-        if (outcome.answered() && echo_value(parse_echo(*outcome.message), "qlen") == std::to_string(outcome.query_size))
-            passed.push_back("query in fragments of " + std::to_string(fragment_size));
-        else
-            problems.push_back(what + (outcome.answered() ? " got an answer without the echo" : " never got an answer"));
+        if (outcome.answered() && echo_value(parse_echo(*outcome.message), "qlen") == std::to_string(outcome.query_size)) {
+            queries_passed.push_back(fragment_size);
+            continue;
+        }
+        probes.push_back(outcome.probe_id);
+        queries_lost.push_back(fragment_size);
     }
-    if (raw_denied) evidence.push_back("fragmented queries not sent: raw sockets need CAP_NET_RAW (run as root)");
 
-    if (!problems.empty()) {
-        std::string reason = join(problems);
-        // Small fragments passing while link-sized ones vanish points at an MTU, not a filter.
-        const bool small_fragments_pass =
-            std::any_of(passed.begin(), passed.end(), [](const std::string& item) { return item.rfind("query", 0) == 0; });
-        reason += small_fragments_pass
-                      ? " — queries in small fragments pass, so fragments as such are not filtered: large ones "
-                        "are lost (a smaller MTU further on, see pmtu, or a filter on the UDP length, see udp-large)"
-                      : " — something on the path drops fragments";
-        add_verdict(result, "udp-fragments", family, Status::fail, reason, evidence);
+    model::Params figures{{"answers_passed", answers_passed}, {"answers_lost", answers_lost},
+                          {"answers_damaged", answers_damaged}, {"queries_passed", queries_passed},
+                          {"queries_lost", queries_lost}, {"query_size", kFragmentedQuerySize},
+                          {"raw_socket", !raw_denied}, {"family", to_string(family)}};
+    const bool exercised = !sizes.empty() || !queries_passed.empty() || !queries_lost.empty();
+    if (!answers_lost.empty() || !answers_damaged.empty() || !queries_lost.empty()) {
+        // Small fragments passing while link-sized ones vanish points at an MTU or a size filter,
+        // not at fragments as such.
+        if (!queries_passed.empty() && queries_lost.empty()) {
+            figures["direction"] = "answers";
+            add_verdict(result, "udp-fragments", family, Status::fail, cause(CauseCode::size_cap, figures), probes);
+        } else {
+            const bool answers = !answers_lost.empty() || !answers_damaged.empty();
+            figures["direction"] = answers && !queries_lost.empty() ? "both" : answers ? "answers" : "queries";
+            add_verdict(result, "udp-fragments", family, Status::fail, cause(CauseCode::fragment_filter, figures), probes);
+        }
     } else if (!exercised) {
-        add_verdict(result, "udp-fragments", family, Status::na, "nothing on this path needed fragments", evidence);
+        figures["why"] = "not-exercised";
+        figures["mtu"] = mtu;
+        add_verdict(result, "udp-fragments", family, Status::na, cause(CauseCode::not_measured, figures), probes);
     } else {
-        std::string reason = join(passed, ", ");
-        add_verdict(result, "udp-fragments", family, raw_denied ? Status::warn : Status::pass,
-                    "fragments pass: " + reason + (raw_denied ? " (fragmented queries not tested: no CAP_NET_RAW)" : ""),
-                    evidence);
+        add_verdict(result, "udp-fragments", family, raw_denied ? Status::warn : Status::pass, cause(CauseCode::ok, figures),
+                    probes);
     }
 }
 

@@ -4,7 +4,8 @@
 
 namespace dnspath::probe {
 
-using reports::Family;
+using model::Family;
+using model::CauseCode;
 
 const std::vector<ProbeKind>& probe_kinds() {
     // Adding a kind: its file in probe/kinds/ and one line here.
@@ -20,6 +21,7 @@ const std::vector<ProbeKind>& probe_kinds() {
         {"proxy", {"dns-proxy"}, run_proxy},
         {"sessions", {"udp-sessions"}, run_sessions},
         {"load", {"device-load"}, run_load},
+        {"interception", {"dns-interception"}, run_interception},
     };
     return table;
 }
@@ -37,6 +39,7 @@ const std::vector<ProbeKind>& target_kinds() {
         {"proxy", {"dns-proxy"}, nullptr},
         {"sessions", {"udp-sessions"}, nullptr},
         {"load", {"device-load"}, run_load},
+        {"interception", {"dns-interception"}, nullptr},
     };
     return table;
 }
@@ -54,20 +57,20 @@ std::vector<wire::ResourceRecord> records_of_type(const std::vector<wire::Resour
     return found;
 }
 
-std::optional<std::string> signature_problem(const wire::Message& answer, std::uint16_t type, const wire::Dnskey& key) {
+std::optional<SignatureProblem> signature_problem(const wire::Message& answer, std::uint16_t type,
+                                                  const wire::Dnskey& key) {
     auto rrset = records_of_type(answer.answers, type);
-    if (rrset.empty()) return wire::type_name(type) + " records missing";
+    if (rrset.empty()) return SignatureProblem::records_missing;
     for (const auto& record : records_of_type(answer.answers, wire::rr_type::rrsig)) {
         auto rrsig = wire::parse_rrsig(record.rdata);
         if (!rrsig || rrsig->type_covered != type) continue;
-        auto verified = wire::verify_rrsig(*rrsig, rrset, key);
-        if (!verified) return "RRSIG(" + wire::type_name(type) + "): " + verified.error().message;
+        if (!wire::verify_rrsig(*rrsig, rrset, key)) return SignatureProblem::invalid;
         return std::nullopt;
     }
-    return "RRSIG(" + wire::type_name(type) + ") stripped";
+    return SignatureProblem::rrsig_missing;
 }
 
-ZoneKey fetch_zone_key(Session& session, Family family, bool via_proxy, std::vector<std::string>& evidence) {
+ZoneKey fetch_zone_key(Session& session, Family family, bool via_proxy, std::vector<std::string>& probes) {
     ZoneKey fetched;
     wire::Edns edns;
     edns.udp_size = 1232;
@@ -77,65 +80,40 @@ ZoneKey fetch_zone_key(Session& session, Family family, bool via_proxy, std::vec
     QuerySpec spec{.kind = via_proxy ? "proxy" : "dnssec", .edns = edns, .qtype = wire::rr_type::dnskey,
                    .apex = true, .via_proxy = via_proxy};
     fetched.answer = session.ask(family, spec);
-    evidence.push_back(evidence_line(fetched.answer, "DNSKEY with DO=1"));
+    probes.push_back(fetched.answer.probe_id);
     if (fetched.answer.answered() && fetched.answer.message->header.tc) {
         spec.transport = Transport::tcp;
         fetched.answer = session.ask(family, spec);
         fetched.via_tcp = true;
-        evidence.push_back(evidence_line(fetched.answer, "DNSKEY with DO=1 over TCP after TC=1"));
+        probes.push_back(fetched.answer.probe_id);
     }
     if (!fetched.answer.answered()) {
-        fetched.problem = fetched.via_tcp
-                              ? "the DNSKEY RRset does not fit 1232 octets (TC=1) and the TCP retry failed (" +
-                                    std::string(to_string(fetched.answer.kind)) + "): a resolver cannot get the keys"
-                              : "the DNSKEY query (DO=1) got no answer (" +
-                                    std::string(to_string(fetched.answer.kind)) + ")";
+        fetched.cause = cause(CauseCode::no_answer, {{"what", "dnskey"}, {"transport", fetched.via_tcp ? "tcp" : "udp"},
+                                                     {"outcome", to_string(fetched.answer.kind)}});
         return fetched;
     }
     for (const auto& record : records_of_type(fetched.answer.message->answers, wire::rr_type::dnskey))
         if (auto parsed = wire::parse_dnskey(record.rdata); parsed && parsed->algorithm == wire::kAlgorithmEcdsaP256)
             fetched.key = parsed;
-    if (!fetched.key)
-        fetched.problem = "the DNSKEY answer carries no algorithm-13 DNSKEY: the zone is unsigned or the records were removed";
+    if (!fetched.key) fetched.cause = cause(CauseCode::rrsig_stripped, {{"what", "dnskey"}, {"records", "dnskey"}});
     return fetched;
 }
 
-void add_verdict(reports::RunResult& result, std::string checkpoint, reports::Family family, reports::Status status,
-                 std::string reason, std::vector<std::string> evidence) {
-    reports::Verdict verdict;
+void add_verdict(model::RunResult& result, std::string checkpoint, Family family, model::Status status,
+                 model::Cause verdict_cause, std::vector<std::string> probes) {
+    model::Verdict verdict;
     verdict.checkpoint = std::move(checkpoint);
     verdict.family = family;
     verdict.status = status;
-    verdict.reason = std::move(reason);
-    verdict.evidence = std::move(evidence);
+    verdict.cause = std::move(verdict_cause);
+    verdict.probes = std::move(probes);
     result.verdicts.push_back(std::move(verdict));
 }
 
-reports::FamilySummary& summary_for(reports::RunResult& result, reports::Family family) {
-    return family == reports::Family::ipv6 ? result.ipv6 : result.ipv4;
-}
+model::Cause cause(CauseCode code, model::Params params) { return {code, std::move(params)}; }
 
-std::string join(const std::vector<std::string>& items, std::string_view separator) {
-    std::string out;
-    for (const auto& item : items) {
-        if (!out.empty()) out += separator;
-        out += item;
-    }
-    return out;
-}
-
-std::string evidence_line(const QueryOutcome& outcome, std::string_view what) {
-    std::string line = "probe " + outcome.probe_id + " (" + std::string(what) + "): ";
-    if (outcome.answered()) {
-        line += outcome.message->header.tc ? "TC=1 answer" : "answer";
-        line += " of " + std::to_string(outcome.answer_size) + " octets, " +
-                wire::rcode_name(outcome.message->full_rcode());
-    } else {
-        line += std::string(to_string(outcome.kind));
-        if (!outcome.detail.empty()) line += " — " + outcome.detail;
-    }
-    if (outcome.attempts > 1) line += " (" + std::to_string(outcome.attempts) + " tries)";
-    return line;
+model::FamilySummary& summary_for(model::RunResult& result, Family family) {
+    return family == Family::ipv6 ? result.ipv6 : result.ipv4;
 }
 
 }  // namespace dnspath::probe

@@ -7,11 +7,11 @@
 
 #include "probe/engine/session.h"
 #include "probe/wire/dnssec.h"
-#include "reports/report.h"
+#include "probe/model/model.h"
 
 namespace dnspath::probe {
 
-using KindFn = void (*)(Session& session, reports::Family family, reports::RunResult& result);
+using KindFn = void (*)(Session& session, model::Family family, model::RunResult& result);
 
 struct ProbeKind {
     std::string_view id;
@@ -25,38 +25,40 @@ const std::vector<ProbeKind>& target_kinds();
 const ProbeKind* find_probe_kind(std::string_view id, bool target_mode = false);
 
 // Each kind's entry point (probe/kinds/<kind>.cpp).
-void run_edns_size(Session& session, reports::Family family, reports::RunResult& result);
-void run_tcp(Session& session, reports::Family family, reports::RunResult& result);
-void run_options(Session& session, reports::Family family, reports::RunResult& result);
-void run_nat(Session& session, reports::Family family, reports::RunResult& result);
-void run_fragments(Session& session, reports::Family family, reports::RunResult& result);
-void run_pmtu(Session& session, reports::Family family, reports::RunResult& result);
-void run_dnssec(Session& session, reports::Family family, reports::RunResult& result);
-void run_ttl(Session& session, reports::Family family, reports::RunResult& result);
-void run_proxy(Session& session, reports::Family family, reports::RunResult& result);
-void run_sessions(Session& session, reports::Family family, reports::RunResult& result);
-void run_load(Session& session, reports::Family family, reports::RunResult& result);
-void run_target_edns_size(Session& session, reports::Family family, reports::RunResult& result);
-void run_target_tcp(Session& session, reports::Family family, reports::RunResult& result);
-void run_target_dnssec(Session& session, reports::Family family, reports::RunResult& result);
-void run_target_options(Session& session, reports::Family family, reports::RunResult& result);
-void run_target_needs_echo(Session& session, reports::Family family, reports::RunResult& result);
+void run_edns_size(Session& session, model::Family family, model::RunResult& result);
+void run_tcp(Session& session, model::Family family, model::RunResult& result);
+void run_options(Session& session, model::Family family, model::RunResult& result);
+void run_nat(Session& session, model::Family family, model::RunResult& result);
+void run_fragments(Session& session, model::Family family, model::RunResult& result);
+void run_pmtu(Session& session, model::Family family, model::RunResult& result);
+void run_dnssec(Session& session, model::Family family, model::RunResult& result);
+void run_ttl(Session& session, model::Family family, model::RunResult& result);
+void run_proxy(Session& session, model::Family family, model::RunResult& result);
+void run_sessions(Session& session, model::Family family, model::RunResult& result);
+void run_load(Session& session, model::Family family, model::RunResult& result);
+void run_target_edns_size(Session& session, model::Family family, model::RunResult& result);
+void run_target_tcp(Session& session, model::Family family, model::RunResult& result);
+void run_target_dnssec(Session& session, model::Family family, model::RunResult& result);
+void run_target_options(Session& session, model::Family family, model::RunResult& result);
+void run_interception(Session& session, model::Family family, model::RunResult& result);
+void run_target_needs_echo(Session& session, model::Family family, model::RunResult& result);
 
 // The records of one type in a section.
 std::vector<wire::ResourceRecord> records_of_type(const std::vector<wire::ResourceRecord>& section, std::uint16_t type);
-// Why the answer's RRset of `type` is not signed by `key` (missing, stripped, bad signature), or
-// nullopt when an RRSIG over it verifies.
-std::optional<std::string> signature_problem(const wire::Message& answer, std::uint16_t type, const wire::Dnskey& key);
+// What is wrong with the answer's RRset of `type` signed by `key`, or nullopt when an RRSIG over it
+// verifies: the records are missing, the RRSIG is missing (stripped), or it does not verify.
+enum class SignatureProblem { records_missing, rrsig_missing, invalid };
+std::optional<SignatureProblem> signature_problem(const wire::Message& answer, std::uint16_t type, const wire::Dnskey& key);
 
 // The zone's DNSKEY as a resolver gets it (UDP with DO=1, then TCP after TC=1), directly or
-// through the proxy under test; `problem` says why there is no key.
+// through the proxy under test; without a key, `cause` says why.
 struct ZoneKey {
     QueryOutcome answer;
     std::optional<wire::Dnskey> key;
     bool via_tcp = false;
-    std::string problem;
+    model::Cause cause;
 };
-ZoneKey fetch_zone_key(Session& session, reports::Family family, bool via_proxy, std::vector<std::string>& evidence);
+ZoneKey fetch_zone_key(Session& session, model::Family family, bool via_proxy, std::vector<std::string>& probes);
 
 // One echo query's source port: as the probe sent it and as the responder saw it.
 struct PortSample {
@@ -65,18 +67,20 @@ struct PortSample {
 };
 // What a sequence of source ports looks like from the server: random, sequential or narrow.
 struct PortAssessment {
-    reports::Status status = reports::Status::na;
-    std::string description;
+    model::Status status = model::Status::na;
+    model::Cause cause;
 };
 PortAssessment assess_ports(const std::vector<PortSample>& samples);
 
-// Shared by the kinds: one verdict, with the seed items looked up from the checkpoint id.
-void add_verdict(reports::RunResult& result, std::string checkpoint, reports::Family family,
-                 reports::Status status, std::string reason, std::vector<std::string> evidence = {});
-reports::FamilySummary& summary_for(reports::RunResult& result, reports::Family family);
-// "a; b; c": the problems (or passes) of a verdict in one reason.
-std::string join(const std::vector<std::string>& items, std::string_view separator = "; ");
-// "probe p0001abc: timeout (3 tries)" — one evidence line for an outcome.
-std::string evidence_line(const QueryOutcome& outcome, std::string_view what);
+// EDNS version 1 → BADVERS and QDCOUNT 0/2 → FORMERR, asked with `spec` (a probe name or a
+// target-mode name); shared by the options kind and target mode.
+void judge_edns_version(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
+void judge_qdcount(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
+
+// Shared by the kinds: one verdict with its cause and the probes behind it.
+void add_verdict(model::RunResult& result, std::string checkpoint, model::Family family, model::Status status,
+                 model::Cause cause, std::vector<std::string> probes = {});
+model::Cause cause(model::CauseCode code, model::Params params = model::Params::object());
+model::FamilySummary& summary_for(model::RunResult& result, model::Family family);
 
 }  // namespace dnspath::probe

@@ -1,47 +1,46 @@
 // load: what the device costs under load — queries per second and latency through it (the
 // target) against the same server without it (the baseline), closed-loop, spread over several
 // flows as real clients are (DNSSEC Japan lab: load test through the router and the LB).
-#include <cstdio>
+#include <cmath>
 
 #include "probe/kinds/kinds.h"
 #include "probe/net/burst.h"
 
 namespace dnspath::probe {
 
-using reports::Family;
-using reports::Status;
+using model::CauseCode;
+using model::Family;
+using model::Status;
 
 namespace {
 
-std::string describe(const net::LoadFigures& figures) {
-    char text[200];
-    std::snprintf(text, sizeof text, "%.0f q/s, latency p50 %.2f ms p99 %.2f ms, %llu of %llu lost",
-                  figures.queries_per_second(), figures.percentile_ms(0.5), figures.percentile_ms(0.99),
-                  static_cast<unsigned long long>(figures.lost), static_cast<unsigned long long>(figures.sent));
-    return text;
+model::Params figures_of(const net::LoadFigures& figures) {
+    return {{"qps", std::round(figures.queries_per_second())},
+            {"p50_ms", std::round(figures.percentile_ms(0.5) * 100) / 100},
+            {"p99_ms", std::round(figures.percentile_ms(0.99) * 100) / 100},
+            {"lost", figures.lost},
+            {"sent", figures.sent}};
 }
 
 }  // namespace
 
-void run_load(Session& session, Family family, reports::RunResult& result) {
+void run_load(Session& session, Family family, model::RunResult& result) {
     const auto& config = session.config();
     if (!config.baseline.count(family)) {
-        add_verdict(result, "device-load", family, Status::na,
-                    "no baseline to compare with: give --baseline ADDRESS or target.baseline (the server reached "
-                    "without the device)");
+        add_verdict(result, "device-load", family, Status::na, cause(CauseCode::not_measured, {{"why", "no-baseline"}}));
         return;
     }
     // The query dnsperf would send: the zone's SOA, a small answer, so the figures measure the
     // path and not the responder's signing or padding.
     auto built = session.build({.kind = "load", .edns = wire::Edns{}, .qtype = wire::rr_type::soa, .apex = true});
     if (!built.error.empty()) {
-        add_verdict(result, "device-load", family, Status::fail, "cannot build the load query: " + built.error);
+        add_verdict(result, "device-load", family, Status::fail, cause(CauseCode::probe_error, {{"detail", built.error}}));
         return;
     }
     net::LoadOptions options;
     options.duration = std::chrono::milliseconds(1000 * config.plan.load_seconds);
-    options.sockets = reports::kLoadSourcePortCount / 2;
-    options.first_source_port = reports::kLoadSourcePortFirst;
+    options.sockets = model::kLoadSourcePortCount / 2;
+    options.first_source_port = model::kLoadSourcePortFirst;
     auto through = net::udp_load(config.targets.at(family), built.bytes, options);
     if (session.stopped()) return;
     net::LoadOptions baseline_options = options;
@@ -49,7 +48,7 @@ void run_load(Session& session, Family family, reports::RunResult& result) {
     auto direct = through ? net::udp_load(config.baseline.at(family), built.bytes, baseline_options) : through;
     if (!through || !direct) {
         add_verdict(result, "device-load", family, Status::fail,
-                    "cannot run the load: " + (!through ? through.error().message : direct.error().message));
+                    cause(CauseCode::probe_error, {{"detail", !through ? through.error().message : direct.error().message}}));
         return;
     }
     auto& summary = summary_for(result, family);
@@ -58,33 +57,28 @@ void run_load(Session& session, Family family, reports::RunResult& result) {
     summary.load_p99_ms_through = through->percentile_ms(0.99);
     summary.load_p99_ms_baseline = direct->percentile_ms(0.99);
     const double ratio = direct->queries_per_second() > 0 ? through->queries_per_second() / direct->queries_per_second() : 0;
-    char ratio_text[64];
-    std::snprintf(ratio_text, sizeof ratio_text, "%.2f", ratio);
-    std::vector<std::string> evidence{
-        "through the device (" + config.targets.at(family).address() + "): " + describe(*through),
-        "without it (" + config.baseline.at(family).address() + "): " + describe(*direct),
-        std::to_string(options.sockets) + " flows each, from ports " + std::to_string(options.first_source_port) + "-" +
-            std::to_string(options.first_source_port + 2 * options.sockets - 1) + ", " +
-            std::to_string(options.outstanding) + " queries in flight, " + std::to_string(config.plan.load_seconds) +
-            " s each"};
-    const std::string reason = "through the device " + describe(*through) + "; without it " + describe(*direct) +
-                               "; throughput ratio " + ratio_text;
+    model::Params figures{{"through", figures_of(*through)}, {"baseline", figures_of(*direct)},
+                          {"ratio", std::round(ratio * 100) / 100}, {"flows", options.sockets},
+                          {"in_flight", options.outstanding}, {"seconds", config.plan.load_seconds}};
     // As docs/checkpoints.md says: over 1 % lost through the device, and more than without it.
-    auto lost_fraction = [](const net::LoadFigures& figures) {
-        return figures.sent > 0 ? static_cast<double>(figures.lost) / static_cast<double>(figures.sent) : 0.0;
+    auto lost_fraction = [](const net::LoadFigures& load) {
+        return load.sent > 0 ? static_cast<double>(load.lost) / static_cast<double>(load.sent) : 0.0;
     };
     const bool lossy = lost_fraction(*through) > 0.01 && lost_fraction(*through) > lost_fraction(*direct);
+    auto overload = [&](const char* what) {
+        figures["what"] = what;
+        return cause(CauseCode::overload, figures);
+    };
     if (through->answered == 0 && direct->answered == 0)
-        add_verdict(result, "device-load", family, Status::fail,
-                    "nothing was answered under load, through the device or without it; " + reason, evidence);
+        add_verdict(result, "device-load", family, Status::fail, overload("nothing-answered"));
     else if (through->answered == 0)
-        add_verdict(result, "device-load", family, Status::fail, "nothing was answered through the device under load; " + reason, evidence);
+        add_verdict(result, "device-load", family, Status::fail, overload("nothing-through"));
     else if (lossy)
-        add_verdict(result, "device-load", family, Status::fail, "the device drops queries under load; " + reason, evidence);
+        add_verdict(result, "device-load", family, Status::fail, overload("drops"));
     else if (ratio < 0.5)
-        add_verdict(result, "device-load", family, Status::warn, "the device costs over half the throughput; " + reason, evidence);
+        add_verdict(result, "device-load", family, Status::warn, overload("slow"));
     else
-        add_verdict(result, "device-load", family, Status::pass, reason, evidence);
+        add_verdict(result, "device-load", family, Status::pass, cause(CauseCode::ok, figures));
 }
 
 }  // namespace dnspath::probe

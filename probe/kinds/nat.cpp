@@ -8,13 +8,14 @@
 
 namespace dnspath::probe {
 
-using reports::Family;
-using reports::Status;
+using model::CauseCode;
+using model::Family;
+using model::Status;
 
 PortAssessment assess_ports(const std::vector<PortSample>& samples) {
     PortAssessment assessment;
     if (samples.size() < 8) {
-        assessment.description = "too few answers to judge (" + std::to_string(samples.size()) + ")";
+        assessment.cause = cause(CauseCode::not_measured, {{"why", "too-few-answers"}, {"answers", samples.size()}});
         return assessment;
     }
     std::set<std::uint16_t> distinct;
@@ -31,37 +32,33 @@ PortAssessment assess_ports(const std::vector<PortSample>& samples) {
     auto [low, high] = std::minmax_element(samples.begin(), samples.end(),
                                            [](const PortSample& a, const PortSample& b) { return a.seen < b.seen; });
     const int range = high->seen - low->seen + 1;
-    const double bits = std::log2(static_cast<double>(range));
-    char figures[160];
-    std::snprintf(figures, sizeof figures, "%zu queries, %zu distinct ports, range %d-%d (~%.1f bits), %zu kept as sent",
-                  samples.size(), distinct.size(), low->seen, high->seen, bits, preserved);
-    assessment.description = figures;
+    model::Params figures{{"queries", samples.size()}, {"distinct", distinct.size()}, {"low", low->seen},
+                          {"high", high->seen}, {"bits", std::round(std::log2(static_cast<double>(range)) * 10) / 10},
+                          {"kept", preserved}};
+    auto rewritten = [&](const char* pattern) {
+        figures["pattern"] = pattern;
+        return cause(CauseCode::port_rewrite, figures);
+    };
     if (distinct.size() == 1) {
-        assessment.status = Status::fail;
-        assessment.description = "every query arrived from the same source port: " + assessment.description;
+        assessment = {Status::fail, rewritten("fixed")};
     } else if (small_steps * 10 >= (samples.size() - 1) * 8) {
-        assessment.status = Status::fail;
-        assessment.description = "source ports arrive sequential (a NAT allocates them in order; Kaminsky-style "
-                                 "spoofing becomes easy): " + assessment.description;
+        assessment = {Status::fail, rewritten("sequential")};
     } else if (range < 1024) {
-        assessment.status = Status::fail;
-        assessment.description = "source ports arrive from a narrow range: " + assessment.description;
+        assessment = {Status::fail, rewritten("narrow")};
     } else if (range < 16384) {
-        assessment.status = Status::warn;
-        assessment.description = "source ports arrive from a reduced range: " + assessment.description;
+        assessment = {Status::warn, rewritten("reduced")};
     } else {
-        assessment.status = Status::pass;
-        assessment.description = "source ports arrive random: " + assessment.description;
+        assessment = {Status::pass, cause(CauseCode::ok, figures)};
     }
     return assessment;
 }
 
-void run_nat(Session& session, Family family, reports::RunResult& result) {
+void run_nat(Session& session, Family family, model::RunResult& result) {
     const int count = session.config().plan.port_samples;
     std::vector<PortSample> samples;
     std::set<std::string> seen_addresses;
     std::string local_address;
-    std::vector<std::string> evidence;
+    std::vector<std::string> probes;
     int lost = 0;
     for (int i = 0; i < count && !session.stopped(); ++i) {
         auto outcome = session.ask(family, {.kind = "nat", .echo = true, .edns = wire::Edns{}, .retry = false});
@@ -77,36 +74,26 @@ void run_nat(Session& session, Family family, reports::RunResult& result) {
         local_address = outcome.local.address();
         seen_addresses.insert(*source);
         samples.push_back({outcome.local.port(), static_cast<std::uint16_t>(*seen_port)});
-        if (evidence.empty())
-            evidence.push_back("probe " + outcome.probe_id + ": sent from " + outcome.local.to_string() +
-                               ", responder saw " + *source + " port " + *port);
+        if (probes.size() < 8) probes.push_back(outcome.probe_id);
     }
-    if (lost > 0) evidence.push_back(std::to_string(lost) + " of " + std::to_string(count) + " echo queries unanswered");
     auto& summary = summary_for(result, family);
     if (seen_addresses.empty()) {
-        add_verdict(result, "nat", family, Status::na, "no echo came back, so the source the server sees is unknown",
-                    evidence);
+        add_verdict(result, "nat", family, Status::na, cause(CauseCode::not_measured, {{"why", "no-echo"}}), probes);
         return;
     }
     const bool translated = seen_addresses.size() > 1 || *seen_addresses.begin() != local_address;
     summary.nat = translated;
     const bool ports_kept = std::all_of(samples.begin(), samples.end(),
                                         [](const PortSample& sample) { return sample.sent == sample.seen; });
-    if (translated) {
-        std::string addresses;
-        for (const auto& address : seen_addresses) addresses += (addresses.empty() ? "" : ", ") + address;
-        add_verdict(result, "nat", family, Status::warn,
-                    "the server sees " + addresses + ", not the probe's " + local_address +
-                        ": a NAT sits on the path (ports " + (ports_kept ? "preserved" : "rewritten") +
-                        "); the checkpoint asks for global reachability",
-                    evidence);
-    } else {
-        add_verdict(result, "nat", family, Status::pass,
-                    "the server sees the probe's own address " + local_address + (ports_kept ? " and ports" : ""),
-                    evidence);
-    }
+    model::Params figures{{"local", local_address},
+                          {"seen", std::vector<std::string>(seen_addresses.begin(), seen_addresses.end())},
+                          {"ports_kept", ports_kept}, {"unanswered", lost}};
+    if (translated)
+        add_verdict(result, "nat", family, Status::warn, cause(CauseCode::nat, figures), probes);
+    else
+        add_verdict(result, "nat", family, Status::pass, cause(CauseCode::ok, figures), probes);
     auto ports = assess_ports(samples);
-    add_verdict(result, "port-randomness", family, ports.status, ports.description, evidence);
+    add_verdict(result, "port-randomness", family, ports.status, ports.cause, probes);
 }
 
 }  // namespace dnspath::probe

@@ -7,8 +7,9 @@
 namespace dnspath::probe {
 namespace {
 
-using reports::Family;
-using reports::Status;
+using model::CauseCode;
+using model::Family;
+using model::Status;
 
 constexpr std::uint16_t kUnknownOptionCode = 65001;  // local/experimental range (RFC 6891 9)
 
@@ -30,99 +31,123 @@ std::string option_label(std::uint16_t code) {
     return name.empty() ? "option " + std::to_string(code) : std::string(name);
 }
 
-}  // namespace
+// What the echo shows was changed on the way to the responder, first problem first.
+std::vector<model::Cause> echo_problems(const std::multimap<std::string, std::string>& echo, const wire::Edns& sent) {
+    if (echo.empty()) return {cause(CauseCode::interception, {{"evidence", "no-echo"}})};
+    if (echo_value(echo, "edns") != "1")
+        return {cause(CauseCode::option_stripped, {{"options", {"OPT"}}, {"direction", "query"}})};
+    std::vector<model::Cause> problems;
+    if (auto size = echo_value(echo, "bufsize"); size != std::to_string(sent.udp_size))
+        problems.push_back(cause(CauseCode::proxy_rewrite, {{"field", "bufsize"}, {"from", sent.udp_size},
+                                                            {"to", echo_number(size.value_or("")).value_or(0)}}));
+    if (echo_value(echo, "do") != "1") problems.push_back(cause(CauseCode::do_cleared, {{"direction", "query"}}));
+    if (auto z = echo_value(echo, "z"); z != "0")
+        problems.push_back(cause(CauseCode::proxy_rewrite, {{"field", "z"}, {"to", z.value_or("?")}}));
+    std::multimap<std::uint16_t, std::string> received;
+    for (auto [it, end] = echo.equal_range("opt"); it != end; ++it) {
+        auto colon = it->second.find(':');
+        auto code = colon == std::string::npos ? std::nullopt : echo_number(std::string_view(it->second).substr(0, colon));
+        if (!code || *code > 0xffff) continue;
+        received.emplace(static_cast<std::uint16_t>(*code), it->second.substr(colon + 1));
+    }
+    std::vector<std::string> stripped, changed;
+    for (const auto& option : sent.options) {
+        auto it = received.find(option.code);
+        if (it == received.end()) stripped.push_back(option_label(option.code));
+        else if (it->second != wire::hex(option.data)) changed.push_back(option_label(option.code));
+    }
+    if (!stripped.empty())
+        problems.push_back(cause(CauseCode::option_stripped, {{"options", stripped}, {"direction", "query"}}));
+    if (!changed.empty()) problems.push_back(cause(CauseCode::proxy_rewrite, {{"field", "options"}, {"options", changed}}));
+    return problems;
+}
 
-void run_options(Session& session, Family family, reports::RunResult& result) {
+// The first problem is the cause; the codes of the others ride along in "also".
+model::Cause first_of(std::vector<model::Cause> problems) {
+    auto first = problems.front();
+    std::vector<std::string> others;
+    for (std::size_t i = 1; i < problems.size(); ++i) others.emplace_back(to_string(problems[i].code));
+    if (!others.empty()) first.params["also"] = others;
+    return first;
+}
+
+void judge_options(Session& session, Family family, model::RunResult& result) {
     wire::Edns edns;
     edns.udp_size = 1232;
     edns.dnssec_ok = true;
     edns.options = probe_options(session.records().size() + 1);
     auto echo_probe = session.ask(family, {.kind = "options", .echo = true, .edns = edns});
-    std::vector<std::string> evidence{evidence_line(echo_probe, "options echo")};
     if (!echo_probe.answered()) {
         add_verdict(result, "edns-options", family, Status::fail,
-                    "a query carrying EDNS options got no answer (" + std::string(to_string(echo_probe.kind)) + ")",
-                    evidence);
-    } else {
-        auto echo = parse_echo(*echo_probe.message);
-        std::vector<std::string> problems;
-        if (echo.empty()) {
-            problems.push_back("the answer carries no echo (not a dnspath responder, or a proxy answered)");
-        } else if (echo_value(echo, "edns") != "1") {
-            problems.push_back("the OPT record was stripped before the responder");
-        } else {
-            if (auto size = echo_value(echo, "bufsize"); size != std::to_string(edns.udp_size))
-                problems.push_back("buffer size rewritten from " + std::to_string(edns.udp_size) + " to " +
-                                   size.value_or("?"));
-            if (echo_value(echo, "do") != "1") problems.push_back("DO bit cleared");
-            if (auto z = echo_value(echo, "z"); z != "0") problems.push_back("EDNS Z bits changed to " + z.value_or("?"));
-            std::multimap<std::uint16_t, std::string> received;
-            for (auto [it, end] = echo.equal_range("opt"); it != end; ++it) {
-                auto colon = it->second.find(':');
-                auto code = colon == std::string::npos ? std::nullopt
-                                                       : echo_number(std::string_view(it->second).substr(0, colon));
-                if (!code || *code > 0xffff) continue;
-                received.emplace(static_cast<std::uint16_t>(*code),
-                                 it->second.substr(colon + 1));
-            }
-            for (const auto& sent : edns.options) {
-                auto it = received.find(sent.code);
-                if (it == received.end())
-                    problems.push_back(option_label(sent.code) + " stripped");
-                else if (it->second != wire::hex(sent.data))
-                    problems.push_back(option_label(sent.code) + " changed");
-            }
-        }
-        if (!echo_probe.message->edns) problems.push_back("the answer came back without an OPT record");
-        for (const auto& option : echo_probe.message->edns ? echo_probe.message->edns->options
-                                                             : std::vector<wire::EdnsOption>{})
-            if (auto ede = wire::parse_extended_error(option)) evidence.push_back("answer carried " + wire::describe(*ede));
-        if (problems.empty()) {
-            add_verdict(result, "edns-options", family, Status::pass,
-                        "Cookie, Padding, EDE, Report-Channel, an unknown option (65001), DO=1 and the buffer size "
-                        "reached the responder unchanged",
-                        evidence);
-        } else {
-            add_verdict(result, "edns-options", family, Status::fail, join(problems), evidence);
-        }
+                    cause(CauseCode::no_answer, {{"what", "options"}, {"outcome", to_string(echo_probe.kind)}}),
+                    {echo_probe.probe_id});
+        return;
     }
-    if (session.stopped()) return;
+    auto problems = echo_problems(parse_echo(*echo_probe.message), edns);
+    if (!echo_probe.message->edns)
+        problems.push_back(cause(CauseCode::option_stripped, {{"options", {"OPT"}}, {"direction", "answer"}}));
+    if (problems.empty())
+        add_verdict(result, "edns-options", family, Status::pass, cause(CauseCode::ok), {echo_probe.probe_id});
+    else
+        add_verdict(result, "edns-options", family, Status::fail, first_of(std::move(problems)), {echo_probe.probe_id});
+}
 
-    wire::Edns version1;
-    version1.version = 1;
-    auto badvers = session.ask(family, {.kind = "options", .edns = version1});
-    std::vector<std::string> version_evidence{evidence_line(badvers, "EDNS version 1")};
+}  // namespace
+
+// Shared with target mode: EDNS version 1 must get BADVERS (RFC 6891 6.1.3).
+void judge_edns_version(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
+    spec.kind = "options";
+    spec.edns = wire::Edns{};
+    spec.edns->version = 1;
+    auto badvers = session.ask(family, spec);
     if (badvers.answered() && badvers.message->full_rcode() == wire::rcode::badvers) {
-        add_verdict(result, "edns-version", family, Status::pass, "EDNS version 1 answered BADVERS", version_evidence);
+        add_verdict(result, "edns-version", family, Status::pass, cause(CauseCode::ok), {badvers.probe_id});
     } else if (badvers.answered()) {
         auto code = badvers.message->full_rcode();
         add_verdict(result, "edns-version", family, code == wire::rcode::formerr ? Status::warn : Status::fail,
-                    "EDNS version 1 answered " + wire::rcode_name(code) + " instead of BADVERS" +
-                        (badvers.message->edns ? "" : " and without OPT (an EDNS-unaware box answered)"),
-                    version_evidence);
+                    cause(CauseCode::wrong_rcode, {{"rcode", wire::rcode_name(code)}, {"expected", "BADVERS"},
+                                                   {"opt", badvers.message->edns.has_value()}}),
+                    {badvers.probe_id});
     } else {
         add_verdict(result, "edns-version", family, Status::fail,
-                    "a query with EDNS version 1 was dropped (" + std::string(to_string(badvers.kind)) + ")",
-                    version_evidence);
+                    cause(CauseCode::no_answer, {{"what", "edns-version"}, {"outcome", to_string(badvers.kind)}}),
+                    {badvers.probe_id});
     }
-    if (session.stopped()) return;
+}
 
-    std::vector<std::string> qd_evidence;
-    std::vector<std::string> qd_problems;
+// Shared with target mode: QDCOUNT 0 and 2 must get FORMERR (RFC 9619).
+void judge_qdcount(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
+    spec.kind = "options";
+    std::vector<std::string> probes;
+    model::Params answered = model::Params::object();
+    bool dropped = false, wrong = false;
     for (int count : {0, 2}) {
-        auto outcome = session.ask(family, {.kind = "options", .edns = wire::Edns{}, .question_count = count});
-        qd_evidence.push_back(evidence_line(outcome, "QDCOUNT " + std::to_string(count)));
-        if (!outcome.answered())
-            qd_problems.push_back("QDCOUNT " + std::to_string(count) + " dropped (" + std::string(to_string(outcome.kind)) + ")");
-        else if (outcome.message->full_rcode() != wire::rcode::formerr)
-            qd_problems.push_back("QDCOUNT " + std::to_string(count) + " answered " +
-                                  wire::rcode_name(outcome.message->full_rcode()));
+        spec.question_count = count;
+        auto outcome = session.ask(family, spec);
+        probes.push_back(outcome.probe_id);
+        const std::string key = "qdcount" + std::to_string(count);
+        if (!outcome.answered()) {
+            answered[key] = nullptr;
+            dropped = true;
+        } else {
+            answered[key] = wire::rcode_name(outcome.message->full_rcode());
+            wrong = wrong || outcome.message->full_rcode() != wire::rcode::formerr;
+        }
     }
-    if (qd_problems.empty())
-        add_verdict(result, "qdcount", family, Status::pass, "QDCOUNT 0 and 2 both answered FORMERR", qd_evidence);
-    else {
-        add_verdict(result, "qdcount", family, Status::fail, join(qd_problems) + " (RFC 9619 wants FORMERR)", qd_evidence);
-    }
+    answered["expected"] = "FORMERR";
+    if (!dropped && !wrong)
+        add_verdict(result, "qdcount", family, Status::pass, cause(CauseCode::ok, answered), probes);
+    else
+        add_verdict(result, "qdcount", family, Status::fail,
+                    cause(dropped ? CauseCode::no_answer : CauseCode::wrong_rcode, answered), probes);
+}
+
+void run_options(Session& session, Family family, model::RunResult& result) {
+    judge_options(session, family, result);
+    if (session.stopped()) return;
+    judge_edns_version(session, family, result, {.kind = "options"});
+    if (session.stopped()) return;
+    judge_qdcount(session, family, result, {.kind = "options", .edns = wire::Edns{}});
 }
 
 }  // namespace dnspath::probe

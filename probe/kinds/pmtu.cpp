@@ -7,8 +7,9 @@
 
 namespace dnspath::probe {
 
-using reports::Family;
-using reports::Status;
+using model::CauseCode;
+using model::Family;
+using model::Status;
 
 namespace {
 
@@ -49,7 +50,7 @@ Direction measure(const std::vector<int>& steps, Send&& delivered) {
 
 }  // namespace
 
-void run_pmtu(Session& session, Family family, reports::RunResult& result) {
+void run_pmtu(Session& session, Family family, model::RunResult& result) {
     const auto& server = session.config().targets.at(family);
     const int overhead = family == Family::ipv6 ? 48 : 28;
     const int ceiling = std::min(net::route_mtu(server).value_or(1500), 1500);
@@ -57,7 +58,7 @@ void run_pmtu(Session& session, Family family, reports::RunResult& result) {
     for (int size : {1280, 1400, 1420, 1440, 1454, 1460, 1472, 1480, 1492, 1500})
         if (size <= ceiling) steps.push_back(size);
     if (steps.empty() || steps.back() != ceiling) steps.push_back(ceiling);
-    std::vector<std::string> evidence;
+    std::vector<std::string> probes;
 
     wire::Edns edns;
     edns.udp_size = 4096;
@@ -72,7 +73,7 @@ void run_pmtu(Session& session, Family family, reports::RunResult& result) {
             direction.icmp_from = outcome.icmp_from;
         }
         bool arrived = outcome.answered();
-        if (!arrived) evidence.push_back(evidence_line(outcome, "DF query, packet " + std::to_string(packet)));
+        if (!arrived) probes.push_back(outcome.probe_id);
         return arrived;
     });
     // Back toward the probe: answers sent with DF, sized to the packet.
@@ -82,7 +83,7 @@ void run_pmtu(Session& session, Family family, reports::RunResult& result) {
         auto outcome = session.ask(family, {.kind = "pmtu", .size = size, .edns = edns,
                                             .df_answer = true});
         bool arrived = outcome.answered() && !outcome.message->header.tc && outcome.answer_size == size;
-        if (!arrived) evidence.push_back(evidence_line(outcome, "DF answer, packet " + std::to_string(packet)));
+        if (!arrived) probes.push_back(outcome.probe_id);
         return arrived;
     });
     if (session.stopped()) return;
@@ -100,11 +101,11 @@ void run_pmtu(Session& session, Family family, reports::RunResult& result) {
             return outcome.answered() && !outcome.message->header.tc && outcome.answer_size == size;
         };
         auto plain = session.ask(family, {.kind = "pmtu", .size = size, .edns = edns});
-        evidence.push_back(evidence_line(plain, "same answer without DF"));
+        probes.push_back(plain.probe_id);
         if (!delivered(plain) && family == Family::ipv6) {
             auto fragmented = session.ask(family, {.kind = "pmtu", .size = size, .edns = edns,
                                                    .small_fragments_answer = true});
-            evidence.push_back(evidence_line(fragmented, "same answer in 1280-octet fragments"));
+            probes.push_back(fragmented.probe_id);
             reverse_black_hole = delivered(fragmented);
             reverse_is_size_filter = !reverse_black_hole;
         } else {
@@ -118,46 +119,38 @@ void run_pmtu(Session& session, Family family, reports::RunResult& result) {
     else if (forward.largest)
         summary.path_mtu = forward.largest;
 
-    auto describe = [](const Direction& direction) {
-        return direction.largest ? std::to_string(*direction.largest) : std::string("none");
+    auto figure = [](const std::optional<int>& value) { return value ? model::Params(*value) : model::Params(); };
+    model::Params figures{{"forward", figure(forward.largest)}, {"back", figure(reverse.largest)}, {"ceiling", ceiling}};
+    auto with = [&](model::Params extra) {
+        extra.update(figures);
+        return extra;
     };
-    const std::string figures = "largest DF packet toward the server " + describe(forward) + ", back " +
-                                describe(reverse) + " (tested up to " + std::to_string(ceiling) + ")";
     if (!forward.largest && !reverse.largest) {
-        add_verdict(result, "pmtu", family, Status::fail, "no DF packet got through, not even 1280 octets", evidence);
+        add_verdict(result, "pmtu", family, Status::fail, cause(CauseCode::no_answer, with({{"what", "df"}})), probes);
     } else if (forward.smallest_lost && !forward.icmp_mtu) {
         add_verdict(result, "pmtu", family, Status::fail,
-                    "PMTUD black hole toward the server: DF packets above " + describe(forward) +
-                        " octets vanish and no ICMP too big comes back; " + figures,
-                    evidence);
+                    cause(CauseCode::pmtud_blackhole, with({{"direction", "queries"}, {"transports", {"udp-df"}}})),
+                    probes);
     } else if (reverse_black_hole) {
         add_verdict(result, "pmtu", family, Status::fail,
-                    "PMTUD black hole back toward the probe: answer packets above " + describe(reverse) +
-                        " octets vanish even after a retry, so the server never hears the ICMPv6 Packet Too Big; the "
-                        "same answer in 1280-octet fragments arrives, so it is the MTU, not the size; " + figures,
-                    evidence);
+                    cause(CauseCode::pmtud_blackhole,
+                          with({{"direction", "answers"}, {"transports", {"udp-df"}}, {"fragments_pass", true}})),
+                    probes);
     } else if (reverse.smallest_lost && reverse_is_size_filter) {
         add_verdict(result, "pmtu", family, Status::pass,
-                    "path MTU at least " + describe(forward) + " toward the server; answer packets of " +
-                        std::to_string(*reverse.smallest_lost) +
-                        " octets and more vanish with or without DF, which is a size filter (see udp-large), not "
-                        "an MTU; " + figures,
-                    evidence);
+                    cause(CauseCode::size_cap, with({{"size", *reverse.smallest_lost}, {"direction", "answers"}})), probes);
     } else if (reverse.smallest_lost) {
         // The ICMP for a lost answer goes to the server, so from here a black hole and a working
         // PMTUD look alike; a DF answer lost is what a DF-setting server or TCP meets.
-        add_verdict(result, "pmtu", family, Status::warn,
-                    "answers sent with DF above " + describe(reverse) +
-                        " octets vanish on the way back (DF-setting servers and TCP depend on PMTUD here; "
-                        "its ICMP goes to the server); " + figures,
-                    evidence);
+        add_verdict(result, "pmtu", family, Status::warn, cause(CauseCode::mtu, with({{"direction", "answers"}})),
+                    probes);
     } else if (forward.smallest_lost) {
         add_verdict(result, "pmtu", family, Status::pass,
-                    "path MTU " + describe(forward) + ": an ICMP too big from " + forward.icmp_from + " said MTU " +
-                        std::to_string(*forward.icmp_mtu) + ", so PMTUD works; " + figures,
-                    evidence);
+                    cause(CauseCode::mtu, with({{"direction", "queries"}, {"icmp_from", forward.icmp_from},
+                                                {"icmp_mtu", *forward.icmp_mtu}})),
+                    probes);
     } else {
-        add_verdict(result, "pmtu", family, Status::pass, "DF packets pass both ways; " + figures, evidence);
+        add_verdict(result, "pmtu", family, Status::pass, cause(CauseCode::ok, figures), probes);
     }
 }
 

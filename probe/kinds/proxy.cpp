@@ -6,91 +6,95 @@
 
 namespace dnspath::probe {
 
-using reports::Family;
-using reports::Status;
+using model::CauseCode;
+using model::Family;
+using model::Status;
 
-void run_proxy(Session& session, Family family, reports::RunResult& result) {
+void run_proxy(Session& session, Family family, model::RunResult& result) {
     if (!session.config().proxies.count(family)) {
-        add_verdict(result, "dns-proxy", family, Status::na,
-                    "no " + std::string(reports::to_string(family)) +
-                        " proxy to test: give --proxy ADDRESS or target.proxies (a CPE's LAN address)");
+        add_verdict(result, "dns-proxy", family, Status::na, cause(CauseCode::not_measured, {{"why", "no-proxy"}}));
         return;
     }
     const std::string proxy = session.config().proxies.at(family).address();
-    std::vector<std::string> evidence, problems, warnings, findings;
+    std::vector<std::string> probes;
+    std::vector<model::Cause> problems, warnings;
+    model::Params figures{{"proxy", proxy}};
     wire::Edns edns;
     edns.udp_size = 4096;
     edns.dnssec_ok = true;
 
     auto hello = session.ask(family, {.kind = "proxy", .echo = true, .dnssec_label = true, .edns = edns, .via_proxy = true});
-    evidence.push_back(evidence_line(hello, "echo with DO=1 through the proxy"));
+    probes.push_back(hello.probe_id);
     if (!hello.answered()) {
-        add_verdict(result, "dns-proxy", family, Status::fail,
-                    "the proxy " + proxy + " does not answer a small query (" + std::string(to_string(hello.kind)) + ")",
-                    evidence);
+        figures["what"] = "proxy";
+        figures["outcome"] = to_string(hello.kind);
+        add_verdict(result, "dns-proxy", family, Status::fail, cause(CauseCode::no_answer, figures), probes);
         return;
     }
     auto echo = parse_echo(*hello.message);
     if (echo.empty()) {
-        problems.push_back("the proxy answered the echo query itself (no echo from the responder: " +
-                           wire::rcode_name(hello.message->full_rcode()) + ")");
+        problems.push_back(cause(CauseCode::interception, {{"evidence", "no-echo"},
+                                                           {"rcode", wire::rcode_name(hello.message->full_rcode())}}));
     } else {
         auto upstream_size = echo_value(echo, "bufsize");
-        findings.push_back(upstream_size ? "it asks upstream with EDNS " + *upstream_size
-                                         : "it asks upstream without EDNS");
-        if (echo_value(echo, "do") != "1") problems.push_back("DO=1 is cleared on the way upstream");
-        if (!upstream_size) problems.push_back("EDNS is removed on the way upstream");
+        figures["upstream_bufsize"] = upstream_size ? model::Params(echo_number(*upstream_size).value_or(0)) : model::Params();
+        if (echo_value(echo, "do") != "1") problems.push_back(cause(CauseCode::do_cleared, {{"direction", "upstream"}}));
+        if (!upstream_size)
+            problems.push_back(cause(CauseCode::option_stripped, {{"options", {"OPT"}}, {"direction", "upstream"}}));
         else if (auto size = echo_number(*upstream_size); size && *size < 1232)
-            warnings.push_back("it advertises only " + *upstream_size + " octets upstream (below 1232)");
+            warnings.push_back(cause(CauseCode::proxy_rewrite, {{"field", "bufsize"}, {"to", *size}}));
     }
 
-    auto zone_key = fetch_zone_key(session, family, true, evidence);
+    auto zone_key = fetch_zone_key(session, family, true, probes);
     if (!zone_key.key) {
-        problems.push_back("DNSKEY through the proxy: " + zone_key.problem);
+        problems.push_back(zone_key.cause);
     } else {
-        findings.push_back(std::string("the DNSKEY RRset arrives") + (zone_key.via_tcp ? " after TC=1 over TCP" : " over UDP"));
-        if (auto problem = signature_problem(*zone_key.answer.message, wire::rr_type::dnskey, *zone_key.key))
-            problems.push_back("DNSKEY: " + *problem);
+        figures["dnskey_via_tcp"] = zone_key.via_tcp;
+        if (signature_problem(*zone_key.answer.message, wire::rr_type::dnskey, *zone_key.key))
+            problems.push_back(cause(CauseCode::signature_invalid, {{"what", "dnskey"}}));
     }
 
+    std::vector<model::Params> answers;
     for (std::uint32_t size : {1232u, 1500u, 4000u}) {
         if (session.stopped()) return;
         QuerySpec spec{.kind = "proxy", .size = size, .dnssec_label = true, .edns = edns, .via_proxy = true};
         auto outcome = session.ask(family, spec);
-        evidence.push_back(evidence_line(outcome, "signed " + std::to_string(size) + " through the proxy"));
-        std::string how = "UDP";
+        probes.push_back(outcome.probe_id);
+        bool via_tcp = false;
         if (outcome.answered() && outcome.message->header.tc) {
             spec.transport = Transport::tcp;
             outcome = session.ask(family, spec);
-            evidence.push_back(evidence_line(outcome, "the same over TCP after TC=1"));
-            how = "TC=1 then TCP";
+            probes.push_back(outcome.probe_id);
+            via_tcp = true;
         }
-        const std::string what = std::to_string(size) + " octets";
+        model::Params where{{"size", size}, {"via_tcp", via_tcp}};
+        answers.push_back(where);
         if (!outcome.answered()) {
-            problems.push_back("a signed answer of " + what + " never arrives (" + how + ": " +
-                               std::string(to_string(outcome.kind)) + ")");
-        } else if (outcome.message->header.tc) {
-            problems.push_back("a signed answer of " + what + " stays TC=1 over TCP");
-        } else if (outcome.answer_size != size) {
-            problems.push_back("a signed answer of " + what + " arrives with " + std::to_string(outcome.answer_size) +
-                               " octets (" + how + ")");
-        } else if (!zone_key.key) {
-            findings.push_back(what + " by " + how);
-        } else if (auto problem = signature_problem(*outcome.message, wire::rr_type::txt, *zone_key.key)) {
-            problems.push_back(what + ": " + *problem);
-        } else {
-            findings.push_back(what + " by " + how);
-            if (size == 1232 && how != "UDP")
-                warnings.push_back("a 1232-octet answer needs TCP: the proxy hands its clients less than 1232 over UDP");
+            problems.push_back(cause(via_tcp ? CauseCode::tcp_filter : CauseCode::size_cap, where));
+        } else if (outcome.message->header.tc || outcome.answer_size != size) {
+            where["answer"] = outcome.answer_size;
+            problems.push_back(cause(CauseCode::truncated_without_tc, where));
+        } else if (zone_key.key) {
+            if (auto problem = signature_problem(*outcome.message, wire::rr_type::txt, *zone_key.key))
+                problems.push_back(cause(*problem == SignatureProblem::invalid ? CauseCode::signature_invalid
+                                                                                : CauseCode::rrsig_stripped,
+                                         where));
+            else if (size == 1232 && via_tcp)
+                warnings.push_back(cause(CauseCode::edns_buffer_cap, {{"size", 1232}, {"fallback", "tcp"}}));
         }
     }
-    const std::string summary = "proxy " + proxy + ": " + join(findings, ", ");
+    figures["answers"] = answers;
+    auto with_figures = [&](model::Cause found) {
+        for (auto& [key, value] : figures.items())
+            if (!found.params.contains(key)) found.params[key] = value;
+        return found;
+    };
     if (!problems.empty())
-        add_verdict(result, "dns-proxy", family, Status::fail, join(problems) + " (" + summary + ")", evidence);
+        add_verdict(result, "dns-proxy", family, Status::fail, with_figures(problems.front()), probes);
     else if (!warnings.empty())
-        add_verdict(result, "dns-proxy", family, Status::warn, join(warnings) + " (" + summary + ")", evidence);
+        add_verdict(result, "dns-proxy", family, Status::warn, with_figures(warnings.front()), probes);
     else
-        add_verdict(result, "dns-proxy", family, Status::pass, summary + "; every RRSIG verifies", evidence);
+        add_verdict(result, "dns-proxy", family, Status::pass, cause(CauseCode::ok, figures), probes);
 }
 
 }  // namespace dnspath::probe

@@ -11,8 +11,9 @@
 
 namespace dnspath::probe {
 
-using reports::Family;
-using reports::Status;
+using model::CauseCode;
+using model::Family;
+using model::Status;
 
 namespace {
 
@@ -63,33 +64,39 @@ public:
         return static_cast<std::size_t>(std::count_if(replies_.begin(), replies_.end(), [](const auto& r) { return r.answered; }));
     }
     const std::map<std::string, int>& answered_by() const { return answered_by_; }
-    // Probe ids of lost flows with their flow numbers, for evidence lines the capture can cite.
-    std::vector<std::pair<std::string, std::size_t>> lost() const {
-        std::vector<std::pair<std::string, std::size_t>> ids;
-        for (std::size_t i = 0; i < replies_.size(); ++i)
-            if (!replies_[i].answered) ids.emplace_back(built_[i].probe_id, i + 1);
+    // Probe ids of lost flows, for the verdict (capture follows them).
+    std::vector<std::string> lost(std::size_t at_most) const {
+        std::vector<std::string> ids;
+        for (std::size_t i = 0; i < replies_.size() && ids.size() < at_most; ++i)
+            if (!replies_[i].answered) ids.push_back(built_[i].probe_id);
         return ids;
     }
 
 private:
     void record(bool paced) {
+        (void)paced;
         auto local = net::local_address_toward(session_.config().targets.at(family_));
         for (std::size_t i = 0; i < replies_.size(); ++i) {
             const auto& reply = replies_[i];
-            reports::ProbeRecord record;
+            model::ProbeRecord record;
             record.id = built_[i].probe_id;
             record.kind = "sessions";
-            record.family = std::string(reports::to_string(family_));
-            record.transport = "udp";
-            record.request = "qname=" + built_[i].name.to_string() + (paced ? " paced flow " : " flow ") +
-                             std::to_string(i + 1) + " of " + std::to_string(built_.size());
-            record.outcome = reply.answered ? "answer" : "timeout";
-            record.answer_size = static_cast<int>(reply.answer.size());
+            record.family = family_;
+            record.qname = built_[i].name.to_string();
+            record.dns_id = built_[i].dns_id;
+            record.bufsize = wire::Edns{}.udp_size;
+            record.query_size = static_cast<std::uint32_t>(built_[i].bytes.size());
+            record.attempts = 1;
+            record.outcome = reply.answered ? model::Outcome::answer : model::Outcome::timeout;
+            if (reply.answered) record.answer_size = static_cast<std::uint32_t>(reply.answer.size());
             if (local) record.source = local->address() + ":" + std::to_string(reply.local_port);
+            if (reply.answered)
+                if (auto message = wire::decode(reply.answer); message) {
+                    record.rcode = message->full_rcode();
+                    record.echo = typed_echo(*message);
+                    if (record.echo && record.echo->server) ++answered_by_[*record.echo->server];
+                }
             session_.records().push_back(std::move(record));
-            if (!reply.answered) continue;
-            if (auto message = wire::decode(reply.answer); message)
-                if (auto id = echo_value(parse_echo(*message), "server")) ++answered_by_[*id];
         }
     }
 
@@ -102,32 +109,23 @@ private:
 
 }  // namespace
 
-void run_sessions(Session& session, Family family, reports::RunResult& result) {
+void run_sessions(Session& session, Family family, model::RunResult& result) {
     FlowRound burst(session, family);
     auto sent = burst.build(session.config().plan.sessions);
     if (sent) sent = burst.send(false);
     if (!sent) {
-        add_verdict(result, "udp-sessions", family, Status::fail, sent.error().message);
+        add_verdict(result, "udp-sessions", family, Status::fail,
+                    cause(CauseCode::probe_error, {{"detail", sent.error().message}}));
         return;
     }
     const std::size_t total = burst.replies().size();
     const std::size_t answered = burst.answered();
     const std::size_t prefix = answered_prefix(burst.replies());
-    std::vector<std::string> evidence{std::to_string(answered) + " of " + std::to_string(total) +
-                                      " flows sent at once answered, the first " + std::to_string(prefix) + " in a row"};
-    if (!burst.answered_by().empty()) {
-        std::string spread;
-        for (const auto& [id, flows] : burst.answered_by())
-            spread += (spread.empty() ? "" : ", ") + id + " (" + std::to_string(flows) + ")";
-        evidence.push_back("answered by " + spread);
-    }
-    const auto lost = burst.lost();
-    for (std::size_t i = 0; i < lost.size() && i < 4; ++i)
-        evidence.push_back("probe " + lost[i].first + " (flow " + std::to_string(lost[i].second) + "): timeout");
-    const std::string figures = std::to_string(answered) + " of " + std::to_string(total) + " new UDP flows";
+    model::Params figures{{"flows", total}, {"answered", answered}, {"prefix", prefix},
+                          {"answered_by", burst.answered_by()}};
+    auto probes = burst.lost(4);
     if (answered == total) {
-        add_verdict(result, "udp-sessions", family, Status::pass,
-                    figures + " opened at once were all answered (each from its own source port)", evidence);
+        add_verdict(result, "udp-sessions", family, Status::pass, cause(CauseCode::ok, figures), probes);
         return;
     }
     // Lost flows: are new flows refused for a while (a full table) or only too fast (a rate limit)?
@@ -137,35 +135,19 @@ void run_sessions(Session& session, Family family, reports::RunResult& result) {
     if (paced_sent) paced_sent = paced.send(true);
     if (paced_sent) {
         paced_answered = paced.answered();
-        evidence.push_back(std::to_string(paced_answered) + " of " + std::to_string(paced.replies().size()) +
-                           " new flows sent one at a time, " + std::to_string(kPacedGap.count()) + " ms apart, answered");
-        for (const auto& [id, flow] : paced.lost())
-            if (evidence.size() < 12) evidence.push_back("probe " + id + " (paced flow " + std::to_string(flow) + "): timeout");
+        for (const auto& id : paced.lost(8)) probes.push_back(id);
     }
+    figures["paced_flows"] = kPacedFlows;
+    figures["paced_answered"] = paced_answered;
+    figures["paced_gap_ms"] = kPacedGap.count();
     const bool rate_limited = paced_answered * 8 >= static_cast<std::size_t>(kPacedFlows) * 7;
-    if (rate_limited && (total - answered) * 100 > total * 2) {
+    if (rate_limited && (total - answered) * 100 > total * 2)
+        add_verdict(result, "udp-sessions", family, Status::fail, cause(CauseCode::rate_limit, figures), probes);
+    else if (rate_limited)
+        add_verdict(result, "udp-sessions", family, Status::warn, cause(CauseCode::random_loss, figures), probes);
+    else
         add_verdict(result, "udp-sessions", family, Status::fail,
-                    "new UDP flows are rate-limited: only " + figures + " sent at once were answered, but " +
-                        std::to_string(paced_answered) + " of " + std::to_string(kPacedFlows) +
-                        " sent one at a time were (a rate limit, not a full state table)",
-                    evidence);
-    } else if (rate_limited) {
-        add_verdict(result, "udp-sessions", family, Status::warn,
-                    figures + " answered: scattered loss with no state-table pattern", evidence);
-    } else if (answered == 0) {
-        add_verdict(result, "udp-sessions", family, Status::fail,
-                    "none of " + std::to_string(total) +
-                        " new UDP flows was answered, nor new flows sent one at a time: a state table already full, "
-                        "or every new flow dropped",
-                    evidence);
-    } else {
-        add_verdict(result, "udp-sessions", family, Status::fail,
-                    "only " + (prefix * 100 >= answered * 95 ? "the first " + std::to_string(prefix) : std::to_string(answered)) +
-                        " of " + std::to_string(total) +
-                        " new UDP flows were answered, and new flows sent one at a time afterwards are dropped too: a "
-                        "state table full at about " + std::to_string(answered) + " flows (plus what the path already held)",
-                    evidence);
-    }
+                    cause(CauseCode::state_table_full, figures), probes);
 }
 
 }  // namespace dnspath::probe

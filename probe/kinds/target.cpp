@@ -10,8 +10,9 @@
 
 namespace dnspath::probe {
 
-using reports::Family;
-using reports::Status;
+using model::CauseCode;
+using model::Family;
+using model::Status;
 
 namespace {
 
@@ -46,8 +47,8 @@ std::vector<Asked> listed_names(const Session& session) {
 
 }  // namespace
 
-void run_target_edns_size(Session& session, Family family, reports::RunResult& result) {
-    std::vector<std::string> evidence, lost, truncated, shortened;
+void run_target_edns_size(Session& session, Family family, model::RunResult& result) {
+    std::vector<std::string> probes, lost, truncated, shortened;
     std::optional<std::size_t> largest;
     auto names = listed_names(session);
     for (auto& asked : names) {
@@ -56,48 +57,55 @@ void run_target_edns_size(Session& session, Family family, reports::RunResult& r
         tcp.transport = Transport::tcp;
         auto truth = session.ask(family, tcp);
         if (!truth.answered()) {
-            evidence.push_back(evidence_line(truth, asked.label + " over TCP (for its full size)"));
+            probes.push_back(truth.probe_id);
             continue;
         }
         asked.full_size = truth.answer_size;
         auto udp = session.ask(family, asked.spec);
-        evidence.push_back(evidence_line(udp, asked.label + " (" + std::to_string(asked.full_size) + " octets over TCP)"));
-        const std::string what = asked.label + " (" + std::to_string(asked.full_size) + " octets)";
+        const std::string what = asked.label + " (" + std::to_string(asked.full_size) + ")";
         if (!udp.answered()) lost.push_back(what);
         else if (udp.message->header.tc) truncated.push_back(what);
         else if (udp.answer_size < asked.full_size) shortened.push_back(what);
         else largest = std::max(largest.value_or(0), udp.answer_size);
+        if (!udp.answered() || udp.message->header.tc || udp.answer_size < asked.full_size) probes.push_back(udp.probe_id);
     }
     if (largest) summary_for(result, family).largest_udp_answer = static_cast<int>(*largest);
     if (names.empty()) return;
-    const std::string delivered = largest ? "largest delivered " + std::to_string(*largest) + " octets" : "nothing delivered";
-    if (!shortened.empty())
-        add_verdict(result, "udp-large", family, Status::fail, "cut short without TC=1: " + join(shortened), evidence);
-    else if (!lost.empty())
-        add_verdict(result, "udp-large", family, Status::fail,
-                    "UDP answers vanish: " + join(lost) + " (" + delivered + ")", evidence);
-    else if (!truncated.empty())
-        add_verdict(result, "udp-large", family, Status::warn,
-                    "TC=1 although 4096 was advertised (the server's own limit, or the path's): " + join(truncated),
-                    evidence);
-    else
-        add_verdict(result, "udp-large", family, Status::pass,
-                    "every listed name's UDP answer arrived whole (" + delivered + ")", evidence);
+    model::Params figures{{"largest", largest ? model::Params(*largest) : model::Params()}, {"advertised", 4096}};
+    if (!shortened.empty()) {
+        figures["names"] = shortened;
+        add_verdict(result, "udp-large", family, Status::fail, cause(CauseCode::truncated_without_tc, figures), probes);
+    } else if (!lost.empty()) {
+        figures["names"] = lost;
+        add_verdict(result, "udp-large", family, Status::fail, cause(CauseCode::size_cap, figures), probes);
+    } else if (!truncated.empty()) {
+        figures["names"] = truncated;
+        add_verdict(result, "udp-large", family, Status::warn, cause(CauseCode::edns_buffer_cap, figures), probes);
+    } else {
+        add_verdict(result, "udp-large", family, Status::pass, cause(CauseCode::ok, figures), probes);
+    }
 }
 
-void run_target_tcp(Session& session, Family family, reports::RunResult& result) {
+void run_target_tcp(Session& session, Family family, model::RunResult& result) {
     auto names = listed_names(session);
     if (names.empty()) return;
     QuerySpec tcp = names.front().spec;
     tcp.kind = "tcp";
     tcp.transport = Transport::tcp;
     auto direct = session.ask(family, tcp);
-    std::vector<std::string> evidence{evidence_line(direct, names.front().label + " over TCP")};
-    add_verdict(result, "tcp-direct", family, direct.answered() ? Status::pass : Status::fail,
-                direct.answered() ? "TCP/53 answers" : "TCP/53 fails: " + std::string(to_string(direct.kind)) + " " + direct.detail,
-                evidence);
+    if (direct.answered())
+        add_verdict(result, "tcp-direct", family, Status::pass, cause(CauseCode::ok, {{"name", names.front().label}}),
+                    {direct.probe_id});
+    else
+        add_verdict(result, "tcp-direct", family, Status::fail,
+                    cause(direct.kind == OutcomeKind::timeout || direct.kind == OutcomeKind::refused ||
+                                  direct.kind == OutcomeKind::reset
+                              ? CauseCode::tcp_filter
+                              : CauseCode::probe_error,
+                          {{"action", direct.kind == OutcomeKind::timeout ? "drop" : "reset"},
+                           {"stage", direct.tcp_connected ? "data" : "syn"}, {"detail", direct.detail}}),
+                    {direct.probe_id});
     // The fallback a resolver makes: the largest listed answer with a 1232-octet buffer.
-    QuerySpec small = names.front().spec;
     for (const auto& asked : names) {
         QuerySpec probe = asked.spec;
         probe.kind = "tcp";
@@ -106,20 +114,55 @@ void run_target_tcp(Session& session, Family family, reports::RunResult& result)
         if (!udp.answered() || !udp.message->header.tc) continue;
         probe.transport = Transport::tcp;
         auto retry = session.ask(family, probe);
-        std::vector<std::string> fallback{evidence_line(udp, asked.label + " with bufsize 1232"),
-                                          evidence_line(retry, "retry over TCP")};
-        add_verdict(result, "tcp-fallback", family, retry.answered() ? Status::pass : Status::fail,
-                    retry.answered() ? "TC=1 for " + asked.label + ", then the whole answer over TCP"
-                                     : "TC=1 for " + asked.label + " but the TCP retry failed",
-                    fallback);
+        model::Params figures{{"name", asked.label}};
+        if (retry.answered())
+            add_verdict(result, "tcp-fallback", family, Status::pass, cause(CauseCode::ok, figures),
+                        {udp.probe_id, retry.probe_id});
+        else {
+            figures["action"] = retry.kind == OutcomeKind::timeout ? "drop" : "reset";
+            figures["stage"] = retry.tcp_connected ? "data" : "syn";
+            add_verdict(result, "tcp-fallback", family, Status::fail, cause(CauseCode::tcp_filter, figures),
+                        {udp.probe_id, retry.probe_id});
+        }
         return;
     }
-    add_verdict(result, "tcp-fallback", family, Status::na,
-                "no listed name's answer exceeds 1232 octets, so nothing came back TC=1 (list a larger name)");
+    add_verdict(result, "tcp-fallback", family, Status::na, cause(CauseCode::not_measured, {{"why", "no-large-name"}}));
 }
 
-void run_target_dnssec(Session& session, Family family, reports::RunResult& result) {
-    std::vector<std::string> evidence, problems;
+namespace {
+
+// Whether one DO=1 answer's RRSIGs verify with the keys seen so far (DNSKEYs are asked first).
+std::optional<model::Cause> target_signature_problem(const wire::Message& answer, std::vector<wire::Dnskey>& keys,
+                                                     const std::string& label) {
+    const auto& answers = answer.answers;
+    for (const auto& record : answers)
+        if (record.type == wire::rr_type::dnskey)
+            if (auto key = wire::parse_dnskey(record.rdata)) keys.push_back(*key);
+    bool any_rrsig = false, verified = false, failed = false;
+    for (const auto& record : answers) {
+        if (record.type != wire::rr_type::rrsig) continue;
+        any_rrsig = true;
+        auto rrsig = wire::parse_rrsig(record.rdata);
+        if (!rrsig) continue;
+        std::vector<wire::ResourceRecord> rrset;
+        for (const auto& other : answers)
+            if (other.type == rrsig->type_covered) rrset.push_back(other);
+        for (const auto& key : keys) {
+            if (wire::key_tag(wire::encode_dnskey(key)) != rrsig->key_tag) continue;
+            if (wire::verify_rrsig(*rrsig, rrset, key)) verified = true;
+            else failed = true;
+        }
+    }
+    if (!any_rrsig) return cause(CauseCode::rrsig_stripped, {{"name", label}});
+    if (failed && !verified) return cause(CauseCode::signature_invalid, {{"name", label}});
+    return std::nullopt;
+}
+
+}  // namespace
+
+void run_target_dnssec(Session& session, Family family, model::RunResult& result) {
+    std::vector<std::string> probes;
+    std::vector<model::Cause> problems;
     std::vector<wire::Dnskey> keys;
     int signed_names = 0;
     auto names = listed_names(session);
@@ -137,81 +180,34 @@ void run_target_dnssec(Session& session, Family family, reports::RunResult& resu
             asked.spec.transport = Transport::tcp;
             outcome = session.ask(family, asked.spec);
         }
-        evidence.push_back(evidence_line(outcome, asked.label + " with DO=1"));
-        if (!outcome.answered()) {
-            problems.push_back(asked.label + " unanswered");
-            continue;
-        }
-        const auto& answers = outcome.message->answers;
-        for (const auto& record : answers)
-            if (record.type == wire::rr_type::dnskey)
-                if (auto key = wire::parse_dnskey(record.rdata)) keys.push_back(*key);
-        bool any_rrsig = false, verified = false;
-        std::string failure;
-        for (const auto& record : answers) {
-            if (record.type != wire::rr_type::rrsig) continue;
-            any_rrsig = true;
-            auto rrsig = wire::parse_rrsig(record.rdata);
-            if (!rrsig) continue;
-            std::vector<wire::ResourceRecord> rrset;
-            for (const auto& other : answers)
-                if (other.type == rrsig->type_covered) rrset.push_back(other);
-            for (const auto& key : keys) {
-                if (wire::key_tag(wire::encode_dnskey(key)) != rrsig->key_tag) continue;
-                auto check = wire::verify_rrsig(*rrsig, rrset, key);
-                if (check) verified = true;
-                else failure = check.error().message;
-            }
-        }
-        if (!any_rrsig) problems.push_back(asked.label + ": RRSIG missing (JPRS A-95)");
-        else if (!failure.empty() && !verified) problems.push_back(asked.label + ": " + failure);
-        else evidence.push_back(asked.label + (verified ? ": RRSIG verified" : ": RRSIG present (key not listed or algorithm not checked)"));
+        probes.push_back(outcome.probe_id);
+        if (!outcome.answered())
+            problems.push_back(cause(CauseCode::no_answer, {{"name", asked.label}, {"outcome", to_string(outcome.kind)}}));
+        else if (auto problem = target_signature_problem(*outcome.message, keys, asked.label))
+            problems.push_back(*problem);
     }
-    if (signed_names == 0) return add_verdict(result, "dnssec-passthrough", family, Status::na,
-                                              "no listed name has dnssec = true");
-    add_verdict(result, "dnssec-passthrough", family, problems.empty() ? Status::pass : Status::fail,
-                problems.empty() ? "every DO=1 answer carried its RRSIGs (" + std::to_string(signed_names) + " names)"
-                                 : join(problems),
-                evidence);
+    if (signed_names == 0)
+        return add_verdict(result, "dnssec-passthrough", family, Status::na,
+                           cause(CauseCode::not_measured, {{"why", "no-signed-name"}}));
+    if (problems.empty())
+        add_verdict(result, "dnssec-passthrough", family, Status::pass, cause(CauseCode::ok, {{"names", signed_names}}),
+                    probes);
+    else
+        add_verdict(result, "dnssec-passthrough", family, Status::fail, problems.front(), probes);
 }
 
-void run_target_options(Session& session, Family family, reports::RunResult& result) {
+void run_target_options(Session& session, Family family, model::RunResult& result) {
     auto names = listed_names(session);
     if (names.empty()) return;
-    QuerySpec version = names.front().spec;
-    version.kind = "options";
-    version.edns = wire::Edns{};
-    version.edns->version = 1;
-    auto badvers = session.ask(family, version);
-    std::vector<std::string> evidence{evidence_line(badvers, "EDNS version 1")};
-    const bool ok = badvers.answered() && badvers.message->full_rcode() == wire::rcode::badvers;
-    add_verdict(result, "edns-version", family, ok ? Status::pass : Status::fail,
-                ok ? "EDNS version 1 answered BADVERS"
-                   : badvers.answered() ? "EDNS version 1 answered " + wire::rcode_name(badvers.message->full_rcode())
-                                        : "EDNS version 1 dropped",
-                evidence);
-    std::vector<std::string> problems, qd_evidence;
-    for (int count : {0, 2}) {
-        QuerySpec odd = names.front().spec;
-        odd.kind = "options";
-        odd.question_count = count;
-        auto outcome = session.ask(family, odd);
-        qd_evidence.push_back(evidence_line(outcome, "QDCOUNT " + std::to_string(count)));
-        if (!outcome.answered()) problems.push_back("QDCOUNT " + std::to_string(count) + " dropped");
-        else if (outcome.message->full_rcode() != wire::rcode::formerr)
-            problems.push_back("QDCOUNT " + std::to_string(count) + " answered " + wire::rcode_name(outcome.message->full_rcode()));
-    }
-    add_verdict(result, "qdcount", family, problems.empty() ? Status::pass : Status::fail,
-                problems.empty() ? "QDCOUNT 0 and 2 both answered FORMERR" : join(problems) + " (RFC 9619 wants FORMERR)",
-                qd_evidence);
-    add_verdict(result, "edns-options", family, Status::na, "needs a dnspath responder's echo to compare options");
+    judge_edns_version(session, family, result, names.front().spec);
+    judge_qdcount(session, family, result, names.front().spec);
+    add_verdict(result, "edns-options", family, Status::na, cause(CauseCode::not_measured, {{"why", "needs-echo"}}));
 }
 
-void run_target_needs_echo(Session& session, Family family, reports::RunResult& result) {
+void run_target_needs_echo(Session& session, Family family, model::RunResult& result) {
     (void)session;
     for (const char* checkpoint : {"nat", "port-randomness"})
-        add_verdict(result, checkpoint, family, Status::na,
-                    "target mode: needs a dnspath responder's echo of the source it saw");
+        add_verdict(result, checkpoint, family, Status::na, cause(CauseCode::not_measured, {{"why", "needs-echo"}}));
 }
 
 }  // namespace dnspath::probe

@@ -5,18 +5,26 @@
 namespace dnspath::probe {
 namespace {
 
-using reports::Family;
-using reports::Status;
+using model::CauseCode;
+using model::Family;
+using model::Status;
 
 constexpr std::uint32_t kTcpAnswerSize = 4000;
 constexpr std::uint32_t kFallbackAnswerSize = 3000;
 
-std::string tcp_failure(const QueryOutcome& outcome) {
+// Why a TCP exchange failed, as the probe saw it: a reset answering the SYN, a silent drop of the
+// SYN, or a connection that opened and then stalled (full-size segments lost: capture and the pmtu
+// verdict tell a PMTUD black hole from a filter later, in probe/judge).
+model::Cause tcp_failure(const QueryOutcome& outcome, std::uint32_t size) {
+    if (outcome.answered())
+        return cause(CauseCode::truncated_without_tc, {{"transport", "tcp"}, {"size", size}, {"answer", outcome.answer_size}});
     switch (outcome.kind) {
-        case OutcomeKind::refused: return "TCP/53 connection refused (a reset answered the SYN: reject with tcp reset)";
-        case OutcomeKind::reset: return "TCP/53 connection reset or closed mid-answer";
-        case OutcomeKind::timeout: return "TCP/53 silently dropped: " + outcome.detail;
-        default: return "TCP/53 failed: " + outcome.detail;
+        case OutcomeKind::refused: return cause(CauseCode::tcp_filter, {{"action", "reset"}, {"stage", "syn"}});
+        case OutcomeKind::reset:
+            return cause(CauseCode::tcp_filter, {{"action", "reset"}, {"stage", outcome.tcp_connected ? "data" : "syn"}});
+        case OutcomeKind::timeout:
+            return cause(CauseCode::tcp_filter, {{"action", "drop"}, {"stage", outcome.tcp_connected ? "data" : "syn"}});
+        default: return cause(CauseCode::probe_error, {{"detail", outcome.detail}});
     }
 }
 
@@ -26,44 +34,33 @@ bool delivered_whole(const QueryOutcome& outcome, std::uint32_t size) {
 
 }  // namespace
 
-void run_tcp(Session& session, Family family, reports::RunResult& result) {
+void run_tcp(Session& session, Family family, model::RunResult& result) {
     wire::Edns edns;
     edns.udp_size = 1232;
     auto direct = session.ask(family, {.kind = "tcp", .size = kTcpAnswerSize, .edns = edns, .transport = Transport::tcp});
-    std::vector<std::string> direct_evidence{evidence_line(direct, "4000 over TCP")};
-    if (delivered_whole(direct, kTcpAnswerSize)) {
+    if (delivered_whole(direct, kTcpAnswerSize))
         add_verdict(result, "tcp-direct", family, Status::pass,
-                    "a 4000-octet answer arrived over TCP/53 in " + std::to_string(static_cast<int>(direct.rtt_ms)) +
-                        " ms",
-                    direct_evidence);
-    } else if (direct.answered()) {
-        add_verdict(result, "tcp-direct", family, Status::fail,
-                    "TCP/53 answered, but with " + std::to_string(direct.answer_size) + " of 4000 octets",
-                    direct_evidence);
-    } else {
-        add_verdict(result, "tcp-direct", family, Status::fail, tcp_failure(direct), direct_evidence);
-    }
+                    cause(CauseCode::ok, {{"size", kTcpAnswerSize}, {"rtt_ms", static_cast<int>(direct.rtt_ms)}}),
+                    {direct.probe_id});
+    else
+        add_verdict(result, "tcp-direct", family, Status::fail, tcp_failure(direct, kTcpAnswerSize), {direct.probe_id});
     if (session.stopped()) return;
 
     auto udp = session.ask(family, {.kind = "tcp", .size = kFallbackAnswerSize, .edns = edns});
-    std::vector<std::string> evidence{evidence_line(udp, "3000 over UDP, bufsize 1232")};
     if (!udp.answered() || !udp.message->header.tc) {
-        std::string what = udp.answered() ? "a UDP answer without TC=1 (" + std::to_string(udp.answer_size) + " octets)"
-                                          : "no UDP answer (" + std::string(to_string(udp.kind)) + ")";
-        add_verdict(result, "tcp-fallback", family, Status::fail,
-                    "a resolver would never fall back to TCP: the oversized query got " + what, evidence);
+        auto why = udp.answered() ? cause(CauseCode::proxy_rewrite, {{"field", "bufsize"}, {"from", 1232},
+                                                                     {"answer", udp.answer_size}})
+                                  : cause(CauseCode::no_answer, {{"what", "tc-answer"}, {"outcome", to_string(udp.kind)}});
+        add_verdict(result, "tcp-fallback", family, Status::fail, why, {udp.probe_id});
         return;
     }
     auto retry = session.ask(family, {.kind = "tcp", .size = kFallbackAnswerSize, .edns = edns, .transport = Transport::tcp});
-    evidence.push_back(evidence_line(retry, "retry over TCP"));
-    if (delivered_whole(retry, kFallbackAnswerSize)) {
-        add_verdict(result, "tcp-fallback", family, Status::pass,
-                    "TC=1 over UDP, then the whole 3000-octet answer over TCP", evidence);
-    } else {
-        add_verdict(result, "tcp-fallback", family, Status::fail,
-                    "TC=1 arrived but the TCP retry failed: " + (retry.answered() ? "short answer" : tcp_failure(retry)),
-                    evidence);
-    }
+    if (delivered_whole(retry, kFallbackAnswerSize))
+        add_verdict(result, "tcp-fallback", family, Status::pass, cause(CauseCode::ok, {{"size", kFallbackAnswerSize}}),
+                    {udp.probe_id, retry.probe_id});
+    else
+        add_verdict(result, "tcp-fallback", family, Status::fail, tcp_failure(retry, kFallbackAnswerSize),
+                    {udp.probe_id, retry.probe_id});
 }
 
 }  // namespace dnspath::probe

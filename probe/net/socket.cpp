@@ -245,16 +245,19 @@ Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteV
     socklen_t length = sizeof error;
     ::getsockopt(socket.get(), SOL_SOCKET, SO_ERROR, &error, &length);
     if (error != 0) return exchange_error(classify(error), "connect " + server.to_string() + ": " + errno_text(error));
+    auto stalled = [&local](ExchangeFailure kind, std::string message) {
+        return unexpected(ExchangeError{kind, std::move(message), std::nullopt, {}, local, true});
+    };
 
     wire::Bytes framed{static_cast<std::uint8_t>(query.size() >> 8), static_cast<std::uint8_t>(query.size())};
     framed.insert(framed.end(), query.begin(), query.end());
     std::size_t sent = 0;
     while (sent < framed.size()) {
-        if (!wait_for(socket.get(), POLLOUT, deadline)) return exchange_error(ExchangeFailure::timeout, "TCP send timed out");
+        if (!wait_for(socket.get(), POLLOUT, deadline)) return stalled(ExchangeFailure::timeout, "TCP send timed out");
         ssize_t n = ::send(socket.get(), framed.data() + sent, framed.size() - sent, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR) continue;
-            return exchange_error(classify(errno), "TCP send: " + errno_text(errno));
+            return stalled(classify(errno), "TCP send: " + errno_text(errno));
         }
         sent += static_cast<std::size_t>(n);
     }
@@ -262,13 +265,13 @@ Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteV
         std::size_t got = 0;
         while (got < want) {
             if (!wait_for(socket.get(), POLLIN, deadline))
-                return exchange_error(ExchangeFailure::timeout, "TCP answer timed out after " + std::to_string(got) +
-                                                                    " of " + std::to_string(want) + " octets");
+                return stalled(ExchangeFailure::timeout, "TCP answer timed out after " + std::to_string(got) + " of " +
+                                                             std::to_string(want) + " octets");
             ssize_t n = ::recv(socket.get(), into + got, want - got, 0);
-            if (n == 0) return exchange_error(ExchangeFailure::reset, "TCP connection closed before the answer ended");
+            if (n == 0) return stalled(ExchangeFailure::reset, "TCP connection closed before the answer ended");
             if (n < 0) {
                 if (errno == EAGAIN || errno == EINTR) continue;
-                return exchange_error(classify(errno), "TCP recv: " + errno_text(errno));
+                return stalled(classify(errno), "TCP recv: " + errno_text(errno));
             }
             got += static_cast<std::size_t>(n);
         }

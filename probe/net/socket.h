@@ -68,6 +68,7 @@ struct ExchangeError {
     std::optional<int> icmp_mtu;
     std::string icmp_from;
     Endpoint local;  // the address and port the query left from, when a socket got that far (length 0: none)
+    bool connected = false;  // TCP: the handshake completed before it failed (a data stall, not a filter)
 };
 
 // How a UDP query leaves: DF set without the kernel's PMTU cache (to measure the path MTU), and

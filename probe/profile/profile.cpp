@@ -26,7 +26,7 @@ struct Rule {
     std::string_view choices = {};  // '|'-separated, for strings and string arrays
 };
 
-constexpr std::string_view kProbeKinds = "edns-size|tcp|fragments|pmtu|dnssec|options|nat|ttl|proxy|sessions|load";
+constexpr std::string_view kProbeKinds = "edns-size|tcp|fragments|pmtu|dnssec|options|nat|ttl|proxy|sessions|load|interception";
 
 constexpr Rule kRules[] = {
     {"profile", Kind::table},
@@ -444,7 +444,7 @@ std::string ProfileErrors::describe() const {
 
 Plan default_plan() {
     Plan plan;
-    plan.probes = {"edns-size", "tcp", "fragments", "pmtu", "dnssec", "options", "nat", "ttl"};
+    plan.probes = {"edns-size", "tcp", "fragments", "pmtu", "dnssec", "options", "nat", "ttl", "interception"};
     plan.sizes = {512, 1220, 1232, 1280, 1400, 1410, 1432, 1452, 1472, 1480, 1500, 1800, 2048, 3000, 4000, 4096};
     plan.families = {"ipv4", "ipv6"};
     return plan;

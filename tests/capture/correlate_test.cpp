@@ -1,6 +1,6 @@
 // The correlator on hand-built packet sequences: a NAT that rewrites addresses and ports, a proxy
-// that rewrites DNS ids and the buffer size, a drop inside a device, IPv4 fragments, and a tap
-// that lost packets (which must blame nobody).
+// that rewrites DNS ids and the buffer size, a drop inside a device, IPv4 fragments, TCP handshakes,
+// and a tap that lost packets (which must blame nobody). Each test checks one attribution rule.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 
@@ -46,11 +46,35 @@ TapCapture tap(const std::string& name) {
     return capture;
 }
 
-reports::ProbeRecord record(const std::string& id, const std::string& outcome) {
-    reports::ProbeRecord probe;
+model::ProbeRecord record(const std::string& id, model::Outcome outcome, std::string transport = "udp",
+                          std::string source = "") {
+    model::ProbeRecord probe;
     probe.id = id;
     probe.outcome = outcome;
+    probe.transport = std::move(transport);
+    probe.source = std::move(source);
     return probe;
+}
+
+using model::CaptureFinding;
+using model::FindingRule;
+using model::Outcome;
+
+// The finding with `rule`, or null.
+const CaptureFinding* with_rule(const std::vector<CaptureFinding>& found, FindingRule rule) {
+    for (const auto& finding : found)
+        if (finding.rule == rule) return &finding;
+    return nullptr;
+}
+
+// The one finding that blames (or signals); notes are left out.
+std::vector<const CaptureFinding*> decisive(const std::vector<CaptureFinding>& found) {
+    std::vector<const CaptureFinding*> out;
+    for (const auto& finding : found)
+        if (model::blames(finding.rule) || finding.rule == FindingRule::icmp_too_big ||
+            finding.rule == FindingRule::tap_lost_packets || finding.rule == FindingRule::lost_between_taps)
+            out.push_back(&finding);
+    return out;
 }
 
 TEST(Correlate, NatRewritesPortsAndTheRouterDropsTheAnswer) {
@@ -67,13 +91,41 @@ TEST(Correlate, NatRewritesPortsAndTheRouterDropsTheAnswer) {
     std::vector<TapSightings> taps;
     for (auto* t : {&nat_in, &nat_out, &router_in, &router_out}) taps.push_back(observe(*t, kZone));
     std::vector<DeviceTaps> path{{"nat", 0, 1}, {"router", 2, 3}};
-    auto found = attribute(path, taps, {record("p1", "timeout")});
-    ASSERT_EQ(found.size(), 1u);
-    EXPECT_EQ(found[0].device, "router");
-    EXPECT_EQ(found[0].finding, "dropped the answer");
-    EXPECT_EQ(found[0].translated_by, "nat");
-    ASSERT_EQ(found[0].evidence.size(), 4u);
-    EXPECT_NE(found[0].evidence[3].find("answer frame 2 (1400 octets"), std::string::npos) << found[0].evidence[3];
+    auto found = attribute(path, taps, {record("p1", Outcome::timeout)});
+    auto drop = decisive(found);
+    ASSERT_EQ(drop.size(), 1u);
+    EXPECT_EQ(drop[0]->device, "router");
+    EXPECT_EQ(drop[0]->rule, FindingRule::answer_dropped);
+    EXPECT_EQ(drop[0]->params["size"], 1400);
+    const auto* nat = with_rule(found, FindingRule::source_translated);
+    ASSERT_NE(nat, nullptr);
+    EXPECT_EQ(nat->device, "nat");
+    EXPECT_EQ(nat->params["to"], "198.18.1.1");
+    // Frames per tap, in path order: the answer only at router.out (frame 2).
+    ASSERT_EQ(drop[0]->taps.size(), 4u);
+    EXPECT_EQ(drop[0]->taps[3].tap, "router.out");
+    EXPECT_EQ(drop[0]->taps[3].answer_frame, 2u);
+    EXPECT_FALSE(drop[0]->taps[2].answer_frame);
+}
+
+TEST(Correlate, TwoNatsAreBothNamedInPathOrder) {
+    auto probe = at("198.18.0.1", 40000), server = at("198.18.2.2", 53);
+    auto first = at("198.18.1.1", 61000), second = at("198.18.3.1", 62000);
+    TapCapture cpe_in = tap("cpe.in"), cpe_out = tap("cpe.out"), cgn_in = tap("cgn.in"), cgn_out = tap("cgn.out");
+    add(cpe_in, probe, server, dns("p11", false, 7, 4096));
+    for (auto* t : {&cpe_out, &cgn_in}) add(*t, first, server, dns("p11", false, 7, 4096));
+    add(cgn_out, second, server, dns("p11", false, 7, 4096));
+    add(cgn_out, server, second, dns("p11", true, 7, 4096, 600));
+    for (auto* t : {&cgn_in, &cpe_out}) add(*t, server, first, dns("p11", true, 7, 4096, 600));
+    add(cpe_in, server, probe, dns("p11", true, 7, 4096, 600));
+    std::vector<TapSightings> taps;
+    for (auto* t : {&cpe_in, &cpe_out, &cgn_in, &cgn_out}) taps.push_back(observe(*t, kZone));
+    auto found = attribute({{"cpe", 0, 1}, {"cgn", 2, 3}}, taps, {record("p11", Outcome::answer)});
+    std::vector<std::string> translating;
+    for (const auto& finding : found)
+        if (finding.rule == FindingRule::source_translated) translating.push_back(*finding.device);
+    EXPECT_EQ(translating, (std::vector<std::string>{"cpe", "cgn"}));
+    EXPECT_TRUE(decisive(found).empty());  // translation breaks nothing by itself
 }
 
 TEST(Correlate, ProxyRewritesIdAndBufferSize) {
@@ -85,12 +137,16 @@ TEST(Correlate, ProxyRewritesIdAndBufferSize) {
     add(wan, server, proxy, dns("p2", true, 9999, 1232, 900));
     add(lan, server, probe, dns("p2", true, 100, 4096, 900));
     std::vector<TapSightings> taps{observe(lan, kZone), observe(wan, kZone)};
-    auto found = attribute({{"cpe", 0, 1}}, taps, {record("p2", "answer")});
-    ASSERT_EQ(found.size(), 1u);
-    EXPECT_EQ(found[0].device, "cpe");
-    EXPECT_EQ(found[0].finding, "rewrote the query's EDNS buffer size 4096 → 1232");
-    ASSERT_FALSE(found[0].notes.empty());
-    EXPECT_EQ(found[0].notes[0], "cpe re-originated the query as a DNS proxy (DNS id 100 → 9999)");
+    auto found = attribute({{"cpe", 0, 1}}, taps, {record("p2", Outcome::answer)});
+    const auto* rewrite = with_rule(found, FindingRule::bufsize_rewritten);
+    ASSERT_NE(rewrite, nullptr);
+    EXPECT_EQ(rewrite->device, "cpe");
+    EXPECT_EQ(rewrite->params["from"], 4096);
+    EXPECT_EQ(rewrite->params["to"], 1232);
+    const auto* proxied = with_rule(found, FindingRule::reoriginated);
+    ASSERT_NE(proxied, nullptr);
+    EXPECT_EQ(proxied->params["from_id"], 100);
+    EXPECT_EQ(proxied->params["to_id"], 9999);
 }
 
 // An ICMP error from `from` to `to` (type, code, the MTU for frag-needed) quoting `quoted`.
@@ -122,29 +178,23 @@ TEST(Correlate, AnIcmpTooBigIsPmtudWorkingNotADrop) {
     in.frames.push_back({2, 0, icmp4(router, probe, 3, 4, 1280, query)});
     std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
     ASSERT_EQ(taps[0].icmp_by_probe.count("p6"), 1u);
-    auto found = attribute({{"r", 0, 1}}, taps, {record("p6", "timeout")});
+    auto found = attribute({{"r", 0, 1}}, taps, {record("p6", Outcome::timeout)});
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].device, "r");
-    EXPECT_TRUE(found[0].signalled);
-    EXPECT_NE(found[0].finding.find("too big for MTU 1280"), std::string::npos) << found[0].finding;
-
-    // In a verdict it is evidence, not blame.
-    reports::RunResult result;
-    result.verdicts.push_back({"pmtu", reports::Family::ipv4, reports::Status::fail, std::nullopt, "black hole",
-                               {"probe p6 (DF query): timeout"}});
-    apply_attributions(result, found);
-    EXPECT_FALSE(result.verdicts[0].device);
-    EXPECT_NE(result.verdicts[0].evidence.back().find("too big"), std::string::npos);
+    EXPECT_EQ(found[0].rule, FindingRule::icmp_too_big);
+    EXPECT_FALSE(model::blames(found[0].rule));
+    EXPECT_EQ(found[0].params["mtu"], 1280);
 
     // An ICMP unreachable, though, is a refusal: blamed.
     TapCapture in2 = tap("r.in");
     in2.frames.push_back({1, 0, query});
     in2.frames.push_back({2, 0, icmp4(router, probe, 3, 13, 0, query)});
     std::vector<TapSightings> taps2{observe(in2, kZone), observe(out, kZone)};
-    auto refused = attribute({{"r", 0, 1}}, taps2, {record("p6", "timeout")});
+    auto refused = attribute({{"r", 0, 1}}, taps2, {record("p6", Outcome::timeout)});
     ASSERT_EQ(refused.size(), 1u);
-    EXPECT_FALSE(refused[0].signalled);
-    EXPECT_NE(refused[0].finding.find("rejected the query with ICMP unreachable code 13"), std::string::npos);
+    EXPECT_EQ(refused[0].rule, FindingRule::icmp_unreachable);
+    EXPECT_EQ(refused[0].params["code"], 13);
+    EXPECT_TRUE(model::blames(refused[0].rule));
 }
 
 TEST(Correlate, ABoxThatDropsTheIcmpIsThePmtudBlackHole) {
@@ -160,12 +210,12 @@ TEST(Correlate, ABoxThatDropsTheIcmpIsThePmtudBlackHole) {
         t->frames.push_back({t->frames.size() + 1, 0, icmp4(bras, server, 3, 4, 1454, answer)});
     std::vector<TapSightings> taps;
     for (auto* t : {&bras_in, &bras_out, &tunnel_in, &tunnel_out}) taps.push_back(observe(*t, kZone));
-    auto found = attribute({{"bras", 0, 1}, {"tunnel", 2, 3}}, taps, {record("p9", "timeout")});
+    auto found = attribute({{"bras", 0, 1}, {"tunnel", 2, 3}}, taps, {record("p9", Outcome::timeout)});
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].device, "tunnel");
-    EXPECT_FALSE(found[0].signalled);
-    EXPECT_NE(found[0].finding.find("dropped the ICMP too big bras sent about the answer"), std::string::npos)
-        << found[0].finding;
+    EXPECT_EQ(found[0].rule, FindingRule::icmp_dropped);
+    EXPECT_EQ(found[0].params["sender"], "bras");
+    EXPECT_EQ(found[0].params["mtu"], 1454);
 }
 
 TEST(Correlate, OptionsStrippedInPlaceAreBlamedButAProxyMayChangeThem) {
@@ -180,18 +230,18 @@ TEST(Correlate, OptionsStrippedInPlaceAreBlamedButAProxyMayChangeThem) {
     add(in, probe, server, with_cookie(5));
     add(out, probe, server, dns("p10", false, 5, 4096));  // same id, the Cookie gone
     std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
-    auto found = attribute({{"fw", 0, 1}}, taps, {record("p10", "answer")});
+    auto found = attribute({{"fw", 0, 1}}, taps, {record("p10", Outcome::answer)});
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].device, "fw");
-    EXPECT_EQ(found[0].finding, "stripped EDNS options from the query: Cookie");
+    EXPECT_EQ(found[0].rule, FindingRule::options_stripped);
+    EXPECT_EQ(found[0].params["options"], "Cookie");
     // Re-originated by a proxy (a new DNS id): a note, not a blame.
     TapCapture out2 = tap("fw.out");
     add(out2, probe, server, dns("p10", false, 77, 4096));
     std::vector<TapSightings> taps2{observe(in, kZone), observe(out2, kZone)};
-    auto proxied = attribute({{"fw", 0, 1}}, taps2, {record("p10", "answer")});
-    ASSERT_EQ(proxied.size(), 1u);
-    EXPECT_TRUE(proxied[0].finding.empty());
-    EXPECT_FALSE(proxied[0].notes.empty());
+    auto proxied = attribute({{"fw", 0, 1}}, taps2, {record("p10", Outcome::answer)});
+    EXPECT_TRUE(decisive(proxied).empty());
+    EXPECT_NE(with_rule(proxied, FindingRule::reoriginated), nullptr);
 }
 
 TEST(Correlate, AnAnswerWithoutAQuestionIsMatchedToItsQuery) {
@@ -208,10 +258,10 @@ TEST(Correlate, AnAnswerWithoutAQuestionIsMatchedToItsQuery) {
     for (auto* t : {&in, &out}) add(*t, probe, server, asked);
     add(out, server, probe, encode(formerr).value());
     std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
-    auto found = attribute({{"cpe", 0, 1}}, taps, {record("p7", "timeout")});
+    auto found = attribute({{"cpe", 0, 1}}, taps, {record("p7", Outcome::timeout)});
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].device, "cpe");
-    EXPECT_EQ(found[0].finding, "dropped the answer");
+    EXPECT_EQ(found[0].rule, FindingRule::answer_dropped);
 }
 
 TEST(Correlate, AnAnswerFromTheDeviceItselfIsInterception) {
@@ -220,10 +270,10 @@ TEST(Correlate, AnAnswerFromTheDeviceItselfIsInterception) {
     add(in, probe, server, dns("p8", false, 5, 4096));
     add(in, server, probe, dns("p8", true, 5, 4096, 600));
     std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
-    auto found = attribute({{"cpe", 0, 1}}, taps, {record("p8", "answer")});
+    auto found = attribute({{"cpe", 0, 1}}, taps, {record("p8", Outcome::answer)});
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].device, "cpe");
-    EXPECT_NE(found[0].finding.find("answered the query itself"), std::string::npos);
+    EXPECT_EQ(found[0].rule, FindingRule::answered_locally);
 }
 
 TEST(Correlate, FragmentsAreReassembledPerTap) {
@@ -240,12 +290,34 @@ TEST(Correlate, FragmentsAreReassembledPerTap) {
     for (std::uint32_t index : taps[1].by_probe.at("p3"))
         if (taps[1].messages[index].answer) fragments = taps[1].messages[index].fragments;
     EXPECT_EQ(fragments, 3);
-    auto found = attribute({{"fw", 0, 1}}, taps, {record("p3", "timeout")});
+    auto found = attribute({{"fw", 0, 1}}, taps, {record("p3", Outcome::timeout)});
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].device, "fw");
     // Which fragments of how many made it: the first of three.
-    EXPECT_EQ(found[0].finding, "let 1 of 3 fragments of the answer through and dropped the rest");
-    EXPECT_NE(found[0].evidence[0].find("answer incomplete: 1 fragment(s)"), std::string::npos) << found[0].evidence[0];
+    EXPECT_EQ(found[0].rule, FindingRule::fragments_dropped);
+    EXPECT_EQ(found[0].params["passed"], 1);
+    EXPECT_EQ(found[0].params["fragments"], 3);
+    EXPECT_EQ(found[0].params["direction"], "answer");
+}
+
+TEST(Correlate, AFirstFragmentDroppedWithTheRestPassingIsAHeaderFilter) {
+    // A filter on the UDP length sees only the first fragment (it carries the UDP header): the
+    // later fragments cross, orphaned. A fragment filter does the opposite.
+    auto probe = at("198.18.0.1", 40000), server = at("198.18.2.2", 53);
+    TapCapture in = tap("fw.in"), out = tap("fw.out");
+    for (auto* t : {&in, &out}) add(*t, probe, server, dns("p15", false, 1, 4096));
+    auto pieces = net::fragment_udp(server, probe, dns("p15", true, 1, 4096, 3000), 1500, 0x4321);
+    ASSERT_EQ(pieces.size(), 3u);
+    for (auto& piece : pieces) out.frames.push_back({out.frames.size() + 1, 0, piece});
+    in.frames.push_back({in.frames.size() + 1, 0, pieces[1]});
+    in.frames.push_back({in.frames.size() + 1, 0, pieces[2]});
+    std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
+    EXPECT_EQ(taps[0].orphan_fragment_ids.count(0x4321), 1u);
+    auto found = attribute({{"fw", 0, 1}}, taps, {record("p15", Outcome::timeout)});
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].rule, FindingRule::answer_dropped);
+    EXPECT_EQ(found[0].params["fragments"], 3);
+    EXPECT_EQ(found[0].params["later_fragments_passed"], true);
 }
 
 TEST(Correlate, ATapThatLostPacketsBlamesNobody) {
@@ -254,10 +326,24 @@ TEST(Correlate, ATapThatLostPacketsBlamesNobody) {
     add(in, probe, server, dns("p4", false, 1, 4096));
     out.kernel_drops = 12;
     std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
-    auto found = attribute({{"r", 0, 1}}, taps, {record("p4", "timeout")});
+    taps[1].lost_packets = true;
+    auto found = attribute({{"r", 0, 1}}, taps, {record("p4", Outcome::timeout)});
     ASSERT_EQ(found.size(), 1u);
     EXPECT_FALSE(found[0].device);
-    EXPECT_NE(found[0].finding.find("tap lost packets"), std::string::npos);
+    EXPECT_EQ(found[0].rule, FindingRule::tap_lost_packets);
+    EXPECT_EQ(found[0].params["instead_of"], "query-dropped");
+}
+
+TEST(Correlate, ALossBetweenTwoDevicesNamesNobody) {
+    auto probe = at("198.18.0.1", 40000), server = at("198.18.2.2", 53);
+    TapCapture a_in = tap("a.in"), a_out = tap("a.out"), b_in = tap("b.in"), b_out = tap("b.out");
+    for (auto* t : {&a_in, &a_out}) add(*t, probe, server, dns("p12", false, 1, 4096));
+    std::vector<TapSightings> taps;
+    for (auto* t : {&a_in, &a_out, &b_in, &b_out}) taps.push_back(observe(*t, kZone));
+    auto found = attribute({{"a", 0, 1}, {"b", 2, 3}}, taps, {record("p12", Outcome::timeout)});
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].rule, FindingRule::lost_between_taps);
+    EXPECT_EQ(found[0].params["between"], (nlohmann::json{"a.out", "b.in"}));
 }
 
 TEST(Correlate, CleanPathBlamesNobody) {
@@ -268,36 +354,58 @@ TEST(Correlate, CleanPathBlamesNobody) {
         add(*t, server, probe, dns("p5", true, 1, 4096, 1400));
     }
     std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
-    EXPECT_TRUE(attribute({{"r", 0, 1}}, taps, {record("p5", "answer")}).empty());
+    EXPECT_TRUE(attribute({{"r", 0, 1}}, taps, {record("p5", Outcome::answer)}).empty());
 }
 
-TEST(Correlate, VerdictsGetTheDeviceTheirProbesPointAt) {
-    reports::RunResult result;
-    result.verdicts.push_back({"udp-large", reports::Family::ipv4, reports::Status::fail, std::nullopt, "lost",
-                               {"probe p1 (size 1400): timeout", "probe p2 (size 1500): timeout"}});
-    result.verdicts.push_back({"tcp-direct", reports::Family::ipv4, reports::Status::fail, std::nullopt, "lost",
-                               {"probe p3 (4000 over TCP): timeout", "probe p4 (4000 over TCP): timeout"}});
-    result.verdicts.push_back({"nat", reports::Family::ipv4, reports::Status::warn, std::nullopt, "nat",
-                               {"probe p5: sent from …"}});
-    auto made = [](std::string id, std::optional<std::string> device, std::string finding,
-                   std::optional<std::string> translated_by) {
-        Attribution attribution;
-        attribution.probe_id = std::move(id);
-        attribution.device = std::move(device);
-        attribution.finding = std::move(finding);
-        attribution.translated_by = std::move(translated_by);
-        return attribution;
-    };
-    std::vector<Attribution> attributions{
-        made("p1", "router", "dropped the answer", std::nullopt), made("p2", "router", "dropped the answer", std::nullopt),
-        made("p3", "router", "dropped the query", std::nullopt), made("p4", "fw", "dropped the query", std::nullopt),
-        made("p5", std::nullopt, "", "cpe")};
-    apply_attributions(result, attributions);
-    EXPECT_EQ(result.verdicts[0].device, "router");
-    EXPECT_FALSE(result.verdicts[1].device);  // two devices: both listed, neither alone
-    EXPECT_EQ(result.verdicts[1].devices, (std::vector<std::string>{"fw", "router"}));
-    EXPECT_NE(result.verdicts[1].evidence.back().find("several devices"), std::string::npos);
-    EXPECT_EQ(result.verdicts[2].device, "cpe");
+// A TCP segment as raw IPv4 (flags: 0x02 SYN, 0x12 SYN-ACK, 0x04 RST), checksums left zero.
+Bytes tcp4(const net::Endpoint& from, const net::Endpoint& to, std::uint32_t seq, std::uint32_t ack, std::uint8_t flags) {
+    Bytes packet(40, 0);
+    packet[0] = 0x45;
+    packet[3] = 40;
+    packet[8] = 64;
+    packet[9] = 6;
+    const auto* a = reinterpret_cast<const sockaddr_in*>(&from.storage);
+    const auto* b = reinterpret_cast<const sockaddr_in*>(&to.storage);
+    std::memcpy(&packet[12], &a->sin_addr, 4);
+    std::memcpy(&packet[16], &b->sin_addr, 4);
+    std::memcpy(&packet[20], &a->sin_port, 2);
+    std::memcpy(&packet[22], &b->sin_port, 2);
+    for (int i = 0; i < 4; ++i) {
+        packet[24 + i] = static_cast<std::uint8_t>(seq >> (24 - 8 * i));
+        packet[28 + i] = static_cast<std::uint8_t>(ack >> (24 - 8 * i));
+    }
+    packet[32] = 0x50;
+    packet[33] = flags;
+    packet[34] = 0xff;
+    return packet;
+}
+
+TEST(Correlate, TcpHandshakeRules) {
+    auto probe = at("198.18.0.1", 40001), server = at("198.18.2.2", 53);
+    const auto tcp_probe = record("p13", Outcome::timeout, "tcp", "198.18.0.1:40001");
+    auto frames = [](TapCapture& t, Bytes packet) { t.frames.push_back({t.frames.size() + 1, 0, std::move(packet)}); };
+    // SYN seen on the probe side only: dropped inside the device.
+    TapCapture in = tap("fw.in"), out = tap("fw.out");
+    frames(in, tcp4(probe, server, 1000, 0, 0x02));
+    auto dropped = attribute({{"fw", 0, 1}}, {observe(in, kZone), observe(out, kZone)}, {tcp_probe});
+    ASSERT_EQ(dropped.size(), 1u);
+    EXPECT_EQ(dropped[0].rule, FindingRule::tcp_syn_dropped);
+    EXPECT_EQ(dropped[0].device, "fw");
+    // A reset answered it on the probe side, never past the device: a refusal.
+    frames(in, tcp4(server, probe, 0, 1001, 0x14));
+    auto reset = attribute({{"fw", 0, 1}}, {observe(in, kZone), observe(out, kZone)}, {tcp_probe});
+    ASSERT_EQ(reset.size(), 1u);
+    EXPECT_EQ(reset[0].rule, FindingRule::tcp_syn_reset);
+    // SYN through both sides, SYN-ACK only on the server side: the SYN-ACK was dropped.
+    TapCapture in2 = tap("fw.in"), out2 = tap("fw.out");
+    frames(in2, tcp4(probe, server, 2000, 0, 0x02));
+    frames(out2, tcp4(probe, server, 2000, 0, 0x02));
+    frames(out2, tcp4(server, probe, 5000, 2001, 0x12));
+    auto synack = attribute({{"fw", 0, 1}}, {observe(in2, kZone), observe(out2, kZone)},
+                            {record("p14", Outcome::timeout, "tcp", "198.18.0.1:40001")});
+    ASSERT_EQ(synack.size(), 1u);
+    EXPECT_EQ(synack[0].rule, FindingRule::tcp_synack_dropped);
+    EXPECT_EQ(synack[0].device, "fw");
 }
 
 TEST(Correlate, HostileFramesAreCountedNotFatal) {

@@ -59,7 +59,9 @@ check "keygen keeps keys" 2 "not overwriting" -- "$bin" keygen "$work/key"
 check "respond on an address not here" 2 "no interface here has that address" -- "$bin" respond --listen 198.18.255.254 --port 5399
 check "respond bad address" 2 "not an IPv4 or IPv6 address" -- "$bin" respond --listen nowhere
 check "report on garbage" 2 "not a JSON document" -- bash -c "echo '{x' > '$work/r.json'; '$bin' report '$work/r.json'"
-check "report on a missing file" 2 "cannot read" -- "$bin" report "$work/none.json"
+check "report on a missing file" 2 "no such file" -- "$bin" report "$work/none.json"
+check "report on a folder without a result" 2 "is a folder" -- "$bin" report "$work"
+check "report on a result from before schema versions" 2 "reads version 1" -- bash -c "printf '{\"tool\": \"dnspath\"}' > '$work/old.json'; '$bin' report '$work/old.json'"
 check "capture needs a device" 2 "required" -- "$bin" capture
 check "capture on a missing interface" 2 "no interface 'nosuchif0'|CAP_NET_RAW" -- "$bin" capture --device d=nosuchif0, --seconds 1 --out "$work/c1"
 check "analyze --tap needs a side" 2 "expected DEVICE.in=FILE" -- "$bin" analyze --tap x=y --result "$work/none.json"
@@ -71,7 +73,7 @@ check "lab on a profile without [lab]" 2 "no \[lab\] section|needs CAP_NET_ADMIN
 [ "$(id -u)" -eq 0 ] && check "lab down of nothing is fine" 0 "removed 0 namespaces" -- "$bin" lab down --prefix zzqq
 
 check "analyze needs its inputs" 2 "required" -- "$bin" analyze --device x=a,b
-check "analyze with a missing tap file" 2 "cannot read capture" -- bash -c "'$bin' keygen '$work/k2' >/dev/null; printf '{\"tool\": \"dnspath\"}' > '$work/r2.json'; '$bin' analyze --device x='$work/none.pcap',  --result '$work/r2.json' --out '$work/a2'"
+check "analyze with a missing tap file" 2 "cannot read capture" -- bash -c "'$bin' keygen '$work/k2' >/dev/null; printf '{\"tool\": \"dnspath\", \"schema_version\": 1}' > '$work/r2.json'; '$bin' analyze --device x='$work/none.pcap',  --result '$work/r2.json' --out '$work/a2'"
 check "run with a bad --device" 2 "expected NAME=TAP_IN,TAP_OUT" -- "$bin" run --target 127.0.0.1 --device justaname --out "$work/o3"
 check "run with a tap on a missing interface" 2 "no interface 'nosuchif0'|CAP_NET_RAW" -- "$bin" run --target 127.0.0.1 --device d=nosuchif0, --out "$work/o4"
 

@@ -37,7 +37,12 @@ expect "largest UDP answer ipv4 is 4096" test "$(q "d['summary']['ipv4']['larges
 expect "largest UDP answer ipv6 is 4096" test "$(q "d['summary']['ipv6']['largest_udp_answer']")" = 4096
 expect "nat is false" test "$(q "d['summary']['ipv4']['nat']")" = False
 expect "path_mtu over loopback is at least 1500" test "$(q "d['summary']['ipv4']['path_mtu']")" = 1500
-expect "device is null before capture" test "$(q "all(v['device'] is None for v in d['verdicts'])")" = True
+expect "nobody is blamed without capture" test "$(q "all(v['blame'] == [] and v['findings'] == [] for v in d['verdicts'])")" = True
+expect "every pass carries cause ok" test "$(q "all(v['cause']['code'] == 'ok' for v in d['verdicts'] if v['status'] == 'pass')")" = True
+expect "dns-interception passes on both families" test "$(q "[v['status'] for v in d['verdicts'] if v['checkpoint']=='dns-interception']")" = "['pass', 'pass']"
+expect "result records the command line and kernel" test "$(q "d['command_line'][1] == 'run' and d['host']['kernel'].startswith('Linux') and d['schema_version'] == 1")" = True
+expect "result.json matches the schema" test "$(python3 "$(dirname "$0")/../validate_result.py" "$(dirname "$0")/../../docs/result.schema.json" "$json")" = valid
+expect "report takes the run folder" bash -c "'$bin' report '$work/run' --no-color | grep -q 'largest UDP answer 4096'"
 expect "dnssec passes on both families" test "$(q "[v['status'] for v in d['verdicts'] if v['checkpoint']=='dnssec-passthrough']")" = "['pass', 'pass']"
 expect "every probe recorded" test "$(q "len(d['probes']) > 100")" = True
 expect "table shows checkpoints" grep -q "udp-large" "$work/out.txt"
@@ -48,7 +53,7 @@ expect "report re-renders" bash -c "'$bin' report '$json' --no-color | grep -q '
 "$bin" run --target 127.0.0.1 --port "$port" --key-file "$work/otherkey" --probes edns-size --families ipv4 \
   --out "$work/wrongkey" >/dev/null 2>&1
 json="$work/wrongkey/result.json"
-expect "wrong key is not a pass" test "$(q "[v['status'] for v in d['verdicts'] if v['checkpoint']=='udp-large']")" = "['na']"
+expect "wrong key is not a pass" test "$(q "[(v['status'], v['cause']['code']) for v in d['verdicts'] if v['checkpoint']=='udp-large']")" = "[('na', 'refused')]"
 
 # Interrupted: a UDP socket that reads nothing makes every probe time out; SIGINT must still write
 # result.json with what was measured.
@@ -69,6 +74,7 @@ expect "interrupted result.json written" test -s "$json"
 expect "interrupted flag set" test "$(q "d['interrupted']")" = True
 expect "interrupted run kept its probes" test "$(q "len(d['probes']) > 0")" = True
 expect "interrupted probes are timeouts, not passes" test "$(q "all(p['outcome']=='timeout' for p in d['probes'])")" = True
+expect "the partial result matches the schema" test "$(python3 "$(dirname "$0")/../validate_result.py" "$(dirname "$0")/../../docs/result.schema.json" "$json")" = valid
 kill "$sink" 2>/dev/null
 
 echo "$passes passed, $failures failed"

@@ -15,7 +15,7 @@ trap '"$bin" lab down --prefix $prefix >/dev/null 2>&1; rm -rf "$work"' EXIT
 "$bin" lab up --profile "$here/matrix.toml" >"$work/up.out" 2>&1 || { cat "$work/up.out"; echo "0 passed, 1 failed"; exit 1; }
 taps=(--device "edge=netns:$prefix-edge/in,netns:$prefix-edge/out" --device "core=netns:$prefix-core/in,netns:$prefix-core/out")
 
-fault() {  # fault NAME DEVICE PROBES NFT-RULESET [MTU]
+probe_with() {  # probe_with NAME DEVICE PROBES NFT-RULESET [MTU]: one run with that fault on DEVICE
   local name=$1 device=$2 probes=$3 rules=$4 mtu=${5:-}
   [ -n "$rules" ] && ip netns exec "$prefix-$device" nft -f - <<<"$rules"
   [ -n "$mtu" ] && ip netns exec "$prefix-$device" ip link set in mtu "$mtu"
@@ -23,6 +23,12 @@ fault() {  # fault NAME DEVICE PROBES NFT-RULESET [MTU]
     --key-file "/run/dnspath-$prefix/key" --probes "$probes" "${taps[@]}" --out "$work/$name" >"$work/$name.out" 2>&1
   ip netns exec "$prefix-$device" nft delete table inet fault 2>/dev/null
   [ -n "$mtu" ] && ip netns exec "$prefix-$device" ip link set in mtu 1500
+  validate "$name" "$work/$name/result.json"
+}
+
+fault() {  # fault NAME DEVICE PROBES NFT-RULESET [MTU]: that device, and only it, is named
+  local name=$1 device=$2
+  probe_with "$@"
   local other=edge; [ "$device" = edge ] && other=core
   expect "$name" "a failing (or, for the proxy's TC=1, warning) verdict names $device" "any(x['status'] in ('fail', 'warn') and x['checkpoint'] != 'nat' and (x['device'] == '$device' or '$device' in x['devices']) for x in d['verdicts'])"
   expect "$name" "no failing or warning verdict names anyone but $device (edge only for nat)" \
@@ -40,6 +46,23 @@ fault tcpdrop-edge edge tcp "$(forward 'tcp dport 53 drop')"
 fault pmtu-core core pmtu,edns-size "$(forward 'icmpv6 type packet-too-big drop; icmp type destination-unreachable icmp code frag-needed drop' 'icmpv6 type packet-too-big drop; icmp type destination-unreachable icmp code frag-needed drop')" 1280
 fault state-edge edge sessions "$(forward 'meta l4proto udp ct state new ct count over 100 drop')"
 # The CPE's dnsmasq (EDNS 1232, its default) intercepting every port-53 query from the LAN.
-fault proxy-edge edge edns-size,dnssec "$(printf 'table inet fault {\n chain pre {\n  type nat hook prerouting priority -100; policy accept;\n  iifname "in" meta l4proto { udp, tcp } th dport 53 redirect to :53\n }\n}\n')"
-expect proxy-edge "the proxy's cap comes back as TC=1 set by edge" "'edge truncated the answer' in str(d['verdicts']) or 'edge rewrote' in str(d['verdicts'])"
+fault proxy-edge edge edns-size,dnssec,interception "$(printf 'table inet fault {\n chain pre {\n  type nat hook prerouting priority -100; policy accept;\n  iifname "in" meta l4proto { udp, tcp } th dport 53 redirect to :53\n }\n}\n')"
+expect proxy-edge "the proxy's cap is the edge rewriting the buffer size or setting TC=1" "any('bufsize-rewritten' in x['rules'] or 'tc-set' in x['rules'] for x in d['verdicts'] if 'edge' in x['devices'])"
+expect proxy-edge "dns-interception names edge on both families" "all(v('dns-interception', f)['status'] == 'fail' and v('dns-interception', f)['devices'] == ['edge'] for f in ('ipv4', 'ipv6'))"
+expect proxy-edge "the interception is said on the verdicts it affected" "v('udp-large', 'ipv4')['p'].get('intercepted_by') == 'edge' or v('udp-large', 'ipv4')['code'] == 'interception'"
+
+# Cause, not only device: the checks the typed-results issue asked for.
+expect frag4-core "non-first IPv4 fragments dropped both ways: a fragment filter on ipv4" "v('udp-fragments', 'ipv4')['code'] == 'fragment-filter' and v('udp-fragments', 'ipv4')['p']['direction'] == 'both' and v('udp-large', 'ipv4')['code'] == 'fragment-filter'"
+expect cap-core "a size cap stays a size cap" "v('udp-large', 'ipv4')['code'] == 'size-cap' and v('udp-large', 'ipv6')['code'] == 'size-cap'"
+expect tcpdrop-edge "TCP/53 dropped: a tcp filter dropping the SYN" "v('tcp-direct', 'ipv4')['code'] == 'tcp-filter' and v('tcp-direct', 'ipv4')['p']['action'] == 'drop'"
+expect pmtu-core "the black hole is named as such" "v('pmtu', 'ipv4')['code'] == 'pmtud-blackhole' and v('pmtu', 'ipv6')['code'] == 'pmtud-blackhole'"
+expect state-edge "a full state table" "v('udp-sessions', 'ipv4')['code'] == 'state-table-full'"
+# Fragments dropped only on their way back (answers), not toward the server.
+fault frag4-answers-core core fragments,edns-size "$(early 'iifname "out" ip frag-off & 0x1fff != 0 drop')"
+expect frag4-answers-core "answers only: the fragment filter's direction is answers" "v('udp-large', 'ipv4')['code'] == 'fragment-filter' and v('udp-large', 'ipv4')['p']['direction'] == 'answers' and v('udp-fragments', 'ipv4')['code'] == 'fragment-filter' and v('udp-fragments', 'ipv4')['p']['direction'] == 'answers'"
+expect frag4-answers-core "ipv6 untouched" "v('udp-fragments', 'ipv6')['status'] == 'pass'"
+# Two NATs: core masquerades too; both are named, in path order.
+probe_with nat-two core nat "$(printf 'table inet fault {\n chain post {\n  type nat hook postrouting priority 100; policy accept;\n  oifname "out" masquerade\n }\n}\n')"
+expect nat-two "both NATs are named in path order on ipv4" "v('nat', 'ipv4')['code'] == 'nat' and v('nat', 'ipv4')['devices'] == ['edge', 'core'] and v('nat', 'ipv4')['p']['devices'] == ['edge', 'core']"
+expect nat-two "and on ipv6" "v('nat', 'ipv6')['devices'] == ['edge', 'core']"
 finish

@@ -20,7 +20,14 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 for v in d['verdicts']:
     if v['status'] in ('fail', 'warn'):
-        print(f\"{v['checkpoint']}/{v['family']}={v['device']}\")" "$1" | sort
+        devices = [b['device'] for b in v['blame']]
+        print(f\"{v['checkpoint']}/{v['family']}={'+'.join(devices) or None}\")" "$1" | sort
+}
+causes() {  # causes RESULT → "checkpoint/family=cause code" for every verdict, sorted
+  python3 -c "
+import json, sys
+for v in json.load(open(sys.argv[1]))['verdicts']:
+    print(f\"{v['checkpoint']}/{v['family']}={v['cause']['code']}\")" "$1" | sort
 }
 devices "$work/live/result.json" > "$work/live.devices"
 cat "$work/live.devices"
@@ -39,6 +46,15 @@ t=$work/live/taps
   --result "$work/live/result.json" --out "$work/offline" >"$work/offline.out" 2>&1
 devices "$work/offline/result.json" > "$work/offline.devices"
 expect "offline analysis names the same devices" "diff -u '$work/live.devices' '$work/offline.devices'"
+causes "$work/live/result.json" > "$work/live.causes"
+causes "$work/offline/result.json" > "$work/offline.causes"
+expect "offline analysis judges the same causes" "diff -u '$work/live.causes' '$work/offline.causes'"
+expect "the core's fragment filter is the cause on ipv4" "grep -qx 'udp-fragments/ipv4=fragment-filter' '$work/live.causes'"
+expect "the core's TCP reset is the cause" "grep -qx 'tcp-direct/ipv4=tcp-filter' '$work/live.causes'"
+# Analyzing the same taps again replaces what the first analysis found, never appends to it.
+"$bin" analyze --device "edge=$t/edge.in.pcapng,$t/edge.out.pcapng" --device "core=$t/core.in.pcapng,$t/core.out.pcapng" \
+  --result "$work/offline/result.json" --out "$work/offline-again" >/dev/null 2>&1
+expect "re-analysis keeps the same findings, not twice as many" "python3 -c \"import json; a=json.load(open('$work/offline/result.json')); b=json.load(open('$work/offline-again/result.json')); assert [len(v['findings']) for v in a['verdicts']] == [len(v['findings']) for v in b['verdicts']] and a['taps'] == b['taps']\""
 # The same with --tap files given out of order (the NAT's as lan/wan) and the profile putting the
 # devices in path order.
 "$bin" analyze --tap "core.out=$t/core.out.pcapng" --tap "edge.lan=$t/edge.in.pcapng" --tap "core.in=$t/core.in.pcapng" \

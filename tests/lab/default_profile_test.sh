@@ -17,20 +17,27 @@ check() {  # check DESCRIPTION PYTHON-EXPRESSION over d and v(checkpoint, family
   got=$(python3 - "$work/run/result.json" "$2" <<'PY' 2>&1
 import json, sys
 d = json.load(open(sys.argv[1]))
+for x in d["verdicts"]:
+    x["devices"] = [b["device"] for b in x["blame"]]
+    x["device"] = x["devices"][0] if len(x["devices"]) == 1 else None
+    x["code"], x["p"] = x["cause"]["code"], x["cause"]["params"]
 def v(c, f):
     found = [x for x in d["verdicts"] if x["checkpoint"] == c and x["family"] == f]
-    return found[0] if found else {"status": "missing", "device": None, "reason": ""}
+    return found[0] if found else {"status": "missing", "device": None, "devices": [], "code": None, "p": {}}
 print(eval(sys.argv[2]))
 PY
 )
   if [ "$got" = "True" ]; then passes=$((passes + 1)); else echo "FAIL $1 (got $got)"; failures=$((failures + 1)); fi
 }
 [ "$rc" -eq 1 ] && passes=$((passes + 1)) || { echo "FAIL the default lab run exits 1 (a checkpoint fails), got $rc"; failures=$((failures + 1)); }
-check "udp-large ipv4 fails, blamed on cpe" "v('udp-large', 'ipv4')['status'] == 'fail' and v('udp-large', 'ipv4')['device'] == 'cpe'"
-check "udp-large ipv6 fails (cpe and isp-router both drop)" "v('udp-large', 'ipv6')['status'] == 'fail' and 'cpe' in str(v('udp-large', 'ipv6')['evidence']) and 'isp-router' in str(v('udp-large', 'ipv6')['evidence'])"
+check "result.json matches the schema" "__import__('subprocess').run(['python3', '$(dirname "$0")/../validate_result.py', '$(dirname "$0")/../../docs/result.schema.json', '$work/run/result.json'], capture_output=True, text=True).stdout.strip() == 'valid'"
+check "udp-large ipv4 fails as a size cap, blamed on cpe" "v('udp-large', 'ipv4')['status'] == 'fail' and v('udp-large', 'ipv4')['device'] == 'cpe' and v('udp-large', 'ipv4')['code'] == 'size-cap'"
+check "udp-large ipv6 fails (cpe and isp-router both drop, in path order)" "v('udp-large', 'ipv6')['status'] == 'fail' and v('udp-large', 'ipv6')['devices'] == ['cpe', 'isp-router']"
+check "udp-fragments ipv6 is the isp-router's fragment filter" "v('udp-fragments', 'ipv6')['code'] == 'fragment-filter'"
+check "no interception on the default path" "v('dns-interception', 'ipv4')['status'] == 'pass' and v('dns-interception', 'ipv6')['status'] == 'pass'"
 check "largest UDP answer is the 1232 cap on both families" "1224 <= d['summary']['ipv4']['largest_udp_answer'] <= 1240 and 1224 <= d['summary']['ipv6']['largest_udp_answer'] <= 1240"
 check "udp-fragments ipv6 blamed on isp-router" "v('udp-fragments', 'ipv6')['status'] == 'fail' and v('udp-fragments', 'ipv6')['device'] == 'isp-router'"
-check "nat names cpe" "v('nat', 'ipv4')['device'] == 'cpe' and d['summary']['ipv4']['nat'] is True"
+check "nat names cpe" "v('nat', 'ipv4')['device'] == 'cpe' and v('nat', 'ipv4')['p']['devices'] == ['cpe'] and d['summary']['ipv4']['nat'] is True"
 check "TCP fallback rescues resolution" "v('tcp-fallback', 'ipv4')['status'] == 'pass' and v('tcp-fallback', 'ipv6')['status'] == 'pass'"
 check "four taps, nothing lost" "len(d['taps']) == 4 and all(t['kernel_drops'] == 0 for t in d['taps'])"
 if ip netns list | grep -q '^dpd-'; then echo "FAIL namespaces left"; failures=$((failures + 1)); else passes=$((passes + 1)); fi

@@ -7,18 +7,35 @@ trap 'rm -rf "$work"' EXIT
 failures=0
 passes=0
 
+schema="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/docs/result.schema.json"
+
 run_lab() {  # run_lab NAME PROFILE-PATH → $work/NAME/result.json, $work/NAME.out, $work/NAME.rc
   "$bin" lab run --profile "$2" --out "$work/$1" >"$work/$1.out" 2>&1
   echo $? > "$work/$1.rc"
+  validate "$1" "$work/$1/result.json"
+}
+
+validate() {  # validate NAME RESULT-PATH: every result a test writes must match docs/result.schema.json
+  local got
+  got=$(python3 "$(dirname "${BASH_SOURCE[0]}")/../validate_result.py" "$schema" "$2" 2>&1)
+  if [ "$got" = "valid" ]; then passes=$((passes + 1)); else echo "FAIL $1: result.json against the schema: $got"; failures=$((failures + 1)); fi
 }
 
 q() {  # q NAME PYTHON-EXPRESSION over d (the result), v(checkpoint, family), largest(family)
+  # Each verdict also gets derived views: device (the one blamed device, or None), devices (all
+  # blamed, path order), code and p (the cause), rules (its capture findings' rules).
   python3 - "$work/$1/result.json" "$2" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
+for x in d["verdicts"]:
+    x["devices"] = [b["device"] for b in x["blame"]]
+    x["device"] = x["devices"][0] if len(x["devices"]) == 1 else None
+    x["code"] = x["cause"]["code"]
+    x["p"] = x["cause"]["params"]
+    x["rules"] = [f["rule"] for f in x["findings"]]
 def v(checkpoint, family):
     found = [x for x in d["verdicts"] if x["checkpoint"] == checkpoint and x["family"] == family]
-    return found[0] if found else {"status": "missing", "device": None, "devices": [], "reason": "", "evidence": []}
+    return found[0] if found else {"status": "missing", "device": None, "devices": [], "code": None, "p": {}, "rules": [], "findings": []}
 def largest(family):
     return d["summary"][family]["largest_udp_answer"]
 print(eval(sys.argv[2]))
@@ -31,7 +48,7 @@ expect() {  # expect NAME DESCRIPTION PYTHON-EXPRESSION (must print True)
   if [ "$got" = "True" ]; then passes=$((passes + 1)); else
     echo "FAIL $1: $2 (got: $got)"; grep -E "FAIL|WARN" "$work/$1.out" | head -8
     # What capture said about failing verdicts it named nobody for, to diagnose a rare miss.
-    q "$1" "'\\n'.join(x['checkpoint'] + '/' + x['family'] + ': ' + e[:400] for x in d['verdicts'] if x['status'] == 'fail' and not x['device'] for e in x['evidence'])" 2>&1 | head -12
+    q "$1" "'\\n'.join(x['checkpoint'] + '/' + x['family'] + ': ' + x['code'] + ' ' + json.dumps(f)[:400] for x in d['verdicts'] if x['status'] == 'fail' and not x['device'] for f in x['findings'])" 2>&1 | head -12
     failures=$((failures + 1)); fi
 }
 

@@ -61,9 +61,13 @@ q() {
   python3 - "$work/$1/result.json" "$2" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
+for x in d["verdicts"]:
+    x["devices"] = [b["device"] for b in x["blame"]]
+    x["device"] = x["devices"][0] if len(x["devices"]) == 1 else None
+    x["code"], x["p"], x["rules"] = x["cause"]["code"], x["cause"]["params"], [f["rule"] for f in x["findings"]]
 def v(c, f):
     found = [x for x in d["verdicts"] if x["checkpoint"] == c and x["family"] == f]
-    return found[0] if found else {"status": "missing", "reason": ""}
+    return found[0] if found else {"status": "missing", "device": None, "code": None, "p": {}, "rules": []}
 print(eval(sys.argv[2]))
 PY
 }
@@ -71,7 +75,11 @@ expect() {
   local got; got=$(q "$1" "$3" 2>&1)
   if [ "$got" = "True" ]; then passes=$((passes + 1)); else echo "FAIL $1: $2 (got $got)"; grep -vE "^\[" "$work/$1.out" | head -30; failures=$((failures + 1)); fi
 }
+schema_ok() {  # schema_ok NAME: the run's result.json matches docs/result.schema.json
+  expect "$1" "result.json matches the schema" "__import__('subprocess').run(['python3', '$here/../validate_result.py', '$here/../../docs/result.schema.json', '$work/$1/result.json'], capture_output=True, text=True).stdout.strip() == 'valid'"
+}
 run clean
+schema_ok clean
 for f in ipv4 ipv6; do
   expect clean "udp-large $f passes against BIND" "v('udp-large', '$f')['status'] == 'pass'"
   expect clean "largest answer $f is BIND's 3000-octet TXT with RRSIG" "d['summary']['$f']['largest_udp_answer'] > 3000"
@@ -91,11 +99,12 @@ table inet cap {
 }
 NFT
 run capped
+schema_ok capped
 for f in ipv4 ipv6; do
-  expect capped "udp-large $f fails with the cap" "v('udp-large', '$f')['status'] == 'fail' and 't1500' in v('udp-large', '$f')['reason']"
+  expect capped "udp-large $f fails with the cap" "v('udp-large', '$f')['status'] == 'fail' and v('udp-large', '$f')['code'] == 'size-cap' and any('t1500' in n for n in v('udp-large', '$f')['p']['names'])"
   expect capped "largest answer $f is t600" "d['summary']['$f']['largest_udp_answer'] < 1232"
   expect capped "tcp still passes on $f" "v('tcp-fallback', '$f')['status'] == 'pass'"
-  expect capped "capture blames the router for the lost answers on $f (target mode)" "v('udp-large', '$f')['device'] == 'router' and 'router dropped the answer' in str(v('udp-large', '$f')['evidence'])"
+  expect capped "capture blames the router for the lost answers on $f (target mode)" "v('udp-large', '$f')['device'] == 'router' and 'answer-dropped' in v('udp-large', '$f')['rules']"
 done
 kill "$named_pid" 2>/dev/null; wait 2>/dev/null
 echo "$passes passed, $failures failed"

@@ -8,7 +8,8 @@
 namespace dnspath::probe {
 namespace {
 
-using reports::Status;
+using model::CauseCode;
+using model::Status;
 
 std::vector<PortSample> seen(const std::vector<std::uint16_t>& ports) {
     std::vector<PortSample> samples;
@@ -21,13 +22,15 @@ TEST(PortRandomness, SequentialNatIsAFailure) {
     for (int i = 0; i < 64; ++i) ports.push_back(static_cast<std::uint16_t>(1024 + i * 2));
     auto result = assess_ports(seen(ports));
     EXPECT_EQ(result.status, Status::fail);
-    EXPECT_NE(result.description.find("sequential"), std::string::npos);
+    EXPECT_EQ(result.cause.code, CauseCode::port_rewrite);
+    EXPECT_EQ(result.cause.params["pattern"], "sequential");
 }
 
 TEST(PortRandomness, OnePortForEverythingIsAFailure) {
     auto result = assess_ports(seen(std::vector<std::uint16_t>(64, 5353)));
     EXPECT_EQ(result.status, Status::fail);
-    EXPECT_NE(result.description.find("same source port"), std::string::npos);
+    EXPECT_EQ(result.cause.params["pattern"], "fixed");
+    EXPECT_EQ(result.cause.params["distinct"], 1);
 }
 
 TEST(PortRandomness, NarrowRandomRangeFails) {
@@ -50,11 +53,15 @@ TEST(PortRandomness, FullRangeRandomPasses) {
     for (int i = 0; i < 64; ++i) ports.push_back(static_cast<std::uint16_t>(1024 + random() % 64000));
     auto result = assess_ports(seen(ports));
     EXPECT_EQ(result.status, Status::pass);
-    EXPECT_NE(result.description.find("64 distinct"), std::string::npos);
+    EXPECT_EQ(result.cause.code, CauseCode::ok);
+    EXPECT_EQ(result.cause.params["distinct"], 64);
 }
 
 TEST(PortRandomness, TooFewSamplesIsNotAVerdict) {
-    EXPECT_EQ(assess_ports(seen({1, 2, 3})).status, Status::na);
+    auto result = assess_ports(seen({1, 2, 3}));
+    EXPECT_EQ(result.status, Status::na);
+    EXPECT_EQ(result.cause.code, CauseCode::not_measured);
+    EXPECT_EQ(result.cause.params["why"], "too-few-answers");
 }
 
 }  // namespace

@@ -3,48 +3,89 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "reports/report.h"
 
 namespace dnspath::reports {
 namespace {
+
+using model::CauseCode;
+using model::FindingRule;
+
+model::Verdict verdict(std::string checkpoint, Family family, Status status, model::Cause cause,
+                       std::vector<std::string> probes = {}, std::vector<model::Blame> blame = {}) {
+    model::Verdict made;
+    made.checkpoint = std::move(checkpoint);
+    made.family = family;
+    made.status = status;
+    made.cause = std::move(cause);
+    made.probes = std::move(probes);
+    made.blame = std::move(blame);
+    return made;
+}
 
 RunResult sample() {
     RunResult result;
     result.tool_version = "0.1.0";
     result.started_at = "2026-11-22T00:00:00Z";
     result.targets = {"198.18.2.2"};
-    result.verdicts.push_back({"udp-large", Family::ipv4, Status::fail, std::string("cpe"), "answers of 1480 vanish", {"probe p1"}});
-    result.verdicts.push_back({"tcp-direct", Family::ipv6, Status::pass, std::nullopt, "ok", {}});
+    result.verdicts.push_back(verdict("udp-large", Family::ipv4, Status::fail,
+                                      {CauseCode::size_cap, {{"size", 1480}, {"advertised", 4096}, {"largest", 1472}}},
+                                      {"p1"}, {{"cpe", {"p1"}, FindingRule::answer_dropped}}));
+    result.verdicts.push_back(verdict("tcp-direct", Family::ipv6, Status::pass, {CauseCode::ok, {{"size", 4000}}}));
     result.ipv4.largest_udp_answer = 1472;
     result.ipv4.nat = true;
-    result.probes.push_back({"p1", "edns-size", "ipv4", "udp", "size=1480", "timeout", 0, 0, "3 tries"});
+    model::ProbeRecord probe;
+    probe.id = "p1";
+    probe.kind = "edns-size";
+    probe.requested_size = 1480;
+    probe.bufsize = 4096;
+    probe.outcome = model::Outcome::timeout;
+    probe.attempts = 3;
+    result.probes.push_back(probe);
     return result;
 }
 
-TEST(Report, JsonRoundTripKeepsTheInterface) {
+TEST(Report, JsonRoundTripKeepsTheTypedModel) {
     auto path = std::filesystem::temp_directory_path() / "dnspath-report-test.json";
-    ASSERT_TRUE(write_json(sample(), path.string()));
+    auto written = sample();
+    written.verdicts[0].findings.push_back(
+        {FindingRule::fragments_dropped, "p1", "cpe", {{"cpe.in", 4, std::nullopt}, {"cpe.out", 3, 9}}, {{"passed", 1}}});
+    ASSERT_TRUE(write_json(written, path.string()));
     auto back = read_json(path.string());
     ASSERT_TRUE(back) << back.error().message;
     ASSERT_EQ(back->verdicts.size(), 2u);
     EXPECT_EQ(back->verdicts[0].checkpoint, "udp-large");
-    EXPECT_EQ(back->verdicts[0].device, "cpe");
+    EXPECT_EQ(back->verdicts[0].cause.code, CauseCode::size_cap);
+    EXPECT_EQ(back->verdicts[0].cause.params["size"], 1480);
+    ASSERT_EQ(back->verdicts[0].blame.size(), 1u);
+    EXPECT_EQ(back->verdicts[0].blame[0].device, "cpe");
+    EXPECT_EQ(back->verdicts[0].blame[0].rule, FindingRule::answer_dropped);
+    ASSERT_EQ(back->verdicts[0].findings.size(), 1u);
+    EXPECT_EQ(back->verdicts[0].findings[0].taps[1].answer_frame, 9u);
+    EXPECT_FALSE(back->verdicts[0].findings[0].taps[0].answer_frame);
     EXPECT_EQ(back->verdicts[0].status, Status::fail);
-    EXPECT_FALSE(back->verdicts[1].device);
+    EXPECT_TRUE(back->verdicts[1].blame.empty());
     EXPECT_EQ(back->ipv4.largest_udp_answer, 1472);
     EXPECT_EQ(back->ipv4.nat, true);
     EXPECT_FALSE(back->ipv6.path_mtu);
     ASSERT_EQ(back->probes.size(), 1u);
-    EXPECT_EQ(back->probes[0].outcome, "timeout");
+    EXPECT_EQ(back->probes[0].outcome, model::Outcome::timeout);
+    EXPECT_EQ(back->probes[0].requested_size, 1480u);
+    EXPECT_FALSE(back->probes[0].answer_size);
+    EXPECT_EQ(to_json(*back), to_json(written));  // nothing lost or reordered
     std::filesystem::remove(path);
 }
 
-TEST(Report, JsonCarriesSeedItemsAndNulls) {
+TEST(Report, JsonCarriesSchemaSeedItemsAndNulls) {
     auto text = to_json(sample());
+    EXPECT_NE(text.find("\"schema_version\": 1"), std::string::npos);
     EXPECT_NE(text.find("\"JPRS A-86/F-86 (1220 octets)\""), std::string::npos);
-    EXPECT_NE(text.find("\"device\": null"), std::string::npos);
+    EXPECT_NE(text.find("\"answer_size\": null"), std::string::npos);
     EXPECT_NE(text.find("\"path_mtu\": null"), std::string::npos);
-    EXPECT_NE(text.find("\"family\": \"ipv6\""), std::string::npos);
+    EXPECT_NE(text.find("\"code\": \"size-cap\""), std::string::npos);
+    EXPECT_EQ(text.find("\"reason\""), std::string::npos);  // no prose in machine output
 }
 
 TEST(Report, ExitCodeFollowsFailures) {
@@ -54,10 +95,11 @@ TEST(Report, ExitCodeFollowsFailures) {
     EXPECT_EQ(exit_code(result), 0);
 }
 
-TEST(Report, TextNamesTheDeviceAndSummary) {
+TEST(Report, TextNamesTheDeviceTheCauseAndSummary) {
     auto text = render_text(sample(), false);
     EXPECT_NE(text.find("FAIL"), std::string::npos);
     EXPECT_NE(text.find("cpe"), std::string::npos);
+    EXPECT_NE(text.find("UDP answers of 1480 octets and more vanish"), std::string::npos);
     EXPECT_NE(text.find("largest UDP answer 1472 octets"), std::string::npos);
     EXPECT_EQ(text.find("\033["), std::string::npos);  // no colors when asked for none
 }
@@ -68,10 +110,23 @@ TEST(Report, ReadingGarbageIsAnError) {
     EXPECT_FALSE(read_json(path.string()));
     std::ofstream(path) << "{\"tool\": \"other\"}";
     EXPECT_FALSE(read_json(path.string()));
-    std::ofstream(path) << "{\"tool\": \"dnspath\", \"verdicts\": [{\"checkpoint\": 5}]}";
+    std::ofstream(path) << "{\"tool\": \"dnspath\", \"schema_version\": 1, \"verdicts\": [{\"checkpoint\": 5}]}";
     EXPECT_FALSE(read_json(path.string()));
+    std::ofstream(path) << "{\"tool\": \"dnspath\", \"schema_version\": 1, \"verdicts\": [{\"checkpoint\": \"pmtu\", "
+                           "\"family\": \"ipv4\", \"status\": \"fail\", \"cause\": {\"code\": \"no-such-code\"}}]}";
+    auto unknown = read_json(path.string());
+    ASSERT_FALSE(unknown);
+    EXPECT_NE(unknown.error().message.find("no-such-code"), std::string::npos);
+    // A result from before schema versions says which version it needs.
+    std::ofstream(path) << "{\"tool\": \"dnspath\", \"verdicts\": []}";
+    auto old = read_json(path.string());
+    ASSERT_FALSE(old);
+    EXPECT_NE(old.error().message.find("reads version 1"), std::string::npos);
     std::filesystem::remove(path);
     EXPECT_FALSE(read_json("/nonexistent/result.json"));
+    auto folder = read_json(std::filesystem::temp_directory_path().string());
+    ASSERT_FALSE(folder);
+    EXPECT_NE(folder.error().message.find("is a folder"), std::string::npos);
 }
 
 }  // namespace
@@ -80,12 +135,58 @@ TEST(Report, ReadingGarbageIsAnError) {
 namespace dnspath::reports {
 namespace {
 
+// The catalogue: every cause code and every finding rule has its sentence, and templates fill
+// from parameters without leaving a placeholder behind.
+TEST(Catalogue, EveryCodeAndRuleHasASentence) {
+    auto keys = catalogue_keys();
+    auto has = [&](const std::string& key) { return std::find(keys.begin(), keys.end(), key) != keys.end(); };
+    for (auto code : model::cause_codes()) EXPECT_TRUE(has(std::string(to_string(code)))) << to_string(code);
+    for (int rule = 0; rule <= static_cast<int>(FindingRule::tap_lost_packets); ++rule) {
+        auto name = std::string(to_string(static_cast<FindingRule>(rule)));
+        EXPECT_TRUE(has("finding:" + name)) << name;
+    }
+    for (const auto& info : checkpoints()) EXPECT_FALSE(info.title.empty());
+}
+
+TEST(Catalogue, OptionalPartsNeedTheirValues) {
+    EXPECT_EQ(fill_template("lost {size}[, largest {largest}]", {{"size", 1480}}), "lost 1480");
+    EXPECT_EQ(fill_template("lost {size}[, largest {largest}]", {{"size", 1480}, {"largest", 1472}}),
+              "lost 1480, largest 1472");
+    EXPECT_EQ(fill_template("[x {flag}]", {{"flag", false}}), "");
+    EXPECT_EQ(fill_template("{list}", {{"list", {"udp-df", "tcp"}}}), "udp-df, tcp");
+    EXPECT_EQ(fill_template("unclosed {name", {{"name", 1}}), "unclosed {name");
+}
+
+TEST(Catalogue, SentencesFollowCheckpointAndQualifier) {
+    auto pmtu = verdict("pmtu", Family::ipv6, Status::fail,
+                        {CauseCode::pmtud_blackhole,
+                         {{"direction", "queries"}, {"forward", 1280}, {"transports", {"udp-df", "tcp"}}, {"icmp_dropped_by", "tunnel"}}});
+    EXPECT_EQ(render_cause(pmtu), "PMTUD black hole toward the server: DF packets above 1280 octets vanish and no ICMP too "
+                                  "big comes back (tunnel drops it); it hits udp-df and tcp");
+    auto tcp = verdict("tcp-direct", Family::ipv4, Status::fail, {CauseCode::tcp_filter, {{"action", "reset"}, {"stage", "syn"}}});
+    EXPECT_NE(render_cause(tcp).find("TCP/53 refused"), std::string::npos);
+    auto filter = verdict("udp-large", Family::ipv4, Status::fail,
+                          {CauseCode::fragment_filter, {{"direction", "answers"}, {"family", "ipv4"}}});
+    EXPECT_NE(render_cause(filter).find("fragmented answers are dropped (ipv4)"), std::string::npos);
+    for (auto code : model::cause_codes())
+        EXPECT_EQ(render_cause(verdict("udp-large", Family::ipv4, Status::fail, {code, {}})).find("{"), std::string::npos);
+}
+
+TEST(Catalogue, FindingsNameDeviceAndFrames) {
+    model::CaptureFinding finding{FindingRule::icmp_dropped, "p9", "tunnel", {{"bras.in", 3, std::nullopt}},
+                                  {{"sender", "bras"}, {"direction", "answer"}, {"mtu", 1280}}};
+    EXPECT_EQ(render_finding(finding), "probe p9: tunnel dropped the ICMP too big bras sent about the answer (MTU 1280): "
+                                       "a PMTUD black hole [bras.in: query #3, no answer]");
+}
+
 TEST(HtmlReport, MarksTheGuiltyDeviceAndDrawsTheSizes) {
     RunResult result = sample();
     result.taps.push_back({"cpe.in", "netns:x-cpe/in", 10, 0, 0, "taps/cpe.in.pcapng"});
     result.taps.push_back({"cpe.out", "netns:x-cpe/out", 9, 3, 0, "taps/cpe.out.pcapng"});
     result.taps.push_back({"router.in", "netns:x-router/in", 9, 0, 0, ""});
-    result.verdicts.push_back({"udp-fragments", Family::ipv6, Status::fail, std::nullopt, "<lost> & gone", {}, {"cpe", "router"}});
+    result.verdicts.push_back(verdict("udp-fragments", Family::ipv6, Status::fail,
+                                      {CauseCode::probe_error, {{"detail", "<lost> & gone"}}}, {},
+                                      {{"cpe", {"p2"}, FindingRule::query_dropped}, {"router", {"p3"}, FindingRule::query_dropped}}));
     result.ipv4.load_qps_through = 50000;
     result.ipv4.load_qps_baseline = 70000;
     const std::string html = render_html(result);
@@ -101,12 +202,35 @@ TEST(HtmlReport, MarksTheGuiltyDeviceAndDrawsTheSizes) {
     EXPECT_NE(html.find("cpe + router"), std::string::npos);
     EXPECT_NE(html.find("&lt;lost&gt; &amp; gone"), std::string::npos);
     EXPECT_EQ(html.find("<lost>"), std::string::npos);
-    // The size ladder has the lost 1480-octet probe; the load chart both figures.
+    // The size ladder has the lost 1480-octet probe; the load chart both figures; the evidence
+    // line is made from the typed probe record.
     EXPECT_NE(html.find("p1: 1480 octets, timeout"), std::string::npos);
+    EXPECT_NE(html.find("probe p1 (edns-size udp, size 1480, bufsize 4096 DO=0): timeout after 3 tries"), std::string::npos);
     EXPECT_NE(html.find("50000 q/s"), std::string::npos);
     EXPECT_NE(html.find("70000 q/s"), std::string::npos);
     // Seed items cited where the checkpoint has them.
     EXPECT_NE(html.find("JPRS A-87/F-87"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dnspath::reports
+
+namespace dnspath::reports {
+namespace {
+
+// docs/result.schema.json lists the same closed vocabularies as the model: a code added to one
+// and not the other fails here.
+TEST(Schema, EnumsMatchTheModel) {
+    std::ifstream in(std::string(DNSPATH_SOURCE_DIR) + "/docs/result.schema.json");
+    ASSERT_TRUE(in);
+    auto schema = nlohmann::json::parse(in);
+    std::vector<std::string> causes, rules;
+    for (auto code : model::cause_codes()) causes.emplace_back(to_string(code));
+    for (int rule = 0; rule <= static_cast<int>(model::FindingRule::tap_lost_packets); ++rule)
+        rules.emplace_back(to_string(static_cast<model::FindingRule>(rule)));
+    EXPECT_EQ(schema["$defs"]["cause_code"]["enum"].get<std::vector<std::string>>(), causes);
+    EXPECT_EQ(schema["$defs"]["finding_rule"]["enum"].get<std::vector<std::string>>(), rules);
+    EXPECT_EQ(schema["properties"]["schema_version"]["const"], model::kSchemaVersion);
 }
 
 }  // namespace

@@ -1,0 +1,155 @@
+// result.json, schema version 1 (docs/result.schema.json): the typed model written and read back.
+// Machine output carries codes and parameters only; sentences are made by the renderers.
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "reports/report.h"
+
+namespace dnspath::reports {
+namespace {
+
+using nlohmann::json;
+
+template <typename T>
+json optional_json(const std::optional<T>& value) {
+    return value ? json(*value) : json(nullptr);
+}
+
+json summary_json(const FamilySummary& summary) {
+    return {{"largest_udp_answer", optional_json(summary.largest_udp_answer)},
+            {"path_mtu", optional_json(summary.path_mtu)},
+            {"nat", optional_json(summary.nat)},
+            {"load_qps_through", optional_json(summary.load_qps_through)},
+            {"load_qps_baseline", optional_json(summary.load_qps_baseline)},
+            {"load_p99_ms_through", optional_json(summary.load_p99_ms_through)},
+            {"load_p99_ms_baseline", optional_json(summary.load_p99_ms_baseline)}};
+}
+
+json cause_json(const model::Cause& cause) { return {{"code", to_string(cause.code)}, {"params", cause.params}}; }
+
+json finding_json(const model::CaptureFinding& finding) {
+    json taps = json::array();
+    for (const auto& tap : finding.taps)
+        taps.push_back({{"tap", tap.tap}, {"query_frame", optional_json(tap.query_frame)},
+                        {"answer_frame", optional_json(tap.answer_frame)}});
+    return {{"rule", to_string(finding.rule)}, {"probe", finding.probe}, {"device", optional_json(finding.device)},
+            {"blames", model::blames(finding.rule)}, {"taps", taps}, {"params", finding.params}};
+}
+
+json verdict_json(const Verdict& verdict) {
+    json blame = json::array();
+    for (const auto& entry : verdict.blame)
+        blame.push_back({{"device", entry.device}, {"probes", entry.probes}, {"rule", to_string(entry.rule)}});
+    json findings = json::array();
+    for (const auto& finding : verdict.findings) findings.push_back(finding_json(finding));
+    return {{"checkpoint", verdict.checkpoint},
+            {"family", to_string(verdict.family)},
+            {"status", to_string(verdict.status)},
+            {"cause", cause_json(verdict.cause)},
+            {"probe_cause", verdict.probe_cause ? cause_json(*verdict.probe_cause) : json(nullptr)},
+            {"sources", checkpoint_sources(verdict.checkpoint)},
+            {"probes", verdict.probes},
+            {"blame", blame},
+            {"findings", findings}};
+}
+
+json echo_json(const std::optional<model::Echo>& echo) {
+    if (!echo) return nullptr;
+    return {{"source", optional_json(echo->source)},       {"source_port", optional_json(echo->source_port)},
+            {"transport", optional_json(echo->transport)}, {"query_size", optional_json(echo->query_size)},
+            {"dns_id", optional_json(echo->dns_id)},       {"edns", optional_json(echo->edns)},
+            {"bufsize", optional_json(echo->bufsize)},     {"do", optional_json(echo->dnssec_ok)},
+            {"server", optional_json(echo->server)}};
+}
+
+json probe_json(const ProbeRecord& probe) {
+    return {{"id", probe.id},
+            {"kind", probe.kind},
+            {"family", to_string(probe.family)},
+            {"transport", probe.transport},
+            {"qname", probe.qname},
+            {"qtype", probe.qtype},
+            {"dns_id", probe.dns_id},
+            {"id_in_qname", probe.id_in_qname},
+            {"requested_size", optional_json(probe.requested_size)},
+            {"bufsize", optional_json(probe.bufsize)},
+            {"do", probe.dnssec_ok},
+            {"edns_version", probe.edns_version},
+            {"question_count", optional_json(probe.question_count)},
+            {"df", probe.dont_fragment},
+            {"df_answer", probe.df_answer},
+            {"small_fragments_answer", probe.small_fragments_answer},
+            {"fragment_size", optional_json(probe.fragment_size)},
+            {"via_proxy", probe.via_proxy},
+            {"query_size", probe.query_size},
+            {"outcome", to_string(probe.outcome)},
+            {"rcode", optional_json(probe.rcode)},
+            {"answer_size", optional_json(probe.answer_size)},
+            {"rtt_ms", optional_json(probe.rtt_ms)},
+            {"attempts", probe.attempts},
+            {"ra", probe.ra},
+            {"aa", probe.aa},
+            {"icmp_mtu", optional_json(probe.icmp_mtu)},
+            {"icmp_from", probe.icmp_from},
+            {"ede", probe.ede},
+            {"echo", echo_json(probe.echo)},
+            {"source", probe.source},
+            {"tcp_connected", probe.tcp_connected},
+            {"detail", probe.detail}};
+}
+
+}  // namespace
+
+std::string to_json(const RunResult& result) {
+    json verdicts = json::array();
+    for (const auto& verdict : result.verdicts) verdicts.push_back(verdict_json(verdict));
+    json probes = json::array();
+    for (const auto& probe : result.probes) probes.push_back(probe_json(probe));
+    json taps = json::array();
+    for (const auto& tap : result.taps)
+        taps.push_back({{"name", tap.name},
+                        {"source", tap.source},
+                        {"frames", tap.frames},
+                        {"kernel_drops", tap.kernel_drops},
+                        {"interface_drops", tap.interface_drops},
+                        {"pcapng", tap.pcapng}});
+    json profile = nullptr;
+    if (result.profile)
+        profile = {{"name", result.profile->name}, {"path", result.profile->path}, {"sha256", result.profile->sha256}};
+    json document = {
+        {"schema_version", result.schema_version},
+        {"tool", "dnspath"},
+        {"version", result.tool_version},
+        {"profile", profile},
+        {"command_line", result.command_line},
+        {"started_at", result.started_at},
+        {"ended_at", result.ended_at},
+        {"host", {{"kernel", result.host_kernel}}},
+        {"duration_s", result.duration_s},
+        {"interrupted", result.interrupted},
+        {"targets", result.targets},
+        {"path", result.path},
+        {"verdicts", verdicts},
+        {"summary", {{"ipv4", summary_json(result.ipv4)}, {"ipv6", summary_json(result.ipv6)}}},
+        {"probes", probes},
+        {"taps", taps},
+    };
+    return document.dump(2) + "\n";
+}
+
+Result<void> write_json(const RunResult& result, const std::string& path) {
+    // Write beside and rename, so an interrupted write never leaves half a result.json.
+    const std::string temporary = path + ".partial";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out) return fail("cannot write " + temporary);
+        out << to_json(result);
+        if (!out.flush()) return fail("cannot write " + temporary);
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) return fail("cannot rename " + temporary + " to " + path);
+    return Ok{};
+}
+
+}  // namespace dnspath::reports

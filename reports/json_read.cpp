@@ -1,0 +1,202 @@
+// Reading result.json back (report, analyze --result): outside bytes, so every field is checked
+// and a wrong file, a folder or another schema version is an error value, never an exception.
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "reports/report.h"
+
+namespace dnspath::reports {
+namespace {
+
+using nlohmann::json;
+
+template <typename T>
+std::optional<T> optional_of(const json& object, const char* key) {
+    auto found = object.find(key);
+    if (found == object.end() || found->is_null()) return std::nullopt;
+    return found->get<T>();
+}
+
+FamilySummary summary_of(const json& value) {
+    FamilySummary summary;
+    if (!value.is_object()) return summary;
+    summary.largest_udp_answer = optional_of<int>(value, "largest_udp_answer");
+    summary.path_mtu = optional_of<int>(value, "path_mtu");
+    summary.nat = optional_of<bool>(value, "nat");
+    summary.load_qps_through = optional_of<double>(value, "load_qps_through");
+    summary.load_qps_baseline = optional_of<double>(value, "load_qps_baseline");
+    summary.load_p99_ms_through = optional_of<double>(value, "load_p99_ms_through");
+    summary.load_p99_ms_baseline = optional_of<double>(value, "load_p99_ms_baseline");
+    return summary;
+}
+
+Result<model::Cause> cause_of(const json& value) {
+    auto code = model::cause_from(value.at("code").get<std::string>());
+    if (!code) return fail("unknown cause code '" + value.at("code").get<std::string>() + "'");
+    return model::Cause{*code, value.value("params", json::object())};
+}
+
+Result<model::CaptureFinding> finding_of(const json& value) {
+    auto rule = model::finding_rule_from(value.at("rule").get<std::string>());
+    if (!rule) return fail("unknown finding rule '" + value.at("rule").get<std::string>() + "'");
+    model::CaptureFinding finding{*rule, value.at("probe").get<std::string>(), optional_of<std::string>(value, "device"),
+                                  {}, value.value("params", json::object())};
+    for (const auto& tap : value.value("taps", json::array()))
+        finding.taps.push_back({tap.at("tap").get<std::string>(), optional_of<std::uint64_t>(tap, "query_frame"),
+                                optional_of<std::uint64_t>(tap, "answer_frame")});
+    return finding;
+}
+
+Result<Verdict> verdict_of(const json& entry) {
+    Verdict verdict;
+    verdict.checkpoint = entry.at("checkpoint").get<std::string>();
+    auto family = model::family_from(entry.at("family").get<std::string>());
+    auto status = model::status_from(entry.at("status").get<std::string>());
+    if (!family || !status) return fail("verdict " + verdict.checkpoint + ": unknown family or status");
+    verdict.family = *family;
+    verdict.status = *status;
+    DNSPATH_TRY(verdict.cause, cause_of(entry.at("cause")));
+    if (auto found = entry.find("probe_cause"); found != entry.end() && !found->is_null()) {
+        DNSPATH_TRY(auto probe_cause, cause_of(*found));
+        verdict.probe_cause = probe_cause;
+    }
+    verdict.probes = entry.value("probes", std::vector<std::string>{});
+    for (const auto& blame : entry.value("blame", json::array())) {
+        auto rule = model::finding_rule_from(blame.at("rule").get<std::string>());
+        if (!rule) return fail("verdict " + verdict.checkpoint + ": unknown blame rule");
+        verdict.blame.push_back({blame.at("device").get<std::string>(),
+                                 blame.value("probes", std::vector<std::string>{}), *rule});
+    }
+    for (const auto& finding : entry.value("findings", json::array())) {
+        DNSPATH_TRY(auto typed, finding_of(finding));
+        verdict.findings.push_back(std::move(typed));
+    }
+    return verdict;
+}
+
+std::optional<model::Echo> echo_of(const json& value) {
+    if (!value.is_object()) return std::nullopt;
+    model::Echo echo;
+    echo.source = optional_of<std::string>(value, "source");
+    echo.source_port = optional_of<std::uint32_t>(value, "source_port");
+    echo.transport = optional_of<std::string>(value, "transport");
+    echo.query_size = optional_of<std::uint32_t>(value, "query_size");
+    echo.dns_id = optional_of<std::uint32_t>(value, "dns_id");
+    echo.edns = optional_of<bool>(value, "edns");
+    echo.bufsize = optional_of<std::uint32_t>(value, "bufsize");
+    echo.dnssec_ok = optional_of<bool>(value, "do");
+    echo.server = optional_of<std::string>(value, "server");
+    return echo;
+}
+
+Result<ProbeRecord> probe_of(const json& entry) {
+    ProbeRecord probe;
+    probe.id = entry.at("id").get<std::string>();
+    probe.kind = entry.value("kind", "");
+    auto family = model::family_from(entry.at("family").get<std::string>());
+    auto outcome = model::outcome_from(entry.at("outcome").get<std::string>());
+    if (!family || !outcome) return fail("probe " + probe.id + ": unknown family or outcome");
+    probe.family = *family;
+    probe.outcome = *outcome;
+    probe.transport = entry.value("transport", "udp");
+    probe.qname = entry.value("qname", "");
+    probe.qtype = entry.value("qtype", std::uint16_t{16});
+    probe.dns_id = entry.value("dns_id", std::uint16_t{0});
+    probe.id_in_qname = entry.value("id_in_qname", true);
+    probe.requested_size = optional_of<std::uint32_t>(entry, "requested_size");
+    probe.bufsize = optional_of<std::uint16_t>(entry, "bufsize");
+    probe.dnssec_ok = entry.value("do", false);
+    probe.edns_version = entry.value("edns_version", std::uint8_t{0});
+    probe.question_count = optional_of<int>(entry, "question_count");
+    probe.dont_fragment = entry.value("df", false);
+    probe.df_answer = entry.value("df_answer", false);
+    probe.small_fragments_answer = entry.value("small_fragments_answer", false);
+    probe.fragment_size = optional_of<std::uint32_t>(entry, "fragment_size");
+    probe.via_proxy = entry.value("via_proxy", false);
+    probe.query_size = entry.value("query_size", std::uint32_t{0});
+    probe.rcode = optional_of<std::uint16_t>(entry, "rcode");
+    probe.answer_size = optional_of<std::uint32_t>(entry, "answer_size");
+    probe.rtt_ms = optional_of<double>(entry, "rtt_ms");
+    probe.attempts = entry.value("attempts", 0);
+    probe.ra = entry.value("ra", false);
+    probe.aa = entry.value("aa", false);
+    probe.icmp_mtu = optional_of<int>(entry, "icmp_mtu");
+    probe.icmp_from = entry.value("icmp_from", "");
+    probe.ede = entry.value("ede", std::vector<int>{});
+    probe.echo = echo_of(entry.value("echo", json()));
+    probe.source = entry.value("source", "");
+    probe.tcp_connected = entry.value("tcp_connected", false);
+    probe.detail = entry.value("detail", "");
+    return probe;
+}
+
+Result<RunResult> result_of(const json& document) {
+    RunResult result;
+    result.tool_version = document.value("version", "");
+    if (auto profile = document.find("profile"); profile != document.end() && profile->is_object())
+        result.profile = model::ProfileInfo{profile->value("name", ""), profile->value("path", ""),
+                                            profile->value("sha256", "")};
+    result.command_line = document.value("command_line", std::vector<std::string>{});
+    result.started_at = document.value("started_at", "");
+    result.ended_at = document.value("ended_at", "");
+    result.host_kernel = document.value("host", json::object()).value("kernel", "");
+    result.duration_s = document.value("duration_s", 0.0);
+    result.interrupted = document.value("interrupted", false);
+    result.targets = document.value("targets", std::vector<std::string>{});
+    result.path = document.value("path", std::vector<std::string>{});
+    for (const auto& entry : document.value("verdicts", json::array())) {
+        DNSPATH_TRY(auto verdict, verdict_of(entry));
+        result.verdicts.push_back(std::move(verdict));
+    }
+    const json summary = document.value("summary", json::object());
+    result.ipv4 = summary_of(summary.value("ipv4", json()));
+    result.ipv6 = summary_of(summary.value("ipv6", json()));
+    for (const auto& entry : document.value("probes", json::array())) {
+        DNSPATH_TRY(auto probe, probe_of(entry));
+        result.probes.push_back(std::move(probe));
+    }
+    for (const auto& entry : document.value("taps", json::array()))
+        result.taps.push_back({entry.value("name", ""), entry.value("source", ""), entry.value("frames", std::size_t{0}),
+                               entry.value("kernel_drops", std::uint64_t{0}),
+                               entry.value("interface_drops", std::uint64_t{0}), entry.value("pcapng", "")});
+    return result;
+}
+
+}  // namespace
+
+Result<RunResult> parse_json(std::string_view text, const std::string& path) {
+    json document = json::parse(text.begin(), text.end(), nullptr, false);
+    if (document.is_discarded() || !document.is_object()) return fail(path + ": not a JSON document");
+    if (document.value("tool", json()) != "dnspath") return fail(path + ": not a dnspath result (no \"tool\": \"dnspath\")");
+    const json version = document.value("schema_version", json());
+    if (!version.is_number_integer() || version.get<int>() != model::kSchemaVersion)
+        return fail(path + ": result schema version " + (version.is_number_integer() ? std::to_string(version.get<int>()) : "0 (before versions)") +
+                    "; this dnspath reads version " + std::to_string(model::kSchemaVersion) +
+                    " (run the probe again, or use the dnspath that wrote it)");
+    try {
+        auto result = result_of(document);
+        if (!result) return fail(path + ": " + result.error().message);
+        return result;
+    } catch (const json::exception& error) {
+        return fail(path + ": unexpected field type: " + error.what());
+    }
+}
+
+Result<RunResult> read_json(const std::string& path) {
+    std::error_code error;
+    const auto status = std::filesystem::status(path, error);
+    if (error || !std::filesystem::exists(status)) return fail(path + ": no such file");
+    if (std::filesystem::is_directory(status)) return fail(path + ": is a folder, not a result.json");
+    if (!std::filesystem::is_regular_file(status)) return fail(path + ": not a regular file");
+    if (std::filesystem::file_size(path, error) > (256u << 20)) return fail(path + ": over 256 MiB, not a result.json");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail(path + ": cannot read");
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    if (!in && !in.eof()) return fail(path + ": cannot read");
+    return parse_json(buffer.str(), path);
+}
+
+}  // namespace dnspath::reports

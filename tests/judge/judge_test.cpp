@@ -1,0 +1,253 @@
+// The judges on recorded outcomes: probe verdicts plus hand-built capture findings in, causes and
+// blame out. Each test is one rule of docs/causes.md.
+#include <gtest/gtest.h>
+
+#include "probe/judge/judge.h"
+
+namespace dnspath::judge {
+namespace {
+
+using model::CaptureFinding;
+using model::CauseCode;
+using model::Family;
+using model::FindingRule;
+using model::Status;
+
+model::RunResult run(std::vector<std::string> path) {
+    model::RunResult result;
+    result.path = std::move(path);
+    return result;
+}
+
+model::Verdict& add(model::RunResult& result, std::string checkpoint, Family family, Status status, CauseCode code,
+                    model::Params params, std::vector<std::string> probes) {
+    model::Verdict verdict;
+    verdict.checkpoint = std::move(checkpoint);
+    verdict.family = family;
+    verdict.status = status;
+    verdict.cause = {code, std::move(params)};
+    verdict.probes = probes;
+    result.verdicts.push_back(verdict);
+    for (const auto& id : probes) {
+        model::ProbeRecord probe;
+        probe.id = id;
+        probe.family = family;
+        probe.outcome = model::Outcome::timeout;
+        result.probes.push_back(probe);
+    }
+    return result.verdicts.back();
+}
+
+CaptureFinding finding(FindingRule rule, std::string probe, std::optional<std::string> device, model::Params params = {}) {
+    return {rule, std::move(probe), std::move(device), {}, params.is_null() ? model::Params::object() : params};
+}
+
+const model::Verdict& verdict(const model::RunResult& result, std::string_view checkpoint, Family family = Family::ipv4) {
+    for (const auto& found : result.verdicts)
+        if (found.checkpoint == checkpoint && found.family == family) return found;
+    throw std::logic_error("no verdict");
+}
+
+TEST(Judge, FragmentsLostInsideADeviceAreAFragmentFilterNotASizeCap) {
+    auto result = run({"fw"});
+    add(result, "udp-large", Family::ipv4, Status::fail, CauseCode::size_cap, {{"size", 1480}}, {"p1", "p2"});
+    judge_with_findings(result, {finding(FindingRule::fragments_dropped, "p1", "fw", {{"direction", "answer"}, {"fragments", 2}, {"passed", 1}}),
+                                 finding(FindingRule::answer_dropped, "p2", "fw", {{"direction", "answer"}, {"fragments", 3}})});
+    const auto& udp = verdict(result, "udp-large");
+    EXPECT_EQ(udp.cause.code, CauseCode::fragment_filter);
+    EXPECT_EQ(udp.cause.params["direction"], "answers");
+    EXPECT_EQ(udp.cause.params["family"], "ipv4");
+    EXPECT_EQ(udp.cause.params["instead_of"], "size-cap");
+    EXPECT_EQ(udp.cause.params["size"], 1480);  // the probe's figures are kept
+    ASSERT_EQ(udp.blame.size(), 1u);
+    EXPECT_EQ(udp.blame[0].device, "fw");
+    EXPECT_EQ(udp.blame[0].probes, (std::vector<std::string>{"p1", "p2"}));
+    ASSERT_TRUE(udp.probe_cause);
+    EXPECT_EQ(udp.probe_cause->code, CauseCode::size_cap);
+}
+
+TEST(Judge, WholeAnswersDroppedStayASizeCap) {
+    auto result = run({"fw"});
+    add(result, "udp-large", Family::ipv4, Status::fail, CauseCode::size_cap, {{"size", 1240}}, {"p1"});
+    judge_with_findings(result, {finding(FindingRule::answer_dropped, "p1", "fw", {{"direction", "answer"}, {"fragments", 1}})});
+    EXPECT_EQ(verdict(result, "udp-large").cause.code, CauseCode::size_cap);
+    EXPECT_EQ(verdict(result, "udp-large").blame.at(0).rule, FindingRule::answer_dropped);
+}
+
+TEST(Judge, QueriesAndAnswersBothFragmentedAreBoth) {
+    auto result = run({"fw"});
+    add(result, "udp-fragments", Family::ipv6, Status::fail, CauseCode::fragment_filter, {{"direction", "answers"}}, {"p1", "p2"});
+    judge_with_findings(result, {finding(FindingRule::fragments_dropped, "p1", "fw", {{"direction", "answer"}}),
+                                 finding(FindingRule::fragments_dropped, "p2", "fw", {{"direction", "query"}})});
+    EXPECT_EQ(verdict(result, "udp-fragments", Family::ipv6).cause.params["direction"], "both");
+}
+
+TEST(Judge, TheDeviceThatDropsTheIcmpIsTheBlackHole) {
+    auto result = run({"bras", "tunnel"});
+    add(result, "pmtu", Family::ipv6, Status::fail, CauseCode::pmtud_blackhole, {{"direction", "answers"}}, {"p1"});
+    judge_with_findings(result, {finding(FindingRule::icmp_dropped, "p1", "tunnel", {{"sender", "bras"}, {"mtu", 1454}})});
+    const auto& pmtu = verdict(result, "pmtu", Family::ipv6);
+    EXPECT_EQ(pmtu.cause.code, CauseCode::pmtud_blackhole);
+    EXPECT_EQ(pmtu.cause.params["icmp_dropped_by"], "tunnel");
+    EXPECT_EQ(pmtu.cause.params["sender"], "bras");
+    EXPECT_EQ(model::blamed_devices(pmtu), (std::vector<std::string>{"tunnel"}));
+}
+
+TEST(Judge, AnIcmpThatArrivedTurnsASizeCapIntoAnMtu) {
+    auto result = run({"r"});
+    add(result, "udp-large", Family::ipv4, Status::fail, CauseCode::size_cap, {}, {"p1"});
+    judge_with_findings(result, {finding(FindingRule::icmp_too_big, "p1", "r", {{"mtu", 1280}, {"sender", "r"}})});
+    EXPECT_EQ(verdict(result, "udp-large").cause.code, CauseCode::mtu);
+    EXPECT_TRUE(verdict(result, "udp-large").blame.empty());  // a signal, not a blame
+}
+
+TEST(Judge, ATcpStallBesideABlackHoleIsTheBlackHoleWithoutTaps) {
+    auto result = run({});
+    add(result, "pmtu", Family::ipv6, Status::fail, CauseCode::pmtud_blackhole,
+        {{"direction", "queries"}, {"transports", {"udp-df"}}}, {"p1"});
+    add(result, "tcp-direct", Family::ipv6, Status::fail, CauseCode::tcp_filter, {{"action", "drop"}, {"stage", "data"}}, {"p2"});
+    add(result, "tcp-direct", Family::ipv4, Status::fail, CauseCode::tcp_filter, {{"action", "drop"}, {"stage", "syn"}}, {"p3"});
+    judge_together(result);
+    const auto& tcp = verdict(result, "tcp-direct", Family::ipv6);
+    EXPECT_EQ(tcp.cause.code, CauseCode::pmtud_blackhole);
+    EXPECT_EQ(tcp.cause.params["transports"], (model::Params{"udp-df", "tcp"}));
+    EXPECT_EQ(verdict(result, "pmtu", Family::ipv6).cause.params["transports"], (model::Params{"udp-df", "tcp"}));
+    // A SYN dropped on the other family is a TCP filter still.
+    EXPECT_EQ(verdict(result, "tcp-direct", Family::ipv4).cause.code, CauseCode::tcp_filter);
+}
+
+TEST(Judge, AnswersCappedAtThePathMtuAreTheBlackHole) {
+    auto result = run({});
+    result.ipv6.path_mtu = 1280;
+    add(result, "pmtu", Family::ipv6, Status::fail, CauseCode::pmtud_blackhole, {{"direction", "queries"}}, {"p1"});
+    add(result, "udp-large", Family::ipv6, Status::fail, CauseCode::size_cap, {{"largest", 1232}}, {"p2"});
+    judge_together(result);
+    EXPECT_EQ(verdict(result, "udp-large", Family::ipv6).cause.code, CauseCode::pmtud_blackhole);
+    // A cap far below the path MTU is a size filter, whatever the pmtu verdict says.
+    auto other = run({});
+    other.ipv6.path_mtu = 1500;
+    add(other, "pmtu", Family::ipv6, Status::fail, CauseCode::pmtud_blackhole, {{"direction", "queries"}}, {"p1"});
+    add(other, "udp-large", Family::ipv6, Status::fail, CauseCode::size_cap, {{"largest", 1232}}, {"p2"});
+    judge_together(other);
+    EXPECT_EQ(verdict(other, "udp-large", Family::ipv6).cause.code, CauseCode::size_cap);
+}
+
+TEST(Judge, AnInterceptorIsNamedAndExplainsTheOtherVerdicts) {
+    auto result = run({"cpe", "core"});
+    add(result, "dns-interception", Family::ipv4, Status::pass, CauseCode::ok, {}, {"p1"});
+    add(result, "pmtu", Family::ipv4, Status::fail, CauseCode::no_answer, {{"what", "df"}}, {"p2"});
+    add(result, "udp-large", Family::ipv4, Status::warn, CauseCode::edns_buffer_cap, {{"size", 1238}}, {"p3"});
+    add(result, "pmtu", Family::ipv6, Status::fail, CauseCode::no_answer, {{"what", "df"}}, {"p4"});
+    judge_with_findings(result, {finding(FindingRule::reoriginated, "p1", "cpe", {{"from_id", 1}, {"to_id", 2}}),
+                                 finding(FindingRule::reoriginated, "p3", "cpe", {{"from_id", 3}, {"to_id", 4}}),
+                                 finding(FindingRule::bufsize_rewritten, "p3", "cpe", {{"from", 4096}, {"to", 1232}})});
+    const auto& intercepted = verdict(result, "dns-interception");
+    EXPECT_EQ(intercepted.status, Status::fail);
+    EXPECT_EQ(intercepted.cause.code, CauseCode::interception);
+    EXPECT_EQ(intercepted.cause.params["device"], "cpe");
+    EXPECT_EQ(model::blamed_devices(intercepted), (std::vector<std::string>{"cpe"}));
+    // No MTU is invented where the interceptor answered: the pmtu verdict says interception.
+    EXPECT_EQ(verdict(result, "pmtu").cause.code, CauseCode::interception);
+    EXPECT_EQ(verdict(result, "pmtu").cause.params["instead_of"], "no-answer");
+    // A cause the interceptor really has keeps its code and names it.
+    EXPECT_EQ(verdict(result, "udp-large").cause.code, CauseCode::edns_buffer_cap);
+    EXPECT_EQ(verdict(result, "udp-large").cause.params["intercepted_by"], "cpe");
+    EXPECT_EQ(model::blamed_devices(verdict(result, "udp-large")), (std::vector<std::string>{"cpe"}));
+    // The other family saw no interception: its verdict keeps the probe's cause.
+    EXPECT_EQ(verdict(result, "pmtu", Family::ipv6).cause.code, CauseCode::no_answer);
+
+    // Judged again (re-analysis): the same verdicts, the pass restored and re-failed, nothing doubled.
+    const auto first = result.verdicts;
+    judge_with_findings(result, {finding(FindingRule::reoriginated, "p1", "cpe", {{"from_id", 1}, {"to_id", 2}}),
+                                 finding(FindingRule::reoriginated, "p3", "cpe", {{"from_id", 3}, {"to_id", 4}}),
+                                 finding(FindingRule::bufsize_rewritten, "p3", "cpe", {{"from", 4096}, {"to", 1232}})});
+    for (std::size_t i = 0; i < first.size(); ++i) {
+        EXPECT_EQ(result.verdicts[i].cause.params, first[i].cause.params);
+        EXPECT_EQ(result.verdicts[i].findings.size(), first[i].findings.size());
+        EXPECT_EQ(result.verdicts[i].status, first[i].status);
+    }
+    // And with no findings at all, the probe's view comes back whole.
+    judge_with_findings(result, {});
+    EXPECT_EQ(verdict(result, "dns-interception").status, Status::pass);
+    EXPECT_EQ(verdict(result, "pmtu").cause.code, CauseCode::no_answer);
+}
+
+TEST(Judge, AProxyAskedOnPurposeIsNoInterceptor) {
+    auto result = run({"cpe"});
+    add(result, "dns-interception", Family::ipv4, Status::pass, CauseCode::ok, {}, {"p1"});
+    add(result, "dns-proxy", Family::ipv4, Status::pass, CauseCode::ok, {}, {"p2"});
+    add(result, "pmtu", Family::ipv4, Status::fail, CauseCode::pmtud_blackhole, {{"direction", "queries"}}, {"p3"});
+    result.probes[1].via_proxy = true;
+    judge_with_findings(result, {finding(FindingRule::reoriginated, "p2", "cpe", {{"from_id", 1}, {"to_id", 2}})});
+    EXPECT_EQ(verdict(result, "dns-interception").status, Status::pass);
+    EXPECT_EQ(verdict(result, "pmtu").cause.code, CauseCode::pmtud_blackhole);
+}
+
+TEST(Judge, EveryNatIsNamedInPathOrder) {
+    auto result = run({"cpe", "router", "cgn"});
+    add(result, "nat", Family::ipv4, Status::warn, CauseCode::nat, {{"local", "198.18.0.1"}}, {"p1", "p2"});
+    judge_with_findings(result, {finding(FindingRule::source_translated, "p1", "cgn"),
+                                 finding(FindingRule::source_translated, "p1", "cpe"),
+                                 finding(FindingRule::source_translated, "p2", "cpe")});
+    const auto& nat = verdict(result, "nat");
+    EXPECT_EQ(model::blamed_devices(nat), (std::vector<std::string>{"cpe", "cgn"}));
+    EXPECT_EQ(nat.cause.params["devices"], (model::Params{"cpe", "cgn"}));
+}
+
+TEST(Judge, APassIsNeverBlamedAndAGoodAnswerFromACacheIsNot) {
+    auto result = run({"cpe"});
+    add(result, "edns-options", Family::ipv4, Status::pass, CauseCode::ok, {}, {"p1"});
+    add(result, "qdcount", Family::ipv4, Status::fail, CauseCode::wrong_rcode, {}, {"p2"});
+    result.probes[1].outcome = model::Outcome::answer;
+    judge_with_findings(result, {finding(FindingRule::options_stripped, "p1", "cpe"),
+                                 finding(FindingRule::answered_locally, "p2", "cpe")});
+    EXPECT_TRUE(verdict(result, "edns-options").blame.empty());
+    EXPECT_EQ(verdict(result, "edns-options").findings.size(), 1u);  // still shown as evidence
+    // A query the cpe answered itself (not re-originated): interception, the cpe named.
+    EXPECT_EQ(verdict(result, "qdcount").cause.code, CauseCode::interception);
+}
+
+TEST(Judge, FindingsThatNameNoDeviceBlameNobody) {
+    auto result = run({"a", "b"});
+    add(result, "udp-large", Family::ipv4, Status::fail, CauseCode::size_cap, {}, {"p1"});
+    judge_with_findings(result, {finding(FindingRule::lost_between_taps, "p1", std::nullopt, {{"instead_of", "answer-dropped"}})});
+    EXPECT_TRUE(verdict(result, "udp-large").blame.empty());
+    EXPECT_EQ(verdict(result, "udp-large").cause.code, CauseCode::size_cap);
+}
+
+}  // namespace
+}  // namespace dnspath::judge
+
+namespace dnspath::judge {
+namespace {
+
+// A filter on the UDP length drops whole answers and, with them, the first fragment of larger
+// ones: the fragments lost there are the size filter's doing, not a fragment filter's.
+TEST(Judge, ADeviceThatDropsWholeDatagramsIsASizeFilterForItsFragmentsToo) {
+    model::RunResult result;
+    result.path = {"router"};
+    auto verdict_with = [&](std::string checkpoint, std::vector<std::string> probes) {
+        model::Verdict verdict;
+        verdict.checkpoint = std::move(checkpoint);
+        verdict.family = model::Family::ipv6;
+        verdict.status = model::Status::fail;
+        verdict.cause = {model::CauseCode::size_cap, model::Params::object()};
+        verdict.probes = probes;
+        result.verdicts.push_back(verdict);
+        for (const auto& id : probes) {
+            model::ProbeRecord probe;
+            probe.id = id;
+            probe.family = model::Family::ipv6;
+            result.probes.push_back(probe);
+        }
+    };
+    verdict_with("udp-large", {"p1"});
+    verdict_with("udp-fragments", {"p2"});
+    judge_with_findings(result, {{model::FindingRule::answer_dropped, "p1", "router", {}, {{"direction", "answer"}, {"fragments", 1}}},
+                                 {model::FindingRule::fragments_dropped, "p2", "router", {}, {{"direction", "answer"}, {"fragments", 3}}}});
+    EXPECT_EQ(result.verdicts[0].cause.code, model::CauseCode::size_cap);
+    EXPECT_EQ(result.verdicts[1].cause.code, model::CauseCode::size_cap);
+}
+
+}  // namespace
+}  // namespace dnspath::judge
