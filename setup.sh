@@ -56,7 +56,7 @@ run_tests() {
   if command -v clang++ >/dev/null; then
     build build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DDNSPATH_FUZZ=ON -DDNSPATH_WERROR=OFF \
       -DDNSPATH_SANITIZERS="address;undefined" -DBUILD_TESTING=ON >/dev/null
-    for target in message packet profile capture_file; do
+    for target in message packet profile capture_file result; do
       mkdir -p "build-fuzz/corpus-$target"
       echo "fuzz_$target: $("build-fuzz/tests/fuzz_$target" -max_total_time="${DNSPATH_FUZZ_SECONDS:-20}" \
         "build-fuzz/corpus-$target" "tests/fuzz/corpus/$target" 2>&1 | tail -1)"

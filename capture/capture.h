@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "capture/correlate.h"
-#include "capture/packet.h"
 #include "capture/pcap_file.h"
 #include "capture/tap.h"
 #include "probe/model/model.h"

@@ -9,8 +9,7 @@
 #include <string>
 
 #include "capture/pcap_file.h"
-#include "probe/wire/bytes.h"
-#include "probe/wire/result.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::capture {
 

@@ -14,12 +14,20 @@
 #include <unordered_set>
 #include <vector>
 
-#include "capture/packet.h"
 #include "capture/tap.h"
-#include "probe/wire/name.h"
+#include "probe/wire/wire.h"
 #include "probe/model/model.h"
 
 namespace dnspath::capture {
+
+// The packet codec lives in probe/wire (the one place bytes are parsed); capture reads with it.
+using wire::Address;
+using wire::IpAddress;
+using wire::Packet;
+using wire::Transport;
+using wire::dissect;
+using wire::dissect_ip;
+namespace link_type = wire::link_type;
 
 // One DNS message of a probe as one tap saw it (kept small: a long capture holds millions).
 struct Sighting {

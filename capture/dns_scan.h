@@ -8,8 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "probe/wire/bytes.h"
-#include "probe/wire/name.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::capture {
 

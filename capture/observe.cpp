@@ -200,37 +200,17 @@ struct TapObserver::State {
 
     // An ICMP error: which probe's packet it quotes, and what it says about it.
     void consider_icmp(const Packet& packet, std::uint64_t frame) {
-        const auto& body = packet.payload;
-        if (body.size() < 8) return;
-        const int type = body[0], code = body[1];
+        auto error = wire::read_icmp_error(packet.payload, packet.transport == Transport::icmpv6);
+        if (!error) return;
         IcmpSighting sighting;
-        sighting.code = code;
+        sighting.code = error->code;
         sighting.frame = frame;
         sighting.from = packet.source;
-        if (packet.transport == Transport::icmp) {
-            if (type == 3 && code == 4) {
-                sighting.kind = IcmpSighting::Kind::too_big;
-                sighting.mtu = body[6] << 8 | body[7];
-            } else if (type == 3) {
-                sighting.kind = IcmpSighting::Kind::unreachable;
-            } else if (type == 11) {
-                sighting.kind = IcmpSighting::Kind::time_exceeded;
-            } else {
-                return;
-            }
-        } else {
-            if (type == 2) {
-                sighting.kind = IcmpSighting::Kind::too_big;
-                sighting.mtu = body[4] << 24 | body[5] << 16 | body[6] << 8 | body[7];
-            } else if (type == 1) {
-                sighting.kind = IcmpSighting::Kind::unreachable;
-            } else if (type == 3) {
-                sighting.kind = IcmpSighting::Kind::time_exceeded;
-            } else {
-                return;
-            }
-        }
-        Packet quoted = dissect_ip(body.subspan(8));
+        sighting.mtu = error->mtu;
+        sighting.kind = error->kind == wire::IcmpError::Kind::too_big        ? IcmpSighting::Kind::too_big
+                        : error->kind == wire::IcmpError::Kind::time_exceeded ? IcmpSighting::Kind::time_exceeded
+                                                                               : IcmpSighting::Kind::unreachable;
+        const Packet& quoted = error->quoted;
         if (quoted.transport != Transport::udp || (quoted.is_fragment && quoted.fragment_offset != 0)) return;
         // The quote may end anywhere after the question: only the question is read.
         DnsFacts facts = scan_dns(quoted.payload, zone, true);

@@ -6,8 +6,7 @@
 #include <fstream>
 #include <string>
 
-#include "probe/wire/bytes.h"
-#include "probe/wire/result.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::capture {
 

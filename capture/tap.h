@@ -10,8 +10,7 @@
 #include <thread>
 #include <vector>
 
-#include "probe/wire/bytes.h"
-#include "probe/wire/result.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::capture {
 

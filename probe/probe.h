@@ -1,4 +1,4 @@
-// The probe component's public face: run a plan against a target, and serve as the responder.
+// The engine's public face: run a plan against a target and get the typed result.
 #pragma once
 
 #include <atomic>
@@ -10,8 +10,7 @@
 #include <vector>
 
 #include "probe/profile/profile.h"
-#include "probe/responder/server.h"
-#include "probe/wire/result.h"
+#include "probe/wire/wire.h"
 #include "probe/model/model.h"
 
 namespace dnspath::probe {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "probe/model/model.h"
-#include "probe/wire/result.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::reports {
 

@@ -19,8 +19,9 @@
 #include "probe/judge/judge.h"
 #include "cli/embedded_profile.h"
 #include "probe/lab/lab.h"
+#include "probe/responder/responder.h"
 #include "probe/probe.h"
-#include "probe/wire/probe_name.h"
+#include "probe/wire/wire.h"
 #include "reports/report.h"
 
 namespace {

@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cstdio>
 
-#include "probe/wire/probe_name.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::probe {
 

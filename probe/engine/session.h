@@ -12,10 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "probe/net/fragments.h"
-#include "probe/net/socket.h"
+#include "probe/net/net.h"
 #include "probe/profile/profile.h"
-#include "probe/wire/message.h"
+#include "probe/wire/wire.h"
 #include "probe/model/model.h"
 
 namespace dnspath::probe {

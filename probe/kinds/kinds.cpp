@@ -1,6 +1,6 @@
 #include "probe/kinds/kinds.h"
 
-#include "probe/wire/dnssec.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::probe {
 

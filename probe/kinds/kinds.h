@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "probe/engine/session.h"
-#include "probe/wire/dnssec.h"
+#include "probe/wire/wire.h"
 #include "probe/model/model.h"
 
 namespace dnspath::probe {

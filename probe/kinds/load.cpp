@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "probe/kinds/kinds.h"
-#include "probe/net/burst.h"
+#include "probe/net/net.h"
 
 namespace dnspath::probe {
 

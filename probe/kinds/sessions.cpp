@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "probe/kinds/kinds.h"
-#include "probe/net/burst.h"
+#include "probe/net/net.h"
 
 namespace dnspath::probe {
 

@@ -6,7 +6,7 @@
 #include <map>
 
 #include "probe/kinds/kinds.h"
-#include "probe/wire/dnssec.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::probe {
 

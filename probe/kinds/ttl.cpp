@@ -3,7 +3,7 @@
 // there. The trace shows how far the query got and whether it changed on the way (size, OPT, DO,
 // buffer size) — localization without taps. Decides path-trace.
 #include "probe/kinds/kinds.h"
-#include "probe/net/trace.h"
+#include "probe/net/net.h"
 
 namespace dnspath::probe {
 

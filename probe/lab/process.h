@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "probe/wire/result.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::lab {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "probe/net/socket.h"
-#include "probe/wire/bytes.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::net {
 

@@ -6,36 +6,28 @@
 
 #include <cerrno>
 
-#include "capture/packet.h"
-#include "probe/wire/message.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::net {
 namespace {
 
-constexpr std::uint8_t kIcmpUnreachable = 3, kIcmpTimeExceeded = 11;
-constexpr std::uint8_t kIcmp6Unreachable = 1, kIcmp6TimeExceeded = 3;
-constexpr std::size_t kIcmpHeader = 8;
 
 }  // namespace
 
 std::optional<Hop> parse_icmp_error(wire::ByteView icmp, bool ipv6, const std::string& offender, const Endpoint& local,
                                     const Endpoint& server) {
-    if (icmp.size() < kIcmpHeader) return std::nullopt;
-    const std::uint8_t type = icmp[0];
-    const bool expired = ipv6 ? type == kIcmp6TimeExceeded : type == kIcmpTimeExceeded;
-    const bool unreachable = ipv6 ? type == kIcmp6Unreachable : type == kIcmpUnreachable;
-    if (!expired && !unreachable) return std::nullopt;
-    wire::ByteView quote = icmp.subspan(kIcmpHeader);
-    capture::Packet packet = capture::dissect(quote, capture::link_type::raw);
+    auto error = wire::read_icmp_error(icmp, ipv6);
+    if (!error || error->kind == wire::IcmpError::Kind::too_big) return std::nullopt;
+    const wire::Packet& packet = error->quoted;
     // Only our own query counts: a quote of someone else's packet says nothing about ours.
-    if (packet.transport != capture::Transport::udp || packet.source_port != local.port() ||
+    if (packet.transport != wire::Transport::udp || packet.source_port != local.port() ||
         packet.destination_port != server.port() || packet.destination.to_string() != server.address())
         return std::nullopt;
     Hop hop;
     hop.from = offender;
-    hop.reached_server = unreachable && offender == server.address();
+    hop.reached_server = error->kind == wire::IcmpError::Kind::unreachable && offender == server.address();
     hop.quoted_ip_length = packet.ip_total_length;
-    hop.quoted_octets = quote.size();
+    hop.quoted_octets = error->quote.size();
     if (auto dns = wire::decode(packet.payload)) {
         hop.opt_present = dns->edns.has_value();
         if (dns->edns) {

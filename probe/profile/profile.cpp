@@ -9,7 +9,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
-#include "probe/wire/name.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::profile {
 namespace {

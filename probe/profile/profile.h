@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "probe/wire/result.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::profile {
 

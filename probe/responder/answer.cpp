@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
-#include "probe/wire/message.h"
-#include "probe/wire/probe_name.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::responder {
 namespace {

@@ -6,9 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "probe/wire/bytes.h"
+#include "probe/wire/wire.h"
 #include "probe/responder/signer.h"
-#include "probe/wire/name.h"
 
 namespace dnspath::responder {
 

@@ -10,7 +10,7 @@
 #include <chrono>
 #include <unordered_map>
 
-#include "probe/net/fragments.h"
+#include "probe/net/net.h"
 
 namespace dnspath::responder {
 namespace {

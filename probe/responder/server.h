@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "probe/net/socket.h"
+#include "probe/net/net.h"
 #include "probe/responder/answer.h"
 
 namespace dnspath::responder {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "probe/wire/dnssec.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::responder {
 

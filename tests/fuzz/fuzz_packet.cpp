@@ -5,7 +5,7 @@
 
 #include "capture/correlate.h"
 #include "capture/dns_scan.h"
-#include "capture/packet.h"
+#include "probe/wire/packet.h"
 #include "probe/wire/message.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

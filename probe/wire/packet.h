@@ -1,4 +1,4 @@
-// Dissection of one captured frame down to its DNS payload: link layer, IPv4/IPv6 (with fragment
+// The packet codec: dissection of one frame down to its DNS payload: link layer, IPv4/IPv6 (with fragment
 // facts), UDP or TCP. Bounds-checked; a malformed frame becomes a named anomaly, never a crash.
 #pragma once
 
@@ -10,7 +10,7 @@
 
 #include "probe/wire/bytes.h"
 
-namespace dnspath::capture {
+namespace dnspath::wire {
 
 // libpcap link types dnspath reads (DLT_* values as they appear in files).
 namespace link_type {
@@ -54,14 +54,26 @@ struct Packet {
     std::uint8_t tcp_flags = 0;    // FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10
     std::uint32_t tcp_seq = 0, tcp_ack = 0;
     std::uint16_t ip_total_length = 0;
-    wire::ByteView ip_payload;  // everything after the IP header(s), as fragments are reassembled from
-    wire::ByteView payload;     // the transport payload (a view into the frame)
+    ByteView ip_payload;  // everything after the IP header(s), as fragments are reassembled from
+    ByteView payload;     // the transport payload (a view into the frame)
     std::string_view anomaly;  // empty when the frame dissected cleanly; a fixed name otherwise
 };
 
 // Dissects `frame` of link type `link`; the returned views point into `frame`.
-Packet dissect(wire::ByteView frame, int link);
+Packet dissect(ByteView frame, int link);
 // Dissects a bare IPv4 or IPv6 packet (an ICMP error's quote, for one).
-Packet dissect_ip(wire::ByteView packet);
+Packet dissect_ip(ByteView packet);
 
-}  // namespace dnspath::capture
+// An ICMP or ICMPv6 error (the message after the IP header): what it says and the packet it quotes.
+// The one reader of ICMP errors: TTL-limited traces and capture both use it.
+struct IcmpError {
+    enum class Kind { too_big, time_exceeded, unreachable };
+    Kind kind = Kind::unreachable;
+    int code = 0;
+    int mtu = 0;        // too_big: the MTU the router named
+    ByteView quote;     // the quoted packet's bytes
+    Packet quoted;      // the quoted packet, dissected (views into `quote`)
+};
+std::optional<IcmpError> read_icmp_error(ByteView icmp, bool ipv6);
+
+}  // namespace dnspath::wire

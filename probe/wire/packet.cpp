@@ -1,13 +1,12 @@
-#include "capture/packet.h"
+#include "probe/wire/packet.h"
 
 #include <arpa/inet.h>
 
 #include <algorithm>
 
-namespace dnspath::capture {
+namespace dnspath::wire {
 namespace {
 
-using wire::ByteReader;
 
 constexpr std::uint16_t kEtherIpv4 = 0x0800, kEtherIpv6 = 0x86dd, kEtherVlan = 0x8100, kEtherQinQ = 0x88a8;
 
@@ -216,4 +215,41 @@ Packet dissect(wire::ByteView frame, int link) {
     }
 }
 
-}  // namespace dnspath::capture
+}  // namespace dnspath::wire
+
+namespace dnspath::wire {
+
+std::optional<IcmpError> read_icmp_error(ByteView icmp, bool ipv6) {
+    if (icmp.size() < 8) return std::nullopt;
+    const int type = icmp[0], code = icmp[1];
+    IcmpError error;
+    error.code = code;
+    if (!ipv6) {
+        if (type == 3 && code == 4) {
+            error.kind = IcmpError::Kind::too_big;
+            error.mtu = icmp[6] << 8 | icmp[7];
+        } else if (type == 3) {
+            error.kind = IcmpError::Kind::unreachable;
+        } else if (type == 11) {
+            error.kind = IcmpError::Kind::time_exceeded;
+        } else {
+            return std::nullopt;
+        }
+    } else {
+        if (type == 2) {
+            error.kind = IcmpError::Kind::too_big;
+            error.mtu = (icmp[4] & 0x7f) << 24 | icmp[5] << 16 | icmp[6] << 8 | icmp[7];
+        } else if (type == 1) {
+            error.kind = IcmpError::Kind::unreachable;
+        } else if (type == 3) {
+            error.kind = IcmpError::Kind::time_exceeded;
+        } else {
+            return std::nullopt;
+        }
+    }
+    error.quote = icmp.subspan(8);
+    error.quoted = dissect_ip(error.quote);
+    return error;
+}
+
+}  // namespace dnspath::wire

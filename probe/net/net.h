@@ -1,0 +1,8 @@
+// The net part's public face, and the one door to privileged network operations: UDP/TCP
+// exchanges, raw sockets for crafted fragments and TTL-limited traces, bursts and load.
+#pragma once
+
+#include "probe/net/burst.h"
+#include "probe/net/fragments.h"
+#include "probe/net/socket.h"
+#include "probe/net/trace.h"
