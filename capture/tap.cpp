@@ -17,13 +17,17 @@
 namespace dnspath::capture {
 namespace {
 
-// Enters a network namespace on this thread and returns to the original one when destroyed.
+// Enters a network namespace on this thread; `leave` returns to the original one and says whether
+// it could. Every call is checked: a thread left in a tap's namespace would send the rest of the
+// run's probes from the wrong place.
 class NamespaceGuard {
 public:
     static Result<std::unique_ptr<NamespaceGuard>> enter(const std::string& name) {
         auto guard = std::unique_ptr<NamespaceGuard>(new NamespaceGuard());
         if (name.empty()) return guard;
         guard->original_ = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (guard->original_ < 0)
+            return fail("cannot open this thread's network namespace: " + std::string(std::strerror(errno)));
         int target = ::open(("/run/netns/" + name).c_str(), O_RDONLY | O_CLOEXEC);
         if (target < 0) return fail("network namespace '" + name + "' does not exist (ip netns list)");
         int entered = ::setns(target, CLONE_NEWNET);
@@ -32,19 +36,55 @@ public:
         if (entered != 0)
             return fail("cannot enter namespace '" + name + "': " + std::strerror(error) +
                         (error == EPERM ? " (needs CAP_SYS_ADMIN: run as root)" : ""));
+        guard->entered_ = true;
         return guard;
     }
-    ~NamespaceGuard() {
-        if (original_ >= 0) {
-            ::setns(original_, CLONE_NEWNET);
-            ::close(original_);
-        }
+    Result<void> leave() {
+        if (!entered_) return Ok{};
+        entered_ = false;
+        if (::setns(original_, CLONE_NEWNET) != 0)
+            return fail("cannot return to the original network namespace: " + std::string(std::strerror(errno)));
+        return Ok{};
     }
+    ~NamespaceGuard() {
+        // Only an early return gets here still entered; its own error is what the caller reports.
+        if (entered_) (void)::setns(original_, CLONE_NEWNET);
+        if (original_ >= 0) ::close(original_);
+    }
+    NamespaceGuard(const NamespaceGuard&) = delete;
+    NamespaceGuard& operator=(const NamespaceGuard&) = delete;
 
 private:
     NamespaceGuard() = default;
     int original_ = -1;
+    bool entered_ = false;
 };
+
+// Creates and activates a capture handle on `where` (its namespace entered only for that).
+Result<pcap_t*> activate_handle(const std::string& name, const TapSource& where) {
+    DNSPATH_TRY(auto guard, NamespaceGuard::enter(where.namespace_name));
+    char error[PCAP_ERRBUF_SIZE] = {};
+    pcap_t* handle = pcap_create(where.interface.c_str(), error);
+    if (handle == nullptr) return fail("tap " + name + ": " + error);
+    pcap_set_snaplen(handle, 65535);
+    pcap_set_immediate_mode(handle, 1);  // or a capture stopped early may hold nothing
+    pcap_set_timeout(handle, 100);
+    pcap_set_buffer_size(handle, 16 * 1024 * 1024);
+    const int activated = pcap_activate(handle);
+    const std::string message = activated < 0 ? pcap_geterr(handle) : "";
+    if (activated < 0) pcap_close(handle);
+    // The handle stays bound to the namespace it was activated in; this thread goes back.
+    if (auto left = guard->leave(); !left) {
+        if (activated >= 0) pcap_close(handle);
+        return fail("tap " + name + ": " + left.error().message);
+    }
+    if (activated == PCAP_ERROR_NO_SUCH_DEVICE)
+        return fail("tap " + name + ": no interface '" + where.interface + "'" +
+                    (where.namespace_name.empty() ? "" : " in namespace " + where.namespace_name));
+    if (activated == PCAP_ERROR_PERM_DENIED) return fail("tap " + name + ": capturing needs CAP_NET_RAW (run as root)");
+    if (activated < 0) return fail("tap " + name + ": " + message);
+    return handle;
+}
 
 }  // namespace
 
@@ -86,29 +126,7 @@ Result<std::unique_ptr<LiveTap>> LiveTap::start(const std::string& name, const s
     auto& state = *tap->state_;
     state.capture.name = name;
     state.capture.source = source;
-    char error[PCAP_ERRBUF_SIZE] = {};
-    {
-        // The handle binds to the namespace it is activated in and stays there.
-        DNSPATH_TRY(auto guard, NamespaceGuard::enter(where.namespace_name));
-        state.handle = pcap_create(where.interface.c_str(), error);
-        if (state.handle == nullptr) return fail("tap " + name + ": " + error);
-        pcap_set_snaplen(state.handle, 65535);
-        pcap_set_immediate_mode(state.handle, 1);  // or a capture stopped early may hold nothing
-        pcap_set_timeout(state.handle, 100);
-        pcap_set_buffer_size(state.handle, 16 * 1024 * 1024);
-        int activated = pcap_activate(state.handle);
-        if (activated < 0) {
-            std::string message = pcap_geterr(state.handle);
-            pcap_close(state.handle);
-            state.handle = nullptr;
-            if (activated == PCAP_ERROR_NO_SUCH_DEVICE)
-                return fail("tap " + name + ": no interface '" + where.interface + "'" +
-                            (where.namespace_name.empty() ? "" : " in namespace " + where.namespace_name));
-            if (activated == PCAP_ERROR_PERM_DENIED)
-                return fail("tap " + name + ": capturing needs CAP_NET_RAW (run as root)");
-            return fail("tap " + name + ": " + message);
-        }
-    }
+    DNSPATH_TRY(state.handle, activate_handle(name, where));
     bpf_program program{};
     if (pcap_compile(state.handle, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
         pcap_setfilter(state.handle, &program) != 0) {
