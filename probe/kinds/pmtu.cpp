@@ -48,6 +48,69 @@ Direction measure(const std::vector<int>& steps, Send&& delivered) {
     return direction;
 }
 
+// Why a DF answer was lost at the smallest lost size. It is an MTU only if the same size without
+// DF gets through: over IPv4 a router fragments it; over IPv6 the server fragments it once an
+// ICMPv6 Packet Too Big has taught it the MTU. If that is lost too: over IPv4 something drops
+// answers by size, whatever their DF bit; over IPv6 either the Packet Too Big never reached the
+// server (a black hole) or a size filter — the same answer in 1280-octet fragments tells which.
+enum class LostAnswer { none, mtu, size_filter, black_hole };
+
+LostAnswer explain_lost_answer(Session& session, Family family, const Direction& reverse, int overhead,
+                               std::vector<std::string>& probes) {
+    if (!reverse.smallest_lost) return LostAnswer::none;
+    auto size = static_cast<std::uint32_t>(*reverse.smallest_lost - overhead);
+    auto delivered = [size](const QueryOutcome& outcome) {
+        return outcome.answered() && !outcome.message->header.tc && outcome.answer_size == size;
+    };
+    wire::Edns edns;
+    edns.udp_size = 4096;
+    auto plain = session.ask(family, {.kind = "pmtu", .size = size, .edns = edns});
+    probes.push_back(plain.probe_id);
+    if (delivered(plain)) return LostAnswer::mtu;
+    if (family != Family::ipv6) return LostAnswer::size_filter;
+    auto fragmented = session.ask(family, {.kind = "pmtu", .size = size, .edns = edns, .small_fragments_answer = true});
+    probes.push_back(fragmented.probe_id);
+    return delivered(fragmented) ? LostAnswer::black_hole : LostAnswer::size_filter;
+}
+
+// The pmtu verdict from both directions' figures (pure: the probe's view; probe/judge adds the taps').
+void judge_pmtu(model::RunResult& result, Family family, const Direction& forward, const Direction& reverse,
+                LostAnswer lost_answer, int ceiling, const std::vector<std::string>& probes) {
+    auto figure = [](const std::optional<int>& value) { return value ? model::Params(*value) : model::Params(); };
+    model::Params figures{{"forward", figure(forward.largest)}, {"back", figure(reverse.largest)}, {"ceiling", ceiling}};
+    auto with = [&](model::Params extra) {
+        extra.update(figures);
+        return extra;
+    };
+    if (!forward.largest && !reverse.largest) {
+        add_verdict(result, "pmtu", family, Status::fail, cause(CauseCode::no_answer, with({{"what", "df"}})), probes);
+    } else if (forward.smallest_lost && !forward.icmp_mtu) {
+        add_verdict(result, "pmtu", family, Status::fail,
+                    cause(CauseCode::pmtud_blackhole, with({{"direction", "queries"}, {"transports", {"udp-df"}}})),
+                    probes);
+    } else if (lost_answer == LostAnswer::black_hole) {
+        add_verdict(result, "pmtu", family, Status::fail,
+                    cause(CauseCode::pmtud_blackhole,
+                          with({{"direction", "answers"}, {"transports", {"udp-df"}}, {"fragments_pass", true}})),
+                    probes);
+    } else if (reverse.smallest_lost && lost_answer == LostAnswer::size_filter) {
+        add_verdict(result, "pmtu", family, Status::pass,
+                    cause(CauseCode::size_cap, with({{"size", *reverse.smallest_lost}, {"direction", "answers"}})), probes);
+    } else if (reverse.smallest_lost) {
+        // The ICMP for a lost answer goes to the server, so from here a black hole and a working
+        // PMTUD look alike; a DF answer lost is what a DF-setting server or TCP meets.
+        add_verdict(result, "pmtu", family, Status::warn, cause(CauseCode::mtu, with({{"direction", "answers"}})),
+                    probes);
+    } else if (forward.smallest_lost) {
+        add_verdict(result, "pmtu", family, Status::pass,
+                    cause(CauseCode::mtu, with({{"direction", "queries"}, {"icmp_from", forward.icmp_from},
+                                                {"icmp_mtu", *forward.icmp_mtu}})),
+                    probes);
+    } else {
+        add_verdict(result, "pmtu", family, Status::pass, cause(CauseCode::ok, figures), probes);
+    }
+}
+
 }  // namespace
 
 void run_pmtu(Session& session, Family family, model::RunResult& result) {
@@ -88,70 +151,14 @@ void run_pmtu(Session& session, Family family, model::RunResult& result) {
     });
     if (session.stopped()) return;
 
-    // A DF answer lost at size Y is an MTU only if the same size without DF gets through: over IPv4
-    // a router fragments it; over IPv6 the server fragments it once an ICMPv6 Packet Too Big has
-    // taught it the MTU. If that is lost too: over IPv4 something drops answers by size, whatever
-    // their DF bit; over IPv6 either the Packet Too Big never reached the server (a black hole) or
-    // a size filter — the same answer in 1280-octet fragments tells which.
-    bool reverse_is_size_filter = false;
-    bool reverse_black_hole = false;
-    if (reverse.smallest_lost) {
-        auto size = static_cast<std::uint32_t>(*reverse.smallest_lost - overhead);
-        auto delivered = [size](const QueryOutcome& outcome) {
-            return outcome.answered() && !outcome.message->header.tc && outcome.answer_size == size;
-        };
-        auto plain = session.ask(family, {.kind = "pmtu", .size = size, .edns = edns});
-        probes.push_back(plain.probe_id);
-        if (!delivered(plain) && family == Family::ipv6) {
-            auto fragmented = session.ask(family, {.kind = "pmtu", .size = size, .edns = edns,
-                                                   .small_fragments_answer = true});
-            probes.push_back(fragmented.probe_id);
-            reverse_black_hole = delivered(fragmented);
-            reverse_is_size_filter = !reverse_black_hole;
-        } else {
-            reverse_is_size_filter = !delivered(plain);
-        }
-    }
-
+    const auto lost_answer = explain_lost_answer(session, family, reverse, overhead, probes);
     auto& summary = summary_for(result, family);
-    if (forward.largest && reverse.largest && !reverse_is_size_filter)
+    if (forward.largest && reverse.largest && lost_answer != LostAnswer::size_filter)
         summary.path_mtu = std::min(*forward.largest, *reverse.largest);
     else if (forward.largest)
         summary.path_mtu = forward.largest;
 
-    auto figure = [](const std::optional<int>& value) { return value ? model::Params(*value) : model::Params(); };
-    model::Params figures{{"forward", figure(forward.largest)}, {"back", figure(reverse.largest)}, {"ceiling", ceiling}};
-    auto with = [&](model::Params extra) {
-        extra.update(figures);
-        return extra;
-    };
-    if (!forward.largest && !reverse.largest) {
-        add_verdict(result, "pmtu", family, Status::fail, cause(CauseCode::no_answer, with({{"what", "df"}})), probes);
-    } else if (forward.smallest_lost && !forward.icmp_mtu) {
-        add_verdict(result, "pmtu", family, Status::fail,
-                    cause(CauseCode::pmtud_blackhole, with({{"direction", "queries"}, {"transports", {"udp-df"}}})),
-                    probes);
-    } else if (reverse_black_hole) {
-        add_verdict(result, "pmtu", family, Status::fail,
-                    cause(CauseCode::pmtud_blackhole,
-                          with({{"direction", "answers"}, {"transports", {"udp-df"}}, {"fragments_pass", true}})),
-                    probes);
-    } else if (reverse.smallest_lost && reverse_is_size_filter) {
-        add_verdict(result, "pmtu", family, Status::pass,
-                    cause(CauseCode::size_cap, with({{"size", *reverse.smallest_lost}, {"direction", "answers"}})), probes);
-    } else if (reverse.smallest_lost) {
-        // The ICMP for a lost answer goes to the server, so from here a black hole and a working
-        // PMTUD look alike; a DF answer lost is what a DF-setting server or TCP meets.
-        add_verdict(result, "pmtu", family, Status::warn, cause(CauseCode::mtu, with({{"direction", "answers"}})),
-                    probes);
-    } else if (forward.smallest_lost) {
-        add_verdict(result, "pmtu", family, Status::pass,
-                    cause(CauseCode::mtu, with({{"direction", "queries"}, {"icmp_from", forward.icmp_from},
-                                                {"icmp_mtu", *forward.icmp_mtu}})),
-                    probes);
-    } else {
-        add_verdict(result, "pmtu", family, Status::pass, cause(CauseCode::ok, figures), probes);
-    }
+    judge_pmtu(result, family, forward, reverse, lost_answer, ceiling, probes);
 }
 
 }  // namespace dnspath::probe

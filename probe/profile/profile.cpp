@@ -280,11 +280,8 @@ std::vector<T> read_array(const toml::node_view<const toml::node>& view) {
     return out;
 }
 
-// Builds the model from a tree the Validator accepted, then checks what types alone cannot.
-void build(const toml::table& root, Profile& profile, Validator& validator) {
-    profile.name = root["profile"]["name"].value_or(std::string{});
-    profile.description = root["profile"]["description"].value_or(std::string{});
-
+// [target]: addresses, port, zone, key, mode and the names target mode asks about.
+void build_target(const toml::table& root, Profile& profile, Validator& validator) {
     auto target = root["target"];
     profile.target.addresses = read_array<std::string>(target["addresses"]);
     if (const auto* addresses = target["addresses"].as_array())
@@ -323,6 +320,10 @@ void build(const toml::table& root, Profile& profile, Validator& validator) {
         validator.error(target.node() ? target.node()->source() : root.source(),
                         "target.mode = \"target\" needs at least one [[target.names]] entry to ask about");
 
+}
+
+// [plan]: the probe kinds and their parameters, each defaulting to the built-in plan.
+void build_plan(const toml::table& root, Profile& profile, Validator& validator) {
     auto plan = root["plan"];
     Plan defaults = default_plan();
     profile.plan = defaults;
@@ -343,72 +344,79 @@ void build(const toml::table& root, Profile& profile, Validator& validator) {
     if (plan["probes"] && profile.plan.probes.empty())
         validator.error(plan["probes"].node()->source(), "plan.probes is empty: list at least one probe kind");
 
-    std::set<std::string> device_names;
-    if (const auto* devices = root["topology"]["device"].as_array()) {
-        for (const auto& element : *devices) {
-            const auto& entry = *element.as_table();
-            Device device;
-            device.name = entry["name"].value_or(std::string{});
-            device.kind = entry["kind"].value_or(device.kind);
-            device.tap_in = entry["tap_in"].value_or(std::string{});
-            device.tap_out = entry["tap_out"].value_or(std::string{});
-            if (auto value = entry["edns_packet_max"].value<std::int64_t>()) device.edns_packet_max = static_cast<int>(*value);
-            device.intercept_dns = entry["intercept_dns"].value_or(false);
-            device.backends = static_cast<int>(entry["backends"].value_or(std::int64_t{2}));
-            device.proxy_cache = entry["proxy_cache"].value_or(false);
-            auto faults = entry["faults"];
-            device.faults.drop_ipv4_fragments = faults["drop_ipv4_fragments"].value_or(std::string{});
-            device.faults.drop_ipv6_fragments = faults["drop_ipv6_fragments"].value_or(false);
-            if (auto v = faults["udp_size_cap"].value<std::int64_t>()) device.faults.udp_size_cap = static_cast<int>(*v);
-            device.faults.tcp53 = faults["tcp53"].value_or(std::string{});
-            if (auto v = faults["mtu"].value<std::int64_t>()) device.faults.mtu = static_cast<int>(*v);
-            device.faults.drop_icmp_too_big = faults["drop_icmp_too_big"].value_or(false);
-            device.faults.drop_icmp_too_big_family =
-                faults["drop_icmp_too_big_family"].value_or(device.faults.drop_icmp_too_big_family);
-            if (auto v = faults["loss_percent"].value<std::int64_t>()) device.faults.loss_percent = static_cast<int>(*v);
-            if (auto v = faults["state_limit"].value<std::int64_t>()) device.faults.state_limit = static_cast<int>(*v);
-            if (auto v = faults["rate_limit"].value<std::int64_t>()) device.faults.rate_limit = static_cast<int>(*v);
-            if (auto v = faults["udp_timeout"].value<std::int64_t>()) device.faults.udp_timeout = static_cast<int>(*v);
-            device.faults.family = faults["family"].value_or(device.faults.family);
+}
 
-            const bool name_ok = !device.name.empty() && device.name.size() <= 15 &&
-                                 std::isalnum(static_cast<unsigned char>(device.name[0])) &&
-                                 std::all_of(device.name.begin(), device.name.end(), [](char c) {
-                                     return std::islower(static_cast<unsigned char>(c)) ||
-                                            std::isdigit(static_cast<unsigned char>(c)) || c == '-';
-                                 });
-            if (device.name.empty()) {
-                validator.error(entry.source(), "topology.device: each device needs a name");
-            } else if (!name_ok) {
-                // The name becomes a namespace name and a pcap file name in the lab.
-                validator.error(entry["name"].node()->source(),
-                                "topology.device.name must be 1 to 15 lowercase letters, digits or '-', got \"" +
-                                    device.name + "\"");
-            } else if (!device_names.insert(device.name).second) {
-                validator.error(entry["name"].node()->source(), "topology.device: the name \"" + device.name +
-                                                                    "\" is used twice; device names must be unique");
-            }
-            for (const auto* key : {"tap_in", "tap_out"}) {
-                auto tap = entry[key].value_or(std::string{});
-                if (!valid_tap(tap))
-                    validator.error(entry[key].node()->source(),
-                                    std::string("topology.device.") + key + ": \"" + tap +
-                                        "\" is not an interface, netns:NAMESPACE/INTERFACE or a file path");
-            }
-            for (const auto* key : {"edns_packet_max", "proxy_cache", "intercept_dns"})
-                if (entry[key] && device.kind != "cpe")
-                    validator.error(entry[key].node()->source(), std::string("topology.device.") + key +
-                                                                     " only applies to kind = \"cpe\" (the dnsmasq proxy)");
-            if (entry["backends"] && device.kind != "lb")
-                validator.error(entry["backends"].node()->source(),
-                                "topology.device.backends only applies to kind = \"lb\" (responders behind it)");
-            if (device.kind == "lb" && &element != &devices->back())
-                validator.error(entry.source(), "topology.device: a load balancer (kind = \"lb\") must be the last "
-                                                "device, in front of its responders");
-            profile.devices.push_back(std::move(device));
-        }
+// One [[topology.device]] entry's fields, as written.
+Device read_device(const toml::table& entry) {
+    Device device;
+    device.name = entry["name"].value_or(std::string{});
+    device.kind = entry["kind"].value_or(device.kind);
+    device.tap_in = entry["tap_in"].value_or(std::string{});
+    device.tap_out = entry["tap_out"].value_or(std::string{});
+    if (auto value = entry["edns_packet_max"].value<std::int64_t>()) device.edns_packet_max = static_cast<int>(*value);
+    device.intercept_dns = entry["intercept_dns"].value_or(false);
+    device.backends = static_cast<int>(entry["backends"].value_or(std::int64_t{2}));
+    device.proxy_cache = entry["proxy_cache"].value_or(false);
+    auto faults = entry["faults"];
+    device.faults.drop_ipv4_fragments = faults["drop_ipv4_fragments"].value_or(std::string{});
+    device.faults.drop_ipv6_fragments = faults["drop_ipv6_fragments"].value_or(false);
+    if (auto v = faults["udp_size_cap"].value<std::int64_t>()) device.faults.udp_size_cap = static_cast<int>(*v);
+    device.faults.tcp53 = faults["tcp53"].value_or(std::string{});
+    if (auto v = faults["mtu"].value<std::int64_t>()) device.faults.mtu = static_cast<int>(*v);
+    device.faults.drop_icmp_too_big = faults["drop_icmp_too_big"].value_or(false);
+    device.faults.drop_icmp_too_big_family =
+        faults["drop_icmp_too_big_family"].value_or(device.faults.drop_icmp_too_big_family);
+    if (auto v = faults["loss_percent"].value<std::int64_t>()) device.faults.loss_percent = static_cast<int>(*v);
+    if (auto v = faults["state_limit"].value<std::int64_t>()) device.faults.state_limit = static_cast<int>(*v);
+    if (auto v = faults["rate_limit"].value<std::int64_t>()) device.faults.rate_limit = static_cast<int>(*v);
+    if (auto v = faults["udp_timeout"].value<std::int64_t>()) device.faults.udp_timeout = static_cast<int>(*v);
+    device.faults.family = faults["family"].value_or(device.faults.family);
+
+    return device;
+}
+
+// What a device entry's types alone do not check: its name (a namespace and file name in the
+// lab), unique names, tap syntax, options that belong to another kind, an lb last on the path.
+void check_device(const toml::table& entry, bool last, const Device& device, std::set<std::string>& device_names,
+                  Validator& validator) {
+    const bool name_ok = !device.name.empty() && device.name.size() <= 15 &&
+                         std::isalnum(static_cast<unsigned char>(device.name[0])) &&
+                         std::all_of(device.name.begin(), device.name.end(), [](char c) {
+                             return std::islower(static_cast<unsigned char>(c)) ||
+                                    std::isdigit(static_cast<unsigned char>(c)) || c == '-';
+                         });
+    if (device.name.empty()) {
+        validator.error(entry.source(), "topology.device: each device needs a name");
+    } else if (!name_ok) {
+        // The name becomes a namespace name and a pcap file name in the lab.
+        validator.error(entry["name"].node()->source(),
+                        "topology.device.name must be 1 to 15 lowercase letters, digits or '-', got \"" +
+                            device.name + "\"");
+    } else if (!device_names.insert(device.name).second) {
+        validator.error(entry["name"].node()->source(), "topology.device: the name \"" + device.name +
+                                                            "\" is used twice; device names must be unique");
     }
+    for (const auto* key : {"tap_in", "tap_out"}) {
+        auto tap = entry[key].value_or(std::string{});
+        if (!valid_tap(tap))
+            validator.error(entry[key].node()->source(),
+                            std::string("topology.device.") + key + ": \"" + tap +
+                                "\" is not an interface, netns:NAMESPACE/INTERFACE or a file path");
+    }
+    for (const auto* key : {"edns_packet_max", "proxy_cache", "intercept_dns"})
+        if (entry[key] && device.kind != "cpe")
+            validator.error(entry[key].node()->source(), std::string("topology.device.") + key +
+                                                             " only applies to kind = \"cpe\" (the dnsmasq proxy)");
+    if (entry["backends"] && device.kind != "lb")
+        validator.error(entry["backends"].node()->source(),
+                        "topology.device.backends only applies to kind = \"lb\" (responders behind it)");
+    if (device.kind == "lb" && !last)
+        validator.error(entry.source(), "topology.device: a load balancer (kind = \"lb\") must be the last "
+                                        "device, in front of its responders");
+}
 
+// [lab]: the namespace prefix and the families a lab builds.
+void build_lab(const toml::table& root, Profile& profile, Validator& validator) {
     if (const auto* lab = root["lab"].as_table()) {
         Lab settings;
         settings.prefix = (*lab)["prefix"].value_or(settings.prefix);
@@ -422,6 +430,24 @@ void build(const toml::table& root, Profile& profile, Validator& validator) {
         profile.lab = settings;
     }
 
+}
+
+// Builds the model from a tree the Validator accepted, then checks what types alone cannot.
+void build(const toml::table& root, Profile& profile, Validator& validator) {
+    profile.name = root["profile"]["name"].value_or(std::string{});
+    profile.description = root["profile"]["description"].value_or(std::string{});
+    build_target(root, profile, validator);
+    build_plan(root, profile, validator);
+    std::set<std::string> device_names;
+    if (const auto* devices = root["topology"]["device"].as_array()) {
+        for (const auto& element : *devices) {
+            const auto& entry = *element.as_table();
+            Device device = read_device(entry);
+            check_device(entry, &element == &devices->back(), device, device_names, validator);
+            profile.devices.push_back(std::move(device));
+        }
+    }
+    build_lab(root, profile, validator);
     if (profile.target.addresses.empty() && !profile.lab)
         validator.error(root.source(), "no target: set target.addresses or add a [lab] section that builds one");
 }
