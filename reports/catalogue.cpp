@@ -13,30 +13,28 @@ namespace {
 
 using model::Params;
 
-const std::vector<CheckpointInfo> kCheckpoints = {
-    {"reachability", "The target answers a small query", {"JPRS scenario 1 step 1 (always fails)"}},
-    {"udp-large", "Large UDP answers pass",
-     {"DNSSEC Japan ⑤ LB-1 (large UDP)", "JPRS A-85/F-85", "JPRS A-86/F-86 (1220 octets)",
-      "JPRS A-87/F-87 (4000 octets)", "JPRS scenario 1 step 3"}},
-    {"udp-fragments", "Fragmented UDP passes", {"DNSSEC Japan ⑤ LB-2 (UDP fragments)", "JPRS F-147"}},
-    {"tcp-fallback", "TC=1 answers are retried over TCP", {"DNSSEC Japan ⑤ LB-3 (TCP fallback)", "JPRS scenario 1 step 3"}},
-    {"tcp-direct", "TCP/53 is not filtered", {"JPRS common-1", "DNSSEC Japan: TCP port 53 filtering"}},
-    {"pmtu", "Path MTU discovery works", {"JPRS common-4"}},
-    {"nat", "Global reachability, not NAT", {"DNSSEC Japan ⑤ LB-4 (global reachability vs NAT)"}},
-    {"port-randomness", "Source ports stay random", {"DNSSEC Japan: UDP state handling"}},
-    {"dnssec-passthrough", "DNSSEC records pass", {"JPRS A-95", "JPRS F-130"}},
-    {"edns-options", "EDNS options pass unchanged", {"RFC 8914 EDE (seeds 000/001)", "RFC 9567 Report-Channel (seed 002)"}},
-    {"edns-version", "EDNS version 1 gets BADVERS", {"RFC 6891 6.1.3", "DNSSEC Japan: EDNS0 handling"}},
-    {"qdcount", "QDCOUNT other than 1 gets FORMERR", {"RFC 9619 (seed 002)"}},
-    {"udp-no-edns", "Plain DNS answers up to 512 octets", {"RFC 1035 4.2.1", "JPRS A-85/F-85"}},
-    {"edns-truncation", "Oversized answers come back TC=1", {"RFC 6891 7", "JPRS scenario 2"}},
-    {"path-trace", "Where a probe goes (TTL-limited copies)", {"tracebox-style localization", "JPRS scenario 2"}},
-    {"dns-proxy", "A DNS proxy passes DNSSEC answers",
-     {"DNSSEC Japan: DNS proxy functions", "JPRS F-85/F-86/F-87", "JPRS A-95"}},
-    {"udp-sessions", "Many new UDP flows at once pass", {"DNSSEC Japan ⑤ (number of UDP sessions)"}},
-    {"device-load", "Throughput and latency through the device", {"DNSSEC Japan lab: load test through router and LB"}},
-    {"dns-interception", "Queries reach the target, not an interceptor",
-     {"DNSSEC Japan: DNS proxy functions", "JPRS scenario 5 (full resolver fails)"}},
+// Each checkpoint's title; its id and seed items come from the registry in probe/model, and a
+// unit test requires a title for every registered checkpoint.
+const std::map<std::string, std::string, std::less<>> kTitles = {
+    {"reachability", "The target answers a small query"},
+    {"udp-large", "Large UDP answers pass"},
+    {"udp-fragments", "Fragmented UDP passes"},
+    {"tcp-fallback", "TC=1 answers are retried over TCP"},
+    {"tcp-direct", "TCP/53 is not filtered"},
+    {"pmtu", "Path MTU discovery works"},
+    {"nat", "Global reachability, not NAT"},
+    {"port-randomness", "Source ports stay random"},
+    {"dnssec-passthrough", "DNSSEC records pass"},
+    {"edns-options", "EDNS options pass unchanged"},
+    {"edns-version", "EDNS version 1 gets BADVERS"},
+    {"qdcount", "QDCOUNT other than 1 gets FORMERR"},
+    {"udp-no-edns", "Plain DNS answers up to 512 octets"},
+    {"edns-truncation", "Oversized answers come back TC=1"},
+    {"path-trace", "Where a probe goes (TTL-limited copies)"},
+    {"dns-proxy", "A DNS proxy passes DNSSEC answers"},
+    {"udp-sessions", "Many new UDP flows at once pass"},
+    {"device-load", "Throughput and latency through the device"},
+    {"dns-interception", "Queries reach the target, not an interceptor"},
 };
 
 // Keys: "CHECKPOINT:CODE:QUALIFIER", "CHECKPOINT:CODE", "CODE:QUALIFIER", "CODE"; findings
@@ -327,18 +325,28 @@ std::string fill_template(std::string_view text, const Params& params) {
     return out;
 }
 
-const std::vector<CheckpointInfo>& checkpoints() { return kCheckpoints; }
+const std::vector<CheckpointInfo>& checkpoints() {
+    static const std::vector<CheckpointInfo> all = [] {
+        std::vector<CheckpointInfo> built;
+        for (const auto& kind : model::kind_registry())
+            for (const auto& entry : kind.checkpoints) {
+                auto title = kTitles.find(entry.id);
+                built.push_back({entry.id, title == kTitles.end() ? std::string_view(entry.id) : std::string_view(title->second),
+                                 std::vector<std::string>(entry.sources.begin(), entry.sources.end())});
+            }
+        return built;
+    }();
+    return all;
+}
 
 std::vector<std::string> checkpoint_sources(std::string_view checkpoint) {
-    for (const auto& info : kCheckpoints)
-        if (info.id == checkpoint) return info.sources;
-    return {};
+    const auto* entry = model::find_checkpoint(checkpoint);
+    return entry ? std::vector<std::string>(entry->sources.begin(), entry->sources.end()) : std::vector<std::string>{};
 }
 
 std::string_view checkpoint_title(std::string_view checkpoint) {
-    for (const auto& info : kCheckpoints)
-        if (info.id == checkpoint) return info.title;
-    return checkpoint;
+    auto title = kTitles.find(checkpoint);
+    return title == kTitles.end() ? checkpoint : std::string_view(title->second);
 }
 
 std::string render_cause(const Verdict& verdict) {

@@ -13,7 +13,7 @@ PARTS = {
     "wire": (["probe/wire/"], "probe/wire/wire.h", []),
     "model": (["probe/model/"], "probe/model/model.h", []),
     "judge": (["probe/judge/"], "probe/judge/judge.h", ["model"]),
-    "profile": (["probe/profile/"], "probe/profile/profile.h", ["wire"]),
+    "profile": (["probe/profile/"], "probe/profile/profile.h", ["wire", "model"]),
     "net": (["probe/net/"], "probe/net/net.h", ["wire"]),
     "responder": (["probe/responder/"], "probe/responder/responder.h", ["wire", "net"]),
     "lab": (["probe/lab/"], "probe/lab/lab.h", ["wire", "profile"]),

@@ -7,40 +7,53 @@ namespace dnspath::probe {
 using model::Family;
 using model::CauseCode;
 
+namespace {
+
+// Each kind's measure-and-judge function, and its target-mode one (nullptr: its checkpoints are
+// reported na there). Ids and checkpoints come from the registry in probe/model.
+struct KindFunctions {
+    std::string_view id;
+    KindFn run;
+    KindFn target;
+};
+
+constexpr KindFunctions kFunctions[] = {
+    {"edns-size", run_edns_size, run_target_edns_size},
+    {"tcp", run_tcp, run_target_tcp},
+    {"options", run_options, run_target_options},
+    {"nat", run_nat, run_target_needs_echo},
+    {"fragments", run_fragments, nullptr},
+    {"pmtu", run_pmtu, nullptr},
+    {"dnssec", run_dnssec, run_target_dnssec},
+    {"ttl", run_ttl, nullptr},
+    {"proxy", run_proxy, nullptr},
+    {"sessions", run_sessions, nullptr},
+    {"load", run_load, run_load},
+    {"interception", run_interception, nullptr},
+};
+
+std::vector<ProbeKind> joined(bool target_mode) {
+    std::vector<ProbeKind> kinds;
+    for (const auto& entry : model::kind_registry()) {
+        if (!entry.in_plan) continue;
+        ProbeKind kind{entry.id, {}, nullptr};
+        for (const auto& checkpoint : entry.checkpoints) kind.checkpoints.push_back(checkpoint.id);
+        for (const auto& functions : kFunctions)
+            if (functions.id == entry.id) kind.run = target_mode ? functions.target : functions.run;
+        kinds.push_back(std::move(kind));
+    }
+    return kinds;
+}
+
+}  // namespace
+
 const std::vector<ProbeKind>& probe_kinds() {
-    // Adding a kind: its file in probe/kinds/ and one line here.
-    static const std::vector<ProbeKind> table = {
-        {"edns-size", {"udp-large", "udp-no-edns", "edns-truncation"}, run_edns_size},
-        {"tcp", {"tcp-direct", "tcp-fallback"}, run_tcp},
-        {"options", {"edns-options", "edns-version", "qdcount"}, run_options},
-        {"nat", {"nat", "port-randomness"}, run_nat},
-        {"fragments", {"udp-fragments"}, run_fragments},
-        {"pmtu", {"pmtu"}, run_pmtu},
-        {"dnssec", {"dnssec-passthrough"}, run_dnssec},
-        {"ttl", {"path-trace"}, run_ttl},
-        {"proxy", {"dns-proxy"}, run_proxy},
-        {"sessions", {"udp-sessions"}, run_sessions},
-        {"load", {"device-load"}, run_load},
-        {"interception", {"dns-interception"}, run_interception},
-    };
+    static const std::vector<ProbeKind> table = joined(false);
     return table;
 }
 
 const std::vector<ProbeKind>& target_kinds() {
-    static const std::vector<ProbeKind> table = {
-        {"edns-size", {"udp-large"}, run_target_edns_size},
-        {"tcp", {"tcp-direct", "tcp-fallback"}, run_target_tcp},
-        {"options", {"edns-version", "qdcount", "edns-options"}, run_target_options},
-        {"nat", {"nat", "port-randomness"}, run_target_needs_echo},
-        {"fragments", {"udp-fragments"}, nullptr},
-        {"pmtu", {"pmtu"}, nullptr},
-        {"dnssec", {"dnssec-passthrough"}, run_target_dnssec},
-        {"ttl", {"path-trace"}, nullptr},
-        {"proxy", {"dns-proxy"}, nullptr},
-        {"sessions", {"udp-sessions"}, nullptr},
-        {"load", {"device-load"}, run_load},
-        {"interception", {"dns-interception"}, nullptr},
-    };
+    static const std::vector<ProbeKind> table = joined(true);
     return table;
 }
 

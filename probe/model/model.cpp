@@ -139,6 +139,62 @@ bool blames(FindingRule rule) {
     }
 }
 
+const std::vector<KindEntry>& kind_registry() {
+    static const std::vector<KindEntry> kinds = {
+        {"reachability", {{"reachability", {"JPRS scenario 1 step 1 (always fails)"}}}, false},
+        {"edns-size",
+         {{"udp-large",
+           {"DNSSEC Japan ⑤ LB-1 (large UDP)", "JPRS A-85/F-85", "JPRS A-86/F-86 (1220 octets)",
+            "JPRS A-87/F-87 (4000 octets)", "JPRS scenario 1 step 3"}},
+          {"udp-no-edns", {"RFC 1035 4.2.1", "JPRS A-85/F-85"}},
+          {"edns-truncation", {"RFC 6891 7", "JPRS scenario 2"}}}},
+        {"tcp",
+         {{"tcp-direct", {"JPRS common-1", "DNSSEC Japan: TCP port 53 filtering"}},
+          {"tcp-fallback", {"DNSSEC Japan ⑤ LB-3 (TCP fallback)", "JPRS scenario 1 step 3"}}}},
+        {"options",
+         {{"edns-options", {"RFC 8914 EDE (seeds 000/001)", "RFC 9567 Report-Channel (seed 002)"}},
+          {"edns-version", {"RFC 6891 6.1.3", "DNSSEC Japan: EDNS0 handling"}},
+          {"qdcount", {"RFC 9619 (seed 002)"}}}},
+        {"nat",
+         {{"nat", {"DNSSEC Japan ⑤ LB-4 (global reachability vs NAT)"}},
+          {"port-randomness", {"DNSSEC Japan: UDP state handling"}}}},
+        {"fragments", {{"udp-fragments", {"DNSSEC Japan ⑤ LB-2 (UDP fragments)", "JPRS F-147"}}}},
+        {"pmtu", {{"pmtu", {"JPRS common-4"}}}},
+        {"dnssec", {{"dnssec-passthrough", {"JPRS A-95", "JPRS F-130"}}}},
+        {"ttl", {{"path-trace", {"tracebox-style localization", "JPRS scenario 2"}}}},
+        {"proxy",
+         {{"dns-proxy", {"DNSSEC Japan: DNS proxy functions", "JPRS F-85/F-86/F-87", "JPRS A-95"}}}},
+        {"sessions", {{"udp-sessions", {"DNSSEC Japan ⑤ (number of UDP sessions)"}}}},
+        {"load", {{"device-load", {"DNSSEC Japan lab: load test through router and LB"}}}},
+        {"interception",
+         {{"dns-interception", {"DNSSEC Japan: DNS proxy functions", "JPRS scenario 5 (full resolver fails)"}}}},
+    };
+    return kinds;
+}
+
+const CheckpointEntry* find_checkpoint(std::string_view checkpoint) {
+    for (const auto& kind : kind_registry())
+        for (const auto& entry : kind.checkpoints)
+            if (entry.id == checkpoint) return &entry;
+    return nullptr;
+}
+
+std::vector<std::string> plan_kinds() {
+    std::vector<std::string> kinds;
+    for (const auto& kind : kind_registry())
+        if (kind.in_plan) kinds.emplace_back(kind.id);
+    return kinds;
+}
+
+std::string_view plan_kind_choices() {
+    static const std::string choices = [] {
+        std::string joined;
+        for (const auto& kind : plan_kinds()) joined += (joined.empty() ? "" : "|") + kind;
+        return joined;
+    }();
+    return choices;
+}
+
 std::vector<std::string> blamed_devices(const Verdict& verdict) {
     std::vector<std::string> devices;
     for (const auto& blame : verdict.blame)

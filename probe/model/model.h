@@ -245,6 +245,25 @@ struct RunResult {
     std::vector<TapSummary> taps;
 };
 
+// The registry of probe kinds: each kind's id, the checkpoints it decides, and the seed-document
+// items each checkpoint answers (JPRS, DNSSEC Japan). The engine joins its measure and judge
+// functions to it; profile validation, the report catalogue and docs/checkpoints.md are checked
+// against it. Ids are a stable interface: add, never rename.
+struct CheckpointEntry {
+    std::string_view id;
+    std::vector<std::string_view> sources;
+};
+struct KindEntry {
+    std::string_view id;
+    std::vector<CheckpointEntry> checkpoints;
+    bool in_plan = true;  // false: run before every plan (reachability), not listed in one
+};
+const std::vector<KindEntry>& kind_registry();
+const CheckpointEntry* find_checkpoint(std::string_view checkpoint);
+// The kinds a plan may list, in registry order, and the same as "a|b|c" for validation messages.
+std::vector<std::string> plan_kinds();
+std::string_view plan_kind_choices();
+
 // The devices a verdict blames, in the order blame lists them.
 std::vector<std::string> blamed_devices(const Verdict& verdict);
 const ProbeRecord* find_probe(const RunResult& result, std::string_view id);

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "probe/model/model.h"
 #include "probe/wire/wire.h"
 
 namespace dnspath::profile {
@@ -26,9 +27,8 @@ struct Rule {
     std::string_view choices = {};  // '|'-separated, for strings and string arrays
 };
 
-constexpr std::string_view kProbeKinds = "edns-size|tcp|fragments|pmtu|dnssec|options|nat|ttl|proxy|sessions|load|interception";
-
-constexpr Rule kRules[] = {
+// Not constexpr: the probe kinds come from the registry (probe/model), built on first use.
+const Rule kRules[] = {
     {"profile", Kind::table},
     {"profile.name", Kind::string},
     {"profile.description", Kind::string},
@@ -45,7 +45,7 @@ constexpr Rule kRules[] = {
     {"target.names.type", Kind::string, 0, 0, "TXT|DNSKEY|DS|SOA|NS|A|AAAA"},
     {"target.names.dnssec", Kind::boolean},
     {"plan", Kind::table},
-    {"plan.probes", Kind::string_array, 0, 16, kProbeKinds},
+    {"plan.probes", Kind::string_array, 0, 16, model::plan_kind_choices()},
     {"plan.sizes", Kind::integer_array, 64, 65535},
     {"plan.families", Kind::string_array, 0, 2, "ipv4|ipv6"},
     {"plan.repetitions", Kind::integer, 1, 100},
@@ -476,18 +476,7 @@ Plan default_plan() {
     return plan;
 }
 
-std::vector<std::string> known_probe_kinds() {
-    std::vector<std::string> kinds;
-    std::string_view all = kProbeKinds;
-    std::size_t start = 0;
-    while (start <= all.size()) {
-        auto end = all.find('|', start);
-        if (end == std::string_view::npos) end = all.size();
-        kinds.emplace_back(all.substr(start, end - start));
-        start = end + 1;
-    }
-    return kinds;
-}
+std::vector<std::string> known_probe_kinds() { return model::plan_kinds(); }
 
 Result<Profile, ProfileErrors> parse_profile(std::string_view text, const std::string& source_name) {
     toml::table root;

@@ -145,7 +145,22 @@ TEST(Catalogue, EveryCodeAndRuleHasASentence) {
         auto name = std::string(to_string(static_cast<FindingRule>(rule)));
         EXPECT_TRUE(has("finding:" + name)) << name;
     }
-    for (const auto& info : checkpoints()) EXPECT_FALSE(info.title.empty());
+    for (const auto& info : checkpoints()) EXPECT_NE(info.title, info.id) << "no title for " << info.id;
+}
+
+// The registry is the one list: every checkpoint it has is in the docs' table, and the profile
+// loader accepts exactly its plan kinds.
+TEST(Registry, DocsAndReportsFollowIt) {
+    std::ifstream in(std::string(DNSPATH_SOURCE_DIR) + "/docs/checkpoints.md");
+    std::string docs((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (const auto& kind : model::kind_registry())
+        for (const auto& checkpoint : kind.checkpoints) {
+            EXPECT_NE(docs.find("| `" + std::string(checkpoint.id) + "` |"), std::string::npos)
+                << checkpoint.id << " is missing from docs/checkpoints.md";
+            EXPECT_FALSE(checkpoint_sources(checkpoint.id).empty()) << checkpoint.id;
+        }
+    EXPECT_EQ(model::plan_kind_choices().find("reachability"), std::string_view::npos);
+    EXPECT_NE(model::plan_kind_choices().find("interception"), std::string_view::npos);
 }
 
 TEST(Catalogue, OptionalPartsNeedTheirValues) {
