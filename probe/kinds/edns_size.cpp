@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "probe/kinds/judges.h"
 #include "probe/kinds/kinds.h"
 
 namespace dnspath::probe {
@@ -11,8 +12,6 @@ namespace {
 using model::CauseCode;
 using model::Family;
 using model::Status;
-
-enum class Delivery { delivered, truncated_tc, short_no_tc, lost, refused, other };
 
 Delivery classify(const QueryOutcome& outcome, std::uint32_t size) {
     if (outcome.kind == OutcomeKind::timeout) return Delivery::lost;
@@ -51,7 +50,8 @@ std::optional<std::uint32_t> refine_largest(Session& session, const std::map<std
     return largest;
 }
 
-// udp-large from the probe's view: cut short, random loss, a size cap, a buffer cap, or a pass.
+}  // namespace
+
 // Capture may narrow a size cap to a fragment filter or an MTU later (probe/judge).
 void judge_udp_large(model::RunResult& result, Family family, const std::map<std::uint32_t, Delivery>& seen,
                      std::optional<std::uint32_t> largest, std::uint16_t advertised,
@@ -89,8 +89,6 @@ void judge_udp_large(model::RunResult& result, Family family, const std::map<std
         add_verdict(result, "udp-large", family, Status::pass, cause(CauseCode::ok, figures), probes);
     }
 }
-
-}  // namespace
 
 void run_edns_size(Session& session, Family family, model::RunResult& result) {
     const auto& plan = session.config().plan;

@@ -3,6 +3,7 @@
 // sizes back. Packets that vanish with no ICMP are a PMTUD black hole (JPRS common-4).
 #include <algorithm>
 
+#include "probe/kinds/judges.h"
 #include "probe/kinds/kinds.h"
 
 namespace dnspath::probe {
@@ -12,13 +13,6 @@ using model::Family;
 using model::Status;
 
 namespace {
-
-struct Direction {
-    std::optional<int> largest;   // largest packet (IP total length) that got through
-    std::optional<int> smallest_lost;
-    std::optional<int> icmp_mtu;  // what an ICMP too-big said, if one came back
-    std::string icmp_from;
-};
 
 // Steps up through typical link MTUs (tunnels, PPPoE 1454/1492, Ethernet 1500), then bisects the
 // gap to the exact size. `delivered` sends one packet of the given size and says if it arrived.
@@ -53,7 +47,6 @@ Direction measure(const std::vector<int>& steps, Send&& delivered) {
 // ICMPv6 Packet Too Big has taught it the MTU. If that is lost too: over IPv4 something drops
 // answers by size, whatever their DF bit; over IPv6 either the Packet Too Big never reached the
 // server (a black hole) or a size filter — the same answer in 1280-octet fragments tells which.
-enum class LostAnswer { none, mtu, size_filter, black_hole };
 
 LostAnswer explain_lost_answer(Session& session, Family family, const Direction& reverse, int overhead,
                                std::vector<std::string>& probes) {
@@ -72,6 +65,8 @@ LostAnswer explain_lost_answer(Session& session, Family family, const Direction&
     probes.push_back(fragmented.probe_id);
     return delivered(fragmented) ? LostAnswer::black_hole : LostAnswer::size_filter;
 }
+
+}  // namespace
 
 // The pmtu verdict from both directions' figures (pure: the probe's view; probe/judge adds the taps').
 void judge_pmtu(model::RunResult& result, Family family, const Direction& forward, const Direction& reverse,
@@ -110,8 +105,6 @@ void judge_pmtu(model::RunResult& result, Family family, const Direction& forwar
         add_verdict(result, "pmtu", family, Status::pass, cause(CauseCode::ok, figures), probes);
     }
 }
-
-}  // namespace
 
 void run_pmtu(Session& session, Family family, model::RunResult& result) {
     const auto& server = session.config().targets.at(family);

@@ -1,0 +1,112 @@
+// The kinds' pure judges on recorded outcomes: what the probe saw, written down by hand, in;
+// status and cause code with its parameters out.
+#include <gtest/gtest.h>
+
+#include "probe/kinds/judges.h"
+
+namespace dnspath::probe {
+namespace {
+
+using model::CauseCode;
+using model::Family;
+using model::Status;
+
+const model::Verdict& only(const model::RunResult& result) {
+    EXPECT_EQ(result.verdicts.size(), 1u);
+    return result.verdicts.front();
+}
+
+TEST(JudgeUdpLarge, LossAboveASizeIsASizeCapWithItsFigures) {
+    model::RunResult result;
+    std::map<std::uint32_t, Delivery> seen{{512, Delivery::delivered}, {1232, Delivery::delivered},
+                                           {1240, Delivery::lost}, {1500, Delivery::lost}, {4096, Delivery::lost}};
+    judge_udp_large(result, Family::ipv4, seen, 1232, 4096, {512, 1232, 1500, 4096}, {"p3", "p4"});
+    const auto& verdict = only(result);
+    EXPECT_EQ(verdict.status, Status::fail);
+    EXPECT_EQ(verdict.cause.code, CauseCode::size_cap);
+    EXPECT_EQ(verdict.cause.params["size"], 1240);
+    EXPECT_EQ(verdict.cause.params["largest"], 1232);
+    EXPECT_EQ(verdict.cause.params["gap"], 4096 - 1232);
+    EXPECT_EQ(verdict.cause.params["fails"], "JPRS A-87/F-87");
+    EXPECT_EQ(verdict.probes, (std::vector<std::string>{"p3", "p4"}));
+}
+
+TEST(JudgeUdpLarge, ALargerAnswerArrivingMakesLossRandom) {
+    model::RunResult result;
+    std::map<std::uint32_t, Delivery> seen{{512, Delivery::delivered}, {1500, Delivery::lost}, {4096, Delivery::delivered}};
+    judge_udp_large(result, Family::ipv6, seen, 512, 4096, {512, 1500, 4096}, {"p2"});
+    EXPECT_EQ(only(result).status, Status::warn);
+    EXPECT_EQ(only(result).cause.code, CauseCode::random_loss);
+}
+
+TEST(JudgeUdpLarge, TruncationAndShortAnswersAreTheirOwnCauses) {
+    model::RunResult capped, cut;
+    judge_udp_large(capped, Family::ipv4, {{512, Delivery::delivered}, {1500, Delivery::truncated_tc}}, 512, 4096,
+                    {512, 1500}, {});
+    EXPECT_EQ(only(capped).status, Status::warn);
+    EXPECT_EQ(only(capped).cause.code, CauseCode::edns_buffer_cap);
+    judge_udp_large(cut, Family::ipv4, {{512, Delivery::delivered}, {1500, Delivery::short_no_tc}}, 512, 4096,
+                    {512, 1500}, {});
+    EXPECT_EQ(only(cut).status, Status::fail);
+    EXPECT_EQ(only(cut).cause.code, CauseCode::truncated_without_tc);
+}
+
+TEST(JudgeUdpLarge, EverySizeDeliveredPasses) {
+    model::RunResult result;
+    judge_udp_large(result, Family::ipv4, {{512, Delivery::delivered}, {4096, Delivery::delivered}}, 4096, 4096,
+                    {512, 4096}, {});
+    EXPECT_EQ(only(result).status, Status::pass);
+    EXPECT_EQ(only(result).cause.code, CauseCode::ok);
+}
+
+TEST(JudgePmtu, SilenceTowardTheServerIsABlackHole) {
+    model::RunResult result;
+    judge_pmtu(result, Family::ipv4, {1280, 1281, std::nullopt, ""}, {1500, std::nullopt, std::nullopt, ""},
+               LostAnswer::none, 1500, {"p1"});
+    EXPECT_EQ(only(result).status, Status::fail);
+    EXPECT_EQ(only(result).cause.code, CauseCode::pmtud_blackhole);
+    EXPECT_EQ(only(result).cause.params["direction"], "queries");
+    EXPECT_EQ(only(result).cause.params["forward"], 1280);
+}
+
+TEST(JudgePmtu, AnIcmpTooBigIsAWorkingMtu) {
+    model::RunResult result;
+    judge_pmtu(result, Family::ipv4, {1454, 1455, 1454, "198.18.1.2"}, {1500, std::nullopt, std::nullopt, ""},
+               LostAnswer::none, 1500, {});
+    EXPECT_EQ(only(result).status, Status::pass);
+    EXPECT_EQ(only(result).cause.code, CauseCode::mtu);
+    EXPECT_EQ(only(result).cause.params["icmp_mtu"], 1454);
+}
+
+TEST(JudgePmtu, TheLostAnswerExperimentDecidesTheWayBack) {
+    const Direction forward{1500, std::nullopt, std::nullopt, ""};
+    const Direction back{1280, 1281, std::nullopt, ""};
+    model::RunResult hole, filter, mtu;
+    judge_pmtu(hole, Family::ipv6, forward, back, LostAnswer::black_hole, 1500, {});
+    EXPECT_EQ(only(hole).cause.code, CauseCode::pmtud_blackhole);
+    EXPECT_EQ(only(hole).cause.params["direction"], "answers");
+    judge_pmtu(filter, Family::ipv6, forward, back, LostAnswer::size_filter, 1500, {});
+    EXPECT_EQ(only(filter).cause.code, CauseCode::size_cap);
+    EXPECT_EQ(only(filter).status, Status::pass);  // udp-large reports the filter
+    judge_pmtu(mtu, Family::ipv6, forward, back, LostAnswer::mtu, 1500, {});
+    EXPECT_EQ(only(mtu).status, Status::warn);
+    EXPECT_EQ(only(mtu).cause.code, CauseCode::mtu);
+}
+
+TEST(JudgeFragments, WhichDirectionLostItsFragments) {
+    model::RunResult both, queries_only, small_pass, clean;
+    judge_fragments(both, Family::ipv4, {{}, {1572, 3000}, {}, {}, {1280, 576}, true, 1500}, {"p1"});
+    EXPECT_EQ(only(both).cause.code, CauseCode::fragment_filter);
+    EXPECT_EQ(only(both).cause.params["direction"], "both");
+    judge_fragments(queries_only, Family::ipv4, {{}, {}, {}, {}, {1280}, true, 1500}, {"p1"});
+    EXPECT_EQ(only(queries_only).cause.params["direction"], "queries");
+    // Large answers lost while fragmented queries pass: a size limit or an MTU, not fragments.
+    judge_fragments(small_pass, Family::ipv6, {{}, {1552, 3000}, {}, {1280, 576}, {}, true, 1500}, {"p1"});
+    EXPECT_EQ(only(small_pass).cause.code, CauseCode::size_cap);
+    judge_fragments(clean, Family::ipv6, {{1552, 3000, 4000}, {}, {}, {1280, 576}, {}, false, 1500}, {});
+    EXPECT_EQ(only(clean).status, Status::warn);  // passed, but queries could not be crafted
+    EXPECT_EQ(only(clean).cause.params["raw_socket"], false);
+}
+
+}  // namespace
+}  // namespace dnspath::probe
