@@ -44,6 +44,14 @@ private:
     std::vector<std::string> paths_;
 };
 
+// The devices to analyze, in path order: `device_specs` (NAME=IN,OUT) as given, then `tap_specs`
+// (DEVICE.in=FILE, .out, or a CPE's .lan/.wan) grouped by device — ordered as `topology` lists
+// the devices when it is given (`topology_source` names it in errors), else as first named.
+Result<std::vector<DeviceSpec>> order_devices(const std::vector<std::string>& device_specs,
+                                              const std::vector<std::string>& tap_specs,
+                                              const std::vector<std::string>& topology,
+                                              const std::string& topology_source);
+
 // Offline: the same findings from saved taps (pcap or pcapng files) and a run's result.json; the
 // taps and path in `result` are replaced, never appended to.
 Result<std::vector<model::CaptureFinding>> analyze_files(const std::vector<DeviceSpec>& devices, model::RunResult& result,

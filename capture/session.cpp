@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 
 #include "capture/capture.h"
@@ -104,6 +105,58 @@ std::vector<model::TapSummary> CaptureSession::stop() {
         summaries.push_back(summary_of(taps_[i]->stop(), paths_[i]));
     }
     return summaries;
+}
+
+namespace {
+
+// "DEVICE.SIDE=FILE" into the device's spec (created on first mention, in order of mention).
+Result<void> add_tap(const std::string& text, std::vector<DeviceSpec>& tapped) {
+    auto equals = text.find('=');
+    auto dot = text.rfind('.', equals);
+    if (equals == std::string::npos || dot == std::string::npos || dot == 0)
+        return fail("--tap '" + text + "': expected DEVICE.in=FILE or DEVICE.out=FILE");
+    const std::string device = text.substr(0, dot);
+    std::string side = text.substr(dot + 1, equals - dot - 1);
+    // A CPE's sides are usually called LAN and WAN.
+    if (side == "lan") side = "in";
+    if (side == "wan") side = "out";
+    if (side != "in" && side != "out")
+        return fail("--tap '" + text + "': the side is '" + side +
+                    "'; expected DEVICE.in (or .lan, the probe side) or DEVICE.out (or .wan)");
+    auto found = std::find_if(tapped.begin(), tapped.end(), [&](const auto& spec) { return spec.name == device; });
+    if (found == tapped.end()) found = tapped.insert(tapped.end(), DeviceSpec{device, "", ""});
+    (side == "in" ? found->tap_in : found->tap_out) = text.substr(equals + 1);
+    return Ok{};
+}
+
+}  // namespace
+
+Result<std::vector<DeviceSpec>> order_devices(const std::vector<std::string>& device_specs,
+                                              const std::vector<std::string>& tap_specs,
+                                              const std::vector<std::string>& topology,
+                                              const std::string& topology_source) {
+    std::vector<DeviceSpec> devices;
+    for (const auto& text : device_specs) {
+        DNSPATH_TRY(DeviceSpec spec, DeviceSpec::parse(text));
+        devices.push_back(spec);
+    }
+    std::vector<DeviceSpec> tapped;
+    for (const auto& text : tap_specs) DNSPATH_TRY_VOID(add_tap(text, tapped));
+    if (!topology.empty()) {
+        for (const auto& spec : tapped)
+            if (std::find(topology.begin(), topology.end(), spec.name) == topology.end())
+                return fail("--tap names device '" + spec.name + "', which " + topology_source +
+                            " does not list in its topology");
+        std::vector<DeviceSpec> ordered;
+        for (const auto& name : topology) {
+            auto found = std::find_if(tapped.begin(), tapped.end(), [&](const auto& spec) { return spec.name == name; });
+            if (found != tapped.end()) ordered.push_back(*found);
+        }
+        tapped = std::move(ordered);
+    }
+    devices.insert(devices.end(), tapped.begin(), tapped.end());
+    if (devices.empty()) return fail("analyze: give --device NAME=IN,OUT or --tap DEVICE.in=FILE");
+    return devices;
 }
 
 Result<std::vector<model::CaptureFinding>> analyze_files(const std::vector<DeviceSpec>& devices, model::RunResult& result,

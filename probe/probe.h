@@ -28,6 +28,14 @@ struct RunConfig {
     std::string tool_version;
 };
 
+// The run a profile describes, before command-line overrides: targets, proxies, baseline, port,
+// zone, plan, target-mode names, and its key file resolved beside the profile ("" for none).
+struct ProfileRun {
+    RunConfig config;
+    std::string key_file;
+};
+ProfileRun run_from_profile(const profile::Profile& profile, const std::string& profile_path);
+
 // Called before each probe kind runs on a family: its name, the family, and how far along the run is.
 using Progress = std::function<void(std::string_view kind, model::Family family, std::size_t step, std::size_t steps)>;
 
@@ -38,8 +46,5 @@ Result<model::RunResult> run_plan(const RunConfig& config, const std::atomic<boo
 // (name, path, sha256 of its bytes), the end time and the host kernel.
 void stamp_run(model::RunResult& result, const std::vector<std::string>& command_line, const std::string& profile_path,
                const std::optional<std::string>& profile_name);
-
-// Reads a key file: its bytes, less surrounding whitespace. Both ends of a run must use the same file.
-Result<wire::Bytes> read_key_file(const std::string& path);
 
 }  // namespace dnspath::probe

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -44,6 +45,24 @@ std::string file_sha256(const std::string& path) {
 
 }  // namespace
 
+ProfileRun run_from_profile(const profile::Profile& profile, const std::string& profile_path) {
+    ProfileRun run;
+    run.config.targets = profile.target.addresses;
+    run.config.proxies = profile.target.proxies;
+    run.config.baseline = profile.target.baseline;
+    run.config.port = profile.target.port;
+    run.config.zone = profile.target.zone;
+    run.config.plan = profile.plan;
+    if (profile.target.mode == "target") run.config.target_names = profile.target.names;
+    if (profile.target.key_file) {
+        std::filesystem::path key(*profile.target.key_file);
+        run.key_file = key.is_absolute() || profile_path.empty()
+                           ? key.string()
+                           : (std::filesystem::path(profile_path).parent_path() / key).string();
+    }
+    return run;
+}
+
 void stamp_run(model::RunResult& result, const std::vector<std::string>& command_line, const std::string& profile_path,
                const std::optional<std::string>& profile_name) {
     result.command_line = command_line;
@@ -54,19 +73,6 @@ void stamp_run(model::RunResult& result, const std::vector<std::string>& command
         result.profile = model::ProfileInfo{profile_name.value_or(""), profile_path, file_sha256(profile_path)};
 }
 
-Result<wire::Bytes> read_key_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail("cannot read key file " + path);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    std::string text = buffer.str();
-    auto first = text.find_first_not_of(" \t\r\n");
-    auto last = text.find_last_not_of(" \t\r\n");
-    if (first == std::string::npos) return fail("key file " + path + " is empty");
-    text = text.substr(first, last - first + 1);
-    if (text.size() < 16) return fail("key file " + path + " holds under 16 octets: too weak to guard against reflection");
-    return wire::Bytes(text.begin(), text.end());
-}
 
 Result<model::RunResult> run_plan(const RunConfig& config, const std::atomic<bool>& stop, const Progress& progress) {
     const auto started = std::chrono::steady_clock::now();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 namespace dnspath::reports {
 
@@ -56,6 +58,19 @@ std::string render_text(const RunResult& result, bool color) {
     summary_line("ipv6", result.ipv6);
     if (result.interrupted) out += "interrupted: these verdicts cover only what was measured before the stop\n";
     return out;
+}
+
+Result<std::pair<std::string, std::string>> write_outputs(const RunResult& result, const std::string& dir) {
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error) return fail("cannot create output folder " + dir + ": " + error.message());
+    const std::string json_path = (std::filesystem::path(dir) / "result.json").string();
+    const std::string html_path = (std::filesystem::path(dir) / "report.html").string();
+    DNSPATH_TRY_VOID(write_json(result, json_path));
+    std::ofstream html(html_path);
+    html << render_html(result);
+    if (!html.flush()) return fail("cannot write " + html_path);
+    return std::pair{json_path, html_path};
 }
 
 int exit_code(const RunResult& result) {

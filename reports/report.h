@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "probe/model/model.h"
@@ -47,6 +48,9 @@ Result<void> write_json(const RunResult& result, const std::string& path);
 // document or another schema version is an Error.
 Result<RunResult> read_json(const std::string& path);
 Result<RunResult> parse_json(std::string_view text, const std::string& path);
+
+// Writes DIR/result.json (for machines) and DIR/report.html (for people); returns both paths.
+Result<std::pair<std::string, std::string>> write_outputs(const RunResult& result, const std::string& dir);
 
 std::string render_text(const RunResult& result, bool color);
 // One self-contained HTML page: the path with the guilty devices marked, charts, every verdict.

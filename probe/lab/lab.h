@@ -81,4 +81,29 @@ Result<void> lab_up(const Layout& layout);
 // stopping the processes inside. Idempotent: removing nothing is success.
 Result<int> lab_down(const std::string& prefix);
 
+// A lab brought up whole for a run: namespaces and faults built, a fresh key in its state folder,
+// a responder serving in each server namespace. The destructor tears the lab down unless `keep`
+// was called (`lab up` leaves it for `lab down`), so no error path leaves a lab behind.
+class LabSession {
+public:
+    // `executable`: the dnspath binary the responders run as (`respond`).
+    static Result<LabSession> start(const profile::Profile& profile, const std::string& executable);
+    LabSession(LabSession&& other) noexcept;
+    LabSession& operator=(LabSession&&) = delete;
+    ~LabSession();
+
+    const Layout& layout() const { return layout_; }
+    std::string key_path() const;
+    // `dnspath run` arguments that probe this lab: targets, the first cpe's proxy, the baseline
+    // behind a balancer, port and key; and the taps on both sides of every device.
+    std::vector<std::string> run_arguments() const;
+    std::vector<std::string> tap_arguments() const;
+    void keep() { armed_ = false; }
+
+private:
+    explicit LabSession(Layout layout) : layout_(std::move(layout)) {}
+    Layout layout_;
+    bool armed_ = true;
+};
+
 }  // namespace dnspath::lab

@@ -1,0 +1,371 @@
+#include "probe/cli/commands.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <random>
+#include <thread>
+
+#include "capture/capture.h"
+#include "cli/embedded_profile.h"
+#include "probe/judge/judge.h"
+#include "probe/lab/lab.h"
+#include "probe/probe.h"
+#include "probe/responder/responder.h"
+#include "probe/wire/wire.h"
+#include "reports/report.h"
+
+namespace dnspath::cli {
+namespace {
+
+// Exit codes (README "Exit codes"): 0 every checkpoint passed, 1 one failed, 2 usage/environment.
+constexpr int kExitPass = 0;
+constexpr int kExitUsage = 2;
+
+int usage_error(const std::string& message) {
+    std::cerr << "dnspath: " << message << "\n";
+    return kExitUsage;
+}
+
+// Turns SIGINT/SIGTERM into a flag the work checks, without a global: the signals are blocked in
+// every thread (start this before any other thread) and one thread waits for them.
+class StopOnSignal {
+public:
+    explicit StopOnSignal(std::atomic<bool>& stop) : stop_(stop) {
+        sigemptyset(&signals_);
+        for (int signal_number : {SIGINT, SIGTERM, SIGUSR1}) sigaddset(&signals_, signal_number);  // USR1: our wake-up
+        pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+        waiter_ = std::thread([this] {
+            int signal_number = 0;
+            sigwait(&signals_, &signal_number);
+            if (signal_number == SIGUSR1) return;
+            stop_.store(true);
+            std::cerr << "\ndnspath: stopping (signal " << signal_number << ")\n";
+        });
+    }
+    ~StopOnSignal() {
+        pthread_kill(waiter_.native_handle(), SIGUSR1);
+        waiter_.join();
+    }
+    StopOnSignal(const StopOnSignal&) = delete;
+    StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+private:
+    std::atomic<bool>& stop_;
+    sigset_t signals_{};
+    std::thread waiter_;
+};
+
+std::string self_executable() {
+    std::error_code error;
+    auto path = std::filesystem::read_symlink("/proc/self/exe", error);
+    return error ? std::string("dnspath") : path.string();
+}
+
+// A run folder stands for the result.json inside it.
+std::string result_file(const std::string& path) {
+    std::error_code error;
+    const auto inside = std::filesystem::path(path) / "result.json";
+    if (std::filesystem::is_directory(path, error) && std::filesystem::is_regular_file(inside, error)) return inside.string();
+    return path;
+}
+
+// One progress line per probe kind and family: rewritten in place on a terminal.
+void show_progress(std::string_view kind, model::Family family, std::size_t step, std::size_t steps) {
+    const bool tty = isatty(STDERR_FILENO) != 0;
+    std::cerr << (tty ? "\r\033[K" : "") << "[" << step + 1 << "/" << steps << "] " << kind << " "
+              << model::to_string(family) << (tty ? "" : "\n") << std::flush;
+}
+
+// Prints a result (table or JSON), says where it was written, and gives the exit code.
+int finish(const model::RunResult& result, const std::pair<std::string, std::string>& written, bool json, bool color) {
+    if (json) {
+        std::cout << reports::to_json(result);
+    } else {
+        std::cout << reports::render_text(result, color && isatty(STDOUT_FILENO) != 0) << "result: " << written.first
+                  << " (" << result.probes.size() << " probes, " << result.duration_s << " s)\nreport: "
+                  << written.second << "\n";
+    }
+    if (result.interrupted) {
+        std::cerr << "dnspath: interrupted; the partial result is in " << written.first << "\n";
+        return kExitUsage;
+    }
+    return reports::exit_code(result);
+}
+
+// The run's configuration: the profile's (loaded once), then the command line on top.
+Result<probe::ProfileRun> run_setup(const RunOptions& options, const std::optional<profile::Profile>& loaded) {
+    probe::ProfileRun run = loaded ? probe::run_from_profile(*loaded, options.profile_path) : probe::ProfileRun{};
+    auto& config = run.config;
+    if (loaded && config.targets.empty() && options.targets.empty() && loaded->lab)
+        return fail(options.profile_path + ": this profile builds its path in a lab: use `dnspath lab run --profile " +
+                    options.profile_path + "`, or give --target");
+    for (auto [from, into] : {std::pair{&options.targets, &config.targets}, std::pair{&options.proxies, &config.proxies},
+                              std::pair{&options.baseline, &config.baseline}})
+        if (!from->empty()) *into = *from;
+    if (options.port != 0) config.port = static_cast<std::uint16_t>(options.port);
+    if (!options.zone.empty()) config.zone = options.zone;
+    if (!options.probes.empty()) config.plan.probes = options.probes;
+    if (!options.families.empty()) config.plan.families = options.families;
+    if (config.targets.empty()) return fail("run: give --target ADDRESS (or --profile with target.addresses)");
+    if (!options.key_file.empty()) run.key_file = options.key_file;
+    if (!run.key_file.empty()) {
+        DNSPATH_TRY(config.key, wire::read_key_file(run.key_file));
+    }
+    config.seed = options.seed != 0 ? options.seed : std::random_device{}();
+    config.tool_version = DNSPATH_VERSION;
+    return run;
+}
+
+}  // namespace
+
+int command_run(const RunOptions& options) {
+    std::optional<profile::Profile> loaded;
+    if (!options.profile_path.empty()) {
+        auto profile = profile::load_profile_file(options.profile_path);
+        if (!profile) return std::cerr << profile.error().describe() << "\n", kExitUsage;
+        loaded = std::move(profile).value();
+    }
+    if (options.check_only) {
+        if (!loaded) return usage_error("--check needs --profile");
+        std::cout << options.profile_path << ": valid profile '" << loaded->name << "': " << loaded->plan.probes.size()
+                  << " probe kinds, " << loaded->devices.size() << " devices" << (loaded->lab ? ", lab section" : "") << "\n";
+        return kExitPass;
+    }
+    auto run = run_setup(options, loaded);
+    if (!run) return usage_error(run.error().message);
+    std::vector<std::string> topology_taps;
+    if (loaded)
+        for (const auto& device : loaded->devices)
+            if (!device.tap_in.empty() || !device.tap_out.empty())
+                topology_taps.push_back(device.name + "=" + device.tap_in + "," + device.tap_out);
+    topology_taps.insert(topology_taps.end(), options.devices.begin(), options.devices.end());
+    auto devices = topology_taps.empty() ? Result<std::vector<capture::DeviceSpec>>(std::vector<capture::DeviceSpec>{})
+                                         : capture::order_devices(topology_taps, {}, {}, "");
+    if (!devices) return usage_error(devices.error().message);
+    // Signals are blocked before any tap thread starts, so the threads inherit the mask.
+    std::atomic<bool> stop{false};
+    StopOnSignal on_signal(stop);
+    std::optional<capture::CaptureSession> taps;
+    if (!devices->empty()) {
+        auto started = capture::CaptureSession::start(*devices, run->config.port,
+                                                      (std::filesystem::path(options.out_dir) / "taps").string());
+        if (!started) return usage_error(started.error().message);
+        taps.emplace(std::move(started).value());
+    }
+    auto result = probe::run_plan(run->config, stop, show_progress);
+    if (isatty(STDERR_FILENO)) std::cerr << "\r\033[K" << std::flush;
+    if (!result) return usage_error(result.error().message);
+    if (taps) judge::judge_with_findings(*result, taps->finish(*result, wire::Name::parse(run->config.zone).value_or(wire::Name{})));
+    probe::stamp_run(*result, options.command_line, options.profile_path,
+                     loaded ? std::optional<std::string>(loaded->name) : std::nullopt);
+    auto written = reports::write_outputs(*result, options.out_dir);
+    if (!written) return usage_error(written.error().message);
+    return finish(*result, *written, options.json, !options.no_color);
+}
+
+int command_respond(const RespondOptions& options) {
+    responder::ServerConfig config;
+    config.listen = options.listen;
+    config.port = static_cast<std::uint16_t>(options.port);
+    config.force_dont_fragment = options.dont_fragment;
+    config.queries_per_second_per_source = options.rate;
+    config.answers.server_id = options.server_id;
+    auto zone = wire::Name::parse(options.zone);
+    if (!zone) return usage_error("--zone: " + zone.error().message);
+    config.answers.zone = *zone;
+    if (options.key_file.empty()) std::cerr << "dnspath respond: no --key-file: answers larger than their query are REFUSED\n";
+    if (auto key = options.key_file.empty() ? Result<wire::Bytes>(wire::Bytes{}) : wire::read_key_file(options.key_file))
+        config.answers.key = std::move(key).value();
+    else
+        return usage_error(key.error().message);
+    auto signer = responder::ZoneSigner::open(options.zone_key, *zone);
+    if (!signer) return usage_error(signer.error().message);
+    signer->add_standby_keys(options.standby_keys);
+    config.answers.signer = &*signer;
+    if (!options.ds_file.empty() && !(std::ofstream(options.ds_file) << signer->ds_text() << "\n"))
+        return usage_error("cannot write " + options.ds_file);
+    auto server = responder::Server::open(config);
+    if (!server) return usage_error(server.error().message);
+    std::atomic<bool> stop{false};
+    StopOnSignal on_signal(stop);
+    std::cerr << "dnspath respond: serving " << zone->to_string() << " on port " << options.port << " (";
+    for (std::size_t i = 0; i < options.listen.size(); ++i) std::cerr << (i ? ", " : "") << options.listen[i];
+    std::cerr << ")\ndnspath respond: trust anchor: " << signer->ds_text() << "\n";
+    if (auto served = server->serve(stop); !served) return usage_error(served.error().message);
+    std::cerr << "dnspath respond: stopped after " << server->answered() << " answers\n";
+    return kExitPass;
+}
+
+int command_keygen(const std::string& path) {
+    if (auto written = wire::write_new_key_file(path); !written) return usage_error(written.error().message);
+    std::cout << "wrote a 256-bit key to " << path << "; give it to both `respond` and `run` with --key-file\n";
+    return kExitPass;
+}
+
+int command_report(const std::string& path, bool json, bool no_color, const std::string& html_path) {
+    auto result = reports::read_json(result_file(path));
+    if (!result) return usage_error(result.error().message);
+    if (!html_path.empty()) {
+        if (!(std::ofstream(html_path) << reports::render_html(*result))) return usage_error("cannot write " + html_path);
+        std::cerr << "report: " << html_path << "\n";
+    }
+    std::cout << (json ? reports::to_json(*result) : reports::render_text(*result, !no_color && isatty(STDOUT_FILENO) != 0));
+    return reports::exit_code(*result);
+}
+
+namespace {
+
+// What `lab up` leaves running, and how to use it.
+void print_lab(const lab::LabSession& session, const profile::Profile& profile, const std::vector<std::string>& args) {
+    const auto& layout = session.layout();
+    std::cout << "lab up: " << layout.nodes.size() + layout.servers.size() - 1 << " namespaces, "
+              << (layout.load_balanced ? "load-balanced service on " : "responder on ") << layout.server_ipv4() << " and "
+              << layout.server_ipv6() << " port 53\n";
+    for (const auto& server : layout.servers)
+        std::cout << "  responder " << server.ipv4 << " " << server.ipv6 << ": ip netns exec " << server.namespace_name << " bash\n";
+    for (const auto& proxy : layout.proxies)
+        std::cout << "  dnsmasq proxy of " << proxy.device->name << " on " << proxy.ipv4 << " and " << proxy.ipv6 << "\n";
+    for (std::size_t i = 0; i < layout.nodes.size(); ++i) {
+        std::cout << "  " << layout.nodes[i].name << ": ip netns exec " << layout.nodes[i].namespace_name << " bash";
+        if (layout.nodes[i].device) std::cout << "   (taps " << layout.tap_in(i) << ", " << layout.tap_out(i) << ")";
+        std::cout << "\n";
+    }
+    std::cout << "probe it: ip netns exec " << layout.probe().namespace_name << " " << self_executable() << " run";
+    for (const auto& arg : args) std::cout << " " << arg;
+    std::cout << "\nask it:   ip netns exec " << layout.probe().namespace_name << " dig @" << layout.server_ipv4()
+              << " p1.s1500.echo." << profile.target.zone << " TXT   (large answers need the token: use run)\n"
+              << "remove:   " << self_executable() << " lab down --prefix " << layout.prefix << "\n";
+}
+
+}  // namespace
+
+int command_lab(const LabOptions& options) {
+    if (geteuid() != 0)
+        return usage_error("lab needs CAP_NET_ADMIN and CAP_SYS_ADMIN to create network namespaces: run it as root");
+    const bool embedded = options.profile_path.empty() && options.action != "down";
+    std::optional<profile::Profile> loaded;
+    if (embedded || !options.profile_path.empty()) {
+        auto profile = embedded ? profile::parse_profile(cli::kEmbeddedDefaultProfile, "<embedded default.toml>")
+                                : profile::load_profile_file(options.profile_path);
+        if (!profile) return std::cerr << profile.error().describe() << "\n", kExitUsage;
+        if (!profile->lab) return usage_error(options.profile_path + ": no [lab] section; this profile is for a real path");
+        loaded = std::move(profile).value();
+    }
+    if (options.action == "down") {
+        const std::string prefix = !options.prefix.empty() ? options.prefix : loaded ? loaded->lab->prefix : "";
+        if (prefix.empty()) return usage_error("lab down: give --profile or --prefix");
+        auto removed = lab::lab_down(prefix);
+        if (!removed) return usage_error(removed.error().message);
+        std::cout << "lab down: removed " << *removed << " namespaces with prefix " << prefix << "-\n";
+        return kExitPass;
+    }
+    auto session = lab::LabSession::start(*loaded, self_executable());
+    if (!session) return usage_error(session.error().message);
+    if (options.action == "up") {
+        session->keep();
+        print_lab(*session, *loaded, session->run_arguments());
+        return kExitPass;
+    }
+    // The probe runs in the probe namespace as a child reading its plan from a file, so a Ctrl-C
+    // reaches it and it still writes what it measured before the lab goes away.
+    std::string profile_path = options.profile_path;
+    if (embedded) {
+        profile_path = session->layout().state_dir + "/default.toml";
+        std::ofstream(profile_path) << cli::kEmbeddedDefaultProfile;
+    }
+    std::vector<std::string> argv{"ip", "netns", "exec", session->layout().probe().namespace_name, self_executable(),
+                                  "run", "--profile", profile_path, "--out", options.out_dir};
+    for (const auto& args : {session->run_arguments(), session->tap_arguments()}) argv.insert(argv.end(), args.begin(), args.end());
+    if (options.json) argv.push_back("--json");
+    for (auto [flag, list] : {std::pair{"--probes", &options.probes}, std::pair{"--families", &options.families}})
+        if (!list->empty()) {
+            std::string joined;
+            for (const auto& item : *list) joined += (joined.empty() ? "" : ",") + item;
+            argv.insert(argv.end(), {flag, joined});
+        }
+    std::atomic<bool> stop{false};
+    StopOnSignal on_signal(stop);
+    auto probe = lab::Process::spawn(argv, {});
+    if (!probe) return usage_error(probe.error().message);
+    return probe->wait([&stop] { return stop.load(); });
+}
+
+// Prints a probe name, so dig, a resolver or a script can ask the responder what the probe asks.
+int command_name(const NameOptions& options) {
+    auto zone = wire::Name::parse(options.zone);
+    if (!zone) return usage_error("--zone: " + zone.error().message);
+    auto key = options.key_file.empty() ? Result<wire::Bytes>(wire::Bytes{}) : wire::read_key_file(options.key_file);
+    if (!key) return usage_error(key.error().message);
+    char random_id[16];
+    std::snprintf(random_id, sizeof random_id, "m%08x", std::random_device{}());
+    wire::ProbeName probe{options.id.empty() ? random_id : options.id,
+                          options.size ? std::optional<std::uint32_t>(options.size) : std::nullopt, options.dnssec,
+                          options.echo, options.dont_fragment, options.minimum_mtu, std::nullopt};
+    auto name = wire::make_probe_name(probe, *zone, *key);
+    if (auto check = wire::parse_probe_name(name, *zone); !check) return usage_error(check.error().message);
+    std::cout << name.to_string() << "\n";
+    return kExitPass;
+}
+
+// Offline: the saved taps of a run (pcap or pcapng) and its result.json give the same verdicts,
+// blame and causes as the live run did; findings are replaced, never appended.
+int command_analyze(const AnalyzeOptions& options) {
+    std::optional<profile::Profile> profile;
+    if (!options.profile_path.empty()) {
+        auto loaded = profile::load_profile_file(options.profile_path);
+        if (!loaded) return std::cerr << loaded.error().describe() << "\n", kExitUsage;
+        profile = std::move(loaded).value();
+    }
+    std::vector<std::string> topology;
+    if (profile)
+        for (const auto& device : profile->devices) topology.push_back(device.name);
+    auto devices = capture::order_devices(options.devices, options.taps, topology, profile ? profile->source : "");
+    if (!devices) return usage_error(devices.error().message);
+    auto result = reports::read_json(result_file(options.result_path));
+    if (!result) return usage_error(result.error().message);
+    auto zone = wire::Name::parse(!options.zone.empty() ? options.zone : profile ? profile->target.zone : "probe.dnspath.test.");
+    if (!zone) return usage_error("--zone: " + zone.error().message);
+    auto findings = capture::analyze_files(*devices, *result, *zone);
+    if (!findings) return usage_error(findings.error().message);
+    judge::judge_with_findings(*result, *findings);
+    auto written = reports::write_outputs(*result, options.out_dir);
+    if (!written) return usage_error(written.error().message);
+    return finish(*result, *written, options.json, true);
+}
+
+// Taps alone, for a run made elsewhere (another host's probe, dig by hand): pcapng per tap until
+// Ctrl-C or --seconds; `analyze` then names the devices from them and the run's result.json.
+int command_capture(const CaptureOptions& options) {
+    auto devices = capture::order_devices(options.devices, {}, {}, "");
+    if (!devices) return usage_error(devices.error().message);
+    std::atomic<bool> stop{false};
+    StopOnSignal on_signal(stop);  // before the tap threads start, so they never take the signal
+    const std::string taps_dir = (std::filesystem::path(options.out_dir) / "taps").string();
+    auto session = capture::CaptureSession::start(*devices, static_cast<std::uint16_t>(options.port), taps_dir);
+    if (!session) return usage_error(session.error().message);
+    std::cerr << "dnspath capture: " << devices->size() << " device(s), writing " << taps_dir << "; "
+              << (options.seconds > 0 ? "for " + std::to_string(options.seconds) + " s" : std::string("Ctrl-C to stop")) << "\n";
+    const auto started = std::chrono::steady_clock::now();
+    while (!stop.load() &&
+           (options.seconds <= 0 || std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() < options.seconds))
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    bool lost = false;
+    for (const auto& tap : session->stop()) {
+        std::cout << tap.name << " (" << tap.source << "): " << tap.frames << " frames, " << tap.kernel_drops
+                  << " dropped by the kernel, " << tap.interface_drops << " by the interface → " << tap.pcapng << "\n";
+        lost = lost || tap.kernel_drops + tap.interface_drops > 0;
+    }
+    if (lost) std::cout << "some taps lost packets: analysis will not blame devices on what they missed\n";
+    return kExitPass;
+}
+
+}  // namespace dnspath::cli

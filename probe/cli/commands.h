@@ -1,0 +1,62 @@
+// The subcommands of the dnspath command line: their options as parsed, and one function each
+// that calls the part owning the work and returns the exit code (0 pass, 1 a checkpoint failed,
+// 2 usage or environment error).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dnspath::cli {
+
+struct RunOptions {
+    std::string profile_path, zone, key_file, out_dir = "dnspath-results";
+    bool check_only = false, json = false, no_color = false;
+    std::vector<std::string> targets, probes, families, devices, proxies, baseline;
+    int port = 0;
+    std::uint64_t seed = 0;
+    std::vector<std::string> command_line;  // as typed, for the result's record
+};
+
+struct RespondOptions {
+    std::vector<std::string> listen;
+    int port = 53, rate = 2000, standby_keys = 0;
+    std::string zone = "probe.dnspath.test.", key_file, zone_key, ds_file, server_id;
+    bool dont_fragment = false;
+};
+
+struct LabOptions {
+    std::string action, profile_path, prefix, out_dir = "dnspath-results";  // action: up, run, down
+    bool json = false;
+    std::vector<std::string> probes, families;
+};
+
+struct NameOptions {
+    std::string key_file, zone = "probe.dnspath.test.", id;
+    std::uint32_t size = 0;
+    bool dnssec = false, echo = false, dont_fragment = false, minimum_mtu = false;
+};
+
+struct AnalyzeOptions {
+    std::vector<std::string> devices, taps;  // NAME=IN,OUT; DEVICE.in=FILE, DEVICE.out=FILE
+    std::string profile_path, result_path, out_dir = "dnspath-analysis", zone;
+    bool json = false;
+};
+
+struct CaptureOptions {
+    std::vector<std::string> devices;
+    std::string out_dir = "dnspath-capture";
+    int port = 53;
+    double seconds = 0;  // 0: until Ctrl-C
+};
+
+int command_run(const RunOptions& options);
+int command_respond(const RespondOptions& options);
+int command_keygen(const std::string& path);
+int command_report(const std::string& path, bool json, bool no_color, const std::string& html_path);
+int command_lab(const LabOptions& options);
+int command_name(const NameOptions& options);
+int command_analyze(const AnalyzeOptions& options);
+int command_capture(const CaptureOptions& options);
+
+}  // namespace dnspath::cli

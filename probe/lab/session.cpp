@@ -1,0 +1,102 @@
+// A lab brought up for `lab run` or `lab up`: namespaces built, a key written, the responders
+// started in the server namespaces; torn down when the session ends unless it is kept.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "probe/lab/lab.h"
+#include "probe/wire/wire.h"
+
+namespace dnspath::lab {
+namespace {
+
+// Waits until a responder's log says it serves, or it exits, or 5 s pass.
+Result<void> wait_serving(Process& responder, const std::string& log, const std::string& id) {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        std::ifstream in(log);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (text.find("serving") != std::string::npos) return Ok{};
+        if (!responder.running()) return fail("the lab responder " + id + " exited: " + text);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return fail("the lab responder " + id + " did not start within 5 s (log: " + log + ")");
+}
+
+// Starts a responder in each server namespace, detached. They share the probe key and the zone
+// key, as a real zone's authoritative servers do.
+Result<void> start_responders(const Layout& layout, const std::string& zone, const std::string& executable) {
+    const std::string key = layout.state_dir + "/key";
+    for (std::size_t i = 0; i < layout.servers.size(); ++i) {
+        const auto& server = layout.servers[i];
+        const std::string id = "server" + std::to_string(i + 1);
+        const std::string log = layout.state_dir + "/responder" + (i ? std::to_string(i + 1) : "") + ".log";
+        std::vector<std::string> argv{"ip", "netns", "exec", server.namespace_name, executable, "respond",
+                                      "--port", "53", "--key-file", key, "--zone", zone,
+                                      "--zone-key", layout.state_dir + "/zone.pem", "--ds-file", layout.state_dir + "/ds",
+                                      // DNSKEY answers of rollover size (about 1.4 KB), as real signed zones send
+                                      "--standby-keys", "2", "--server-id", id,
+                                      // Load measurements must see the path, not the responder's limiter.
+                                      "--rate", "1000000"};
+        if (layout.ipv4) argv.insert(argv.end(), {"--listen", server.ipv4});
+        if (layout.ipv6) argv.insert(argv.end(), {"--listen", server.ipv6});
+        DNSPATH_TRY(Process responder, Process::spawn(argv, {log, true}));
+        DNSPATH_TRY_VOID(wait_serving(responder, log, id));
+        responder.release();  // it lives in the lab until `lab down`
+    }
+    return Ok{};
+}
+
+}  // namespace
+
+Result<LabSession> LabSession::start(const profile::Profile& profile, const std::string& executable) {
+    DNSPATH_TRY(Layout layout, plan_lab(profile));
+    DNSPATH_TRY_VOID(lab_up(layout));
+    // From here on, anything that goes wrong tears the lab down (the session's destructor).
+    LabSession session(std::move(layout));
+    std::error_code error;
+    std::filesystem::create_directories(session.layout_.state_dir, error);
+    if (error) return fail("cannot create " + session.layout_.state_dir + ": " + error.message());
+    DNSPATH_TRY_VOID(wire::write_new_key_file(session.key_path()));
+    DNSPATH_TRY_VOID(start_responders(session.layout_, profile.target.zone, executable));
+    return session;
+}
+
+LabSession::LabSession(LabSession&& other) noexcept : layout_(std::move(other.layout_)), armed_(other.armed_) {
+    other.armed_ = false;
+}
+
+LabSession::~LabSession() {
+    if (armed_) (void)lab_down(layout_.prefix);
+}
+
+std::string LabSession::key_path() const { return layout_.state_dir + "/key"; }
+
+std::vector<std::string> LabSession::run_arguments() const {
+    std::vector<std::string> args;
+    if (layout_.ipv4) args.insert(args.end(), {"--target", layout_.server_ipv4()});
+    if (layout_.ipv6) args.insert(args.end(), {"--target", layout_.server_ipv6()});
+    if (!layout_.proxies.empty()) {
+        const auto& proxy = layout_.proxies.front();
+        if (layout_.ipv4) args.insert(args.end(), {"--proxy", proxy.ipv4});
+        if (layout_.ipv6) args.insert(args.end(), {"--proxy", proxy.ipv6});
+    }
+    if (layout_.load_balanced) {
+        // Without the balancer's function: one backend by its own address, over the same links.
+        const auto& backend = layout_.servers.front();
+        if (layout_.ipv4) args.insert(args.end(), {"--baseline", backend.ipv4});
+        if (layout_.ipv6) args.insert(args.end(), {"--baseline", backend.ipv6});
+    }
+    args.insert(args.end(), {"--port", "53", "--key-file", key_path()});
+    return args;
+}
+
+std::vector<std::string> LabSession::tap_arguments() const {
+    // Taps on both sides of every device, so each failing verdict can name the one to blame.
+    std::vector<std::string> args;
+    for (std::size_t i = 1; i + 1 < layout_.nodes.size(); ++i)
+        args.insert(args.end(), {"--device", layout_.nodes[i].name + "=" + layout_.tap_in(i) + "," + layout_.tap_out(i)});
+    return args;
+}
+
+}  // namespace dnspath::lab
