@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,23 +24,30 @@ struct DeviceSpec {
 };
 
 // Live taps for a run: started before the first probe, stopped after the last; each writes
-// TAPS_DIR/DEVICE.in.pcapng and DEVICE.out.pcapng.
+// TAPS_DIR/DEVICE.in.pcapng and DEVICE.out.pcapng and feeds its frames, as they come, to the tap
+// observer offline analysis uses too (memory stays bounded however long the run). `zone` and
+// `names` (a real server's names in target mode) say which messages are the run's.
 class CaptureSession {
 public:
     static Result<CaptureSession> start(const std::vector<DeviceSpec>& devices, std::uint16_t port,
-                                        const std::string& taps_dir);
+                                        const std::string& taps_dir, const wire::Name& zone = {},
+                                        const std::vector<wire::Name>& names = {});
     CaptureSession(CaptureSession&&) noexcept;
     CaptureSession& operator=(CaptureSession&&) noexcept;
     ~CaptureSession();
     // Stops the taps, records them and the path in `result`, and returns what they show about
     // the run's probes (probe/judge turns that into blame and causes).
-    std::vector<model::CaptureFinding> finish(model::RunResult& result, const wire::Name& zone);
+    std::vector<model::CaptureFinding> finish(model::RunResult& result);
     // Stops the taps without a run to correlate (`dnspath capture`): what each tap saw and lost.
     std::vector<model::TapSummary> stop();
 
 private:
     CaptureSession() = default;
     std::vector<DeviceSpec> devices_;
+    // Each tap's observer, made on its capture thread once the link type is known (heap-held, so
+    // the session can move while the threads hold pointers to them; declared before the taps,
+    // so the taps' threads are joined before the observers go).
+    std::vector<std::unique_ptr<std::optional<TapObserver>>> observers_;
     std::vector<std::unique_ptr<LiveTap>> taps_;  // device i: taps_[2i] (in), taps_[2i+1] (out); null if absent
     std::vector<std::string> paths_;
 };

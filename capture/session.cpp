@@ -6,8 +6,8 @@
 namespace dnspath::capture {
 namespace {
 
-model::TapSummary summary_of(const TapCapture& capture, const std::string& pcapng) {
-    return {capture.name, capture.source, capture.frames.size(), capture.kernel_drops, capture.interface_drops, pcapng};
+model::TapSummary summary_of(const TapCounts& counts, const std::string& pcapng) {
+    return {counts.name, counts.source, counts.frames, counts.kernel_drops, counts.interface_drops, pcapng};
 }
 
 // One tap, read: what correlation needs, and what the report says about the tap.
@@ -60,7 +60,8 @@ CaptureSession& CaptureSession::operator=(CaptureSession&&) noexcept = default;
 CaptureSession::~CaptureSession() = default;
 
 Result<CaptureSession> CaptureSession::start(const std::vector<DeviceSpec>& devices, std::uint16_t port,
-                                             const std::string& taps_dir) {
+                                             const std::string& taps_dir, const wire::Name& zone,
+                                             const std::vector<wire::Name>& names) {
     CaptureSession session;
     session.devices_ = devices;
     std::error_code error;
@@ -69,6 +70,7 @@ Result<CaptureSession> CaptureSession::start(const std::vector<DeviceSpec>& devi
     const std::string filter = probe_filter(port);
     for (const auto& device : devices) {
         for (const auto& [side, source] : {std::pair{"in", device.tap_in}, std::pair{"out", device.tap_out}}) {
+            auto& observer = *session.observers_.emplace_back(std::make_unique<std::optional<TapObserver>>());
             if (source.empty()) {
                 session.taps_.push_back(nullptr);
                 session.paths_.emplace_back();
@@ -76,7 +78,11 @@ Result<CaptureSession> CaptureSession::start(const std::vector<DeviceSpec>& devi
             }
             const std::string name = device.name + "." + side;
             const std::string path = (std::filesystem::path(taps_dir) / (name + ".pcapng")).string();
-            DNSPATH_TRY(auto tap, LiveTap::start(name, source, filter, path));
+            auto sinks = [&observer, name, zone, names](int link_type) -> FrameSink {
+                observer.emplace(name, zone, link_type, names);
+                return [&observer](std::uint64_t number, wire::ByteView frame) { observer->add(number, frame); };
+            };
+            DNSPATH_TRY(auto tap, LiveTap::start(name, source, filter, path, sinks));
             session.taps_.push_back(std::move(tap));
             session.paths_.push_back(path);
         }
@@ -84,16 +90,15 @@ Result<CaptureSession> CaptureSession::start(const std::vector<DeviceSpec>& devi
     return session;
 }
 
-std::vector<model::CaptureFinding> CaptureSession::finish(model::RunResult& result, const wire::Name& zone) {
-    const auto names = names_without_probe_id(result.probes);
+std::vector<model::CaptureFinding> CaptureSession::finish(model::RunResult& result) {
     std::vector<std::optional<ObservedTap>> observed;
     for (std::size_t i = 0; i < taps_.size(); ++i) {
-        if (!taps_[i]) {
+        if (!taps_[i] || !*observers_[i]) {
             observed.emplace_back();
             continue;
         }
-        TapCapture capture = taps_[i]->stop();
-        observed.push_back(ObservedTap{observe(capture, zone, names), summary_of(capture, paths_[i])});
+        const TapCounts counts = taps_[i]->stop();  // the thread is joined: the observer is ours now
+        observed.push_back(ObservedTap{(*observers_[i])->finish(counts.lost_packets()), summary_of(counts, paths_[i])});
     }
     return correlate_into(devices_, observed, result);
 }

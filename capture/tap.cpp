@@ -111,21 +111,23 @@ std::string probe_filter(std::uint16_t port) {
            ") or icmp or icmp6 or (ip and ip[6:2] & 0x1fff != 0) or (ip6 and ip6[6] == 44)";
 }
 
+// Touched only by the capture thread while it runs, and by stop() after joining it.
 struct LiveTap::State {
     pcap_t* handle = nullptr;
     std::optional<PcapngWriter> writer;
-    TapCapture capture;
-    std::mutex mutex;  // frames are appended by the capture thread and read after it stops
+    FrameSink sink;
+    TapCounts counts;
 };
 
 Result<std::unique_ptr<LiveTap>> LiveTap::start(const std::string& name, const std::string& source,
-                                                const std::string& filter, const std::string& pcapng_path) {
+                                                const std::string& filter, const std::string& pcapng_path,
+                                                const FrameSinkFactory& sinks) {
     DNSPATH_TRY(TapSource where, TapSource::parse(source));
     auto tap = std::unique_ptr<LiveTap>(new LiveTap());
     tap->state_ = std::make_unique<State>();
     auto& state = *tap->state_;
-    state.capture.name = name;
-    state.capture.source = source;
+    state.counts.name = name;
+    state.counts.source = source;
     DNSPATH_TRY(state.handle, activate_handle(name, where));
     bpf_program program{};
     if (pcap_compile(state.handle, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
@@ -135,12 +137,13 @@ Result<std::unique_ptr<LiveTap>> LiveTap::start(const std::string& name, const s
         return fail("tap " + name + ": filter '" + filter + "': " + message);
     }
     pcap_freecode(&program);
-    state.capture.link_type = pcap_datalink(state.handle);
+    const int link_type = pcap_datalink(state.handle);
     if (!pcapng_path.empty()) {
-        DNSPATH_TRY(PcapngWriter writer, PcapngWriter::create(pcapng_path, state.capture.link_type, where.interface,
+        DNSPATH_TRY(PcapngWriter writer, PcapngWriter::create(pcapng_path, link_type, where.interface,
                                                              name + " (" + source + ")"));
         state.writer.emplace(std::move(writer));
     }
+    if (sinks) state.sink = sinks(link_type);
     tap->thread_ = std::thread([raw = tap.get()] { raw->run(); });
     return tap;
 }
@@ -148,14 +151,13 @@ Result<std::unique_ptr<LiveTap>> LiveTap::start(const std::string& name, const s
 void LiveTap::run() {
     auto handler = [](u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
         auto& state = *reinterpret_cast<State*>(user);
-        std::lock_guard lock(state.mutex);
-        CapturedFrame frame;
-        frame.number = state.capture.frames.size() + 1;
-        frame.timestamp_us = static_cast<std::uint64_t>(header->ts.tv_sec) * 1000000u +
-                             static_cast<std::uint64_t>(header->ts.tv_usec);
-        frame.data.assign(bytes, bytes + header->caplen);
-        if (state.writer) state.writer->write(frame.timestamp_us, frame.data, header->len);
-        state.capture.frames.push_back(std::move(frame));
+        const wire::ByteView frame(bytes, header->caplen);
+        const std::uint64_t timestamp_us = static_cast<std::uint64_t>(header->ts.tv_sec) * 1000000u +
+                                           static_cast<std::uint64_t>(header->ts.tv_usec);
+        if (state.writer) state.writer->write(timestamp_us, frame, header->len);
+        ++state.counts.frames;
+        // The observer reads the frame in place, as offline analysis reads a mapped file.
+        if (state.sink) state.sink(state.counts.frames, frame);
     };
     while (!stopping_.load()) pcap_dispatch(state_->handle, -1, handler, reinterpret_cast<u_char*>(state_.get()));
     // Drain what the kernel still holds without waiting for more.
@@ -165,7 +167,7 @@ void LiveTap::run() {
     }
 }
 
-TapCapture LiveTap::stop() {
+TapCounts LiveTap::stop() {
     if (thread_.joinable()) {
         stopping_.store(true);
         pcap_breakloop(state_->handle);
@@ -173,11 +175,10 @@ TapCapture LiveTap::stop() {
     }
     pcap_stat stats{};
     if (state_->handle != nullptr && pcap_stats(state_->handle, &stats) == 0) {
-        state_->capture.kernel_drops = stats.ps_drop;
-        state_->capture.interface_drops = stats.ps_ifdrop;
+        state_->counts.kernel_drops = stats.ps_drop;
+        state_->counts.interface_drops = stats.ps_ifdrop;
     }
-    std::lock_guard lock(state_->mutex);
-    return std::move(state_->capture);
+    return state_->counts;
 }
 
 LiveTap::~LiveTap() {
@@ -187,22 +188,6 @@ LiveTap::~LiveTap() {
         thread_.join();
     }
     if (state_ && state_->handle != nullptr) pcap_close(state_->handle);
-}
-
-Result<TapCapture> read_tap_file(const std::string& name, const std::string& path) {
-    DNSPATH_TRY(PcapFile file, PcapFile::open(path));
-    TapCapture capture;
-    capture.name = name;
-    capture.source = path;
-    capture.link_type = file.link_type();
-    DNSPATH_TRY_VOID(file.for_each([&](const Frame& frame) {
-        CapturedFrame copy;
-        copy.number = frame.number;
-        copy.timestamp_us = static_cast<std::uint64_t>(frame.timestamp * 1e6);
-        copy.data.assign(frame.data.begin(), frame.data.end());
-        capture.frames.push_back(std::move(copy));
-    }));
-    return capture;
 }
 
 }  // namespace dnspath::capture

@@ -1,10 +1,11 @@
 // Taps: where packets are seen. A live tap captures on an interface (in this namespace, or in
-// another one as netns:NS/IFACE) on its own thread and writes pcapng as it goes; a file tap reads
-// a pcap or pcapng file. Either way the result is the frames, numbered as Wireshark numbers them.
+// another one as netns:NS/IFACE) on its own thread, writes pcapng as it goes, and hands each frame
+// to a sink (the same tap observer offline analysis feeds), numbered as Wireshark numbers them.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -20,6 +21,7 @@ struct CapturedFrame {
     wire::Bytes data;
 };
 
+// A tap's frames held in memory: what unit tests build by hand and feed to observe().
 struct TapCapture {
     std::string name;    // "cpe.in"
     std::string source;  // "netns:dp-cpe/in", "eth1", or a file
@@ -41,18 +43,34 @@ struct TapSource {
 // (which carry no ports); not the load kind's bulk queries.
 std::string probe_filter(std::uint16_t port);
 
+// What a live tap hands each frame to, on its capture thread; made once the link type is known.
+using FrameSink = std::function<void(std::uint64_t frame_number, wire::ByteView frame)>;
+using FrameSinkFactory = std::function<FrameSink(int link_type)>;
+
+// What a live tap saw and lost, once stopped.
+struct TapCounts {
+    std::string name, source;
+    std::size_t frames = 0;
+    std::uint64_t kernel_drops = 0;     // pcap_stats: dropped for lack of buffer
+    std::uint64_t interface_drops = 0;  // pcap_stats: dropped by the interface
+    bool lost_packets() const { return kernel_drops + interface_drops > 0; }
+};
+
 class LiveTap {
 public:
     // Opens and activates the handle (entering the namespace just for that), then captures on a
-    // thread until stop(). Missing privileges and unknown interfaces are errors that say so.
+    // thread until stop(), each frame written to `pcapng_path` and handed to the sink `sinks`
+    // makes (no sink: frames are only written). Missing privileges and unknown interfaces are
+    // errors that say so.
     static Result<std::unique_ptr<LiveTap>> start(const std::string& name, const std::string& source,
-                                                  const std::string& filter, const std::string& pcapng_path);
+                                                  const std::string& filter, const std::string& pcapng_path,
+                                                  const FrameSinkFactory& sinks = {});
     ~LiveTap();
     LiveTap(const LiveTap&) = delete;
     LiveTap& operator=(const LiveTap&) = delete;
 
-    // Stops capturing, drains what the kernel still holds, and returns every frame seen.
-    TapCapture stop();
+    // Stops capturing, drains what the kernel still holds (into the sink), and counts.
+    TapCounts stop();
 
 private:
     LiveTap() = default;
@@ -63,8 +81,5 @@ private:
     std::thread thread_;
     std::atomic<bool> stopping_{false};
 };
-
-// Reads a pcap or pcapng file as a tap.
-Result<TapCapture> read_tap_file(const std::string& name, const std::string& path);
 
 }  // namespace dnspath::capture

@@ -156,15 +156,20 @@ int command_run(const RunOptions& options) {
     StopOnSignal on_signal(stop);
     std::optional<capture::CaptureSession> taps;
     if (!devices->empty()) {
+        // Which messages are the run's: the zone's, and in target mode the server's names.
+        std::vector<wire::Name> names;
+        for (const auto& listed : run->config.target_names)
+            if (auto name = wire::Name::parse(listed.name)) names.push_back(*name);
         auto started = capture::CaptureSession::start(*devices, run->config.port,
-                                                      (std::filesystem::path(options.out_dir) / "taps").string());
+                                                      (std::filesystem::path(options.out_dir) / "taps").string(),
+                                                      wire::Name::parse(run->config.zone).value_or(wire::Name{}), names);
         if (!started) return usage_error(started.error().message);
         taps.emplace(std::move(started).value());
     }
     auto result = probe::run_plan(run->config, stop, show_progress);
     if (isatty(STDERR_FILENO)) std::cerr << "\r\033[K" << std::flush;
     if (!result) return usage_error(result.error().message);
-    if (taps) judge::judge_with_findings(*result, taps->finish(*result, wire::Name::parse(run->config.zone).value_or(wire::Name{})));
+    if (taps) judge::judge_with_findings(*result, taps->finish(*result));
     probe::stamp_run(*result, options.command_line, options.profile_path,
                      loaded ? std::optional<std::string>(loaded->name) : std::nullopt);
     auto written = reports::write_outputs(*result, options.out_dir);
