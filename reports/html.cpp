@@ -43,6 +43,34 @@ const char* status_color(Status status) {
     return "#757575";
 }
 
+// The findings, on top: each guilty device, what it does, how bad, the fix, the items it fails.
+std::string findings_html(const RunResult& result) {
+    const auto all = findings(result);
+    if (all.empty()) return "";
+    std::ostringstream html;
+    html << "<h2>Findings</h2>\n";
+    for (const auto& finding : all) {
+        const char* color = finding.severity == Severity::broken ? "#c62828" : "#ef8f00";
+        html << "<div class=\"finding\" style=\"border-left:4px solid " << color << ";padding:4px 12px;margin:8px 0\">"
+             << "<b>" << escape(finding.device) << "</b> <span class=\"pill\" style=\"background:" << color << "\">"
+             << to_string(finding.severity) << "</span><ul>";
+        for (const auto& cause : finding.causes) {
+            html << "<li>" << escape(cause.sentence) << " <span class=\"src\">";
+            for (std::size_t i = 0; i < cause.checkpoints.size(); ++i) html << (i ? ", " : "") << escape(cause.checkpoints[i]);
+            html << "</span></li>";
+        }
+        html << "</ul>";
+        for (const auto& fix : finding.fixes) html << "<p><b>Fix:</b> " << escape(fix) << "</p>";
+        if (!finding.items.empty()) {
+            html << "<p class=\"src\">Fails:";
+            for (const auto& item : finding.items) html << " " << escape(item) << ";";
+            html << "</p>";
+        }
+        html << "</div>\n";
+    }
+    return html.str();
+}
+
 // What a person checks a verdict against: its probes as sent and answered, then what the taps saw.
 std::vector<std::string> evidence_lines(const RunResult& result, const Verdict& verdict) {
     std::vector<std::string> lines;
@@ -240,7 +268,7 @@ std::string render_html(const RunResult& result) {
          << escape(result.tool_version) << " · targets";
     for (const auto& target : result.targets) html << " " << escape(target);
     if (result.interrupted) html << " · <b>interrupted: only what was measured before the stop</b>";
-    html << "</p>\n<h2>The path</h2>\n" << path_diagram(result);
+    html << "</p>\n" << findings_html(result) << "<h2>The path</h2>\n" << path_diagram(result);
     if (auto chart = size_chart(result); !chart.empty())
         html << "<h2>Answer sizes</h2>\n<p class=\"meta\">Each probe at its requested answer size: green delivered, "
                 "amber TC=1, red lost; dashed: the largest delivered, dotted: the path MTU.</p>\n"

@@ -41,7 +41,8 @@ json finding_json(const model::CaptureFinding& finding) {
 json verdict_json(const Verdict& verdict) {
     json blame = json::array();
     for (const auto& entry : verdict.blame)
-        blame.push_back({{"device", entry.device}, {"probes", entry.probes}, {"rule", to_string(entry.rule)}});
+        blame.push_back({{"device", entry.device}, {"probes", entry.probes}, {"rule", to_string(entry.rule)},
+                         {"cause", cause_json(entry.cause)}});
     json findings = json::array();
     for (const auto& finding : verdict.findings) findings.push_back(finding_json(finding));
     return {{"checkpoint", verdict.checkpoint},

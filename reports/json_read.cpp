@@ -66,8 +66,9 @@ Result<Verdict> verdict_of(const json& entry) {
     for (const auto& blame : entry.value("blame", json::array())) {
         auto rule = model::finding_rule_from(blame.at("rule").get<std::string>());
         if (!rule) return fail("verdict " + verdict.checkpoint + ": unknown blame rule");
+        DNSPATH_TRY(model::Cause cause, cause_of(blame.at("cause")));
         verdict.blame.push_back({blame.at("device").get<std::string>(),
-                                 blame.value("probes", std::vector<std::string>{}), *rule});
+                                 blame.value("probes", std::vector<std::string>{}), *rule, std::move(cause)});
     }
     for (const auto& finding : entry.value("findings", json::array())) {
         DNSPATH_TRY(auto typed, finding_of(finding));

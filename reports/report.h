@@ -52,7 +52,34 @@ Result<RunResult> parse_json(std::string_view text, const std::string& path);
 // Writes DIR/result.json (for machines) and DIR/report.html (for people); returns both paths.
 Result<std::pair<std::string, std::string>> write_outputs(const RunResult& result, const std::string& dir);
 
-std::string render_text(const RunResult& result, bool color);
+// A finding for one guilty device, first in every human format: what it does (one line per cause,
+// with the checkpoints that show it), how bad that is given the fallbacks the run saw working, the
+// checklist items it fails, and the fixes an operator applies.
+enum class Severity { broken, degraded, notice };  // worst first
+std::string_view to_string(Severity severity);
+struct CauseLine {
+    std::string sentence;
+    std::vector<std::string> checkpoints;  // "udp-large/ipv4"
+};
+struct Finding {
+    std::string device;
+    Severity severity = Severity::notice;
+    std::vector<CauseLine> causes;
+    std::vector<std::string> items;
+    std::vector<std::string> fixes;
+};
+std::vector<Finding> findings(const RunResult& result);
+
+// How the terminal report is laid out: colors (off for NO_COLOR or a pipe), the width reasons
+// wrap at (the terminal's, or COLUMNS), or each verdict on one line (`wide`).
+struct TextOptions {
+    bool color = false;
+    std::size_t width = 100;
+    bool wide = false;
+};
+// The findings, then the verdicts (failures first) fitted to the width, a totals line and the
+// per-family summary.
+std::string render_text(const RunResult& result, const TextOptions& options);
 // One self-contained HTML page: the path with the guilty devices marked, charts, every verdict.
 std::string render_html(const RunResult& result);
 // 0 when no checkpoint failed, 1 when one did (the CLI's documented exit codes).

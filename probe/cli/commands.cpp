@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -78,6 +79,19 @@ std::string result_file(const std::string& path) {
     return path;
 }
 
+// The profile at `path` into `into` ("" for none); false, after printing its FILE:LINE:COL
+// errors, when the profile is bad.
+bool load_optional_profile(const std::string& path, std::optional<profile::Profile>& into) {
+    if (path.empty()) return true;
+    auto profile = profile::load_profile_file(path);
+    if (!profile) {
+        std::cerr << profile.error().describe() << "\n";
+        return false;
+    }
+    into = std::move(profile).value();
+    return true;
+}
+
 // One progress line per probe kind and family: rewritten in place on a terminal.
 void show_progress(std::string_view kind, model::Family family, std::size_t step, std::size_t steps) {
     const bool tty = isatty(STDERR_FILENO) != 0;
@@ -85,14 +99,32 @@ void show_progress(std::string_view kind, model::Family family, std::size_t step
               << model::to_string(family) << (tty ? "" : "\n") << std::flush;
 }
 
-// Prints a result (table or JSON), says where it was written, and gives the exit code.
-int finish(const model::RunResult& result, const std::pair<std::string, std::string>& written, bool json, bool color) {
+}  // namespace
+
+reports::TextOptions text_options(bool no_color, bool wide) {
+    reports::TextOptions options;
+    const char* no_color_env = std::getenv("NO_COLOR");  // no-color.org: set and not empty
+    options.color = !no_color && (no_color_env == nullptr || *no_color_env == '\0') && isatty(STDOUT_FILENO) != 0;
+    options.wide = wide;
+    winsize size{};
+    const char* columns = std::getenv("COLUMNS");
+    if (columns != nullptr && std::atoi(columns) >= 40) options.width = static_cast<std::size_t>(std::atoi(columns));
+    else if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col >= 40) options.width = size.ws_col;
+    return options;
+}
+
+namespace {
+
+// Prints a result (findings and table, or JSON), says where it was written, and gives the exit code.
+int finish(const model::RunResult& result, const std::pair<std::string, std::string>& written, bool json,
+           const reports::TextOptions& text) {
     if (json) {
         std::cout << reports::to_json(result);
     } else {
-        std::cout << reports::render_text(result, color && isatty(STDOUT_FILENO) != 0) << "result: " << written.first
-                  << " (" << result.probes.size() << " probes, " << result.duration_s << " s)\nreport: "
-                  << written.second << "\n";
+        char duration[32];
+        std::snprintf(duration, sizeof duration, "%.1f s", result.duration_s);
+        std::cout << reports::render_text(result, text) << "result: " << written.first << " (" << result.probes.size()
+                  << " probes, " << duration << ")\nreport: " << written.second << "\n";
     }
     if (result.interrupted) {
         std::cerr << "dnspath: interrupted; the partial result is in " << written.first << "\n";
@@ -129,11 +161,7 @@ Result<probe::ProfileRun> run_setup(const RunOptions& options, const std::option
 
 int command_run(const RunOptions& options) {
     std::optional<profile::Profile> loaded;
-    if (!options.profile_path.empty()) {
-        auto profile = profile::load_profile_file(options.profile_path);
-        if (!profile) return std::cerr << profile.error().describe() << "\n", kExitUsage;
-        loaded = std::move(profile).value();
-    }
+    if (!load_optional_profile(options.profile_path, loaded)) return kExitUsage;
     if (options.check_only) {
         if (!loaded) return usage_error("--check needs --profile");
         std::cout << options.profile_path << ": valid profile '" << loaded->name << "': " << loaded->plan.probes.size()
@@ -174,7 +202,7 @@ int command_run(const RunOptions& options) {
                      loaded ? std::optional<std::string>(loaded->name) : std::nullopt);
     auto written = reports::write_outputs(*result, options.out_dir);
     if (!written) return usage_error(written.error().message);
-    return finish(*result, *written, options.json, !options.no_color);
+    return finish(*result, *written, options.json, text_options(options.no_color, options.wide));
 }
 
 int command_respond(const RespondOptions& options) {
@@ -216,14 +244,14 @@ int command_keygen(const std::string& path) {
     return kExitPass;
 }
 
-int command_report(const std::string& path, bool json, bool no_color, const std::string& html_path) {
+int command_report(const std::string& path, bool json, bool no_color, bool wide, const std::string& html_path) {
     auto result = reports::read_json(result_file(path));
     if (!result) return usage_error(result.error().message);
     if (!html_path.empty()) {
         if (!(std::ofstream(html_path) << reports::render_html(*result))) return usage_error("cannot write " + html_path);
         std::cerr << "report: " << html_path << "\n";
     }
-    std::cout << (json ? reports::to_json(*result) : reports::render_text(*result, !no_color && isatty(STDOUT_FILENO) != 0));
+    std::cout << (json ? reports::to_json(*result) : reports::render_text(*result, text_options(no_color, wide)));
     return reports::exit_code(*result);
 }
 
@@ -325,11 +353,7 @@ int command_name(const NameOptions& options) {
 // blame and causes as the live run did; findings are replaced, never appended.
 int command_analyze(const AnalyzeOptions& options) {
     std::optional<profile::Profile> profile;
-    if (!options.profile_path.empty()) {
-        auto loaded = profile::load_profile_file(options.profile_path);
-        if (!loaded) return std::cerr << loaded.error().describe() << "\n", kExitUsage;
-        profile = std::move(loaded).value();
-    }
+    if (!load_optional_profile(options.profile_path, profile)) return kExitUsage;
     std::vector<std::string> topology;
     if (profile)
         for (const auto& device : profile->devices) topology.push_back(device.name);
@@ -344,7 +368,7 @@ int command_analyze(const AnalyzeOptions& options) {
     judge::judge_with_findings(*result, *findings);
     auto written = reports::write_outputs(*result, options.out_dir);
     if (!written) return usage_error(written.error().message);
-    return finish(*result, *written, options.json, true);
+    return finish(*result, *written, options.json, text_options(false, options.wide));
 }
 
 // Taps alone, for a run made elsewhere (another host's probe, dig by hand): pcapng per tap until

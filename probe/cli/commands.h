@@ -7,11 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "reports/report.h"
+
 namespace dnspath::cli {
 
 struct RunOptions {
     std::string profile_path, zone, key_file, out_dir = "dnspath-results";
-    bool check_only = false, json = false, no_color = false;
+    bool check_only = false, json = false, no_color = false, wide = false;
     std::vector<std::string> targets, probes, families, devices, proxies, baseline;
     int port = 0;
     std::uint64_t seed = 0;
@@ -40,7 +42,7 @@ struct NameOptions {
 struct AnalyzeOptions {
     std::vector<std::string> devices, taps;  // NAME=IN,OUT; DEVICE.in=FILE, DEVICE.out=FILE
     std::string profile_path, result_path, out_dir = "dnspath-analysis", zone;
-    bool json = false;
+    bool json = false, wide = false;
 };
 
 struct CaptureOptions {
@@ -50,10 +52,14 @@ struct CaptureOptions {
     double seconds = 0;  // 0: until Ctrl-C
 };
 
+// The terminal report's layout: colors unless --no-color, NO_COLOR or a pipe; the width from
+// COLUMNS or the terminal; `wide` keeps each verdict on one line.
+reports::TextOptions text_options(bool no_color, bool wide);
+
 int command_run(const RunOptions& options);
 int command_respond(const RespondOptions& options);
 int command_keygen(const std::string& path);
-int command_report(const std::string& path, bool json, bool no_color, const std::string& html_path);
+int command_report(const std::string& path, bool json, bool no_color, bool wide, const std::string& html_path);
 int command_lab(const LabOptions& options);
 int command_name(const NameOptions& options);
 int command_analyze(const AnalyzeOptions& options);

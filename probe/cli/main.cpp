@@ -38,7 +38,8 @@ CLI::App* add_run(CLI::App& app, RunOptions& run) {
                     "A device on the path and its taps, in path order: NAME=TAP_IN,TAP_OUT (IFACE, netns:NS/IFACE); "
                     "pcapng goes to OUT/taps/");
     cmd->add_flag("--json", run.json, "Print result.json to stdout instead of the table");
-    cmd->add_flag("--no-color", run.no_color, "No colors in the table");
+    cmd->add_flag("--no-color", run.no_color, "No colors in the table (NO_COLOR in the environment works too)");
+    cmd->add_flag("--wide", run.wide, "Each verdict on one line instead of wrapping reasons at the terminal width");
     return cmd;
 }
 
@@ -91,6 +92,7 @@ CLI::App* add_analyze(CLI::App& app, AnalyzeOptions& analyze) {
     cmd->add_option("--out,-o", analyze.out_dir, "Folder for the re-attributed result.json and report.html")->capture_default_str();
     cmd->add_option("--zone", analyze.zone, "Probe zone (default: the profile's, else probe.dnspath.test.)");
     cmd->add_flag("--json", analyze.json, "Print JSON instead of the table");
+    cmd->add_flag("--wide", analyze.wide, "Each verdict on one line instead of wrapping reasons at the terminal width");
     return cmd;
 }
 
@@ -128,7 +130,7 @@ int main(int argc, char** argv) {
     AnalyzeOptions analyze;
     LabOptions lab;
     std::string key_path, report_path, report_html;
-    bool report_json = false, report_no_color = false;
+    bool report_json = false, report_no_color = false, report_wide = false;
     auto* run_cmd = add_run(app, run);
     auto* respond_cmd = add_respond(app, respond);
     auto* keygen_cmd = app.add_subcommand("keygen", "Write a new random key file for respond and run");
@@ -136,7 +138,8 @@ int main(int argc, char** argv) {
     auto* report_cmd = app.add_subcommand("report", "Render a saved result.json (or a run folder) as a table or JSON");
     report_cmd->add_option("result", report_path, "Path to result.json, or the run folder holding it")->required();
     report_cmd->add_flag("--json", report_json, "Print JSON instead of the table");
-    report_cmd->add_flag("--no-color", report_no_color, "No colors");
+    report_cmd->add_flag("--no-color", report_no_color, "No colors (NO_COLOR in the environment works too)");
+    report_cmd->add_flag("--wide", report_wide, "Each verdict on one line instead of wrapping reasons at the terminal width");
     report_cmd->add_option("--html", report_html, "Also write the HTML report (path diagram, charts) to this file");
     auto* name_cmd = add_name(app, name);
     auto* capture_cmd = add_capture(app, capture);
@@ -153,7 +156,7 @@ int main(int argc, char** argv) {
     if (run_cmd->parsed()) return command_run(run);
     if (respond_cmd->parsed()) return command_respond(respond);
     if (keygen_cmd->parsed()) return command_keygen(key_path);
-    if (report_cmd->parsed()) return command_report(report_path, report_json, report_no_color, report_html);
+    if (report_cmd->parsed()) return command_report(report_path, report_json, report_no_color, report_wide, report_html);
     if (name_cmd->parsed()) return command_name(name);
     if (capture_cmd->parsed()) return command_capture(capture);
     if (analyze_cmd->parsed()) return command_analyze(analyze);

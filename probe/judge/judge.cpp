@@ -164,26 +164,61 @@ WholeDroppers whole_droppers(const model::RunResult& result, const std::vector<m
     return droppers;
 }
 
-// Fragments that reached a device whole and left it in part or not at all: a fragment filter in
-// that direction — unless the same device drops whole datagrams too (a size filter, which takes
-// first fragments with the rest).
-void judge_fragments(Verdict& verdict, const std::vector<const CaptureFinding*>& findings, const WholeDroppers& droppers) {
-    if (verdict.cause.code != CauseCode::size_cap && verdict.cause.code != CauseCode::fragment_filter) return;
-    const auto size_filters = droppers.find(verdict.family);
+bool is_drop(FindingRule rule) {
+    return rule == FindingRule::answer_dropped || rule == FindingRule::query_dropped ||
+           rule == FindingRule::fragments_dropped;
+}
+
+bool drops_whole(const WholeDroppers& droppers, Family family, const std::string& device) {
+    auto found = droppers.find(family);
+    return found != droppers.end() && found->second.count(device) > 0;
+}
+
+// The fragment filter `findings` show: fragments that reached a device whole and left it in part
+// or not at all, at a device that drops no whole datagram (a size filter takes first fragments
+// with the rest, so its lost fragments say nothing of fragments as such).
+std::optional<model::Cause> fragment_cause(Family family, const std::vector<const CaptureFinding*>& findings,
+                                           const WholeDroppers& droppers) {
     bool queries = false, answers = false;
     for (const auto* finding : findings) {
-        if (!finding->device) continue;
-        if (size_filters != droppers.end() && size_filters->second.count(*finding->device)) continue;
+        if (!finding->device || drops_whole(droppers, family, *finding->device)) continue;
         const bool fragmented = finding->rule == FindingRule::fragments_dropped ||
                                 ((finding->rule == FindingRule::answer_dropped || finding->rule == FindingRule::query_dropped) &&
                                  finding->params.value("fragments", 1) > 1);
         if (!fragmented) continue;
         (finding->params.value("direction", "") == "answer" ? answers : queries) = true;
     }
-    if (!queries && !answers) return;
-    recast(verdict, CauseCode::fragment_filter,
-           {{"direction", queries && answers ? "both" : answers ? "answers" : "queries"},
-            {"family", to_string(verdict.family)}});
+    if (!queries && !answers) return std::nullopt;
+    return model::Cause{CauseCode::fragment_filter,
+                        {{"direction", queries && answers ? "both" : answers ? "answers" : "queries"},
+                         {"family", to_string(family)}}};
+}
+
+// A size cause becomes a fragment filter when the taps show one — unless a device on the verdict's
+// path drops whole datagrams: that size limit is what the verdict's threshold shows.
+void judge_fragments(Verdict& verdict, const std::vector<const CaptureFinding*>& findings, const WholeDroppers& droppers) {
+    if (verdict.cause.code != CauseCode::size_cap && verdict.cause.code != CauseCode::fragment_filter) return;
+    for (const auto* finding : findings)
+        if (is_drop(finding->rule) && finding->device && drops_whole(droppers, verdict.family, *finding->device)) return;
+    if (auto cause = fragment_cause(verdict.family, findings, droppers)) recast(verdict, cause->code, cause->params);
+}
+
+// Each blamed device's own cause: the verdict's, except where the verdict's size or fragment cause
+// is not what this device did.
+void judge_each_device(Verdict& verdict, const std::vector<const CaptureFinding*>& findings, const WholeDroppers& droppers) {
+    for (auto& blame : verdict.blame) {
+        blame.cause = verdict.cause;
+        if (verdict.blame.size() == 1) continue;
+        if (verdict.cause.code != CauseCode::size_cap && verdict.cause.code != CauseCode::fragment_filter) continue;
+        std::vector<const CaptureFinding*> own;
+        for (const auto* finding : findings)
+            if (finding->device == blame.device) own.push_back(finding);
+        if (drops_whole(droppers, verdict.family, blame.device))
+            blame.cause = verdict.probe_cause && verdict.probe_cause->code == CauseCode::size_cap ? *verdict.probe_cause
+                                                                                                 : verdict.cause;
+        else if (auto cause = fragment_cause(verdict.family, own, droppers))
+            blame.cause = *cause;
+    }
 }
 
 // An ICMP too big that a device dropped: the PMTUD black hole is that device; one that arrived
@@ -217,6 +252,7 @@ void attach(model::RunResult& result, Verdict& verdict,
         std::vector<std::string> devices;
         for (const auto& entry : verdict.blame) devices.push_back(entry.device);
         if (!devices.empty()) verdict.cause.params["devices"] = devices;
+        for (auto& entry : verdict.blame) entry.cause = verdict.cause;
         return;
     }
     if (verdict.checkpoint == "dns-interception") {
@@ -228,6 +264,7 @@ void attach(model::RunResult& result, Verdict& verdict,
     }
     if (auto found = interceptors.find(verdict.family); found != interceptors.end())
         judge_interception(verdict, found->second);
+    judge_each_device(verdict, findings, droppers);
 }
 
 // A TCP exchange that opened and then stalled, beside a PMTUD black hole of the same family:
@@ -262,6 +299,7 @@ void judge_size_at_mtu(const model::RunResult& result, Verdict& verdict) {
 void judge_together(model::RunResult& result) {
     std::set<Family> tcp_stalls;
     for (auto& verdict : result.verdicts) {
+        const CauseCode before = verdict.cause.code;
         judge_tcp_stall(result, verdict);
         judge_size_at_mtu(result, verdict);
         if (verdict.cause.code == CauseCode::pmtud_blackhole && verdict.checkpoint != "pmtu") tcp_stalls.insert(verdict.family);
@@ -271,6 +309,9 @@ void judge_together(model::RunResult& result) {
                 pmtu && (pmtu->cause.code == CauseCode::pmtud_blackhole ||
                          (pmtu->cause.code == CauseCode::mtu && pmtu->status != Status::pass)))
                 recast(verdict, pmtu->cause.code, {{"see", "pmtu"}});
+        // A cause judged across verdicts is every blamed device's cause.
+        if (verdict.cause.code != before)
+            for (auto& blame : verdict.blame) blame.cause = verdict.cause;
     }
     for (auto& verdict : result.verdicts)
         if (verdict.checkpoint == "pmtu" && verdict.cause.code == CauseCode::pmtud_blackhole &&

@@ -121,11 +121,14 @@ struct CaptureFinding {
     Params params = Params::object();
 };
 
-// One device blamed for a verdict, the probes that point at it and the rule that did.
+// One device blamed for a verdict, the probes that point at it, the rule that did, and the cause
+// judged from that device's findings alone (two devices on one verdict may fail it differently:
+// one capping sizes, the other dropping fragments).
 struct Blame {
     std::string device;
     std::vector<std::string> probes;
     FindingRule rule = FindingRule::query_dropped;
+    Cause cause;
 };
 
 // One checkpoint's verdict for one address family.

@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto result = dnspath::reports::parse_json(text, "fuzz.json");
     if (!result) return 0;
     // A result that reads is rendered (every sentence filled from fuzzed parameters) and written.
-    (void)dnspath::reports::render_text(*result, false);
+    (void)dnspath::reports::render_text(*result, {false, 60, false});
     (void)dnspath::reports::render_html(*result);
     const std::string again = dnspath::reports::to_json(*result);
     auto reread = dnspath::reports::parse_json(again, "again.json");

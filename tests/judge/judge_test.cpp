@@ -66,6 +66,29 @@ TEST(Judge, FragmentsLostInsideADeviceAreAFragmentFilterNotASizeCap) {
     EXPECT_EQ(udp.probe_cause->code, CauseCode::size_cap);
 }
 
+TEST(Judge, TwoDevicesFailingOneVerdictDifferentlyEachGetTheirOwnCause) {
+    // The cpe caps answers at 1232 (whole datagrams lost there); the router behind it drops
+    // fragments of the larger ones before they reach the cpe.
+    auto result = run({"cpe", "router"});
+    add(result, "udp-large", Family::ipv6, Status::fail, CauseCode::size_cap, {{"size", 1238}}, {"p1", "p2"});
+    add(result, "dnssec-passthrough", Family::ipv6, Status::fail, CauseCode::size_cap, {{"size", 1500}}, {"p3"});
+    judge_with_findings(result, {finding(FindingRule::answer_dropped, "p1", "cpe", {{"direction", "answer"}, {"fragments", 1}}),
+                                 finding(FindingRule::answer_dropped, "p2", "router", {{"direction", "answer"}, {"fragments", 3}}),
+                                 // The NAT at the cpe is a note on every probe: it says nothing of sizes.
+                                 finding(FindingRule::source_translated, "p3", "cpe"),
+                                 finding(FindingRule::answer_dropped, "p3", "router", {{"direction", "answer"}, {"fragments", 2}})});
+    // The signed answer was lost to the router's fragment filter alone.
+    EXPECT_EQ(verdict(result, "dnssec-passthrough", Family::ipv6).cause.code, CauseCode::fragment_filter);
+    const auto& udp = verdict(result, "udp-large", Family::ipv6);
+    EXPECT_EQ(udp.cause.code, CauseCode::size_cap);  // the threshold the verdict reports is the cpe's cap
+    ASSERT_EQ(udp.blame.size(), 2u);
+    EXPECT_EQ(udp.blame[0].device, "cpe");
+    EXPECT_EQ(udp.blame[0].cause.code, CauseCode::size_cap);
+    EXPECT_EQ(udp.blame[1].device, "router");
+    EXPECT_EQ(udp.blame[1].cause.code, CauseCode::fragment_filter);
+    EXPECT_EQ(udp.blame[1].cause.params["direction"], "answers");
+}
+
 TEST(Judge, WholeAnswersDroppedStayASizeCap) {
     auto result = run({"fw"});
     add(result, "udp-large", Family::ipv4, Status::fail, CauseCode::size_cap, {{"size", 1240}}, {"p1"});

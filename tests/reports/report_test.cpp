@@ -32,7 +32,9 @@ RunResult sample() {
     result.targets = {"198.18.2.2"};
     result.verdicts.push_back(verdict("udp-large", Family::ipv4, Status::fail,
                                       {CauseCode::size_cap, {{"size", 1480}, {"advertised", 4096}, {"largest", 1472}}},
-                                      {"p1"}, {{"cpe", {"p1"}, FindingRule::answer_dropped}}));
+                                      {"p1"},
+                                      {{"cpe", {"p1"}, FindingRule::answer_dropped,
+                                        {CauseCode::size_cap, {{"size", 1480}, {"advertised", 4096}}}}}));
     result.verdicts.push_back(verdict("tcp-direct", Family::ipv6, Status::pass, {CauseCode::ok, {{"size", 4000}}}));
     result.ipv4.largest_udp_answer = 1472;
     result.ipv4.nat = true;
@@ -96,7 +98,7 @@ TEST(Report, ExitCodeFollowsFailures) {
 }
 
 TEST(Report, TextNamesTheDeviceTheCauseAndSummary) {
-    auto text = render_text(sample(), false);
+    auto text = render_text(sample(), TextOptions{});
     EXPECT_NE(text.find("FAIL"), std::string::npos);
     EXPECT_NE(text.find("cpe"), std::string::npos);
     EXPECT_NE(text.find("UDP answers of 1480 octets and more vanish"), std::string::npos);
@@ -127,6 +129,48 @@ TEST(Report, ReadingGarbageIsAnError) {
     auto folder = read_json(std::filesystem::temp_directory_path().string());
     ASSERT_FALSE(folder);
     EXPECT_NE(folder.error().message.find("is a folder"), std::string::npos);
+}
+
+TEST(Report, FindingsComeFirstWithSeverityFixAndItems) {
+    auto result = sample();  // cpe drops UDP answers over 1480 (size-cap), udp-large/ipv4 fails
+    auto found = findings(result);
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].device, "cpe");
+    EXPECT_EQ(found[0].severity, Severity::broken);  // no tcp-fallback pass in this result
+    ASSERT_EQ(found[0].causes.size(), 1u);
+    EXPECT_EQ(found[0].causes[0].checkpoints, (std::vector<std::string>{"udp-large/ipv4"}));
+    ASSERT_EQ(found[0].fixes.size(), 1u);
+    EXPECT_NE(found[0].fixes[0].find("let UDP DNS answers up to 4096 octets through cpe"), std::string::npos);
+    EXPECT_NE(std::find(found[0].items.begin(), found[0].items.end(), "JPRS A-87/F-87 (4000 octets)"), found[0].items.end());
+    // TCP rescues lost UDP answers: the same cause only degrades resolution.
+    result.verdicts.push_back(verdict("tcp-fallback", Family::ipv4, Status::pass, {CauseCode::ok, {}}));
+    EXPECT_EQ(findings(result)[0].severity, Severity::degraded);
+    // Unless the cause takes TCP with it.
+    result.verdicts[0].blame[0].cause = {CauseCode::pmtud_blackhole, {{"transports", {"udp-df", "tcp"}}}};
+    EXPECT_EQ(findings(result)[0].severity, Severity::broken);
+    const auto text = render_text(result, TextOptions{});
+    EXPECT_EQ(text.rfind("Findings\n", 0), 0u);  // first
+    EXPECT_NE(text.find("  cpe — breaks DNS here"), std::string::npos);
+}
+
+TEST(Report, TheTableFitsTheWidthFailuresFirstWithTotals) {
+    auto result = sample();
+    result.verdicts.push_back(verdict("pmtu", Family::ipv6, Status::warn,
+                                      {CauseCode::mtu, {{"direction", "answers"}, {"back", 1280}}}));
+    const auto text = render_text(result, TextOptions{false, 80, false});
+    std::size_t longest = 0, start = 0;
+    for (std::size_t end = text.find('\n'); end != std::string::npos; start = end + 1, end = text.find('\n', start))
+        longest = std::max(longest, end - start);
+    EXPECT_LE(longest, 80u + 4);  // "—" and "→" are 3 octets in UTF-8
+    const auto table = text.find("checkpoint");
+    ASSERT_NE(table, std::string::npos);
+    EXPECT_LT(text.find("udp-large", table), text.find("pmtu", table));  // fail, then warn,
+    EXPECT_LT(text.find("pmtu", table), text.find("tcp-direct", table));  // then pass
+    EXPECT_NE(text.find("1 failed, 1 warn, 1 passed\n"), std::string::npos);
+    // Wide: each verdict on one line, however long.
+    const auto wide = render_text(result, TextOptions{false, 80, true});
+    const auto line = wide.find("udp-large  ");
+    EXPECT_GT(wide.find('\n', line) - line, 80u);
 }
 
 }  // namespace
@@ -225,6 +269,11 @@ TEST(HtmlReport, MarksTheGuiltyDeviceAndDrawsTheSizes) {
     EXPECT_NE(html.find("70000 q/s"), std::string::npos);
     // Seed items cited where the checkpoint has them.
     EXPECT_NE(html.find("JPRS A-87/F-87"), std::string::npos);
+    // The findings come before the path: the guilty device, its severity and the fix.
+    const auto findings_at = html.find("<h2>Findings</h2>");
+    ASSERT_NE(findings_at, std::string::npos);
+    EXPECT_LT(findings_at, html.find("<h2>The path</h2>"));
+    EXPECT_NE(html.find("<b>Fix:</b> let UDP DNS answers up to 4096 octets through cpe", findings_at), std::string::npos);
 }
 
 }  // namespace
