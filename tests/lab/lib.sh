@@ -12,6 +12,8 @@ schema="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/docs/result.schema.j
 run_lab() {  # run_lab NAME PROFILE-PATH → $work/NAME/result.json, $work/NAME.out, $work/NAME.rc
   "$bin" lab run --profile "$2" --out "$work/$1" >"$work/$1.out" 2>&1
   echo $? > "$work/$1.rc"
+  # A run that wrote no result: show what it said, or the failure cannot be diagnosed afterwards.
+  [ -s "$work/$1/result.json" ] || { echo "lab run $1 wrote no result.json (exit $(cat "$work/$1.rc")):"; tail -20 "$work/$1.out"; }
   validate "$1" "$work/$1/result.json"
 }
 
