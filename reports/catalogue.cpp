@@ -130,9 +130,11 @@ const std::map<std::string, std::string, std::less<>> kEnglish = {
                      "(~{bits} bits), {kept} kept as sent"},
     {"port-randomness:ok", "source ports arrive random: {queries} queries, {distinct} distinct ports, range {low}-{high} "
                            "(~{bits} bits), {kept} kept as sent"},
-    {"random-loss", "{lost} of {sizes} sizes lost even after retries while larger ones arrived (up to {largest_overall}): "
-                    "random loss or rate limiting, not a size limit"},
-    {"udp-sessions:random-loss", "{answered} of {flows} new UDP flows answered: scattered loss with no state-table pattern"},
+    {"random-loss", "[{lost} of {sizes} sizes lost even after retries while larger ones arrived (up to {largest_overall}): ]"
+                    "the path loses packets at random[ ({answered_after_retry} answers came only after a retry)], "
+                    "not a size limit or a filter[; it looked like {instead_of}]"},
+    {"udp-sessions:random-loss", "{answered} of {flows} new UDP flows answered, the first {prefix} in a row: losses "
+                                 "scattered through the flows, not a state table filling up — the path loses packets at random"},
     {"rate-limit", "new UDP flows are rate-limited: only {answered} of {flows} sent at once were answered, but "
                    "{paced_answered} of {paced_flows} sent one at a time were (a rate limit, not a full state table)"},
     {"state-table-full", "only {answered} of {flows} new UDP flows were answered (the first {prefix} in a row), and new flows "

@@ -143,7 +143,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
         outcome.kind = OutcomeKind::error;
         outcome.detail = "cannot encode the query: " + built.error;
     } else {
-        const int attempts = spec.retry ? 1 + config_.plan.retries : 1;
+        const int attempts = !spec.retry ? 1 : spec.tries ? *spec.tries : 1 + config_.plan.retries;
         for (int attempt = 1; attempt <= attempts && !stopped(); ++attempt) {
             outcome.attempts = attempt;
             outcome.query_size = encoded->size();

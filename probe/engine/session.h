@@ -32,6 +32,7 @@ struct QuerySpec {
     std::uint16_t qtype = wire::rr_type::txt;
     std::optional<int> question_count{};  // 0 or 2 for the RFC 9619 probes; default one question
     bool retry = true;                    // a timeout is retried up to plan.retries times
+    std::optional<int> tries{};           // instead of 1 + plan.retries (with retry)
     bool dont_fragment = false;           // the query leaves with DF set (path MTU measurement)
     bool df_answer = false;               // ask the responder to send the answer with DF set
     bool small_fragments_answer = false;  // ask the responder to fragment the answer at 1280 (IPv6)

@@ -294,14 +294,55 @@ void judge_size_at_mtu(const model::RunResult& result, Verdict& verdict) {
         recast(verdict, pmtu->cause.code, {{"see", "pmtu"}, {"path_mtu", *summary.path_mtu}});
 }
 
+// UDP probes that were answered only after a retry, per family. A clean path never needs one, and
+// a size cap, a filter or a full table never answers a retry: only a path that loses packets at
+// random does.
+std::map<Family, int> answered_after_retry(const model::RunResult& result) {
+    std::map<Family, int> counts;
+    for (const auto& probe : result.probes)
+        if (probe.transport == "udp" && probe.attempts > 1 &&
+            (probe.outcome == model::Outcome::answer || probe.outcome == model::Outcome::truncated))
+            ++counts[probe.family];
+    return counts;
+}
+
+constexpr int kLossyAfterRetries = 3;
+
+// Families whose flows were lost scattered, not as a table fills (the sessions kind's judgement).
+std::set<Family> scattered_flows(const model::RunResult& result) {
+    std::set<Family> families;
+    for (const auto& verdict : result.verdicts)
+        if (verdict.checkpoint == "udp-sessions" && verdict.cause.code == CauseCode::random_loss)
+            families.insert(verdict.family);
+    return families;
+}
+
+// On a path that loses packets at random, the causes a loss can imitate are that loss. The path
+// is lossy where answers came only after retries, or new flows were lost scattered.
+void judge_random_loss(Verdict& verdict, const std::map<Family, int>& retried, const std::set<Family>& scattered) {
+    auto found = retried.find(verdict.family);
+    const int after_retry = found == retried.end() ? 0 : found->second;
+    if ((after_retry < kLossyAfterRetries && !scattered.count(verdict.family)) || !failing(verdict)) return;
+    const CauseCode code = verdict.cause.code;
+    const bool imitated = code == CauseCode::size_cap || code == CauseCode::state_table_full ||
+                          code == CauseCode::no_answer ||
+                          (code == CauseCode::tcp_filter && verdict.cause.params.value("action", "") == "drop");
+    if (imitated)
+        recast(verdict, CauseCode::random_loss,
+               {{"answered_after_retry", after_retry}, {"scattered_flows", scattered.count(verdict.family) > 0}});
+}
+
 }  // namespace
 
 void judge_together(model::RunResult& result) {
+    const auto retried = answered_after_retry(result);
+    const auto scattered = scattered_flows(result);
     std::set<Family> tcp_stalls;
     for (auto& verdict : result.verdicts) {
         const CauseCode before = verdict.cause.code;
         judge_tcp_stall(result, verdict);
         judge_size_at_mtu(result, verdict);
+        judge_random_loss(verdict, retried, scattered);
         if (verdict.cause.code == CauseCode::pmtud_blackhole && verdict.checkpoint != "pmtu") tcp_stalls.insert(verdict.family);
         // Large fragmented answers lost where the path MTU is the limit: the MTU, not a filter.
         if (verdict.checkpoint == "udp-fragments" && verdict.cause.code == CauseCode::size_cap)

@@ -206,6 +206,27 @@ TEST(Judge, AProxyAskedOnPurposeIsNoInterceptor) {
     EXPECT_EQ(verdict(result, "pmtu").cause.code, CauseCode::pmtud_blackhole);
 }
 
+TEST(Judge, APathThatLosesAtRandomIsRandomLossNotWhatLossImitates) {
+    auto result = run({"lossy"});
+    add(result, "udp-large", Family::ipv4, Status::fail, CauseCode::size_cap, {{"size", 3101}}, {"p1"});
+    add(result, "tcp-direct", Family::ipv4, Status::fail, CauseCode::tcp_filter, {{"action", "drop"}, {"stage", "syn"}}, {"p2"});
+    add(result, "tcp-direct", Family::ipv6, Status::fail, CauseCode::tcp_filter, {{"action", "drop"}, {"stage", "syn"}}, {"p3"});
+    add(result, "udp-sessions", Family::ipv4, Status::fail, CauseCode::rate_limit, {}, {"p4"});
+    for (int i = 0; i < 3; ++i) {  // ipv4 answers that came only on a retry; none on ipv6
+        model::ProbeRecord probe;
+        probe.id = "r" + std::to_string(i);
+        probe.outcome = model::Outcome::answer;
+        probe.attempts = 2;
+        result.probes.push_back(probe);
+    }
+    judge_together(result);
+    EXPECT_EQ(verdict(result, "udp-large").cause.code, CauseCode::random_loss);
+    EXPECT_EQ(verdict(result, "udp-large").cause.params["instead_of"], "size-cap");
+    EXPECT_EQ(verdict(result, "tcp-direct").cause.code, CauseCode::random_loss);
+    EXPECT_EQ(verdict(result, "udp-sessions").cause.code, CauseCode::rate_limit);  // a rate limit is its own finding
+    EXPECT_EQ(verdict(result, "tcp-direct", Family::ipv6).cause.code, CauseCode::tcp_filter);  // no loss seen there
+}
+
 TEST(Judge, EveryNatIsNamedInPathOrder) {
     auto result = run({"cpe", "router", "cgn"});
     add(result, "nat", Family::ipv4, Status::warn, CauseCode::nat, {{"local", "198.18.0.1"}}, {"p1", "p2"});
