@@ -95,6 +95,8 @@ public:
 
     // A finding at the segment between points a and b: the device there, or why none is named.
     void at(std::size_t a, std::size_t b, FindingRule rule, Params params = Params::object()) {
+        // `{}` for a json argument is null, not an empty object: every reader expects an object.
+        if (!params.is_object()) params = Params::object();
         CaptureFinding finding{rule, probe_.id, view_.between(a, b), frames_, std::move(params)};
         if (model::blames(rule) && (view_.lossy(a, b) || !finding.device)) {
             finding.params["instead_of"] = to_string(rule);
@@ -108,6 +110,7 @@ public:
         if (view_.between(a, b)) at(a, b, rule, std::move(params));
     }
     void anywhere(FindingRule rule, Params params) {
+        if (!params.is_object()) params = Params::object();
         found_.push_back({rule, probe_.id, std::nullopt, frames_, std::move(params)});
     }
     std::vector<CaptureFinding> take() { return std::move(found_); }
@@ -248,7 +251,8 @@ bool follow_query(ProbeFindings& findings) {
         // Answered from where the query stopped: a cache or an interceptor spoke for the server.
         // (Not for names keyed by DNS id: a proxy changed it, and the re-originated query is unlinked.)
         if (view.find(*last_seen, key, true) != nullptr) {
-            if (findings.probe().id_in_qname) findings.at(*last_seen, i, FindingRule::answered_locally, {});
+            if (findings.probe().id_in_qname)
+                findings.at(*last_seen, i, FindingRule::answered_locally, Params::object());
         } else {
             dropped(findings, *last_seen, i, false);
         }

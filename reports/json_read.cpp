@@ -32,17 +32,26 @@ FamilySummary summary_of(const json& value) {
     return summary;
 }
 
+// Parameters are always an object: every reader of them looks keys up.
+Result<json> params_of(const json& value) {
+    json params = value.value("params", json::object());
+    if (!params.is_object()) return fail("\"params\" must be an object");
+    return params;
+}
+
 Result<model::Cause> cause_of(const json& value) {
     auto code = model::cause_from(value.at("code").get<std::string>());
     if (!code) return fail("unknown cause code '" + value.at("code").get<std::string>() + "'");
-    return model::Cause{*code, value.value("params", json::object())};
+    DNSPATH_TRY(json params, params_of(value));
+    return model::Cause{*code, std::move(params)};
 }
 
 Result<model::CaptureFinding> finding_of(const json& value) {
     auto rule = model::finding_rule_from(value.at("rule").get<std::string>());
     if (!rule) return fail("unknown finding rule '" + value.at("rule").get<std::string>() + "'");
+    DNSPATH_TRY(json params, params_of(value));
     model::CaptureFinding finding{*rule, value.at("probe").get<std::string>(), optional_of<std::string>(value, "device"),
-                                  {}, value.value("params", json::object())};
+                                  {}, std::move(params)};
     for (const auto& tap : value.value("taps", json::array()))
         finding.taps.push_back({tap.at("tap").get<std::string>(), optional_of<std::uint64_t>(tap, "query_frame"),
                                 optional_of<std::uint64_t>(tap, "answer_frame")});

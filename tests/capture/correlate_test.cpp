@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "capture/capture.h"
+#include "probe/judge/judge.h"
 #include "probe/net/fragments.h"
 #include "probe/wire/wire.h"
 
@@ -274,6 +275,17 @@ TEST(Correlate, AnAnswerFromTheDeviceItselfIsInterception) {
     ASSERT_EQ(found.size(), 1u);
     EXPECT_EQ(found[0].device, "cpe");
     EXPECT_EQ(found[0].rule, FindingRule::answered_locally);
+    // Its parameters are an object (a null one made the judge throw: a run ended in terminate).
+    EXPECT_TRUE(found[0].params.is_object());
+    model::RunResult result;
+    result.probes.push_back(record("p8", Outcome::answer));
+    model::Verdict verdict;
+    verdict.checkpoint = "udp-large";
+    verdict.status = model::Status::fail;
+    verdict.cause = {model::CauseCode::size_cap, model::Params::object()};
+    verdict.probes = {"p8"};
+    result.verdicts.push_back(verdict);
+    EXPECT_NO_THROW(judge::judge_with_findings(result, found));
 }
 
 TEST(Correlate, FragmentsAreReassembledPerTap) {

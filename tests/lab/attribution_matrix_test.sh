@@ -23,6 +23,7 @@ probe_with() {  # probe_with NAME DEVICE PROBES NFT-RULESET [MTU]: one run with 
     --key-file "/run/dnspath-$prefix/key" --probes "$probes" "${taps[@]}" --out "$work/$name" >"$work/$name.out" 2>&1
   ip netns exec "$prefix-$device" nft delete table inet fault 2>/dev/null
   [ -n "$mtu" ] && ip netns exec "$prefix-$device" ip link set in mtu 1500
+  [ -s "$work/$name/result.json" ] || { echo "run $name wrote no result.json:"; grep -v '^\[' "$work/$name.out" | tail -20; }
   validate "$name" "$work/$name/result.json"
 }
 

@@ -119,6 +119,12 @@ TEST(Report, ReadingGarbageIsAnError) {
     auto unknown = read_json(path.string());
     ASSERT_FALSE(unknown);
     EXPECT_NE(unknown.error().message.find("no-such-code"), std::string::npos);
+    // Parameters that are not an object are refused, not carried to a renderer that looks keys up.
+    std::ofstream(path) << "{\"tool\": \"dnspath\", \"schema_version\": 1, \"verdicts\": [{\"checkpoint\": \"pmtu\", "
+                           "\"family\": \"ipv4\", \"status\": \"fail\", \"cause\": {\"code\": \"mtu\", \"params\": null}}]}";
+    auto null_params = read_json(path.string());
+    ASSERT_FALSE(null_params);
+    EXPECT_NE(null_params.error().message.find("must be an object"), std::string::npos);
     // A result from before schema versions says which version it needs.
     std::ofstream(path) << "{\"tool\": \"dnspath\", \"verdicts\": []}";
     auto old = read_json(path.string());
