@@ -153,16 +153,23 @@ int main(int argc, char** argv) {
         const int code = app.exit(error);
         return code == 0 ? 0 : 2;
     }
-    if (run_cmd->parsed()) return command_run(run);
-    if (respond_cmd->parsed()) return command_respond(respond);
-    if (keygen_cmd->parsed()) return command_keygen(key_path);
-    if (report_cmd->parsed()) return command_report(report_path, report_json, report_no_color, report_wide, report_html);
-    if (name_cmd->parsed()) return command_name(name);
-    if (capture_cmd->parsed()) return command_capture(capture);
-    if (analyze_cmd->parsed()) return command_analyze(analyze);
-    if (lab_up->parsed() || lab_run->parsed() || lab_down->parsed()) {
-        lab.action = lab_up->parsed() ? "up" : lab_run->parsed() ? "run" : "down";
-        return command_lab(lab);
+    // Errors are values throughout; this is the net under them, so that nothing a user gives ends
+    // in std::terminate: an exception that escapes anyway is one line and exit 2.
+    try {
+        if (run_cmd->parsed()) return command_run(run);
+        if (respond_cmd->parsed()) return command_respond(respond);
+        if (keygen_cmd->parsed()) return command_keygen(key_path);
+        if (report_cmd->parsed()) return command_report(report_path, report_json, report_no_color, report_wide, report_html);
+        if (name_cmd->parsed()) return command_name(name);
+        if (capture_cmd->parsed()) return command_capture(capture);
+        if (analyze_cmd->parsed()) return command_analyze(analyze);
+        if (lab_up->parsed() || lab_run->parsed() || lab_down->parsed()) {
+            lab.action = lab_up->parsed() ? "up" : lab_run->parsed() ? "run" : "down";
+            return command_lab(lab);
+        }
+    } catch (const std::exception& error) {
+        std::cerr << "dnspath: internal error: " << error.what() << "\n";
+        return 2;
     }
     if (version_cmd->parsed()) std::cout << "dnspath " << DNSPATH_VERSION << "\n";
     return version_cmd->parsed() ? 0 : 2;
