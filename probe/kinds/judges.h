@@ -44,4 +44,19 @@ struct FragmentOutcomes {
 void judge_fragments(model::RunResult& result, model::Family family, const FragmentOutcomes& outcomes,
                      const std::vector<std::string>& probes);
 
+// udp-sessions: new flows sent at once (how many answered, how many of them first in a row, which
+// backend answered) and, when some were lost, new flows sent one at a time afterwards.
+struct SessionOutcomes {
+    std::size_t flows = 0, answered = 0, prefix = 0;
+    std::map<std::string, int> answered_by;
+    std::optional<std::size_t> paced_answered;  // null: not sent (nothing was lost)
+    int paced_flows = 16;
+    int paced_gap_ms = 25;
+};
+// All answered: pass. Lost, but paced flows pass: a rate limit (or scattered loss when under 2 %
+// were lost). Paced flows lost too: a full state table when the answered flows are a prefix,
+// random loss when the losses are scattered.
+void judge_sessions(model::RunResult& result, model::Family family, const SessionOutcomes& outcomes,
+                    const std::vector<std::string>& probes);
+
 }  // namespace dnspath::probe

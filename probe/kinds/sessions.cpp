@@ -6,6 +6,7 @@
 #include <map>
 #include <thread>
 
+#include "probe/kinds/judges.h"
 #include "probe/kinds/kinds.h"
 #include "probe/net/net.h"
 
@@ -118,32 +119,37 @@ void run_sessions(Session& session, Family family, model::RunResult& result) {
                     cause(CauseCode::probe_error, {{"detail", sent.error().message}}));
         return;
     }
-    const std::size_t total = burst.replies().size();
-    const std::size_t answered = burst.answered();
-    const std::size_t prefix = answered_prefix(burst.replies());
-    model::Params figures{{"flows", total}, {"answered", answered}, {"prefix", prefix},
-                          {"answered_by", burst.answered_by()}};
+    SessionOutcomes outcomes{burst.replies().size(), burst.answered(), answered_prefix(burst.replies()),
+                             burst.answered_by(), std::nullopt, kPacedFlows, static_cast<int>(kPacedGap.count())};
     auto probes = burst.lost(4);
-    if (answered == total) {
+    if (outcomes.answered < outcomes.flows) {
+        // Lost flows: are new flows refused for a while (a full table) or only too fast (a rate limit)?
+        FlowRound paced(session, family);
+        auto paced_sent = paced.build(kPacedFlows);
+        if (paced_sent) paced_sent = paced.send(true);
+        outcomes.paced_answered = paced_sent ? paced.answered() : 0;
+        for (const auto& id : paced.lost(8)) probes.push_back(id);
+    }
+    judge_sessions(result, family, outcomes, probes);
+}
+
+void judge_sessions(model::RunResult& result, Family family, const SessionOutcomes& outcomes,
+                    const std::vector<std::string>& probes) {
+    model::Params figures{{"flows", outcomes.flows}, {"answered", outcomes.answered}, {"prefix", outcomes.prefix},
+                          {"answered_by", outcomes.answered_by}};
+    if (outcomes.answered == outcomes.flows) {
         add_verdict(result, "udp-sessions", family, Status::pass, cause(CauseCode::ok, figures), probes);
         return;
     }
-    // Lost flows: are new flows refused for a while (a full table) or only too fast (a rate limit)?
-    FlowRound paced(session, family);
-    std::size_t paced_answered = 0;
-    auto paced_sent = paced.build(kPacedFlows);
-    if (paced_sent) paced_sent = paced.send(true);
-    if (paced_sent) {
-        paced_answered = paced.answered();
-        for (const auto& id : paced.lost(8)) probes.push_back(id);
-    }
-    figures["paced_flows"] = kPacedFlows;
+    const std::size_t paced_answered = outcomes.paced_answered.value_or(0);
+    figures["paced_flows"] = outcomes.paced_flows;
     figures["paced_answered"] = paced_answered;
-    figures["paced_gap_ms"] = kPacedGap.count();
-    const bool rate_limited = paced_answered * 8 >= static_cast<std::size_t>(kPacedFlows) * 7;
+    figures["paced_gap_ms"] = outcomes.paced_gap_ms;
+    const bool rate_limited = paced_answered * 8 >= static_cast<std::size_t>(outcomes.paced_flows) * 7;
     // A full table answers the first flows and none after; random loss leaves holes everywhere.
-    const bool prefix_only = prefix * 100 >= answered * 95;
-    if (rate_limited && (total - answered) * 100 > total * 2)
+    const bool prefix_only = outcomes.prefix * 100 >= outcomes.answered * 95;
+    const std::size_t lost = outcomes.flows - outcomes.answered;
+    if (rate_limited && lost * 100 > outcomes.flows * 2)
         add_verdict(result, "udp-sessions", family, Status::fail, cause(CauseCode::rate_limit, figures), probes);
     else if (rate_limited)
         add_verdict(result, "udp-sessions", family, Status::warn, cause(CauseCode::random_loss, figures), probes);

@@ -108,5 +108,20 @@ TEST(JudgeFragments, WhichDirectionLostItsFragments) {
     EXPECT_EQ(only(clean).cause.params["raw_socket"], false);
 }
 
+TEST(JudgeSessions, APrefixAnsweredIsAFullTableScatteredLossIsLoss) {
+    model::RunResult table, loss, limit, clean;
+    judge_sessions(table, Family::ipv4, {256, 100, 100, {}, 0, 16, 25}, {"p1"});
+    EXPECT_EQ(only(table).cause.code, CauseCode::state_table_full);
+    EXPECT_EQ(only(table).cause.params["answered"], 100);
+    judge_sessions(loss, Family::ipv4, {256, 150, 3, {}, 9, 16, 25}, {"p1"});
+    EXPECT_EQ(only(loss).cause.code, CauseCode::random_loss);
+    EXPECT_EQ(only(loss).status, Status::fail);
+    judge_sessions(limit, Family::ipv4, {256, 60, 60, {}, 16, 16, 25}, {"p1"});
+    EXPECT_EQ(only(limit).cause.code, CauseCode::rate_limit);
+    judge_sessions(clean, Family::ipv6, {256, 256, 256, {{"server1", 128}, {"server2", 128}}, std::nullopt, 16, 25}, {});
+    EXPECT_EQ(only(clean).status, Status::pass);
+    EXPECT_EQ(only(clean).cause.params["answered_by"]["server2"], 128);
+}
+
 }  // namespace
 }  // namespace dnspath::probe
