@@ -53,7 +53,9 @@ bool tcp_works(const RunResult& result, model::Family family) {
 
 Severity severity_of(const RunResult& result, const Verdict& verdict) {
     if (verdict.checkpoint == "nat" || verdict.status == Status::warn) return Severity::notice;
-    if (verdict.cause.params.contains("transports") && verdict.cause.params["transports"].dump().find("tcp") != std::string::npos)
+    const auto transports = verdict.cause.params.find("transports");
+    if (transports != verdict.cause.params.end() && transports->is_array() &&
+        std::find(transports->begin(), transports->end(), "tcp") != transports->end())
         return Severity::broken;  // the black hole takes TCP with it: nothing to fall back on
     return rescued_by_tcp(verdict.cause.code) && tcp_works(result, verdict.family) ? Severity::degraded
                                                                                     : Severity::broken;
@@ -93,7 +95,10 @@ std::vector<Finding> findings(const RunResult& result) {
                                       [&](const model::Blame& entry) { return entry.device == device; });
             if (blame == verdict.blame.end()) continue;
             // The cause this device is blamed for (it may differ from another device's on the verdict).
-            Verdict own = verdict;
+            Verdict own;  // what the catalogue needs: the checkpoint, its status and this device's cause
+            own.checkpoint = verdict.checkpoint;
+            own.family = verdict.family;
+            own.status = verdict.status;
             own.cause = blame->cause;
             finding.severity = std::min(finding.severity, severity_of(result, own));
             const std::string where = verdict.checkpoint + "/" + std::string(to_string(verdict.family));
