@@ -7,66 +7,68 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <tins/ip.h>
+#include <tins/ipv6.h>
+#include <tins/rawpdu.h>
+#include <tins/udp.h>
 
 namespace dnspath::net {
 namespace {
 
+// libtins serializes each header, its lengths and the IPv4 header checksum; dnspath chooses the
+// cut. The UDP checksum covers the whole datagram, so the datagram is serialized whole first and
+// then cut into fragments (libtins has no fragmenter of its own).
+template <typename IpHeader>
+wire::Bytes udp_datagram(IpHeader ip, const Endpoint& source, const Endpoint& destination, wire::ByteView payload,
+                         std::size_t header_size) {
+    ip /= Tins::UDP(destination.port(), source.port()) / Tins::RawPDU(payload.data(), static_cast<std::uint32_t>(payload.size()));
+    auto packet = ip.serialize();
+    return wire::Bytes(packet.begin() + static_cast<std::ptrdiff_t>(header_size), packet.end());
+}
+
 constexpr std::uint8_t kUdp = 17;
-constexpr std::uint8_t kIpv6Fragment = 44;
 constexpr std::size_t kIpv4Header = 20;
 constexpr std::size_t kIpv6Header = 40;
 constexpr std::size_t kFragmentHeader = 8;
 
-const std::uint8_t* address_bytes(const Endpoint& endpoint) {
-    if (endpoint.is_ipv6())
-        return reinterpret_cast<const std::uint8_t*>(&reinterpret_cast<const sockaddr_in6*>(&endpoint.storage)->sin6_addr);
-    return reinterpret_cast<const std::uint8_t*>(&reinterpret_cast<const sockaddr_in*>(&endpoint.storage)->sin_addr);
+wire::Bytes ipv4_fragment(const Endpoint& source, const Endpoint& destination, wire::ByteView piece,
+                          std::size_t offset, bool more, std::uint32_t identification) {
+    Tins::IP ip(destination.address(), source.address());
+    ip.id(static_cast<std::uint16_t>(identification));
+    ip.ttl(64);
+    ip.protocol(kUdp);
+    ip.flags(more ? Tins::IP::MORE_FRAGMENTS : Tins::IP::Flags(0));
+    ip.fragment_offset(static_cast<std::uint16_t>(offset / 8));
+    ip /= Tins::RawPDU(piece.data(), static_cast<std::uint32_t>(piece.size()));
+    auto packet = ip.serialize();
+    return wire::Bytes(packet.begin(), packet.end());
 }
 
-std::uint32_t sum_words(wire::ByteView data, std::uint32_t sum = 0) {
-    for (std::size_t i = 0; i + 1 < data.size(); i += 2) sum += static_cast<std::uint32_t>(data[i] << 8 | data[i + 1]);
-    if (data.size() % 2 == 1) sum += static_cast<std::uint32_t>(data.back() << 8);
-    return sum;
-}
-
-std::uint16_t fold(std::uint32_t sum) {
-    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-    return static_cast<std::uint16_t>(~sum & 0xffff);
+wire::Bytes ipv6_fragment(const Endpoint& source, const Endpoint& destination, wire::ByteView piece,
+                          std::size_t offset, bool more, std::uint32_t identification) {
+    Tins::IPv6 ip(destination.address(), source.address());
+    ip.hop_limit(64);
+    // libtins writes each extension header's type into the field before it: the fixed header's
+    // next-header is the Fragment header's option, and next_header() names what follows it.
+    ip.next_header(kUdp);
+    wire::ByteWriter fragment;  // RFC 8200 4.5 after its first two octets: offset|M, identification
+    fragment.u16(static_cast<std::uint16_t>(offset | (more ? 1 : 0)));
+    fragment.u32(identification);
+    ip.add_header(Tins::IPv6::ext_header(Tins::IPv6::FRAGMENT, static_cast<std::uint8_t>(fragment.data().size()),
+                                         fragment.data().data()));
+    ip /= Tins::RawPDU(piece.data(), static_cast<std::uint32_t>(piece.size()));
+    auto packet = ip.serialize();
+    return wire::Bytes(packet.begin(), packet.end());
 }
 
 }  // namespace
 
-std::uint16_t udp_checksum(const Endpoint& source, const Endpoint& destination, wire::ByteView udp) {
-    const std::size_t address_size = source.is_ipv6() ? 16 : 4;
-    wire::ByteWriter pseudo;
-    pseudo.bytes(wire::ByteView(address_bytes(source), address_size));
-    pseudo.bytes(wire::ByteView(address_bytes(destination), address_size));
-    if (source.is_ipv6()) {
-        pseudo.u32(static_cast<std::uint32_t>(udp.size()));
-        pseudo.u32(kUdp);
-    } else {
-        pseudo.u8(0);
-        pseudo.u8(kUdp);
-        pseudo.u16(static_cast<std::uint16_t>(udp.size()));
-    }
-    std::uint16_t checksum = fold(sum_words(udp, sum_words(pseudo.data())));
-    return checksum == 0 ? 0xffff : checksum;  // zero means "no checksum" in UDP
-}
-
 std::vector<wire::Bytes> fragment_udp(const Endpoint& source, const Endpoint& destination, wire::ByteView payload,
                                       std::size_t fragment_size, std::uint32_t identification) {
-    wire::ByteWriter udp;
-    udp.u16(source.port());
-    udp.u16(destination.port());
-    udp.u16(static_cast<std::uint16_t>(payload.size() + 8));
-    udp.u16(0);
-    udp.bytes(payload);
-    wire::Bytes datagram = udp.take();
-    const std::uint16_t checksum = udp_checksum(source, destination, datagram);
-    datagram[6] = static_cast<std::uint8_t>(checksum >> 8);
-    datagram[7] = static_cast<std::uint8_t>(checksum);
-
     const bool ipv6 = source.is_ipv6();
+    const wire::Bytes datagram =
+        ipv6 ? udp_datagram(Tins::IPv6(destination.address(), source.address()), source, destination, payload, kIpv6Header)
+             : udp_datagram(Tins::IP(destination.address(), source.address()), source, destination, payload, kIpv4Header);
     const std::size_t overhead = ipv6 ? kIpv6Header + kFragmentHeader : kIpv4Header;
     // Every fragment but the last carries a multiple of 8 octets (the offset field counts 8s).
     const std::size_t piece = std::max<std::size_t>(8, (fragment_size - overhead) / 8 * 8);
@@ -74,33 +76,9 @@ std::vector<wire::Bytes> fragment_udp(const Endpoint& source, const Endpoint& de
     for (std::size_t offset = 0; offset < datagram.size(); offset += piece) {
         const std::size_t length = std::min(piece, datagram.size() - offset);
         const bool more = offset + length < datagram.size();
-        wire::ByteWriter packet;
-        if (ipv6) {
-            packet.u32(0x60000000);
-            packet.u16(static_cast<std::uint16_t>(kFragmentHeader + length));
-            packet.u8(kIpv6Fragment);
-            packet.u8(64);
-            packet.bytes(wire::ByteView(address_bytes(source), 16));
-            packet.bytes(wire::ByteView(address_bytes(destination), 16));
-            packet.u8(kUdp);
-            packet.u8(0);
-            packet.u16(static_cast<std::uint16_t>(offset | (more ? 1 : 0)));
-            packet.u32(identification);
-        } else {
-            packet.u8(0x45);
-            packet.u8(0);
-            packet.u16(static_cast<std::uint16_t>(kIpv4Header + length));
-            packet.u16(static_cast<std::uint16_t>(identification));
-            packet.u16(static_cast<std::uint16_t>((more ? 0x2000 : 0) | (offset / 8)));
-            packet.u8(64);
-            packet.u8(kUdp);
-            packet.u16(0);
-            packet.bytes(wire::ByteView(address_bytes(source), 4));
-            packet.bytes(wire::ByteView(address_bytes(destination), 4));
-            packet.patch_u16(10, fold(sum_words(packet.data())));
-        }
-        packet.bytes(wire::ByteView(datagram).subspan(offset, length));
-        packets.push_back(packet.take());
+        auto part = wire::ByteView(datagram).subspan(offset, length);
+        packets.push_back(ipv6 ? ipv6_fragment(source, destination, part, offset, more, identification)
+                               : ipv4_fragment(source, destination, part, offset, more, identification));
     }
     return packets;
 }

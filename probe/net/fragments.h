@@ -10,13 +10,10 @@
 
 namespace dnspath::net {
 
-// The IP packets (headers included) that carry `datagram` (a UDP header and payload) from
-// `source` to `destination`, each at most `fragment_size` octets. Pure, for tests.
+// The IP packets (headers included) that carry `payload` as one UDP datagram from `source` to
+// `destination`, each at most `fragment_size` octets; serialized by libtins. Pure, for tests.
 std::vector<wire::Bytes> fragment_udp(const Endpoint& source, const Endpoint& destination, wire::ByteView payload,
                                       std::size_t fragment_size, std::uint32_t identification);
-
-// The UDP checksum over the pseudo-header, header and payload (RFC 768 / RFC 8200 8.1).
-std::uint16_t udp_checksum(const Endpoint& source, const Endpoint& destination, wire::ByteView udp);
 
 // Sends `payload` as one UDP datagram from `source` to `destination` in IP fragments of at most
 // `fragment_size` octets, through a raw socket (CAP_NET_RAW).
