@@ -23,6 +23,7 @@ Message reply_skeleton(const Message& query) {
     if (query.edns) {
         Edns edns;
         edns.udp_size = 4096;
+        edns.dnssec_ok = query.edns->dnssec_ok;  // RFC 3225 3: DO is copied into the response
         reply.edns = edns;
     }
     return reply;

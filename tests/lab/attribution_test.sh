@@ -40,6 +40,9 @@ expect "ipv6 fragments are not failing" "! grep -q 'udp-fragments/ipv6' '$work/l
 for tap in edge.in edge.out core.in core.out; do
   expect "tap $tap written and readable by tshark" "[ -s '$work/live/taps/$tap.pcapng' ] && tshark -n -r '$work/live/taps/$tap.pcapng' -c 1 >/dev/null 2>&1"
 done
+# RFC 3225: the responder copies DO into its answers, as Wireshark reads them at the core's far tap.
+expect "signed answers carry DO=1 (dns.resp.z.do)" "[ \"\$(tshark -n -r '$work/live/taps/core.out.pcapng' -Y 'dns.flags.response == 1 && dns.resp.type == 46 && dns.resp.z.do == 1' 2>/dev/null | wc -l)\" -gt 0 ]"
+expect "no signed answer without DO" "[ \"\$(tshark -n -r '$work/live/taps/core.out.pcapng' -Y 'dns.flags.response == 1 && dns.resp.type == 46 && dns.resp.z.do == 0' 2>/dev/null | wc -l)\" -eq 0 ]"
 expect "taps lost nothing" "python3 -c \"import json; d=json.load(open('$work/live/result.json')); assert len(d['taps']) == 4 and all(t['kernel_drops'] == 0 for t in d['taps'])\""
 t=$work/live/taps
 "$bin" analyze --device "edge=$t/edge.in.pcapng,$t/edge.out.pcapng" --device "core=$t/core.in.pcapng,$t/core.out.pcapng" \

@@ -166,5 +166,16 @@ TEST(Answer, DfLabelAsksForDontFragmentOnUdpOnly) {
     EXPECT_FALSE(plain->dont_fragment);
 }
 
+TEST(Answer, DoIsCopiedIntoTheAnswer) {  // RFC 3225 3
+    Edns with_do = buffer(4096);
+    with_do.dnssec_ok = true;
+    auto signed_reply = ask(query_for({"p1", 800}, with_do));
+    ASSERT_TRUE(signed_reply.edns.has_value());
+    EXPECT_TRUE(signed_reply.edns->dnssec_ok);
+    auto plain = ask(query_for({"p1", 800}, buffer(4096)));
+    ASSERT_TRUE(plain.edns.has_value());
+    EXPECT_FALSE(plain.edns->dnssec_ok);
+}
+
 }  // namespace
 }  // namespace dnspath::responder
