@@ -1,220 +1,17 @@
-// The message catalogue: every sentence a person reads, keyed by checkpoint, cause code (or finding
-// rule) and one qualifying parameter, and filled from the typed parameters. English is the first
-// language; a second is a second column of these tables.
+// The message catalogue's logic: every sentence a person reads is looked up by checkpoint, cause
+// code (or finding rule) and one qualifying parameter in the language's table (catalogue_en.cpp,
+// catalogue_ja.cpp), and filled from the typed parameters.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
 
-#include "reports/report.h"
+#include "reports/messages.h"
 
 namespace dnspath::reports {
 namespace {
 
 using model::Params;
-
-// Each checkpoint's title; its id and seed items come from the registry in probe/model, and a
-// unit test requires a title for every registered checkpoint.
-const std::map<std::string, std::string, std::less<>> kTitles = {
-    {"reachability", "The target answers a small query"},
-    {"udp-large", "Large UDP answers pass"},
-    {"udp-fragments", "Fragmented UDP passes"},
-    {"tcp-fallback", "TC=1 answers are retried over TCP"},
-    {"tcp-direct", "TCP/53 is not filtered"},
-    {"pmtu", "Path MTU discovery works"},
-    {"nat", "Global reachability, not NAT"},
-    {"port-randomness", "Source ports stay random"},
-    {"dnssec-passthrough", "DNSSEC records pass"},
-    {"edns-options", "EDNS options pass unchanged"},
-    {"edns-version", "EDNS version 1 gets BADVERS"},
-    {"qdcount", "QDCOUNT other than 1 gets FORMERR"},
-    {"udp-no-edns", "Plain DNS answers up to 512 octets"},
-    {"edns-truncation", "Oversized answers come back TC=1"},
-    {"path-trace", "Where a probe goes (TTL-limited copies)"},
-    {"dns-proxy", "A DNS proxy passes DNSSEC answers"},
-    {"udp-sessions", "Many new UDP flows at once pass"},
-    {"device-load", "Throughput and latency through the device"},
-    {"dns-interception", "Queries reach the target, not an interceptor"},
-};
-
-// Keys: "CHECKPOINT:CODE:QUALIFIER", "CHECKPOINT:CODE", "CODE:QUALIFIER", "CODE"; findings
-// "finding:RULE". The qualifier is the value of the first of why/what/direction/action/field/
-// pattern the parameters have.
-const std::map<std::string, std::string, std::less<>> kEnglish = {
-    {"ok", "passed"},
-    {"not-measured", "not measured"},
-    {"not-measured:unreachable", "not measured: the target is unreachable"},
-    {"not-measured:no-target", "not measured: no target of this family was given"},
-    {"not-measured:target-mode", "not measured in target mode: the '{kind}' kind needs a dnspath responder"},
-    {"not-measured:not-implemented", "not measured: the '{kind}' probe kind is not implemented yet"},
-    {"not-measured:no-proxy", "no proxy of this family to test: give --proxy ADDRESS or target.proxies (a CPE's LAN address)"},
-    {"not-measured:no-baseline",
-     "no baseline to compare with: give --baseline ADDRESS or target.baseline (the server reached without the device)"},
-    {"not-measured:no-echo", "no echo came back, so what the server sees is unknown"},
-    {"not-measured:too-few-answers", "too few answers to judge ({answers})"},
-    {"not-measured:not-exercised", "nothing on this path needed fragments (the local link's MTU {mtu} carries 4000-octet answers whole)"},
-    {"not-measured:no-trace", "not traced: {detail}"},
-    {"not-measured:server-not-reached", "the server was not reached within {max_ttl} hops[: {route}]"},
-    {"not-measured:no-large-name", "no listed name's answer exceeds 1232 octets, so nothing came back TC=1 (list a larger name)"},
-    {"not-measured:no-signed-name", "no listed name has dnssec = true"},
-    {"not-measured:needs-echo", "target mode: needs a dnspath responder's echo"},
-    {"not-measured:no-answer", "the target answered none of these probes"},
-    {"no-answer", "no answer[ for {name}][ ({outcome})]"},
-    {"no-answer:reachability", "the target {target} does not answer a small query ({outcome}): nothing else on this path can be judged"},
-    {"no-answer:dnskey", "the DNSKEY query (DO=1) got no answer over {transport} ({outcome}): a resolver cannot get the keys"},
-    {"no-answer:no-edns", "queries without EDNS got no answer"},
-    {"no-answer:tc-answer", "the TC=1 answer to an oversized query never arrived ({outcome}): a resolver would never fall back to TCP"},
-    {"no-answer:df", "no DF packet got through, not even 1280 octets"},
-    {"no-answer:options", "a query carrying EDNS options got no answer ({outcome})"},
-    {"no-answer:edns-version", "a query with EDNS version 1 was dropped ({outcome})"},
-    {"no-answer:proxy", "the proxy {proxy} does not answer a small query ({outcome})"},
-    {"no-answer:small", "the {records} records are missing from the answer"},
-    {"qdcount:no-answer", "QDCOUNT 0 answered {qdcount0}, QDCOUNT 2 answered {qdcount2}: RFC 9619 wants FORMERR"},
-    {"size-cap", "UDP answers of {size} octets and more vanish without a trace (advertised {advertised}[, largest delivered "
-                 "{largest} octets ±8][, a gap of {gap} octets])[; {fails} fails][: {names}]"},
-    {"pmtu:size-cap", "answer packets of {size} octets and more vanish with or without DF: a size filter (see udp-large), "
-                      "not an MTU; largest DF packet toward the server {forward}, back {back}"},
-    {"udp-fragments:size-cap", "large answers in fragments are lost ({answers_lost} octets) while queries in small fragments "
-                               "pass: fragments as such are not filtered; a smaller MTU further on (see pmtu) or a filter on "
-                               "the UDP length (see udp-large)"},
-    {"dnssec-passthrough:size-cap", "a signed {size}-octet answer never arrived over UDP"},
-    {"dns-proxy:size-cap", "a signed answer of {size} octets never arrives through the proxy"},
-    {"edns-buffer-cap", "answers of {size} octets and more come back TC=1 although {advertised} was advertised: something on "
-                        "the path caps the EDNS buffer size; resolvers fall back to TCP[ (largest delivered {largest} octets)][: {names}]"},
-    {"dnssec-passthrough:edns-buffer-cap", "signed answers of {sizes} octets come back TC=1 over UDP although {advertised} was "
-                                           "advertised, and arrive signed only over TCP: validation works, one round trip slower"},
-    {"dns-proxy:edns-buffer-cap", "a 1232-octet answer needs TCP: the proxy hands its clients less than 1232 octets over UDP"},
-    {"truncated-without-tc", "answers of {size} octets arrive cut short without TC=1[ ({answer} octets)][ over {transport}]"
-                             "[: {names}]: a resolver takes them as complete"},
-    {"udp-no-edns:truncated-without-tc", "plain DNS is not what RFC 1035 expects: a 600-octet answer without EDNS did not "
-                                         "come back TC=1 (512 octets delivered: {delivered})"},
-    {"fragment-filter", "IP fragments are dropped ({direction}, {family}): a DNS message in fragments never arrives whole"
-                        "[; answers lost: {answers_lost} octets][; queries in fragments of {queries_lost} octets lost]"},
-    {"fragment-filter:answers", "fragmented answers are dropped ({family}): every answer larger than one packet is lost on the "
-                                "way back, while fragmented queries pass[; answers lost: {answers_lost} octets]"},
-    {"fragment-filter:queries", "fragmented queries are dropped ({family}): a query larger than one packet never reaches the "
-                                "server[; queries in fragments of {queries_lost} octets lost]"},
-    {"mtu", "a smaller MTU on the path[ ({mtu})], and the ICMP that says so arrives[ (from {sender})]"},
-    {"pmtu:mtu:queries", "path MTU {forward}: an ICMP too big from {icmp_from} said MTU {icmp_mtu}, so PMTUD works"},
-    {"pmtu:mtu:answers", "answers sent with DF above {back} octets vanish on the way back (DF-setting servers and TCP depend "
-                         "on PMTUD here; its ICMP goes to the server)"},
-    {"pmtud-blackhole", "a PMTUD black hole: packets over the path MTU vanish and the ICMP too big never reaches the sender"
-                        "[ ({icmp_dropped_by} drops it)][; it hits {transports}]"},
-    {"pmtu:pmtud-blackhole:queries", "PMTUD black hole toward the server: DF packets above {forward} octets vanish and no ICMP "
-                                     "too big comes back[ ({icmp_dropped_by} drops it)]; it hits {transports}"},
-    {"pmtu:pmtud-blackhole:answers", "PMTUD black hole back toward the probe: answer packets above {back} octets vanish even "
-                                     "after a retry, so the server never hears the Packet Too Big; the same answer in "
-                                     "1280-octet fragments arrives[ ({icmp_dropped_by} drops the ICMP)]; it hits {transports}"},
-    {"tcp-filter", "TCP/53 is filtered[ ({action}, stage: {stage})]"},
-    {"tcp-filter:reset", "TCP/53 refused: a reset answered the connection (stage: {stage})"},
-    {"tcp-filter:drop", "TCP/53 silently dropped (stage: {stage})"},
-    {"dnssec-passthrough:tcp-filter", "a signed {size}-octet answer came back TC=1 and the TCP retry failed"},
-    {"dns-proxy:tcp-filter", "a signed {size}-octet answer came back TC=1 from the proxy and the TCP retry failed"},
-    {"interception", "a box on the path intercepts DNS[ ({device})]: queries to the target are answered or re-originated by "
-                     "it[ (evidence: {evidence})][; that explains what looked like {instead_of}]"},
-    {"proxy-rewrite", "a proxy changed the query on the way ({field})"},
-    {"proxy-rewrite:bufsize", "the EDNS buffer size was rewritten on the way[ from {from}][ to {to}][: a {answer}-octet answer "
-                              "came back without TC=1]"},
-    {"proxy-rewrite:z", "the EDNS Z bits were changed to {to} on the way"},
-    {"proxy-rewrite:options", "EDNS options were changed on the way: {options}"},
-    {"tcp-fallback:proxy-rewrite", "a resolver would never fall back to TCP: the oversized query got a {answer}-octet UDP answer "
-                                   "without TC=1 (the buffer size was rewritten)"},
-    {"dns-proxy:proxy-rewrite", "the proxy advertises only {to} octets upstream (below 1232)"},
-    {"option-stripped", "EDNS options stripped[ from the {direction}]: {options}"},
-    {"do-cleared", "DO=1 was cleared[ on the way ({direction})]: answers come back unsigned"},
-    {"rrsig-stripped", "RRSIGs missing from the answer[ ({records})][ of {size} octets][ for {name}]: a validating resolver fails"},
-    {"signature-invalid", "an RRSIG does not verify[ ({records})][ for {name}][ on the {size}-octet answer]: the signed data was altered"},
-    {"nat", "the server sees {seen}, not the probe's {local}: a NAT sits on the path[ ({devices})]"},
-    {"nat:ok", "the server sees the probe's own address {local}"},
-    {"port-rewrite", "source ports arrive {pattern}: {queries} queries, {distinct} distinct ports, range {low}-{high} "
-                     "(~{bits} bits), {kept} kept as sent"},
-    {"port-randomness:ok", "source ports arrive random: {queries} queries, {distinct} distinct ports, range {low}-{high} "
-                           "(~{bits} bits), {kept} kept as sent"},
-    {"random-loss", "[{lost} of {sizes} sizes lost even after retries while larger ones arrived (up to {largest_overall}): ]"
-                    "the path loses packets at random[ ({answered_after_retry} answers came only after a retry)], "
-                    "not a size limit or a filter[; it looked like {instead_of}]"},
-    {"udp-sessions:random-loss", "{answered} of {flows} new UDP flows answered, the first {prefix} in a row: losses "
-                                 "scattered through the flows, not a state table filling up — the path loses packets at random"},
-    {"rate-limit", "new UDP flows are rate-limited: only {answered} of {flows} sent at once were answered, but "
-                   "{paced_answered} of {paced_flows} sent one at a time were (a rate limit, not a full state table)"},
-    {"state-table-full", "only {answered} of {flows} new UDP flows were answered (the first {prefix} in a row), and new flows "
-                         "sent one at a time afterwards are dropped too ({paced_answered} of {paced_flows}): a state table "
-                         "full at about {answered} flows"},
-    {"refused", "the server REFUSED sized answers: the probe's key does not match the responder's (--key-file), or the "
-                "target is not a dnspath responder"},
-    {"wrong-rcode", "answered {rcode} instead of {expected}"},
-    {"qdcount:wrong-rcode", "QDCOUNT 0 answered {qdcount0}, QDCOUNT 2 answered {qdcount2}: RFC 9619 wants FORMERR"},
-    {"loss-located", "traced {traced}: the probe is lost on the way[ ({direction})][ after hop {hop}][; route {route}]"},
-    {"loss-located:answer", "traced {traced}: the same query with a small answer is answered, so the query reaches the server "
-                            "and the[ {size}-octet] answer is lost on the way back[ (the query was seen up to hop {hop})]"
-                            "[; route {route}]"},
-    {"loss-located:query", "traced {traced}: the query never reaches the server[; it is lost after hop {hop}][; route {route}]"},
-    {"query-changed", "traced {traced}: the query changed on the way: {change_list}[; route {route}]"},
-    {"overload", "under load through the device {through_text}; without it {baseline_text}; throughput ratio {ratio}"},
-    {"overload:drops", "the device drops queries under load: {through_text}; without it {baseline_text}"},
-    {"overload:slow", "the device costs over half the throughput: {through_text}; without it {baseline_text} (ratio {ratio})"},
-    {"overload:nothing-through", "nothing was answered through the device under load; without it {baseline_text}"},
-    {"overload:nothing-answered", "nothing was answered under load, through the device or without it"},
-    {"probe-error", "the probe could not run: {detail}"},
-    {"udp-large:ok", "[every size from {from} to {to} octets delivered whole (advertised {advertised})][ (largest delivered {largest} octets)]"},
-    {"udp-no-edns:ok", "a 512-octet answer delivered without EDNS, 600 octets came back TC=1"},
-    {"edns-truncation:ok", "a 3000-octet answer to a 1232-octet buffer came back TC=1 ({size} octets)"},
-    {"tcp-direct:ok", "the answer arrived over TCP/53[ ({size} octets)][ in {rtt_ms} ms][ for {name}]"},
-    {"tcp-fallback:ok", "TC=1 over UDP, then the whole answer over TCP[ ({size} octets)][ for {name}]"},
-    {"edns-options:ok", "Cookie, Padding, EDE, Report-Channel, an unknown option (65001), DO=1 and the buffer size reached "
-                        "the responder unchanged"},
-    {"edns-version:ok", "EDNS version 1 answered BADVERS"},
-    {"qdcount:ok", "QDCOUNT 0 and 2 both answered FORMERR"},
-    {"udp-fragments:ok", "fragments pass: answers of {answers_passed} octets[, queries in fragments of {queries_passed} "
-                         "octets][; {no_raw}]"},
-    {"pmtu:ok", "DF packets pass both ways: largest toward the server {forward}, back {back} (tested up to {ceiling})"},
-    {"dnssec-passthrough:ok", "[the DNSKEY RRset of {dnskey_size} octets (key tag {key_tag}) and signed answers of {sizes} "
-                              "octets arrive with RRSIGs that verify; DO reaches the server][every DO=1 answer carried its "
-                              "RRSIGs ({names} names)]"},
-    {"dns-proxy:ok", "proxy {proxy} asks upstream with EDNS {upstream_bufsize}, passes DO and hands back signed answers "
-                     "whose RRSIGs verify"},
-    {"udp-sessions:ok", "{answered} of {flows} new UDP flows opened at once were all answered"},
-    {"device-load:ok", "through the device {through_text}; without it {baseline_text}; throughput ratio {ratio}"},
-    {"path-trace:ok", "traced {traced}: {route}"},
-    {"dns-interception:ok", "queries reach the target itself: the echo shows the DNS id and family sent, and RA is clear"},
-    {"finding:query-dropped", "{device} dropped the query[ ({fragments} fragments)]"},
-    {"finding:answer-dropped", "{device} dropped the answer[ ({size} octets in {fragments} fragments)]"},
-    {"finding:fragments-dropped", "{device} let {passed} of {fragments} fragments of the {direction} through and dropped the rest"},
-    {"finding:icmp-too-big", "{device} refused the {direction} as too big for MTU {mtu} and said so (ICMP frame {icmp_frame})"},
-    {"finding:icmp-time-exceeded", "{device} expired the {direction}'s TTL and said so"},
-    {"finding:icmp-unreachable", "{device} rejected the {direction} with ICMP unreachable code {code}"},
-    {"finding:icmp-dropped", "{device} dropped the ICMP too big {sender} sent about the {direction} (MTU {mtu}): a PMTUD black hole"},
-    {"finding:answered-locally", "{device} answered the query itself; the server never saw it"},
-    {"finding:opt-removed", "{device} removed the OPT record from the {direction}"},
-    {"finding:bufsize-rewritten", "{device} rewrote the query's EDNS buffer size {from} → {to}"},
-    {"finding:do-cleared", "{device} cleared DO in the query"},
-    {"finding:options-stripped", "{device} stripped EDNS options from the {direction}: {options}"},
-    {"finding:tc-set", "{device} truncated the answer (TC=1, {from} → {to} octets)"},
-    {"finding:answer-cut", "{device} cut the answer from {from} to {to} octets without TC"},
-    {"finding:rrsig-stripped", "{device} stripped RRSIGs from the answer ({from} → {to})"},
-    {"finding:tcp-syn-dropped", "{device} dropped the TCP SYN"},
-    {"finding:tcp-syn-reset", "{device} answered the TCP SYN with a reset"},
-    {"finding:tcp-synack-dropped", "{device} dropped the TCP SYN-ACK"},
-    {"finding:tcp-data-dropped", "{device} let the TCP handshake through and dropped the answer's segments"},
-    {"finding:reoriginated", "{device} re-originated the {direction} as a DNS proxy (DNS id {from_id} → {to_id})"},
-    {"finding:destination-changed", "{device} sent the query on to {to} instead of {from} (DNAT or interception)"},
-    {"finding:source-translated", "{device} translated the source {from} → {to}"},
-    {"finding:ttl-lowered", "{device} took {by} off the {direction}'s TTL (hops hidden inside it)"},
-    {"finding:ttl-raised", "{device} raised the {direction}'s TTL {from} → {to} (it re-sent the packet)"},
-    {"finding:reassembled", "{device} changed the {direction}'s fragments {from} → {to}"},
-    {"finding:not-at-first-tap", "the query never reached the first tap ({tap})"},
-    {"finding:lost-between-taps", "lost between {between}, where no device is tapped ({instead_of})"},
-    {"finding:tap-lost-packets", "lost between {between}, but a tap lost packets there: nobody blamed ({instead_of})"},
-};
-
-// How a cause code reads inside another sentence ("that explains what looked like …").
-const std::map<std::string, std::string, std::less<>> kCauseNames = {
-    {"no-answer", "lost queries"},          {"size-cap", "a size limit"},
-    {"mtu", "a smaller MTU"},               {"pmtud-blackhole", "a PMTUD black hole"},
-    {"fragment-filter", "a fragment filter"}, {"random-loss", "random loss"},
-    {"truncated-without-tc", "truncated answers"}, {"wrong-rcode", "a wrong RCODE"},
-    {"tcp-filter", "a TCP/53 filter"},      {"edns-buffer-cap", "an EDNS buffer cap"},
-};
 
 bool present(const Params& value) {
     if (value.is_null()) return false;
@@ -223,10 +20,10 @@ bool present(const Params& value) {
     return true;
 }
 
-std::string format(const Params& value) {
-    if (value.is_null()) return "nothing";
-    if (value.is_string()) return value.get<std::string>();
-    if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
+std::string format(const Params& value, Language language) {
+    if (value.is_null()) return word("nothing", language);
+    if (value.is_string()) return value_word(value.get<std::string>(), language);
+    if (value.is_boolean()) return word(value.get<bool>() ? "yes" : "no", language);
     if (value.is_number_integer() || value.is_number_unsigned()) return value.dump();
     if (value.is_number_float()) {
         char text[32];
@@ -236,83 +33,85 @@ std::string format(const Params& value) {
     }
     if (value.is_array()) {
         std::string joined;
-        for (const auto& item : value) joined += (joined.empty() ? "" : ", ") + format(item);
+        for (const auto& item : value) joined += (joined.empty() ? "" : word("list", language)) + format(item, language);
         return joined;
     }
     return value.dump();
 }
 
+std::string fill(std::string_view text, const Params& params, Language language);
+
 // Derived parameters a sentence needs that the engine rightly keeps as structure.
-Params prepare(const Params& params) {
+Params prepare(const Params& params, Language language) {
     Params ready = params.is_object() ? params : Params::object();
     for (const char* side : {"through", "baseline"}) {
         auto found = ready.find(side);
         if (found == ready.end() || !found->is_object()) continue;
-        char text[160];
-        std::snprintf(text, sizeof text, "%s q/s, latency p50 %s ms p99 %s ms, %s of %s lost",
-                      format(found->value("qps", Params())).c_str(), format(found->value("p50_ms", Params())).c_str(),
-                      format(found->value("p99_ms", Params())).c_str(), format(found->value("lost", Params())).c_str(),
-                      format(found->value("sent", Params())).c_str());
-        ready[std::string(side) + "_text"] = text;
+        Params figures{{"qps", found->value("qps", Params())}, {"p50", found->value("p50_ms", Params())},
+                       {"p99", found->value("p99_ms", Params())}, {"lost", found->value("lost", Params())},
+                       {"sent", found->value("sent", Params())}};
+        ready[std::string(side) + "_text"] = fill(word("load-figures", language), figures, language);
     }
     if (auto hops = ready.find("hops"); hops != ready.end() && hops->is_array()) {
         std::string route;
-        for (const auto& hop : *hops) route += (route.empty() ? "" : " → ") + (hop.value("from", Params()).is_string() ? hop["from"].get<std::string>() : std::string("*"));
-        ready["route"] = route.empty() ? "no hop answered" : route;
+        for (const auto& hop : *hops)
+            route += (route.empty() ? "" : " → ") +
+                     (hop.value("from", Params()).is_string() ? hop["from"].get<std::string>() : std::string("*"));
+        ready["route"] = route.empty() ? word("no-hop", language) : route;
     }
     if (auto changes = ready.find("changes"); changes != ready.end() && changes->is_array()) {
         std::string list;
         for (const auto& change : *changes)
-            list += (list.empty() ? "" : "; ") + format(change.value("field", Params())) + " changed at hop " +
-                    format(change.value("hop", Params())) + (change.contains("value") ? " (" + format(change["value"]) + ")" : "");
+            list += (list.empty() ? "" : "; ") + fill(word("hop-change", language), change, language);
         ready["change_list"] = list;
     }
-    for (const char* key : {"instead_of"})
-        if (auto found = ready.find(key); found != ready.end() && found->is_string())
-            if (auto name = kCauseNames.find(found->get<std::string>()); name != kCauseNames.end()) *found = name->second;
-    if (ready.value("raw_socket", true) == false) ready["no_raw"] = "fragmented queries not sent: raw sockets need CAP_NET_RAW";
+    if (auto found = ready.find("instead_of"); found != ready.end() && found->is_string()) {
+        const auto& names = messages(language).cause_names;
+        if (auto name = names.find(found->get<std::string>()); name != names.end()) *found = name->second;
+    }
+    if (ready.value("raw_socket", true) == false) ready["no_raw"] = word("no-raw", language);
     if (auto code = ready.find("transports"); code != ready.end() && code->is_array()) {
         std::string list;
-        for (const auto& transport : *code) list += (list.empty() ? "" : " and ") + format(transport);
+        for (const auto& transport : *code) list += (list.empty() ? "" : word("and", language)) + format(transport, language);
         ready["transports"] = list;
     }
     return ready;
 }
 
-std::string lookup(const std::vector<std::string>& keys) {
-    for (const auto& key : keys)
-        if (auto found = kEnglish.find(key); found != kEnglish.end()) return found->second;
+std::string lookup(const std::vector<std::string>& keys, Language language) {
+    for (const auto* table : {&messages(language).sentences, &english_messages().sentences})
+        for (const auto& key : keys)
+            if (auto found = table->find(key); found != table->end()) return found->second;
     return keys.back();
 }
 
-}  // namespace
-
-std::string fill_template(std::string_view text, const Params& params) {
-    std::string out;
-    // Renders `part` (no brackets inside); `complete` turns false when a name has no value.
-    auto fill = [&](std::string_view part, bool& complete) {
-        std::string filled;
-        for (std::size_t i = 0; i < part.size(); ++i) {
-            if (part[i] != '{') {
-                filled += part[i];
-                continue;
-            }
-            const auto close = part.find('}', i);
-            if (close == std::string_view::npos) return filled + std::string(part.substr(i));
-            const std::string name(part.substr(i + 1, close - i - 1));
-            const auto found = params.is_object() ? params.find(name) : params.end();
-            if (found == params.end() || !present(*found)) complete = false;
-            filled += found == params.end() ? "?" : format(*found);
-            i = close;
+// Renders `part` (no brackets inside); `complete` turns false when a name has no value.
+std::string fill_part(std::string_view part, const Params& params, Language language, bool& complete) {
+    std::string filled;
+    for (std::size_t i = 0; i < part.size(); ++i) {
+        if (part[i] != '{') {
+            filled += part[i];
+            continue;
         }
-        return filled;
-    };
+        const auto close = part.find('}', i);
+        if (close == std::string_view::npos) return filled + std::string(part.substr(i));
+        const std::string name(part.substr(i + 1, close - i - 1));
+        const auto found = params.is_object() ? params.find(name) : params.end();
+        if (found == params.end() || !present(*found)) complete = false;
+        filled += found == params.end() ? "?" : format(*found, language);
+        i = close;
+    }
+    return filled;
+}
+
+std::string fill(std::string_view text, const Params& params, Language language) {
+    std::string out;
     for (std::size_t i = 0; i < text.size();) {
         if (text[i] == '[') {
             const auto close = text.find(']', i);
             if (close != std::string_view::npos) {
                 bool complete = true;
-                std::string part = fill(text.substr(i + 1, close - i - 1), complete);
+                std::string part = fill_part(text.substr(i + 1, close - i - 1), params, language, complete);
                 if (complete) out += part;
                 i = close + 1;
                 continue;
@@ -320,20 +119,101 @@ std::string fill_template(std::string_view text, const Params& params) {
         }
         const auto next = text.find('[', i);
         bool ignored = true;
-        out += fill(text.substr(i, next == std::string_view::npos ? std::string_view::npos : next - i), ignored);
+        out += fill_part(text.substr(i, next == std::string_view::npos ? std::string_view::npos : next - i), params,
+                         language, ignored);
         if (next == std::string_view::npos) break;
         i = next;
     }
     return out;
 }
 
+// Seed-document items under their Japanese names: the JPRS manual's 確認項目 and シナリオ, the
+// DNSSEC Japan ⑤ ネットワーク接続機器検証. The English ids stay in the text so both can be searched.
+const std::pair<std::string_view, std::string_view> kItemNames[] = {
+    {"JPRS common-", "JPRS 確認項目共通-"},
+    {"JPRS scenario ", "JPRS シナリオ "},
+    {"JPRS A-", "JPRS 確認項目 A-"},
+    {"JPRS F-", "JPRS 確認項目 F-"},
+    {"DNSSEC Japan ⑤ ", "DNSSECジャパン ⑤ネットワーク接続機器検証 "},
+    {"DNSSEC Japan lab: load test through router and LB", "DNSSECジャパン 検証環境：ルータと LB を通した負荷試験"},
+    {"DNSSEC Japan: ", "DNSSECジャパン："},
+};
+const std::pair<std::string_view, std::string_view> kItemWords[] = {
+    {" step ", " 手順 "},
+    {" (always fails)", "（常に失敗）"},
+    {" (full resolver fails)", "（フルリゾルバで失敗）"},
+    {" (large UDP)", "（大きな UDP）"},
+    {" (UDP fragments)", "（UDP フラグメント）"},
+    {" (TCP fallback)", "（TCP へのフォールバック）"},
+    {" (global reachability vs NAT)", "（グローバル到達性と NAT）"},
+    {" (number of UDP sessions)", "（UDP のセッション数）"},
+    {" (1220 octets)", "（1220 オクテット）"},
+    {" (4000 octets)", "（4000 オクテット）"},
+    {"TCP port 53 filtering", "TCP 53 番のフィルタ"},
+    {"EDNS0 handling", "EDNS0 の扱い"},
+    {"UDP state handling", "UDP の状態管理"},
+    {"DNS proxy functions", "DNS プロキシ機能"},
+    {"tracebox-style localization", "tracebox 式の位置特定"},
+};
+
+std::string replace_all(std::string text, std::string_view from, std::string_view to) {
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+    return text;
+}
+
+}  // namespace
+
+Result<Language> parse_language(std::string_view text) {
+    if (text == "en") return Language::en;
+    if (text == "ja") return Language::ja;
+    return fail("unknown language '" + std::string(text) + "' (expected en or ja)");
+}
+
+std::string_view to_string(Language language) { return language == Language::ja ? "ja" : "en"; }
+
+const Messages& messages(Language language) {
+    return language == Language::ja ? japanese_messages() : english_messages();
+}
+
+std::string word(std::string_view key, Language language) {
+    for (const auto* table : {&messages(language).words, &english_messages().words})
+        if (auto found = table->find(key); found != table->end()) return found->second;
+    return std::string(key);
+}
+
+std::string value_word(const std::string& value, Language language) {
+    const auto& values = messages(language).values;
+    auto found = values.find(value);
+    return found == values.end() ? value : found->second;
+}
+
+std::string item_name(const std::string& source, Language language) {
+    if (language == Language::en) return source;
+    std::string named = source;
+    for (const auto& [from, to] : kItemNames)
+        if (named.rfind(from, 0) == 0) {
+            named = std::string(to) + named.substr(from.size());
+            break;
+        }
+    for (const auto& [from, to] : kItemWords) named = replace_all(named, from, to);
+    return named;
+}
+
+std::string fill_template(std::string_view text, const Params& params) { return fill(text, params, Language::en); }
+
+std::string fill_text(std::string_view text, const Params& params, Language language) {
+    return fill(text, params, language);
+}
+
 const std::vector<CheckpointInfo>& checkpoints() {
     static const std::vector<CheckpointInfo> all = [] {
         std::vector<CheckpointInfo> built;
+        const auto& titles = english_messages().titles;
         for (const auto& kind : model::kind_registry())
             for (const auto& entry : kind.checkpoints) {
-                auto title = kTitles.find(entry.id);
-                built.push_back({entry.id, title == kTitles.end() ? std::string_view(entry.id) : std::string_view(title->second),
+                auto title = titles.find(entry.id);
+                built.push_back({entry.id, title == titles.end() ? std::string_view(entry.id) : std::string_view(title->second),
                                  std::vector<std::string>(entry.sources.begin(), entry.sources.end())});
             }
         return built;
@@ -341,62 +221,86 @@ const std::vector<CheckpointInfo>& checkpoints() {
     return all;
 }
 
-std::vector<std::string> checkpoint_sources(std::string_view checkpoint) {
-    const auto* entry = model::find_checkpoint(checkpoint);
-    return entry ? std::vector<std::string>(entry->sources.begin(), entry->sources.end()) : std::vector<std::string>{};
+std::vector<std::string> checkpoint_sources(std::string_view checkpoint, Language language) {
+    std::vector<std::string> sources;
+    if (const auto* entry = model::find_checkpoint(checkpoint))
+        for (const auto& source : entry->sources) sources.push_back(item_name(std::string(source), language));
+    return sources;
 }
 
-std::string_view checkpoint_title(std::string_view checkpoint) {
-    auto title = kTitles.find(checkpoint);
-    return title == kTitles.end() ? checkpoint : std::string_view(title->second);
+std::string checkpoint_title(std::string_view checkpoint, Language language) {
+    for (const auto* titles : {&messages(language).titles, &english_messages().titles})
+        if (auto title = titles->find(checkpoint); title != titles->end()) return title->second;
+    return std::string(checkpoint);
 }
 
-std::string render_cause(const Verdict& verdict) {
+std::string render_cause(const Verdict& verdict, Language language) {
     const std::string code(to_string(verdict.cause.code));
-    const Params params = prepare(verdict.cause.params);
+    const Params params = prepare(verdict.cause.params, language);
     std::vector<std::string> keys;
     for (const char* qualifier : {"why", "what", "direction", "action", "field", "pattern"})
-        if (auto found = params.find(qualifier); found != params.end() && found->is_string()) {
+        if (auto found = verdict.cause.params.find(qualifier);
+            found != verdict.cause.params.end() && found->is_string()) {
             keys.push_back(verdict.checkpoint + ":" + code + ":" + found->get<std::string>());
             keys.push_back(verdict.checkpoint + ":" + code);
             keys.push_back(code + ":" + found->get<std::string>());
         }
     keys.push_back(verdict.checkpoint + ":" + code);
     keys.push_back(code);
-    return fill_template(lookup(keys), params);
+    return fill(lookup(keys, language), params, language);
 }
 
-std::string render_finding(const model::CaptureFinding& finding) {
-    Params params = prepare(finding.params);
+std::string render_finding(const model::CaptureFinding& finding, Language language) {
+    Params params = prepare(finding.params, language);
     if (finding.device) params["device"] = *finding.device;
-    std::string line = fill_template(lookup({"finding:" + std::string(to_string(finding.rule))}), params);
+    const std::string sentence = fill(lookup({"finding:" + std::string(to_string(finding.rule))}, language), params, language);
     std::string taps;
     for (const auto& tap : finding.taps) {
-        taps += (taps.empty() ? "" : " | ") + tap.tap + ": ";
-        taps += tap.query_frame ? "query #" + std::to_string(*tap.query_frame) : std::string("no query");
-        taps += tap.answer_frame ? ", answer #" + std::to_string(*tap.answer_frame) : std::string(", no answer");
+        Params frames{{"tap", tap.tap}};
+        if (tap.query_frame) frames["query"] = *tap.query_frame; else frames["no_query"] = word("no-query", language);
+        if (tap.answer_frame) frames["answer"] = *tap.answer_frame; else frames["no_answer"] = word("no-answer", language);
+        taps += (taps.empty() ? "" : " | ") + fill(word("tap-frames", language), frames, language);
     }
-    return "probe " + finding.probe + ": " + line + (taps.empty() ? "" : " [" + taps + "]");
+    return fill(word("finding-line", language), {{"probe", finding.probe}, {"sentence", sentence}, {"taps", taps}}, language);
 }
 
-std::string render_probe(const ProbeRecord& probe) {
-    std::string line = "probe " + probe.id + " (" + probe.kind + " " + probe.transport;
-    if (probe.requested_size) line += ", size " + std::to_string(*probe.requested_size);
-    line += probe.bufsize ? ", bufsize " + std::to_string(*probe.bufsize) + (probe.dnssec_ok ? " DO=1" : " DO=0")
-                          : std::string(", no EDNS");
-    if (probe.dont_fragment) line += ", DF";
-    if (probe.fragment_size) line += ", query in fragments of " + std::to_string(*probe.fragment_size);
-    line += "): " + std::string(to_string(probe.outcome));
-    if (probe.answer_size) line += ", " + std::to_string(*probe.answer_size) + " octets";
-    if (probe.icmp_mtu) line += ", ICMP too big from " + probe.icmp_from + " (MTU " + std::to_string(*probe.icmp_mtu) + ")";
-    if (probe.attempts > 1) line += " after " + std::to_string(probe.attempts) + " tries";
-    if (!probe.detail.empty()) line += " — " + probe.detail;
-    return line;
+std::string render_probe(const ProbeRecord& probe, Language language) {
+    Params params{{"id", probe.id}, {"kind", probe.kind}, {"transport", probe.transport},
+                  {"outcome", std::string(to_string(probe.outcome))}, {"detail", probe.detail}};
+    if (probe.requested_size) params["size"] = *probe.requested_size;
+    if (probe.bufsize) {
+        params["bufsize"] = *probe.bufsize;
+        params["do"] = probe.dnssec_ok ? "1" : "0";
+    } else {
+        params["no_edns"] = word("no-edns", language);
+    }
+    if (probe.dont_fragment) params["df"] = "DF";
+    if (probe.fragment_size) params["fragment_size"] = *probe.fragment_size;
+    if (probe.answer_size) params["answer_size"] = *probe.answer_size;
+    if (probe.icmp_mtu) {
+        params["icmp_from"] = probe.icmp_from;
+        params["icmp_mtu"] = *probe.icmp_mtu;
+    }
+    if (probe.attempts > 1) params["attempts"] = probe.attempts;
+    return fill(word("probe-line", language), params, language);
+}
+
+std::vector<std::pair<std::string, std::string>> catalogue_entries(std::string_view table, Language language) {
+    const Messages& all = messages(language);
+    const Table* chosen = table == "sentences"     ? &all.sentences
+                          : table == "titles"      ? &all.titles
+                          : table == "cause_names" ? &all.cause_names
+                          : table == "fixes"       ? &all.fixes
+                          : table == "words"       ? &all.words
+                          : table == "values"      ? &all.values
+                                                   : nullptr;
+    if (chosen == nullptr) return {};
+    return {chosen->begin(), chosen->end()};
 }
 
 std::vector<std::string> catalogue_keys() {
     std::vector<std::string> keys;
-    for (const auto& [key, text] : kEnglish) keys.push_back(key);
+    for (const auto& [key, text] : english_messages().sentences) keys.push_back(key);
     return keys;
 }
 

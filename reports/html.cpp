@@ -7,7 +7,7 @@
 #include <set>
 #include <sstream>
 
-#include "reports/report.h"
+#include "reports/messages.h"
 
 namespace dnspath::reports {
 namespace {
@@ -44,25 +44,25 @@ const char* status_color(Status status) {
 }
 
 // The findings, on top: each guilty device, what it does, how bad, the fix, the items it fails.
-std::string findings_html(const RunResult& result) {
-    const auto all = findings(result);
+std::string findings_html(const RunResult& result, Language language) {
+    const auto all = findings(result, language);
     if (all.empty()) return "";
     std::ostringstream html;
-    html << "<h2>Findings</h2>\n";
+    html << "<h2>" << escape(word("findings", language)) << "</h2>\n";
     for (const auto& finding : all) {
         const char* color = finding.severity == Severity::broken ? "#c62828" : "#ef8f00";
         html << "<div class=\"finding\" style=\"border-left:4px solid " << color << ";padding:4px 12px;margin:8px 0\">"
              << "<b>" << escape(finding.device) << "</b> <span class=\"pill\" style=\"background:" << color << "\">"
-             << to_string(finding.severity) << "</span><ul>";
+             << escape(word("severity-name:" + std::string(to_string(finding.severity)), language)) << "</span><ul>";
         for (const auto& cause : finding.causes) {
             html << "<li>" << escape(cause.sentence) << " <span class=\"src\">";
             for (std::size_t i = 0; i < cause.checkpoints.size(); ++i) html << (i ? ", " : "") << escape(cause.checkpoints[i]);
             html << "</span></li>";
         }
         html << "</ul>";
-        for (const auto& fix : finding.fixes) html << "<p><b>Fix:</b> " << escape(fix) << "</p>";
+        for (const auto& fix : finding.fixes) html << "<p><b>" << escape(word("fix", language)) << ":</b> " << escape(fix) << "</p>";
         if (!finding.items.empty()) {
-            html << "<p class=\"src\">Fails:";
+            html << "<p class=\"src\">" << escape(word("fails", language)) << ":";
             for (const auto& item : finding.items) html << " " << escape(item) << ";";
             html << "</p>";
         }
@@ -72,11 +72,11 @@ std::string findings_html(const RunResult& result) {
 }
 
 // What a person checks a verdict against: its probes as sent and answered, then what the taps saw.
-std::vector<std::string> evidence_lines(const RunResult& result, const Verdict& verdict) {
+std::vector<std::string> evidence_lines(const RunResult& result, const Verdict& verdict, Language language) {
     std::vector<std::string> lines;
     for (const auto& id : verdict.probes)
-        if (const auto* probe = model::find_probe(result, id)) lines.push_back(render_probe(*probe));
-    for (const auto& finding : verdict.findings) lines.push_back("capture: " + render_finding(finding));
+        if (const auto* probe = model::find_probe(result, id)) lines.push_back(render_probe(*probe, language));
+    for (const auto& finding : verdict.findings) lines.push_back(word("capture", language) + ": " + render_finding(finding, language));
     return lines;
 }
 
@@ -96,7 +96,7 @@ std::vector<std::string> path_devices(const RunResult& result) {
 
 // The path: probe, each device (red when a failing verdict names it, amber for a warning), the
 // server; taps as dots on either side of a device (red when they lost packets).
-std::string path_diagram(const RunResult& result) {
+std::string path_diagram(const RunResult& result, Language language) {
     const auto devices = path_devices(result);
     std::map<std::string, std::set<std::string>> failing, warning;
     for (const auto& verdict : result.verdicts) {
@@ -113,9 +113,9 @@ std::string path_diagram(const RunResult& result) {
     std::ostringstream svg;
     svg << "<svg class=\"path\" viewBox=\"0 0 " << width << " 200\" width=\"" << width
         << "\" height=\"200\" role=\"img\" aria-label=\"the probed path\">\n";
-    std::vector<std::string> nodes{"probe"};
+    std::vector<std::string> nodes{word("probe", language)};
     nodes.insert(nodes.end(), devices.begin(), devices.end());
-    nodes.push_back(result.targets.empty() ? "server" : "server " + result.targets.front());
+    nodes.push_back(result.targets.empty() ? word("server", language) : word("server", language) + " " + result.targets.front());
     for (std::size_t i = 0; i < nodes.size(); ++i) {
         const int x = 20 + step * static_cast<int>(i);
         if (i + 1 < nodes.size())
@@ -153,9 +153,12 @@ std::string path_diagram(const RunResult& result) {
                 if (tap == taps.end()) continue;
                 const bool lost = tap->second->kernel_drops + tap->second->interface_drops > 0;
                 svg << "<circle cx=\"" << x + dx << "\" cy=\"" << top + box_height / 2 << "\" r=\"6\" fill=\""
-                    << (lost ? "#c62828" : "#1565c0") << "\"><title>" << escape(tap->second->name) << ": "
-                    << tap->second->frames << " frames, " << tap->second->kernel_drops + tap->second->interface_drops
-                    << " lost" << (tap->second->pcapng.empty() ? "" : " — " + escape(tap->second->pcapng))
+                    << (lost ? "#c62828" : "#1565c0") << "\"><title>"
+                    << escape(fill_text(word("tap-title", language),
+                                        {{"tap", tap->second->name}, {"frames", tap->second->frames},
+                                         {"lost", tap->second->kernel_drops + tap->second->interface_drops}},
+                                        language))
+                    << (tap->second->pcapng.empty() ? "" : " — " + escape(tap->second->pcapng))
                     << "</title></circle>\n";
             }
         }
@@ -166,7 +169,7 @@ std::string path_diagram(const RunResult& result) {
 
 // The answer-size ladder: each edns-size probe at its requested size, green delivered, amber
 // TC=1, red lost; the largest delivered size and the path MTU marked.
-std::string size_chart(const RunResult& result) {
+std::string size_chart(const RunResult& result, Language language) {
     struct Point {
         int size;
         std::string outcome;
@@ -198,13 +201,14 @@ std::string size_chart(const RunResult& result) {
         if (summary.largest_udp_answer)
             svg << "<line x1=\"" << x_of(*summary.largest_udp_answer) << "\" y1=\"" << y - 16 << "\" x2=\""
                 << x_of(*summary.largest_udp_answer) << "\" y2=\"" << y + 16
-                << "\" stroke=\"#2e7d32\" stroke-dasharray=\"3 2\"><title>largest delivered: "
-                << *summary.largest_udp_answer << " octets</title></line>\n";
+                << "\" stroke=\"#2e7d32\" stroke-dasharray=\"3 2\"><title>"
+                << escape(fill_text(word("largest-delivered", language), {{"n", *summary.largest_udp_answer}}, language))
+                << "</title></line>\n";
         if (summary.path_mtu)
             svg << "<line x1=\"" << x_of(*summary.path_mtu) << "\" y1=\"" << y - 16 << "\" x2=\""
                 << x_of(*summary.path_mtu) << "\" y2=\"" << y + 16
-                << "\" stroke=\"#6a1b9a\" stroke-dasharray=\"1 3\"><title>path MTU " << *summary.path_mtu
-                << "</title></line>\n";
+                << "\" stroke=\"#6a1b9a\" stroke-dasharray=\"1 3\"><title>"
+                << escape(fill_text(word("path-mtu", language), {{"n", *summary.path_mtu}}, language)) << "</title></line>\n";
         for (const auto& point : points) {
             const char* color = point.outcome == "answer" ? "#2e7d32" : point.outcome == "truncated" ? "#ef8f00" : "#c62828";
             svg << "<circle cx=\"" << x_of(std::clamp(point.size, low, high)) << "\" cy=\"" << y << "\" r=\"5\" fill=\""
@@ -217,7 +221,7 @@ std::string size_chart(const RunResult& result) {
 }
 
 // Queries per second through the device and without it, per family.
-std::string load_chart(const RunResult& result) {
+std::string load_chart(const RunResult& result, Language language) {
     std::vector<std::tuple<std::string, double, double>> rows;
     for (const auto& [family, summary] : {std::pair{"ipv4", &result.ipv4}, std::pair{"ipv6", &result.ipv6}})
         if (summary->load_qps_through && summary->load_qps_baseline)
@@ -233,9 +237,10 @@ std::string load_chart(const RunResult& result) {
     for (const auto& [family, through, baseline] : rows) {
         const int y = 10 + 56 * index++;
         for (const auto& [label, value, color, dy] :
-             {std::tuple{"through", through, "#1565c0", 0}, std::tuple{"without", baseline, "#90a4ae", 22}}) {
+             {std::tuple{word("through", language), through, "#1565c0", 0},
+              std::tuple{word("without", language), baseline, "#90a4ae", 22}}) {
             const double length = value / most * 480;
-            svg << "<text x=\"0\" y=\"" << y + dy + 14 << "\" font-size=\"12\">" << family << " " << label
+            svg << "<text x=\"0\" y=\"" << y + dy + 14 << "\" font-size=\"12\">" << family << " " << escape(label)
                 << "</text><rect x=\"110\" y=\"" << y + dy << "\" width=\"" << number(length, 1)
                 << "\" height=\"18\" fill=\"" << color << "\"/><text x=\"" << number(116 + length, 1) << "\" y=\""
                 << y + dy + 14 << "\" font-size=\"12\">" << number(value) << " q/s</text>\n";
@@ -245,74 +250,103 @@ std::string load_chart(const RunResult& result) {
     return svg.str();
 }
 
-}  // namespace
 
-std::string render_html(const RunResult& result) {
-    int failed = 0, warned = 0, passed = 0;
-    for (const auto& verdict : result.verdicts) {
-        failed += verdict.status == Status::fail;
-        warned += verdict.status == Status::warn;
-        passed += verdict.status == Status::pass;
-    }
+int rank(Status status) { return status == Status::fail ? 0 : status == Status::warn ? 1 : status == Status::pass ? 2 : 3; }
+
+// One verdict's row: checkpoint and title, family, status, devices, the cause, its checklist items
+// and the evidence behind it.
+std::string verdict_row(const RunResult& result, const Verdict& verdict, Language language) {
     std::ostringstream html;
-    html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>dnspath report</title>\n"
-         << "<style>body{font-family:system-ui,sans-serif;margin:24px;color:#212121}"
+    std::string blamed;
+    for (const auto& device : blamed_devices(verdict)) blamed += (blamed.empty() ? "" : " + ") + device;
+    html << "<tr><td><b>" << escape(verdict.checkpoint) << "</b><br><span class=\"src\">"
+         << escape(checkpoint_title(verdict.checkpoint, language)) << "</span></td><td>" << to_string(verdict.family)
+         << "</td><td><span class=\"pill\" style=\"background:" << status_color(verdict.status) << "\">"
+         << escape(word("status:" + std::string(to_string(verdict.status)), language)) << "</span></td><td>"
+         << escape(blamed) << "</td><td>" << escape(render_cause(verdict, language));
+    auto sources = checkpoint_sources(verdict.checkpoint, language);
+    if (!sources.empty()) {
+        html << "<br><span class=\"src\">";
+        for (std::size_t i = 0; i < sources.size(); ++i) html << (i ? " · " : "") << escape(sources[i]);
+        html << "</span>";
+    }
+    auto evidence = evidence_lines(result, verdict, language);
+    if (!evidence.empty()) {
+        html << "<details><summary>" << escape(word("evidence", language)) << " (" << evidence.size()
+             << ")</summary><pre>";
+        for (const auto& line : evidence) html << escape(line) << "\n";
+        html << "</pre></details>";
+    }
+    html << "</td></tr>\n";
+    return html.str();
+}
+
+std::string taps_table(const RunResult& result, Language language) {
+    if (result.taps.empty()) return "";
+    std::ostringstream html;
+    html << "<h2>" << escape(word("section:taps", language)) << "</h2>\n<table><tr>";
+    for (const char* column : {"column:tap", "column:source", "column:frames", "column:lost", "column:pcapng"})
+        html << "<th>" << escape(word(column, language)) << "</th>";
+    html << "</tr>\n";
+    for (const auto& tap : result.taps)
+        html << "<tr><td>" << escape(tap.name) << "</td><td>" << escape(tap.source) << "</td><td>" << tap.frames
+             << "</td><td>" << tap.kernel_drops + tap.interface_drops << "</td><td>" << escape(tap.pcapng) << "</td></tr>\n";
+    html << "</table>\n";
+    return html.str();
+}
+
+// The page's head: its language, styles that print well, the heading and the run's facts.
+std::string page_head(const RunResult& result, Language language) {
+    int counts[4] = {};
+    for (const auto& verdict : result.verdicts) ++counts[rank(verdict.status)];
+    std::ostringstream html;
+    html << "<!DOCTYPE html>\n<html lang=\"" << to_string(language) << "\"><head><meta charset=\"utf-8\">"
+         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>"
+         << escape(word("title", language)) << "</title>\n"
+         << "<style>body{font-family:system-ui,'Noto Sans CJK JP',sans-serif;margin:24px;color:#212121}"
             "h1{margin-bottom:4px}.meta{color:#616161}table{border-collapse:collapse;width:100%;margin-top:8px}"
             "td,th{border-bottom:1px solid #e0e0e0;padding:6px 8px;text-align:left;vertical-align:top}"
             ".pill{color:#fff;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:bold}"
             ".src{color:#616161;font-size:12px}details{font-size:12px;color:#424242}"
-            "details pre{white-space:pre-wrap}svg text{font-family:system-ui,sans-serif}</style></head><body>\n";
-    html << "<h1>dnspath: " << (failed ? "this path breaks DNS" : warned ? "this path bends DNS" : "this path carries DNS")
-         << "</h1>\n<p class=\"meta\">" << failed << " failed, " << warned << " warnings, " << passed << " passed · "
-         << escape(result.started_at) << " · " << number(result.duration_s, 1) << " s · dnspath "
-         << escape(result.tool_version) << " · targets";
+            "details pre{white-space:pre-wrap}svg{max-width:100%;height:auto}"
+            "svg text{font-family:system-ui,'Noto Sans CJK JP',sans-serif}"
+            "@media print{details{display:block}.pill{border:1px solid #000;color:#000;background:none!important}}"
+            "</style></head><body>\n";
+    const char* heading = counts[0] ? "heading:fail" : counts[1] ? "heading:warn" : "heading:pass";
+    html << "<h1>dnspath: " << escape(word(heading, language)) << "</h1>\n<p class=\"meta\">"
+         << escape(fill_text(word("meta", language), {{"failed", counts[0]}, {"warn", counts[1]}, {"passed", counts[2]}},
+                             language))
+         << " · " << escape(result.started_at) << " · " << number(result.duration_s, 1) << " s · dnspath "
+         << escape(result.tool_version) << " · " << escape(word("targets", language));
     for (const auto& target : result.targets) html << " " << escape(target);
-    if (result.interrupted) html << " · <b>interrupted: only what was measured before the stop</b>";
-    html << "</p>\n" << findings_html(result) << "<h2>The path</h2>\n" << path_diagram(result);
-    if (auto chart = size_chart(result); !chart.empty())
-        html << "<h2>Answer sizes</h2>\n<p class=\"meta\">Each probe at its requested answer size: green delivered, "
-                "amber TC=1, red lost; dashed: the largest delivered, dotted: the path MTU.</p>\n"
+    if (result.interrupted) html << " · <b>" << escape(word("interrupted-short", language)) << "</b>";
+    html << "</p>\n";
+    return html.str();
+}
+
+}  // namespace
+
+std::string render_html(const RunResult& result, Language language) {
+    std::ostringstream html;
+    html << page_head(result, language) << findings_html(result, language) << "<h2>"
+         << escape(word("section:path", language)) << "</h2>\n"
+         << path_diagram(result, language);
+    if (auto chart = size_chart(result, language); !chart.empty())
+        html << "<h2>" << escape(word("section:sizes", language)) << "</h2>\n<p class=\"meta\">"
+             << escape(word("sizes-legend", language)) << "</p>\n"
              << chart;
-    if (auto chart = load_chart(result); !chart.empty()) html << "<h2>Load through the device</h2>\n" << chart;
-    html << "<h2>Verdicts</h2>\n<table><tr><th>checkpoint</th><th>family</th><th>verdict</th><th>device</th>"
-            "<th>why</th></tr>\n";
+    if (auto chart = load_chart(result, language); !chart.empty())
+        html << "<h2>" << escape(word("section:load", language)) << "</h2>\n" << chart;
+    html << "<h2>" << escape(word("section:verdicts", language)) << "</h2>\n<table><tr>";
+    for (const char* column : {"column:checkpoint", "column:family", "column:verdict", "column:device", "column:reason"})
+        html << "<th>" << escape(word(column, language)) << "</th>";
+    html << "</tr>\n";
     std::vector<const Verdict*> ordered;
     for (const auto& verdict : result.verdicts) ordered.push_back(&verdict);
-    auto rank = [](Status status) { return status == Status::fail ? 0 : status == Status::warn ? 1 : status == Status::pass ? 2 : 3; };
     std::stable_sort(ordered.begin(), ordered.end(),
                      [&](const Verdict* a, const Verdict* b) { return rank(a->status) < rank(b->status); });
-    for (const auto* verdict : ordered) {
-        std::string blamed;
-        for (const auto& device : blamed_devices(*verdict)) blamed += (blamed.empty() ? "" : " + ") + device;
-        html << "<tr><td><b>" << escape(verdict->checkpoint) << "</b><br><span class=\"src\">"
-             << escape(checkpoint_title(verdict->checkpoint)) << "</span></td><td>" << to_string(verdict->family)
-             << "</td><td><span class=\"pill\" style=\"background:" << status_color(verdict->status) << "\">"
-             << to_string(verdict->status) << "</span></td><td>" << escape(blamed) << "</td><td>"
-             << escape(render_cause(*verdict));
-        auto sources = checkpoint_sources(verdict->checkpoint);
-        if (!sources.empty()) {
-            html << "<br><span class=\"src\">";
-            for (std::size_t i = 0; i < sources.size(); ++i) html << (i ? " · " : "") << escape(sources[i]);
-            html << "</span>";
-        }
-        auto evidence = evidence_lines(result, *verdict);
-        if (!evidence.empty()) {
-            html << "<details><summary>evidence (" << evidence.size() << ")</summary><pre>";
-            for (const auto& line : evidence) html << escape(line) << "\n";
-            html << "</pre></details>";
-        }
-        html << "</td></tr>\n";
-    }
-    html << "</table>\n";
-    if (!result.taps.empty()) {
-        html << "<h2>Taps</h2>\n<table><tr><th>tap</th><th>source</th><th>frames</th><th>lost</th><th>pcapng</th></tr>\n";
-        for (const auto& tap : result.taps)
-            html << "<tr><td>" << escape(tap.name) << "</td><td>" << escape(tap.source) << "</td><td>" << tap.frames
-                 << "</td><td>" << tap.kernel_drops + tap.interface_drops << "</td><td>" << escape(tap.pcapng)
-                 << "</td></tr>\n";
-        html << "</table>\n";
-    }
-    html << "</body></html>\n";
+    for (const auto* verdict : ordered) html << verdict_row(result, *verdict, language);
+    html << "</table>\n" << taps_table(result, language) << "</body></html>\n";
     return html.str();
 }
 

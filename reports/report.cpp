@@ -1,3 +1,4 @@
+// The reports' edges: the output folder a run leaves, the format dispatch and the exit code.
 #include "reports/report.h"
 
 #include <algorithm>
@@ -18,6 +19,26 @@ Result<std::pair<std::string, std::string>> write_outputs(const RunResult& resul
     html << render_html(result);
     if (!html.flush()) return fail("cannot write " + html_path);
     return std::pair{json_path, html_path};
+}
+
+Result<Format> parse_format(std::string_view text) {
+    if (text == "text") return Format::text;
+    if (text == "html") return Format::html;
+    if (text == "md" || text == "markdown") return Format::md;
+    if (text == "junit") return Format::junit;
+    if (text == "json") return Format::json;
+    return fail("unknown format '" + std::string(text) + "' (expected text, html, md, junit or json)");
+}
+
+std::string render(const RunResult& result, Format format, const TextOptions& options) {
+    switch (format) {
+        case Format::text: return render_text(result, options);
+        case Format::html: return render_html(result, options.language);
+        case Format::md: return render_markdown(result, options.language);
+        case Format::junit: return render_junit(result, options.language);
+        case Format::json: return to_json(result);
+    }
+    return render_text(result, options);
 }
 
 int exit_code(const RunResult& result) {

@@ -2,6 +2,7 @@
 // person reads, made from cause codes and parameters through one message catalogue.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,6 +21,11 @@ using model::Status;
 using model::TapSummary;
 using model::Verdict;
 
+// The language every sentence is rendered in; English is the default.
+enum class Language { en, ja };
+Result<Language> parse_language(std::string_view text);  // "en", "ja"
+std::string_view to_string(Language language);
+
 // The checkpoint catalogue: every id a plan can decide, its title and the seed-document items it
 // answers (JPRS, DNSSEC Japan). Ids are a stable interface: add, never rename.
 struct CheckpointInfo {
@@ -28,15 +34,18 @@ struct CheckpointInfo {
     std::vector<std::string> sources;
 };
 const std::vector<CheckpointInfo>& checkpoints();
-std::vector<std::string> checkpoint_sources(std::string_view checkpoint);
-std::string_view checkpoint_title(std::string_view checkpoint);
+// The checklist items a checkpoint answers, named in `language` ("JPRS 確認項目 A-87/F-87").
+std::vector<std::string> checkpoint_sources(std::string_view checkpoint, Language language = Language::en);
+std::string checkpoint_title(std::string_view checkpoint, Language language = Language::en);
 
-// The catalogue's sentence for a verdict's cause (or a capture finding), in English.
-std::string render_cause(const Verdict& verdict);
-std::string render_finding(const model::CaptureFinding& finding);
+// The catalogue's sentence for a verdict's cause (or a capture finding).
+std::string render_cause(const Verdict& verdict, Language language = Language::en);
+std::string render_finding(const model::CaptureFinding& finding, Language language = Language::en);
 // "probe p0001abc (edns-size udp, size 1500, bufsize 4096 DO=0): timeout after 3 tries"
-std::string render_probe(const ProbeRecord& probe);
-// Every catalogue key, for the test that each cause code and rule has its sentence.
+std::string render_probe(const ProbeRecord& probe, Language language = Language::en);
+// Every catalogue key of one table ("sentences", "titles", "cause_names", "fixes", "words",
+// "values") in one language, and its text: for the tests that both languages say everything.
+std::vector<std::pair<std::string, std::string>> catalogue_entries(std::string_view table, Language language);
 std::vector<std::string> catalogue_keys();
 // A template filled from parameters: {name} takes a value, [… {name} …] is left out unless every
 // name in it has a value (not null, false or empty). Exposed for its unit test.
@@ -68,7 +77,7 @@ struct Finding {
     std::vector<std::string> items;
     std::vector<std::string> fixes;
 };
-std::vector<Finding> findings(const RunResult& result);
+std::vector<Finding> findings(const RunResult& result, Language language = Language::en);
 
 // How the terminal report is laid out: colors (off for NO_COLOR or a pipe), the width reasons
 // wrap at (the terminal's, or COLUMNS), or each verdict on one line (`wide`).
@@ -76,12 +85,50 @@ struct TextOptions {
     bool color = false;
     std::size_t width = 100;
     bool wide = false;
+    Language language = Language::en;
 };
+// The terminal columns `text` takes: East Asian wide characters count two.
+std::size_t display_width(const std::string& text);
 // The findings, then the verdicts (failures first) fitted to the width, a totals line and the
 // per-family summary.
 std::string render_text(const RunResult& result, const TextOptions& options);
 // One self-contained HTML page: the path with the guilty devices marked, charts, every verdict.
-std::string render_html(const RunResult& result);
+std::string render_html(const RunResult& result, Language language = Language::en);
+// Markdown for a ticket: findings, the verdict table, the summary.
+std::string render_markdown(const RunResult& result, Language language = Language::en);
+// JUnit XML: one suite per device, one test case per device × checkpoint × family.
+std::string render_junit(const RunResult& result, Language language = Language::en);
+
+// Every format a result renders in, by the name `report --format` takes.
+enum class Format { text, html, md, junit, json };
+Result<Format> parse_format(std::string_view text);  // "text", "html", "md", "junit", "json"
+std::string render(const RunResult& result, Format format, const TextOptions& options);
+
+// Two runs side by side (before and after a firmware change, or two models): for each checkpoint ×
+// family, what changed — status, the devices blamed, the cause — and the per-family figures.
+enum class Direction { worse, better, changed };
+struct VerdictChange {
+    std::string checkpoint;
+    Family family = Family::ipv4;
+    std::optional<Verdict> before, after;  // absent when the run did not decide it
+    Direction direction = Direction::changed;
+};
+struct FigureChange {
+    Family family = Family::ipv4;
+    std::string figure;  // "largest_udp_answer", "path_mtu", "nat"
+    std::string from, to;
+    Direction direction = Direction::changed;
+};
+struct Comparison {
+    std::string before_name, after_name;
+    std::vector<VerdictChange> verdicts;
+    std::vector<FigureChange> figures;
+    int unchanged = 0;
+    bool worse() const;  // anything got worse: `compare` exits 1
+};
+Comparison compare(const RunResult& before, const RunResult& after, std::string before_name, std::string after_name);
+std::string render_comparison(const Comparison& comparison, Format format, const TextOptions& options);
+
 // 0 when no checkpoint failed, 1 when one did (the CLI's documented exit codes).
 int exit_code(const RunResult& result);
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "reports/report.h"
+#include "reports/messages.h"
 
 namespace dnspath::reports {
 namespace {
@@ -18,20 +18,70 @@ std::string paint(bool color, Status status, const std::string& text) {
     return std::string(code) + text + "\033[0m";
 }
 
-// `text` in lines of at most `width` columns (bytes; the catalogue is ASCII but for a few signs),
-// broken at spaces; every line after the first starts with `indent` spaces.
+// The columns a code point takes on a terminal: 2 for East Asian wide and full-width forms (the
+// Japanese catalogue), 1 otherwise. Ranges from Unicode's EastAsianWidth W/F, the common blocks.
+std::size_t columns_of(char32_t c) {
+    const bool wide = (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) ||
+                      (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+                      (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x2460 && c <= 0x24ff);
+    return wide ? 2 : 1;
+}
+
+// The length in octets of the UTF-8 sequence starting with `lead` (1 for a stray byte).
+std::size_t sequence_length(unsigned char lead) {
+    return lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+}
+
+char32_t decode_at(const std::string& text, std::size_t at, std::size_t length) {
+    char32_t c = length == 1 ? static_cast<unsigned char>(text[at]) : static_cast<unsigned char>(text[at]) & (0x7f >> length);
+    for (std::size_t i = 1; i < length && at + i < text.size(); ++i) c = c << 6 | (static_cast<unsigned char>(text[at + i]) & 0x3f);
+    return c;
+}
+
+}  // namespace
+
+std::size_t display_width(const std::string& text) {
+    std::size_t width = 0;
+    for (std::size_t at = 0; at < text.size();) {
+        const auto length = sequence_length(static_cast<unsigned char>(text[at]));
+        width += columns_of(decode_at(text, at, length));
+        at += length;
+    }
+    return width;
+}
+
+// `text` in lines of at most `width` terminal columns, broken at a space when the line has one,
+// else between two characters (Japanese has no spaces); never inside a UTF-8 sequence. Every line
+// after the first starts with `indent` spaces.
 std::string wrap(const std::string& text, std::size_t indent, std::size_t width) {
     const std::size_t room = width > indent + 20 ? width - indent : 20;
+    auto length_at = [&](std::size_t at) { return sequence_length(static_cast<unsigned char>(text[at])); };
+    auto wide_at = [&](std::size_t at) { return at < text.size() && columns_of(decode_at(text, at, length_at(at))) == 2; };
     std::string out;
     std::size_t start = 0;
     while (start < text.size()) {
-        std::size_t end = start + room;
-        if (end >= text.size()) {
-            end = text.size();
-        } else {
-            const auto space = text.rfind(' ', end);
-            end = space != std::string::npos && space > start ? space : end;
+        std::size_t at = start, used = 0, last_space = std::string::npos, used_at_space = 0, previous = start;
+        while (at < text.size()) {
+            const auto columns = columns_of(decode_at(text, at, length_at(at)));
+            if (used + columns > room) break;
+            if (text[at] == ' ') last_space = at, used_at_space = used;
+            used += columns;
+            previous = at;
+            at += length_at(at);
         }
+        std::size_t end = at;
+        if (at < text.size()) {
+            // Japanese breaks between any two characters; English only at a space. A space far
+            // back would leave a short line, so Japanese text breaks at the character instead.
+            const bool between_wide = wide_at(at) || wide_at(previous);
+            const bool space_near = last_space != std::string::npos && last_space > start && room - used_at_space <= 12;
+            if (last_space != std::string::npos && last_space > start && (!between_wide || space_near)) end = last_space;
+            // Closing punctuation never starts a line (kinsoku): take the character before along.
+            else if (between_wide && end > start && text.compare(end, 3, "、") * text.compare(end, 3, "。") *
+                                                         text.compare(end, 3, "）") * text.compare(end, 3, "：") == 0)
+                end = previous;
+        }
+        if (end == start) end = start + length_at(start);
         if (!out.empty()) out += "\n" + std::string(indent, ' ');
         out += text.substr(start, end - start);
         start = end;
@@ -40,103 +90,119 @@ std::string wrap(const std::string& text, std::size_t indent, std::size_t width)
     return out;
 }
 
+namespace {
+
 int rank(Status status) { return status == Status::fail ? 0 : status == Status::warn ? 1 : status == Status::pass ? 2 : 3; }
 
-std::string severity_text(Severity severity) {
-    switch (severity) {
-        case Severity::broken: return "breaks DNS here";
-        case Severity::degraded: return "degrades DNS: lookups still work over TCP, one round trip slower";
-        case Severity::notice: return "worth knowing";
-    }
-    return "";
-}
-
 std::string render_findings(const RunResult& result, const TextOptions& options) {
-    const auto all = findings(result);
+    const Language language = options.language;
+    const auto all = findings(result, language);
     if (all.empty()) return "";
-    std::string out = "Findings\n";
+    std::string out = word("findings", language) + "\n";
     for (const auto& finding : all) {
         const Status tone = finding.severity == Severity::broken ? Status::fail : Status::warn;
-        out += "  " + paint(options.color, tone, finding.device) + " — " + severity_text(finding.severity) + "\n";
+        out += "  " + paint(options.color, tone, finding.device) + " — " +
+               word("severity:" + std::string(to_string(finding.severity)), language) + "\n";
         for (const auto& cause : finding.causes) {
             std::string where;
             for (const auto& checkpoint : cause.checkpoints) where += (where.empty() ? "" : ", ") + checkpoint;
             out += "    " + wrap(cause.sentence + " [" + where + "]", 4, options.width) + "\n";
         }
-        for (const auto& fix : finding.fixes) out += "    fix: " + wrap(fix, 9, options.width) + "\n";
+        const std::string fix_label = word("fix", language) + ": ";
+        for (const auto& fix : finding.fixes)
+            out += "    " + fix_label + wrap(fix, 4 + display_width(fix_label), options.width) + "\n";
         if (!finding.items.empty()) {
             std::string items;
             for (const auto& item : finding.items) items += (items.empty() ? "" : "; ") + item;
-            out += "    fails: " + wrap(items, 11, options.width) + "\n";
+            const std::string label = word("fails", language) + ": ";
+            out += "    " + label + wrap(items, 4 + display_width(label), options.width) + "\n";
         }
     }
     return out + "\n";
 }
 
+// `text` padded with spaces to `columns` terminal columns.
+std::string pad(const std::string& text, std::size_t columns) {
+    const auto width = display_width(text);
+    return width >= columns ? text : text + std::string(columns - width, ' ');
+}
+
+std::string blamed_text(const Verdict& verdict) {
+    std::string blamed;
+    for (const auto& device : model::blamed_devices(verdict)) blamed += (blamed.empty() ? "" : "+") + device;
+    return blamed.empty() ? "-" : blamed;
+}
+
 std::string render_table(const RunResult& result, const TextOptions& options) {
+    const Language language = options.language;
     std::vector<const Verdict*> ordered;
     for (const auto& verdict : result.verdicts) ordered.push_back(&verdict);
     std::stable_sort(ordered.begin(), ordered.end(),
                      [](const Verdict* a, const Verdict* b) { return rank(a->status) < rank(b->status); });
-    std::size_t checkpoint_width = 10, device_width = 6;
+    const std::string headers[] = {word("column:checkpoint", language), word("column:family", language),
+                                   word("column:verdict", language), word("column:device", language),
+                                   word("column:reason", language)};
+    std::size_t widths[4] = {display_width(headers[0]), std::max<std::size_t>(4, display_width(headers[1])),
+                             display_width(headers[2]), display_width(headers[3])};
     for (const auto* verdict : ordered) {
-        checkpoint_width = std::max(checkpoint_width, verdict->checkpoint.size());
-        std::string blamed;
-        for (const auto& device : model::blamed_devices(*verdict)) blamed += (blamed.empty() ? "" : "+") + device;
-        device_width = std::max(device_width, blamed.size());
+        widths[0] = std::max(widths[0], verdict->checkpoint.size());
+        widths[2] = std::max(widths[2], display_width(word("status:" + std::string(to_string(verdict->status)), language)));
+        widths[3] = std::max(widths[3], blamed_text(*verdict).size());
     }
-    const std::size_t reason_column = checkpoint_width + 2 + 7 + 8 + device_width + 1;
-    char line[256];
-    std::snprintf(line, sizeof line, "%-*s  %-6s %-7s %-*s %s\n", static_cast<int>(checkpoint_width), "checkpoint", "family",
-                  "verdict", static_cast<int>(device_width), "device", "reason");
-    std::string out = line;
+    const std::size_t reason_column = widths[0] + widths[1] + widths[2] + widths[3] + 5;
+    std::string out = pad(headers[0], widths[0]) + "  " + pad(headers[1], widths[1]) + " " + pad(headers[2], widths[2]) +
+                      " " + pad(headers[3], widths[3]) + " " + headers[4] + "\n";
     for (const auto* verdict : ordered) {
-        std::string status(to_string(verdict->status));
-        for (auto& c : status) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        std::string blamed;
-        for (const auto& device : model::blamed_devices(*verdict)) blamed += (blamed.empty() ? "" : "+") + device;
-        char cell[8];
-        std::snprintf(cell, sizeof cell, "%-7s", status.c_str());
-        std::snprintf(line, sizeof line, "%-*s  %-6s ", static_cast<int>(checkpoint_width), verdict->checkpoint.c_str(),
-                      std::string(to_string(verdict->family)).c_str());
-        out += line + paint(options.color, verdict->status, cell);
-        std::snprintf(line, sizeof line, " %-*s ", static_cast<int>(device_width), blamed.empty() ? "-" : blamed.c_str());
-        const std::string reason = render_cause(*verdict);
-        out += line + (options.wide ? reason : wrap(reason, reason_column, options.width)) + "\n";
+        const std::string status = word("status:" + std::string(to_string(verdict->status)), language);
+        out += pad(verdict->checkpoint, widths[0]) + "  " + pad(std::string(to_string(verdict->family)), widths[1]) + " " +
+               paint(options.color, verdict->status, pad(status, widths[2])) + " " + pad(blamed_text(*verdict), widths[3]) +
+               " ";
+        const std::string reason = render_cause(*verdict, language);
+        out += (options.wide ? reason : wrap(reason, reason_column, options.width)) + "\n";
     }
     return out;
 }
 
-std::string totals(const RunResult& result) {
+std::string totals(const RunResult& result, Language language) {
     int counts[4] = {};
     for (const auto& verdict : result.verdicts) ++counts[rank(verdict.status)];
-    std::string out = std::to_string(counts[0]) + " failed, " + std::to_string(counts[1]) + " warn, " +
-                      std::to_string(counts[2]) + " passed";
-    if (counts[3] > 0) out += ", " + std::to_string(counts[3]) + " not measured";
-    return out + "\n";
+    model::Params params{{"failed", counts[0]}, {"warn", counts[1]}, {"passed", counts[2]}};
+    if (counts[3] > 0) params["na"] = counts[3];
+    return fill_text(word("totals", language), params, language) + "\n";
 }
 
-std::string summary_line(std::string_view family, const FamilySummary& summary) {
-    std::string out = std::string(family) + ": largest UDP answer ";
-    out += summary.largest_udp_answer ? std::to_string(*summary.largest_udp_answer) + " octets" : "unknown";
-    out += ", path MTU " + (summary.path_mtu ? std::to_string(*summary.path_mtu) : std::string("unknown"));
-    out += ", NAT " + (summary.nat ? std::string(*summary.nat ? "yes" : "no") : std::string("unknown"));
+std::string summary_line(std::string_view family, const FamilySummary& summary, Language language) {
+    model::Params params{{"family", family}};
+    params["largest"] = summary.largest_udp_answer
+                            ? fill_text(word("octets", language), {{"n", *summary.largest_udp_answer}}, language)
+                            : word("unknown", language);
+    params["mtu"] = summary.path_mtu ? std::to_string(*summary.path_mtu) : word("unknown", language);
+    params["nat"] = summary.nat ? word(*summary.nat ? "yes" : "no", language) : word("unknown", language);
     if (summary.load_qps_through && summary.load_qps_baseline) {
-        char figures[160];
-        std::snprintf(figures, sizeof figures, ", load %.0f q/s through the device vs %.0f without (p99 %.2f vs %.2f ms)",
-                      *summary.load_qps_through, *summary.load_qps_baseline, summary.load_p99_ms_through.value_or(0),
-                      summary.load_p99_ms_baseline.value_or(0));
-        out += figures;
+        char figures[4][32];
+        std::snprintf(figures[0], sizeof figures[0], "%.0f", *summary.load_qps_through);
+        std::snprintf(figures[1], sizeof figures[1], "%.0f", *summary.load_qps_baseline);
+        std::snprintf(figures[2], sizeof figures[2], "%.2f", summary.load_p99_ms_through.value_or(0));
+        std::snprintf(figures[3], sizeof figures[3], "%.2f", summary.load_p99_ms_baseline.value_or(0));
+        params["through"] = figures[0];
+        params["baseline"] = figures[1];
+        params["p99_through"] = figures[2];
+        params["p99_baseline"] = figures[3];
     }
-    return out + "\n";
+    return fill_text(word("summary", language), params, language) + "\n";
 }
 
 }  // namespace
 
+std::string render_text_summary(const RunResult& result, Language language) {
+    return summary_line("ipv4", result.ipv4, language) + summary_line("ipv6", result.ipv6, language);
+}
+
 std::string render_text(const RunResult& result, const TextOptions& options) {
-    std::string out = render_findings(result, options) + render_table(result, options) + totals(result) + "\n";
-    out += summary_line("ipv4", result.ipv4) + summary_line("ipv6", result.ipv6);
-    if (result.interrupted) out += "interrupted: these verdicts cover only what was measured before the stop\n";
+    const Language language = options.language;
+    std::string out = render_findings(result, options) + render_table(result, options) + totals(result, language) + "\n";
+    out += render_text_summary(result, language);
+    if (result.interrupted) out += word("interrupted", language) + "\n";
     return out;
 }
 

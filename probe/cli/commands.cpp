@@ -29,6 +29,7 @@ namespace {
 
 // Exit codes (README "Exit codes"): 0 every checkpoint passed, 1 one failed, 2 usage/environment.
 constexpr int kExitPass = 0;
+constexpr int kExitFail = 1;
 constexpr int kExitUsage = 2;
 
 int usage_error(const std::string& message) {
@@ -244,15 +245,62 @@ int command_keygen(const std::string& path) {
     return kExitPass;
 }
 
-int command_report(const std::string& path, bool json, bool no_color, bool wide, const std::string& html_path) {
-    auto result = reports::read_json(result_file(path));
-    if (!result) return usage_error(result.error().message);
-    if (!html_path.empty()) {
-        if (!(std::ofstream(html_path) << reports::render_html(*result))) return usage_error("cannot write " + html_path);
-        std::cerr << "report: " << html_path << "\n";
+namespace {
+
+// Writes a rendered report to `out`, or to standard output when none is given.
+Result<void> emit(const std::string& text, const std::string& out) {
+    if (out.empty()) {
+        std::cout << text;
+        return Ok{};
     }
-    std::cout << (json ? reports::to_json(*result) : reports::render_text(*result, text_options(no_color, wide)));
+    std::error_code error;
+    if (std::filesystem::is_directory(out, error)) return fail(out + ": is a folder; give a file name for --out");
+    std::ofstream file(out, std::ios::binary);
+    if (!(file << text) || !file.flush()) return fail("cannot write " + out);
+    return Ok{};
+}
+
+// The format, language and layout a report or comparison is rendered with.
+Result<std::pair<reports::Format, reports::TextOptions>> render_options(const std::string& format, const std::string& lang,
+                                                                         bool no_color, bool wide, bool to_file) {
+    auto parsed_format = reports::parse_format(format);
+    if (!parsed_format) return fail(parsed_format.error().message);
+    auto language = reports::parse_language(lang);
+    if (!language) return fail(language.error().message);
+    auto text = text_options(no_color || to_file, wide);
+    text.language = *language;
+    return std::pair{*parsed_format, text};
+}
+
+}  // namespace
+
+int command_report(const ReportOptions& options) {
+    auto how = render_options(options.json ? "json" : options.format, options.lang, options.no_color, options.wide,
+                              !options.out.empty());
+    if (!how) return usage_error(how.error().message);
+    auto result = reports::read_json(result_file(options.path));
+    if (!result) return usage_error(result.error().message);
+    if (!options.html.empty()) {
+        if (auto written = emit(reports::render_html(*result, how->second.language), options.html); !written)
+            return usage_error(written.error().message);
+        std::cerr << "report: " << options.html << "\n";
+    }
+    if (auto written = emit(reports::render(*result, how->first, how->second), options.out); !written)
+        return usage_error(written.error().message);
     return reports::exit_code(*result);
+}
+
+int command_compare(const CompareOptions& options) {
+    auto how = render_options(options.format, options.lang, options.no_color, options.wide, !options.out.empty());
+    if (!how) return usage_error(how.error().message);
+    auto before = reports::read_json(result_file(options.before));
+    if (!before) return usage_error(before.error().message);
+    auto after = reports::read_json(result_file(options.after));
+    if (!after) return usage_error(after.error().message);
+    const auto comparison = reports::compare(*before, *after, options.before, options.after);
+    if (auto written = emit(reports::render_comparison(comparison, how->first, how->second), options.out); !written)
+        return usage_error(written.error().message);
+    return comparison.worse() ? kExitFail : kExitPass;
 }
 
 namespace {

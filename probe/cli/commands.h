@@ -45,6 +45,16 @@ struct AnalyzeOptions {
     bool json = false, wide = false;
 };
 
+struct ReportOptions {
+    std::string path, format = "text", lang = "en", out, html;
+    bool json = false, no_color = false, wide = false;
+};
+
+struct CompareOptions {
+    std::string before, after, format = "text", lang = "en", out;
+    bool no_color = false, wide = false;
+};
+
 struct CaptureOptions {
     std::vector<std::string> devices;
     std::string out_dir = "dnspath-capture";
@@ -59,7 +69,8 @@ reports::TextOptions text_options(bool no_color, bool wide);
 int command_run(const RunOptions& options);
 int command_respond(const RespondOptions& options);
 int command_keygen(const std::string& path);
-int command_report(const std::string& path, bool json, bool no_color, bool wide, const std::string& html_path);
+int command_report(const ReportOptions& options);
+int command_compare(const CompareOptions& options);
 int command_lab(const LabOptions& options);
 int command_name(const NameOptions& options);
 int command_analyze(const AnalyzeOptions& options);

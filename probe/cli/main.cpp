@@ -96,6 +96,32 @@ CLI::App* add_analyze(CLI::App& app, AnalyzeOptions& analyze) {
     return cmd;
 }
 
+CLI::App* add_report(CLI::App& app, ReportOptions& report) {
+    auto* cmd = app.add_subcommand("report", "Render a saved result.json (or a run folder) in any format and language");
+    cmd->add_option("result", report.path, "Path to result.json, or the run folder holding it")->required();
+    cmd->add_option("--format,-f", report.format, "text, html, md, junit or json")->capture_default_str();
+    cmd->add_option("--lang", report.lang, "Language of every sentence: en or ja")->capture_default_str();
+    cmd->add_option("--out,-o", report.out, "Write to this file instead of standard output");
+    cmd->add_flag("--json", report.json, "Same as --format json");
+    cmd->add_flag("--no-color", report.no_color, "No colors (NO_COLOR in the environment works too)");
+    cmd->add_flag("--wide", report.wide, "Each verdict on one line instead of wrapping reasons at the terminal width");
+    cmd->add_option("--html", report.html, "Also write the HTML report (path diagram, charts) to this file");
+    return cmd;
+}
+
+CLI::App* add_compare(CLI::App& app, CompareOptions& compare) {
+    auto* cmd = app.add_subcommand("compare", "What changed between two runs (before and after a firmware or config "
+                                              "change, or two devices); exit 1 if anything got worse");
+    cmd->add_option("old", compare.before, "The earlier result.json, or its run folder")->required();
+    cmd->add_option("new", compare.after, "The later result.json, or its run folder")->required();
+    cmd->add_option("--format,-f", compare.format, "text, html, md, junit or json")->capture_default_str();
+    cmd->add_option("--lang", compare.lang, "Language of every sentence: en or ja")->capture_default_str();
+    cmd->add_option("--out,-o", compare.out, "Write to this file instead of standard output");
+    cmd->add_flag("--no-color", compare.no_color, "No colors (NO_COLOR in the environment works too)");
+    cmd->add_flag("--wide", compare.wide, "Each change on one line");
+    return cmd;
+}
+
 // `lab up|run|down`; returns the three subcommands so main can tell which was given.
 std::array<CLI::App*, 3> add_lab(CLI::App& app, LabOptions& lab) {
     auto* cmd = app.add_subcommand("lab", "Build a profile's path from network namespaces with real faults");
@@ -129,18 +155,15 @@ int main(int argc, char** argv) {
     CaptureOptions capture;
     AnalyzeOptions analyze;
     LabOptions lab;
-    std::string key_path, report_path, report_html;
-    bool report_json = false, report_no_color = false, report_wide = false;
+    std::string key_path;
+    ReportOptions report;
+    CompareOptions compare;
     auto* run_cmd = add_run(app, run);
     auto* respond_cmd = add_respond(app, respond);
     auto* keygen_cmd = app.add_subcommand("keygen", "Write a new random key file for respond and run");
     keygen_cmd->add_option("file", key_path, "Where to write the key")->required();
-    auto* report_cmd = app.add_subcommand("report", "Render a saved result.json (or a run folder) as a table or JSON");
-    report_cmd->add_option("result", report_path, "Path to result.json, or the run folder holding it")->required();
-    report_cmd->add_flag("--json", report_json, "Print JSON instead of the table");
-    report_cmd->add_flag("--no-color", report_no_color, "No colors (NO_COLOR in the environment works too)");
-    report_cmd->add_flag("--wide", report_wide, "Each verdict on one line instead of wrapping reasons at the terminal width");
-    report_cmd->add_option("--html", report_html, "Also write the HTML report (path diagram, charts) to this file");
+    auto* report_cmd = add_report(app, report);
+    auto* compare_cmd = add_compare(app, compare);
     auto* name_cmd = add_name(app, name);
     auto* capture_cmd = add_capture(app, capture);
     auto* analyze_cmd = add_analyze(app, analyze);
@@ -159,7 +182,8 @@ int main(int argc, char** argv) {
         if (run_cmd->parsed()) return command_run(run);
         if (respond_cmd->parsed()) return command_respond(respond);
         if (keygen_cmd->parsed()) return command_keygen(key_path);
-        if (report_cmd->parsed()) return command_report(report_path, report_json, report_no_color, report_wide, report_html);
+        if (report_cmd->parsed()) return command_report(report);
+        if (compare_cmd->parsed()) return command_compare(compare);
         if (name_cmd->parsed()) return command_name(name);
         if (capture_cmd->parsed()) return command_capture(capture);
         if (analyze_cmd->parsed()) return command_analyze(analyze);

@@ -26,7 +26,7 @@ check() {  # check NAME EXPECTED_EXIT PATTERN -- command...
 check "top-level help" 0 "Exit codes" -- "$bin" --help
 check "version flag" 0 "^dnspath [0-9]+\.[0-9]+" -- "$bin" --version
 check "version subcommand" 0 "^dnspath [0-9]" -- "$bin" version
-for sub in run respond keygen report name capture analyze lab version; do
+for sub in run respond keygen report compare name capture analyze lab version; do
   check "$sub --help" 0 "Usage|usage" -- "$bin" "$sub" --help
 done
 check "no subcommand" 2 "" -- "$bin"
@@ -62,6 +62,29 @@ check "report on garbage" 2 "not a JSON document" -- bash -c "echo '{x' > '$work
 check "report on a missing file" 2 "no such file" -- "$bin" report "$work/none.json"
 check "report on a folder without a result" 2 "is a folder" -- "$bin" report "$work"
 check "report on a result from before schema versions" 2 "reads version 1" -- bash -c "printf '{\"tool\": \"dnspath\"}' > '$work/old.json'; '$bin' report '$work/old.json'"
+# report and compare in every format and language, on two recorded lab results.
+golden="$src/tests/reports/golden"
+for format in text html md junit json; do
+  for lang in en ja; do
+    check "report --format $format --lang $lang" 1 "" -- "$bin" report "$golden/two-devices.result.json" --format "$format" --lang "$lang" --out "$work/report.$format.$lang"
+  done
+done
+check "a JUnit consumer's parser accepts the JUnit report (junitparser)" 0 "core 30 8" -- /usr/bin/python3 -c "
+from junitparser import JUnitXml
+for suite in JUnitXml.fromfile('$work/report.junit.ja'): print(suite.name, suite.tests, suite.failures)"
+check "the HTML report is one file in the language asked" 0 "" -- bash -c "grep -q '<html lang=\"ja\">' '$work/report.html.ja' && ! grep -qE '(src|href)=\"http' '$work/report.html.ja'"
+check "report: unknown format" 2 "unknown format 'xml'" -- "$bin" report "$golden/two-devices.result.json" --format xml
+check "report: unknown language" 2 "unknown language 'fr'" -- "$bin" report "$golden/two-devices.result.json" --lang fr
+check "report --out a folder" 2 "is a folder" -- "$bin" report "$golden/two-devices.result.json" --out "$work"
+check "report --out where nothing can be written" 2 "cannot write" -- "$bin" report "$golden/two-devices.result.json" --out "$work/no/such/dir/x"
+check "report on an empty file" 2 "not a JSON document|empty" -- bash -c ": > '$work/empty.json'; '$bin' report '$work/empty.json'"
+check "report on a FIFO" 2 "" -- bash -c "mkfifo '$work/fifo'; timeout 5 '$bin' report '$work/fifo'"
+check "compare: worse exits 1" 1 "worse" -- "$bin" compare "$golden/clean.result.json" "$golden/two-devices.result.json" --no-color
+check "compare: better exits 0" 0 "改善" -- "$bin" compare "$golden/two-devices.result.json" "$golden/clean.result.json" --lang ja --format md
+check "compare: the same run exits 0" 0 "nothing changed" -- "$bin" compare "$golden/clean.result.json" "$golden/clean.result.json"
+check "compare in JSON" 1 '"worse": true' -- "$bin" compare "$golden/clean.result.json" "$golden/two-devices.result.json" --format json
+check "compare: a folder without a result" 2 "is a folder" -- "$bin" compare "$work" "$golden/clean.result.json"
+check "compare: a missing file" 2 "no such file" -- "$bin" compare "$golden/clean.result.json" "$work/none.json"
 check "capture needs a device" 2 "required" -- "$bin" capture
 check "capture on a missing interface" 2 "no interface 'nosuchif0'|CAP_NET_RAW" -- "$bin" capture --device d=nosuchif0, --seconds 1 --out "$work/c1"
 check "analyze --tap needs a side" 2 "expected DEVICE.in=FILE" -- "$bin" analyze --tap x=y --result "$work/none.json"

@@ -279,7 +279,7 @@ TEST(HtmlReport, MarksTheGuiltyDeviceAndDrawsTheSizes) {
     const auto findings_at = html.find("<h2>Findings</h2>");
     ASSERT_NE(findings_at, std::string::npos);
     EXPECT_LT(findings_at, html.find("<h2>The path</h2>"));
-    EXPECT_NE(html.find("<b>Fix:</b> let UDP DNS answers up to 4096 octets through cpe", findings_at), std::string::npos);
+    EXPECT_NE(html.find("<b>fix:</b> let UDP DNS answers up to 4096 octets through cpe", findings_at), std::string::npos);
 }
 
 }  // namespace

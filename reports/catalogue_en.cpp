@@ -1,0 +1,338 @@
+// The English column of the message catalogue (see messages.h): every sentence a person reads.
+#include "reports/messages.h"
+
+namespace dnspath::reports {
+namespace {
+
+// Each checkpoint's title; its id and seed items come from the registry in probe/model, and a
+// unit test requires a title for every registered checkpoint.
+const Table kTitles = {
+    {"reachability", "The target answers a small query"},
+    {"udp-large", "Large UDP answers pass"},
+    {"udp-fragments", "Fragmented UDP passes"},
+    {"tcp-fallback", "TC=1 answers are retried over TCP"},
+    {"tcp-direct", "TCP/53 is not filtered"},
+    {"pmtu", "Path MTU discovery works"},
+    {"nat", "Global reachability, not NAT"},
+    {"port-randomness", "Source ports stay random"},
+    {"dnssec-passthrough", "DNSSEC records pass"},
+    {"edns-options", "EDNS options pass unchanged"},
+    {"edns-version", "EDNS version 1 gets BADVERS"},
+    {"qdcount", "QDCOUNT other than 1 gets FORMERR"},
+    {"udp-no-edns", "Plain DNS answers up to 512 octets"},
+    {"edns-truncation", "Oversized answers come back TC=1"},
+    {"path-trace", "Where a probe goes (TTL-limited copies)"},
+    {"dns-proxy", "A DNS proxy passes DNSSEC answers"},
+    {"udp-sessions", "Many new UDP flows at once pass"},
+    {"device-load", "Throughput and latency through the device"},
+    {"dns-interception", "Queries reach the target, not an interceptor"},
+};
+
+// Keys: "CHECKPOINT:CODE:QUALIFIER", "CHECKPOINT:CODE", "CODE:QUALIFIER", "CODE"; findings
+// "finding:RULE". The qualifier is the value of the first of why/what/direction/action/field/
+// pattern the parameters have.
+const Table kEnglish = {
+    {"ok", "passed"},
+    {"not-measured", "not measured"},
+    {"not-measured:unreachable", "not measured: the target is unreachable"},
+    {"not-measured:no-target", "not measured: no target of this family was given"},
+    {"not-measured:target-mode", "not measured in target mode: the '{kind}' kind needs a dnspath responder"},
+    {"not-measured:not-implemented", "not measured: the '{kind}' probe kind is not implemented yet"},
+    {"not-measured:no-proxy", "no proxy of this family to test: give --proxy ADDRESS or target.proxies (a CPE's LAN address)"},
+    {"not-measured:no-baseline",
+     "no baseline to compare with: give --baseline ADDRESS or target.baseline (the server reached without the device)"},
+    {"not-measured:no-echo", "no echo came back, so what the server sees is unknown"},
+    {"not-measured:too-few-answers", "too few answers to judge ({answers})"},
+    {"not-measured:not-exercised", "nothing on this path needed fragments (the local link's MTU {mtu} carries 4000-octet answers whole)"},
+    {"not-measured:no-trace", "not traced: {detail}"},
+    {"not-measured:server-not-reached", "the server was not reached within {max_ttl} hops[: {route}]"},
+    {"not-measured:no-large-name", "no listed name's answer exceeds 1232 octets, so nothing came back TC=1 (list a larger name)"},
+    {"not-measured:no-signed-name", "no listed name has dnssec = true"},
+    {"not-measured:needs-echo", "target mode: needs a dnspath responder's echo"},
+    {"not-measured:no-answer", "the target answered none of these probes"},
+    {"no-answer", "no answer[ for {name}][ ({outcome})]"},
+    {"no-answer:reachability", "the target {target} does not answer a small query ({outcome}): nothing else on this path can be judged"},
+    {"no-answer:dnskey", "the DNSKEY query (DO=1) got no answer over {transport} ({outcome}): a resolver cannot get the keys"},
+    {"no-answer:no-edns", "queries without EDNS got no answer"},
+    {"no-answer:tc-answer", "the TC=1 answer to an oversized query never arrived ({outcome}): a resolver would never fall back to TCP"},
+    {"no-answer:df", "no DF packet got through, not even 1280 octets"},
+    {"no-answer:options", "a query carrying EDNS options got no answer ({outcome})"},
+    {"no-answer:edns-version", "a query with EDNS version 1 was dropped ({outcome})"},
+    {"no-answer:proxy", "the proxy {proxy} does not answer a small query ({outcome})"},
+    {"no-answer:small", "the {records} records are missing from the answer"},
+    {"qdcount:no-answer", "QDCOUNT 0 answered {qdcount0}, QDCOUNT 2 answered {qdcount2}: RFC 9619 wants FORMERR"},
+    {"size-cap", "UDP answers of {size} octets and more vanish without a trace (advertised {advertised}[, largest delivered "
+                 "{largest} octets ±8][, a gap of {gap} octets])[; {fails} fails][: {names}]"},
+    {"pmtu:size-cap", "answer packets of {size} octets and more vanish with or without DF: a size filter (see udp-large), "
+                      "not an MTU; largest DF packet toward the server {forward}, back {back}"},
+    {"udp-fragments:size-cap", "large answers in fragments are lost ({answers_lost} octets) while queries in small fragments "
+                               "pass: fragments as such are not filtered; a smaller MTU further on (see pmtu) or a filter on "
+                               "the UDP length (see udp-large)"},
+    {"dnssec-passthrough:size-cap", "a signed {size}-octet answer never arrived over UDP"},
+    {"dns-proxy:size-cap", "a signed answer of {size} octets never arrives through the proxy"},
+    {"edns-buffer-cap", "answers of {size} octets and more come back TC=1 although {advertised} was advertised: something on "
+                        "the path caps the EDNS buffer size; resolvers fall back to TCP[ (largest delivered {largest} octets)][: {names}]"},
+    {"dnssec-passthrough:edns-buffer-cap", "signed answers of {sizes} octets come back TC=1 over UDP although {advertised} was "
+                                           "advertised, and arrive signed only over TCP: validation works, one round trip slower"},
+    {"dns-proxy:edns-buffer-cap", "a 1232-octet answer needs TCP: the proxy hands its clients less than 1232 octets over UDP"},
+    {"truncated-without-tc", "answers of {size} octets arrive cut short without TC=1[ ({answer} octets)][ over {transport}]"
+                             "[: {names}]: a resolver takes them as complete"},
+    {"udp-no-edns:truncated-without-tc", "plain DNS is not what RFC 1035 expects: a 600-octet answer without EDNS did not "
+                                         "come back TC=1 (512 octets delivered: {delivered})"},
+    {"fragment-filter", "IP fragments are dropped ({direction}, {family}): a DNS message in fragments never arrives whole"
+                        "[; answers lost: {answers_lost} octets][; queries in fragments of {queries_lost} octets lost]"},
+    {"fragment-filter:answers", "fragmented answers are dropped ({family}): every answer larger than one packet is lost on the "
+                                "way back, while fragmented queries pass[; answers lost: {answers_lost} octets]"},
+    {"fragment-filter:queries", "fragmented queries are dropped ({family}): a query larger than one packet never reaches the "
+                                "server[; queries in fragments of {queries_lost} octets lost]"},
+    {"mtu", "a smaller MTU on the path[ ({mtu})], and the ICMP that says so arrives[ (from {sender})]"},
+    {"pmtu:mtu:queries", "path MTU {forward}: an ICMP too big from {icmp_from} said MTU {icmp_mtu}, so PMTUD works"},
+    {"pmtu:mtu:answers", "answers sent with DF above {back} octets vanish on the way back (DF-setting servers and TCP depend "
+                         "on PMTUD here; its ICMP goes to the server)"},
+    {"pmtud-blackhole", "a PMTUD black hole: packets over the path MTU vanish and the ICMP too big never reaches the sender"
+                        "[ ({icmp_dropped_by} drops it)][; it hits {transports}]"},
+    {"pmtu:pmtud-blackhole:queries", "PMTUD black hole toward the server: DF packets above {forward} octets vanish and no ICMP "
+                                     "too big comes back[ ({icmp_dropped_by} drops it)]; it hits {transports}"},
+    {"pmtu:pmtud-blackhole:answers", "PMTUD black hole back toward the probe: answer packets above {back} octets vanish even "
+                                     "after a retry, so the server never hears the Packet Too Big; the same answer in "
+                                     "1280-octet fragments arrives[ ({icmp_dropped_by} drops the ICMP)]; it hits {transports}"},
+    {"tcp-filter", "TCP/53 is filtered[ ({action}, stage: {stage})]"},
+    {"tcp-filter:reset", "TCP/53 refused: a reset answered the connection (stage: {stage})"},
+    {"tcp-filter:drop", "TCP/53 silently dropped (stage: {stage})"},
+    {"dnssec-passthrough:tcp-filter", "a signed {size}-octet answer came back TC=1 and the TCP retry failed"},
+    {"dns-proxy:tcp-filter", "a signed {size}-octet answer came back TC=1 from the proxy and the TCP retry failed"},
+    {"interception", "a box on the path intercepts DNS[ ({device})]: queries to the target are answered or re-originated by "
+                     "it[ (evidence: {evidence})][; that explains what looked like {instead_of}]"},
+    {"proxy-rewrite", "a proxy changed the query on the way ({field})"},
+    {"proxy-rewrite:bufsize", "the EDNS buffer size was rewritten on the way[ from {from}][ to {to}][: a {answer}-octet answer "
+                              "came back without TC=1]"},
+    {"proxy-rewrite:z", "the EDNS Z bits were changed to {to} on the way"},
+    {"proxy-rewrite:options", "EDNS options were changed on the way: {options}"},
+    {"tcp-fallback:proxy-rewrite", "a resolver would never fall back to TCP: the oversized query got a {answer}-octet UDP answer "
+                                   "without TC=1 (the buffer size was rewritten)"},
+    {"dns-proxy:proxy-rewrite", "the proxy advertises only {to} octets upstream (below 1232)"},
+    {"option-stripped", "EDNS options stripped[ from the {direction}]: {options}"},
+    {"do-cleared", "DO=1 was cleared[ on the way ({direction})]: answers come back unsigned"},
+    {"rrsig-stripped", "RRSIGs missing from the answer[ ({records})][ of {size} octets][ for {name}]: a validating resolver fails"},
+    {"signature-invalid", "an RRSIG does not verify[ ({records})][ for {name}][ on the {size}-octet answer]: the signed data was altered"},
+    {"nat", "the server sees {seen}, not the probe's {local}: a NAT sits on the path[ ({devices})]"},
+    {"nat:ok", "the server sees the probe's own address {local}"},
+    {"port-rewrite", "source ports arrive {pattern}: {queries} queries, {distinct} distinct ports, range {low}-{high} "
+                     "(~{bits} bits), {kept} kept as sent"},
+    {"port-randomness:ok", "source ports arrive random: {queries} queries, {distinct} distinct ports, range {low}-{high} "
+                           "(~{bits} bits), {kept} kept as sent"},
+    {"random-loss", "[{lost} of {sizes} sizes lost even after retries while larger ones arrived (up to {largest_overall}): ]"
+                    "the path loses packets at random[ ({answered_after_retry} answers came only after a retry)], "
+                    "not a size limit or a filter[; it looked like {instead_of}]"},
+    {"udp-sessions:random-loss", "{answered} of {flows} new UDP flows answered, the first {prefix} in a row: losses "
+                                 "scattered through the flows, not a state table filling up — the path loses packets at random"},
+    {"rate-limit", "new UDP flows are rate-limited: only {answered} of {flows} sent at once were answered, but "
+                   "{paced_answered} of {paced_flows} sent one at a time were (a rate limit, not a full state table)"},
+    {"state-table-full", "only {answered} of {flows} new UDP flows were answered (the first {prefix} in a row), and new flows "
+                         "sent one at a time afterwards are dropped too ({paced_answered} of {paced_flows}): a state table "
+                         "full at about {answered} flows"},
+    {"refused", "the server REFUSED sized answers: the probe's key does not match the responder's (--key-file), or the "
+                "target is not a dnspath responder"},
+    {"wrong-rcode", "answered {rcode} instead of {expected}"},
+    {"qdcount:wrong-rcode", "QDCOUNT 0 answered {qdcount0}, QDCOUNT 2 answered {qdcount2}: RFC 9619 wants FORMERR"},
+    {"loss-located", "traced {traced}: the probe is lost on the way[ ({direction})][ after hop {hop}][; route {route}]"},
+    {"loss-located:answer", "traced {traced}: the same query with a small answer is answered, so the query reaches the server "
+                            "and the[ {size}-octet] answer is lost on the way back[ (the query was seen up to hop {hop})]"
+                            "[; route {route}]"},
+    {"loss-located:query", "traced {traced}: the query never reaches the server[; it is lost after hop {hop}][; route {route}]"},
+    {"query-changed", "traced {traced}: the query changed on the way: {change_list}[; route {route}]"},
+    {"overload", "under load through the device {through_text}; without it {baseline_text}; throughput ratio {ratio}"},
+    {"overload:drops", "the device drops queries under load: {through_text}; without it {baseline_text}"},
+    {"overload:slow", "the device costs over half the throughput: {through_text}; without it {baseline_text} (ratio {ratio})"},
+    {"overload:nothing-through", "nothing was answered through the device under load; without it {baseline_text}"},
+    {"overload:nothing-answered", "nothing was answered under load, through the device or without it"},
+    {"probe-error", "the probe could not run: {detail}"},
+    {"udp-large:ok", "[every size from {from} to {to} octets delivered whole (advertised {advertised})][ (largest delivered {largest} octets)]"},
+    {"udp-no-edns:ok", "a 512-octet answer delivered without EDNS, 600 octets came back TC=1"},
+    {"edns-truncation:ok", "a 3000-octet answer to a 1232-octet buffer came back TC=1 ({size} octets)"},
+    {"tcp-direct:ok", "the answer arrived over TCP/53[ ({size} octets)][ in {rtt_ms} ms][ for {name}]"},
+    {"tcp-fallback:ok", "TC=1 over UDP, then the whole answer over TCP[ ({size} octets)][ for {name}]"},
+    {"edns-options:ok", "Cookie, Padding, EDE, Report-Channel, an unknown option (65001), DO=1 and the buffer size reached "
+                        "the responder unchanged"},
+    {"edns-version:ok", "EDNS version 1 answered BADVERS"},
+    {"qdcount:ok", "QDCOUNT 0 and 2 both answered FORMERR"},
+    {"udp-fragments:ok", "fragments pass: answers of {answers_passed} octets[, queries in fragments of {queries_passed} "
+                         "octets][; {no_raw}]"},
+    {"pmtu:ok", "DF packets pass both ways: largest toward the server {forward}, back {back} (tested up to {ceiling})"},
+    {"dnssec-passthrough:ok", "[the DNSKEY RRset of {dnskey_size} octets (key tag {key_tag}) and signed answers of {sizes} "
+                              "octets arrive with RRSIGs that verify; DO reaches the server][every DO=1 answer carried its "
+                              "RRSIGs ({names} names)]"},
+    {"dns-proxy:ok", "proxy {proxy} asks upstream with EDNS {upstream_bufsize}, passes DO and hands back signed answers "
+                     "whose RRSIGs verify"},
+    {"udp-sessions:ok", "{answered} of {flows} new UDP flows opened at once were all answered"},
+    {"device-load:ok", "through the device {through_text}; without it {baseline_text}; throughput ratio {ratio}"},
+    {"path-trace:ok", "traced {traced}: {route}"},
+    {"dns-interception:ok", "queries reach the target itself: the echo shows the DNS id and family sent, and RA is clear"},
+    {"finding:query-dropped", "{device} dropped the query[ ({fragments} fragments)]"},
+    {"finding:answer-dropped", "{device} dropped the answer[ ({size} octets in {fragments} fragments)]"},
+    {"finding:fragments-dropped", "{device} let {passed} of {fragments} fragments of the {direction} through and dropped the rest"},
+    {"finding:icmp-too-big", "{device} refused the {direction} as too big for MTU {mtu} and said so (ICMP frame {icmp_frame})"},
+    {"finding:icmp-time-exceeded", "{device} expired the {direction}'s TTL and said so"},
+    {"finding:icmp-unreachable", "{device} rejected the {direction} with ICMP unreachable code {code}"},
+    {"finding:icmp-dropped", "{device} dropped the ICMP too big {sender} sent about the {direction} (MTU {mtu}): a PMTUD black hole"},
+    {"finding:answered-locally", "{device} answered the query itself; the server never saw it"},
+    {"finding:opt-removed", "{device} removed the OPT record from the {direction}"},
+    {"finding:bufsize-rewritten", "{device} rewrote the query's EDNS buffer size {from} → {to}"},
+    {"finding:do-cleared", "{device} cleared DO in the query"},
+    {"finding:options-stripped", "{device} stripped EDNS options from the {direction}: {options}"},
+    {"finding:tc-set", "{device} truncated the answer (TC=1, {from} → {to} octets)"},
+    {"finding:answer-cut", "{device} cut the answer from {from} to {to} octets without TC"},
+    {"finding:rrsig-stripped", "{device} stripped RRSIGs from the answer ({from} → {to})"},
+    {"finding:tcp-syn-dropped", "{device} dropped the TCP SYN"},
+    {"finding:tcp-syn-reset", "{device} answered the TCP SYN with a reset"},
+    {"finding:tcp-synack-dropped", "{device} dropped the TCP SYN-ACK"},
+    {"finding:tcp-data-dropped", "{device} let the TCP handshake through and dropped the answer's segments"},
+    {"finding:reoriginated", "{device} re-originated the {direction} as a DNS proxy (DNS id {from_id} → {to_id})"},
+    {"finding:destination-changed", "{device} sent the query on to {to} instead of {from} (DNAT or interception)"},
+    {"finding:source-translated", "{device} translated the source {from} → {to}"},
+    {"finding:ttl-lowered", "{device} took {by} off the {direction}'s TTL (hops hidden inside it)"},
+    {"finding:ttl-raised", "{device} raised the {direction}'s TTL {from} → {to} (it re-sent the packet)"},
+    {"finding:reassembled", "{device} changed the {direction}'s fragments {from} → {to}"},
+    {"finding:not-at-first-tap", "the query never reached the first tap ({tap})"},
+    {"finding:lost-between-taps", "lost between {between}, where no device is tapped ({instead_of})"},
+    {"finding:tap-lost-packets", "lost between {between}, but a tap lost packets there: nobody blamed ({instead_of})"},
+};
+
+// How a cause code reads inside another sentence ("that explains what looked like …").
+const Table kCauseNames = {
+    {"no-answer", "lost queries"},          {"size-cap", "a size limit"},
+    {"mtu", "a smaller MTU"},               {"pmtud-blackhole", "a PMTUD black hole"},
+    {"fragment-filter", "a fragment filter"}, {"random-loss", "random loss"},
+    {"truncated-without-tc", "truncated answers"}, {"wrong-rcode", "a wrong RCODE"},
+    {"tcp-filter", "a TCP/53 filter"},      {"edns-buffer-cap", "an EDNS buffer cap"},
+};
+
+// The fix for a cause, with {device} filled in. Keyed by cause code; a cause without an entry
+// gets none (the sentence says what is wrong; not every cause has one remedy).
+const Table kFixes = {
+    {"size-cap", "let UDP DNS answers up to 4096 octets through {device} (remove the UDP length limit), or set the "
+                 "servers' EDNS buffer size to 1232 so answers fit; keep TCP/53 open either way"},
+    {"fragment-filter", "allow IP fragments of DNS traffic through {device} (IPv4 non-first fragments, IPv6 fragment "
+                        "headers), or set the servers' EDNS buffer size to 1232 so answers are not fragmented"},
+    {"pmtud-blackhole", "let ICMP fragmentation-needed and ICMPv6 Packet Too Big through {device} — never filter them — "
+                        "or lower the link MTU and clamp the TCP MSS so packets fit"},
+    {"mtu", "nothing is lost while the ICMP passes; to avoid fragmented answers set the servers' EDNS buffer size to 1232"},
+    {"tcp-filter", "open TCP port 53 through {device} in both directions (DNS needs TCP: RFC 7766)"},
+    {"interception", "turn off the DNS interception on {device} (a \"DNS guard\" or transparent proxy), or let port 53 "
+                     "to the target through unchanged"},
+    {"edns-buffer-cap", "raise the EDNS buffer size {device} advertises or forwards (for dnsmasq, --edns-packet-max); "
+                        "lookups work over TCP meanwhile, one round trip slower"},
+    {"proxy-rewrite", "configure the DNS proxy on {device} to forward the EDNS buffer size, DO and options unchanged"},
+    {"option-stripped", "update or reconfigure {device} so it forwards EDNS options unchanged"},
+    {"do-cleared", "update or reconfigure {device} so it forwards the DO bit: without it no answer is signed"},
+    {"rrsig-stripped", "update or reconfigure {device} so it passes RRSIG records: validating resolvers fail without them"},
+    {"truncated-without-tc", "replace or fix {device}: it cuts answers without setting TC, so resolvers take them as complete"},
+    {"nat", "nothing to fix unless the servers must see the clients' own addresses; then route without NAT on {device}"},
+    {"port-rewrite", "make {device}'s NAT allocate source ports at random (spoofed answers become easy otherwise)"},
+    {"state-table-full", "enlarge {device}'s UDP state table or shorten its UDP timeout for DNS flows"},
+    {"rate-limit", "raise {device}'s new-flow rate limit, or exempt DNS from it"},
+    {"random-loss", "look for the loss on {device}: interface errors, queue drops, policers"},
+    {"refused", "give both ends the same key (--key-file)"},
+};
+
+
+// The words of the reports' frames: headings, column names, statuses, units, the totals line.
+const Table kWords = {
+    {"findings", "Findings"},
+    {"fix", "fix"},
+    {"fails", "fails"},
+    {"severity:broken", "breaks DNS here"},
+    {"severity:degraded", "degrades DNS: lookups still work over TCP, one round trip slower"},
+    {"severity:notice", "worth knowing"},
+    {"severity-name:broken", "broken"},
+    {"severity-name:degraded", "degraded"},
+    {"severity-name:notice", "notice"},
+    {"column:checkpoint", "checkpoint"},
+    {"column:family", "family"},
+    {"column:verdict", "verdict"},
+    {"column:device", "device"},
+    {"column:reason", "reason"},
+    {"column:items", "checklist items"},
+    {"column:tap", "tap"},
+    {"column:source", "source"},
+    {"column:frames", "frames"},
+    {"column:lost", "lost"},
+    {"column:pcapng", "pcapng"},
+    {"status:pass", "PASS"},
+    {"status:fail", "FAIL"},
+    {"status:warn", "WARN"},
+    {"status:na", "NA"},
+    {"totals", "{failed} failed, {warn} warn, {passed} passed[, {na} not measured]"},
+    {"summary", "{family}: largest UDP answer {largest}, path MTU {mtu}, NAT {nat}[, load {through} q/s through the "
+                "device vs {baseline} without (p99 {p99_through} vs {p99_baseline} ms)]"},
+    {"octets", "{n} octets"},
+    {"unknown", "unknown"},
+    {"yes", "yes"},
+    {"no", "no"},
+    {"nothing", "nothing"},
+    {"interrupted", "interrupted: these verdicts cover only what was measured before the stop"},
+    {"probe-line", "probe {id} ({kind} {transport}[, size {size}][, bufsize {bufsize} DO={do}][, {no_edns}][, {df}]"
+                   "[, query in fragments of {fragment_size}]): {outcome}[, {answer_size} octets][, ICMP too big from "
+                   "{icmp_from} (MTU {icmp_mtu})][ after {attempts} tries][ — {detail}]"},
+    {"no-edns", "no EDNS"},
+    {"finding-line", "probe {probe}: {sentence}[ [{taps}]]"},
+    {"tap-frames", "{tap}: [query #{query}][{no_query}], [answer #{answer}][{no_answer}]"},
+    {"no-query", "no query"},
+    {"no-answer", "no answer"},
+    {"capture", "capture"},
+    {"title", "dnspath report"},
+    {"heading:fail", "this path breaks DNS"},
+    {"heading:warn", "this path bends DNS"},
+    {"heading:pass", "this path carries DNS"},
+    {"meta", "{failed} failed, {warn} warnings, {passed} passed"},
+    {"targets", "targets"},
+    {"interrupted-short", "interrupted: only what was measured before the stop"},
+    {"section:path", "The path"},
+    {"section:sizes", "Answer sizes"},
+    {"sizes-legend", "Each probe at its requested answer size: green delivered, amber TC=1, red lost; dashed: the largest "
+                     "delivered, dotted: the path MTU."},
+    {"section:load", "Load through the device"},
+    {"section:verdicts", "Verdicts"},
+    {"section:taps", "Taps"},
+    {"section:summary", "Summary"},
+    {"evidence", "evidence"},
+    {"largest-delivered", "largest delivered: {n} octets"},
+    {"path-mtu", "path MTU {n}"},
+    {"through", "through"},
+    {"without", "without"},
+    {"server", "server"},
+    {"probe", "probe"},
+    {"tap-title", "{tap}: {frames} frames, {lost} lost"},
+    {"junit:unattributed", "no device named"},
+    {"compare:heading", "Changes from {old} to {new}"},
+    {"compare:totals", "{worse} worse, {better} better, {changed} changed, {same} unchanged"},
+    {"compare:none", "nothing changed"},
+    {"compare:worse", "worse"},
+    {"compare:better", "better"},
+    {"compare:changed", "changed"},
+    {"compare:figure", "{family} {figure}: {from} → {to}"},
+    {"figure:largest_udp_answer", "largest UDP answer"},
+    {"figure:path_mtu", "path MTU"},
+    {"figure:nat", "NAT"},
+    {"column:before", "before"},
+    {"column:after", "after"},
+    {"load-figures", "{qps} q/s, latency p50 {p50} ms p99 {p99} ms, {lost} of {sent} lost"},
+    {"no-hop", "no hop answered"},
+    {"hop-change", "{field} changed at hop {hop}[ ({value})]"},
+    {"no-raw", "fragmented queries not sent: raw sockets need CAP_NET_RAW"},
+    {"and", " and "},
+    {"list", ", "},
+    {"column:change", "change"},
+};
+
+// Parameter values that are words: English reads them as they are.
+const Table kValues = {};
+
+}  // namespace
+
+const Messages& english_messages() {
+    static const Messages tables{kEnglish, kTitles, kCauseNames, kFixes, kWords, kValues};
+    return tables;
+}
+
+}  // namespace dnspath::reports

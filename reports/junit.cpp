@@ -1,0 +1,109 @@
+// JUnit XML for a CI pipeline: one test suite per device in path order, one test case per device ×
+// checkpoint × family. A verdict fails the devices it blames; a failing verdict that names nobody
+// fails a case in the "path" suite; a verdict not measured is skipped; a warning passes with its
+// reason in system-out. No clock is read: the same result gives the same bytes.
+#include <algorithm>
+#include <sstream>
+
+#include "reports/messages.h"
+
+namespace dnspath::reports {
+namespace {
+
+std::string xml(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '&': out += "&amp;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&apos;"; break;
+            default:
+                // XML 1.0 has no place for other control characters.
+                if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
+        }
+    }
+    return out;
+}
+
+struct Case {
+    std::string name, title, failure_type, failure_message, details, output;
+    bool skipped = false;
+};
+
+bool blames(const Verdict& verdict, const std::string& device) {
+    for (const auto& blame : verdict.blame)
+        if (blame.device == device) return true;
+    return false;
+}
+
+Case case_for(const Verdict& verdict, const std::string& device, Language language) {
+    Case test;
+    test.name = verdict.checkpoint + "/" + std::string(to_string(verdict.family));
+    test.title = checkpoint_title(verdict.checkpoint, language);
+    const bool guilty = device == "path" ? verdict.blame.empty() : blames(verdict, device);
+    if (verdict.status == Status::na) {
+        test.skipped = true;
+        test.output = render_cause(verdict, language);
+    } else if (guilty && verdict.status == Status::fail) {
+        test.failure_type = std::string(to_string(verdict.cause.code));
+        test.failure_message = render_cause(verdict, language);
+        for (const auto& item : checkpoint_sources(verdict.checkpoint, language)) test.details += item + "\n";
+        if (device == "path") test.details += word("junit:unattributed", language) + "\n";
+    } else if (guilty && verdict.status == Status::warn) {
+        test.output = render_cause(verdict, language);
+    }
+    return test;
+}
+
+std::string suite(const std::string& name, const std::vector<Case>& cases) {
+    int failures = 0, skipped = 0;
+    for (const auto& test : cases) {
+        failures += !test.failure_type.empty();
+        skipped += test.skipped;
+    }
+    std::ostringstream out;
+    out << "  <testsuite name=\"" << xml(name) << "\" tests=\"" << cases.size() << "\" failures=\"" << failures
+        << "\" errors=\"0\" skipped=\"" << skipped << "\">\n";
+    for (const auto& test : cases) {
+        out << "    <testcase classname=\"dnspath." << xml(name) << "\" name=\"" << xml(test.name + " — " + test.title) << "\"";
+        if (test.failure_type.empty() && !test.skipped && test.output.empty()) {
+            out << "/>\n";
+            continue;
+        }
+        out << ">\n";
+        if (!test.failure_type.empty())
+            out << "      <failure type=\"" << xml(test.failure_type) << "\" message=\"" << xml(test.failure_message) << "\">"
+                << xml(test.details) << "</failure>\n";
+        if (test.skipped) out << "      <skipped message=\"" << xml(test.output) << "\"/>\n";
+        else if (!test.output.empty()) out << "      <system-out>" << xml(test.output) << "</system-out>\n";
+        out << "    </testcase>\n";
+    }
+    out << "  </testsuite>\n";
+    return out.str();
+}
+
+}  // namespace
+
+std::string render_junit(const RunResult& result, Language language) {
+    std::vector<std::string> devices = result.path;
+    for (const auto& verdict : result.verdicts)
+        for (const auto& device : model::blamed_devices(verdict))
+            if (std::find(devices.begin(), devices.end(), device) == devices.end()) devices.push_back(device);
+    devices.push_back("path");  // failing verdicts that name no device, and every verdict when there is no topology
+    std::ostringstream out;
+    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"dnspath\">\n";
+    for (const auto& device : devices) {
+        std::vector<Case> cases;
+        for (const auto& verdict : result.verdicts) {
+            if (device == "path" && devices.size() > 1 && !(verdict.blame.empty() && verdict.status == Status::fail)) continue;
+            cases.push_back(case_for(verdict, device, language));
+        }
+        if (!cases.empty()) out << suite(device, cases);
+    }
+    out << "</testsuites>\n";
+    return out.str();
+}
+
+}  // namespace dnspath::reports

@@ -1,0 +1,86 @@
+// Markdown for a ticket: the heading and counts, the findings, the verdict table (failures first)
+// and the per-family summary. Table cells escape '|' so a reason never breaks its row.
+#include <algorithm>
+#include <sstream>
+
+#include "reports/messages.h"
+
+namespace dnspath::reports {
+namespace {
+
+std::string cell(std::string text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '|') out += "\\|";
+        else if (c == '\n') out += ' ';
+        else out += c;
+    }
+    return out;
+}
+
+int rank(Status status) { return status == Status::fail ? 0 : status == Status::warn ? 1 : status == Status::pass ? 2 : 3; }
+
+std::string findings_markdown(const RunResult& result, Language language) {
+    const auto all = findings(result, language);
+    if (all.empty()) return "";
+    std::ostringstream md;
+    md << "## " << word("findings", language) << "\n\n";
+    for (const auto& finding : all) {
+        md << "### " << finding.device << " — " << word("severity:" + std::string(to_string(finding.severity)), language)
+           << "\n\n";
+        for (const auto& cause : finding.causes) {
+            md << "- " << cause.sentence << " (";
+            for (std::size_t i = 0; i < cause.checkpoints.size(); ++i) md << (i ? ", " : "") << "`" << cause.checkpoints[i] << "`";
+            md << ")\n";
+        }
+        for (const auto& fix : finding.fixes) md << "- **" << word("fix", language) << ":** " << fix << "\n";
+        if (!finding.items.empty()) {
+            md << "- **" << word("fails", language) << ":** ";
+            for (std::size_t i = 0; i < finding.items.size(); ++i) md << (i ? "; " : "") << finding.items[i];
+            md << "\n";
+        }
+        md << "\n";
+    }
+    return md.str();
+}
+
+}  // namespace
+
+std::string render_markdown(const RunResult& result, Language language) {
+    int counts[4] = {};
+    for (const auto& verdict : result.verdicts) ++counts[rank(verdict.status)];
+    std::ostringstream md;
+    const char* heading = counts[0] ? "heading:fail" : counts[1] ? "heading:warn" : "heading:pass";
+    md << "# dnspath: " << word(heading, language) << "\n\n";
+    model::Params totals{{"failed", counts[0]}, {"warn", counts[1]}, {"passed", counts[2]}};
+    if (counts[3] > 0) totals["na"] = counts[3];
+    md << fill_text(word("totals", language), totals, language) << " · " << result.started_at << " · "
+       << word("targets", language);
+    for (const auto& target : result.targets) md << " " << target;
+    md << "\n\n";
+    if (result.interrupted) md << "**" << word("interrupted", language) << "**\n\n";
+    md << findings_markdown(result, language) << "## " << word("section:verdicts", language) << "\n\n|";
+    for (const char* column : {"column:checkpoint", "column:family", "column:verdict", "column:device", "column:reason"})
+        md << " " << word(column, language) << " |";
+    md << "\n|---|---|---|---|---|\n";
+    std::vector<const Verdict*> ordered;
+    for (const auto& verdict : result.verdicts) ordered.push_back(&verdict);
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [](const Verdict* a, const Verdict* b) { return rank(a->status) < rank(b->status); });
+    for (const auto* verdict : ordered) {
+        std::string blamed;
+        for (const auto& device : model::blamed_devices(*verdict)) blamed += (blamed.empty() ? "" : " + ") + device;
+        const std::string status = word("status:" + std::string(to_string(verdict->status)), language);
+        md << "| `" << verdict->checkpoint << "` | " << to_string(verdict->family) << " | "
+           << (verdict->status == Status::fail ? "**" + status + "**" : status) << " | " << cell(blamed) << " | "
+           << cell(render_cause(*verdict, language)) << " |\n";
+    }
+    md << "\n## " << word("section:summary", language) << "\n\n";
+    std::string summary = render_text_summary(result, language);
+    std::istringstream lines(summary);
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) md << "- " << line << "\n";
+    return md.str();
+}
+
+}  // namespace dnspath::reports

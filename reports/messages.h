@@ -1,0 +1,44 @@
+// The message catalogue's tables for one language: sentences by key, checkpoint titles, cause
+// names as they read inside other sentences, fixes, the words of the reports' frames (headings,
+// column names, statuses) and parameter values as they read in that language. Internal to reports/.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "reports/report.h"
+
+namespace dnspath::reports {
+
+using Table = std::map<std::string, std::string, std::less<>>;
+
+struct Messages {
+    const Table& sentences;
+    const Table& titles;
+    const Table& cause_names;
+    const Table& fixes;
+    const Table& words;
+    const Table& values;
+};
+
+const Messages& english_messages();   // catalogue_en.cpp
+const Messages& japanese_messages();  // catalogue_ja.cpp
+const Messages& messages(Language language);
+
+// A frame word ("findings", "fix", "PASS") in `language`; English when a table lacks it.
+std::string word(std::string_view key, Language language);
+// A parameter value as it reads in `language` ("answers" → "応答"); unchanged when not listed.
+std::string value_word(const std::string& value, Language language);
+// A checklist item under its name in `language` ("JPRS A-87/F-87" → "JPRS 確認項目 A-87/F-87").
+std::string item_name(const std::string& source, Language language);
+
+// A catalogue template filled from parameters in `language` (see fill_template in report.h).
+std::string fill_text(std::string_view text, const model::Params& params, Language language);
+// `text` wrapped at `width` terminal columns, continuation lines indented by `indent` (text.cpp).
+std::string wrap(const std::string& text, std::size_t indent, std::size_t width);
+
+// The per-family summary lines (largest UDP answer, path MTU, NAT, load), one per family.
+std::string render_text_summary(const RunResult& result, Language language);
+
+}  // namespace dnspath::reports

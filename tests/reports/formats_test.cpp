@@ -1,0 +1,200 @@
+// Every format in both languages: golden files from two recorded lab results (set
+// DNSPATH_UPDATE_GOLDEN=1 to rewrite them after a deliberate change), the Japanese catalogue
+// complete and free of English, terminal wrapping by display columns, and comparing two runs.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "reports/report.h"
+
+namespace dnspath::reports {
+namespace {
+
+const std::string kGolden = std::string(DNSPATH_SOURCE_DIR) + "/tests/reports/golden/";
+
+RunResult recorded(const std::string& name) {
+    auto result = read_json(kGolden + name + ".result.json");
+    EXPECT_TRUE(static_cast<bool>(result)) << (result ? "" : result.error().message);
+    return result ? *result : RunResult{};
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    std::ostringstream text;
+    text << file.rdbuf();
+    return text.str();
+}
+
+void expect_golden(const std::string& rendered, const std::string& name) {
+    const std::string path = kGolden + name;
+    if (std::getenv("DNSPATH_UPDATE_GOLDEN") != nullptr) std::ofstream(path, std::ios::binary) << rendered;
+    const std::string expected = read_file(path);
+    ASSERT_FALSE(expected.empty()) << "missing golden file " << path << " (DNSPATH_UPDATE_GOLDEN=1 writes it)";
+    EXPECT_EQ(rendered, expected) << "rendering changed: " << path;
+}
+
+TEST(Formats, EveryFormatInEveryLanguageMatchesItsGoldenFileByteForByte) {
+    const RunResult result = recorded("two-devices");
+    for (auto language : {Language::en, Language::ja}) {
+        TextOptions options;
+        options.width = 100;
+        options.language = language;
+        for (auto [format, extension] : {std::pair{Format::text, "txt"}, std::pair{Format::md, "md"},
+                                         std::pair{Format::junit, "xml"}, std::pair{Format::html, "html"}}) {
+            const std::string once = render(result, format, options);
+            EXPECT_EQ(once, render(result, format, options)) << "the same result must give the same bytes";
+            expect_golden(once, std::string("two-devices.") + std::string(to_string(language)) + "." + extension);
+        }
+    }
+    expect_golden(render(result, Format::json, {}), "two-devices.json");
+}
+
+TEST(Formats, ComparisonMatchesItsGoldenFiles) {
+    const auto comparison = compare(recorded("clean"), recorded("two-devices"), "clean", "two-devices");
+    for (auto language : {Language::en, Language::ja}) {
+        TextOptions options;
+        options.language = language;
+        for (auto [format, extension] : {std::pair{Format::text, "txt"}, std::pair{Format::md, "md"}})
+            expect_golden(render_comparison(comparison, format, options),
+                          std::string("compare.") + std::string(to_string(language)) + "." + extension);
+    }
+}
+
+// Words a Japanese operator writes in Latin letters: protocol names, record types, flags, RFCs,
+// option and tool names, placeholders' neighbours such as "ms" and "q/s".
+const std::set<std::string> kLatinAllowed = {
+    "DNS", "EDNS", "EDNS0", "TCP", "UDP", "IP", "IPv4", "IPv6", "ICMP", "ICMPv6", "DO", "TC", "RA", "DF", "NAT", "MTU",
+    "MSS", "RRSIG", "DNSKEY", "RRset", "OPT", "REFUSED", "FORMERR", "BADVERS", "RCODE", "QDCOUNT", "RFC", "SYN", "ACK",
+    "Packet", "Too", "Big", "too", "big", "unreachable", "fragmentation", "needed", "Cookie", "Padding", "EDE", "Report",
+    "Channel", "ID", "LB", "CPE", "JPRS", "DNSSEC", "dnsmasq", "edns", "packet", "max", "key", "file", "proxy",
+    "baseline", "target", "proxies", "ADDRESS", "dnssec", "true", "ms", "dnspath", "raw", "CAP", "NET", "RAW", "DNAT",
+    "pcapng", "p50", "p99", "q", "s", "TTL", "SOA", "NS", "TXT", "A", "AAAA", "DS", "PASS", "FAIL", "WARN", "NA",
+    "LAN",
+};
+
+// Names that are data, not words: checkpoint ids ("udp-large"), IPv6 addresses and the run's
+// device names.
+std::string without_names(std::string text, const std::vector<std::string>& devices = {}) {
+    text = std::regex_replace(text, std::regex(R"(\b[0-9a-f]{1,4}(:[0-9a-f]{0,4}){2,7})"), " ");
+    for (const auto& checkpoint : checkpoints()) text = std::regex_replace(text, std::regex(std::string(checkpoint.id)), " ");
+    for (const auto& device : devices) text = std::regex_replace(text, std::regex("\\b" + device + "\\b"), " ");
+    return text;
+}
+
+bool has_japanese(const std::string& text) {
+    return std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0xe3; });
+}
+
+std::vector<std::string> english_words(const std::string& text, const std::vector<std::string>& devices = {}) {
+    const std::string without_names = std::regex_replace(reports::without_names(text, devices), std::regex(R"(\{[a-z_0-9]+\})"), " ");
+    std::vector<std::string> found;
+    const std::regex latin(R"([A-Za-z][A-Za-z0-9]*)");
+    for (std::sregex_iterator it(without_names.begin(), without_names.end(), latin), end; it != end; ++it)
+        if (!kLatinAllowed.count(it->str()) && it->str().size() > 1) found.push_back(it->str());
+    return found;
+}
+
+TEST(Formats, TheJapaneseCatalogueSaysEverythingTheEnglishOneDoesWithoutEnglish) {
+    for (const char* table : {"sentences", "titles", "cause_names", "fixes", "words"}) {
+        const auto english = catalogue_entries(table, Language::en);
+        const auto japanese = catalogue_entries(table, Language::ja);
+        std::set<std::string> english_keys, japanese_keys;
+        for (const auto& [key, text] : english) english_keys.insert(key);
+        for (const auto& [key, text] : japanese) japanese_keys.insert(key);
+        EXPECT_EQ(english_keys, japanese_keys) << "table " << table;
+        for (const auto& [key, text] : japanese) {
+            const auto words = english_words(text);
+            EXPECT_TRUE(words.empty()) << table << " '" << key << "' keeps English: " << words.front();
+            // The same placeholders, so no parameter is lost in translation.
+            auto names = [](const std::string& s) {
+                std::set<std::string> out;
+                const std::regex name(R"(\{[a-z_0-9]+\})");
+                for (std::sregex_iterator it(s.begin(), s.end(), name), end; it != end; ++it) out.insert(it->str());
+                return out;
+            };
+            for (const auto& [english_key, english_text] : english) {
+                if (english_key != key) continue;
+                EXPECT_EQ(names(text), names(english_text)) << table << " '" << key << "'";
+            }
+        }
+    }
+}
+
+TEST(Formats, JapaneseFindingsReasonsAndTitlesLeaveNoEnglish) {
+    const RunResult result = recorded("two-devices");
+    for (const auto& finding : findings(result, Language::ja)) {
+        for (const auto& cause : finding.causes)
+            EXPECT_TRUE(english_words(cause.sentence, result.path).empty()) << cause.sentence;
+        for (const auto& fix : finding.fixes) EXPECT_TRUE(english_words(fix, result.path).empty()) << fix;
+        for (const auto& item : finding.items) EXPECT_TRUE(has_japanese(item)) << item;
+    }
+    for (const auto& verdict : result.verdicts) {
+        if (verdict.checkpoint == "path-trace") continue;  // its reason quotes probe ids and addresses
+        EXPECT_TRUE(english_words(render_cause(verdict, Language::ja), result.path).empty())
+            << render_cause(verdict, Language::ja);
+        EXPECT_TRUE(english_words(checkpoint_title(verdict.checkpoint, Language::ja)).empty()) << verdict.checkpoint;
+    }
+}
+
+TEST(Formats, EveryTerminalLineFitsItsWidthInColumnsInBothLanguages) {
+    const RunResult result = recorded("two-devices");
+    for (auto language : {Language::en, Language::ja}) {
+        for (std::size_t width : {80u, 100u}) {
+            TextOptions options;
+            options.width = width;
+            options.language = language;
+            std::istringstream lines(render_text(result, options));
+            for (std::string line; std::getline(lines, line);) {
+                // Probe ids and routes are unbreakable tokens; the checkpoint table fits.
+                if (line.find(" → ") != std::string::npos) continue;
+                EXPECT_LE(display_width(line), width) << line;
+            }
+        }
+    }
+    EXPECT_EQ(display_width("DNS の応答"), 10u);
+}
+
+TEST(Formats, CompareCallsANewFailureWorseAndAFixBetter) {
+    const RunResult clean = recorded("clean"), broken = recorded("two-devices");
+    const auto worse = compare(clean, broken, "a", "b");
+    EXPECT_TRUE(worse.worse());
+    bool tcp_worse = false;
+    for (const auto& change : worse.verdicts)
+        if (change.checkpoint == "tcp-direct" && change.family == Family::ipv4) tcp_worse = change.direction == Direction::worse;
+    EXPECT_TRUE(tcp_worse);
+    const auto better = compare(broken, clean, "b", "a");
+    EXPECT_FALSE(better.worse());
+    const auto same = compare(broken, broken, "b", "b");
+    EXPECT_FALSE(same.worse());
+    EXPECT_TRUE(same.verdicts.empty());
+    EXPECT_TRUE(same.figures.empty());
+    // A smaller largest UDP answer is worse even when every verdict stays the same.
+    RunResult shrunk = broken;
+    shrunk.ipv6.largest_udp_answer = 1232;
+    const auto figures = compare(broken, shrunk, "b", "shrunk");
+    EXPECT_TRUE(figures.worse());
+    ASSERT_EQ(figures.figures.size(), 1u);
+    EXPECT_EQ(figures.figures[0].figure, "largest_udp_answer");
+}
+
+TEST(Formats, JUnitHasOneCasePerDeviceAndCheckpointAndFailsOnlyTheGuiltyDevice) {
+    const RunResult result = recorded("two-devices");
+    const std::string xml = render_junit(result, Language::en);
+    const std::size_t cases = [&] {
+        std::size_t count = 0;
+        for (auto at = xml.find("<testcase "); at != std::string::npos; at = xml.find("<testcase ", at + 1)) ++count;
+        return count;
+    }();
+    EXPECT_EQ(cases, result.verdicts.size() * result.path.size());
+    EXPECT_NE(xml.find("<testsuite name=\"core\" tests=\"" + std::to_string(result.verdicts.size()) + "\" failures=\"8\""),
+              std::string::npos);
+    EXPECT_NE(xml.find("<testsuite name=\"edge\" tests=\"" + std::to_string(result.verdicts.size()) + "\" failures=\"0\""),
+              std::string::npos);
+}
+
+}  // namespace
+}  // namespace dnspath::reports
