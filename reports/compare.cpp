@@ -92,11 +92,7 @@ std::string totals_text(const Comparison& comparison, Language language) {
                      language);
 }
 
-std::string escape(std::string_view text) {
-    std::string out;
-    for (char c : text) out += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : c == '"' ? "&quot;" : std::string(1, c);
-    return out;
-}
+std::string escape(std::string_view text) { return escape_markup(text); }
 
 std::string as_json(const Comparison& comparison) {
     nlohmann::ordered_json out{{"before", comparison.before_name}, {"after", comparison.after_name},

@@ -10,22 +10,7 @@
 namespace dnspath::reports {
 namespace {
 
-std::string xml(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default:
-                // XML 1.0 has no place for other control characters.
-                if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
-        }
-    }
-    return out;
-}
+std::string xml(std::string_view text) { return escape_markup(text); }
 
 struct Case {
     std::string name, title, failure_type, failure_message, details, output;

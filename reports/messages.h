@@ -38,6 +38,10 @@ std::string fill_text(std::string_view text, const model::Params& params, Langua
 // `text` wrapped at `width` terminal columns, continuation lines indented by `indent` (text.cpp).
 std::string wrap(const std::string& text, std::size_t indent, std::size_t width);
 
+// `text` safe inside HTML or XML text and attribute values; control characters XML 1.0 cannot
+// carry are dropped.
+std::string escape_markup(std::string_view text);
+
 // The per-family summary lines (largest UDP answer, path MTU, NAT, load), one per family.
 std::string render_text_summary(const RunResult& result, Language language);
 

@@ -1,5 +1,5 @@
 // The reports' edges: the output folder a run leaves, the format dispatch and the exit code.
-#include "reports/report.h"
+#include "reports/messages.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -19,6 +19,23 @@ Result<std::pair<std::string, std::string>> write_outputs(const RunResult& resul
     html << render_html(result);
     if (!html.flush()) return fail("cannot write " + html_path);
     return std::pair{json_path, html_path};
+}
+
+std::string escape_markup(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '&': out += "&amp;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&apos;"; break;
+            default:
+                if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
+        }
+    }
+    return out;
 }
 
 Result<Format> parse_format(std::string_view text) {
