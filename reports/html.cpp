@@ -238,8 +238,6 @@ std::string load_chart(const RunResult& result, Language language) {
 }
 
 
-int rank(Status status) { return status == Status::fail ? 0 : status == Status::warn ? 1 : status == Status::pass ? 2 : 3; }
-
 // One verdict's row: checkpoint and title, family, status, devices, the cause, its checklist items
 // and the evidence behind it.
 std::string verdict_row(const RunResult& result, const Verdict& verdict, Language language) {
@@ -285,7 +283,7 @@ std::string taps_table(const RunResult& result, Language language) {
 // The page's head: its language, styles that print well, the heading and the run's facts.
 std::string page_head(const RunResult& result, Language language) {
     int counts[4] = {};
-    for (const auto& verdict : result.verdicts) ++counts[rank(verdict.status)];
+    for (const auto& verdict : result.verdicts) ++counts[status_rank(verdict.status)];
     std::ostringstream html;
     html << "<!DOCTYPE html>\n<html lang=\"" << to_string(language) << "\"><head><meta charset=\"utf-8\">"
          << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>"
@@ -328,10 +326,7 @@ std::string render_html(const RunResult& result, Language language) {
     for (const char* column : {"column:checkpoint", "column:family", "column:verdict", "column:device", "column:reason"})
         html << "<th>" << escape(word(column, language)) << "</th>";
     html << "</tr>\n";
-    std::vector<const Verdict*> ordered;
-    for (const auto& verdict : result.verdicts) ordered.push_back(&verdict);
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [&](const Verdict* a, const Verdict* b) { return rank(a->status) < rank(b->status); });
+    const auto ordered = failures_first(result);
     for (const auto* verdict : ordered) html << verdict_row(result, *verdict, language);
     html << "</table>\n" << taps_table(result, language) << "</body></html>\n";
     return html.str();

@@ -18,8 +18,6 @@ std::string cell(std::string text) {
     return out;
 }
 
-int rank(Status status) { return status == Status::fail ? 0 : status == Status::warn ? 1 : status == Status::pass ? 2 : 3; }
-
 std::string findings_markdown(const RunResult& result, Language language) {
     const auto all = findings(result, language);
     if (all.empty()) return "";
@@ -48,7 +46,7 @@ std::string findings_markdown(const RunResult& result, Language language) {
 
 std::string render_markdown(const RunResult& result, Language language) {
     int counts[4] = {};
-    for (const auto& verdict : result.verdicts) ++counts[rank(verdict.status)];
+    for (const auto& verdict : result.verdicts) ++counts[status_rank(verdict.status)];
     std::ostringstream md;
     const char* heading = counts[0] ? "heading:fail" : counts[1] ? "heading:warn" : "heading:pass";
     md << "# dnspath: " << word(heading, language) << "\n\n";
@@ -63,10 +61,7 @@ std::string render_markdown(const RunResult& result, Language language) {
     for (const char* column : {"column:checkpoint", "column:family", "column:verdict", "column:device", "column:reason"})
         md << " " << word(column, language) << " |";
     md << "\n|---|---|---|---|---|\n";
-    std::vector<const Verdict*> ordered;
-    for (const auto& verdict : result.verdicts) ordered.push_back(&verdict);
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const Verdict* a, const Verdict* b) { return rank(a->status) < rank(b->status); });
+    const auto ordered = failures_first(result);
     for (const auto* verdict : ordered) {
         std::string blamed;
         for (const auto& device : model::blamed_devices(*verdict)) blamed += (blamed.empty() ? "" : " + ") + device;

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reports/report.h"
 
@@ -41,6 +42,11 @@ std::string wrap(const std::string& text, std::size_t indent, std::size_t width)
 // `text` safe inside HTML or XML text and attribute values; control characters XML 1.0 cannot
 // carry are dropped.
 std::string escape_markup(std::string_view text);
+
+// Failures first, then warnings, passes, not measured (0..3): the order every format lists in.
+int status_rank(Status status);
+// The run's verdicts in that order, stable within a status.
+std::vector<const Verdict*> failures_first(const RunResult& result);
 
 // The per-family summary lines (largest UDP answer, path MTU, NAT, load), one per family.
 std::string render_text_summary(const RunResult& result, Language language);

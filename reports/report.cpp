@@ -38,6 +38,18 @@ std::string escape_markup(std::string_view text) {
     return out;
 }
 
+int status_rank(Status status) {
+    return status == Status::fail ? 0 : status == Status::warn ? 1 : status == Status::pass ? 2 : 3;
+}
+
+std::vector<const Verdict*> failures_first(const RunResult& result) {
+    std::vector<const Verdict*> ordered;
+    for (const auto& verdict : result.verdicts) ordered.push_back(&verdict);
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [](const Verdict* a, const Verdict* b) { return status_rank(a->status) < status_rank(b->status); });
+    return ordered;
+}
+
 Result<Format> parse_format(std::string_view text) {
     if (text == "text") return Format::text;
     if (text == "html") return Format::html;

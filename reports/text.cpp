@@ -92,8 +92,6 @@ std::string wrap(const std::string& text, std::size_t indent, std::size_t width)
 
 namespace {
 
-int rank(Status status) { return status == Status::fail ? 0 : status == Status::warn ? 1 : status == Status::pass ? 2 : 3; }
-
 std::string render_findings(const RunResult& result, const TextOptions& options) {
     const Language language = options.language;
     const auto all = findings(result, language);
@@ -135,10 +133,7 @@ std::string blamed_text(const Verdict& verdict) {
 
 std::string render_table(const RunResult& result, const TextOptions& options) {
     const Language language = options.language;
-    std::vector<const Verdict*> ordered;
-    for (const auto& verdict : result.verdicts) ordered.push_back(&verdict);
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const Verdict* a, const Verdict* b) { return rank(a->status) < rank(b->status); });
+    const auto ordered = failures_first(result);
     const std::string headers[] = {word("column:checkpoint", language), word("column:family", language),
                                    word("column:verdict", language), word("column:device", language),
                                    word("column:reason", language)};
@@ -165,7 +160,7 @@ std::string render_table(const RunResult& result, const TextOptions& options) {
 
 std::string totals(const RunResult& result, Language language) {
     int counts[4] = {};
-    for (const auto& verdict : result.verdicts) ++counts[rank(verdict.status)];
+    for (const auto& verdict : result.verdicts) ++counts[status_rank(verdict.status)];
     model::Params params{{"failed", counts[0]}, {"warn", counts[1]}, {"passed", counts[2]}};
     if (counts[3] > 0) params["na"] = counts[3];
     return fill_text(word("totals", language), params, language) + "\n";
