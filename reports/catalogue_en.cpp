@@ -323,6 +323,22 @@ const Table kWords = {
     {"and", " and "},
     {"list", ", "},
     {"column:change", "change"},
+    {"more", "+{n} more"},
+    {"legend:guilty", "blamed for a failure"},
+    {"legend:suspect", "blamed for a warning"},
+    {"legend:clean", "no fault found"},
+    {"legend:tap", "tap"},
+    {"legend:tap-lost", "tap that lost packets"},
+    {"buffer", "buffer {n}"},
+    {"figure:load", "load"},
+    {"load-cell", "{through} q/s through the device, {baseline} without[ (p99 {p99_through} vs {p99_baseline} ms)]"},
+    {"not-measured", "not measured"},
+    {"section:matrix", "Failing probes, tap by tap"},
+    {"matrix-legend", "Frame numbers in each tap's pcapng (open it in Wireshark and paste the filter); a dash: that tap "
+                      "never saw the message."},
+    {"row:query", "query"},
+    {"row:answer", "answer"},
+    {"wireshark-filter", "Wireshark display filter"},
 };
 
 // Parameter values that are words: English reads them as they are.

@@ -316,6 +316,22 @@ const Table kWords = {
     {"and", "と"},
     {"list", "、"},
     {"column:change", "変化"},
+    {"more", "ほか {n} 件"},
+    {"legend:guilty", "失敗の原因とされた機器"},
+    {"legend:suspect", "警告の原因とされた機器"},
+    {"legend:clean", "問題なし"},
+    {"legend:tap", "タップ"},
+    {"legend:tap-lost", "パケットを取りこぼしたタップ"},
+    {"buffer", "バッファ {n}"},
+    {"figure:load", "負荷"},
+    {"load-cell", "機器経由 {through} q/s、機器なし {baseline} q/s[（p99 {p99_through} 対 {p99_baseline} ms）]"},
+    {"not-measured", "未測定"},
+    {"section:matrix", "失敗したプローブのタップごとの記録"},
+    {"matrix-legend", "各タップの pcapng のフレーム番号（Wireshark で開き、フィルタを貼り付けてください）。"
+                      "ダッシュはそのタップがメッセージを見なかったことを示します。"},
+    {"row:query", "クエリ"},
+    {"row:answer", "応答"},
+    {"wireshark-filter", "Wireshark 表示フィルタ"},
 };
 
 // Parameter values that are words, as they read inside a Japanese sentence.

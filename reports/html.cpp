@@ -7,18 +7,13 @@
 #include <set>
 #include <sstream>
 
-#include "reports/messages.h"
+#include "reports/html_parts.h"
 
 namespace dnspath::reports {
 namespace {
 
-std::string escape(std::string_view text) { return escape_markup(text); }
-
-std::string number(double value, int decimals = 0) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-    return buffer;
-}
+std::string escape(std::string_view text) { return html_escape(text); }
+std::string number(double value, int decimals = 0) { return html_number(value, decimals); }
 
 const char* status_color(Status status) {
     switch (status) {
@@ -67,177 +62,6 @@ std::vector<std::string> evidence_lines(const RunResult& result, const Verdict& 
     return lines;
 }
 
-// Devices in path order, from the taps' names ("cpe.in", "cpe.out", …).
-std::vector<std::string> path_devices(const RunResult& result) {
-    std::vector<std::string> devices = result.path;
-    for (const auto& tap : result.taps) {
-        auto dot = tap.name.rfind('.');
-        std::string device = dot == std::string::npos ? tap.name : tap.name.substr(0, dot);
-        if (std::find(devices.begin(), devices.end(), device) == devices.end()) devices.push_back(device);
-    }
-    for (const auto& verdict : result.verdicts)  // blamed devices without taps (a result from elsewhere)
-        for (const auto& device : blamed_devices(verdict))
-            if (std::find(devices.begin(), devices.end(), device) == devices.end()) devices.push_back(device);
-    return devices;
-}
-
-// The path: probe, each device (red when a failing verdict names it, amber for a warning), the
-// server; taps as dots on either side of a device (red when they lost packets).
-std::string path_diagram(const RunResult& result, Language language) {
-    const auto devices = path_devices(result);
-    std::map<std::string, std::set<std::string>> failing, warning;
-    for (const auto& verdict : result.verdicts) {
-        for (const auto& device : blamed_devices(verdict)) {
-            const std::string label = verdict.checkpoint + "/" + std::string(to_string(verdict.family));
-            if (verdict.status == Status::fail) failing[device].insert(label);
-            if (verdict.status == Status::warn) warning[device].insert(label);
-        }
-    }
-    std::map<std::string, const TapSummary*> taps;
-    for (const auto& tap : result.taps) taps[tap.name] = &tap;
-    const int step = 190, box_width = 130, top = 30, box_height = 54;
-    const int width = step * static_cast<int>(devices.size() + 2);
-    std::ostringstream svg;
-    svg << "<svg class=\"path\" viewBox=\"0 0 " << width << " 200\" width=\"" << width
-        << "\" height=\"200\" role=\"img\" aria-label=\"the probed path\">\n";
-    std::vector<std::string> nodes{word("probe", language)};
-    nodes.insert(nodes.end(), devices.begin(), devices.end());
-    nodes.push_back(result.targets.empty() ? word("server", language) : word("server", language) + " " + result.targets.front());
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-        const int x = 20 + step * static_cast<int>(i);
-        if (i + 1 < nodes.size())
-            svg << "<line x1=\"" << x + box_width << "\" y1=\"" << top + box_height / 2 << "\" x2=\"" << x + step
-                << "\" y2=\"" << top + box_height / 2 << "\" stroke=\"#555\" stroke-width=\"2\"/>\n";
-        const bool device = i > 0 && i + 1 < nodes.size();
-        const std::string& name = nodes[i];
-        const char* fill = "#eceff1";
-        std::string css = "host";
-        if (device) {
-            fill = failing.count(name) ? "#ffcdd2" : warning.count(name) ? "#ffe0b2" : "#c8e6c9";
-            css = failing.count(name) ? "device guilty" : warning.count(name) ? "device suspect" : "device clean";
-        }
-        svg << "<g class=\"" << css << "\"><rect x=\"" << x << "\" y=\"" << top << "\" width=\"" << box_width
-            << "\" height=\"" << box_height << "\" rx=\"8\" fill=\"" << fill << "\" stroke=\""
-            << (device && failing.count(name) ? "#c62828" : "#455a64") << "\" stroke-width=\""
-            << (device && failing.count(name) ? 3 : 1) << "\"/>\n"
-            << "<text x=\"" << x + box_width / 2 << "\" y=\"" << top + 32 << "\" text-anchor=\"middle\" font-weight=\"bold\">"
-            << escape(name.size() > 18 ? name.substr(0, 18) : name) << "</text></g>\n";
-        if (device) {
-            int line = 0;
-            for (const auto* blamed : {&failing, &warning}) {
-                auto found = blamed->find(name);
-                if (found == blamed->end()) continue;
-                for (const auto& label : found->second) {
-                    if (line == 5) break;
-                    svg << "<text x=\"" << x + box_width / 2 << "\" y=\"" << top + box_height + 18 + 15 * line
-                        << "\" text-anchor=\"middle\" font-size=\"11\" fill=\"" << (blamed == &failing ? "#c62828" : "#ef8f00")
-                        << "\">" << escape(label) << "</text>\n";
-                    ++line;
-                }
-            }
-            for (const auto& [side, dx] : {std::pair{".in", -8}, std::pair{".out", box_width + 8}}) {
-                auto tap = taps.find(name + side);
-                if (tap == taps.end()) continue;
-                const bool lost = tap->second->kernel_drops + tap->second->interface_drops > 0;
-                svg << "<circle cx=\"" << x + dx << "\" cy=\"" << top + box_height / 2 << "\" r=\"6\" fill=\""
-                    << (lost ? "#c62828" : "#1565c0") << "\"><title>"
-                    << escape(fill_text(word("tap-title", language),
-                                        {{"tap", tap->second->name}, {"frames", tap->second->frames},
-                                         {"lost", tap->second->kernel_drops + tap->second->interface_drops}},
-                                        language))
-                    << (tap->second->pcapng.empty() ? "" : " — " + escape(tap->second->pcapng))
-                    << "</title></circle>\n";
-            }
-        }
-    }
-    svg << "</svg>\n";
-    return svg.str();
-}
-
-// The answer-size ladder: each edns-size probe at its requested size, green delivered, amber
-// TC=1, red lost; the largest delivered size and the path MTU marked.
-std::string size_chart(const RunResult& result, Language language) {
-    struct Point {
-        int size;
-        std::string outcome;
-        std::string id;
-    };
-    std::map<std::string, std::vector<Point>> by_family;
-    for (const auto& probe : result.probes) {
-        if (probe.kind != "edns-size" || !probe.requested_size) continue;
-        by_family[std::string(to_string(probe.family))].push_back(
-            {static_cast<int>(*probe.requested_size), std::string(to_string(probe.outcome)), probe.id});
-    }
-    if (by_family.empty()) return "";
-    const int left = 60, width = 760, row = 60, low = 400, high = 4200;
-    auto x_of = [&](double size) { return left + (size - low) * width / (high - low); };
-    std::ostringstream svg;
-    const int height = 40 + row * static_cast<int>(by_family.size());
-    svg << "<svg viewBox=\"0 0 " << left + width + 20 << " " << height << "\" width=\"" << left + width + 20
-        << "\" height=\"" << height << "\" role=\"img\" aria-label=\"answer sizes delivered\">\n";
-    for (int tick : {512, 1232, 1500, 2048, 3000, 4096}) {
-        svg << "<line x1=\"" << x_of(tick) << "\" y1=\"10\" x2=\"" << x_of(tick) << "\" y2=\"" << height - 20
-            << "\" stroke=\"#ddd\"/><text x=\"" << x_of(tick) << "\" y=\"" << height - 6
-            << "\" font-size=\"11\" text-anchor=\"middle\">" << tick << "</text>\n";
-    }
-    int index = 0;
-    for (const auto& [family, points] : by_family) {
-        const int y = 30 + row * index++;
-        svg << "<text x=\"4\" y=\"" << y + 4 << "\" font-size=\"12\">" << escape(family) << "</text>\n";
-        const auto& summary = family == "ipv6" ? result.ipv6 : result.ipv4;
-        if (summary.largest_udp_answer)
-            svg << "<line x1=\"" << x_of(*summary.largest_udp_answer) << "\" y1=\"" << y - 16 << "\" x2=\""
-                << x_of(*summary.largest_udp_answer) << "\" y2=\"" << y + 16
-                << "\" stroke=\"#2e7d32\" stroke-dasharray=\"3 2\"><title>"
-                << escape(fill_text(word("largest-delivered", language), {{"n", *summary.largest_udp_answer}}, language))
-                << "</title></line>\n";
-        if (summary.path_mtu)
-            svg << "<line x1=\"" << x_of(*summary.path_mtu) << "\" y1=\"" << y - 16 << "\" x2=\""
-                << x_of(*summary.path_mtu) << "\" y2=\"" << y + 16
-                << "\" stroke=\"#6a1b9a\" stroke-dasharray=\"1 3\"><title>"
-                << escape(fill_text(word("path-mtu", language), {{"n", *summary.path_mtu}}, language)) << "</title></line>\n";
-        for (const auto& point : points) {
-            const char* color = point.outcome == "answer" ? "#2e7d32" : point.outcome == "truncated" ? "#ef8f00" : "#c62828";
-            svg << "<circle cx=\"" << x_of(std::clamp(point.size, low, high)) << "\" cy=\"" << y << "\" r=\"5\" fill=\""
-                << color << "\"><title>" << escape(point.id) << ": " << point.size << " octets, "
-                << escape(point.outcome) << "</title></circle>\n";
-        }
-    }
-    svg << "</svg>\n";
-    return svg.str();
-}
-
-// Queries per second through the device and without it, per family.
-std::string load_chart(const RunResult& result, Language language) {
-    std::vector<std::tuple<std::string, double, double>> rows;
-    for (const auto& [family, summary] : {std::pair{"ipv4", &result.ipv4}, std::pair{"ipv6", &result.ipv6}})
-        if (summary->load_qps_through && summary->load_qps_baseline)
-            rows.emplace_back(family, *summary->load_qps_through, *summary->load_qps_baseline);
-    if (rows.empty()) return "";
-    double most = 1;
-    for (const auto& [family, through, baseline] : rows) most = std::max({most, through, baseline});
-    std::ostringstream svg;
-    const int height = 20 + 56 * static_cast<int>(rows.size());
-    svg << "<svg viewBox=\"0 0 700 " << height << "\" width=\"700\" height=\"" << height
-        << "\" role=\"img\" aria-label=\"load through the device\">\n";
-    int index = 0;
-    for (const auto& [family, through, baseline] : rows) {
-        const int y = 10 + 56 * index++;
-        for (const auto& [label, value, color, dy] :
-             {std::tuple{word("through", language), through, "#1565c0", 0},
-              std::tuple{word("without", language), baseline, "#90a4ae", 22}}) {
-            const double length = value / most * 480;
-            svg << "<text x=\"0\" y=\"" << y + dy + 14 << "\" font-size=\"12\">" << family << " " << escape(label)
-                << "</text><rect x=\"110\" y=\"" << y + dy << "\" width=\"" << number(length, 1)
-                << "\" height=\"18\" fill=\"" << color << "\"/><text x=\"" << number(116 + length, 1) << "\" y=\""
-                << y + dy + 14 << "\" font-size=\"12\">" << number(value) << " q/s</text>\n";
-        }
-    }
-    svg << "</svg>\n";
-    return svg.str();
-}
-
-
 // One verdict's row: checkpoint and title, family, status, devices, the cause, its checklist items
 // and the evidence behind it.
 std::string verdict_row(const RunResult& result, const Verdict& verdict, Language language) {
@@ -266,6 +90,62 @@ std::string verdict_row(const RunResult& result, const Verdict& verdict, Languag
     return html.str();
 }
 
+// Where to look in Wireshark for a probe: its id in the query name, or its DNS id when the name
+// carries none (a real server's names in target mode).
+std::string display_filter(const ProbeRecord& probe) {
+    if (!probe.id_in_qname) return "dns.id == " + std::to_string(probe.dns_id);
+    return "dns.qry.name contains \"" + probe.id + "\"";
+}
+
+// One failing probe tap by tap: the frame of its query and of its answer in each tap's pcapng.
+std::string probe_matrix(const RunResult& result, const Verdict& verdict, const model::CaptureFinding& finding,
+                         Language language) {
+    std::ostringstream html;
+    const auto* probe = model::find_probe(result, finding.probe);
+    html << "<div class=\"matrix\"><p><b>" << escape(verdict.checkpoint) << "/" << to_string(verdict.family) << "</b> · "
+         << escape(probe ? render_probe(*probe, language) : finding.probe) << "</p><div class=\"scroll\"><table><tr><th></th>";
+    for (const auto& tap : finding.taps) html << "<th>" << escape(tap.tap) << "</th>";
+    html << "</tr>\n";
+    for (const bool query : {true, false}) {
+        html << "<tr><th>" << escape(word(query ? "row:query" : "row:answer", language)) << "</th>";
+        for (const auto& tap : finding.taps) {
+            const auto& frame = query ? tap.query_frame : tap.answer_frame;
+            html << (frame ? "<td class=\"seen\">#" + std::to_string(*frame) : std::string("<td class=\"missing\">—"))
+                 << "</td>";
+        }
+        html << "</tr>\n";
+    }
+    html << "</table></div>";
+    if (probe)
+        html << "<p class=\"src\">" << escape(word("wireshark-filter", language)) << ": <code>"
+             << escape(display_filter(*probe)) << "</code></p>";
+    html << "</div>\n";
+    return html.str();
+}
+
+// For each failing verdict, the probes that blame a device, tap by tap (at most six each: the
+// rest look the same and are counted).
+std::string probe_matrices(const RunResult& result, Language language) {
+    constexpr std::size_t kShown = 6;
+    std::ostringstream html;
+    for (const auto* verdict : failures_first(result)) {
+        if (verdict->status != Status::fail) break;
+        std::vector<const model::CaptureFinding*> shown;
+        std::size_t hidden = 0;
+        for (const auto& finding : verdict->findings) {
+            if (!model::blames(finding.rule) || finding.taps.empty()) continue;
+            if (std::any_of(shown.begin(), shown.end(), [&](const auto* s) { return s->probe == finding.probe; })) continue;
+            if (shown.size() == kShown) { ++hidden; continue; }
+            shown.push_back(&finding);
+        }
+        for (const auto* finding : shown) html << probe_matrix(result, *verdict, *finding, language);
+        if (hidden > 0) html << "<p class=\"src\">" << escape(fill_text(word("more", language), {{"n", hidden}}, language)) << "</p>\n";
+    }
+    if (html.str().empty()) return "";
+    return "<h2>" + escape(word("section:matrix", language)) + "</h2>\n<p class=\"meta\">" +
+           escape(word("matrix-legend", language)) + "</p>\n" + html.str();
+}
+
 std::string taps_table(const RunResult& result, Language language) {
     if (result.taps.empty()) return "";
     std::ostringstream html;
@@ -288,14 +168,32 @@ std::string page_head(const RunResult& result, Language language) {
     html << "<!DOCTYPE html>\n<html lang=\"" << to_string(language) << "\"><head><meta charset=\"utf-8\">"
          << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>"
          << escape(word("title", language)) << "</title>\n"
-         << "<style>body{font-family:system-ui,'Noto Sans CJK JP',sans-serif;margin:24px;color:#212121}"
+         << "<style>body{font-family:system-ui,'Noto Sans CJK JP',sans-serif;margin:24px;color:#212121;max-width:1400px}"
             "h1{margin-bottom:4px}.meta{color:#616161}table{border-collapse:collapse;width:100%;margin-top:8px}"
             "td,th{border-bottom:1px solid #e0e0e0;padding:6px 8px;text-align:left;vertical-align:top}"
-            ".pill{color:#fff;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:bold}"
+            "td{overflow-wrap:anywhere}.pill{color:#fff;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:bold}"
             ".src{color:#616161;font-size:12px}details{font-size:12px;color:#424242}"
             "details pre{white-space:pre-wrap}svg{max-width:100%;height:auto}"
-            "svg text{font-family:system-ui,'Noto Sans CJK JP',sans-serif}"
-            "@media print{details{display:block}.pill{border:1px solid #000;color:#000;background:none!important}}"
+            "svg text{font-family:system-ui,'Noto Sans CJK JP',sans-serif}.scroll{overflow-x:auto}"
+            ".node rect{fill:#eceff1;stroke:#455a64;stroke-width:1}.guilty rect{fill:#ffcdd2;stroke:#c62828;stroke-width:3}"
+            ".suspect rect{fill:#ffe0b2;stroke:#ef8f00;stroke-width:2}.clean rect{fill:#c8e6c9}"
+            ".link{stroke:#555;stroke-width:2}.tap{fill:#1565c0}.tap.lost{fill:#c62828}"
+            "text.fail{fill:#c62828}text.warn{fill:#ef8f00}text.more{fill:#616161;font-style:italic}"
+            ".path-down{display:none}@media (max-width:720px){body{margin:12px}.path-across{display:none}"
+            ".path-down{display:block;max-width:440px}}"
+            ".legend span{margin-right:16px;font-size:12px;white-space:nowrap}.legend i{display:inline-block;"
+            "width:12px;height:12px;margin-right:4px;vertical-align:-1px}.swatch{border-radius:3px}"
+            ".swatch.guilty{background:#ffcdd2;border:2px solid #c62828}.swatch.suspect{background:#ffe0b2;"
+            "border:2px solid #ef8f00}.swatch.clean{background:#c8e6c9;border:1px solid #455a64}"
+            ".dot{border-radius:6px;background:#1565c0}.dot.lost{background:#c62828}"
+            "circle[class^=outcome-]{fill:#c62828}"
+            "circle.outcome-answer{fill:#2e7d32}circle.outcome-truncated{fill:#ef8f00}"
+            "line.largest{stroke:#2e7d32;stroke-dasharray:3 2}line.mtu{stroke:#6a1b9a;stroke-dasharray:1 3}"
+            ".matrix{margin:10px 0}.matrix table{width:auto}.matrix td{font-family:monospace;text-align:center}"
+            "td.seen{background:#e8f5e9}td.missing{background:#ffebee;color:#c62828}code{user-select:all}"
+            ".summary{width:auto}"
+            "@media print{details{display:block}.pill{border:1px solid #000;color:#000;background:none!important}"
+            ".path-down{display:none}.path-across{display:block}h2{break-after:avoid}.finding,.matrix,tr{break-inside:avoid}}"
             "</style></head><body>\n";
     const char* heading = counts[0] ? "heading:fail" : counts[1] ? "heading:warn" : "heading:pass";
     html << "<h1>dnspath: " << escape(word(heading, language)) << "</h1>\n<p class=\"meta\">"
@@ -315,20 +213,19 @@ std::string render_html(const RunResult& result, Language language) {
     std::ostringstream html;
     html << page_head(result, language) << findings_html(result, language) << "<h2>"
          << escape(word("section:path", language)) << "</h2>\n"
-         << path_diagram(result, language);
-    if (auto chart = size_chart(result, language); !chart.empty())
+         << html_path_diagram(result, language) << "<h2>" << escape(word("section:summary", language)) << "</h2>\n"
+         << html_family_summary(result, language);
+    if (auto chart = html_size_chart(result, language); !chart.empty())
         html << "<h2>" << escape(word("section:sizes", language)) << "</h2>\n<p class=\"meta\">"
-             << escape(word("sizes-legend", language)) << "</p>\n"
-             << chart;
-    if (auto chart = load_chart(result, language); !chart.empty())
+             << escape(word("sizes-legend", language)) << "</p>\n<div class=\"scroll\">" << chart << "</div>\n";
+    if (auto chart = html_load_chart(result, language); !chart.empty())
         html << "<h2>" << escape(word("section:load", language)) << "</h2>\n" << chart;
     html << "<h2>" << escape(word("section:verdicts", language)) << "</h2>\n<table><tr>";
     for (const char* column : {"column:checkpoint", "column:family", "column:verdict", "column:device", "column:reason"})
         html << "<th>" << escape(word(column, language)) << "</th>";
     html << "</tr>\n";
-    const auto ordered = failures_first(result);
-    for (const auto* verdict : ordered) html << verdict_row(result, *verdict, language);
-    html << "</table>\n" << taps_table(result, language) << "</body></html>\n";
+    for (const auto* verdict : failures_first(result)) html << verdict_row(result, *verdict, language);
+    html << "</table>\n" << probe_matrices(result, language) << taps_table(result, language) << "</body></html>\n";
     return html.str();
 }
 

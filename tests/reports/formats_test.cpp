@@ -73,7 +73,7 @@ const std::set<std::string> kLatinAllowed = {
     "Packet", "Too", "Big", "too", "big", "unreachable", "fragmentation", "needed", "Cookie", "Padding", "EDE", "Report",
     "Channel", "ID", "LB", "CPE", "JPRS", "DNSSEC", "dnsmasq", "edns", "packet", "max", "key", "file", "proxy",
     "baseline", "target", "proxies", "ADDRESS", "dnssec", "true", "ms", "dnspath", "raw", "CAP", "NET", "RAW", "DNAT",
-    "pcapng", "p50", "p99", "q", "s", "TTL", "SOA", "NS", "TXT", "A", "AAAA", "DS", "PASS", "FAIL", "WARN", "NA",
+    "pcapng", "Wireshark", "p50", "p99", "q", "s", "TTL", "SOA", "NS", "TXT", "A", "AAAA", "DS", "PASS", "FAIL", "WARN", "NA",
     "LAN",
 };
 

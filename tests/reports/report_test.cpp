@@ -260,7 +260,7 @@ TEST(HtmlReport, MarksTheGuiltyDeviceAndDrawsTheSizes) {
     ASSERT_NE(cpe, std::string::npos);
     ASSERT_NE(router, std::string::npos);
     EXPECT_LT(cpe, router);
-    EXPECT_NE(html.find("<g class=\"device guilty\"><rect"), std::string::npos);
+    EXPECT_NE(html.find("<g class=\"node device guilty\"><title>cpe</title><rect"), std::string::npos);
     EXPECT_NE(html.find("udp-large/ipv4"), std::string::npos);
     EXPECT_NE(html.find("cpe.out: 9 frames, 3 lost"), std::string::npos);
     // A verdict on two devices names both; text is escaped.
@@ -280,6 +280,60 @@ TEST(HtmlReport, MarksTheGuiltyDeviceAndDrawsTheSizes) {
     ASSERT_NE(findings_at, std::string::npos);
     EXPECT_LT(findings_at, html.find("<h2>The path</h2>"));
     EXPECT_NE(html.find("<b>fix:</b> let UDP DNS answers up to 4096 octets through cpe", findings_at), std::string::npos);
+}
+
+// Counts of `needle` in `text`.
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+    std::size_t count = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+    return count;
+}
+
+TEST(HtmlReport, PathDiagramCopesWithLongNamesManyLabelsAndSeveralTargets) {
+    RunResult result = sample();
+    result.targets = {"198.18.2.2", "fd00:2::2", "198.18.9.9"};
+    const std::string long_name = "a-load-balancer-with-a-very-long-name";
+    result.path = {"cpe", long_name};
+    for (const char* checkpoint : {"udp-fragments", "tcp-direct", "udp-no-edns", "do-bit", "ttl", "edns-unknown"})
+        result.verdicts.push_back(verdict(checkpoint, Family::ipv4, Status::fail, {CauseCode::probe_error, {}}, {},
+                                          {{long_name, {"p1"}, FindingRule::query_dropped}}));
+    const std::string html = render_html(result);
+    // Drawn twice (across and down), each node once per drawing, the long name cut with its whole
+    // name in the tooltip.
+    EXPECT_EQ(occurrences(html, "<svg class=\"path path-across\""), 1u);
+    EXPECT_EQ(occurrences(html, "<svg class=\"path path-down\""), 1u);
+    EXPECT_EQ(occurrences(html, "<title>" + long_name + "</title>"), 2u);
+    EXPECT_EQ(html.find(">" + long_name + "</text>"), std::string::npos);
+    EXPECT_NE(html.find(">a-load-balancer…</text>"), std::string::npos);
+    // Six labels: four shown, "+2 more"; the server lists the first target and counts the others.
+    EXPECT_EQ(occurrences(html, ">+2 more</text>"), 4u);  // two labels lines and two target lines
+    EXPECT_NE(html.find(">198.18.2.2</text>"), std::string::npos);
+    // A legend that says what the colours mean; the per-family summary.
+    EXPECT_NE(html.find("<p class=\"legend\">"), std::string::npos);
+    EXPECT_NE(html.find("blamed for a failure"), std::string::npos);
+    EXPECT_NE(html.find("<td>ipv4</td><td>1472 octets</td><td>unknown</td><td>yes</td><td>not measured</td>"),
+              std::string::npos);
+}
+
+TEST(HtmlReport, SizeChartGivesEachBufferItsOwnRowAndFailingProbesTheirFrames) {
+    RunResult result = sample();
+    model::ProbeRecord small = result.probes[0];
+    small.id = "p2";
+    small.bufsize = std::nullopt;  // the same size without EDNS: its own row, not on top of p1
+    small.outcome = model::Outcome::truncated;
+    result.probes.push_back(small);
+    result.verdicts[0].findings.push_back(
+        {FindingRule::answer_dropped, "p1", "cpe", {{"cpe.in", 4, std::nullopt}, {"cpe.out", 3, 9}}, {}});
+    const std::string html = render_html(result);
+    EXPECT_NE(html.find(">ipv4 udp buffer 4096</text>"), std::string::npos);
+    EXPECT_NE(html.find(">ipv4 udp no EDNS</text>"), std::string::npos);
+    // The failing probe tap by tap: frame numbers where seen, a dash where not, and the filter.
+    const auto matrix = html.find("<h2>Failing probes, tap by tap</h2>");
+    ASSERT_NE(matrix, std::string::npos);
+    EXPECT_NE(html.find("<th></th><th>cpe.in</th><th>cpe.out</th></tr>", matrix), std::string::npos);
+    EXPECT_NE(html.find("<th>query</th><td class=\"seen\">#4</td><td class=\"seen\">#3</td>", matrix), std::string::npos);
+    EXPECT_NE(html.find("<th>answer</th><td class=\"missing\">—</td><td class=\"seen\">#9</td>", matrix), std::string::npos);
+    EXPECT_NE(html.find("<code>dns.qry.name contains &quot;p1&quot;</code>", matrix), std::string::npos);
 }
 
 }  // namespace
