@@ -14,7 +14,7 @@ namespace {
 constexpr std::uint32_t kPcapMicro = 0xa1b2c3d4, kPcapNano = 0xa1b23c4d;
 constexpr std::uint32_t kPcapngSection = 0x0a0d0d0a, kPcapngByteOrder = 0x1a2b3c4d;
 constexpr std::uint32_t kInterfaceBlock = 1, kObsoletePacketBlock = 2, kSimplePacketBlock = 3,
-                        kEnhancedPacketBlock = 6;
+                        kEnhancedPacketBlock = 6, kStatisticsBlock = 5;
 constexpr std::uint32_t kMaxFrame = 262144;  // libpcap's largest snapshot length
 
 std::uint32_t read32(const std::uint8_t* at, bool swapped) {
@@ -56,6 +56,24 @@ Result<CaptureWalk> walk_pcap(wire::ByteView bytes, const std::function<void(int
         offset += 16 + captured;
     }
     return walk;
+}
+
+// An Interface Statistics Block's drop counters (isb_ifdrop, isb_osdrop), read option by option
+// within the block; a malformed option list ends the reading, never the walk.
+void read_drop_counts(const std::uint8_t* body, std::size_t length, bool swapped, std::uint64_t& interface_drops,
+                      std::uint64_t& kernel_drops) {
+    std::size_t at = 12;  // interface id, timestamp
+    while (at + 4 <= length) {
+        const std::uint16_t code = read16(body + at, swapped), size = read16(body + at + 2, swapped);
+        if (code == 0 || at + 4 + size > length) return;
+        if ((code == 5 || code == 7) && size == 8) {
+            std::uint64_t value;
+            std::memcpy(&value, body + at + 4, 8);
+            if (swapped) value = __builtin_bswap64(value);
+            (code == 5 ? interface_drops : kernel_drops) = value;
+        }
+        at += 4 + ((size + 3u) & ~3u);
+    }
 }
 
 Result<CaptureWalk> walk_pcapng(wire::ByteView bytes, const std::function<void(int)>& link_type_known,
@@ -121,6 +139,9 @@ Result<CaptureWalk> walk_pcapng(wire::ByteView bytes, const std::function<void(i
             frame.timestamp = timestamp;
             frame.data = wire::ByteView(body + header, captured);
             visit(frame);
+        } else if (type == kStatisticsBlock) {
+            // The counters are cumulative: a later block for the interface replaces an earlier one.
+            read_drop_counts(body, body_length, swapped, walk.interface_drops, walk.kernel_drops);
         }
         offset += length;
     }

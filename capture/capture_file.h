@@ -1,6 +1,6 @@
 // Capture files read where they lie: the file is mapped into memory and its records walked in
-// place, classic pcap (either byte order, micro- or nanoseconds) and pcapng (section, interface
-// and packet blocks). libpcap reads files through stdio, copying every frame on the way, which
+// place, classic pcap (either byte order, micro- or nanoseconds) and pcapng (section, interface,
+// packet and statistics blocks). libpcap reads files through stdio, copying every frame on the way, which
 // was a third of offline analysis; other formats still go through libpcap (capture/pcap_file.h).
 #pragma once
 
@@ -13,10 +13,13 @@
 
 namespace dnspath::capture {
 
-// What walking a capture's bytes found: the link type and how many frames were visited.
+// What walking a capture's bytes found: the link type, how many frames were visited, and what the
+// capture lost as its pcapng Interface Statistics Block counted it (pcap files cannot say).
 struct CaptureWalk {
     int link_type = 0;
     std::uint64_t frames = 0;
+    std::uint64_t interface_drops = 0;  // isb_ifdrop
+    std::uint64_t kernel_drops = 0;     // isb_osdrop
 };
 
 // True when `bytes` starts like a file walk_capture reads (pcap or pcapng magic).

@@ -81,6 +81,7 @@ struct ProbeIdHash {
 struct TapSightings {
     std::string tap;
     bool lost_packets = false;
+    std::uint64_t kernel_drops = 0, interface_drops = 0;  // a saved pcapng's counts (its statistics block)
     std::size_t frames = 0;
     std::size_t undecodable = 0;  // DNS-port payloads that did not decode (counted, never fatal)
     // Every probe message in the order seen (a deque: it grows without moving what it holds), and
@@ -105,7 +106,9 @@ public:
     TapObserver(TapObserver&&) noexcept;
     TapObserver& operator=(TapObserver&&) noexcept;
     ~TapObserver();
-    void add(std::uint64_t frame_number, wire::ByteView frame);
+    // Reads one frame; returns the probe it belongs to (its id, or "#<DNS id>"), "" for none —
+    // valid until the next call. A fragment is known by its datagram's first fragment.
+    std::string_view add(std::uint64_t frame_number, wire::ByteView frame);
     TapSightings finish(bool lost_packets);
 
 private:

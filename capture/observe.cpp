@@ -69,6 +69,7 @@ struct PendingDatagram {
     // For a datagram never completed here: the first fragment's TTL and the last fragment seen.
     std::uint8_t ttl = 0;
     std::uint64_t last_frame = 0;
+    std::string key;  // the probe it belongs to, read from the first fragment's question
 
     void add(std::uint32_t offset, wire::ByteView payload) {
         ++pieces;
@@ -115,6 +116,7 @@ struct TapObserver::State {
     }
     int link_type;
     TapSightings out;
+    std::string frame_key;  // the probe the frame being read belongs to ("" for none)
     std::unordered_map<DatagramKey, PendingDatagram, DatagramKeyHash> fragments;
     std::unordered_map<FlowKey, wire::Bytes, FlowKeyHash> streams;
     // The latest queries by (client, server, DNS id): an answer without a question (a FORMERR to
@@ -168,6 +170,7 @@ struct TapObserver::State {
         } else {
             return;
         }
+        if (frame_key.empty()) frame_key.assign(probe_id);
         if (out.messages.size() >= kMaxMessages) return;  // indices are 32-bit; no capture gets near
         Sighting sighting;
         sighting.answer = facts.qr;
@@ -220,11 +223,25 @@ struct TapObserver::State {
         auto key = run_key(facts, lowered, scratch);
         if (!key) return;
         sighting.probe_id = std::string(*key);
+        frame_key = sighting.probe_id;
         sighting.about_answer = facts.qr;
         out.icmp_by_probe.emplace(sighting.probe_id, std::move(sighting));
     }
 
+    // The probe a datagram's first fragment asks or answers about, from its question (a packet
+    // comment for each of its fragments; the datagram is counted when it completes).
+    std::string fragment_key(wire::ByteView udp) const {
+        if (udp.size() <= 8) return {};
+        const DnsFacts facts = scan_dns(udp.subspan(8), zone, true);
+        if (!facts.ok) return {};
+        char lowered[64];
+        std::string scratch;
+        if (auto key = run_key(facts, lowered, scratch)) return std::string(*key);
+        return {};
+    }
+
     void add(std::uint64_t number, wire::ByteView frame) {
+        frame_key.clear();
         ++out.frames;
         Packet packet = dissect(frame, link_type);
         if (!packet.anomaly.empty()) return;
@@ -234,13 +251,19 @@ struct TapObserver::State {
             auto& pending = fragments[key];
             pending.add(packet.fragment_offset, packet.ip_payload);
             pending.last_frame = number;
-            if (packet.fragment_offset == 0) pending.ttl = packet.ttl;
+            if (packet.fragment_offset == 0) {
+                pending.ttl = packet.ttl;
+                pending.key = fragment_key(packet.ip_payload);
+            }
+            frame_key = pending.key;
             if (!packet.more_fragments)
                 pending.total = packet.fragment_offset + static_cast<std::uint32_t>(packet.ip_payload.size());
             if (pending.complete()) {
+                frame_key.clear();  // the reassembled message says whose it is
                 if (pending.data.size() >= 8)
                     consider(wire::ByteView(pending.data).subspan(8), number, false, pending.pieces, packet,
                              wire::load_u16(pending.data.data()), wire::load_u16(pending.data.data() + 2));
+                if (frame_key.empty()) frame_key = pending.key;
                 fragments.erase(key);
             }
             return;
@@ -294,7 +317,10 @@ TapObserver::TapObserver(TapObserver&&) noexcept = default;
 TapObserver& TapObserver::operator=(TapObserver&&) noexcept = default;
 TapObserver::~TapObserver() = default;
 
-void TapObserver::add(std::uint64_t frame_number, wire::ByteView frame) { state_->add(frame_number, frame); }
+std::string_view TapObserver::add(std::uint64_t frame_number, wire::ByteView frame) {
+    state_->add(frame_number, frame);
+    return state_->frame_key;
+}
 
 TapSightings TapObserver::finish(bool lost_packets) {
     // Datagrams still incomplete at the end: their first fragment came, some later one did not.
@@ -330,7 +356,10 @@ Result<TapSightings> observe_file(const std::string& tap, const std::string& pat
             [&](const Frame& frame) { observer->add(frame.number, frame.data); });
         if (!walked) return fail("cannot read capture " + path + ": " + walked.error().message);
         if (!observer) observer.emplace(tap, zone, walked->link_type, names);
-        return observer->finish(false);
+        TapSightings sightings = observer->finish(walked->interface_drops + walked->kernel_drops > 0);
+        sightings.interface_drops = walked->interface_drops;
+        sightings.kernel_drops = walked->kernel_drops;
+        return sightings;
     }
     // Anything else libpcap reads (it names what it cannot).
     DNSPATH_TRY(PcapFile file, PcapFile::open(path));

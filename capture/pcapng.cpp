@@ -11,11 +11,24 @@ void pad4(std::string& out) {
     while (out.size() % 4 != 0) out.push_back('\0');
 }
 
-void option(std::string& body, std::uint16_t code, const std::string& value) {
+void option(std::string& body, std::uint16_t code, std::string_view value) {
     put16(body, code);
     put16(body, static_cast<std::uint16_t>(value.size()));
     body += value;
     pad4(body);
+}
+
+void option64(std::string& body, std::uint16_t code, std::uint64_t value) {
+    put16(body, code);
+    put16(body, 8);
+    put32(body, static_cast<std::uint32_t>(value >> 32));  // timestamps: high word first
+    put32(body, static_cast<std::uint32_t>(value));
+}
+
+void counter(std::string& body, std::uint16_t code, std::uint64_t value) {
+    put16(body, code);
+    put16(body, 8);
+    body.append(reinterpret_cast<const char*>(&value), 8);  // counters: one host-order u64
 }
 
 std::string block(std::uint32_t type, const std::string& body) {
@@ -56,7 +69,8 @@ Result<PcapngWriter> PcapngWriter::create(const std::string& path, int link_type
     return PcapngWriter(std::move(out));
 }
 
-void PcapngWriter::write(std::uint64_t timestamp_us, wire::ByteView frame, std::uint32_t original_length) {
+void PcapngWriter::write(std::uint64_t timestamp_us, wire::ByteView frame, std::uint32_t original_length,
+                         std::string_view comment) {
     std::string body;
     put32(body, 0);  // interface 0
     put32(body, static_cast<std::uint32_t>(timestamp_us >> 32));
@@ -65,8 +79,27 @@ void PcapngWriter::write(std::uint64_t timestamp_us, wire::ByteView frame, std::
     put32(body, original_length);
     body.append(reinterpret_cast<const char*>(frame.data()), frame.size());
     pad4(body);
-    put32(body, 0);
+    if (!comment.empty()) {
+        option(body, 1, comment.substr(0, 0xffff));  // opt_comment
+        put32(body, 0);                               // opt_endofopt
+    }
     out_ << block(0x00000006, body);
+}
+
+void PcapngWriter::write_statistics(const Statistics& statistics) {
+    std::string body;
+    put32(body, 0);  // interface 0
+    put32(body, static_cast<std::uint32_t>(statistics.timestamp_us >> 32));
+    put32(body, static_cast<std::uint32_t>(statistics.timestamp_us));
+    if (statistics.first_us) option64(body, 2, statistics.first_us);  // isb_starttime
+    if (statistics.last_us) option64(body, 3, statistics.last_us);    // isb_endtime
+    counter(body, 4, statistics.received);         // isb_ifrecv
+    counter(body, 5, statistics.interface_drops);  // isb_ifdrop
+    counter(body, 7, statistics.kernel_drops);     // isb_osdrop
+    counter(body, 8, statistics.delivered);        // isb_usrdeliv
+    put32(body, 0);
+    out_ << block(0x00000005, body);
+    out_.flush();
 }
 
 }  // namespace dnspath::capture

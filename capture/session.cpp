@@ -80,7 +80,7 @@ Result<CaptureSession> CaptureSession::start(const std::vector<DeviceSpec>& devi
             const std::string path = (std::filesystem::path(taps_dir) / (name + ".pcapng")).string();
             auto sinks = [&observer, name, zone, names](int link_type) -> FrameSink {
                 observer.emplace(name, zone, link_type, names);
-                return [&observer](std::uint64_t number, wire::ByteView frame) { observer->add(number, frame); };
+                return [&observer](std::uint64_t number, wire::ByteView frame) { return observer->add(number, frame); };
             };
             DNSPATH_TRY(auto tap, LiveTap::start(name, source, filter, path, sinks));
             session.taps_.push_back(std::move(tap));
@@ -176,7 +176,7 @@ Result<std::vector<model::CaptureFinding>> analyze_files(const std::vector<Devic
             }
             const std::string name = device.name + "." + side;
             DNSPATH_TRY(TapSightings sightings, observe_file(name, path, zone, names));
-            model::TapSummary summary{name, path, sightings.frames, 0, 0, path};
+            model::TapSummary summary{name, path, sightings.frames, sightings.kernel_drops, sightings.interface_drops, path};
             observed.push_back(ObservedTap{std::move(sightings), std::move(summary)});
         }
     }

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <sched.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -117,6 +118,8 @@ struct LiveTap::State {
     std::optional<PcapngWriter> writer;
     FrameSink sink;
     TapCounts counts;
+    std::uint64_t first_us = 0, last_us = 0;  // the first and last frame's time
+    std::string comment;                       // the frame being written's packet comment
 };
 
 Result<std::unique_ptr<LiveTap>> LiveTap::start(const std::string& name, const std::string& source,
@@ -154,10 +157,15 @@ void LiveTap::run() {
         const wire::ByteView frame(bytes, header->caplen);
         const std::uint64_t timestamp_us = static_cast<std::uint64_t>(header->ts.tv_sec) * 1000000u +
                                            static_cast<std::uint64_t>(header->ts.tv_usec);
-        if (state.writer) state.writer->write(timestamp_us, frame, header->len);
         ++state.counts.frames;
-        // The observer reads the frame in place, as offline analysis reads a mapped file.
-        if (state.sink) state.sink(state.counts.frames, frame);
+        if (state.first_us == 0) state.first_us = timestamp_us;
+        state.last_us = timestamp_us;
+        // The observer reads the frame in place, as offline analysis reads a mapped file, and
+        // says which probe it belongs to: the frame's comment in the pcapng.
+        state.comment.clear();
+        if (state.sink)
+            if (const auto probe = state.sink(state.counts.frames, frame); !probe.empty()) state.comment.append("probe=").append(probe);
+        if (state.writer) state.writer->write(timestamp_us, frame, header->len, state.comment);
     };
     while (!stopping_.load()) pcap_dispatch(state_->handle, -1, handler, reinterpret_cast<u_char*>(state_.get()));
     // Drain what the kernel still holds without waiting for more.
@@ -177,6 +185,14 @@ TapCounts LiveTap::stop() {
     if (state_->handle != nullptr && pcap_stats(state_->handle, &stats) == 0) {
         state_->counts.kernel_drops = stats.ps_drop;
         state_->counts.interface_drops = stats.ps_ifdrop;
+        if (state_->writer) {
+            timeval now{};
+            ::gettimeofday(&now, nullptr);
+            state_->writer->write_statistics(
+                {static_cast<std::uint64_t>(now.tv_sec) * 1000000u + static_cast<std::uint64_t>(now.tv_usec),
+                 state_->first_us, state_->last_us, stats.ps_recv, stats.ps_ifdrop, stats.ps_drop, state_->counts.frames});
+            state_->writer.reset();  // closed: stop() runs once
+        }
     }
     return state_->counts;
 }

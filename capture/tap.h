@@ -44,7 +44,8 @@ struct TapSource {
 std::string probe_filter(std::uint16_t port);
 
 // What a live tap hands each frame to, on its capture thread; made once the link type is known.
-using FrameSink = std::function<void(std::uint64_t frame_number, wire::ByteView frame)>;
+// It returns the probe the frame belongs to ("" for none), which the pcapng records as a comment.
+using FrameSink = std::function<std::string_view(std::uint64_t frame_number, wire::ByteView frame)>;
 using FrameSinkFactory = std::function<FrameSink(int link_type)>;
 
 // What a live tap saw and lost, once stopped.
@@ -69,7 +70,8 @@ public:
     LiveTap(const LiveTap&) = delete;
     LiveTap& operator=(const LiveTap&) = delete;
 
-    // Stops capturing, drains what the kernel still holds (into the sink), and counts.
+    // Stops capturing, drains what the kernel still holds (into the sink), counts, and ends the
+    // pcapng with those counts (an Interface Statistics Block).
     TapCounts stop();
 
 private:

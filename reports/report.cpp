@@ -8,7 +8,8 @@
 
 namespace dnspath::reports {
 
-Result<std::pair<std::string, std::string>> write_outputs(const RunResult& result, const std::string& dir) {
+Result<std::pair<std::string, std::string>> write_outputs(const RunResult& result, const std::string& dir,
+                                                         Language language) {
     std::error_code error;
     std::filesystem::create_directories(dir, error);
     if (error) return fail("cannot create output folder " + dir + ": " + error.message());
@@ -16,7 +17,7 @@ Result<std::pair<std::string, std::string>> write_outputs(const RunResult& resul
     const std::string html_path = (std::filesystem::path(dir) / "report.html").string();
     DNSPATH_TRY_VOID(write_json(result, json_path));
     std::ofstream html(html_path);
-    html << render_html(result);
+    html << render_html(result, language);
     if (!html.flush()) return fail("cannot write " + html_path);
     return std::pair{json_path, html_path};
 }

@@ -58,8 +58,10 @@ Result<void> write_json(const RunResult& result, const std::string& path);
 Result<RunResult> read_json(const std::string& path);
 Result<RunResult> parse_json(std::string_view text, const std::string& path);
 
-// Writes DIR/result.json (for machines) and DIR/report.html (for people); returns both paths.
-Result<std::pair<std::string, std::string>> write_outputs(const RunResult& result, const std::string& dir);
+// Writes DIR/result.json (for machines) and DIR/report.html (for people, in `language`); returns
+// both paths.
+Result<std::pair<std::string, std::string>> write_outputs(const RunResult& result, const std::string& dir,
+                                                         Language language = Language::en);
 
 // A finding for one guilty device, first in every human format: what it does (one line per cause,
 // with the checkpoints that show it), how bad that is given the fallbacks the run saw working, the

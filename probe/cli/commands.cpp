@@ -102,8 +102,9 @@ void show_progress(std::string_view kind, model::Family family, std::size_t step
 
 }  // namespace
 
-reports::TextOptions text_options(bool no_color, bool wide) {
+reports::TextOptions text_options(bool no_color, bool wide, const std::string& lang) {
     reports::TextOptions options;
+    options.language = reports::parse_language(lang).value_or(reports::Language::en);
     const char* no_color_env = std::getenv("NO_COLOR");  // no-color.org: set and not empty
     options.color = !no_color && (no_color_env == nullptr || *no_color_env == '\0') && isatty(STDOUT_FILENO) != 0;
     options.wide = wide;
@@ -201,9 +202,10 @@ int command_run(const RunOptions& options) {
     if (taps) judge::judge_with_findings(*result, taps->finish(*result));
     probe::stamp_run(*result, options.command_line, options.profile_path,
                      loaded ? std::optional<std::string>(loaded->name) : std::nullopt);
-    auto written = reports::write_outputs(*result, options.out_dir);
+    const auto text = text_options(options.no_color, options.wide, options.lang);
+    auto written = reports::write_outputs(*result, options.out_dir, text.language);
     if (!written) return usage_error(written.error().message);
-    return finish(*result, *written, options.json, text_options(options.no_color, options.wide));
+    return finish(*result, *written, options.json, text);
 }
 
 int command_respond(const RespondOptions& options) {
@@ -367,6 +369,7 @@ int command_lab(const LabOptions& options) {
                                   "run", "--profile", profile_path, "--out", options.out_dir};
     for (const auto& args : {session->run_arguments(), session->tap_arguments()}) argv.insert(argv.end(), args.begin(), args.end());
     if (options.json) argv.push_back("--json");
+    argv.insert(argv.end(), {"--lang", options.lang});
     for (auto [flag, list] : {std::pair{"--probes", &options.probes}, std::pair{"--families", &options.families}})
         if (!list->empty()) {
             std::string joined;
@@ -414,9 +417,10 @@ int command_analyze(const AnalyzeOptions& options) {
     auto findings = capture::analyze_files(*devices, *result, *zone);
     if (!findings) return usage_error(findings.error().message);
     judge::judge_with_findings(*result, *findings);
-    auto written = reports::write_outputs(*result, options.out_dir);
+    const auto text = text_options(false, options.wide, options.lang);
+    auto written = reports::write_outputs(*result, options.out_dir, text.language);
     if (!written) return usage_error(written.error().message);
-    return finish(*result, *written, options.json, text_options(false, options.wide));
+    return finish(*result, *written, options.json, text);
 }
 
 // Taps alone, for a run made elsewhere (another host's probe, dig by hand): pcapng per tap until

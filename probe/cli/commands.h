@@ -12,7 +12,7 @@
 namespace dnspath::cli {
 
 struct RunOptions {
-    std::string profile_path, zone, key_file, out_dir = "dnspath-results";
+    std::string profile_path, zone, key_file, out_dir = "dnspath-results", lang = "en";
     bool check_only = false, json = false, no_color = false, wide = false;
     std::vector<std::string> targets, probes, families, devices, proxies, baseline;
     int port = 0;
@@ -28,7 +28,7 @@ struct RespondOptions {
 };
 
 struct LabOptions {
-    std::string action, profile_path, prefix, out_dir = "dnspath-results";  // action: up, run, down
+    std::string action, profile_path, prefix, out_dir = "dnspath-results", lang = "en";  // action: up, run, down
     bool json = false;
     std::vector<std::string> probes, families;
 };
@@ -41,7 +41,7 @@ struct NameOptions {
 
 struct AnalyzeOptions {
     std::vector<std::string> devices, taps;  // NAME=IN,OUT; DEVICE.in=FILE, DEVICE.out=FILE
-    std::string profile_path, result_path, out_dir = "dnspath-analysis", zone;
+    std::string profile_path, result_path, out_dir = "dnspath-analysis", zone, lang = "en";
     bool json = false, wide = false;
 };
 
@@ -64,7 +64,8 @@ struct CaptureOptions {
 
 // The terminal report's layout: colors unless --no-color, NO_COLOR or a pipe; the width from
 // COLUMNS or the terminal; `wide` keeps each verdict on one line.
-reports::TextOptions text_options(bool no_color, bool wide);
+// `lang` is "en" or "ja" (the options check it).
+reports::TextOptions text_options(bool no_color, bool wide, const std::string& lang = "en");
 
 int command_run(const RunOptions& options);
 int command_respond(const RespondOptions& options);

@@ -40,6 +40,9 @@ CLI::App* add_run(CLI::App& app, RunOptions& run) {
     cmd->add_flag("--json", run.json, "Print result.json to stdout instead of the table");
     cmd->add_flag("--no-color", run.no_color, "No colors in the table (NO_COLOR in the environment works too)");
     cmd->add_flag("--wide", run.wide, "Each verdict on one line instead of wrapping reasons at the terminal width");
+    cmd->add_option("--lang", run.lang, "Language of the table and report.html: en or ja")
+        ->check(CLI::IsMember({"en", "ja"}))
+        ->capture_default_str();
     return cmd;
 }
 
@@ -93,6 +96,9 @@ CLI::App* add_analyze(CLI::App& app, AnalyzeOptions& analyze) {
     cmd->add_option("--zone", analyze.zone, "Probe zone (default: the profile's, else probe.dnspath.test.)");
     cmd->add_flag("--json", analyze.json, "Print JSON instead of the table");
     cmd->add_flag("--wide", analyze.wide, "Each verdict on one line instead of wrapping reasons at the terminal width");
+    cmd->add_option("--lang", analyze.lang, "Language of the table and report.html: en or ja")
+        ->check(CLI::IsMember({"en", "ja"}))
+        ->capture_default_str();
     return cmd;
 }
 
@@ -134,6 +140,9 @@ std::array<CLI::App*, 3> add_lab(CLI::App& app, LabOptions& lab) {
     down->add_option("--prefix", lab.prefix, "Remove namespaces named PREFIX-* (instead of --profile)");
     run->add_option("--out,-o", lab.out_dir, "Folder for result.json, report.html and taps/")->capture_default_str();
     run->add_flag("--json", lab.json, "Print result.json to stdout instead of the table");
+    run->add_option("--lang", lab.lang, "Language of the table and report.html: en or ja")
+        ->check(CLI::IsMember({"en", "ja"}))
+        ->capture_default_str();
     run->add_option("--probes", lab.probes, "Probe kinds to run (default: the profile's plan)")
         ->check(CLI::IsMember(dnspath::model::plan_kinds()))
         ->delimiter(',');

@@ -6,10 +6,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 
 #include "capture/capture.h"
 #include "capture/capture_file.h"
 #include "capture/dns_scan.h"
+#include "capture/pcapng.h"
 #include "probe/wire/wire.h"
 
 namespace dnspath::capture {
@@ -160,6 +162,70 @@ TEST(CaptureFile, AnalysisReadsPcapngTapsAsLiveRunsWriteThem) {
     ASSERT_TRUE(observed) << observed.error().message;
     EXPECT_GT(observed->frames, 10u);
     EXPECT_EQ(observed->undecodable, 0u);
+}
+
+}  // namespace
+}  // namespace dnspath::capture
+
+namespace dnspath::capture {
+namespace {
+
+// Runs a command and returns what it printed (the tests' way to ask tshark).
+std::string output_of(const std::string& command) {
+    std::string out;
+    if (FILE* pipe = ::popen(command.c_str(), "r")) {
+        char buffer[4096];
+        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) out.append(buffer, n);
+        ::pclose(pipe);
+    }
+    return out;
+}
+
+// A tap's pcapng as live runs write it: each frame that belongs to a probe carries the probe id as
+// its packet comment, and the capture's counts end the file in an Interface Statistics Block. Our
+// own walker and Wireshark's tshark both read it back.
+TEST(Pcapng, FramesCarryTheirProbeAndTheFileEndsWithTheDropCounts) {
+    auto file = PcapFile::open(source_file("tests/pcaps/knot.pcap"));
+    ASSERT_TRUE(file);
+    const auto path = (std::filesystem::temp_directory_path() / "dnspath-pcapng-test.pcapng").string();
+    auto created = PcapngWriter::create(path, file->link_type(), "lo", "test tap");
+    ASSERT_TRUE(created) << created.error().message;
+    std::optional<PcapngWriter> writer(std::move(*created));
+    TapObserver observer("test", Name::parse(".").value(), file->link_type());
+    std::vector<std::string> comments;
+    ASSERT_TRUE(file->for_each([&](const Frame& frame) {
+        const std::string probe(observer.add(frame.number, frame.data));
+        comments.push_back(probe.empty() ? "" : "probe=" + probe);
+        writer->write(1700000000000000u + frame.number, frame.data, static_cast<std::uint32_t>(frame.data.size()),
+                      comments.back());
+    }));
+    writer->write_statistics({1700000001000000u, 1700000000000001u, 1700000000000000u + comments.size(),
+                              comments.size() + 3, 2, 3, comments.size()});
+    ASSERT_TRUE(writer->good());
+    writer.reset();  // flushes and closes the file
+    const auto commented = std::count_if(comments.begin(), comments.end(), [](const auto& c) { return !c.empty(); });
+    EXPECT_GT(commented, 10);
+
+    // Our walker reads the statistics block: the tap lost packets, and analysis says so.
+    auto mapped = MappedFile::open(path);
+    ASSERT_TRUE(mapped);
+    std::size_t walked = 0;
+    auto walk = walk_capture(mapped->bytes(), [](int) {}, [&](const Frame&) { ++walked; });
+    ASSERT_TRUE(walk) << walk.error().message;
+    EXPECT_EQ(walked, comments.size());
+    EXPECT_EQ(walk->interface_drops, 2u);
+    EXPECT_EQ(walk->kernel_drops, 3u);
+    auto observed = observe_file("test", path, Name::parse(".").value());
+    ASSERT_TRUE(observed);
+    EXPECT_TRUE(observed->lost_packets);
+
+    if (std::system("command -v tshark >/dev/null") != 0) GTEST_SKIP() << "tshark not installed";
+    std::string expected;
+    for (const auto& comment : comments) expected += comment + "\n";
+    EXPECT_EQ(output_of("tshark -r " + path + " -T fields -e frame.comment 2>/dev/null"), expected);
+    // Wireshark's own reader accepts the statistics block where it stands.
+    EXPECT_NE(output_of("capinfos -I " + path + " 2>&1").find("Number of stat entries = 1"), std::string::npos);
+    if (!std::getenv("DNSPATH_KEEP")) std::filesystem::remove(path);
 }
 
 }  // namespace

@@ -55,6 +55,13 @@ expect "report re-renders" bash -c "'$bin' report '$json' --no-color | grep -q '
 json="$work/wrongkey/result.json"
 expect "wrong key is not a pass" test "$(q "[(v['status'], v['cause']['code']) for v in d['verdicts'] if v['checkpoint']=='udp-large']")" = "[('na', 'refused')]"
 
+# --lang ja: the table and report.html in Japanese, the result.json the same data.
+"$bin" run --target 127.0.0.1 --port "$port" --key-file "$work/key" --probes edns-size --families ipv4 --lang ja \
+  --no-color --out "$work/ja" >"$work/ja.txt" 2>&1
+expect "run --lang ja prints the totals in Japanese" grep -q "^不合格 0、警告 [0-9]*、合格 [1-9]" "$work/ja.txt"
+expect "run --lang ja writes report.html in Japanese" grep -q '<html lang="ja">' "$work/ja/report.html"
+expect "run --lang xx is a usage error" bash -c "'$bin' run --target 127.0.0.1 --lang xx >/dev/null 2>&1; [ \$? -eq 2 ]"
+
 # Interrupted: a UDP socket that reads nothing makes every probe time out; SIGINT must still write
 # result.json with what was measured.
 silent=$((port + 1))

@@ -43,6 +43,9 @@ done
 # RFC 3225: the responder copies DO into its answers, as Wireshark reads them at the core's far tap.
 expect "signed answers carry DO=1 (dns.resp.z.do)" "[ \"\$(tshark -n -r '$work/live/taps/core.out.pcapng' -Y 'dns.flags.response == 1 && dns.resp.type == 46 && dns.resp.z.do == 1' 2>/dev/null | wc -l)\" -gt 0 ]"
 expect "no signed answer without DO" "[ \"\$(tshark -n -r '$work/live/taps/core.out.pcapng' -Y 'dns.flags.response == 1 && dns.resp.type == 46 && dns.resp.z.do == 0' 2>/dev/null | wc -l)\" -eq 0 ]"
+# Each frame of a probe carries its id as a packet comment; the file ends with the drop counts.
+expect "frames carry their probe id as a comment (frame.comment)" "tshark -n -r '$work/live/taps/core.out.pcapng' -Y 'dns.qry.name contains \"p0\" && frame.comment contains \"probe=p0\"' 2>/dev/null | grep -q . && [ \"\$(tshark -n -r '$work/live/taps/core.out.pcapng' -Y 'dns.qry.name contains \"p0\" && !frame.comment' 2>/dev/null | wc -l)\" -eq 0 ]"
+expect "each tap's pcapng ends with an Interface Statistics Block" "capinfos -I '$work/live/taps/edge.in.pcapng' 2>/dev/null | grep -q 'Number of stat entries = 1'"
 expect "taps lost nothing" "python3 -c \"import json; d=json.load(open('$work/live/result.json')); assert len(d['taps']) == 4 and all(t['kernel_drops'] == 0 for t in d['taps'])\""
 t=$work/live/taps
 "$bin" analyze --device "edge=$t/edge.in.pcapng,$t/edge.out.pcapng" --device "core=$t/core.in.pcapng,$t/core.out.pcapng" \
