@@ -169,18 +169,21 @@ Result<CaptureWalk> walk_capture(wire::ByteView bytes, const std::function<void(
 }
 
 Result<MappedFile> MappedFile::open(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return fail("cannot read capture " + path + ": " + std::strerror(errno));
+    auto opened = wire::open_regular_file(path);  // a FIFO or a folder: refused, never waited on
+    if (!opened) return fail("cannot read capture " + opened.error().message);
+    const int fd = *opened;
     struct stat info {};
-    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    if (::fstat(fd, &info) != 0) {
         ::close(fd);
-        return fail("cannot read capture " + path + ": not a regular file");
+        return fail("cannot read capture " + path + ": " + std::strerror(errno));
     }
     MappedFile file;
     file.size_ = static_cast<std::size_t>(info.st_size);
     if (file.size_ > 0) {
-        // Populated up front: one pass over the page cache instead of a fault per page.
-        void* mapped = ::mmap(nullptr, file.size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        // Populated up front: one pass over the page cache instead of a fault per page; not for a
+        // file over 1 GiB, which may not be a capture at all (its first block says) or not fit.
+        const int populate = file.size_ <= (std::size_t{1} << 30) ? MAP_POPULATE : 0;
+        void* mapped = ::mmap(nullptr, file.size_, PROT_READ, MAP_PRIVATE | populate, fd, 0);
         if (mapped == MAP_FAILED) {
             const int error = errno;
             ::close(fd);

@@ -201,12 +201,8 @@ Result<RunResult> read_json(const std::string& path) {
     if (std::filesystem::is_directory(status)) return fail(path + ": is a folder, not a result.json");
     if (!std::filesystem::is_regular_file(status)) return fail(path + ": not a regular file");
     if (std::filesystem::file_size(path, error) > (256u << 20)) return fail(path + ": over 256 MiB, not a result.json");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(path + ": cannot read");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (!in && !in.eof()) return fail(path + ": cannot read");
-    return parse_json(buffer.str(), path);
+    DNSPATH_TRY(std::string text, wire::read_regular_file(path, 256u << 20));
+    return parse_json(text, path);
 }
 
 }  // namespace dnspath::reports

@@ -32,6 +32,33 @@ constexpr int kExitPass = 0;
 constexpr int kExitFail = 1;
 constexpr int kExitUsage = 2;
 
+// Writes a rendered report to `out`, or to standard output when none is given.
+Result<void> emit(const std::string& text, const std::string& out) {
+    if (out.empty()) {
+        std::cout << text;
+        return Ok{};
+    }
+    std::error_code error;
+    if (std::filesystem::is_directory(out, error)) return fail(out + ": is a folder; give a file name");
+    // A FIFO or a device would block or swallow the report: only a regular file (or a new one).
+    if (std::filesystem::exists(out, error) && !std::filesystem::is_regular_file(out, error))
+        return fail(out + ": not a regular file");
+    std::ofstream file(out, std::ios::binary);
+    if (!(file << text) || !file.flush()) return fail("cannot write " + out);
+    return Ok{};
+}
+
+// The folder a run writes into, made (or found) before any probe goes out: a run that measured for
+// minutes and then could not write would lose everything.
+Result<void> prepare_out_dir(const std::string& dir) {
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error || !std::filesystem::is_directory(dir, error))
+        return fail("cannot create output folder " + dir + (error ? ": " + error.message() : ": not a folder"));
+    if (::access(dir.c_str(), W_OK) != 0) return fail("cannot write into output folder " + dir);
+    return Ok{};
+}
+
 int usage_error(const std::string& message) {
     std::cerr << "dnspath: " << message << "\n";
     return kExitUsage;
@@ -82,11 +109,18 @@ std::string result_file(const std::string& path) {
 
 // The profile at `path` into `into` ("" for none); false, after printing its FILE:LINE:COL
 // errors, when the profile is bad.
+// A file that cannot be read at all is one usage error; a profile's own errors are FILE:LINE:COL
+// lines, one per problem.
+void print_profile_errors(const profile::ProfileErrors& problems) {
+    const bool unreadable = problems.errors.size() == 1 && problems.errors.front().line == 0;
+    std::cerr << (unreadable ? "dnspath: profile " : "") << problems.describe() << "\n";
+}
+
 bool load_optional_profile(const std::string& path, std::optional<profile::Profile>& into) {
     if (path.empty()) return true;
     auto profile = profile::load_profile_file(path);
     if (!profile) {
-        std::cerr << profile.error().describe() << "\n";
+        print_profile_errors(profile.error());
         return false;
     }
     into = std::move(profile).value();
@@ -172,6 +206,7 @@ int command_run(const RunOptions& options) {
     }
     auto run = run_setup(options, loaded);
     if (!run) return usage_error(run.error().message);
+    if (auto ready = prepare_out_dir(options.out_dir); !ready) return usage_error(ready.error().message);
     std::vector<std::string> topology_taps;
     if (loaded)
         for (const auto& device : loaded->devices)
@@ -218,7 +253,6 @@ int command_respond(const RespondOptions& options) {
     auto zone = wire::Name::parse(options.zone);
     if (!zone) return usage_error("--zone: " + zone.error().message);
     config.answers.zone = *zone;
-    if (options.key_file.empty()) std::cerr << "dnspath respond: no --key-file: answers larger than their query are REFUSED\n";
     if (auto key = options.key_file.empty() ? Result<wire::Bytes>(wire::Bytes{}) : wire::read_key_file(options.key_file))
         config.answers.key = std::move(key).value();
     else
@@ -227,10 +261,12 @@ int command_respond(const RespondOptions& options) {
     if (!signer) return usage_error(signer.error().message);
     signer->add_standby_keys(options.standby_keys);
     config.answers.signer = &*signer;
-    if (!options.ds_file.empty() && !(std::ofstream(options.ds_file) << signer->ds_text() << "\n"))
-        return usage_error("cannot write " + options.ds_file);
     auto server = responder::Server::open(config);
     if (!server) return usage_error(server.error().message);
+    if (!options.ds_file.empty())
+        if (auto written = emit(signer->ds_text() + "\n", options.ds_file); !written)
+            return usage_error("--ds-file: " + written.error().message);
+    if (options.key_file.empty()) std::cerr << "dnspath respond: no --key-file: answers larger than their query are REFUSED\n";
     std::atomic<bool> stop{false};
     StopOnSignal on_signal(stop);
     std::cerr << "dnspath respond: serving " << zone->to_string() << " on port " << options.port << " (";
@@ -249,18 +285,6 @@ int command_keygen(const std::string& path) {
 
 namespace {
 
-// Writes a rendered report to `out`, or to standard output when none is given.
-Result<void> emit(const std::string& text, const std::string& out) {
-    if (out.empty()) {
-        std::cout << text;
-        return Ok{};
-    }
-    std::error_code error;
-    if (std::filesystem::is_directory(out, error)) return fail(out + ": is a folder; give a file name for --out");
-    std::ofstream file(out, std::ios::binary);
-    if (!(file << text) || !file.flush()) return fail("cannot write " + out);
-    return Ok{};
-}
 
 // The format, language and layout a report or comparison is rendered with.
 Result<std::pair<reports::Format, reports::TextOptions>> render_options(const std::string& format, const std::string& lang,
@@ -339,7 +363,7 @@ int command_lab(const LabOptions& options) {
     if (embedded || !options.profile_path.empty()) {
         auto profile = embedded ? profile::parse_profile(cli::kEmbeddedDefaultProfile, "<embedded default.toml>")
                                 : profile::load_profile_file(options.profile_path);
-        if (!profile) return std::cerr << profile.error().describe() << "\n", kExitUsage;
+        if (!profile) return print_profile_errors(profile.error()), kExitUsage;
         if (!profile->lab) return usage_error(options.profile_path + ": no [lab] section; this profile is for a real path");
         loaded = std::move(profile).value();
     }
@@ -414,6 +438,7 @@ int command_analyze(const AnalyzeOptions& options) {
     if (!result) return usage_error(result.error().message);
     auto zone = wire::Name::parse(!options.zone.empty() ? options.zone : profile ? profile->target.zone : "probe.dnspath.test.");
     if (!zone) return usage_error("--zone: " + zone.error().message);
+    if (auto ready = prepare_out_dir(options.out_dir); !ready) return usage_error(ready.error().message);
     auto findings = capture::analyze_files(*devices, *result, *zone);
     if (!findings) return usage_error(findings.error().message);
     judge::judge_with_findings(*result, *findings);

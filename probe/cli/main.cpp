@@ -1,5 +1,9 @@
 // The dnspath command line: arguments parsed here (CLI11), one function per subcommand
 // (probe/cli/commands.h) does the rest; errors come back as one-line messages and exit codes.
+#include <cctype>
+#include <algorithm>
+#include <cmath>
+#include <charconv>
 #include <CLI/CLI.hpp>
 #include <array>
 #include <iostream>
@@ -14,6 +18,43 @@ using namespace dnspath::cli;
 const std::vector<std::string>& families() {
     static const std::vector<std::string> both{"ipv4", "ipv6"};
     return both;
+}
+
+// A value CLI11 would wrap or saturate ("-1", 20 digits) refused instead: 0 to 2^64-1 only.
+CLI::Validator whole_number() {
+    return CLI::Validator(
+        [](std::string& text) {
+            std::uint64_t value = 0;
+            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+            return error == std::errc{} && end == text.data() + text.size() && !text.empty()
+                       ? std::string()
+                       : "'" + text.substr(0, 40) + "' is not a whole number from 0 to 18446744073709551615";
+        },
+        "UINT64");
+}
+
+// A number that is not NaN or infinite (a range check lets NaN through: every comparison is false).
+CLI::Validator finite_number() {
+    return CLI::Validator(
+        [](std::string& text) {
+            char* end = nullptr;
+            const double value = std::strtod(text.c_str(), &end);
+            return !text.empty() && *end == '\0' && std::isfinite(value) ? std::string()
+                                                                        : "'" + text.substr(0, 40) + "' is not a finite number";
+        },
+        "NUMBER");
+}
+
+// What fits in the echo TXT as server=ID and reads in a log: 1-63 letters, digits, '.', '-', '_'.
+CLI::Validator server_id() {
+    return CLI::Validator(
+        [](std::string& text) {
+            const bool ok = !text.empty() && text.size() <= 63 && std::all_of(text.begin(), text.end(), [](char c) {
+                return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+            });
+            return ok ? std::string() : std::string("a server id is 1-63 letters, digits, '.', '-' or '_'");
+        },
+        "ID");
 }
 
 CLI::App* add_run(CLI::App& app, RunOptions& run) {
@@ -33,7 +74,7 @@ CLI::App* add_run(CLI::App& app, RunOptions& run) {
         ->check(CLI::IsMember(dnspath::model::plan_kinds()))
         ->delimiter(',');
     cmd->add_option("--families", run.families, "ipv4, ipv6 or both (default both)")->check(CLI::IsMember(families()))->delimiter(',');
-    cmd->add_option("--seed", run.seed, "Seed for probe ids and DNS ids (default random)");
+    cmd->add_option("--seed", run.seed, "Seed for probe ids and DNS ids (default random)")->check(whole_number());
     cmd->add_option("--device", run.devices,
                     "A device on the path and its taps, in path order: NAME=TAP_IN,TAP_OUT (IFACE, netns:NS/IFACE); "
                     "pcapng goes to OUT/taps/");
@@ -58,7 +99,8 @@ CLI::App* add_respond(CLI::App& app, RespondOptions& respond) {
     cmd->add_option("--standby-keys", respond.standby_keys,
                     "Publish N RSA-4096-sized standby DNSKEYs (an algorithm rollover's DNSKEY size)")
         ->check(CLI::Range(0, 4));
-    cmd->add_option("--server-id", respond.server_id, "Name echoed as server=ID (which backend answered)");
+    cmd->add_option("--server-id", respond.server_id, "Name echoed as server=ID (which backend answered)")
+        ->check(server_id());
     cmd->add_option("--rate", respond.rate, "Queries per second per source address")->check(CLI::Range(1, 1000000))->capture_default_str();
     return cmd;
 }
@@ -82,7 +124,7 @@ CLI::App* add_capture(CLI::App& app, CaptureOptions& capture) {
     cmd->add_option("--device", capture.devices, "NAME=TAP_IN,TAP_OUT (interface or netns:NS/IFACE), in path order")->required();
     cmd->add_option("--out,-o", capture.out_dir, "Folder; the pcapng files go in OUT/taps/")->capture_default_str();
     cmd->add_option("--port", capture.port, "DNS port to capture")->check(CLI::Range(1, 65535))->capture_default_str();
-    cmd->add_option("--seconds", capture.seconds, "Stop after this long (default: at Ctrl-C)")->check(CLI::Range(0.0, 86400.0));
+    cmd->add_option("--seconds", capture.seconds, "Stop after this long (default: at Ctrl-C)")->check(finite_number())->check(CLI::Range(0.0, 86400.0));
     return cmd;
 }
 
@@ -181,9 +223,13 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
-        // Help and version are "errors" to CLI11 that exit 0; everything else is a usage error.
-        const int code = app.exit(error);
-        return code == 0 ? 0 : 2;
+        // Help and version are "errors" to CLI11 that exit 0; everything else is a usage error,
+        // said on one line with where to look.
+        if (error.get_exit_code() == 0) return app.exit(error);
+        std::string where = "dnspath";
+        for (const auto* sub : app.get_subcommands()) where += " " + sub->get_name();
+        std::cerr << "dnspath: " << error.what() << " (" << where << " --help)\n";
+        return 2;
     }
     // Errors are values throughout; this is the net under them, so that nothing a user gives ends
     // in std::terminate: an exception that escapes anyway is one line and exit 2.

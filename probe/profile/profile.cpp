@@ -268,15 +268,17 @@ Result<Profile, ProfileErrors> parse_profile(std::string_view text, const std::s
 }
 
 Result<Profile, ProfileErrors> load_profile_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    // A profile is a page of TOML: 1 MiB is far beyond any real one, and bounds what is read.
+    auto text = wire::read_regular_file(path, 1u << 20);
+    if (!text) {
         ProfileErrors errors;
-        errors.errors.push_back(ProfileError{path, 0, 0, "cannot open the profile (does the file exist and is it readable?)"});
+        // The reason alone ("is a folder"): describe() puts the path in front.
+        std::string reason = text.error().message;
+        if (reason.rfind(path + ": ", 0) == 0) reason.erase(0, path.size() + 2);
+        errors.errors.push_back(ProfileError{path, 0, 0, reason});
         return unexpected(std::move(errors));
     }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return parse_profile(buffer.str(), path);
+    return parse_profile(*text, path);
 }
 
 }  // namespace dnspath::profile

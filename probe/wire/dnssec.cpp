@@ -1,4 +1,5 @@
 #include "probe/wire/dnssec.h"
+#include "probe/wire/file.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -159,10 +160,12 @@ Result<EcdsaKey> EcdsaKey::generate() {
 }
 
 Result<EcdsaKey> EcdsaKey::load_pem(const std::string& path) {
-    FILE* file = std::fopen(path.c_str(), "r");
-    if (file == nullptr) return fail("cannot read zone key " + path);
-    EVP_PKEY* key = PEM_read_PrivateKey(file, nullptr, nullptr, nullptr);
-    std::fclose(file);
+    auto text = read_regular_file(path, 64u << 10);  // a PEM key is a few hundred octets
+    if (!text) return fail("cannot read zone key: " + text.error().message);
+    BIO* memory = BIO_new_mem_buf(text->data(), static_cast<int>(text->size()));
+    if (memory == nullptr) return fail("OpenSSL could not read " + path);
+    EVP_PKEY* key = PEM_read_bio_PrivateKey(memory, nullptr, nullptr, nullptr);
+    BIO_free(memory);
     if (key == nullptr) return fail(path + " is not a PEM private key");
     if (EVP_PKEY_get_bits(key) != 256 || !EVP_PKEY_is_a(key, "EC")) {
         EVP_PKEY_free(key);

@@ -4,6 +4,7 @@
 
 #include "probe/wire/bytes.h"
 #include "probe/wire/edns.h"
+#include "probe/wire/file.h"
 #include "probe/wire/key_file.h"
 #include "probe/wire/dnssec.h"
 #include "probe/wire/message.h"

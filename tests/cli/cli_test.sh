@@ -42,7 +42,7 @@ check "profile type error" 2 "typo.toml:3:8: target.port: expected an integer, g
 printf '[target\n' > "$work/syntax.toml"
 check "profile syntax error" 2 "syntax.toml:1:[0-9]+: " -- "$bin" run --profile "$work/syntax.toml" --check
 out=$("$bin" run --profile "$work/missing.toml" 2>&1); rc=$?
-if [ $rc -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && grep -q "missing.toml: cannot open" <<<"$out"; then
+if [ $rc -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && grep -q "^dnspath: profile .*missing.toml: no such file" <<<"$out"; then
   passes=$((passes + 1))
 else
   echo "FAIL missing profile: exit $rc, output: $out"; failures=$((failures + 1))
@@ -90,7 +90,7 @@ check "capture on a missing interface" 2 "no interface 'nosuchif0'|CAP_NET_RAW" 
 check "analyze --tap needs a side" 2 "expected DEVICE.in=FILE" -- "$bin" analyze --tap x=y --result "$work/none.json"
 
 check "lab needs an action" 2 "" -- "$bin" lab
-check "lab with a missing profile" 2 "cannot open|needs CAP_NET_ADMIN" -- "$bin" lab up --profile "$work/none.toml"
+check "lab with a missing profile" 2 "no such file|needs CAP_NET_ADMIN" -- "$bin" lab up --profile "$work/none.toml"
 check "lab down needs a prefix" 2 "give --profile or --prefix|needs CAP_NET_ADMIN" -- "$bin" lab down
 check "lab on a profile without [lab]" 2 "no \[lab\] section|needs CAP_NET_ADMIN" -- "$bin" lab run --profile "$src/profiles/cpe-field.toml"
 [ "$(id -u)" -eq 0 ] && check "lab down of nothing is fine" 0 "removed 0 namespaces" -- "$bin" lab down --prefix zzqq
