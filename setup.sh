@@ -13,7 +13,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages=(build-essential cmake pkg-config python3 iproute2 iputils-ping nftables ethtool procps
   bind9 bind9-dnsutils unbound tshark dnsmasq-base python3-jsonschema python3-junitparser
   libpcap-dev libtins-dev libssl-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
-  libgtest-dev clang libclang-rt-14-dev chromium fonts-noto-cjk)
+  libgtest-dev clang libclang-rt-14-dev chromium fonts-noto-cjk libcap2-bin)
 
 install_missing() {
   local missing=()
@@ -56,7 +56,7 @@ run_tests() {
   if command -v clang++ >/dev/null; then
     build build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DDNSPATH_FUZZ=ON -DDNSPATH_WERROR=OFF \
       -DDNSPATH_SANITIZERS="address;undefined" -DBUILD_TESTING=ON >/dev/null
-    for target in message packet profile capture_file result; do
+    for target in message packet profile capture_file result echo pcapng; do
       mkdir -p "build-fuzz/corpus-$target"
       echo "fuzz_$target: $("build-fuzz/tests/fuzz_$target" -max_total_time="${DNSPATH_FUZZ_SECONDS:-20}" \
         "build-fuzz/corpus-$target" "tests/fuzz/corpus/$target" 2>&1 | tail -1)"

@@ -14,6 +14,7 @@
 #include "capture/pcap_file.h"
 #include "probe/model/model.h"
 #include "capture/pcapng.h"
+#include "probe/net/net.h"
 
 namespace dnspath::capture {
 namespace {
@@ -152,6 +153,8 @@ Result<std::unique_ptr<LiveTap>> LiveTap::start(const std::string& name, const s
 }
 
 void LiveTap::run() {
+    // The handle is open and filtered: reading it needs no privilege, so this thread keeps none.
+    net::drop_thread_capabilities();
     auto handler = [](u_char* user, const pcap_pkthdr* header, const u_char* bytes) {
         auto& state = *reinterpret_cast<State*>(user);
         const wire::ByteView frame(bytes, header->caplen);

@@ -1,5 +1,6 @@
 #include "probe/cli/commands.h"
 
+#include <linux/capability.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -19,6 +20,7 @@
 #include "cli/embedded_profile.h"
 #include "probe/judge/judge.h"
 #include "probe/lab/lab.h"
+#include "probe/net/net.h"
 #include "probe/probe.h"
 #include "probe/responder/responder.h"
 #include "probe/wire/wire.h"
@@ -73,6 +75,7 @@ public:
         for (int signal_number : {SIGINT, SIGTERM, SIGUSR1}) sigaddset(&signals_, signal_number);  // USR1: our wake-up
         pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
         waiter_ = std::thread([this] {
+            net::drop_thread_capabilities();  // it only waits for a signal
             int signal_number = 0;
             sigwait(&signals_, &signal_number);
             if (signal_number == SIGUSR1) return;
@@ -216,6 +219,14 @@ int command_run(const RunOptions& options) {
     auto devices = topology_taps.empty() ? Result<std::vector<capture::DeviceSpec>>(std::vector<capture::DeviceSpec>{})
                                          : capture::order_devices(topology_taps, {}, {}, "");
     if (!devices) return usage_error(devices.error().message);
+    // --user: the switch happens while this is the only thread, keeping what the taps still need
+    // (capture, namespaces, trimming the bounding set later); every thread from here is the user's.
+    if (!options.user.empty()) {
+        auto became = net::become_user(options.user,
+                                       {options.out_dir, options.out_dir + "/result.json", options.out_dir + "/report.html"},
+                                       {CAP_NET_RAW, CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_SETPCAP});
+        if (!became) return usage_error(became.error().message);
+    }
     // Signals are blocked before any tap thread starts, so the threads inherit the mask.
     std::atomic<bool> stop{false};
     StopOnSignal on_signal(stop);
@@ -231,6 +242,11 @@ int command_run(const RunOptions& options) {
         if (!started) return usage_error(started.error().message);
         taps.emplace(std::move(started).value());
     }
+    // Taps and namespaces are open: from here the probes need only raw sockets (crafted fragments,
+    // ICMP); everything else goes.
+    auto dropped = net::drop_privileges({CAP_NET_RAW});
+    if (!dropped) return usage_error(dropped.error().message);
+    if (!options.user.empty()) std::cerr << "dnspath run: going on as " << *dropped << "\n";
     auto result = probe::run_plan(run->config, stop, show_progress);
     if (isatty(STDERR_FILENO)) std::cerr << "\r\033[K" << std::flush;
     if (!result) return usage_error(result.error().message);
@@ -266,6 +282,9 @@ int command_respond(const RespondOptions& options) {
     if (!options.ds_file.empty())
         if (auto written = emit(signer->ds_text() + "\n", options.ds_file); !written)
             return usage_error("--ds-file: " + written.error().message);
+    // Sockets are bound (a low port needed CAP_NET_BIND_SERVICE): answering needs only a raw socket,
+    // for answers crafted into 1280-octet IPv6 fragments.
+    if (auto dropped = net::drop_privileges({CAP_NET_RAW}); !dropped) return usage_error(dropped.error().message);
     if (options.key_file.empty()) std::cerr << "dnspath respond: no --key-file: answers larger than their query are REFUSED\n";
     std::atomic<bool> stop{false};
     StopOnSignal on_signal(stop);

@@ -12,7 +12,7 @@
 namespace dnspath::cli {
 
 struct RunOptions {
-    std::string profile_path, zone, key_file, out_dir = "dnspath-results", lang = "en";
+    std::string profile_path, zone, key_file, out_dir = "dnspath-results", lang = "en", user;
     bool check_only = false, json = false, no_color = false, wide = false;
     std::vector<std::string> targets, probes, families, devices, proxies, baseline;
     int port = 0;

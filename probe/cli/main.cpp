@@ -81,6 +81,8 @@ CLI::App* add_run(CLI::App& app, RunOptions& run) {
     cmd->add_flag("--json", run.json, "Print result.json to stdout instead of the table");
     cmd->add_flag("--no-color", run.no_color, "No colors in the table (NO_COLOR in the environment works too)");
     cmd->add_flag("--wide", run.wide, "Each verdict on one line instead of wrapping reasons at the terminal width");
+    cmd->add_option("--user", run.user,
+                    "Once sockets and taps are open, go on as this user (keeping only CAP_NET_RAW)");
     cmd->add_option("--lang", run.lang, "Language of the table and report.html: en or ja")
         ->check(CLI::IsMember({"en", "ja"}))
         ->capture_default_str();

@@ -1,5 +1,6 @@
 #include "probe/engine/session.h"
 
+#include <ctime>
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -85,6 +86,15 @@ Session::BuiltQuery Session::build(const QuerySpec& spec) {
                              : wire::make_probe_name(probe, config_.zone, config_.key);
     built.dns_id = static_cast<std::uint16_t>(random_());
     auto query = wire::make_query(built.dns_id, built.name, spec.qtype, spec.edns);
+    // The apex carries no token, so the key vouches for the query in a cookie instead: the
+    // responder sends nothing larger than the query over UDP to a query the key does not vouch for.
+    if (spec.apex && !spec.name && query.edns && !config_.key.empty()) {
+        wire::Bytes client(8);
+        for (auto& octet : client) octet = static_cast<std::uint8_t>(random_());
+        query.edns->options.push_back({wire::kCookieOption,
+                                       wire::make_keyed_cookie(client, static_cast<std::uint32_t>(std::time(nullptr)),
+                                                               config_.zone, config_.key)});
+    }
     if (spec.question_count) {
         query.questions.clear();
         for (int i = 0; i < *spec.question_count; ++i) query.questions.push_back({built.name, spec.qtype, wire::class_in});

@@ -147,6 +147,9 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
     }
     const Message& query = *decoded;
     if (query.header.qr) return std::nullopt;  // never answer answers: that is how loops start
+    const std::uint32_t now = config.now != 0 ? config.now : static_cast<std::uint32_t>(std::time(nullptr));
+    if (const auto* cookie = query.edns ? query.edns->find(kCookieOption) : nullptr)
+        sending.authenticated = keyed_cookie_valid(cookie->data, now, config.zone, config.key);
     if (query.header.opcode != 0) return error_reply(query, rcode::notimp);
     // RFC 9619: QDCOUNT must be 1 for a query.
     if (query.questions.size() != 1) return error_reply(query, rcode::formerr);
@@ -163,7 +166,6 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
     reply.header.aa = true;
     // Sign when asked with DO=1, as a signed zone's server does.
     const bool sign = config.signer != nullptr && query.edns && query.edns->dnssec_ok;
-    const std::uint32_t now = config.now != 0 ? config.now : static_cast<std::uint32_t>(std::time(nullptr));
     const std::size_t limit = context.tcp ? 65535
                               : query.edns ? std::max<std::size_t>(kPlainDnsLimit, query.edns->udp_size)
                                            : kPlainDnsLimit;
@@ -180,7 +182,8 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
     const std::size_t requested = probe->size.value_or(0);
     // Anti-amplification: an answer larger than the query needs the token only the profile's key gives.
     const bool large = requested > query_bytes.size();
-    if (large && (config.key.empty() || !token_valid(*probe, config.zone, config.key))) {
+    if (!config.key.empty() && token_valid(*probe, config.zone, config.key)) sending.authenticated = true;
+    if (large && !sending.authenticated) {
         Message refused = reply_skeleton(query);
         refused.set_rcode(rcode::refused);
         if (refused.edns) {
@@ -231,6 +234,25 @@ std::optional<Answer> answer_query(ByteView query_bytes, const QueryContext& con
     Answer answer;
     auto bytes = answer_bytes(query_bytes, context, config, answer);
     if (!bytes) return std::nullopt;
+    // No amplification for anyone the key does not vouch for: over UDP, an answer larger than its
+    // query (a signed DNSKEY, a signed NXDOMAIN, an echo) becomes TC=1 with no records, so the
+    // client asks again over TCP, which a spoofed source cannot (RFC 7873 5.2.3, RRL's "slip").
+    if (!context.tcp && bytes->size() > query_bytes.size() && !answer.authenticated) {
+        auto query = decode(query_bytes);
+        if (!query) return std::nullopt;
+        Message truncated = reply_skeleton(*query);
+        truncated.header.tc = true;
+        truncated.header.aa = true;
+        truncated.header.rcode = (*bytes)[3] & 0x0f;  // NXDOMAIN stays NXDOMAIN
+        auto encoded = encode(truncated);
+        if (!encoded || encoded->size() > query_bytes.size()) {
+            truncated.edns.reset();  // the query's OPT may have been smaller than ours
+            encoded = encode(truncated);
+        }
+        if (!encoded || encoded->size() > query_bytes.size()) return std::nullopt;
+        *bytes = std::move(encoded).value();
+        answer.dont_fragment = answer.minimum_mtu = false;
+    }
     answer.bytes = std::move(*bytes);
     return answer;
 }

@@ -29,6 +29,7 @@ struct Answer {
     wire::Bytes bytes;
     bool dont_fragment = false;  // the probe asked for DF on this answer ("df" label)
     bool minimum_mtu = false;    // the probe asked for 1280-octet fragments ("min" label)
+    bool authenticated = false;  // the key vouches for the query (a probe token or a keyed cookie)
 };
 
 // The answer to send, or nullopt to stay silent (responses, garbage shorter than a header).

@@ -1,5 +1,6 @@
 #include "probe/responder/server.h"
 
+#include <algorithm>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <poll.h>
@@ -131,6 +132,7 @@ Result<void> Server::serve(const std::atomic<bool>& stop) {
         poll_set.clear();
         for (const auto& listener : listeners_) poll_set.push_back({listener.fd.get(), POLLIN, 0});
         for (const auto& client : clients) poll_set.push_back({client.fd.get(), POLLIN, 0});
+        const std::size_t polled = clients.size();
         int ready = ::poll(poll_set.data(), poll_set.size(), 200);
         if (ready < 0 && errno != EINTR) return fail("poll: " + net::errno_text(errno));
         const auto now = Clock::now();
@@ -143,7 +145,14 @@ Result<void> Server::serve(const std::atomic<bool>& stop) {
                 net::Fd accepted(::accept4(listener.fd.get(), peer.sockaddr_ptr(), &peer.length,
                                            SOCK_NONBLOCK | SOCK_CLOEXEC));
                 if (!accepted.valid()) continue;
-                if (clients.size() >= kMaxTcpClients) continue;  // closes it: too many open
+                // Full: the client quiet the longest makes room, so connections opened and left
+                // idle (or half-sent) cannot lock real clients out until they time out. It is
+                // closed here and removed below, keeping the clients in step with poll_set.
+                if (std::count_if(clients.begin(), clients.end(), [](const TcpClient& c) { return c.fd.valid(); }) >=
+                    static_cast<std::ptrdiff_t>(kMaxTcpClients))
+                    std::min_element(clients.begin(), clients.end(), [](const TcpClient& a, const TcpClient& b) {
+                        return a.fd.valid() && (!b.fd.valid() || a.last_activity < b.last_activity);
+                    })->fd = net::Fd();
                 clients.push_back(TcpClient{std::move(accepted), peer, {}, now});
                 continue;
             }
@@ -176,9 +185,10 @@ Result<void> Server::serve(const std::atomic<bool>& stop) {
                 ++answered_;
             }
         }
-        for (std::size_t i = 0; i < clients.size(); ++i) {
+        // Only the clients poll_set covers: one accepted just now is polled next time round.
+        for (std::size_t i = 0; i < polled; ++i) {
             TcpClient& client = clients[i];
-            if (!(poll_set[listeners_.size() + i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            if (!client.fd.valid() || !(poll_set[listeners_.size() + i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             std::uint8_t chunk[4096];
             ssize_t n = ::recv(client.fd.get(), chunk, sizeof chunk, 0);
             if (n <= 0) {

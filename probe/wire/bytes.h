@@ -86,6 +86,9 @@ private:
 
 // Reads a big-endian integer without bounds checks; callers have checked the span length.
 inline std::uint16_t load_u16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
+inline std::uint32_t load_u32(const std::uint8_t* p) {
+    return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
+}
 
 std::string hex(ByteView data);
 

@@ -82,6 +82,44 @@ Result<ProbeName> parse_probe_name(const Name& name, const Name& zone) {
     return probe;
 }
 
+namespace {
+
+// The 8 HMAC octets of a keyed cookie over the client cookie, the server cookie's first 8 octets
+// and the zone.
+Bytes cookie_hash(ByteView client_cookie, ByteView server_head, const Name& zone, ByteView key) {
+    Bytes text(client_cookie.begin(), client_cookie.end());
+    text.insert(text.end(), server_head.begin(), server_head.end());
+    std::string apex = zone.to_string();
+    for (char& c : apex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    text.insert(text.end(), apex.begin(), apex.end());
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_length = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), text.data(), text.size(), digest, &digest_length);
+    return Bytes(digest, digest + 8);
+}
+
+}  // namespace
+
+Bytes make_keyed_cookie(ByteView client_cookie, std::uint32_t timestamp, const Name& zone, ByteView key) {
+    Bytes cookie(client_cookie.begin(), client_cookie.end());
+    cookie.resize(8, 0);
+    Bytes head{1, 0, 0, 0, static_cast<std::uint8_t>(timestamp >> 24), static_cast<std::uint8_t>(timestamp >> 16),
+               static_cast<std::uint8_t>(timestamp >> 8), static_cast<std::uint8_t>(timestamp)};
+    const Bytes hash = cookie_hash(ByteView(cookie.data(), 8), head, zone, key);
+    cookie.insert(cookie.end(), head.begin(), head.end());
+    cookie.insert(cookie.end(), hash.begin(), hash.end());
+    return cookie;
+}
+
+bool keyed_cookie_valid(ByteView option_data, std::uint32_t now, const Name& zone, ByteView key) {
+    if (key.empty() || option_data.size() != 24 || option_data[8] != 1) return false;
+    const std::uint32_t timestamp = load_u32(option_data.data() + 12);
+    const std::uint32_t age = now >= timestamp ? now - timestamp : timestamp - now;
+    if (age > 3600) return false;
+    const Bytes expected = cookie_hash(option_data.subspan(0, 8), option_data.subspan(8, 8), zone, key);
+    return CRYPTO_memcmp(expected.data(), option_data.data() + 16, 8) == 0;
+}
+
 bool token_valid(const ProbeName& probe, const Name& zone, ByteView key) {
     if (!probe.token) return false;
     std::string expected = probe_token(probe, zone, key);

@@ -35,4 +35,14 @@ std::string probe_token(const ProbeName& probe, const Name& zone, ByteView key);
 // True when the probe carries the token the key gives.
 bool token_valid(const ProbeName& probe, const Name& zone, ByteView key);
 
+// A name without a probe id (the zone apex) cannot carry a token, so the probe authenticates such
+// queries with a DNS COOKIE option (RFC 7873, code 10) whose server cookie it makes itself from
+// the shared key: version 1, three zero octets, a 32-bit timestamp, then 8 octets of HMAC-SHA256
+// over the client cookie, those 8 octets and the zone (RFC 9018's layout; no client address, which
+// a NAT changes). The option's data: the 8-octet client cookie, then the 16-octet server cookie.
+constexpr std::uint16_t kCookieOption = 10;
+Bytes make_keyed_cookie(ByteView client_cookie, std::uint32_t timestamp, const Name& zone, ByteView key);
+// True when `option_data` is such a cookie under `key`, made within an hour of `now`.
+bool keyed_cookie_valid(ByteView option_data, std::uint32_t now, const Name& zone, ByteView key);
+
 }  // namespace dnspath::wire

@@ -1,6 +1,8 @@
 // The responder's answer logic on hand-built queries: exact sizes, TC=1, echo, token rule, errors.
 #include <gtest/gtest.h>
 
+#include <ctime>
+
 #include "probe/responder/answer.h"
 #include "probe/wire/wire.h"
 
@@ -131,6 +133,45 @@ TEST(Answer, ProtocolErrors) {
     Message notify = make_query(1, kZone, rr_type::soa, std::nullopt);
     notify.header.opcode = 4;
     EXPECT_EQ(ask(encode(notify).value()).full_rcode(), rcode::notimp);
+}
+
+// Nothing larger than the query goes over UDP to a query the key does not vouch for: the apex SOA
+// (larger than its query) comes back TC=1 and no larger, unless a keyed cookie (RFC 7873 layout)
+// vouches for the query; TCP always gets it whole.
+TEST(Answer, NoAmplificationWithoutTheKey) {
+    auto soa_query = [](std::optional<Bytes> cookie) {
+        Message query = make_query(7, kZone, rr_type::soa, buffer(1232));
+        if (cookie) query.edns->options.push_back({kCookieOption, *cookie});
+        return encode(query).value();
+    };
+    const std::uint32_t now = static_cast<std::uint32_t>(std::time(nullptr));
+    const Bytes client(8, 0x5a);
+    const Bytes plain = soa_query(std::nullopt);
+    auto bare = ask(plain);
+    EXPECT_TRUE(bare.header.tc);
+    EXPECT_TRUE(bare.answers.empty());
+    EXPECT_LE(bare.anomalies.trailing_bytes, plain.size());
+    auto whole = ask(plain, true);
+    EXPECT_FALSE(whole.header.tc);
+    ASSERT_EQ(whole.answers.size(), 1u);
+    EXPECT_GT(whole.anomalies.trailing_bytes, plain.size());
+
+    auto vouched = ask(soa_query(make_keyed_cookie(client, now, kZone, kKey)));
+    EXPECT_FALSE(vouched.header.tc);
+    EXPECT_EQ(vouched.answers.size(), 1u);
+    // Another key's cookie, an old one, and a tampered one do not vouch.
+    for (Bytes cookie : {make_keyed_cookie(client, now, kZone, Bytes(32, 8)),
+                         make_keyed_cookie(client, now - 7200, kZone, kKey), make_keyed_cookie(client, now, kZone, kKey)}) {
+        if (cookie == make_keyed_cookie(client, now, kZone, kKey)) cookie[20] ^= 1;
+        const Bytes query = soa_query(cookie);
+        auto reply = ask(query);
+        EXPECT_TRUE(reply.header.tc);
+        EXPECT_LE(reply.anomalies.trailing_bytes, query.size());
+    }
+    // An unauthenticated NXDOMAIN keeps its rcode when it is cut to TC=1.
+    EXPECT_EQ(ask(encode(make_query(1, Name::parse("x.y.probe.dnspath.test").value(), rr_type::txt, buffer(1232))).value())
+                  .full_rcode(),
+              rcode::nxdomain);
 }
 
 TEST(Answer, StaysSilentForAnswersAndScraps) {
