@@ -1,5 +1,11 @@
 #include "capture/pcapng.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 namespace dnspath::capture {
 namespace {
 
@@ -45,8 +51,9 @@ std::string block(std::uint32_t type, const std::string& body) {
 
 Result<PcapngWriter> PcapngWriter::create(const std::string& path, int link_type, const std::string& interface_name,
                                           const std::string& description) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) return fail("cannot write " + path);
+    net::Fd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0644));
+    if (!out.valid()) return fail("cannot write " + path + ": " + std::strerror(errno));
+    PcapngWriter writer(std::move(out));
     std::string section;
     put32(section, 0x1A2B3C4D);  // byte-order magic
     put16(section, 1);
@@ -55,7 +62,7 @@ Result<PcapngWriter> PcapngWriter::create(const std::string& path, int link_type
     put32(section, 0xffffffff);
     option(section, 4, "dnspath");  // shb_userappl
     put32(section, 0);              // opt_endofopt
-    out << block(0x0A0D0D0A, section);
+    writer.put(block(0x0A0D0D0A, section));
 
     std::string interface;
     put16(interface, static_cast<std::uint16_t>(link_type));
@@ -64,9 +71,18 @@ Result<PcapngWriter> PcapngWriter::create(const std::string& path, int link_type
     option(interface, 2, interface_name);  // if_name
     option(interface, 3, description);     // if_description
     put32(interface, 0);
-    out << block(0x00000001, interface);
-    if (!out) return fail("cannot write " + path);
-    return PcapngWriter(std::move(out));
+    writer.put(block(0x00000001, interface));
+    if (!writer.good()) return fail("cannot write " + path);
+    return writer;
+}
+
+void PcapngWriter::put(const std::string& block) {
+    for (std::size_t done = 0; good_ && done < block.size();) {
+        const ssize_t n = ::write(out_.get(), block.data() + done, block.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) good_ = false;
+        else done += static_cast<std::size_t>(n);
+    }
 }
 
 void PcapngWriter::write(std::uint64_t timestamp_us, wire::ByteView frame, std::uint32_t original_length,
@@ -83,7 +99,7 @@ void PcapngWriter::write(std::uint64_t timestamp_us, wire::ByteView frame, std::
         option(body, 1, comment.substr(0, 0xffff));  // opt_comment
         put32(body, 0);                               // opt_endofopt
     }
-    out_ << block(0x00000006, body);
+    put(block(0x00000006, body));
 }
 
 void PcapngWriter::write_statistics(const Statistics& statistics) {
@@ -98,8 +114,7 @@ void PcapngWriter::write_statistics(const Statistics& statistics) {
     counter(body, 7, statistics.kernel_drops);     // isb_osdrop
     counter(body, 8, statistics.delivered);        // isb_usrdeliv
     put32(body, 0);
-    out_ << block(0x00000005, body);
-    out_.flush();
+    put(block(0x00000005, body));
 }
 
 }  // namespace dnspath::capture

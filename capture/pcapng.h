@@ -5,10 +5,10 @@
 #pragma once
 
 #include <cstdint>
-#include <fstream>
 #include <string>
 #include <string_view>
 
+#include "probe/net/net.h"
 #include "probe/wire/wire.h"
 
 namespace dnspath::capture {
@@ -31,11 +31,15 @@ public:
         std::uint64_t delivered = 0;     // isb_usrdeliv: frames written here
     };
     void write_statistics(const Statistics& statistics);
-    bool good() const { return out_.good(); }
+    bool good() const { return good_; }
 
 private:
-    explicit PcapngWriter(std::ofstream out) : out_(std::move(out)) {}
-    std::ofstream out_;
+    explicit PcapngWriter(net::Fd out) : out_(std::move(out)) {}
+    // Each block goes out in one write(2), unbuffered: a run killed at any point (even SIGKILL)
+    // leaves a file of whole blocks that Wireshark opens.
+    void put(const std::string& block);
+    net::Fd out_;
+    bool good_ = true;
 };
 
 }  // namespace dnspath::capture

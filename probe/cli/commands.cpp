@@ -394,8 +394,13 @@ int command_lab(const LabOptions& options) {
         std::cout << "lab down: removed " << *removed << " namespaces with prefix " << prefix << "-\n";
         return kExitPass;
     }
+    // Signals are taken from here: a Ctrl-C or SIGTERM while the lab is being built is kept until
+    // it stands, and then the lab is torn down (the session's destructor) instead of left behind.
+    std::atomic<bool> stop{false};
+    StopOnSignal on_signal(stop);
     auto session = lab::LabSession::start(*loaded, self_executable());
     if (!session) return usage_error(session.error().message);
+    if (stop.load()) return usage_error("interrupted while the lab was built; it is torn down, nothing was measured");
     if (options.action == "up") {
         session->keep();
         print_lab(*session, *loaded, session->run_arguments());
@@ -419,8 +424,6 @@ int command_lab(const LabOptions& options) {
             for (const auto& item : *list) joined += (joined.empty() ? "" : ",") + item;
             argv.insert(argv.end(), {flag, joined});
         }
-    std::atomic<bool> stop{false};
-    StopOnSignal on_signal(stop);
     auto probe = lab::Process::spawn(argv, {});
     if (!probe) return usage_error(probe.error().message);
     return probe->wait([&stop] { return stop.load(); });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# A lab run stopped midway leaves nothing behind: Ctrl-C (SIGINT) tears the lab down by itself and
-# keeps what was measured; a crash (SIGKILL) leaves the lab, and `lab down` then removes every
-# namespace, veth, process and nftables table of it. Needs root; exits 77 without it.
+# A lab run stopped midway leaves nothing behind: Ctrl-C (SIGINT) or SIGTERM, at several points,
+# tears the lab down by itself and keeps what was measured (schema-valid result.json, pcapng files
+# tshark reads); a crash (SIGKILL) leaves the lab and readable pcapng files, and `lab down` then
+# removes every namespace, veth, process and nftables table of it. Needs root; exits 77 without it.
 # Usage: interrupt_test.sh dnspath
 set -u
 bin=$1
@@ -32,6 +33,36 @@ expect "interrupted lab run exits 2" "[ $rc -eq 2 ]"
 expect "partial result.json kept" "python3 -c \"import json; d=json.load(open('$work/int/result.json')); assert d['interrupted'] and d['probes']\""
 expect "nothing left after Ctrl-C" nothing_left
 
+# SIGINT and SIGTERM at several points of the run (early while the lab comes up, in the middle,
+# late): each time exit 2, a partial result.json that validates against the schema, every pcapng
+# written so far opens in tshark, and nothing of the lab is left.
+schema=$here/../../docs/result.schema.json
+pcapngs_open() {  # every tap file of a run folder reads to its end in tshark (none: fine early on)
+  local file
+  for file in "$1"/taps/*.pcapng; do
+    [ -e "$file" ] || continue
+    tshark -n -r "$file" >/dev/null 2>&1 || return 1
+  done
+}
+for point in 1 3 7; do
+  for signal in INT TERM; do
+    out=$work/$signal-$point
+    "$bin" lab run --profile "$profile" --out "$out" >"$out.log" 2>&1 &
+    run=$!
+    sleep "$point"
+    kill -"$signal" "$run"
+    wait "$run"
+    rc=$?
+    expect "SIG$signal after ${point}s: exit 2" "[ $rc -eq 2 ]"
+    # Before the probe started there is nothing to write; once it has, the result is whole.
+    expect "SIG$signal after ${point}s: result.json absent or valid against the schema" \
+      "[ ! -e '$out/result.json' ] || [ \"\$(python3 '$here/../validate_result.py' '$schema' '$out/result.json')\" = valid ]"
+    expect "SIG$signal after ${point}s: every pcapng opens in tshark" "pcapngs_open '$out'"
+    expect "SIG$signal after ${point}s: nothing of the lab left" nothing_left
+  done
+done
+expect "a late interrupt has a partial result to show" "[ -s '$work/INT-7/result.json' ] && [ -s '$work/TERM-7/result.json' ]"
+
 # A crash: SIGKILL to dnspath and its probe; the lab stays until lab down removes it.
 "$bin" lab run --profile "$profile" --out "$work/kill" >"$work/kill.log" 2>&1 &
 run=$!
@@ -40,6 +71,7 @@ pkill -KILL -f "dnspath run --profile $profile" 2>/dev/null
 kill -KILL "$run"
 wait "$run" 2>/dev/null
 expect "a killed run leaves its lab behind (the case lab down is for)" "ip netns list | grep -q '^$prefix-'"
+expect "the killed run's pcapng files open in tshark (each block written whole)" "pcapngs_open '$work/kill'"
 "$bin" lab down --profile "$profile" >"$work/down.log" 2>&1
 expect "lab down succeeds" "grep -q 'removed 4 namespaces' '$work/down.log' || grep -q 'removed 3 namespaces' '$work/down.log'"
 expect "nothing left after lab down" nothing_left
