@@ -89,5 +89,18 @@ expect "the lb has its DNAT table" "ip netns exec dtcl-lb nft list table ip dnsp
 expect "lab down removes all six namespaces" "grep -q 'removed 6 namespaces' '$work/down3.log'"
 expect "no dnsmasq or responder left" "! pgrep -f 'dnspath-dtcl/' >/dev/null"
 expect "nothing left of the cpe/lb lab" nothing_left
+# dnspath capture, stopped by SIGTERM and by SIGKILL: its pcapng files open in tshark either way.
+for signal in TERM KILL; do
+  "$bin" capture --device "lo=lo,lo" --out "$work/cap-$signal" >"$work/cap-$signal.log" 2>&1 &
+  run=$!
+  sleep 1
+  ping -c 3 -i 0.2 -q 127.0.0.1 >/dev/null 2>&1  # something for the taps (icmp is in their filter)
+  dig +time=1 +tries=1 @127.0.0.1 -p 53 example.test >/dev/null 2>&1
+  kill -"$signal" "$run"
+  wait "$run" 2>/dev/null
+  rc=$?
+  [ "$signal" = TERM ] && expect "capture stops on SIGTERM with exit 0 or 2 ($rc)" "[ $rc -eq 0 ] || [ $rc -eq 2 ]"
+  expect "capture's pcapng files after SIG$signal open in tshark" "ls '$work/cap-$signal'/taps/*.pcapng >/dev/null 2>&1 && pcapngs_open '$work/cap-$signal'"
+done
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
