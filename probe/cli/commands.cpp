@@ -221,8 +221,9 @@ int command_run(const RunOptions& options) {
     if (!devices) return usage_error(devices.error().message);
     // --user: the switch happens while this is the only thread, keeping what the taps still need
     // (capture, namespaces, trimming the bounding set later); every thread from here is the user's.
-    if (!options.user.empty()) {
-        auto became = net::become_user(options.user,
+    const std::string user = !options.user.empty() ? options.user : loaded ? loaded->plan.user : "";
+    if (!user.empty()) {
+        auto became = net::become_user(user,
                                        {options.out_dir, options.out_dir + "/result.json", options.out_dir + "/report.html"},
                                        {CAP_NET_RAW, CAP_NET_ADMIN, CAP_SYS_ADMIN, CAP_SETPCAP});
         if (!became) return usage_error(became.error().message);
@@ -246,7 +247,7 @@ int command_run(const RunOptions& options) {
     // ICMP); everything else goes.
     auto dropped = net::drop_privileges({CAP_NET_RAW});
     if (!dropped) return usage_error(dropped.error().message);
-    if (!options.user.empty()) std::cerr << "dnspath run: going on as " << *dropped << "\n";
+    if (!user.empty()) std::cerr << "dnspath run: going on as " << *dropped << "\n";
     auto result = probe::run_plan(run->config, stop, show_progress);
     if (isatty(STDERR_FILENO)) std::cerr << "\r\033[K" << std::flush;
     if (!result) return usage_error(result.error().message);

@@ -108,6 +108,7 @@ void build_plan(const toml::table& root, Profile& profile, Validator& validator)
     profile.plan.max_ttl = static_cast<int>(plan["max_ttl"].value_or(std::int64_t{defaults.max_ttl}));
     profile.plan.sessions = static_cast<int>(plan["sessions"].value_or(std::int64_t{defaults.sessions}));
     profile.plan.load_seconds = static_cast<int>(plan["load_seconds"].value_or(std::int64_t{defaults.load_seconds}));
+    profile.plan.user = plan["user"].value_or(std::string{});
     if (plan["probes"] && profile.plan.probes.empty())
         validator.error(plan["probes"].node()->source(), "plan.probes is empty: list at least one probe kind");
 

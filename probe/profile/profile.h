@@ -41,6 +41,7 @@ struct Plan {
     int max_ttl = 8;
     int sessions = 256;      // sessions kind: fresh UDP flows opened at once
     int load_seconds = 2;    // load kind: seconds of load per address
+    std::string user;        // once taps are open, go on as this user ("": stay; run --user wins)
 };
 
 // Faults a lab device applies (issue 5 builds them); every field off by default.

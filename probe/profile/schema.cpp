@@ -47,6 +47,7 @@ const Rule kRules[] = {
     {"plan.max_ttl", Kind::integer, 1, 64},
     {"plan.sessions", Kind::integer, 8, 4096},
     {"plan.load_seconds", Kind::integer, 1, 60},
+    {"plan.user", Kind::string},
     {"topology", Kind::table},
     {"topology.device", Kind::table_array},
     {"topology.device.name", Kind::string},

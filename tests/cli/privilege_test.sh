@@ -39,6 +39,22 @@ expect "result.json belongs to nobody" [ "$(stat -c %U "$work/as-nobody/result.j
 expect "crafted fragments were sent (raw socket kept)" bash -c "! grep -q 'no-raw' '$work/as-nobody/result.json' && grep -q '\"kind\": \"fragments\"' '$work/as-nobody/result.json'"
 expect "the tap on lo saw the run" bash -c "python3 -c \"import json; d=json.load(open('$work/as-nobody/result.json')); assert d['taps'][0]['frames'] > 20\""
 
+# 1a. The profile names the user instead of --user.
+cat >"$work/as-user.toml" <<TOML
+[profile]
+name = "privilege test"
+[target]
+addresses = ["127.0.0.1"]
+port = $port
+[plan]
+probes = ["edns-size"]
+families = ["ipv4"]
+user = "nobody"
+TOML
+"$bin" run --profile "$work/as-user.toml" --key-file "$work/key" --out "$work/profile-user" >/dev/null 2>"$work/1a.err"
+expect "a profile's plan.user makes the run go on as nobody" \
+  bash -c "grep -q 'going on as uid 65534' '$work/1a.err' && [ \"\$(stat -c %U '$work/profile-user/result.json')\" = nobody ]"
+
 # 1b. The process as it probes: a port that never answers keeps it probing while /proc is read,
 # then Ctrl-C; it must still write what it measured, as nobody.
 silent=$((port + 1))
