@@ -1,13 +1,9 @@
 #include "capture/tap.h"
 
-#include <fcntl.h>
 #include <pcap/pcap.h>
-#include <sched.h>
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <mutex>
 #include <optional>
 
@@ -19,52 +15,9 @@
 namespace dnspath::capture {
 namespace {
 
-// Enters a network namespace on this thread; `leave` returns to the original one and says whether
-// it could. Every call is checked: a thread left in a tap's namespace would send the rest of the
-// run's probes from the wrong place.
-class NamespaceGuard {
-public:
-    static Result<std::unique_ptr<NamespaceGuard>> enter(const std::string& name) {
-        auto guard = std::unique_ptr<NamespaceGuard>(new NamespaceGuard());
-        if (name.empty()) return guard;
-        guard->original_ = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-        if (guard->original_ < 0)
-            return fail("cannot open this thread's network namespace: " + std::string(std::strerror(errno)));
-        int target = ::open(("/run/netns/" + name).c_str(), O_RDONLY | O_CLOEXEC);
-        if (target < 0) return fail("network namespace '" + name + "' does not exist (ip netns list)");
-        int entered = ::setns(target, CLONE_NEWNET);
-        int error = errno;
-        ::close(target);
-        if (entered != 0)
-            return fail("cannot enter namespace '" + name + "': " + std::strerror(error) +
-                        (error == EPERM ? " (needs CAP_SYS_ADMIN: run as root)" : ""));
-        guard->entered_ = true;
-        return guard;
-    }
-    Result<void> leave() {
-        if (!entered_) return Ok{};
-        entered_ = false;
-        if (::setns(original_, CLONE_NEWNET) != 0)
-            return fail("cannot return to the original network namespace: " + std::string(std::strerror(errno)));
-        return Ok{};
-    }
-    ~NamespaceGuard() {
-        // Only an early return gets here still entered; its own error is what the caller reports.
-        if (entered_) (void)::setns(original_, CLONE_NEWNET);
-        if (original_ >= 0) ::close(original_);
-    }
-    NamespaceGuard(const NamespaceGuard&) = delete;
-    NamespaceGuard& operator=(const NamespaceGuard&) = delete;
-
-private:
-    NamespaceGuard() = default;
-    int original_ = -1;
-    bool entered_ = false;
-};
-
 // Creates and activates a capture handle on `where` (its namespace entered only for that).
 Result<pcap_t*> activate_handle(const std::string& name, const TapSource& where) {
-    DNSPATH_TRY(auto guard, NamespaceGuard::enter(where.namespace_name));
+    DNSPATH_TRY(auto guard, net::NamespaceGuard::enter(where.namespace_name));
     char error[PCAP_ERRBUF_SIZE] = {};
     pcap_t* handle = pcap_create(where.interface.c_str(), error);
     if (handle == nullptr) return fail("tap " + name + ": " + error);
