@@ -265,8 +265,9 @@ std::string render_finding(const model::CaptureFinding& finding, Language langua
 }
 
 std::string render_probe(const ProbeRecord& probe, Language language) {
-    Params params{{"id", probe.id}, {"kind", probe.kind}, {"transport", probe.transport},
-                  {"outcome", std::string(to_string(probe.outcome))}, {"detail", probe.detail}};
+    Params params{{"id", probe.id}, {"kind", probe.kind}, {"outcome", std::string(to_string(probe.outcome))},
+                  {"detail", probe.detail}};
+    if (probe.transport != probe.kind) params["transport"] = probe.transport;  // not "tcp tcp"
     if (probe.requested_size) params["size"] = *probe.requested_size;
     if (probe.bufsize) {
         params["bufsize"] = *probe.bufsize;

@@ -271,7 +271,7 @@ const Table kWords = {
     {"no", "no"},
     {"nothing", "nothing"},
     {"interrupted", "interrupted: these verdicts cover only what was measured before the stop"},
-    {"probe-line", "probe {id} ({kind} {transport}[, size {size}][, bufsize {bufsize} DO={do}][, {no_edns}][, {df}]"
+    {"probe-line", "probe {id} ({kind}[ {transport}][, size {size}][, bufsize {bufsize} DO={do}][, {no_edns}][, {df}]"
                    "[, query in fragments of {fragment_size}]): {outcome}[, {answer_size} octets][, ICMP too big from "
                    "{icmp_from} (MTU {icmp_mtu})][ after {attempts} tries][ — {detail}]"},
     {"no-edns", "no EDNS"},

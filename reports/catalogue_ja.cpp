@@ -265,7 +265,7 @@ const Table kWords = {
     {"no", "なし"},
     {"nothing", "なし"},
     {"interrupted", "中断：これらの判定は中断までに測定した分だけを扱う"},
-    {"probe-line", "プローブ {id}（{kind} {transport}[、サイズ {size}][、バッファ {bufsize} DO={do}][、{no_edns}][、{df}]"
+    {"probe-line", "プローブ {id}（{kind}[ {transport}][、サイズ {size}][、バッファ {bufsize} DO={do}][、{no_edns}][、{df}]"
                    "[、クエリを {fragment_size} のフラグメントで]）：{outcome}[、{answer_size} オクテット][、{icmp_from} "
                    "から ICMP too big（MTU {icmp_mtu}）][、{attempts} 回目で][ — {detail}]"},
     {"no-edns", "EDNS なし"},
