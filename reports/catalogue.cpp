@@ -56,7 +56,9 @@ Params prepare(const Params& params, Language language) {
         std::string route;
         for (const auto& hop : *hops)
             route += (route.empty() ? "" : " → ") +
-                     (hop.value("from", Params()).is_string() ? hop["from"].get<std::string>() : std::string("*"));
+                     // A hop read from a result file may be anything: only {"from": "ADDRESS"} names one.
+                     (hop.is_object() && hop.value("from", Params()).is_string() ? hop["from"].get<std::string>()
+                                                                                 : std::string("*"));
         ready["route"] = route.empty() ? word("no-hop", language) : route;
     }
     if (auto changes = ready.find("changes"); changes != ready.end() && changes->is_array()) {

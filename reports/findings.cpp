@@ -83,7 +83,12 @@ std::vector<Finding> findings(const RunResult& result, Language language) {
             own.cause = blame->cause;
             finding.severity = std::min(finding.severity, severity_of(result, own));
             const std::string where = verdict.checkpoint + "/" + std::string(to_string(verdict.family));
-            const std::string key = std::string(to_string(own.cause.code)) + "/" + own.cause.params.value("direction", "");
+            // Parameters read from a result file may have any type: only a string direction counts.
+            const auto direction = own.cause.params.find("direction");
+            const std::string key = std::string(to_string(own.cause.code)) + "/" +
+                                    (direction != own.cause.params.end() && direction->is_string()
+                                         ? direction->get<std::string>()
+                                         : std::string());
             auto [line, fresh] = line_of.emplace(key, finding.causes.size());
             if (fresh) finding.causes.push_back({render_cause(own, language), {}});
             finding.causes[line->second].checkpoints.push_back(where);
