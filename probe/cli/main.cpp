@@ -57,6 +57,13 @@ CLI::Validator server_id() {
         "ID");
 }
 
+// --lang for the commands that probe or analyze and then print a table and write report.html.
+void add_output_language(CLI::App* cmd, std::string& lang) {
+    cmd->add_option("--lang", lang, "Language of the table and report.html: en or ja")
+        ->check(CLI::IsMember({"en", "ja"}))
+        ->capture_default_str();
+}
+
 CLI::App* add_run(CLI::App& app, RunOptions& run) {
     auto* cmd = app.add_subcommand("run", "Probe a path: every checkpoint against a responder (or a profile's plan)");
     // No ExistingFile check here: the profile loader's own one-line error is clearer.
@@ -83,9 +90,7 @@ CLI::App* add_run(CLI::App& app, RunOptions& run) {
     cmd->add_flag("--wide", run.wide, "Each verdict on one line instead of wrapping reasons at the terminal width");
     cmd->add_option("--user", run.user,
                     "Once sockets and taps are open, go on as this user (keeping only CAP_NET_RAW)");
-    cmd->add_option("--lang", run.lang, "Language of the table and report.html: en or ja")
-        ->check(CLI::IsMember({"en", "ja"}))
-        ->capture_default_str();
+    add_output_language(cmd, run.lang);
     return cmd;
 }
 
@@ -140,9 +145,7 @@ CLI::App* add_analyze(CLI::App& app, AnalyzeOptions& analyze) {
     cmd->add_option("--zone", analyze.zone, "Probe zone (default: the profile's, else probe.dnspath.test.)");
     cmd->add_flag("--json", analyze.json, "Print JSON instead of the table");
     cmd->add_flag("--wide", analyze.wide, "Each verdict on one line instead of wrapping reasons at the terminal width");
-    cmd->add_option("--lang", analyze.lang, "Language of the table and report.html: en or ja")
-        ->check(CLI::IsMember({"en", "ja"}))
-        ->capture_default_str();
+    add_output_language(cmd, analyze.lang);
     return cmd;
 }
 
@@ -184,9 +187,7 @@ std::array<CLI::App*, 3> add_lab(CLI::App& app, LabOptions& lab) {
     down->add_option("--prefix", lab.prefix, "Remove namespaces named PREFIX-* (instead of --profile)");
     run->add_option("--out,-o", lab.out_dir, "Folder for result.json, report.html and taps/")->capture_default_str();
     run->add_flag("--json", lab.json, "Print result.json to stdout instead of the table");
-    run->add_option("--lang", lab.lang, "Language of the table and report.html: en or ja")
-        ->check(CLI::IsMember({"en", "ja"}))
-        ->capture_default_str();
+    add_output_language(run, lab.lang);
     run->add_option("--probes", lab.probes, "Probe kinds to run (default: the profile's plan)")
         ->check(CLI::IsMember(dnspath::model::plan_kinds()))
         ->delimiter(',');
