@@ -113,16 +113,11 @@ std::uint16_t key_tag(ByteView rdata) {
 }
 
 Bytes ds_rdata(const Name& owner, ByteView dnskey_rdata) {
-    Bytes input = canonical_name(owner);
-    input.insert(input.end(), dnskey_rdata.begin(), dnskey_rdata.end());
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr);
     ByteWriter out;
     out.u16(key_tag(dnskey_rdata));
     out.u8(kAlgorithmEcdsaP256);
     out.u8(2);  // SHA-256
-    out.bytes(ByteView(digest, length));
+    out.bytes(ds_digest(owner, dnskey_rdata, 2).value_or(Bytes{}));
     return out.take();
 }
 
@@ -236,10 +231,10 @@ bool verify_ecdsa_p256(ByteView public_key, ByteView data, ByteView signature) {
 }
 
 Result<void> verify_rrsig(const Rrsig& rrsig, const std::vector<ResourceRecord>& rrset, const Dnskey& key) {
-    if (rrsig.algorithm != kAlgorithmEcdsaP256 || key.algorithm != kAlgorithmEcdsaP256)
-        return fail("algorithm " + std::to_string(rrsig.algorithm) + " is not checked here (only 13)");
+    if (!algorithm_supported(rrsig.algorithm) || key.algorithm != rrsig.algorithm)
+        return fail("algorithm " + std::to_string(rrsig.algorithm) + " is not checked here (8, 10, 13, 14, 15)");
     if (rrset.empty()) return fail("the RRset it covers is missing");
-    if (!verify_ecdsa_p256(key.public_key, signed_data(rrsig, rrset), rrsig.signature))
+    if (!verify_signature(rrsig.algorithm, key.public_key, signed_data(rrsig, rrset), rrsig.signature))
         return fail("the signature does not verify: the records were changed after signing");
     return Ok{};
 }

@@ -1,5 +1,6 @@
-// DNSSEC records and signatures for algorithm 13 (ECDSA P-256 with SHA-256, RFC 6605): DNSKEY and
-// DS rdata, key tags, the canonical data an RRSIG covers, and signing and verifying with OpenSSL.
+// DNSSEC records and signatures: DNSKEY, DS, NSEC3 and NSEC3PARAM rdata, key tags, DS digests, the
+// canonical data an RRSIG covers, signing with algorithm 13 (the responder's) and verifying with
+// OpenSSL for algorithms 8, 10, 13, 14 and 15 (what zones in the wild are signed with).
 #pragma once
 
 #include <cstdint>
@@ -60,6 +61,36 @@ private:
     };
     std::unique_ptr<void, Free> key_;
 };
+
+// Algorithms and digest types the verifier knows (RFC 5702, 6605, 8080; RFC 3658, 4509, 6605).
+inline constexpr std::uint8_t kAlgorithmRsaSha256 = 8, kAlgorithmRsaSha512 = 10, kAlgorithmEcdsaP384 = 14,
+                              kAlgorithmEd25519 = 15;
+bool algorithm_supported(std::uint8_t algorithm);
+inline constexpr std::uint16_t kDnskeyZoneFlag = 0x0100, kDnskeySepFlag = 0x0001;
+
+struct Ds {
+    std::uint16_t key_tag = 0;
+    std::uint8_t algorithm = 0;
+    std::uint8_t digest_type = 0;
+    Bytes digest;
+};
+std::optional<Ds> parse_ds(ByteView rdata);
+// The digest a DS of `digest_type` (1 SHA-1, 2 SHA-256, 4 SHA-384) carries for this key; nullopt
+// for another digest type.
+std::optional<Bytes> ds_digest(const Name& owner, ByteView dnskey_rdata, std::uint8_t digest_type);
+
+struct Nsec3Param {
+    std::uint8_t hash_algorithm = 1;
+    std::uint8_t flags = 0;
+    std::uint16_t iterations = 0;
+    Bytes salt;
+};
+std::optional<Nsec3Param> parse_nsec3param(ByteView rdata);
+// An NSEC3's flags octet (bit 0: opt-out, RFC 5155 3.1.2.1); nullopt when the rdata is too short.
+std::optional<std::uint8_t> nsec3_flags(ByteView rdata);
+
+// Checks a signature of any supported algorithm over `data` with a DNSKEY's public key field.
+bool verify_signature(std::uint8_t algorithm, ByteView public_key, ByteView data, ByteView signature);
 
 // Checks an algorithm-13 signature over `data` with a DNSKEY public key (X || Y).
 bool verify_ecdsa_p256(ByteView public_key, ByteView data, ByteView signature);
