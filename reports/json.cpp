@@ -101,6 +101,31 @@ json probe_json(const ProbeRecord& probe) {
             {"detail", probe.detail}};
 }
 
+// `diagnose`: what it was asked, and its findings (failures, then warnings, each in chain order)
+// with the manual item that failed first: a reader takes findings[0] as the answer.
+void add_diagnosis(json& document, const RunResult& result) {
+    const auto& diagnosis = *result.diagnosis;
+    document["diagnosis"] = {{"name", diagnosis.name},
+                             {"server", diagnosis.server},
+                             {"parent", diagnosis.parent},
+                             {"resolver", diagnosis.resolver},
+                             {"symptom", optional_json(diagnosis.symptom)},
+                             {"chain", diagnosis.chain},
+                             {"stopped_at", optional_json(diagnosis.stopped_at)}};
+    json findings = json::array();
+    for (auto status : {Status::fail, Status::warn})
+        for (const auto& verdict : result.verdicts) {
+            if (verdict.status != status) continue;
+            json item = verdict.cause.params.is_object() ? verdict.cause.params.value("item", json()) : json();
+            findings.push_back({{"item", item},
+                                {"checkpoint", verdict.checkpoint},
+                                {"status", to_string(verdict.status)},
+                                {"family", to_string(verdict.family)},
+                                {"cause", cause_json(verdict.cause)}});
+        }
+    document["findings"] = findings;
+}
+
 }  // namespace
 
 std::string to_json(const RunResult& result) {
@@ -137,6 +162,7 @@ std::string to_json(const RunResult& result) {
         {"probes", probes},
         {"taps", taps},
     };
+    if (result.diagnosis) add_diagnosis(document, result);
     return document.dump(2) + "\n";
 }
 

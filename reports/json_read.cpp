@@ -142,6 +142,25 @@ Result<ProbeRecord> probe_of(const json& entry) {
     return probe;
 }
 
+// The diagnosis section, leniently: a field of the wrong type reads as absent.
+std::optional<model::Diagnosis> diagnosis_of(const json& document) {
+    auto found = document.find("diagnosis");
+    if (found == document.end() || !found->is_object()) return std::nullopt;
+    auto text = [&](const char* key) {
+        auto value = found->find(key);
+        return value != found->end() && value->is_string() ? value->get<std::string>() : std::string();
+    };
+    model::Diagnosis diagnosis{text("name"), text("server"), text("parent"), text("resolver"), {}, {}, {}};
+    if (auto symptom = found->find("symptom"); symptom != found->end() && symptom->is_number_integer())
+        diagnosis.symptom = symptom->get<int>();
+    if (auto chain = found->find("chain"); chain != found->end() && chain->is_array())
+        for (const auto& entry : *chain)
+            if (entry.is_string()) diagnosis.chain.push_back(entry.get<std::string>());
+    if (auto stopped = found->find("stopped_at"); stopped != found->end() && stopped->is_string())
+        diagnosis.stopped_at = stopped->get<std::string>();
+    return diagnosis;
+}
+
 Result<RunResult> result_of(const json& document) {
     RunResult result;
     result.tool_version = document.value("version", "");
@@ -171,6 +190,7 @@ Result<RunResult> result_of(const json& document) {
         result.taps.push_back({entry.value("name", ""), entry.value("source", ""), entry.value("frames", std::size_t{0}),
                                entry.value("kernel_drops", std::uint64_t{0}),
                                entry.value("interface_drops", std::uint64_t{0}), entry.value("pcapng", "")});
+    result.diagnosis = diagnosis_of(document);
     return result;
 }
 

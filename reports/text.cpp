@@ -119,6 +119,37 @@ std::string render_findings(const RunResult& result, const TextOptions& options)
     return out + "\n";
 }
 
+// `dnspath diagnose`: what was asked, then the first finding with its manual item, whether the
+// path, the zone or the resolver is at fault, the sentence and the manual's remedy.
+std::string render_diagnosis(const RunResult& result, const TextOptions& options) {
+    const Language language = options.language;
+    const auto& diagnosis = *result.diagnosis;
+    model::Params asked{{"name", diagnosis.name}};
+    for (const auto& [key, value] : {std::pair{"server", diagnosis.server}, {"parent", diagnosis.parent}, {"resolver", diagnosis.resolver}})
+        if (!value.empty()) asked[key] = value;
+    if (diagnosis.symptom) asked["symptom"] = *diagnosis.symptom;
+    std::string out = fill_text(word("diagnosis", language), asked, language) + "\n";
+    const Verdict* first = nullptr;
+    for (auto status : {Status::fail, Status::warn})
+        for (const auto& verdict : result.verdicts)
+            if (first == nullptr && verdict.status == status) first = &verdict;
+    if (first == nullptr) return out + "  " + paint(options.color, Status::pass, word("no-finding", language)) + "\n\n";
+    const auto& params = first->cause.params;
+    const std::string item = params.contains("item") && params["item"].is_string() ? params["item"].get<std::string>() : "";
+    const std::string fault = params.contains("fault") && params["fault"].is_string() ? params["fault"].get<std::string>() : "";
+    model::Params head{{"item", item_name("JPRS " + item, language)}, {"fault", word("fault:" + fault, language)}};
+    out += "  " + paint(options.color, first->status, fill_text(word("first-finding", language), head, language)) + "\n";
+    out += "    " + wrap(render_cause(*first, language) + " [" + first->checkpoint + "]", 4, options.width) + "\n";
+    const auto& fixes = messages(language).fixes;
+    if (auto fix = fixes.find(to_string(first->cause.code)); fix != fixes.end()) {
+        const std::string label = word("fix", language) + ": ";
+        out += "    " + label + wrap(fill_text(fix->second, params, language), 4 + display_width(label), options.width) + "\n";
+    }
+    if (diagnosis.stopped_at && !result.verdicts.empty() && result.verdicts.back().checkpoint == *diagnosis.stopped_at)
+        out += "    " + wrap(word("chain-stopped", language), 4, options.width) + "\n";
+    return out + "\n";
+}
+
 // `text` padded with spaces to `columns` terminal columns.
 std::string pad(const std::string& text, std::size_t columns) {
     const auto width = display_width(text);
@@ -195,6 +226,10 @@ std::string render_text_summary(const RunResult& result, Language language) {
 
 std::string render_text(const RunResult& result, const TextOptions& options) {
     const Language language = options.language;
+    if (result.diagnosis) {
+        std::string out = render_diagnosis(result, options) + render_table(result, options) + totals(result, language);
+        return out + (result.interrupted ? word("interrupted", language) + "\n" : "");
+    }
     std::string out = render_findings(result, options) + render_table(result, options) + totals(result, language) + "\n";
     out += render_text_summary(result, language);
     if (result.interrupted) out += word("interrupted", language) + "\n";

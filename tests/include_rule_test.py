@@ -19,10 +19,11 @@ PARTS = {
     "lab": (["probe/lab/"], "probe/lab/lab.h", ["wire", "profile"]),
     "engine": (["probe/engine/", "probe/kinds/", "probe/runner.cpp", "probe/probe.h"], "probe/probe.h",
                ["wire", "model", "judge", "profile", "net"]),
+    "diagnose": (["probe/diagnose/"], "probe/diagnose/diagnose.h", ["wire", "model", "net"]),
     "capture": (["capture/"], "capture/capture.h", ["wire", "model", "net"]),
     "reports": (["reports/"], "reports/report.h", ["wire", "model"]),
     "cli": (["probe/cli/"], None, ["wire", "model", "judge", "profile", "net", "responder", "lab", "engine",
-                                   "capture", "reports"]),
+                                   "capture", "reports", "diagnose"]),
 }
 
 

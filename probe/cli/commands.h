@@ -55,6 +55,13 @@ struct CompareOptions {
     bool no_color = false, wide = false;
 };
 
+struct DiagnoseOptions {
+    std::string name, server, parent, resolver, lang = "en", opt_out, out_dir;
+    int port = 53, symptom = 0, expiry_warning_days = 7, timeout_ms = 1500;
+    bool json = false, all = false, no_color = false, wide = false;
+    std::vector<std::string> command_line;
+};
+
 struct CaptureOptions {
     std::vector<std::string> devices;
     std::string out_dir = "dnspath-capture";
@@ -76,5 +83,6 @@ int command_lab(const LabOptions& options);
 int command_name(const NameOptions& options);
 int command_analyze(const AnalyzeOptions& options);
 int command_capture(const CaptureOptions& options);
+int command_diagnose(const DiagnoseOptions& options);
 
 }  // namespace dnspath::cli

@@ -175,6 +175,31 @@ CLI::App* add_compare(CLI::App& app, CompareOptions& compare) {
     return cmd;
 }
 
+CLI::App* add_diagnose(CLI::App& app, DiagnoseOptions& diagnose) {
+    auto* cmd = app.add_subcommand("diagnose", "The JPRS DNSSEC check manual's chains for a zone: path fault or zone fault? "
+                                               "Exit 1 on a finding");
+    cmd->add_option("name", diagnose.name, "The signed zone, e.g. example.jp")->required();
+    cmd->add_option("--server,-s", diagnose.server, "Its authoritative server (IPv4 or IPv6 address; default: found "
+                                                    "through --resolver)");
+    cmd->add_option("--parent", diagnose.parent, "The parent zone's server, for the DS checks (A-47 … A-81, A-115)");
+    cmd->add_option("--resolver,-r", diagnose.resolver, "A validating resolver to check (F-2, F-154, F-27/28)");
+    cmd->add_option("--symptom", diagnose.symptom, "JPRS scenario 1..9 (default: every check)")->check(CLI::Range(1, 9));
+    cmd->add_option("--port", diagnose.port, "Port of --server and --parent")->check(CLI::Range(1, 65535))->capture_default_str();
+    cmd->add_option("--expiry-warning-days", diagnose.expiry_warning_days, "Warn when an RRSIG expires within this many days")
+        ->check(CLI::Range(0, 3650))
+        ->capture_default_str();
+    cmd->add_option("--opt-out", diagnose.opt_out, "The zone's NSEC3 opt-out as configured: yes or no (A-246/A-248)")
+        ->check(CLI::IsMember({"yes", "no"}));
+    cmd->add_option("--timeout-ms", diagnose.timeout_ms, "Wait this long for each answer")->check(CLI::Range(100, 30000))->capture_default_str();
+    cmd->add_flag("--all", diagnose.all, "Run the whole chain instead of stopping at the first finding");
+    cmd->add_option("--out,-o", diagnose.out_dir, "Also write result.json and report.html into this folder");
+    cmd->add_flag("--json", diagnose.json, "Print the result JSON (findings[0] is the first finding)");
+    add_output_language(cmd, diagnose.lang);
+    cmd->add_flag("--no-color", diagnose.no_color, "No colors (NO_COLOR in the environment works too)");
+    cmd->add_flag("--wide", diagnose.wide, "Each verdict on one line");
+    return cmd;
+}
+
 // `lab up|run|down`; returns the three subcommands so main can tell which was given.
 std::array<CLI::App*, 3> add_lab(CLI::App& app, LabOptions& lab) {
     auto* cmd = app.add_subcommand("lab", "Build a profile's path from network namespaces with real faults");
@@ -222,6 +247,9 @@ int main(int argc, char** argv) {
     auto* capture_cmd = add_capture(app, capture);
     auto* analyze_cmd = add_analyze(app, analyze);
     auto [lab_up, lab_run, lab_down] = add_lab(app, lab);
+    DiagnoseOptions diagnose;
+    diagnose.command_line.assign(argv, argv + argc);
+    auto* diagnose_cmd = add_diagnose(app, diagnose);
     auto* version_cmd = app.add_subcommand("version", "Print the version");
     try {
         app.parse(argc, argv);
@@ -245,6 +273,7 @@ int main(int argc, char** argv) {
         if (name_cmd->parsed()) return command_name(name);
         if (capture_cmd->parsed()) return command_capture(capture);
         if (analyze_cmd->parsed()) return command_analyze(analyze);
+        if (diagnose_cmd->parsed()) return command_diagnose(diagnose);
         if (lab_up->parsed() || lab_run->parsed() || lab_down->parsed()) {
             lab.action = lab_up->parsed() ? "up" : lab_run->parsed() ? "run" : "down";
             return command_lab(lab);

@@ -28,7 +28,7 @@ constexpr std::array<std::pair<Status, std::string_view>, 4> kStatuses{
 constexpr std::array<std::pair<Family, std::string_view>, 3> kFamilies{
     {{Family::ipv4, "ipv4"}, {Family::ipv6, "ipv6"}, {Family::both, "both"}}};
 
-constexpr std::array<std::pair<CauseCode, std::string_view>, 27> kCauses{{
+constexpr std::array<std::pair<CauseCode, std::string_view>, 47> kCauses{{
     {CauseCode::ok, "ok"},
     {CauseCode::not_measured, "not-measured"},
     {CauseCode::no_answer, "no-answer"},
@@ -56,6 +56,26 @@ constexpr std::array<std::pair<CauseCode, std::string_view>, 27> kCauses{{
     {CauseCode::query_changed, "query-changed"},
     {CauseCode::overload, "overload"},
     {CauseCode::probe_error, "probe-error"},
+    {CauseCode::dnskey_missing, "dnskey-missing"},
+    {CauseCode::rrsig_missing, "rrsig-missing"},
+    {CauseCode::signature_expired, "signature-expired"},
+    {CauseCode::signature_not_yet_valid, "signature-not-yet-valid"},
+    {CauseCode::signature_expiring, "signature-expiring"},
+    {CauseCode::signing_key_missing, "signing-key-missing"},
+    {CauseCode::sep_key_missing, "sep-key-missing"},
+    {CauseCode::ds_missing, "ds-missing"},
+    {CauseCode::ds_algorithm_mismatch, "ds-algorithm-mismatch"},
+    {CauseCode::ds_digest_mismatch, "ds-digest-mismatch"},
+    {CauseCode::ds_key_not_zone_key, "ds-key-not-zone-key"},
+    {CauseCode::dnskey_not_signed_by_ds_key, "dnskey-not-signed-by-ds-key"},
+    {CauseCode::ds_ttl_mismatch, "ds-ttl-mismatch"},
+    {CauseCode::referral_without_ds, "referral-without-ds"},
+    {CauseCode::ds_at_apex, "ds-at-apex"},
+    {CauseCode::nsec3param_missing, "nsec3param-missing"},
+    {CauseCode::opt_out_mismatch, "opt-out-mismatch"},
+    {CauseCode::denial_missing, "denial-missing"},
+    {CauseCode::ad_missing, "ad-missing"},
+    {CauseCode::validation_failed, "validation-failed"},
 }};
 
 constexpr std::array<std::pair<FindingRule, std::string_view>, 28> kRules{{
@@ -168,6 +188,31 @@ const std::vector<KindEntry>& kind_registry() {
         {"load", {{"device-load", {"DNSSEC Japan lab: load test through router and LB"}}}},
         {"interception",
          {{"dns-interception", {"DNSSEC Japan: DNS proxy functions", "JPRS scenario 5 (full resolver fails)"}}}},
+        // `dnspath diagnose` only: the path to the zone's server, the zone's own data, then a
+        // validating resolver's view of it.
+        {"dnssec-path",
+         {{"server-reach", {"JPRS scenario 1 steps 1-2", "JPRS common-2"}},
+          {"server-edns", {"JPRS A-85"}},
+          {"server-tcp", {"JPRS common-1"}},
+          {"server-large-udp", {"JPRS A-86 (1220 octets)", "JPRS A-87 (4000 octets)", "JPRS scenario 1 step 3"}}},
+         false},
+        {"dnssec-data",
+         {{"zone-signed", {"JPRS A-95", "JPRS A-229", "JPRS common-2", "JPRS common-3"}},
+          {"signature-validity", {"JPRS A-27", "JPRS A-28"}},
+          {"signing-keys", {"JPRS A-58", "JPRS A-61"}},
+          {"signature-crypto", {"RFC 4034 3.1.8.1 (each RRSIG verified with OpenSSL)", "JPRS A-80"}},
+          {"ds-delegation", {"JPRS A-47", "JPRS A-49", "JPRS A-50", "JPRS A-68", "JPRS A-76", "JPRS A-79", "JPRS A-80"}},
+          {"ds-ttl", {"JPRS A-81"}},
+          {"referral-ds", {"JPRS A-115"}},
+          {"ds-not-at-apex", {"JPRS A-78"}},
+          {"denial", {"JPRS A-229", "JPRS A-246", "JPRS A-248"}}},
+         false},
+        {"resolver-dnssec",
+         {{"resolver-reach", {"JPRS scenario 5 steps 1-2"}},
+          {"resolver-ad", {"JPRS F-2"}},
+          {"resolver-validation", {"JPRS F-154", "JPRS F-27", "JPRS F-28"}},
+          {"resolver-do", {"JPRS F-130"}}},
+         false},
     };
     return kinds;
 }

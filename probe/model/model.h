@@ -57,6 +57,27 @@ enum class CauseCode {
     query_changed,         // path-trace: the query changed on the way (hop quoted)
     overload,              // device-load: drops or slows under load
     probe_error,           // the probe could not run (a local error; params.detail)
+    // The zone's own data (`dnspath diagnose`, JPRS manual items in params.item):
+    dnskey_missing,               // no DNSKEY at the apex: the zone is not signed or not loaded signed
+    rrsig_missing,                // the server answers DO=1 without RRSIGs, over TCP too
+    signature_expired,            // an RRSIG's expiration has passed
+    signature_not_yet_valid,      // an RRSIG's inception lies in the future
+    signature_expiring,           // an RRSIG expires within the warning window (A-27, warn)
+    signing_key_missing,          // an RRSIG names a key not in the apex DNSKEY RRset
+    sep_key_missing,              // no DNSKEY with the SEP flag (KSK, 257) at the apex
+    ds_missing,                   // the parent has no DS for a signed child
+    ds_algorithm_mismatch,        // no apex KSK has the DS's algorithm
+    ds_digest_mismatch,           // no apex DNSKEY has the DS's key tag and digest
+    ds_key_not_zone_key,          // the DS's key lacks the Zone Key flag
+    dnskey_not_signed_by_ds_key,  // the DS's key does not sign the DNSKEY RRset
+    ds_ttl_mismatch,              // DS TTL differs from the delegation NS TTL (A-81, warn)
+    referral_without_ds,          // the parent's referral lacks the DS or its RRSIG
+    ds_at_apex,                   // the child serves a DS at its own apex
+    nsec3param_missing,           // NSEC3 denial without NSEC3PARAM at the apex
+    opt_out_mismatch,             // NSEC3 opt-out other than the zone is configured for
+    denial_missing,               // a nonexistent name is denied without NSEC/NSEC3 or their RRSIGs
+    ad_missing,                   // a validating resolver answers a signed name without AD (F-2)
+    validation_failed,            // the resolver answers SERVFAIL, EDE decoded (F-154, F-27, F-28)
 };
 
 std::string_view to_string(CauseCode code);
@@ -229,6 +250,17 @@ struct ProfileInfo {
     std::string sha256;
 };
 
+// What `dnspath diagnose` was asked and how far its chain went (absent for runs).
+struct Diagnosis {
+    std::string name;      // the zone, "example.jp."
+    std::string server;    // its authoritative server, as queried
+    std::string parent;    // the parent's server ("" when not given)
+    std::string resolver;  // the resolver checked ("" when not given)
+    std::optional<int> symptom;            // JPRS scenario 1..9; null: every scenario
+    std::vector<std::string> chain;        // checkpoints in the order the chain ran them
+    std::optional<std::string> stopped_at;  // the checkpoint whose finding ended the chain
+};
+
 struct RunResult {
     int schema_version = kSchemaVersion;
     std::string tool_version;
@@ -246,6 +278,7 @@ struct RunResult {
     FamilySummary ipv6;
     std::vector<ProbeRecord> probes;
     std::vector<TapSummary> taps;
+    std::optional<Diagnosis> diagnosis;
 };
 
 // The registry of probe kinds: each kind's id, the checkpoints it decides, and the seed-document

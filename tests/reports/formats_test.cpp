@@ -74,7 +74,9 @@ const std::set<std::string> kLatinAllowed = {
     "Channel", "ID", "LB", "CPE", "JPRS", "DNSSEC", "dnsmasq", "edns", "packet", "max", "key", "file", "proxy",
     "baseline", "target", "proxies", "ADDRESS", "dnssec", "true", "ms", "dnspath", "raw", "CAP", "NET", "RAW", "DNAT",
     "pcapng", "Wireshark", "p50", "p99", "q", "s", "TTL", "SOA", "NS", "TXT", "A", "AAAA", "DS", "PASS", "FAIL", "WARN", "NA",
-    "LAN",
+    "LAN", "AD", "BIND", "KSK", "ZSK", "SEP", "NSEC", "NSEC3", "NSEC3PARAM", "SERVFAIL", "NTP", "OpenSSL", "Unbound",
+    "Knot", "SALT", "keygen", "signzone", "dsfromkey", "policy", "validation", "auto", "anchor", "trust", "all", "parent",
+    "now", "named", "conf",
 };
 
 // A template's placeholder names ("{size}"), and the text without them. Hand-written, not
