@@ -4,6 +4,7 @@
 # crashes. The coverage comes from every dnspath library, built with -fsanitize=fuzzer-no-link.
 # Usage: tests/fuzz/run.sh SECONDS [TARGET...]   (needs clang; ./setup.sh installs it)
 #        DNSPATH_FUZZ_RUNS=10000000 tests/fuzz/run.sh 3600 message   (stop at 10 M executions)
+#        DNSPATH_FUZZ_ARGS="-max_len=8192" tests/fuzz/run.sh 600 result   (more libFuzzer flags)
 # Crash inputs go to build-fuzz/crashes/TARGET/; add them to tests/fuzz/corpus/TARGET/ once fixed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,6 +25,7 @@ for target in "${targets[@]}"; do
   log=build-fuzz/fuzz-$target.log
   rc=0
   "build-fuzz/tests/fuzz_$target" -max_total_time="$seconds" -runs="${DNSPATH_FUZZ_RUNS:--1}" -print_final_stats=1 -artifact_prefix="$crashes/" \
+    ${DNSPATH_FUZZ_ARGS:-} \
     "$corpus" "tests/fuzz/corpus/$target" >"$log" 2>&1 || rc=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
   speed=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
