@@ -217,6 +217,7 @@ const Table kEnglish = {
     // dnspath diagnose (probe/diagnose)
     {"server-reach:no-answer:udp", "the server does not answer over UDP ({failure}) but does over TCP: UDP/53 is filtered on the path"},
     {"server-reach:no-answer:udp-tcp", "the server answers neither over UDP ({failure}) nor over TCP: it is down, or the path to it is cut"},
+    {"server-reach:interception", "the answer for the zone's own SOA is not authoritative (AA=0[, evidence {evidence}]): a resolver or DNS proxy on the path answers in place of {target}"},
     {"server-reach:refused", "the server does not answer for the zone as its authority ({rcode}): the zone is not loaded (a signed file the server refuses, e.g. a DS at the apex, gives SERVFAIL)"},
     {"server-edns:no-answer:edns", "queries with EDNS0 get no answer ({failure}) while plain ones do: something drops EDNS0 queries"},
     {"server-edns:wrong-rcode", "the server answers EDNS0 queries with {rcode}: it does not support EDNS0"},
@@ -305,6 +306,8 @@ const Table kFixes = {
     {"random-loss", "look for the loss on {device}: interface errors, queue drops, policers"},
     {"refused", "give both ends the same key (--key-file)"},
     // dnspath diagnose: the JPRS manual's remedies
+    {"server-reach:interception", "turn off the DNS interception or transparent proxy on the path (or a DNS ALG in a router), so queries to the server reach it; a proxy that answers instead keeps DNSSEC records from the client"},
+    {"server-reach:refused", "load the zone on the server: check that the signed file loads (named-checkzone, the server's log) and that the zone statement names it (JPRS common-2, common-3)"},
     {"dnskey-missing", "sign the zone (dnssec-keygen for a KSK and a ZSK, then dnssec-signzone) and load the signed file: check the zone statement's file name and reload (JPRS common-2, common-3)"},
     {"rrsig-missing", "load the signed zone file, not the unsigned one, and turn DNSSEC on in the server (JPRS common-2, common-3)"},
     {"signature-expired", "re-sign the zone and reload; let the signer re-sign well before expiry (BIND dnssec-policy, Knot automatic signing)"},

@@ -217,6 +217,7 @@ const Table kJapanese = {
     // dnspath diagnose (probe/diagnose)
     {"server-reach:no-answer:udp", "サーバが UDP では応答せず（{failure}）TCP では応答する：経路上で UDP/53 がフィルタされている"},
     {"server-reach:no-answer:udp-tcp", "サーバが UDP（{failure}）でも TCP でも応答しない：停止しているか経路が切れている"},
+    {"server-reach:interception", "ゾーン自身の SOA への応答が権威応答ではない（AA=0[、証拠 {evidence}]）：経路上のリゾルバか DNS プロキシが {target} の代わりに応答している"},
     {"server-reach:refused", "サーバがゾーンの権威として応答しない（{rcode}）：ゾーンが読み込まれていない（頂点の DS など、サーバが拒否する署名済みファイルは SERVFAIL になる）"},
     {"server-edns:no-answer:edns", "EDNS0 付きのクエリに応答がなく（{failure}）通常のクエリには応答がある：EDNS0 のクエリが落とされている"},
     {"server-edns:wrong-rcode", "サーバが EDNS0 のクエリに {rcode} を返す：EDNS0 に対応していない"},
@@ -301,6 +302,8 @@ const Table kFixes = {
     {"random-loss", "{device} で損失の原因を探す：インタフェースのエラー、キューでの破棄、ポリサ"},
     {"refused", "両端に同じ鍵を与える（--key-file）"},
     // dnspath diagnose: the JPRS manual's remedies
+    {"server-reach:interception", "経路上の DNS の横取りや透過プロキシ（ルータの DNS ALG など）を止め、サーバへのクエリがサーバに届くようにする。代わりに応答するプロキシは DNSSEC のレコードを届けない"},
+    {"server-reach:refused", "サーバにゾーンを読み込ませる。署名済みファイルが読み込めるか（named-checkzone、サーバのログ）と、ゾーン定義がそのファイルを指しているかを確認する（JPRS 確認項目共通-2、共通-3）"},
     {"dnskey-missing", "ゾーンに署名し（dnssec-keygen で KSK と ZSK を作り dnssec-signzone）、署名済みファイルを読み込ませる。named.conf のゾーン定義のファイル名を確認して再読み込みする（JPRS 確認項目共通-2、共通-3）"},
     {"rrsig-missing", "未署名ではなく署名済みのゾーンファイルを読み込ませ、サーバの DNSSEC を有効にする（JPRS 確認項目共通-2、共通-3）"},
     {"signature-expired", "ゾーンに再署名して再読み込みする。期限のかなり前に再署名されるようにする（BIND の dnssec-policy、Knot の自動署名）"},

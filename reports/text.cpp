@@ -137,11 +137,15 @@ std::string render_diagnosis(const RunResult& result, const TextOptions& options
     const auto& params = first->cause.params;
     const std::string item = params.contains("item") && params["item"].is_string() ? params["item"].get<std::string>() : "";
     const std::string fault = params.contains("fault") && params["fault"].is_string() ? params["fault"].get<std::string>() : "";
-    model::Params head{{"item", item_name("JPRS " + item, language)}, {"fault", word("fault:" + fault, language)}};
+    // "scenario-1" reads as the manual names it: "JPRS scenario 1".
+    const std::string cited = item.rfind("scenario-", 0) == 0 ? "scenario " + item.substr(9) : item;
+    model::Params head{{"item", item_name("JPRS " + cited, language)}, {"fault", word("fault:" + fault, language)}};
     out += "  " + paint(options.color, first->status, fill_text(word("first-finding", language), head, language)) + "\n";
     out += "    " + wrap(render_cause(*first, language) + " [" + first->checkpoint + "]", 4, options.width) + "\n";
     const auto& fixes = messages(language).fixes;
-    if (auto fix = fixes.find(to_string(first->cause.code)); fix != fixes.end()) {
+    auto fix = fixes.find(first->checkpoint + ":" + std::string(to_string(first->cause.code)));
+    if (fix == fixes.end()) fix = fixes.find(to_string(first->cause.code));
+    if (fix != fixes.end()) {
         const std::string label = word("fix", language) + ": ";
         out += "    " + label + wrap(fill_text(fix->second, params, language), 4 + display_width(label), options.width) + "\n";
     }

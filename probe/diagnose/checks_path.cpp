@@ -23,10 +23,16 @@ model::Verdict check_server_reach(const Reply& plain, const Reply& tcp, const st
                                 {{"item", "scenario-1"}, {"fault", "path"}, {"what", answered(tcp) ? "udp" : "udp-tcp"},
                                  {"target", target}, {"failure", plain.failure}});
     const auto rcode = plain.message->full_rcode();
-    if (rcode == wire::rcode::refused || rcode == wire::rcode::servfail || !plain.message->header.aa)
+    if (rcode == wire::rcode::refused || rcode == wire::rcode::servfail)
         return diagnose_verdict("server-reach", Status::fail, CauseCode::refused,
-                                {{"item", "common-2"}, {"fault", "zone"}, {"target", target},
-                                 {"rcode", wire::rcode_name(rcode)}, {"aa", plain.message->header.aa}});
+                                {{"item", "common-2"}, {"fault", "zone"}, {"target", target}, {"rcode", wire::rcode_name(rcode)}});
+    // An answer without AA for the zone's own SOA did not come from its authority: a resolver or
+    // a DNS proxy on the path answered in the server's place (what it does to DNSSEC is then its
+    // doing, not the zone's).
+    if (!plain.message->header.aa)
+        return diagnose_verdict("server-reach", Status::fail, CauseCode::interception,
+                                {{"item", "scenario-1"}, {"fault", "path"}, {"target", target},
+                                 {"evidence", plain.message->header.ra ? "aa0-ra1" : "aa0"}});
     return diagnose_verdict("server-reach", Status::pass, CauseCode::ok, {{"item", "scenario-1"}, {"rtt_ms", plain.rtt_ms}});
 }
 
