@@ -13,7 +13,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 packages=(build-essential cmake pkg-config python3 iproute2 iputils-ping nftables ethtool procps
   bind9 bind9-dnsutils unbound tshark dnsmasq-base python3-jsonschema python3-junitparser
   libpcap-dev libtins-dev libssl-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
-  libgtest-dev clang libclang-rt-14-dev chromium fonts-noto-cjk libcap2-bin pdns-recursor)
+  libgtest-dev clang libclang-rt-14-dev chromium fonts-noto-cjk libcap2-bin pdns-recursor knot)
 
 install_missing() {
   local missing=()
@@ -56,10 +56,14 @@ run_tests() {
   if command -v clang++ >/dev/null; then
     build build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DDNSPATH_FUZZ=ON -DDNSPATH_WERROR=OFF \
       -DDNSPATH_SANITIZERS="address;undefined" -DBUILD_TESTING=ON >/dev/null
-    for target in message packet profile capture_file result echo pcapng; do
+    for target in message packet profile capture_file result echo pcapng dnssec; do
       mkdir -p "build-fuzz/corpus-$target"
-      echo "fuzz_$target: $("build-fuzz/tests/fuzz_$target" -max_total_time="${DNSPATH_FUZZ_SECONDS:-20}" \
-        "build-fuzz/corpus-$target" "tests/fuzz/corpus/$target" 2>&1 | tail -1)"
+      # A crash fails the run: the log's tail says which input, saved beside it as crash-*.
+      local log status=0
+      log=$("build-fuzz/tests/fuzz_$target" -max_total_time="${DNSPATH_FUZZ_SECONDS:-20}" \
+        -artifact_prefix="build-fuzz/" "build-fuzz/corpus-$target" "tests/fuzz/corpus/$target" 2>&1) || status=$?
+      echo "fuzz_$target: $(tail -1 <<<"$log")"
+      [ "$status" -eq 0 ] || { tail -30 <<<"$log"; echo "setup: fuzz_$target crashed" >&2; return 1; }
     done
   fi
   # Unit tests again with AddressSanitizer and UndefinedBehaviorSanitizer.

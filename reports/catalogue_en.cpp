@@ -239,6 +239,7 @@ const Table kEnglish = {
     {"sep-key-missing", "no apex DNSKEY has the SEP flag (257): keys {key_tags} are all ZSKs"},
     {"signature-crypto:ok", "{verified} RRSIGs verified with OpenSSL"},
     {"signature-crypto:signature-invalid", "the RRSIG over {records} at {name} by key {key_tag} (algorithm {algorithm}) does not verify over {transport}"},
+    {"ds-delegation:no-answer:parent", "the parent's server does not answer ({failure}): the delegation cannot be checked"},
     {"ds-missing", "the parent has no DS for {zone}: the chain of trust stops at the delegation"},
     {"ds-algorithm-mismatch", "the parent's DS names algorithm {ds_algorithms}; the child's keys use {key_algorithms}"},
     {"ds-digest-mismatch", "no apex DNSKEY matches the parent's DS (key tag {ds_tags}; apex keys {key_tags})"},

@@ -239,6 +239,7 @@ const Table kJapanese = {
     {"sep-key-missing", "頂点の DNSKEY に SEP フラグ（257）を持つものがない：鍵 {key_tags} はすべて ZSK"},
     {"signature-crypto:ok", "RRSIG {verified} 個を OpenSSL で検証した"},
     {"signature-crypto:signature-invalid", "{name} の {records} に対する鍵 {key_tag}（アルゴリズム {algorithm}）の RRSIG が {transport} で検証できない"},
+    {"ds-delegation:no-answer:parent", "親のサーバが応答しない（{failure}）：委任を確認できない"},
     {"ds-missing", "親に {zone} の DS がない：信頼の連鎖が委任点で途切れる"},
     {"ds-algorithm-mismatch", "親の DS のアルゴリズムは {ds_algorithms}、子の鍵は {key_algorithms}"},
     {"ds-digest-mismatch", "親の DS（鍵タグ {ds_tags}）に一致する DNSKEY が頂点にない（頂点の鍵 {key_tags}）"},

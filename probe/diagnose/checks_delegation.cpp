@@ -74,8 +74,11 @@ model::Verdict fail(const char* checkpoint, CauseCode code, Params params) {
 
 model::Verdict check_ds_delegation(const ZoneEvidence& evidence) {
     if (!evidence.parent_ds) return diagnose_verdict("ds-delegation", Status::na, CauseCode::not_measured, {{"why", "no-parent"}, {"item", "A-76"}});
+    // A parent that was named but does not answer is a finding of its own: the delegation cannot
+    // be vouched for, and saying "nothing found" would hide it.
     if (evidence.parent_ds->truth() == nullptr)
-        return diagnose_verdict("ds-delegation", Status::na, CauseCode::not_measured, {{"why", "unreachable"}, {"item", "A-76"}});
+        return fail("ds-delegation", CauseCode::no_answer,
+                    {{"item", "A-76"}, {"fault", "path"}, {"what", "parent"}, {"failure", evidence.parent_ds->udp.failure}});
     const auto ds_set = parent_ds(evidence);
     if (ds_set.empty())
         return fail("ds-delegation", CauseCode::ds_missing, {{"item", "A-76"}, {"fault", "zone"}, {"zone", evidence.zone.to_string()}});

@@ -4,15 +4,49 @@
 # child on CHILD_ADDR (one named, a view per address). Used by tests/lab/diagnose_test.sh.
 # Usage: diagnose-zones.sh DIR FAULT PARENT_ADDR CHILD_ADDR
 #   FAULT: clean, clean-nsec, expired, not-yet-valid, ds-wrong-key, ds-algorithm, no-ksk, ds-at-apex,
-#          nsec3param-missing
+#          nsec3param-missing; knot, knot-nsec3, knot-ds-wrong-key (the child served and signed by Knot
+#          DNS instead: DIR/knot.conf, keys made with keymgr; start `knotd -c DIR/knot.conf` too)
 # Writes DIR/named.conf, DIR/parent-ds.txt (the parent KSK's DS, a resolver's trust anchor) and
 # DIR/other-ds.txt (a DS for a key nobody uses: a wrong trust anchor).
 set -euo pipefail
 dir=$1 fault=$2 parent_addr=$3 child_addr=$4
 mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
 cd "$dir"
 rm -f K* *.signed *.zone dsset-*
 keygen() { dnssec-keygen -q -a "$@"; }
+
+# Knot DNS signs the child itself (manual key policy, keys made here with keymgr so the parent's
+# DS can be written before knotd starts): NSEC, or NSEC3 for knot-nsec3.
+knot_child() {
+  rm -rf knot && mkdir -p knot
+  local nsec3=off
+  [ "$1" = knot-nsec3 ] && nsec3=on
+  cat > knot.conf <<CONF
+server:
+    rundir: "$dir/knot"
+    listen: $child_addr@53
+database:
+    storage: "$dir/knot"
+log:
+  - target: stderr
+    any: info
+policy:
+  - id: manual
+    manual: on
+    nsec3: $nsec3
+zone:
+  - domain: sub.dpd.test
+    storage: "$dir"
+    file: "sub.dpd.test.zone"
+    dnssec-signing: on
+    dnssec-policy: manual
+    zonefile-sync: -1
+CONF
+  keymgr -c knot.conf sub.dpd.test generate algorithm=ecdsap256sha256 ksk=yes zsk=no >/dev/null
+  keymgr -c knot.conf sub.dpd.test generate algorithm=ecdsap256sha256 ksk=no zsk=yes >/dev/null
+  keymgr -c knot.conf sub.dpd.test ds | grep ' 2 ' | sed 's/ DS / IN DS /' > knot-ds.txt
+}
 
 # The child, signed as the fault asks.
 cat > sub.dpd.test.zone <<ZONE
@@ -23,6 +57,9 @@ ns    A   $child_addr
 www   A   198.18.0.80
 txt   TXT "a signed answer"
 ZONE
+if [[ $fault == knot* ]]; then
+  knot_child "$fault"
+else
 ksk=$(keygen ECDSAP256SHA256 -f KSK sub.dpd.test)
 zsk=$(keygen ECDSAP256SHA256 sub.dpd.test)
 keys=("$ksk.key" "$zsk.key")
@@ -42,9 +79,12 @@ dnssec-signzone -q -P -O full "${signer[@]}" "${nsec[@]}" "${window[@]}" -o sub.
 # dnssec-signzone refuses a DS at the apex, so the fault goes in after signing, as a hand edit would.
 [ "$fault" = ds-at-apex ] && dnssec-dsfromkey -2 "$ksk.key" | sed 's/ IN DS / 3600 IN DS /' >> sub.dpd.test.signed
 [ "$fault" = nsec3param-missing ] && sed -i -E '/\sNSEC3PARAM\s|RRSIG\s+NSEC3PARAM/d' sub.dpd.test.signed
+fi
 
 # The child's DS at the parent: its real KSK, or a key it never published.
 case $fault in
+  knot|knot-nsec3) cat knot-ds.txt ;;
+  knot-ds-wrong-key) other=$(keygen ECDSAP256SHA256 -f KSK sub.dpd.test); dnssec-dsfromkey -2 "$other.key" ;;
   ds-wrong-key) other=$(keygen ECDSAP256SHA256 -f KSK sub.dpd.test); dnssec-dsfromkey -2 "$other.key" ;;
   ds-algorithm) other=$(keygen RSASHA256 -b 2048 -f KSK sub.dpd.test); dnssec-dsfromkey -2 "$other.key" ;;
   *) dnssec-dsfromkey -2 "$ds_key.key" ;;
@@ -82,3 +122,7 @@ options {
 view parent { match-destinations { $parent_addr; }; zone "dpd.test" { type primary; file "dpd.test.signed"; }; };
 view child { match-destinations { $child_addr; }; zone "sub.dpd.test" { type primary; file "sub.dpd.test.signed"; }; };
 CONF
+# With Knot serving the child, named serves the parent alone.
+if [[ $fault == knot* ]]; then
+  sed -i -e '/^view child/d' -e "s/listen-on port 53 { $parent_addr; $child_addr; };/listen-on port 53 { $parent_addr; };/" named.conf
+fi

@@ -9,7 +9,7 @@ set -u
 bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "skipped: needs root"; exit 77; }
-for tool in named dnssec-signzone unbound pdns_recursor; do
+for tool in named dnssec-signzone knotd keymgr unbound pdns_recursor; do
   command -v $tool >/dev/null || { echo "skipped: needs $tool (./setup.sh installs it)"; exit 77; }
 done
 prefix=ddg parent=198.18.1.3 child=198.18.1.4 unbound_addr=198.18.1.5 bind_addr=198.18.1.6 proxy=198.18.0.2
@@ -29,13 +29,21 @@ serve() {
   "$here/diagnose-zones.sh" "$work/$1" "$1" $parent $child >"$work/zones.log" 2>&1 || { cat "$work/zones.log"; return 1; }
   ip netns exec $prefix-server named -g -c "$work/$1/named.conf" -u root >"$work/$1/named.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 50); do in_probe dig +time=1 +tries=1 @$parent dpd.test SOA >/dev/null 2>&1 && return 0; sleep 0.2; done
+  if [[ $1 == knot* ]]; then
+    ip netns exec $prefix-server knotd -c "$work/$1/knot.conf" >"$work/$1/knot.log" 2>&1 &
+    pids+=($!)
+  fi
+  for _ in $(seq 50); do
+    in_probe dig +time=1 +tries=1 @$parent dpd.test SOA >/dev/null 2>&1 &&
+      in_probe dig +time=1 +tries=1 @$child sub.dpd.test SOA >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
   echo "named did not start for $1"; cat "$work/$1/named.log"; return 1
 }
 # diagnose NAME [args…]: the result in $work/NAME.json and the exit code in $work/NAME.rc.
 diagnose() {
   local name=$1; shift
-  in_probe "$bin" diagnose sub.dpd.test --server $child --parent $parent --json "$@" >"$work/$name.json" 2>"$work/$name.err"
+  in_probe "$bin" diagnose sub.dpd.test --server $child --parent "${parent_arg:-$parent}" --json "$@" >"$work/$name.json" 2>"$work/$name.err"
   echo $? >"$work/$name.rc"
 }
 # expect NAME WHAT PYTHON: PYTHON over f (findings[0] or {}), d (the result) and rc is True.
@@ -57,8 +65,8 @@ schema_ok() {
   if [ "$got" = valid ]; then passes=$((passes + 1)); else echo "FAIL $1: schema: $got"; failures=$((failures + 1)); fi
 }
 
-# A correct zone, in NSEC3 and in NSEC form, passes every check.
-for zone in clean clean-nsec; do
+# A correct zone, in NSEC3 and in NSEC form, signed by BIND and by Knot, passes every check.
+for zone in clean clean-nsec knot knot-nsec3; do
   serve $zone || exit 1
   diagnose $zone --all
   expect $zone "a correct zone ($zone) passes every check" "rc == 0 and not d['findings'] and all(v['status'] in ('pass', 'na') for v in d['verdicts'])"
@@ -67,6 +75,7 @@ for zone in clean clean-nsec; do
   schema_ok $zone
 done
 expect clean-nsec "NSEC denial is checked as NSEC" "[v for v in d['verdicts'] if v['checkpoint'] == 'denial'][0]['cause']['params']['records'] == 'NSEC'"
+expect knot-nsec3 "Knot's NSEC3 denial is checked as NSEC3" "[v for v in d['verdicts'] if v['checkpoint'] == 'denial'][0]['cause']['params']['records'] == 'NSEC3'"
 
 # Each zone fault, made for real: the first finding names its manual item, as the zone's fault.
 check_fault() {  # FAULT ITEM CODE
@@ -81,6 +90,7 @@ check_fault ds-wrong-key A-79 ds-digest-mismatch
 check_fault ds-algorithm A-68 ds-algorithm-mismatch
 check_fault no-ksk A-61 sep-key-missing
 check_fault nsec3param-missing A-229 nsec3param-missing
+check_fault knot-ds-wrong-key A-79 ds-digest-mismatch
 schema_ok expired
 # BIND refuses to load a zone with a DS at its apex ("DS record at top of zone"): the server then
 # answers SERVFAIL, and the manual's item for that is common-2 (the signed file is not loaded).
@@ -104,6 +114,8 @@ expect capped "no zone check ran before the path was cleared" "d['diagnosis']['s
 diagnose capped-all --all
 expect capped-all "with --all the zone's own checks still pass (TCP's answers)" "all(v['status'] in ('pass', 'na') for v in d['verdicts'] if v['checkpoint'] in ('zone-signed', 'signature-validity', 'signature-crypto', 'ds-delegation', 'denial'))"
 ip netns exec $prefix-router nft delete table inet dgcap
+parent_arg=198.18.1.9 diagnose parent-silent
+expect parent-silent "a parent that does not answer is a finding (A-76, path), not a pass" "rc == 1 and f['checkpoint'] == 'ds-delegation' and code == 'no-answer' and fault == 'path'"
 # A PowerDNS Recursor with dnssec=off intercepts port 53 toward the server (DNAT), as a router's DNS
 # proxy would: its answers carry no RRSIG and no AA. That is the path's fault, not an unsigned zone.
 mkdir -p "$work/pdns" && touch "$work/pdns/recursor.conf"
