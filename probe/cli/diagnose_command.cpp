@@ -14,7 +14,7 @@ int command_diagnose(const DiagnoseOptions& given) {
         return 2;
     };
     auto zone = wire::Name::parse(given.name);
-    if (!zone) return fail_usage("NAME " + given.name.substr(0, 80) + ": " + zone.error().message);
+    if (!zone) return fail_usage("NAME: " + zone.error().message.substr(0, 200));
     diagnose::Options options;
     options.zone = *zone;
     options.server = given.server;

@@ -143,6 +143,17 @@ try "analyze without taps" -- "$bin" analyze --result "$good_result"
 try "report --format xml" -- "$bin" report "$good_result" --format xml
 try "report --lang fr" -- "$bin" report "$good_result" --lang fr
 try "compare --format pdf" -- "$bin" compare "$good_result" "$good_result" --format pdf
+try "diagnose without a server or resolver" -- "$bin" diagnose example.test
+try "diagnose --server not an address" -- "$bin" diagnose example.test --server "ns.example.test"
+try "diagnose --parent not an address" -- "$bin" diagnose example.test --server 127.0.0.1 --parent "::zz"
+try "diagnose --symptom 0" -- "$bin" diagnose example.test --server 127.0.0.1 --symptom 0
+try "diagnose --symptom 10" -- "$bin" diagnose example.test --server 127.0.0.1 --symptom 10
+try "diagnose --port 0" -- "$bin" diagnose example.test --server 127.0.0.1 --port 0
+try "diagnose --opt-out maybe" -- "$bin" diagnose example.test --server 127.0.0.1 --opt-out maybe
+try "diagnose a name too long" -- "$bin" diagnose "$long.test" --server 127.0.0.1
+try "diagnose a label too long" -- "$bin" diagnose "$(printf 'a%.0s' {1..70}).test" --server 127.0.0.1
+try "diagnose --out a file" -- "$bin" diagnose example.test --server 127.0.0.1 --port "$port" --timeout-ms 100 --out "$good_result"
+try "diagnose --lang fr" -- "$bin" diagnose example.test --server 127.0.0.1 --lang fr
 try "lab bogus" -- "$bin" lab bogus
 try "lab down without a profile or prefix" -- "$bin" lab down --prefix ""
 try "an unknown subcommand" -- "$bin" frobnicate
