@@ -33,6 +33,15 @@ struct LabOptions {
     std::vector<std::string> probes, families;
 };
 
+struct BenchCliOptions {
+    std::string lan, wan, uplink = "dhcp", profile_path, dut_name = "dut", out_dir = "dnspath-results", lang = "en";
+    std::string lan_address, lan_gateway, lan_dns, key_file;
+    std::vector<std::string> targets, probes, families;
+    int wan_mtu = 0;
+    double seconds = 0;  // --wan alone: serve this long (0: until Ctrl-C)
+    bool force = false, json = false;
+};
+
 struct NameOptions {
     std::string key_file, zone = "probe.dnspath.test.", id;
     std::uint32_t size = 0;
@@ -80,6 +89,7 @@ int command_keygen(const std::string& path);
 int command_report(const ReportOptions& options);
 int command_compare(const CompareOptions& options);
 int command_lab(const LabOptions& options);
+int command_bench(const BenchCliOptions& options);
 int command_name(const NameOptions& options);
 int command_analyze(const AnalyzeOptions& options);
 int command_capture(const CaptureOptions& options);

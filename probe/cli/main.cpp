@@ -175,6 +175,35 @@ CLI::App* add_compare(CLI::App& app, CompareOptions& compare) {
     return cmd;
 }
 
+CLI::App* add_bench(CLI::App& app, BenchCliOptions& bench) {
+    auto* cmd = app.add_subcommand("bench", "Test a real device cabled between two interfaces: this host plays the ISP on "
+                                            "its WAN side and the home on its LAN side");
+    cmd->add_option("--lan", bench.lan, "Interface cabled to the device's LAN port (the home side)");
+    cmd->add_option("--wan", bench.wan, "Interface cabled to the device's WAN port (the ISP side)");
+    cmd->add_option("--uplink", bench.uplink, "How the device gets its WAN address: dhcp (from this host) or static "
+                                              "(198.18.200.2/24, gateway and DNS 198.18.200.1, set on the device)")
+        ->check(CLI::IsMember({"dhcp", "static"}))
+        ->capture_default_str();
+    cmd->add_option("--wan-mtu", bench.wan_mtu, "MTU of the WAN link, e.g. 1454 to emulate PPPoE")->check(CLI::Range(576, 9000));
+    cmd->add_option("--dut-name", bench.dut_name, "The device's name in the result (model and firmware)")->capture_default_str();
+    cmd->add_option("--profile,-p", bench.profile_path, "Profile with the plan to run (targets are the bench's own)");
+    cmd->add_flag("--force", bench.force, "Take interfaces even when they have addresses or routes");
+    cmd->add_option("--lan-address", bench.lan_address, "Static LAN address ADDR/LEN instead of the device's DHCP");
+    cmd->add_option("--lan-gateway", bench.lan_gateway, "With --lan-address: the device's LAN address");
+    cmd->add_option("--lan-dns", bench.lan_dns, "With --lan-address: the device's DNS proxy (default: the gateway)");
+    cmd->add_option("--target", bench.targets, "With --lan alone: the remote responder (a field test)");
+    cmd->add_option("--key-file", bench.key_file, "With --lan alone: the remote responder's key");
+    cmd->add_option("--seconds", bench.seconds, "With --wan alone: serve this long (default: until Ctrl-C)")->check(finite_number());
+    cmd->add_option("--out,-o", bench.out_dir, "Folder for result.json, report.html and taps/")->capture_default_str();
+    cmd->add_flag("--json", bench.json, "Print result.json to stdout instead of the table");
+    add_output_language(cmd, bench.lang);
+    cmd->add_option("--probes", bench.probes, "Probe kinds to run (default: the profile's plan)")
+        ->check(CLI::IsMember(dnspath::model::plan_kinds()))
+        ->delimiter(',');
+    cmd->add_option("--families", bench.families, "ipv4, ipv6 or both")->check(CLI::IsMember(families()))->delimiter(',');
+    return cmd;
+}
+
 CLI::App* add_diagnose(CLI::App& app, DiagnoseOptions& diagnose) {
     auto* cmd = app.add_subcommand("diagnose", "The JPRS DNSSEC check manual's chains for a zone: path fault or zone fault? "
                                                "Exit 1 on a finding");
@@ -247,6 +276,8 @@ int main(int argc, char** argv) {
     auto* capture_cmd = add_capture(app, capture);
     auto* analyze_cmd = add_analyze(app, analyze);
     auto [lab_up, lab_run, lab_down] = add_lab(app, lab);
+    BenchCliOptions bench;
+    auto* bench_cmd = add_bench(app, bench);
     DiagnoseOptions diagnose;
     diagnose.command_line.assign(argv, argv + argc);
     auto* diagnose_cmd = add_diagnose(app, diagnose);
@@ -274,6 +305,7 @@ int main(int argc, char** argv) {
         if (capture_cmd->parsed()) return command_capture(capture);
         if (analyze_cmd->parsed()) return command_analyze(analyze);
         if (diagnose_cmd->parsed()) return command_diagnose(diagnose);
+        if (bench_cmd->parsed()) return command_bench(bench);
         if (lab_up->parsed() || lab_run->parsed() || lab_down->parsed()) {
             lab.action = lab_up->parsed() ? "up" : lab_run->parsed() ? "run" : "down";
             return command_lab(lab);

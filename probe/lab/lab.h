@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "probe/lab/bench.h"
 #include "probe/lab/process.h"
 #include "probe/profile/profile.h"
 
@@ -80,6 +81,14 @@ Result<void> lab_up(const Layout& layout);
 // Removes every namespace named <prefix>-* (and so every veth and nftables table in them) after
 // stopping the processes inside. Idempotent: removing nothing is success.
 Result<int> lab_down(const std::string& prefix);
+
+// A responder started detached in a namespace, sharing the state folder's probe key and zone key.
+struct ResponderStart {
+    std::string namespace_name;
+    std::vector<std::string> listen;  // addresses
+    std::string state_dir, zone, executable, id, log;
+};
+Result<void> start_responder(const ResponderStart& start);
 
 // A lab brought up whole for a run: namespaces and faults built, a fresh key in its state folder,
 // a responder serving in each server namespace. The destructor tears the lab down unless `keep`

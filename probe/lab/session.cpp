@@ -26,28 +26,34 @@ Result<void> wait_serving(Process& responder, const std::string& log, const std:
 // Starts a responder in each server namespace, detached. They share the probe key and the zone
 // key, as a real zone's authoritative servers do.
 Result<void> start_responders(const Layout& layout, const std::string& zone, const std::string& executable) {
-    const std::string key = layout.state_dir + "/key";
     for (std::size_t i = 0; i < layout.servers.size(); ++i) {
         const auto& server = layout.servers[i];
-        const std::string id = "server" + std::to_string(i + 1);
-        const std::string log = layout.state_dir + "/responder" + (i ? std::to_string(i + 1) : "") + ".log";
-        std::vector<std::string> argv{"ip", "netns", "exec", server.namespace_name, executable, "respond",
-                                      "--port", "53", "--key-file", key, "--zone", zone,
-                                      "--zone-key", layout.state_dir + "/zone.pem", "--ds-file", layout.state_dir + "/ds",
-                                      // DNSKEY answers of rollover size (about 1.4 KB), as real signed zones send
-                                      "--standby-keys", "2", "--server-id", id,
-                                      // Load measurements must see the path, not the responder's limiter.
-                                      "--rate", "1000000"};
-        if (layout.ipv4) argv.insert(argv.end(), {"--listen", server.ipv4});
-        if (layout.ipv6) argv.insert(argv.end(), {"--listen", server.ipv6});
-        DNSPATH_TRY(Process responder, Process::spawn(argv, {log, true}));
-        DNSPATH_TRY_VOID(wait_serving(responder, log, id));
-        responder.release();  // it lives in the lab until `lab down`
+        std::vector<std::string> listen;
+        if (layout.ipv4) listen.push_back(server.ipv4);
+        if (layout.ipv6) listen.push_back(server.ipv6);
+        DNSPATH_TRY_VOID(start_responder({server.namespace_name, listen, layout.state_dir, zone, executable,
+                                          "server" + std::to_string(i + 1),
+                                          layout.state_dir + "/responder" + (i ? std::to_string(i + 1) : "") + ".log"}));
     }
     return Ok{};
 }
 
 }  // namespace
+
+Result<void> start_responder(const ResponderStart& start) {
+    std::vector<std::string> argv{"ip", "netns", "exec", start.namespace_name, start.executable, "respond",
+                                  "--port", "53", "--key-file", start.state_dir + "/key", "--zone", start.zone,
+                                  "--zone-key", start.state_dir + "/zone.pem", "--ds-file", start.state_dir + "/ds",
+                                  // DNSKEY answers of rollover size (about 1.4 KB), as real signed zones send
+                                  "--standby-keys", "2", "--server-id", start.id,
+                                  // Load measurements must see the path, not the responder's limiter.
+                                  "--rate", "1000000"};
+    for (const auto& address : start.listen) argv.insert(argv.end(), {"--listen", address});
+    DNSPATH_TRY(Process responder, Process::spawn(argv, {start.log, true}));
+    DNSPATH_TRY_VOID(wait_serving(responder, start.log, start.id));
+    responder.release();  // it lives until the namespace is removed
+    return Ok{};
+}
 
 Result<LabSession> LabSession::start(const profile::Profile& profile, const std::string& executable) {
     DNSPATH_TRY(Layout layout, plan_lab(profile));

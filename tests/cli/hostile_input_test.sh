@@ -154,6 +154,14 @@ try "diagnose a name too long" -- "$bin" diagnose "$long.test" --server 127.0.0.
 try "diagnose a label too long" -- "$bin" diagnose "$(printf 'a%.0s' {1..70}).test" --server 127.0.0.1
 try "diagnose --out a file" -- "$bin" diagnose example.test --server 127.0.0.1 --port "$port" --timeout-ms 100 --out "$good_result"
 try "diagnose --lang fr" -- "$bin" diagnose example.test --server 127.0.0.1 --lang fr
+try "bench without interfaces" -- "$bin" bench
+try "bench no such interfaces" -- "$bin" bench --lan nosuch0 --wan nosuch1 --out "$work/o"
+try "bench one interface twice" -- "$bin" bench --lan lo --wan lo --out "$work/o"
+try "bench --uplink pppoe" -- "$bin" bench --wan nosuch1 --uplink pppoe
+try "bench --wan-mtu 100" -- "$bin" bench --wan nosuch1 --wan-mtu 100
+try "bench --lan alone without a target" -- "$bin" bench --lan nosuch0
+try "bench --lan-address without a gateway" -- "$bin" bench --lan nosuch0 --wan nosuch1 --lan-address 198.19.0.2/24
+try "bench --seconds nan" -- "$bin" bench --wan nosuch1 --seconds nan
 try "lab bogus" -- "$bin" lab bogus
 try "lab down without a profile or prefix" -- "$bin" lab down --prefix ""
 try "an unknown subcommand" -- "$bin" frobnicate

@@ -1,0 +1,226 @@
+// Bench mode (probe/lab/bench.h): the WAN side plays the ISP (responder, DHCP, RA), the LAN side
+// plays the home (DHCP from the DUT); the interfaces are moved into namespaces for the run and
+// moved back afterwards, whatever happens in between.
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "probe/lab/lab.h"
+#include "probe/wire/wire.h"
+
+namespace dnspath::lab {
+namespace {
+
+std::string trim(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    return text;
+}
+
+// `ip -o link show IFACE` → its MTU and whether it is up.
+Result<std::pair<int, bool>> link_state(const std::string& interface) {
+    DNSPATH_TRY(auto shown, run_command({"ip", "-o", "link", "show", "dev", interface}));
+    if (shown.exit_code != 0) return fail("interface " + interface + " does not exist on this host");
+    int mtu = 1500;
+    if (auto at = shown.output.find(" mtu "); at != std::string::npos) mtu = std::atoi(shown.output.c_str() + at + 5);
+    const bool up = shown.output.find(",UP") != std::string::npos || shown.output.find("<UP") != std::string::npos;
+    return std::pair{mtu, up};
+}
+
+// The udhcpc script: writes the lease's variables to $LEASE_FILE, applying nothing itself (the
+// bench applies them inside its namespace, so no resolv.conf or route of this host is touched).
+constexpr const char* kLeaseScript =
+    "#!/bin/sh\n"
+    "case \"$1\" in bound|renew) printf 'ip=%s\\nmask=%s\\nrouter=%s\\ndns=%s\\n' \"$ip\" \"$mask\" \"$router\" \"$dns\" "
+    "> \"$LEASE_FILE.tmp\" && mv \"$LEASE_FILE.tmp\" \"$LEASE_FILE\";; esac\n";
+
+std::string lease_value(const std::string& text, const std::string& key) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+        if (line.rfind(key + "=", 0) == 0) {
+            std::string value = line.substr(key.size() + 1);
+            return value.substr(0, value.find(' '));  // the first router or DNS server
+        }
+    return "";
+}
+
+}  // namespace
+
+std::string interface_in_use(const std::string& interface) {
+    std::string why;
+    if (auto addresses = run_command({"ip", "-o", "addr", "show", "dev", interface, "scope", "global"}); addresses) {
+        std::istringstream lines(addresses->output);
+        for (std::string line; std::getline(lines, line);) {
+            std::istringstream words(line);
+            std::string word, previous;
+            while (words >> word) {
+                if (previous == "inet" || previous == "inet6") why += (why.empty() ? "" : ", ") + word;
+                previous = word;
+            }
+        }
+    }
+    for (const char* family : {"-4", "-6"})
+        if (auto routes = run_command({"ip", family, "route", "show", "dev", interface}); routes) {
+            std::istringstream lines(routes->output);
+            for (std::string line; std::getline(lines, line);)
+                if (!line.empty() && line.rfind("fe80::", 0) != 0 && line.rfind("multicast", 0) != 0)
+                    why += (why.empty() ? "route " : ", route ") + trim(line);
+        }
+    return why;
+}
+
+Result<void> BenchSession::take(const std::string& interface, const std::string& namespace_name) {
+    DNSPATH_TRY(auto state, link_state(interface));
+    if (!options_.force)
+        if (auto used = interface_in_use(interface); !used.empty())
+            return fail("interface " + interface + " is in use (" + used + "); free it or give --force");
+    DNSPATH_TRY_VOID(run_checked({"ip", "netns", "add", namespace_name}));
+    DNSPATH_TRY_VOID(run_checked({"ip", "-n", namespace_name, "link", "set", "lo", "up"}));
+    DNSPATH_TRY_VOID(run_checked({"ip", "link", "set", interface, "netns", namespace_name}));
+    moved_.push_back({interface, namespace_name, state.first, state.second});
+    DNSPATH_TRY_VOID(run_checked({"ip", "-n", namespace_name, "link", "set", interface, "up"}));
+    return Ok{};
+}
+
+Result<void> BenchSession::build_wan(const std::string& executable) {
+    const std::string& wan = options_.wan;
+    const std::string ns = facts_.wan_namespace;
+    DNSPATH_TRY_VOID(take(wan, ns));
+    if (options_.wan_mtu)
+        DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "link", "set", wan, "mtu", std::to_string(*options_.wan_mtu)}));
+    DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "addr", "add", std::string(kBenchWanIpv4) + "/24", "dev", wan}));
+    DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "addr", "add", std::string(kBenchWanIpv6) + "/64", "dev", wan, "nodad"}));
+    DNSPATH_TRY_VOID(run_checked({"ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"}));
+    DNSPATH_TRY_VOID(start_responder({ns, {kBenchWanIpv4, kBenchWanIpv6}, facts_.state_dir, options_.zone, executable,
+                                      "bench-isp", facts_.state_dir + "/responder.log"}));
+    // The ISP's DHCP (addresses, router, our responder as DNS) and IPv6 router advertisements with
+    // stateful DHCPv6 addresses; no DNS service of its own (port 0): the responder is the DNS.
+    std::vector<std::string> dnsmasq{"ip", "netns", "exec", ns, "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+                                     "--port=0", "--interface=" + wan, "--bind-interfaces", "--log-dhcp",
+                                     "--pid-file=" + facts_.state_dir + "/wan-dnsmasq.pid",
+                                     "--dhcp-leasefile=" + facts_.state_dir + "/wan.leases", "--enable-ra",
+                                     "--dhcp-range=::100,::1ff,constructor:" + wan + ",64,12h",
+                                     "--dhcp-option=option6:dns-server,[" + std::string(kBenchWanIpv6) + "]"};
+    if (options_.uplink == "dhcp")
+        dnsmasq.insert(dnsmasq.end(), {"--dhcp-range=198.18.200.100,198.18.200.199,255.255.255.0,12h", "--dhcp-authoritative",
+                                       "--dhcp-option=option:router," + std::string(kBenchWanIpv4),
+                                       "--dhcp-option=option:dns-server," + std::string(kBenchWanIpv4)});
+    DNSPATH_TRY(Process server, Process::spawn(dnsmasq, {facts_.state_dir + "/wan-dnsmasq.log", true}));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (!server.running()) return fail("dnsmasq on the WAN side exited (log: " + facts_.state_dir + "/wan-dnsmasq.log)");
+    server.release();  // it lives in the namespace until the bench is taken down
+    return Ok{};
+}
+
+Result<void> BenchSession::build_lan() {
+    const std::string& lan = options_.lan;
+    const std::string ns = facts_.lan_namespace;
+    DNSPATH_TRY_VOID(take(lan, ns));
+    DNSPATH_TRY_VOID(run_checked({"ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf." + lan + ".accept_ra=2"}));
+    if (!options_.lan_address.empty()) {
+        DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "addr", "add", options_.lan_address, "dev", lan}));
+        DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "route", "add", "default", "via", options_.lan_gateway}));
+        facts_.lan_ipv4 = options_.lan_address;
+        facts_.gateway = options_.lan_gateway;
+        facts_.dut_dns = options_.lan_dns.empty() ? options_.lan_gateway : options_.lan_dns;
+    } else {
+        // The home side asks the DUT's DHCP, as a PC on its LAN would.
+        const std::string script = facts_.state_dir + "/lease.sh", lease = facts_.state_dir + "/lan.lease";
+        std::ofstream(script) << kLeaseScript;
+        std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+        DNSPATH_TRY(auto got, run_command({"ip", "netns", "exec", ns, "env", "LEASE_FILE=" + lease, "udhcpc", "-f", "-q",
+                                           "-n", "-i", lan, "-s", script, "-t", "8", "-T", "2", "-A", "1"}));
+        std::ifstream in(lease);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (got.exit_code != 0 || text.empty())
+            return fail("no DHCP lease from the DUT on " + lan + " within 16 s (is its DHCP server on? else give --lan-address)");
+        const std::string ip = lease_value(text, "ip"), mask = lease_value(text, "mask");
+        facts_.gateway = lease_value(text, "router");
+        facts_.dut_dns = lease_value(text, "dns");
+        if (ip.empty() || facts_.gateway.empty()) return fail("the DUT's DHCP lease on " + lan + " has no address or router");
+        facts_.lan_ipv4 = ip + "/" + (mask.empty() ? "24" : mask);
+        DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "addr", "add", facts_.lan_ipv4, "dev", lan}));
+        DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "route", "add", "default", "via", facts_.gateway}));
+    }
+    // A global IPv6 address from the DUT's router advertisements, if it sends any within 3 s.
+    for (int wait = 0; wait < 15 && facts_.lan_ipv6.empty(); ++wait) {
+        if (auto shown = run_command({"ip", "-n", ns, "-6", "-o", "addr", "show", "dev", lan, "scope", "global"}); shown)
+            if (auto at = shown->output.find("inet6 "); at != std::string::npos)
+                facts_.lan_ipv6 = shown->output.substr(at + 6, shown->output.find(' ', at + 6) - at - 6);
+        if (facts_.lan_ipv6.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return Ok{};
+}
+
+Result<BenchSession> BenchSession::start(const BenchOptions& options, const std::string& executable) {
+    if (options.lan.empty() && options.wan.empty()) return fail("bench needs --lan IFACE, --wan IFACE or both");
+    if (!options.lan.empty() && options.lan == options.wan) return fail("--lan and --wan must be two interfaces");
+    BenchSession session(options);
+    session.facts_.state_dir = "/run/dnspath-" + options.prefix;
+    if (!options.wan.empty()) session.facts_.wan_namespace = options.prefix + "-wan";
+    if (!options.lan.empty()) session.facts_.lan_namespace = options.prefix + "-lan";
+    for (const auto& name : {session.facts_.wan_namespace, session.facts_.lan_namespace})
+        if (!name.empty() && std::filesystem::exists("/run/netns/" + name))
+            return fail("namespace " + name + " exists: another bench is running (or: dnspath lab down --prefix " +
+                        options.prefix + ")");
+    std::error_code error;
+    std::filesystem::create_directories(session.facts_.state_dir, error);
+    if (error) return fail("cannot create " + session.facts_.state_dir + ": " + error.message());
+    DNSPATH_TRY_VOID(wire::write_new_key_file(session.key_path()));
+    if (!options.wan.empty()) DNSPATH_TRY_VOID(session.build_wan(executable));
+    if (!options.lan.empty()) DNSPATH_TRY_VOID(session.build_lan());
+    if (!options.wan.empty()) {
+        // The DUT's WAN lease, when it took one (the lease file: "expiry MAC address name id").
+        std::ifstream leases(session.facts_.state_dir + "/wan.leases");
+        for (std::string expiry, mac, address, rest; leases >> expiry >> mac >> address && std::getline(leases, rest);)
+            if (address.find('.') != std::string::npos) session.facts_.dut_wan_lease = address;
+    }
+    return session;
+}
+
+BenchSession::BenchSession(BenchSession&& other) noexcept
+    : options_(std::move(other.options_)), facts_(std::move(other.facts_)), moved_(std::move(other.moved_)),
+      armed_(other.armed_) {
+    other.armed_ = false;
+}
+
+BenchSession::~BenchSession() {
+    if (armed_) restore();
+}
+
+void BenchSession::restore() {
+    // Stop what runs in the namespaces, hand the interfaces back (a veth would die with its
+    // namespace, a NIC would come back without its MTU), then remove the namespaces.
+    for (const auto& name : {facts_.wan_namespace, facts_.lan_namespace})
+        if (!name.empty())
+            if (auto pids = run_command({"ip", "netns", "pids", name}); pids && pids->exit_code == 0) {
+                std::istringstream list(pids->output);
+                for (pid_t pid; list >> pid;) kill(pid, SIGTERM);
+            }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (const auto& moved : moved_) {
+        (void)run_command({"ip", "-n", moved.namespace_name, "link", "set", moved.interface, "netns", "1"});
+        (void)run_command({"ip", "link", "set", moved.interface, "mtu", std::to_string(moved.mtu)});
+        (void)run_command({"ip", "link", "set", moved.interface, moved.up ? "up" : "down"});
+    }
+    (void)lab_down(options_.prefix);
+}
+
+std::vector<std::string> BenchSession::run_arguments(const std::string& dut_name) const {
+    std::vector<std::string> args;
+    if (!facts_.wan_namespace.empty()) {  // else a field test: the caller names the remote responder
+        args.insert(args.end(), {"--target", kBenchWanIpv4});
+        if (!facts_.lan_ipv6.empty()) args.insert(args.end(), {"--target", kBenchWanIpv6});
+        args.insert(args.end(), {"--port", "53", "--key-file", key_path()});
+    }
+    if (!facts_.dut_dns.empty()) args.insert(args.end(), {"--proxy", facts_.dut_dns});
+    if (!facts_.lan_namespace.empty() && !facts_.wan_namespace.empty())
+        args.insert(args.end(), {"--device", dut_name + "=netns:" + facts_.lan_namespace + "/" + options_.lan + ",netns:" +
+                                                 facts_.wan_namespace + "/" + options_.wan});
+    return args;
+}
+
+}  // namespace dnspath::lab

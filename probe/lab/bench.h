@@ -1,0 +1,78 @@
+// Bench mode: a real device under test (DUT) cabled between two of this machine's interfaces.
+// This machine plays the ISP on the WAN side (a namespace with the responder, DHCP and router
+// advertisements from dnsmasq) and the home on the LAN side (a namespace that takes its address
+// from the DUT's DHCP and runs the probe). Included through probe/lab/lab.h.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "probe/lab/process.h"
+
+namespace dnspath::lab {
+
+struct BenchOptions {
+    std::string lan, wan;          // this machine's interfaces; either may be empty (one side only)
+    std::string uplink = "dhcp";   // dhcp: dnsmasq hands the DUT an address; static: the DUT is set by hand
+    std::optional<int> wan_mtu;    // e.g. 1454, PPPoE's
+    bool force = false;            // take interfaces that have addresses or routes
+    std::string lan_address;       // "ADDR/LEN": static LAN side instead of the DUT's DHCP
+    std::string lan_gateway, lan_dns;
+    std::string prefix = "dpb";
+    std::string zone = "probe.dnspath.test.";
+};
+
+// The bench's fixed ISP-side addresses: the responder and the DUT's gateway and DNS server.
+inline constexpr const char* kBenchWanIpv4 = "198.18.200.1";
+inline constexpr const char* kBenchWanIpv6 = "fd00:200::1";
+// A static uplink gives the DUT this WAN address (gateway and DNS kBenchWanIpv4).
+inline constexpr const char* kBenchDutStaticIpv4 = "198.18.200.2";
+
+// What the bench learned and built: the facts a report and the run need.
+struct BenchFacts {
+    std::string wan_namespace, lan_namespace;  // "" for a side not benched
+    std::string lan_ipv4;       // the LAN side's address, "ADDR/LEN"
+    std::string lan_ipv6;       // a global address the DUT's RA gave the LAN side, or ""
+    std::string gateway;        // the DUT's LAN address (its default route)
+    std::string dut_dns;        // the DNS server the DUT hands its LAN: its proxy
+    std::string dut_wan_lease;  // the address dnsmasq leased to the DUT's WAN, or ""
+    std::string state_dir;
+};
+
+// A bench brought up for one run; the destructor stops everything and moves the interfaces back
+// to this namespace with their MTU and link state as they were.
+class BenchSession {
+public:
+    static Result<BenchSession> start(const BenchOptions& options, const std::string& executable);
+    BenchSession(BenchSession&& other) noexcept;
+    BenchSession& operator=(BenchSession&&) = delete;
+    ~BenchSession();
+
+    const BenchFacts& facts() const { return facts_; }
+    std::string key_path() const { return facts_.state_dir + "/key"; }
+    // `dnspath run` arguments: the responder (route mode), the DUT's DNS (proxy mode), the key, and
+    // taps on the LAN and WAN interfaces naming the DUT `dut_name`.
+    std::vector<std::string> run_arguments(const std::string& dut_name) const;
+
+private:
+    struct Moved {
+        std::string interface, namespace_name;
+        int mtu = 1500;
+        bool up = false;
+    };
+    explicit BenchSession(BenchOptions options) : options_(std::move(options)) {}
+    Result<void> take(const std::string& interface, const std::string& namespace_name);
+    Result<void> build_wan(const std::string& executable);
+    Result<void> build_lan();
+    void restore();
+    BenchOptions options_;
+    BenchFacts facts_;
+    std::vector<Moved> moved_;
+    bool armed_ = true;
+};
+
+// Why an interface may not be taken: its addresses and routes ("" when it is free).
+std::string interface_in_use(const std::string& interface);
+
+}  // namespace dnspath::lab

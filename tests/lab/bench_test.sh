@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# `dnspath bench` against a device under test that this script builds from real software, never
+# dnspath: a namespace with nftables NAT, a DHCP client (udhcpc) on its WAN, dnsmasq as DHCP server
+# and DNS proxy on its LAN. Two veth pairs cable it; dnspath is given only their far ends, as it
+# would be given two NICs. Each configuration's verdicts must match it and name the DUT, and the
+# interfaces must come back as they were, with nothing left behind.
+# Needs root, dnsmasq, udhcpc and nft; exits 77 without them. Usage: bench_test.sh dnspath
+set -u
+bin=$1
+[ "$(id -u)" -eq 0 ] || { echo "skipped: needs root"; exit 77; }
+for tool in dnsmasq udhcpc nft; do command -v $tool >/dev/null || { echo "skipped: needs $tool"; exit 77; }; done
+dut=dbt-dut lan=dbtlan wan=dbtwan
+work=$(mktemp -d)
+chmod 755 "$work"
+passes=0 failures=0
+teardown_dut() {
+  ip netns pids $dut 2>/dev/null | xargs -r kill 2>/dev/null
+  sleep 0.2
+  ip netns del $dut 2>/dev/null
+  ip link del $lan 2>/dev/null
+  ip link del $wan 2>/dev/null
+}
+cleanup() { teardown_dut; "$bin" lab down --prefix dpb >/dev/null 2>&1; rm -rf "$work"; }
+trap cleanup EXIT
+
+# make_dut CONFIG: the home router, cabled. CONFIG: clean, small-edns, frag4, tcp-refused, mtu1454.
+make_dut() {
+  teardown_dut
+  ip netns add $dut
+  ip link add $lan type veth peer name lan0 netns $dut
+  ip link add $wan type veth peer name wan0 netns $dut
+  ip -n $dut link set lo up
+  ip -n $dut link set lan0 up
+  ip -n $dut link set wan0 up
+  ip -n $dut addr add 198.19.77.1/24 dev lan0
+  ip netns exec $dut sysctl -qw net.ipv4.ip_forward=1
+  # Its WAN takes an address by DHCP; the lease's DNS server becomes its proxy's upstream.
+  cat >"$work/wan.sh" <<SCRIPT
+#!/bin/sh
+case "\$1" in bound|renew)
+  ip addr flush dev "\$interface"; ip addr add "\$ip/\$mask" dev "\$interface"
+  ip route replace default via "\${router%% *}"
+  echo "nameserver \${dns%% *}" > "$work/resolv.tmp" && mv "$work/resolv.tmp" "$work/resolv.conf";;
+esac
+SCRIPT
+  chmod +x "$work/wan.sh"
+  : >"$work/resolv.conf"
+  ip netns exec $dut udhcpc -f -i wan0 -s "$work/wan.sh" -t 0 -T 1 -A 1 >"$work/udhcpc.log" 2>&1 &
+  local proxy_options=()
+  [ "$1" = small-edns ] && proxy_options=(--edns-packet-max=512)
+  ip netns exec $dut dnsmasq --keep-in-foreground --conf-file=/dev/null --interface=lan0 --bind-interfaces --no-hosts \
+    --resolv-file="$work/resolv.conf" --cache-size=0 --dhcp-range=198.19.77.100,198.19.77.150,255.255.255.0,1h \
+    --dhcp-option=option:router,198.19.77.1 --dhcp-option=option:dns-server,198.19.77.1 \
+    --dhcp-leasefile="$work/dut.leases" --pid-file="$work/dut-dnsmasq.pid" "${proxy_options[@]}" >"$work/dut-dnsmasq.log" 2>&1 &
+  local faults=""
+  case $1 in
+    # Before conntrack's defragmentation (-400) would reassemble them.
+    frag4) faults='chain early { type filter hook prerouting priority -500; ip frag-off & 0x1fff != 0 drop; }' ;;
+    tcp-refused) faults='chain input { type filter hook input priority 0; iifname "lan0" tcp dport 53 reject with tcp reset; }' ;;
+    mtu1454)
+      ip -n $dut link set wan0 mtu 1454
+      # The DUT's own "fragmentation needed" never leaves it: a PMTUD black hole toward the WAN.
+      faults='chain output { type filter hook output priority 0; icmp type destination-unreachable icmp code frag-needed drop; }' ;;
+  esac
+  ip netns exec $dut nft -f - <<NFT
+table ip dut {
+  chain nat { type nat hook postrouting priority 100; oifname "wan0" masquerade; }
+  $faults
+}
+NFT
+}
+
+# bench CONFIG [args…]: run the bench against the DUT; result in $work/CONFIG/result.json.
+bench() {
+  local name=$1; shift
+  "$bin" bench --lan $lan --wan $wan --dut-name home-router --out "$work/$name" --families ipv4 "$@" \
+    >"$work/$name.out" 2>"$work/$name.err"
+  echo $? >"$work/$name.rc"
+}
+expect() {  # expect NAME WHAT PYTHON (over d, v(checkpoint), rc)
+  local got
+  got=$(python3 - "$work/$1/result.json" "$(cat "$work/$1.rc")" "$3" <<'PY' 2>&1
+import json, sys
+d = json.load(open(sys.argv[1])); rc = int(sys.argv[2])
+for x in d["verdicts"]:
+    x["devices"] = sorted({b["device"] for b in x["blame"]})
+    x["code"], x["p"] = x["cause"]["code"], x["cause"]["params"]
+def v(c, f="ipv4"):
+    found = [x for x in d["verdicts"] if x["checkpoint"] == c and x["family"] == f]
+    return found[0] if found else {"status": "missing", "devices": [], "code": None, "p": {}}
+print(eval(sys.argv[3]))
+PY
+)
+  if [ "$got" = "True" ]; then passes=$((passes + 1)); else
+    echo "FAIL $1: $2 (got $got)"; tail -5 "$work/$1.err"; grep -E "FAIL|WARN" "$work/$1.out" | head -12; failures=$((failures + 1)); fi
+}
+left_clean() {  # the interfaces are back in this namespace with MTU 1500, no bench namespace is left
+  local got=yes
+  ip netns list | grep -q '^dpb-' && got="a dpb- namespace is left"
+  for link in $lan $wan; do
+    ip -o link show $link 2>/dev/null | grep -q "mtu 1500" || got="$link is not back with MTU 1500"
+    [ -z "$(ip -o addr show dev $link scope global 2>/dev/null)" ] || got="$link kept an address"
+  done
+  if [ "$got" = yes ]; then passes=$((passes + 1)); else echo "FAIL $1: $got"; failures=$((failures + 1)); fi
+}
+
+here=$(cd "$(dirname "$0")" && pwd)
+schema_ok() {
+  local got; got=$(python3 "$here/../validate_result.py" "$here/../../docs/result.schema.json" "$work/$1/result.json")
+  if [ "$got" = valid ]; then passes=$((passes + 1)); else echo "FAIL $1: schema: $got"; failures=$((failures + 1)); fi
+}
+no_one_else="all(x['devices'] in ([], ['home-router']) for x in d['verdicts'])"
+
+make_dut clean
+bench clean
+expect clean "a clean home router: exit 0, only its NAT noted, on home-router" "rc == 0 and v('nat')['status'] == 'warn' and v('nat')['devices'] == ['home-router'] and not [x for x in d['verdicts'] if x['status'] == 'fail']"
+expect clean "both modes ran: route (udp-large) and proxy (dns-proxy through the DUT's DNS)" "v('udp-large')['status'] == 'pass' and v('dns-proxy')['status'] == 'pass' and v('dns-proxy')['p']['proxy'] == '198.19.77.1'"
+expect clean "the DUT is named in the path" "d['path'] == ['home-router']"
+schema_ok clean
+left_clean clean
+
+make_dut small-edns
+bench small-edns
+expect small-edns "a proxy advertising 512 octets upstream: dns-proxy warns proxy-rewrite on home-router" "v('dns-proxy')['status'] == 'warn' and v('dns-proxy')['code'] == 'proxy-rewrite' and v('dns-proxy')['p']['upstream_bufsize'] == 512 and v('dns-proxy')['devices'] == ['home-router']"
+expect small-edns "route mode is untouched" "v('udp-large')['status'] == 'pass'"
+left_clean small-edns
+
+make_dut frag4
+bench frag4
+expect frag4 "IPv4 fragments dropped: udp-fragments fails as a fragment filter on home-router" "v('udp-fragments')['status'] == 'fail' and v('udp-fragments')['code'] == 'fragment-filter' and v('udp-fragments')['devices'] == ['home-router']"
+expect frag4 "large answers fail as fragments, named on home-router, nobody else blamed" "v('udp-large')['code'] == 'fragment-filter' and v('udp-large')['devices'] == ['home-router'] and $no_one_else"
+left_clean frag4
+
+make_dut tcp-refused
+bench tcp-refused
+expect tcp-refused "TCP/53 to the proxy refused: dns-proxy fails on home-router" "rc == 1 and v('dns-proxy')['status'] == 'fail' and v('dns-proxy')['devices'] == ['home-router']"
+expect tcp-refused "TCP through the DUT (route mode) still passes" "v('tcp-direct')['status'] == 'pass'"
+left_clean tcp-refused
+
+make_dut mtu1454
+bench mtu1454 --wan-mtu 1454
+expect mtu1454 "WAN MTU 1454 with ICMP dropped: a PMTUD black hole on home-router" "v('pmtu')['status'] == 'fail' and v('pmtu')['code'] == 'pmtud-blackhole' and v('pmtu')['devices'] == ['home-router']"
+left_clean mtu1454
+
+# A static uplink: no DHCP from the bench; the DUT's WAN is set by hand.
+make_dut clean
+ip netns pids $dut | xargs -r kill 2>/dev/null  # no DHCP client on its WAN this time
+sleep 0.2
+ip -n $dut addr add 198.18.200.2/24 dev wan0
+ip -n $dut route add default via 198.18.200.1
+echo "nameserver 198.18.200.1" >"$work/resolv.conf"
+ip netns exec $dut dnsmasq --keep-in-foreground --conf-file=/dev/null --interface=lan0 --bind-interfaces --no-hosts \
+  --resolv-file="$work/resolv.conf" --cache-size=0 --dhcp-range=198.19.77.100,198.19.77.150,255.255.255.0,1h \
+  --dhcp-leasefile="$work/dut2.leases" --pid-file="$work/dut2.pid" >"$work/dut2.log" 2>&1 &
+bench static --uplink static --probes edns-size,proxy
+expect static "a static uplink works end to end" "rc == 0 and v('udp-large')['status'] == 'pass' and v('dns-proxy')['status'] == 'pass'"
+left_clean static
+
+# An interface in use is refused (and named), unless --force.
+make_dut clean
+ip addr add 198.18.250.1/24 dev $lan
+"$bin" bench --lan $lan --wan $wan --out "$work/busy" >"$work/busy.out" 2>"$work/busy.err"
+busy_rc=$?
+if [ $busy_rc -eq 2 ] && grep -q "$lan is in use (198.18.250.1/24" "$work/busy.err" && ! ip netns list | grep -q '^dpb-'; then
+  passes=$((passes + 1)); else echo "FAIL busy: exit $busy_rc, $(cat "$work/busy.err")"; failures=$((failures + 1)); fi
+ip addr del 198.18.250.1/24 dev $lan
+
+# Ctrl-C while the bench is being built (the DUT's DHCP is slow: dnsmasq pings before it offers):
+# nothing measured, exit 2, the interfaces come back.
+make_dut clean
+"$bin" bench --lan $lan --wan $wan --out "$work/early" --families ipv4 >"$work/early.out" 2>"$work/early.err" &
+bench_pid=$!
+sleep 1
+kill -INT $bench_pid
+wait $bench_pid
+early_rc=$?
+if [ $early_rc -eq 2 ] && grep -q "the interfaces are back" "$work/early.err"; then passes=$((passes + 1)); else
+  echo "FAIL early: exit $early_rc, $(tail -2 "$work/early.err")"; failures=$((failures + 1)); fi
+left_clean early
+# SIGTERM as the probe starts (on veth the whole run takes well under a second): the partial
+# result is written and valid, the interfaces come back.
+make_dut clean
+"$bin" bench --lan $lan --wan $wan --out "$work/interrupted" --families ipv4 >"$work/interrupted.out" 2>"$work/interrupted.err" &
+bench_pid=$!
+for _ in $(seq 1000); do grep -q 'plays the home' "$work/interrupted.err" && break; sleep 0.01; done
+kill -TERM $bench_pid
+wait $bench_pid
+echo $? >"$work/interrupted.rc"
+expect interrupted "SIGTERM: exit 2 and result.json marked interrupted" "rc == 2 and d['interrupted'] is True"
+schema_ok interrupted
+left_clean interrupted
+
+teardown_dut
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]
