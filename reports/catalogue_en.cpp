@@ -259,6 +259,7 @@ const Table kEnglish = {
     {"denial:ok", "{records} denial, signed"},
     {"resolver-reach:no-answer:udp", "the resolver {target} does not answer over UDP ({failure}) but does over TCP"},
     {"resolver-reach:no-answer:udp-tcp", "the resolver {target} does not answer ({failure})"},
+    {"resolver-validation:no-answer:upstream", "the resolver {target} answers SERVFAIL with EDE {ede}: it cannot reach the zone's servers (a fault on its side of the path, not in the zone)"},
     {"validation-failed", "the resolver answers SERVFAIL[ with EDE {ede}] while the zone's own checks pass: its trust anchor (or its clock) is wrong"},
     {"ad-missing", "the resolver answers without AD: it does not validate, or no trust anchor leads to the zone"},
     {"not-measured:no-parent", "not measured: give --parent (the parent zone's server)"},

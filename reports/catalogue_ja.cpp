@@ -259,6 +259,7 @@ const Table kJapanese = {
     {"denial:ok", "{records} による署名付きの不在証明"},
     {"resolver-reach:no-answer:udp", "フルリゾルバ {target} が UDP で応答せず（{failure}）TCP では応答する"},
     {"resolver-reach:no-answer:udp-tcp", "フルリゾルバ {target} が応答しない（{failure}）"},
+    {"resolver-validation:no-answer:upstream", "フルリゾルバ {target} が EDE {ede} 付きの SERVFAIL を返す：ゾーンのサーバに到達できない（ゾーンではなく、その経路の障害）"},
     {"validation-failed", "ゾーン自体の確認はすべて合格なのに、フルリゾルバが SERVFAIL を返す[（EDE {ede}）]：トラストアンカー（または時刻）が誤っている"},
     {"ad-missing", "フルリゾルバが AD なしで応答する：検証していないか、ゾーンに至るトラストアンカーがない"},
     {"not-measured:no-parent", "未測定：--parent（親ゾーンのサーバ）を指定してください"},

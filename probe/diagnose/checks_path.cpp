@@ -102,6 +102,15 @@ std::vector<model::Verdict> check_resolver(const Reply& reply, const Reply& tcp,
     if (message.edns)
         for (const auto& option : message.edns->options)
             if (auto error = wire::parse_extended_error(option)) ede.push_back(error->info_code);
+    // RFC 8914 22 No Reachable Authority, 23 Network Error: the resolver could not reach the zone's
+    // servers, a path fault on its upstream side, not a validation one.
+    const bool unreachable = std::find(ede.begin(), ede.end(), 22) != ede.end() || std::find(ede.begin(), ede.end(), 23) != ede.end();
+    if (message.full_rcode() == wire::rcode::servfail && unreachable) {
+        verdicts.push_back(diagnose_verdict("resolver-validation", Status::fail, CauseCode::no_answer,
+                                            {{"item", "scenario-5"}, {"fault", "path"}, {"target", target}, {"ede", ede},
+                                             {"what", "upstream"}}));
+        return verdicts;
+    }
     if (message.full_rcode() == wire::rcode::servfail) {
         // RFC 8914: 7 Signature Expired, 8 Signature Not Yet Valid: the resolver's clock (F-27/28);
         // 6 Bogus, 9 DNSKEY Missing, 10 RRSIGs Missing and the rest: its trust anchor (F-154).

@@ -274,6 +274,10 @@ TEST(DiagnoseChecks, PathAndResolver) {
     EXPECT_EQ(fault(expired[1]), "resolver");
     servfail.edns->options = {wire::make_extended_error({9, ""})};
     EXPECT_EQ(item(check_resolver(reply(servfail), {}, "x")[1]), "F-154");
+    servfail.edns->options = {wire::make_extended_error({22, ""})};  // No Reachable Authority
+    auto upstream = check_resolver(reply(servfail), {}, "x")[1];
+    EXPECT_EQ(upstream.cause.code, CauseCode::no_answer);
+    EXPECT_EQ(fault(upstream), "path");
     auto no_ad = check_resolver(reply(Message{}), {}, "x");
     EXPECT_EQ(no_ad[2].cause.code, CauseCode::ad_missing);
     EXPECT_EQ(item(no_ad[2]), "F-2");

@@ -92,6 +92,13 @@ check_fault no-ksk A-61 sep-key-missing
 check_fault nsec3param-missing A-229 nsec3param-missing
 check_fault knot-ds-wrong-key A-79 ds-digest-mismatch
 schema_ok expired
+# The scenario picks the chain: 1 (authoritative always fails) asks only the path questions, so an
+# expired zone passes it; 4 (wrong result) adds the zone's data and finds A-27.
+serve expired
+diagnose symptom1 --symptom 1
+expect symptom1 "scenario 1 runs the path checks only: no finding" "rc == 0 and all(v['checkpoint'].startswith('server-') for v in d['verdicts'])"
+diagnose symptom4 --symptom 4
+expect symptom4 "scenario 4 adds the zone's data: A-27" "rc == 1 and f['item'] == 'A-27' and d['diagnosis']['symptom'] == 4"
 # BIND refuses to load a zone with a DS at its apex ("DS record at top of zone"): the server then
 # answers SERVFAIL, and the manual's item for that is common-2 (the signed file is not loaded).
 serve ds-at-apex
