@@ -46,16 +46,8 @@ std::vector<Step> chain_for(const Options& options) {
     return chain;
 }
 
-std::string utc_text() {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return text;
-}
-
 std::uint32_t epoch_now() { return static_cast<std::uint32_t>(std::time(nullptr)); }
+std::string utc_text() { return iso_time(epoch_now()); }
 
 // Everything asked of the servers, gathered stage by stage as the chain reaches it.
 struct Asked {
