@@ -1,0 +1,89 @@
+// `dnspath bench`: builds the bench (probe/lab/bench.h), runs the plan from its LAN side with taps
+// on both interfaces, and gives the interfaces back whatever happens.
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "probe/cli/commands.h"
+#include "probe/cli/support.h"
+#include "probe/lab/lab.h"
+#include "probe/profile/profile.h"
+
+namespace dnspath::cli {
+namespace {
+
+// The bench's run: `dnspath run` in the LAN namespace, taps on both interfaces naming the DUT.
+std::vector<std::string> bench_run_command(const BenchCliOptions& options, const lab::BenchSession& session) {
+    std::vector<std::string> argv{"ip", "netns", "exec", session.facts().lan_namespace, self_executable(), "run",
+                                  "--out", options.out_dir, "--lang", options.lang};
+    if (!options.profile_path.empty()) argv.insert(argv.end(), {"--profile", options.profile_path});
+    for (const auto& arg : session.run_arguments(options.dut_name)) argv.push_back(arg);
+    for (const auto& target : options.targets) argv.insert(argv.end(), {"--target", target});
+    if (!options.key_file.empty()) argv.insert(argv.end(), {"--key-file", options.key_file});
+    if (options.json) argv.push_back("--json");
+    // Both of SAC035's modes in one run: the default plan (route mode, through the DUT) and the
+    // proxy kind (the DUT's own DNS proxy), unless the profile or --probes say otherwise.
+    const std::vector<std::string> probes = [&] {
+        auto chosen = options.probes;
+        if (chosen.empty() && options.profile_path.empty()) {
+            chosen = profile::default_plan().probes;
+            if (!session.facts().dut_dns.empty()) chosen.push_back("proxy");
+        }
+        return chosen;
+    }();
+    for (auto [flag, list] : {std::pair{"--probes", &probes}, std::pair{"--families", &options.families}})
+        if (!list->empty()) {
+            std::string joined;
+            for (const auto& item : *list) joined += (joined.empty() ? "" : ",") + item;
+            argv.insert(argv.end(), {flag, joined});
+        }
+    return argv;
+}
+
+void print_bench(const BenchCliOptions& options, const lab::BenchFacts& facts) {
+    if (!facts.wan_namespace.empty())
+        std::cerr << "bench: WAN " << options.wan << " plays the ISP: responder and DNS " << lab::kBenchWanIpv4 << " "
+                  << lab::kBenchWanIpv6 << ", " << (options.uplink == "dhcp" ? "DHCP 198.18.200.100-199" : "static uplink")
+                  << (facts.dut_wan_lease.empty() ? "" : ", the DUT leased " + facts.dut_wan_lease) << "\n";
+    if (!facts.lan_namespace.empty())
+        std::cerr << "bench: LAN " << options.lan << " plays the home: " << facts.lan_ipv4
+                  << (facts.lan_ipv6.empty() ? "" : " " + facts.lan_ipv6) << ", gateway " << facts.gateway << ", the DUT's DNS "
+                  << (facts.dut_dns.empty() ? "(none)" : facts.dut_dns) << "\n";
+}
+
+}  // namespace
+
+int command_bench(const BenchCliOptions& options) {
+    if (geteuid() != 0)
+        return usage_error("bench needs CAP_NET_ADMIN and CAP_SYS_ADMIN to move interfaces into namespaces: run it as root");
+    if (options.wan.empty() && !options.lan.empty() && options.targets.empty())
+        return usage_error("bench --lan alone is a field test: give --target ADDR (a remote responder) and --key-file");
+    if (!options.lan_address.empty() && options.lan_gateway.empty()) return usage_error("--lan-address needs --lan-gateway");
+    if (!options.lan.empty())
+        if (auto ready = prepare_out_dir(options.out_dir); !ready) return usage_error(ready.error().message);
+    std::atomic<bool> stop{false};
+    StopOnSignal on_signal(stop);  // taken before the bench is built: a Ctrl-C then restores it
+    lab::BenchOptions bench{options.lan, options.wan, options.uplink, std::nullopt, options.force,
+                            options.lan_address, options.lan_gateway, options.lan_dns};
+    if (options.wan_mtu > 0) bench.wan_mtu = options.wan_mtu;
+    auto session = lab::BenchSession::start(bench, self_executable());
+    if (!session) return usage_error(session.error().message);
+    print_bench(options, session->facts());
+    if (stop.load()) return usage_error("interrupted while the bench was built; the interfaces are back");
+    if (options.lan.empty()) {
+        // The far side only: serve until Ctrl-C (or --seconds); a probe elsewhere asks our responder.
+        std::cerr << "bench: serving; probe from the DUT's LAN with: dnspath run --target " << lab::kBenchWanIpv4
+                  << " --key-file " << session->key_path() << " --proxy <the DUT's DNS>; Ctrl-C ends\n";
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long>(options.seconds * 1000));
+        while (!stop.load() && (options.seconds <= 0 || std::chrono::steady_clock::now() < until))
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        return kExitPass;
+    }
+    auto probe = lab::Process::spawn(bench_run_command(options, *session), {});
+    if (!probe) return usage_error(probe.error().message);
+    return probe->wait([&stop] { return stop.load(); });
+}
+
+}  // namespace dnspath::cli

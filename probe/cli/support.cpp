@@ -1,0 +1,34 @@
+#include "probe/cli/support.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "probe/net/net.h"
+
+namespace dnspath::cli {
+
+int usage_error(const std::string& message) {
+    std::cerr << "dnspath: " << message << "\n";
+    return kExitUsage;
+}
+
+Result<void> prepare_out_dir(const std::string& dir) {
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error || !std::filesystem::is_directory(dir, error))
+        return fail("cannot create output folder " + dir + (error ? ": " + error.message() : ": not a folder"));
+    if (::access(dir.c_str(), W_OK) != 0) return fail("cannot write into output folder " + dir);
+    return Ok{};
+}
+
+std::string self_executable() {
+    std::error_code error;
+    auto path = std::filesystem::read_symlink("/proc/self/exe", error);
+    return error ? std::string("dnspath") : path.string();
+}
+
+void drop_capabilities_of_this_thread() { net::drop_thread_capabilities(); }
+
+}  // namespace dnspath::cli
