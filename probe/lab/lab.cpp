@@ -144,7 +144,8 @@ Result<void> build(const Layout& layout) {
                 DNSPATH_TRY_VOID(run_checked(in_namespace(layout.nodes[k - 1].namespace_name,
                                                           {"ip", "link", "set", left.left_interface, "mtu", mtu})));
         }
-        const bool balances = layout.load_balanced && k + 2 == layout.nodes.size();
+        // A dnsdist balancer is a process (started with the responders), not a ruleset.
+        const bool balances = layout.load_balanced && k + 2 == layout.nodes.size() && device.balancer == "nftables";
         auto rules = device_ruleset(device, balances ? layout.servers : std::vector<Server>{});
         if (!rules.empty()) DNSPATH_TRY_VOID(run_checked(in_namespace(ns, {"nft", "-f", "-"}), rules));
         if (device.faults.udp_timeout) {
@@ -323,6 +324,21 @@ std::string device_ruleset(const profile::Device& device, const std::vector<Serv
         }
     }
     return out;
+}
+
+std::string dnsdist_config(const Layout& layout) {
+    std::ostringstream out;
+    out << "-- dnspath lab: a DNS-aware load balancer in front of the responders\n";
+    if (layout.ipv4) out << "setLocal(\"" << kServiceIpv4 << ":53\")\n";
+    if (layout.ipv6) out << (layout.ipv4 ? "addLocal" : "setLocal") << "(\"[" << kServiceIpv6 << "]:53\")\n";
+    out << "setACL({\"0.0.0.0/0\", \"::/0\"})\n";
+    for (std::size_t i = 0; i < layout.servers.size(); ++i) {
+        const auto& server = layout.servers[i];
+        const std::string address = layout.ipv4 ? server.ipv4 + ":53" : "[" + server.ipv6 + "]:53";
+        out << "newServer({address=\"" << address << "\", name=\"server" << i + 1 << "\", checkInterval=1})\n";
+    }
+    out << "setServerPolicy(roundrobin)\n";
+    return out.str();
 }
 
 // Waits until the probe reaches the server over each family, so the first probes are not spent on

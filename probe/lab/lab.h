@@ -73,6 +73,9 @@ inline constexpr const char* kServiceIpv6 = "fd00:100::53";
 // The nftables ruleset that gives a device its personality and faults ("" when it needs none);
 // `backends` are the responders behind a load balancer.
 std::string device_ruleset(const profile::Device& device, const std::vector<Server>& backends = {});
+// dnsdist's configuration for a load balancer of kind "dnsdist": the service addresses, the
+// backends round robin, health checks every second.
+std::string dnsdist_config(const Layout& layout);
 // The dnsmasq command line of a cpe's proxy, forwarding to `upstream`.
 std::vector<std::string> proxy_command(const Proxy& proxy, const std::string& upstream, const std::string& state_dir);
 

@@ -38,6 +38,27 @@ Result<void> start_responders(const Layout& layout, const std::string& zone, con
     return Ok{};
 }
 
+// A dnsdist balancer, once its backends serve: started detached in the lb namespace, ready when
+// it answers through the service address (its health checks have found a backend up).
+Result<void> start_dnsdist(const Layout& layout, const std::string& zone) {
+    const std::string& ns = layout.nodes[layout.nodes.size() - 2].namespace_name;
+    const std::string config = layout.state_dir + "/dnsdist.conf", log = layout.state_dir + "/dnsdist.log";
+    std::ofstream(config) << dnsdist_config(layout);
+    DNSPATH_TRY(Process dnsdist, Process::spawn({"ip", "netns", "exec", ns, "dnsdist", "--supervised", "--disable-syslog", "-C",
+                                                 config},
+                                                {log, true}));
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        auto asked = run_command({"ip", "netns", "exec", ns, "dig", "+time=1", "+tries=1", "@" + layout.server_ipv4(), zone, "SOA"});
+        if (asked && asked->output.find("status: NOERROR") != std::string::npos) {
+            dnsdist.release();  // it lives in the lab until `lab down`
+            return Ok{};
+        }
+        if (!dnsdist.running()) return fail("dnsdist exited (log: " + log + ")");
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return fail("dnsdist did not answer through " + layout.server_ipv4() + " within 10 s (log: " + log + ")");
+}
+
 }  // namespace
 
 Result<void> start_responder(const ResponderStart& start) {
@@ -65,6 +86,8 @@ Result<LabSession> LabSession::start(const profile::Profile& profile, const std:
     if (error) return fail("cannot create " + session.layout_.state_dir + ": " + error.message());
     DNSPATH_TRY_VOID(wire::write_new_key_file(session.key_path()));
     DNSPATH_TRY_VOID(start_responders(session.layout_, profile.target.zone, executable));
+    if (session.layout_.load_balanced && profile.devices.back().balancer == "dnsdist")
+        DNSPATH_TRY_VOID(start_dnsdist(session.layout_, profile.target.zone));
     return session;
 }
 

@@ -124,6 +124,7 @@ Device read_device(const toml::table& entry) {
     if (auto value = entry["edns_packet_max"].value<std::int64_t>()) device.edns_packet_max = static_cast<int>(*value);
     device.intercept_dns = entry["intercept_dns"].value_or(false);
     device.backends = static_cast<int>(entry["backends"].value_or(std::int64_t{2}));
+    device.balancer = entry["balancer"].value_or(device.balancer);
     device.proxy_cache = entry["proxy_cache"].value_or(false);
     auto faults = entry["faults"];
     device.faults.drop_ipv4_fragments = faults["drop_ipv4_fragments"].value_or(std::string{});
@@ -175,9 +176,10 @@ void check_device(const toml::table& entry, bool last, const Device& device, std
         if (entry[key] && device.kind != "cpe")
             validator.error(entry[key].node()->source(), std::string("topology.device.") + key +
                                                              " only applies to kind = \"cpe\" (the dnsmasq proxy)");
-    if (entry["backends"] && device.kind != "lb")
-        validator.error(entry["backends"].node()->source(),
-                        "topology.device.backends only applies to kind = \"lb\" (responders behind it)");
+    for (const auto* key : {"backends", "balancer"})
+        if (entry[key] && device.kind != "lb")
+            validator.error(entry[key].node()->source(),
+                            std::string("topology.device.") + key + " only applies to kind = \"lb\" (responders behind it)");
     if (device.kind == "lb" && !last)
         validator.error(entry.source(), "topology.device: a load balancer (kind = \"lb\") must be the last "
                                         "device, in front of its responders");

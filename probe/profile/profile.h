@@ -70,6 +70,7 @@ struct Device {
     std::optional<int> edns_packet_max;  // cpe: dnsmasq --edns-packet-max
     bool intercept_dns = false;          // cpe: redirect all port-53 traffic to its proxy
     int backends = 2;                    // lb: responders behind it
+    std::string balancer = "nftables";   // lb: "nftables" (L4 DNAT, conntrack) or "dnsdist" (a DNS-aware proxy)
     bool proxy_cache = false;            // cpe: dnsmasq caches answers (off: every query goes upstream)
 };
 

@@ -2,6 +2,7 @@
 # Every shipped lab profile besides the default (its own test) comes up, runs, gives its expected
 # verdicts with the right devices named, and leaves nothing behind.
 #   lb-dnssec-rollout: router — lb (DNAT numgen) — two responders: checks ①–⑤ pass, load figures.
+#   lb-dnsdist: the same with dnsdist as the balancer: it re-originates queries, named on the lb.
 #   ngn-pppoe: cpe — bras (MTU 1454) — tunnel (MTU 1460, ICMPv6 too-big dropped): an IPv6 black hole,
 #   put on the tunnel.
 # Needs root; exits 77 without it. Usage: shipped_profiles_test.sh dnspath PROFILES-DIR
@@ -24,6 +25,19 @@ for f in ipv4 ipv6; do
 done
 expect lbd "nobody is blamed on a clean balancer" "not [x for x in d['verdicts'] if x['device']]"
 expect lbd "four taps (router and lb, both sides) lost nothing" "len(d['taps']) == 4 and all(t['kernel_drops'] == 0 for t in d['taps'])"
+
+# The same path with dnsdist as the balancer: what a DNS-aware one changes, named on it.
+run_lab dld "$profiles/lb-dnsdist.toml"
+left_behind dld
+for f in ipv4 ipv6; do
+  for c in udp-large udp-fragments tcp-fallback tcp-direct dnssec-passthrough edns-options; do
+    expect dld "$c passes through dnsdist on $f" "v('$c', '$f')['status'] == 'pass'"
+  done
+  expect dld "dnsdist re-originates queries (new DNS id): interception named on lb, $f" "v('dns-interception', '$f')['status'] == 'fail' and v('dns-interception', '$f')['device'] == 'lb' and 'dns-id-changed' in v('dns-interception', '$f')['p']['evidence']"
+  expect dld "the servers see dnsdist's address, not the probe's, on $f" "v('nat', '$f')['status'] == 'warn' and d['summary']['$f']['nat'] is True"
+  expect dld "dnsdist sends from a handful of ports: port randomness reduced on $f" "v('port-randomness', '$f')['status'] in ('warn', 'fail') and v('port-randomness', '$f')['code'] == 'port-rewrite'"
+done
+expect dld "IPv6 clients reach the backends over IPv4 through dnsdist" "'family-changed' in v('dns-interception', 'ipv6')['p']['evidence']"
 
 run_lab ngn "$profiles/ngn-pppoe.toml"
 left_behind ngn
