@@ -69,7 +69,9 @@ std::optional<Rrsig> parse_rrsig(ByteView rdata) {
     auto expiration = reader.u32();
     auto inception = reader.u32();
     auto tag = reader.u16();
-    if (!tag) return std::nullopt;
+    // Every field checked: a reader that failed on a long field may still read a shorter one after
+    // it (three octets left fail the TTL and then pass the key tag).
+    if (!type || !algorithm || !labels || !ttl || !expiration || !inception || !tag) return std::nullopt;
     rrsig.type_covered = *type;
     rrsig.algorithm = *algorithm;
     rrsig.labels = *labels;

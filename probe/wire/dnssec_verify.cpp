@@ -149,7 +149,8 @@ std::optional<Nsec3Param> parse_nsec3param(ByteView rdata) {
     auto flags = reader.u8();
     auto iterations = reader.u16();
     auto salt_length = reader.u8();
-    if (!salt_length) return std::nullopt;
+    // Every field checked: a reader that failed on one may still read a shorter one after it.
+    if (!hash || !flags || !iterations || !salt_length) return std::nullopt;
     auto salt = reader.bytes(*salt_length);
     if (!salt) return std::nullopt;
     return Nsec3Param{*hash, *flags, *iterations, Bytes(salt->begin(), salt->end())};

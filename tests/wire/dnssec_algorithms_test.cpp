@@ -147,6 +147,9 @@ TEST(DnssecAlgorithms, Nsec3RdataParsesAndRejectsShortInput) {
     EXPECT_EQ(parsed->iterations, 10);
     EXPECT_EQ(parsed->salt, (Bytes{0xaa, 0xbb}));
     EXPECT_FALSE(parse_nsec3param(Bytes{1, 0, 0, 10, 5, 0xaa}));
+    EXPECT_FALSE(parse_nsec3param(Bytes{1, 0, 7}));  // iterations cut short, yet a salt length readable
+    // An RRSIG cut inside its TTL with three octets left: the key tag would still read.
+    EXPECT_FALSE(parse_rrsig(Bytes{0, 1, 13, 2, 0, 0, 1}));
     EXPECT_EQ(nsec3_flags(Bytes{1, 1, 0, 0, 0}), std::optional<std::uint8_t>(1));
     EXPECT_FALSE(nsec3_flags(Bytes{1, 1}));
     EXPECT_FALSE(verify_signature(kAlgorithmRsaSha256, Bytes{0}, Bytes{1}, Bytes{2}));
