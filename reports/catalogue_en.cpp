@@ -260,6 +260,8 @@ const Table kEnglish = {
     {"resolver-reach:no-answer:udp", "the resolver {target} does not answer over UDP ({failure}) but does over TCP"},
     {"resolver-reach:no-answer:udp-tcp", "the resolver {target} does not answer ({failure})"},
     {"resolver-validation:no-answer:upstream", "the resolver {target} answers SERVFAIL with EDE {ede}: it cannot reach the zone's servers (a fault on its side of the path, not in the zone)"},
+    {"resolver-do:do-cleared:upstream", "the resolver {target} sends its own queries with DO=0: it does not do DNSSEC (validation is off)"},
+    {"resolver-do:not-measured:no-echo", "not measured: the echo name got no echo back ({rcode}); is it a dnspath responder's name with a valid token?"},
     {"validation-failed", "the resolver answers SERVFAIL[ with EDE {ede}] while the zone's own checks pass: its trust anchor (or its clock) is wrong"},
     {"ad-missing", "the resolver answers without AD: it does not validate, or no trust anchor leads to the zone"},
     {"not-measured:no-parent", "not measured: give --parent (the parent zone's server)"},
@@ -308,6 +310,7 @@ const Table kFixes = {
     {"random-loss", "look for the loss on {device}: interface errors, queue drops, policers"},
     {"refused", "give both ends the same key (--key-file)"},
     // dnspath diagnose: the JPRS manual's remedies
+    {"resolver-do:do-cleared", "turn DNSSEC validation on in the resolver (BIND dnssec-validation auto; Unbound module-config \"validator iterator\"; PowerDNS Recursor dnssec=validate) (JPRS F-130, common-3)"},
     {"server-reach:interception", "turn off the DNS interception or transparent proxy on the path (or a DNS ALG in a router), so queries to the server reach it; a proxy that answers instead keeps DNSSEC records from the client"},
     {"server-reach:refused", "load the zone on the server: check that the signed file loads (named-checkzone, the server's log) and that the zone statement names it (JPRS common-2, common-3)"},
     {"dnskey-missing", "sign the zone (dnssec-keygen for a KSK and a ZSK, then dnssec-signzone) and load the signed file: check the zone statement's file name and reload (JPRS common-2, common-3)"},

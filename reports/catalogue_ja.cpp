@@ -260,6 +260,8 @@ const Table kJapanese = {
     {"resolver-reach:no-answer:udp", "フルリゾルバ {target} が UDP で応答せず（{failure}）TCP では応答する"},
     {"resolver-reach:no-answer:udp-tcp", "フルリゾルバ {target} が応答しない（{failure}）"},
     {"resolver-validation:no-answer:upstream", "フルリゾルバ {target} が EDE {ede} 付きの SERVFAIL を返す：ゾーンのサーバに到達できない（ゾーンではなく、その経路の障害）"},
+    {"resolver-do:do-cleared:upstream", "フルリゾルバ {target} が自身のクエリを DO=0 で送る：DNSSEC を行っていない（検証が無効）"},
+    {"resolver-do:not-measured:no-echo", "未測定：エコー名にエコーが返らなかった（{rcode}）。有効なトークン付きの dnspath レスポンダの名前か？"},
     {"validation-failed", "ゾーン自体の確認はすべて合格なのに、フルリゾルバが SERVFAIL を返す[（EDE {ede}）]：トラストアンカー（または時刻）が誤っている"},
     {"ad-missing", "フルリゾルバが AD なしで応答する：検証していないか、ゾーンに至るトラストアンカーがない"},
     {"not-measured:no-parent", "未測定：--parent（親ゾーンのサーバ）を指定してください"},
@@ -304,6 +306,7 @@ const Table kFixes = {
     {"random-loss", "{device} で損失の原因を探す：インタフェースのエラー、キューでの破棄、ポリサ"},
     {"refused", "両端に同じ鍵を与える（--key-file）"},
     // dnspath diagnose: the JPRS manual's remedies
+    {"resolver-do:do-cleared", "フルリゾルバの DNSSEC 検証を有効にする（BIND は dnssec-validation auto、Unbound は module-config \"validator iterator\"、PowerDNS Recursor は dnssec=validate）（JPRS 確認項目 F-130、共通-3）"},
     {"server-reach:interception", "経路上の DNS の横取りや透過プロキシ（ルータの DNS ALG など）を止め、サーバへのクエリがサーバに届くようにする。代わりに応答するプロキシは DNSSEC のレコードを届けない"},
     {"server-reach:refused", "サーバにゾーンを読み込ませる。署名済みファイルが読み込めるか（named-checkzone、サーバのログ）と、ゾーン定義がそのファイルを指しているかを確認する（JPRS 確認項目共通-2、共通-3）"},
     {"dnskey-missing", "ゾーンに署名し（dnssec-keygen で KSK と ZSK を作り dnssec-signzone）、署名済みファイルを読み込ませる。named.conf のゾーン定義のファイル名を確認して再読み込みする（JPRS 確認項目共通-2、共通-3）"},

@@ -65,7 +65,7 @@ struct CompareOptions {
 };
 
 struct DiagnoseOptions {
-    std::string name, server, parent, resolver, lang = "en", opt_out, out_dir;
+    std::string name, server, parent, resolver, lang = "en", opt_out, out_dir, echo_name;
     int port = 53, symptom = 0, expiry_warning_days = 7, timeout_ms = 1500;
     bool json = false, all = false, no_color = false, wide = false;
     std::vector<std::string> command_line;

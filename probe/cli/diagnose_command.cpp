@@ -20,6 +20,7 @@ int command_diagnose(const DiagnoseOptions& given) {
     options.server = given.server;
     options.parent = given.parent;
     options.resolver = given.resolver;
+    options.echo_name = given.echo_name;
     options.port = static_cast<std::uint16_t>(given.port);
     if (given.symptom > 0) options.symptom = given.symptom;
     options.expiry_warning_days = given.expiry_warning_days;

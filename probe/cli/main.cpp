@@ -212,6 +212,8 @@ CLI::App* add_diagnose(CLI::App& app, DiagnoseOptions& diagnose) {
                                                     "through --resolver)");
     cmd->add_option("--parent", diagnose.parent, "The parent zone's server, for the DS checks (A-47 … A-81, A-115)");
     cmd->add_option("--resolver,-r", diagnose.resolver, "A validating resolver to check (F-2, F-154, F-27/28)");
+    cmd->add_option("--echo-name", diagnose.echo_name, "An echo name of a dnspath responder the resolver reaches (`dnspath "
+                                                   "name --echo`): shows whether it sets DO upstream (F-130)");
     cmd->add_option("--symptom", diagnose.symptom, "JPRS scenario 1..9 (default: every check)")->check(CLI::Range(1, 9));
     cmd->add_option("--port", diagnose.port, "Port of --server and --parent")->check(CLI::Range(1, 65535))->capture_default_str();
     cmd->add_option("--expiry-warning-days", diagnose.expiry_warning_days, "Warn when an RRSIG expires within this many days")

@@ -37,7 +37,10 @@ model::Verdict check_server_reach(const Reply& plain, const Reply& tcp, const st
 model::Verdict check_server_edns(const Lookup& soa);
 model::Verdict check_server_tcp(const Lookup& soa);
 model::Verdict check_server_large_udp(const std::vector<const Lookup*>& lookups, const Reply& small_buffer);
-std::vector<model::Verdict> check_resolver(const Reply& reply, const Reply& tcp, const std::string& target);
+// Reach, F-130 (from `echo`: a dnspath echo name asked through the resolver; none: not measured),
+// then F-154/F-27/F-28 and F-2 (the chain, not this, stops at the first finding).
+std::vector<model::Verdict> check_resolver(const Reply& reply, const Reply& tcp, const std::string& target,
+                                           const std::optional<Reply>& echo = std::nullopt);
 
 // A verdict of a diagnose checkpoint (family both) with item and fault in its params.
 model::Verdict diagnose_verdict(std::string checkpoint, model::Status status, model::CauseCode code,

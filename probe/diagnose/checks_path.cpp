@@ -2,6 +2,7 @@
 // the resolver checks (scenario 5, F-2, F-154, F-27/28): what a device or the resolver did, told
 // from what the zone holds.
 #include <algorithm>
+#include <optional>
 
 #include "probe/diagnose/checks.h"
 
@@ -88,7 +89,34 @@ model::Verdict check_server_large_udp(const std::vector<const Lookup*>& lookups,
 // Scenario 5 and F-154 / F-27 / F-28 / F-2 from one recursive query (RD=1, DO=1). Called after
 // the zone's own checks passed, so a SERVFAIL here is the resolver's (its trust anchor or clock,
 // told by the EDE), not the zone's.
-std::vector<model::Verdict> check_resolver(const Reply& reply, const Reply& tcp, const std::string& target) {
+std::optional<bool> echoed_dnssec_ok(const wire::Message& answer) {
+    for (const auto& record : answer.answers) {
+        if (record.type != wire::rr_type::txt) continue;
+        if (auto strings = wire::parse_txt_rdata(record.rdata))
+            for (const auto& text : *strings)
+                if (text == "do=1" || text == "do=0") return text == "do=1";
+    }
+    return std::nullopt;
+}
+
+// F-130: what the resolver sent upstream, as a dnspath responder echoed it back (the question went
+// to the resolver with DO clear: it must set DO on its own queries whatever its client did).
+model::Verdict check_resolver_do(const std::optional<Reply>& echo, const std::string& target) {
+    if (!echo) return diagnose_verdict("resolver-do", Status::na, CauseCode::not_measured, {{"why", "needs-responder"}, {"item", "F-130"}});
+    std::optional<bool> dnssec_ok;
+    if (echo->message) dnssec_ok = echoed_dnssec_ok(*echo->message);
+    if (!dnssec_ok)
+        return diagnose_verdict("resolver-do", Status::na, CauseCode::not_measured,
+                                {{"why", "no-echo"}, {"item", "F-130"},
+                                 {"rcode", echo->message ? wire::rcode_name(echo->message->full_rcode()) : echo->failure}});
+    if (!*dnssec_ok)
+        return diagnose_verdict("resolver-do", Status::fail, CauseCode::do_cleared,
+                                {{"item", "F-130"}, {"fault", "resolver"}, {"target", target}, {"direction", "upstream"}});
+    return diagnose_verdict("resolver-do", Status::pass, CauseCode::ok, {{"item", "F-130"}});
+}
+
+std::vector<model::Verdict> check_resolver(const Reply& reply, const Reply& tcp, const std::string& target,
+                                           const std::optional<Reply>& echo) {
     std::vector<model::Verdict> verdicts;
     if (!answered(reply)) {
         verdicts.push_back(diagnose_verdict("resolver-reach", Status::fail, CauseCode::no_answer,
@@ -97,6 +125,8 @@ std::vector<model::Verdict> check_resolver(const Reply& reply, const Reply& tcp,
         return verdicts;
     }
     verdicts.push_back(diagnose_verdict("resolver-reach", Status::pass, CauseCode::ok, {{"item", "scenario-5"}, {"rtt_ms", reply.rtt_ms}}));
+    // The manual's scenario 8 asks first whether the resolver does DNSSEC at all (F-130).
+    verdicts.push_back(check_resolver_do(echo, target));
     const auto& message = *reply.message;
     std::vector<int> ede;
     if (message.edns)
@@ -128,8 +158,6 @@ std::vector<model::Verdict> check_resolver(const Reply& reply, const Reply& tcp,
                                             {{"item", "F-2"}, {"fault", "resolver"}, {"target", target}}));
     else
         verdicts.push_back(diagnose_verdict("resolver-ad", Status::pass, CauseCode::ok, {{"item", "F-2"}}));
-    // F-130 needs to see the resolver's own queries: a dnspath responder behind it, or taps.
-    verdicts.push_back(diagnose_verdict("resolver-do", Status::na, CauseCode::not_measured, {{"why", "needs-responder"}, {"item", "F-130"}}));
     return verdicts;
 }
 

@@ -19,6 +19,7 @@ struct Options {
     std::string server;    // the zone's authoritative server; "" = found through the resolver
     std::string parent;    // the parent zone's server; "": delegation checks are not measured
     std::string resolver;  // a validating resolver; "": resolver checks are left out
+    std::string echo_name; // a dnspath responder's echo name the resolver can reach (F-130); "": not measured
     std::uint16_t port = 53;
     std::optional<int> symptom;  // JPRS scenario 1..9; none: every scenario's checks
     int expiry_warning_days = 7;

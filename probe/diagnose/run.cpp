@@ -52,6 +52,7 @@ std::string utc_text() { return iso_time(epoch_now()); }
 // Everything asked of the servers, gathered stage by stage as the chain reaches it.
 struct Asked {
     Reply plain, plain_tcp, small_buffer, resolver, resolver_tcp;
+    std::optional<Reply> echo;
     ZoneEvidence zone;
 };
 
@@ -104,7 +105,7 @@ std::vector<model::Verdict> evaluate(const Step& step, const Asked& asked, const
     if (name == "referral-ds") return {check_referral_ds(zone)};
     if (name == "ds-not-at-apex") return {check_ds_not_at_apex(zone)};
     if (name == "denial") return {check_denial(zone)};
-    return check_resolver(asked.resolver, asked.resolver_tcp, options.resolver);
+    return check_resolver(asked.resolver, asked.resolver_tcp, options.resolver, asked.echo);
 }
 
 Result<net::Endpoint> endpoint(const std::string& address, std::uint16_t port, const char* what) {
@@ -145,6 +146,10 @@ Result<void> validate(const Options& options) {
     if (!options.server.empty()) DNSPATH_TRY_VOID(endpoint(options.server, options.port, "server"));
     if (!options.parent.empty()) DNSPATH_TRY_VOID(endpoint(options.parent, options.port, "parent"));
     if (!options.resolver.empty()) DNSPATH_TRY_VOID(endpoint(options.resolver, 53, "resolver"));
+    if (!options.echo_name.empty()) {
+        if (options.resolver.empty()) return fail("--echo-name needs --resolver (it is asked through the resolver)");
+        if (auto name = wire::Name::parse(options.echo_name); !name) return fail("--echo-name: " + name.error().message);
+    }
     return Ok{};
 }
 
@@ -179,12 +184,18 @@ Result<model::RunResult> run(const Options& given, const std::function<void(std:
                 Ask recursive{1232, true, true, 2, std::chrono::milliseconds(4000)};
                 asked.resolver = ask_udp(*resolver, options.zone, wire::rr_type::soa, recursive);
                 if (!asked.resolver.message) asked.resolver_tcp = ask_tcp(*resolver, options.zone, wire::rr_type::soa, recursive);
+                if (!options.echo_name.empty()) {
+                    // Asked with DO clear: a validating resolver sets DO upstream all the same.
+                    Ask plain_recursive{1232, false, true, 2, std::chrono::milliseconds(4000)};
+                    asked.echo = ask_udp(*resolver, wire::Name::parse(options.echo_name).value(), wire::rr_type::txt, plain_recursive);
+                }
             }
             gathered = step.stage;
         }
         if (progress) progress(step.checkpoint);
         bool stop = false;
         for (auto& verdict : evaluate(step, asked, options)) {
+            if (stop) break;  // one step may yield several checkpoints: none after the finding
             diagnosis.chain.push_back(verdict.checkpoint);
             if (verdict.status == Status::fail && !diagnosis.stopped_at) {
                 diagnosis.stopped_at = verdict.checkpoint;

@@ -269,19 +269,27 @@ TEST(DiagnoseChecks, PathAndResolver) {
     servfail.edns = wire::Edns{};
     servfail.edns->options.push_back(wire::make_extended_error({7, ""}));
     auto expired = check_resolver(reply(servfail), {}, "198.18.1.5");
-    ASSERT_EQ(expired.size(), 2u);
-    EXPECT_EQ(item(expired[1]), "F-27");
-    EXPECT_EQ(fault(expired[1]), "resolver");
+    ASSERT_EQ(expired.size(), 3u);
+    EXPECT_EQ(item(expired[2]), "F-27");
+    EXPECT_EQ(fault(expired[2]), "resolver");
     servfail.edns->options = {wire::make_extended_error({9, ""})};
-    EXPECT_EQ(item(check_resolver(reply(servfail), {}, "x")[1]), "F-154");
+    EXPECT_EQ(item(check_resolver(reply(servfail), {}, "x")[2]), "F-154");
     servfail.edns->options = {wire::make_extended_error({22, ""})};  // No Reachable Authority
-    auto upstream = check_resolver(reply(servfail), {}, "x")[1];
+    auto upstream = check_resolver(reply(servfail), {}, "x")[2];
     EXPECT_EQ(upstream.cause.code, CauseCode::no_answer);
     EXPECT_EQ(fault(upstream), "path");
     auto no_ad = check_resolver(reply(Message{}), {}, "x");
-    EXPECT_EQ(no_ad[2].cause.code, CauseCode::ad_missing);
-    EXPECT_EQ(item(no_ad[2]), "F-2");
-    EXPECT_EQ(no_ad[3].status, Status::na);  // F-130 is not measured here
+    EXPECT_EQ(no_ad[3].cause.code, CauseCode::ad_missing);
+    EXPECT_EQ(item(no_ad[3]), "F-2");
+    EXPECT_EQ(no_ad[1].status, Status::na);  // F-130 needs an echo name
+    Message echoed;
+    echoed.answers.push_back({name("x.test"), rr::txt, wire::class_in, 0, wire::make_txt_rdata({"src=198.18.1.5", "do=0"})});
+    auto without_do = check_resolver(reply(Message{}), {}, "x", reply(echoed));
+    ASSERT_EQ(without_do.size(), 4u);  // F-130 comes first in scenario 8; the chain stops there
+    EXPECT_EQ(without_do[1].cause.code, CauseCode::do_cleared);
+    EXPECT_EQ(item(without_do[1]), "F-130");
+    echoed.answers[0].rdata = wire::make_txt_rdata({"src=198.18.1.5", "do=1"});
+    EXPECT_EQ(check_resolver(reply(Message{}), {}, "x", reply(echoed))[1].status, Status::pass);
 }
 
 }  // namespace

@@ -12,7 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 for tool in named dnssec-signzone knotd keymgr unbound pdns_recursor; do
   command -v $tool >/dev/null || { echo "skipped: needs $tool (./setup.sh installs it)"; exit 77; }
 done
-prefix=ddg parent=198.18.1.3 child=198.18.1.4 unbound_addr=198.18.1.5 bind_addr=198.18.1.6 proxy=198.18.0.2
+prefix=ddg parent=198.18.1.3 child=198.18.1.4 unbound_addr=198.18.1.5 bind_addr=198.18.1.6 pdns_addr=198.18.1.7 proxy=198.18.0.2
+responder=198.18.1.2  # the lab's dnspath responder: the resolvers reach its echo names (F-130)
 work=$(mktemp -d)
 pids=()
 stop_all() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null; pids=(); }
@@ -20,7 +21,7 @@ cleanup() { stop_all; "$bin" lab down --prefix "$prefix" >/dev/null 2>&1; rm -rf
 trap cleanup EXIT
 passes=0 failures=0
 "$bin" lab up --profile "$here/diagnose.toml" >"$work/up.log" 2>&1 || { cat "$work/up.log"; echo "0 passed, 1 failed"; exit 1; }
-for address in $parent $child $unbound_addr $bind_addr; do ip -n $prefix-server addr add $address/24 dev eth0; done
+for address in $parent $child $unbound_addr $bind_addr $pdns_addr; do ip -n $prefix-server addr add $address/24 dev eth0; done
 in_probe() { ip netns exec $prefix-probe "$@"; }
 
 # serve FAULT: the two zones with FAULT, served by one named (a view per address).
@@ -164,9 +165,13 @@ server:
   trust-anchor: "$(anchor "$1")"
   local-zone: "test." nodefault
   ede: yes
+  domain-insecure: "probe.dnspath.test."
 stub-zone:
   name: "dpd.test."
   stub-addr: $parent
+stub-zone:
+  name: "probe.dnspath.test."
+  stub-addr: $responder
 CONF
   ip netns exec $prefix-server unbound -d -c "$work/unbound.conf" >"$work/unbound.log" 2>&1 &
   pids+=($!)
@@ -183,9 +188,11 @@ options {
   recursion yes;
   allow-recursion { any; };
   dnssec-validation yes;
+  validate-except { "probe.dnspath.test"; };
 };
 trust-anchors { $owner static-ds $tag $algorithm $digest_type "$digest"; };
 zone "dpd.test" { type static-stub; server-addresses { $parent; }; };
+zone "probe.dnspath.test" { type static-stub; server-addresses { $responder; }; };
 CONF
   ip netns exec $prefix-server named -g -c "$work/resolver/named.conf" -u root >"$work/resolver/named.log" 2>&1 &
   pids+=($!)
@@ -197,9 +204,11 @@ for resolver in unbound bind; do
     start_$( [ $resolver = unbound ] && echo unbound || echo bind_resolver ) "$trust"
     wait_resolver $address
     name=$resolver-${trust%%-*}
-    diagnose "$name" --resolver $address --symptom 8
+    echo_name=$("$bin" name --key-file /run/dnspath-$prefix/key --echo)
+    diagnose "$name" --resolver $address --symptom 8 --echo-name "$echo_name"
     if [ "$trust" = parent-ds.txt ]; then
       expect "$name" "$resolver validates the zone: AD, no finding" "rc == 0 and [v for v in d['verdicts'] if v['checkpoint'] == 'resolver-ad'][0]['status'] == 'pass'"
+      expect "$name" "$resolver sets DO upstream, as the responder's echo shows (F-130)" "[v for v in d['verdicts'] if v['checkpoint'] == 'resolver-do'][0]['status'] == 'pass'"
     else
       expect "$name" "$resolver with a wrong trust anchor: F-154, the resolver's fault, with its EDE" "rc == 1 and f['item'] == 'F-154' and code == 'validation-failed' and fault == 'resolver' and [v for v in d['verdicts'] if v['checkpoint'] == 'ds-delegation'][0]['status'] == 'pass'"
     fi
@@ -207,6 +216,19 @@ for resolver in unbound bind; do
   done
 done
 schema_ok unbound-other
+# PowerDNS Recursor with validation off, as a resolver: it never sets DO upstream. Scenario 8's
+# first question (F-130) finds it, before the missing AD (F-2).
+mkdir -p "$work/pdns-resolver" && touch "$work/pdns-resolver/recursor.conf"
+ip netns exec $prefix-server pdns_recursor --config-dir="$work/pdns-resolver" --socket-dir="$work/pdns-resolver" \
+  --local-address=$pdns_addr --local-port=53 --forward-zones="dpd.test=$parent,probe.dnspath.test=$responder" \
+  --dnssec=off --daemon=no --allow-from=198.18.0.0/15 --disable-syslog >"$work/pdns-resolver.log" 2>&1 &
+pids+=($!)
+wait_resolver $pdns_addr
+diagnose pdns-off --resolver $pdns_addr --symptom 8 --echo-name "$("$bin" name --key-file /run/dnspath-$prefix/key --echo)"
+grep -q "Enabled multiplexer" "$work/pdns-resolver.log" || { echo "pdns_recursor did not start:"; tail -5 "$work/pdns-resolver.log"; }
+expect pdns-off "a resolver without DNSSEC: F-130 first (DO=0 upstream), the resolver's fault" "rc == 1 and f['item'] == 'F-130' and code == 'do-cleared' and fault == 'resolver'"
+diagnose pdns-off-all --resolver $pdns_addr --symptom 8 --all --echo-name "$("$bin" name --key-file /run/dnspath-$prefix/key --echo)"
+expect pdns-off-all "with --all it also lacks AD (F-2)" "any(x['item'] == 'F-2' for x in d['findings'])"
 stop_all
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
