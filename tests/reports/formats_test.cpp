@@ -76,7 +76,7 @@ const std::set<std::string> kLatinAllowed = {
     "pcapng", "Wireshark", "p50", "p99", "q", "s", "TTL", "SOA", "NS", "TXT", "A", "AAAA", "DS", "PASS", "FAIL", "WARN", "NA",
     "LAN", "AD", "BIND", "KSK", "ZSK", "SEP", "NSEC", "NSEC3", "NSEC3PARAM", "SERVFAIL", "NTP", "OpenSSL", "Unbound",
     "Knot", "SALT", "keygen", "signzone", "dsfromkey", "policy", "validation", "auto", "anchor", "trust", "all", "parent",
-    "now", "named", "conf", "AA", "ALG", "checkzone", "module", "validator", "iterator", "PowerDNS", "Recursor",
+    "now", "named", "conf", "AA", "ALG", "checkzone", "module", "config", "validator", "iterator", "validate", "PowerDNS", "Recursor",
 };
 
 // A template's placeholder names ("{size}"), and the text without them. Hand-written, not
