@@ -49,7 +49,17 @@ std::string render_markdown(const RunResult& result, Language language) {
     for (const auto& verdict : result.verdicts) ++counts[status_rank(verdict.status)];
     std::ostringstream md;
     const char* heading = counts[0] ? "heading:fail" : counts[1] ? "heading:warn" : "heading:pass";
-    md << "# dnspath: " << word(heading, language) << "\n\n";
+    if (result.diagnosis) {
+        // A diagnosis leads with its question and first finding, not a path's headline.
+        const auto head = diagnosis_head(result, language);
+        md << "# " << head.asked << "\n\n**" << head.headline << "**\n\n";
+        if (!head.sentence.empty()) md << "- " << head.sentence << "\n";
+        if (!head.fix.empty()) md << "- **" << word("fix", language) << ":** " << head.fix << "\n";
+        if (head.stopped) md << "- " << word("chain-stopped", language) << "\n";
+        md << "\n";
+    } else {
+        md << "# dnspath: " << word(heading, language) << "\n\n";
+    }
     model::Params totals{{"failed", counts[0]}, {"warn", counts[1]}, {"passed", counts[2]}};
     if (counts[3] > 0) totals["na"] = counts[3];
     md << fill_text(word("totals", language), totals, language) << " · " << result.started_at << " · "
@@ -70,6 +80,7 @@ std::string render_markdown(const RunResult& result, Language language) {
            << (verdict->status == Status::fail ? "**" + status + "**" : status) << " | " << cell(blamed) << " | "
            << cell(render_cause(*verdict, language)) << " |\n";
     }
+    if (result.diagnosis) return md.str();  // no per-family path figures in a diagnosis
     md << "\n## " << word("section:summary", language) << "\n\n";
     std::string summary = render_text_summary(result, language);
     std::istringstream lines(summary);

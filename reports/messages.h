@@ -48,6 +48,17 @@ int status_rank(Status status);
 // The run's verdicts in that order, stable within a status.
 std::vector<const Verdict*> failures_first(const RunResult& result);
 
+// The head of a diagnosis (`dnspath diagnose`): the question, then the first finding (or none).
+struct DiagnosisHead {
+    std::string asked;     // "Diagnosis of example.jp. — server …"
+    std::string headline;  // "first finding: JPRS A-79, a fault in the zone's data …" or "no finding: …"
+    std::string sentence;  // the finding's cause, with its checkpoint
+    std::string fix;       // the manual's remedy ("" when none)
+    const Verdict* first = nullptr;
+    bool stopped = false;  // the chain stopped at it (no --all)
+};
+DiagnosisHead diagnosis_head(const RunResult& result, Language language);
+
 // The per-family summary lines (largest UDP answer, path MTU, NAT, load), one per family.
 std::string render_text_summary(const RunResult& result, Language language);
 

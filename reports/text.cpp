@@ -123,34 +123,16 @@ std::string render_findings(const RunResult& result, const TextOptions& options)
 // path, the zone or the resolver is at fault, the sentence and the manual's remedy.
 std::string render_diagnosis(const RunResult& result, const TextOptions& options) {
     const Language language = options.language;
-    const auto& diagnosis = *result.diagnosis;
-    model::Params asked{{"name", diagnosis.name}};
-    for (const auto& [key, value] : {std::pair{"server", diagnosis.server}, {"parent", diagnosis.parent}, {"resolver", diagnosis.resolver}})
-        if (!value.empty()) asked[key] = value;
-    if (diagnosis.symptom) asked["symptom"] = *diagnosis.symptom;
-    std::string out = fill_text(word("diagnosis", language), asked, language) + "\n";
-    const Verdict* first = nullptr;
-    for (auto status : {Status::fail, Status::warn})
-        for (const auto& verdict : result.verdicts)
-            if (first == nullptr && verdict.status == status) first = &verdict;
-    if (first == nullptr) return out + "  " + paint(options.color, Status::pass, word("no-finding", language)) + "\n\n";
-    const auto& params = first->cause.params;
-    const std::string item = params.contains("item") && params["item"].is_string() ? params["item"].get<std::string>() : "";
-    const std::string fault = params.contains("fault") && params["fault"].is_string() ? params["fault"].get<std::string>() : "";
-    // "scenario-1" reads as the manual names it: "JPRS scenario 1".
-    const std::string cited = item.rfind("scenario-", 0) == 0 ? "scenario " + item.substr(9) : item;
-    model::Params head{{"item", item_name("JPRS " + cited, language)}, {"fault", word("fault:" + fault, language)}};
-    out += "  " + paint(options.color, first->status, fill_text(word("first-finding", language), head, language)) + "\n";
-    out += "    " + wrap(render_cause(*first, language) + " [" + first->checkpoint + "]", 4, options.width) + "\n";
-    const auto& fixes = messages(language).fixes;
-    auto fix = fixes.find(first->checkpoint + ":" + std::string(to_string(first->cause.code)));
-    if (fix == fixes.end()) fix = fixes.find(to_string(first->cause.code));
-    if (fix != fixes.end()) {
+    const auto head = diagnosis_head(result, language);
+    std::string out = head.asked + "\n";
+    if (head.first == nullptr) return out + "  " + paint(options.color, Status::pass, head.headline) + "\n\n";
+    out += "  " + paint(options.color, head.first->status, head.headline) + "\n";
+    out += "    " + wrap(head.sentence, 4, options.width) + "\n";
+    if (!head.fix.empty()) {
         const std::string label = word("fix", language) + ": ";
-        out += "    " + label + wrap(fill_text(fix->second, params, language), 4 + display_width(label), options.width) + "\n";
+        out += "    " + label + wrap(head.fix, 4 + display_width(label), options.width) + "\n";
     }
-    if (diagnosis.stopped_at && !result.verdicts.empty() && result.verdicts.back().checkpoint == *diagnosis.stopped_at)
-        out += "    " + wrap(word("chain-stopped", language), 4, options.width) + "\n";
+    if (head.stopped) out += "    " + wrap(word("chain-stopped", language), 4, options.width) + "\n";
     return out + "\n";
 }
 

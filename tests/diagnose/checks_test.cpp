@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "probe/diagnose/checks.h"
+#include "reports/report.h"
 
 namespace dnspath::diagnose {
 namespace {
@@ -290,6 +291,33 @@ TEST(DiagnoseChecks, PathAndResolver) {
     EXPECT_EQ(item(without_do[1]), "F-130");
     echoed.answers[0].rdata = wire::make_txt_rdata({"src=198.18.1.5", "do=1"});
     EXPECT_EQ(check_resolver(reply(Message{}), {}, "x", reply(echoed))[1].status, Status::pass);
+}
+
+}  // namespace
+}  // namespace dnspath::diagnose
+
+namespace dnspath::diagnose {
+namespace {
+
+// The reports lead a diagnosis with its first finding: the item, path or zone, and the remedy,
+// in English and Japanese, and no per-family path figures.
+TEST(DiagnoseReports, LeadWithTheFirstFinding) {
+    model::RunResult result;
+    result.diagnosis = model::Diagnosis{"sub.example.test.", "198.18.1.4", "198.18.1.3", "", 4, {"server-reach", "ds-delegation"},
+                                        std::string("ds-delegation")};
+    result.verdicts.push_back(diagnose_verdict("server-reach", model::Status::pass, model::CauseCode::ok, {{"item", "scenario-1"}}));
+    result.verdicts.push_back(diagnose_verdict("ds-delegation", model::Status::fail, model::CauseCode::ds_digest_mismatch,
+                                               {{"item", "A-79"}, {"fault", "zone"}, {"ds_tags", {6661}}, {"key_tags", {1, 2}}}));
+    const auto text = reports::render_text(result, reports::TextOptions{false, 100, false});
+    EXPECT_NE(text.find("first finding: JPRS A-79, a fault in the zone"), std::string::npos) << text;
+    EXPECT_NE(text.find("fix: replace the DS at the parent"), std::string::npos) << text;
+    EXPECT_EQ(text.find("largest UDP answer"), std::string::npos) << text;
+    const auto markdown = reports::render_markdown(result, reports::Language::ja);
+    EXPECT_NE(markdown.find("JPRS 確認項目 A-79"), std::string::npos) << markdown;
+    EXPECT_EQ(markdown.find("# dnspath:"), std::string::npos) << markdown;
+    const auto json = nlohmann::json::parse(reports::to_json(result));
+    EXPECT_EQ(json["findings"][0]["item"], "A-79");
+    EXPECT_EQ(json["diagnosis"]["stopped_at"], "ds-delegation");
 }
 
 }  // namespace

@@ -2,14 +2,14 @@
 # Builds a parent zone dpd.test. and its signed child sub.dpd.test. with BIND's tools, with one
 # fault introduced for real, and writes a named.conf serving the parent on PARENT_ADDR and the
 # child on CHILD_ADDR (one named, a view per address). Used by tests/lab/diagnose_test.sh.
-# Usage: diagnose-zones.sh DIR FAULT PARENT_ADDR CHILD_ADDR
+# Usage: diagnose-zones.sh DIR FAULT PARENT_ADDR CHILD_ADDR [PARENT_ADDR6 CHILD_ADDR6]
 #   FAULT: clean, clean-nsec, expired, not-yet-valid, ds-wrong-key, ds-algorithm, no-ksk, ds-at-apex,
 #          nsec3param-missing; knot, knot-nsec3, knot-ds-wrong-key (the child served and signed by Knot
 #          DNS instead: DIR/knot.conf, keys made with keymgr; start `knotd -c DIR/knot.conf` too)
 # Writes DIR/named.conf, DIR/parent-ds.txt (the parent KSK's DS, a resolver's trust anchor) and
 # DIR/other-ds.txt (a DS for a key nobody uses: a wrong trust anchor).
 set -euo pipefail
-dir=$1 fault=$2 parent_addr=$3 child_addr=$4
+dir=$1 fault=$2 parent_addr=$3 child_addr=$4 parent_addr6=${5:-} child_addr6=${6:-}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 cd "$dir"
@@ -114,13 +114,13 @@ options {
   directory "$dir";
   pid-file "$dir/named.pid";
   listen-on port 53 { $parent_addr; $child_addr; };
-  listen-on-v6 { none; };
+  listen-on-v6 { ${parent_addr6:-none}; ${child_addr6:-none}; };
   recursion no;
   dnssec-validation no;
   max-udp-size 4096;
 };
-view parent { match-destinations { $parent_addr; }; zone "dpd.test" { type primary; file "dpd.test.signed"; }; };
-view child { match-destinations { $child_addr; }; zone "sub.dpd.test" { type primary; file "sub.dpd.test.signed"; }; };
+view parent { match-destinations { $parent_addr; ${parent_addr6:+$parent_addr6;} }; zone "dpd.test" { type primary; file "dpd.test.signed"; }; };
+view child { match-destinations { $child_addr; ${child_addr6:+$child_addr6;} }; zone "sub.dpd.test" { type primary; file "sub.dpd.test.signed"; }; };
 CONF
 # With Knot serving the child, named serves the parent alone.
 if [[ $fault == knot* ]]; then

@@ -14,6 +14,7 @@ for tool in named dnssec-signzone knotd keymgr unbound pdns_recursor; do
 done
 prefix=ddg parent=198.18.1.3 child=198.18.1.4 unbound_addr=198.18.1.5 bind_addr=198.18.1.6 pdns_addr=198.18.1.7 proxy=198.18.0.2
 responder=198.18.1.2  # the lab's dnspath responder: the resolvers reach its echo names (F-130)
+parent6=fd00:1::3 child6=fd00:1::4
 work=$(mktemp -d)
 pids=()
 stop_all() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done; wait 2>/dev/null; pids=(); }
@@ -22,12 +23,13 @@ trap cleanup EXIT
 passes=0 failures=0
 "$bin" lab up --profile "$here/diagnose.toml" >"$work/up.log" 2>&1 || { cat "$work/up.log"; echo "0 passed, 1 failed"; exit 1; }
 for address in $parent $child $unbound_addr $bind_addr $pdns_addr; do ip -n $prefix-server addr add $address/24 dev eth0; done
+for address in $parent6 $child6; do ip -n $prefix-server addr add $address/64 dev eth0 nodad; done
 in_probe() { ip netns exec $prefix-probe "$@"; }
 
 # serve FAULT: the two zones with FAULT, served by one named (a view per address).
 serve() {
   stop_all
-  "$here/diagnose-zones.sh" "$work/$1" "$1" $parent $child >"$work/zones.log" 2>&1 || { cat "$work/zones.log"; return 1; }
+  "$here/diagnose-zones.sh" "$work/$1" "$1" $parent $child $parent6 $child6 >"$work/zones.log" 2>&1 || { cat "$work/zones.log"; return 1; }
   ip netns exec $prefix-server named -g -c "$work/$1/named.conf" -u root >"$work/$1/named.log" 2>&1 &
   pids+=($!)
   if [[ $1 == knot* ]]; then
@@ -76,6 +78,11 @@ for zone in clean clean-nsec knot knot-nsec3; do
   schema_ok $zone
 done
 expect clean-nsec "NSEC denial is checked as NSEC" "[v for v in d['verdicts'] if v['checkpoint'] == 'denial'][0]['cause']['params']['records'] == 'NSEC'"
+# The same over IPv6: BIND's zones on fd00:1::3 and ::4, through the router.
+serve clean
+in_probe "$bin" diagnose sub.dpd.test --server $child6 --parent $parent6 --all --json >"$work/ipv6.json" 2>"$work/ipv6.err"
+echo $? >"$work/ipv6.rc"
+expect ipv6 "over IPv6 a correct zone passes every check too" "rc == 0 and not d['findings'] and len([v for v in d['verdicts'] if v['status'] == 'pass']) == 13"
 expect knot-nsec3 "Knot's NSEC3 denial is checked as NSEC3" "[v for v in d['verdicts'] if v['checkpoint'] == 'denial'][0]['cause']['params']['records'] == 'NSEC3'"
 
 # Each zone fault, made for real: the first finding names its manual item, as the zone's fault.
