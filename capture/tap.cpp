@@ -13,35 +13,6 @@
 #include "probe/net/net.h"
 
 namespace dnspath::capture {
-namespace {
-
-// Creates and activates a capture handle on `where` (its namespace entered only for that).
-Result<pcap_t*> activate_handle(const std::string& name, const TapSource& where) {
-    DNSPATH_TRY(auto guard, net::NamespaceGuard::enter(where.namespace_name));
-    char error[PCAP_ERRBUF_SIZE] = {};
-    pcap_t* handle = pcap_create(where.interface.c_str(), error);
-    if (handle == nullptr) return fail("tap " + name + ": " + error);
-    pcap_set_snaplen(handle, 65535);
-    pcap_set_immediate_mode(handle, 1);  // or a capture stopped early may hold nothing
-    pcap_set_timeout(handle, 100);
-    pcap_set_buffer_size(handle, 16 * 1024 * 1024);
-    const int activated = pcap_activate(handle);
-    const std::string message = activated < 0 ? pcap_geterr(handle) : "";
-    if (activated < 0) pcap_close(handle);
-    // The handle stays bound to the namespace it was activated in; this thread goes back.
-    if (auto left = guard->leave(); !left) {
-        if (activated >= 0) pcap_close(handle);
-        return fail("tap " + name + ": " + left.error().message);
-    }
-    if (activated == PCAP_ERROR_NO_SUCH_DEVICE)
-        return fail("tap " + name + ": no interface '" + where.interface + "'" +
-                    (where.namespace_name.empty() ? "" : " in namespace " + where.namespace_name));
-    if (activated == PCAP_ERROR_PERM_DENIED) return fail("tap " + name + ": capturing needs CAP_NET_RAW (run as root)");
-    if (activated < 0) return fail("tap " + name + ": " + message);
-    return handle;
-}
-
-}  // namespace
 
 Result<TapSource> TapSource::parse(const std::string& text) {
     TapSource source;
@@ -85,7 +56,8 @@ Result<std::unique_ptr<LiveTap>> LiveTap::start(const std::string& name, const s
     auto& state = *tap->state_;
     state.counts.name = name;
     state.counts.source = source;
-    DNSPATH_TRY(state.handle, activate_handle(name, where));
+    // Opened through net, the one door to privileged network operations.
+    DNSPATH_TRY(state.handle, net::open_live_capture({"tap " + name, where.namespace_name, where.interface}));
     bpf_program program{};
     if (pcap_compile(state.handle, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
         pcap_setfilter(state.handle, &program) != 0) {
