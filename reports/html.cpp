@@ -196,7 +196,8 @@ std::string page_head(const RunResult& result, Language language) {
             ".path-down{display:none}.path-across{display:block}h2{break-after:avoid}.finding,.matrix,tr{break-inside:avoid}}"
             "</style></head><body>\n";
     const char* heading = counts[0] ? "heading:fail" : counts[1] ? "heading:warn" : "heading:pass";
-    html << "<h1>dnspath: " << escape(word(heading, language)) << "</h1>\n<p class=\"meta\">"
+    const std::string title = result.diagnosis ? diagnosis_head(result, language).asked : "dnspath: " + word(heading, language);
+    html << "<h1>" << escape(title) << "</h1>\n<p class=\"meta\">"
          << escape(fill_text(word("meta", language), {{"failed", counts[0]}, {"warn", counts[1]}, {"passed", counts[2]}},
                              language))
          << " · " << escape(result.started_at) << " · " << number(result.duration_s, 1) << " s · dnspath "
@@ -207,9 +208,31 @@ std::string page_head(const RunResult& result, Language language) {
     return html.str();
 }
 
+// A diagnosis: its first finding on top (item, path/zone/resolver, the sentence, the remedy),
+// then the table of checks; a diagnosis has no path diagram or size charts of its own.
+std::string render_diagnosis_html(const RunResult& result, Language language) {
+    const auto head = diagnosis_head(result, language);
+    std::ostringstream html;
+    html << page_head(result, language);
+    const char* color = head.first == nullptr ? "#2e7d32" : head.first->status == Status::fail ? "#c62828" : "#ef8f00";
+    html << "<div class=\"finding\" style=\"border-left:4px solid " << color << ";padding:4px 12px;margin:8px 0\"><b>"
+         << escape(head.headline) << "</b>";
+    if (!head.sentence.empty()) html << "<p>" << escape(head.sentence) << "</p>";
+    if (!head.fix.empty()) html << "<p><b>" << escape(word("fix", language)) << ":</b> " << escape(head.fix) << "</p>";
+    if (head.stopped) html << "<p class=\"src\">" << escape(word("chain-stopped", language)) << "</p>";
+    html << "</div>\n<h2>" << escape(word("section:verdicts", language)) << "</h2>\n<table><tr>";
+    for (const char* column : {"column:checkpoint", "column:family", "column:verdict", "column:device", "column:reason"})
+        html << "<th>" << escape(word(column, language)) << "</th>";
+    html << "</tr>\n";
+    for (const auto* verdict : failures_first(result)) html << verdict_row(result, *verdict, language);
+    html << "</table>\n</body></html>\n";
+    return html.str();
+}
+
 }  // namespace
 
 std::string render_html(const RunResult& result, Language language) {
+    if (result.diagnosis) return render_diagnosis_html(result, language);
     std::ostringstream html;
     html << page_head(result, language) << findings_html(result, language) << "<h2>"
          << escape(word("section:path", language)) << "</h2>\n"

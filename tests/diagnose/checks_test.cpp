@@ -315,6 +315,9 @@ TEST(DiagnoseReports, LeadWithTheFirstFinding) {
     const auto markdown = reports::render_markdown(result, reports::Language::ja);
     EXPECT_NE(markdown.find("JPRS 確認項目 A-79"), std::string::npos) << markdown;
     EXPECT_EQ(markdown.find("# dnspath:"), std::string::npos) << markdown;
+    const auto html = reports::render_html(result, reports::Language::en);
+    EXPECT_NE(html.find("first finding: JPRS A-79"), std::string::npos);
+    EXPECT_EQ(html.find("dnspath: this path"), std::string::npos);
     const auto json = nlohmann::json::parse(reports::to_json(result));
     EXPECT_EQ(json["findings"][0]["item"], "A-79");
     EXPECT_EQ(json["diagnosis"]["stopped_at"], "ds-delegation");
