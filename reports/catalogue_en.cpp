@@ -264,6 +264,7 @@ const Table kEnglish = {
     {"resolver-do:not-measured:no-echo", "not measured: the echo name got no echo back ({rcode}); is it a dnspath responder's name with a valid token?"},
     {"validation-failed", "the resolver answers SERVFAIL[ with EDE {ede}] while the zone's own checks pass: its trust anchor (or its clock) is wrong"},
     {"ad-missing", "the resolver answers without AD: it does not validate, or no trust anchor leads to the zone"},
+    {"not-measured:unsupported-algorithm", "not measured: the zone signs with an algorithm dnspath does not verify (it checks 8, 10, 13, 14, 15)"},
     {"not-measured:no-parent", "not measured: give --parent (the parent zone's server)"},
     {"not-measured:same-server", "not measured: the parent and the child are on one server"},
     {"not-measured:no-signatures", "not measured: no signatures were seen"},

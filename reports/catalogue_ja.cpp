@@ -264,6 +264,7 @@ const Table kJapanese = {
     {"resolver-do:not-measured:no-echo", "未測定：エコー名にエコーが返らなかった（{rcode}）。有効なトークン付きの dnspath レスポンダの名前か？"},
     {"validation-failed", "ゾーン自体の確認はすべて合格なのに、フルリゾルバが SERVFAIL を返す[（EDE {ede}）]：トラストアンカー（または時刻）が誤っている"},
     {"ad-missing", "フルリゾルバが AD なしで応答する：検証していないか、ゾーンに至るトラストアンカーがない"},
+    {"not-measured:unsupported-algorithm", "未測定：dnspath が検証しないアルゴリズムで署名されている（検証するのは 8、10、13、14、15）"},
     {"not-measured:no-parent", "未測定：--parent（親ゾーンのサーバ）を指定してください"},
     {"not-measured:same-server", "未測定：親と子が同じサーバにある"},
     {"not-measured:no-signatures", "未測定：署名が見つからなかった"},

@@ -254,7 +254,7 @@ model::Verdict check_signature_crypto(const ZoneEvidence& evidence) {
             }
         }
     }
-    if (verified == 0) return not_measured("signature-crypto", "no-signatures", "A-80");
+    if (verified == 0) return not_measured("signature-crypto", skipped > 0 ? "unsupported-algorithm" : "no-signatures", "A-80");
     return diagnose_verdict("signature-crypto", Status::pass, CauseCode::ok,
                             {{"item", "A-80"}, {"verified", verified}, {"skipped", skipped}});
 }
