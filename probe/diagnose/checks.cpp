@@ -58,33 +58,6 @@ std::vector<const Lookup*> lookups_of(const ZoneEvidence& evidence) {
     return all;
 }
 
-struct Key {
-    wire::Dnskey key;
-    wire::Bytes rdata;
-    std::uint16_t tag = 0;
-};
-
-std::vector<Key> apex_keys(const ZoneEvidence& evidence) {
-    std::vector<Key> keys;
-    if (const auto* message = evidence.dnskey.truth())
-        for (const auto& record : rrset_of(*message, evidence.zone, wire::rr_type::dnskey))
-            if (auto key = wire::parse_dnskey(record.rdata)) keys.push_back({*key, record.rdata, wire::key_tag(record.rdata)});
-    return keys;
-}
-
-Params key_list(const std::vector<Key>& keys) {
-    Params list = Params::array();
-    for (const auto& key : keys)
-        list.push_back({{"key_tag", key.tag}, {"flags", key.key.flags}, {"algorithm", key.key.algorithm}});
-    return list;
-}
-
-Params key_tags(const std::vector<Key>& keys) {
-    Params tags = Params::array();
-    for (const auto& key : keys) tags.push_back(key.tag);
-    return tags;
-}
-
 std::string type_text(std::uint16_t type) { return wire::type_name(type); }
 
 Params signature_params(const Signed& signature, const ZoneEvidence& evidence, const char* item) {
@@ -124,6 +97,35 @@ std::string iso_time(std::uint32_t seconds) {
     char text[32];
     std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return text;
+}
+
+std::vector<ResourceRecord> section_rrset(const std::vector<ResourceRecord>& section, const wire::Name& owner,
+                                          std::uint16_t type) {
+    std::vector<ResourceRecord> rrset;
+    for (const auto& record : section)
+        if (record.type == type && record.name == owner) rrset.push_back(record);
+    return rrset;
+}
+
+std::vector<ApexKey> apex_keys(const ZoneEvidence& evidence) {
+    std::vector<ApexKey> keys;
+    if (const auto* message = evidence.dnskey.truth())
+        for (const auto& record : section_rrset(message->answers, evidence.zone, wire::rr_type::dnskey))
+            if (auto key = wire::parse_dnskey(record.rdata)) keys.push_back({*key, record.rdata, wire::key_tag(record.rdata)});
+    return keys;
+}
+
+Params key_list(const std::vector<ApexKey>& keys) {
+    Params list = Params::array();
+    for (const auto& key : keys)
+        list.push_back({{"key_tag", key.tag}, {"flags", key.key.flags}, {"algorithm", key.key.algorithm}});
+    return list;
+}
+
+Params key_tags(const std::vector<ApexKey>& keys) {
+    Params tags = Params::array();
+    for (const auto& key : keys) tags.push_back(key.tag);
+    return tags;
 }
 
 model::Verdict check_zone_signed(const ZoneEvidence& evidence) {
@@ -196,7 +198,7 @@ model::Verdict check_signing_keys(const ZoneEvidence& evidence) {
         if (truth == nullptr) continue;
         for (const auto& signature : signatures_in(*truth)) {
             if (!(signature.rrsig.signer == evidence.zone)) continue;
-            const bool known = std::any_of(keys.begin(), keys.end(), [&](const Key& key) {
+            const bool known = std::any_of(keys.begin(), keys.end(), [&](const ApexKey& key) {
                 return key.tag == signature.rrsig.key_tag && key.key.algorithm == signature.rrsig.algorithm;
             });
             if (!known) {
@@ -207,7 +209,7 @@ model::Verdict check_signing_keys(const ZoneEvidence& evidence) {
             }
         }
     }
-    const bool has_sep = std::any_of(keys.begin(), keys.end(), [](const Key& key) { return key.key.flags & wire::kDnskeySepFlag; });
+    const bool has_sep = std::any_of(keys.begin(), keys.end(), [](const ApexKey& key) { return key.key.flags & wire::kDnskeySepFlag; });
     if (!has_sep)
         return diagnose_verdict("signing-keys", Status::fail, CauseCode::sep_key_missing,
                                 {{"item", "A-61"}, {"fault", "zone"}, {"keys", key_list(keys)}, {"key_tags", key_tags(keys)}});

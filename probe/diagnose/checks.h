@@ -42,6 +42,19 @@ model::Verdict check_server_large_udp(const std::vector<const Lookup*>& lookups,
 std::vector<model::Verdict> check_resolver(const Reply& reply, const Reply& tcp, const std::string& target,
                                            const std::optional<Reply>& echo = std::nullopt);
 
+// What both check files read answers with: one RRset of a section, and the apex keys (from the
+// DNSKEY answer's truth) with their tags, as a list for params.
+std::vector<wire::ResourceRecord> section_rrset(const std::vector<wire::ResourceRecord>& section, const wire::Name& owner,
+                                                std::uint16_t type);
+struct ApexKey {
+    wire::Dnskey key;
+    wire::Bytes rdata;
+    std::uint16_t tag = 0;
+};
+std::vector<ApexKey> apex_keys(const ZoneEvidence& evidence);
+model::Params key_list(const std::vector<ApexKey>& keys);
+model::Params key_tags(const std::vector<ApexKey>& keys);
+
 // A verdict of a diagnose checkpoint (family both) with item and fault in its params.
 model::Verdict diagnose_verdict(std::string checkpoint, model::Status status, model::CauseCode code,
                                 model::Params params);

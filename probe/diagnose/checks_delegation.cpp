@@ -12,14 +12,6 @@ using model::Params;
 using model::Status;
 using wire::ResourceRecord;
 
-std::vector<ResourceRecord> section_rrset(const std::vector<ResourceRecord>& section, const wire::Name& owner,
-                                          std::uint16_t type) {
-    std::vector<ResourceRecord> rrset;
-    for (const auto& record : section)
-        if (record.type == type && record.name == owner) rrset.push_back(record);
-    return rrset;
-}
-
 bool covers(const std::vector<ResourceRecord>& section, const wire::Name& owner, std::uint16_t type) {
     for (const auto& record : section_rrset(section, owner, wire::rr_type::rrsig))
         if (auto rrsig = wire::parse_rrsig(record.rdata); rrsig && rrsig->type_covered == type) return true;
@@ -41,31 +33,6 @@ Params ds_list(const std::vector<wire::Ds>& list) {
     return out;
 }
 
-struct ApexKey {
-    wire::Dnskey key;
-    wire::Bytes rdata;
-    std::uint16_t tag;
-};
-
-std::vector<ApexKey> keys_of(const ZoneEvidence& evidence, std::vector<ResourceRecord>* rrset, std::vector<wire::Rrsig>* rrsigs) {
-    std::vector<ApexKey> keys;
-    const auto* message = evidence.dnskey.truth();
-    if (message == nullptr) return keys;
-    *rrset = section_rrset(message->answers, evidence.zone, wire::rr_type::dnskey);
-    for (const auto& record : *rrset)
-        if (auto key = wire::parse_dnskey(record.rdata)) keys.push_back({*key, record.rdata, wire::key_tag(record.rdata)});
-    for (const auto& record : section_rrset(message->answers, evidence.zone, wire::rr_type::rrsig))
-        if (auto rrsig = wire::parse_rrsig(record.rdata); rrsig && rrsig->type_covered == wire::rr_type::dnskey)
-            rrsigs->push_back(*rrsig);
-    return keys;
-}
-
-Params key_params(const std::vector<ApexKey>& keys) {
-    Params out = Params::array();
-    for (const auto& key : keys) out.push_back({{"key_tag", key.tag}, {"flags", key.key.flags}, {"algorithm", key.key.algorithm}});
-    return out;
-}
-
 model::Verdict fail(const char* checkpoint, CauseCode code, Params params) {
     return diagnose_verdict(checkpoint, Status::fail, code, std::move(params));
 }
@@ -82,18 +49,24 @@ model::Verdict check_ds_delegation(const ZoneEvidence& evidence) {
     const auto ds_set = parent_ds(evidence);
     if (ds_set.empty())
         return fail("ds-delegation", CauseCode::ds_missing, {{"item", "A-76"}, {"fault", "zone"}, {"zone", evidence.zone.to_string()}});
+    const auto keys = apex_keys(evidence);
+    // The DNSKEY RRset and the RRSIGs over it, for A-80.
     std::vector<ResourceRecord> dnskey_rrset;
     std::vector<wire::Rrsig> dnskey_rrsigs;
-    const auto keys = keys_of(evidence, &dnskey_rrset, &dnskey_rrsigs);
-    Params both{{"ds", ds_list(ds_set)}, {"keys", key_params(keys)}, {"fault", "zone"}, {"zone", evidence.zone.to_string()}};
+    if (const auto* message = evidence.dnskey.truth()) {
+        dnskey_rrset = section_rrset(message->answers, evidence.zone, wire::rr_type::dnskey);
+        for (const auto& record : section_rrset(message->answers, evidence.zone, wire::rr_type::rrsig))
+            if (auto rrsig = wire::parse_rrsig(record.rdata); rrsig && rrsig->type_covered == wire::rr_type::dnskey)
+                dnskey_rrsigs.push_back(*rrsig);
+    }
+    Params both{{"ds", ds_list(ds_set)}, {"keys", key_list(keys)}, {"key_tags", key_tags(keys)},
+                {"fault", "zone"}, {"zone", evidence.zone.to_string()}};
     for (const auto& ds : ds_set) {
         both["ds_tags"].push_back(ds.key_tag);
         both["ds_algorithms"].push_back(ds.algorithm);
     }
-    both["key_tags"] = Params::array();
     both["key_algorithms"] = Params::array();
     for (const auto& key : keys) {
-        both["key_tags"].push_back(key.tag);
         if (std::find(both["key_algorithms"].begin(), both["key_algorithms"].end(), key.key.algorithm) == both["key_algorithms"].end())
             both["key_algorithms"].push_back(key.key.algorithm);
     }

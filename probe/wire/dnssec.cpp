@@ -24,25 +24,6 @@ Bytes canonical_name(const Name& name) {
     return out;
 }
 
-// An EVP_PKEY for a P-256 public point given as X || Y.
-EVP_PKEY* public_key_from(ByteView xy) {
-    if (xy.size() != 64) return nullptr;
-    Bytes point{0x04};
-    point.insert(point.end(), xy.begin(), xy.end());
-    OSSL_PARAM_BLD* builder = OSSL_PARAM_BLD_new();
-    OSSL_PARAM_BLD_push_utf8_string(builder, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
-    OSSL_PARAM_BLD_push_octet_string(builder, OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
-    OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(builder);
-    EVP_PKEY_CTX* context = EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr);
-    EVP_PKEY* key = nullptr;
-    if (context && EVP_PKEY_fromdata_init(context) == 1)
-        EVP_PKEY_fromdata(context, &key, EVP_PKEY_PUBLIC_KEY, params);
-    EVP_PKEY_CTX_free(context);
-    OSSL_PARAM_free(params);
-    OSSL_PARAM_BLD_free(builder);
-    return key;
-}
-
 }  // namespace
 
 Bytes encode_rrsig(const Rrsig& rrsig) {
@@ -215,21 +196,7 @@ Result<Bytes> EcdsaKey::sign(ByteView data) const {
 }
 
 bool verify_ecdsa_p256(ByteView public_key, ByteView data, ByteView signature) {
-    if (signature.size() != 64) return false;
-    EVP_PKEY* key = public_key_from(public_key);
-    if (key == nullptr) return false;
-    ECDSA_SIG* parsed = ECDSA_SIG_new();
-    ECDSA_SIG_set0(parsed, BN_bin2bn(signature.data(), 32, nullptr), BN_bin2bn(signature.data() + 32, 32, nullptr));
-    unsigned char* der = nullptr;
-    int der_length = i2d_ECDSA_SIG(parsed, &der);
-    ECDSA_SIG_free(parsed);
-    EVP_MD_CTX* context = EVP_MD_CTX_new();
-    bool valid = der_length > 0 && EVP_DigestVerifyInit(context, nullptr, EVP_sha256(), nullptr, key) == 1 &&
-                 EVP_DigestVerify(context, der, static_cast<std::size_t>(der_length), data.data(), data.size()) == 1;
-    EVP_MD_CTX_free(context);
-    OPENSSL_free(der);
-    EVP_PKEY_free(key);
-    return valid;
+    return verify_signature(kAlgorithmEcdsaP256, public_key, data, signature);
 }
 
 Result<void> verify_rrsig(const Rrsig& rrsig, const std::vector<ResourceRecord>& rrset, const Dnskey& key) {

@@ -106,7 +106,10 @@ bool verify_signature(std::uint8_t algorithm, ByteView public_key, ByteView data
     switch (algorithm) {
         case kAlgorithmRsaSha256: return digest_verify(rsa_key(public_key).get(), EVP_sha256(), data, signature);
         case kAlgorithmRsaSha512: return digest_verify(rsa_key(public_key).get(), EVP_sha512(), data, signature);
-        case kAlgorithmEcdsaP256: return verify_ecdsa_p256(public_key, data, signature);
+        case kAlgorithmEcdsaP256: {
+            auto der = ecdsa_der(signature, 32);
+            return der && digest_verify(ecdsa_key(public_key, "prime256v1", 32).get(), EVP_sha256(), data, *der);
+        }
         case kAlgorithmEcdsaP384: {
             auto der = ecdsa_der(signature, 48);
             return der && digest_verify(ecdsa_key(public_key, "secp384r1", 48).get(), EVP_sha384(), data, *der);
