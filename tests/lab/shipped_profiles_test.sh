@@ -3,6 +3,7 @@
 # verdicts with the right devices named, and leaves nothing behind.
 #   lb-dnssec-rollout: router — lb (DNAT numgen) — two responders: checks ①–⑤ pass, load figures.
 #   lb-dnsdist: the same with dnsdist as the balancer: it re-originates queries, named on the lb.
+#   (How many source ports dnsdist uses toward the backends varies from run to run: not asserted.)
 #   ngn-pppoe: cpe — bras (MTU 1454) — tunnel (MTU 1460, ICMPv6 too-big dropped): an IPv6 black hole,
 #   put on the tunnel.
 # Needs root; exits 77 without it. Usage: shipped_profiles_test.sh dnspath PROFILES-DIR
@@ -35,7 +36,6 @@ for f in ipv4 ipv6; do
   done
   expect dld "dnsdist re-originates queries (new DNS id): interception named on lb, $f" "v('dns-interception', '$f')['status'] == 'fail' and v('dns-interception', '$f')['device'] == 'lb' and 'dns-id-changed' in v('dns-interception', '$f')['p']['evidence']"
   expect dld "the servers see dnsdist's address, not the probe's, on $f" "v('nat', '$f')['status'] == 'warn' and d['summary']['$f']['nat'] is True"
-  expect dld "dnsdist sends from a handful of ports: port randomness reduced on $f" "v('port-randomness', '$f')['status'] in ('warn', 'fail') and v('port-randomness', '$f')['code'] == 'port-rewrite'"
 done
 expect dld "IPv6 clients reach the backends over IPv4 through dnsdist" "'family-changed' in v('dns-interception', 'ipv6')['p']['evidence']"
 
