@@ -92,6 +92,22 @@ Message with_soa_authority(Message reply, const AnswerConfig& config, bool sign,
     return reply;
 }
 
+// "No DS here", proven: an NSEC at the name itself whose next name is its immediate successor
+// (\000.name, RFC 4470's minimally covering form) and whose bitmap lacks DS. Validators that look
+// for zone cuts below the apex (Knot Resolver asks DS at every label when forwarding) need it.
+ResourceRecord ds_denial(const Name& name, bool probe_name) {
+    ByteWriter rdata;
+    encode_name(rdata, name.prepend(std::string(1, '\0')), nullptr);
+    std::uint8_t bitmap[6] = {};
+    std::vector<std::uint16_t> types{rr_type::rrsig, rr_type::nsec};
+    if (probe_name) types.push_back(rr_type::txt);
+    for (auto type : types) bitmap[type / 8] |= static_cast<std::uint8_t>(0x80 >> (type % 8));
+    rdata.u8(0);  // window 0
+    rdata.u8(sizeof bitmap);
+    for (auto octet : bitmap) rdata.u8(octet);
+    return ResourceRecord{name, rr_type::nsec, class_in, 0, rdata.take()};
+}
+
 // What a server does with an answer over the client's limit: TC=1 and no records.
 Bytes fit_to_limit(Message reply, std::size_t limit) {
     Bytes bytes = encode_or_header(reply);
@@ -172,6 +188,11 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
     if (question.name.equals(config.zone)) return apex_reply(reply, question, config, sign, now, limit);
 
     auto probe = parse_probe_name(question.name, config.zone);
+    if (question.type == rr_type::ds && sign) {
+        reply = with_soa_authority(std::move(reply), config, sign, now);
+        add_signed(reply.authorities, {ds_denial(question.name, static_cast<bool>(probe))}, config, sign, now);
+        return fit_to_limit(std::move(reply), limit);
+    }
     if (!probe) {
         reply.set_rcode(rcode::nxdomain);
         return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);

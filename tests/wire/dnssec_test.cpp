@@ -2,6 +2,7 @@
 // the lab test; here the pieces).
 #include <gtest/gtest.h>
 
+#include "probe/responder/answer.h"
 #include "probe/responder/signer.h"
 #include "probe/wire/dnssec.h"
 
@@ -72,6 +73,52 @@ TEST(Dnssec, MalformedRdataIsRejected) {
     EXPECT_FALSE(parse_dnskey(Bytes{1, 1}));
     EXPECT_FALSE(verify_ecdsa_p256(Bytes(10, 1), Bytes{1}, Bytes(64, 0)));
     EXPECT_FALSE(verify_ecdsa_p256(Bytes(64, 1), Bytes{1}, Bytes(63, 0)));
+}
+
+}  // namespace
+}  // namespace dnspath::wire
+
+namespace dnspath::wire {
+namespace {
+
+// A DS query below the apex (a validator looking for zone cuts) gets a signed NODATA whose NSEC,
+// at the name itself, leaves DS out of its bitmap and verifies with the zone's key.
+TEST(Dnssec, DsBelowTheApexIsDeniedWithAVerifiableNsec) {
+    auto zone = Name::parse("probe.dnspath.test").value();
+    auto signer = responder::ZoneSigner::open("", zone);
+    ASSERT_TRUE(signer);
+    responder::AnswerConfig config{zone, Bytes(32, 7), &*signer, 1'800'000'000};
+    for (const char* asked : {"t0123.probe.dnspath.test", "x1.do.t0123.probe.dnspath.test"}) {
+        Edns edns;
+        edns.dnssec_ok = true;
+        const auto name = Name::parse(asked).value();
+        auto query = encode(make_query(7, name, rr_type::ds, edns)).value();
+        auto answer = responder::answer_query(query, {"198.18.0.1", 4000, true}, config);
+        ASSERT_TRUE(answer);
+        auto reply = decode(answer->bytes);
+        ASSERT_TRUE(reply);
+        EXPECT_EQ(reply->full_rcode(), 0) << asked;
+        EXPECT_TRUE(reply->answers.empty());
+        std::vector<ResourceRecord> nsec;
+        std::optional<Rrsig> covering;
+        for (const auto& record : reply->authorities) {
+            if (record.type == rr_type::nsec) nsec.push_back(record);
+            if (auto rrsig = record.type == rr_type::rrsig ? parse_rrsig(record.rdata) : std::nullopt;
+                rrsig && rrsig->type_covered == rr_type::nsec)
+                covering = rrsig;
+        }
+        ASSERT_EQ(nsec.size(), 1u) << asked;
+        EXPECT_TRUE(nsec[0].name.equals(name));
+        // Window 0, six octets: RRSIG (46) and NSEC (47) set, DS (43) clear.
+        const auto& rdata = nsec[0].rdata;
+        ASSERT_GE(rdata.size(), 8u);
+        const std::uint8_t* bitmap = rdata.data() + rdata.size() - 6;
+        EXPECT_EQ(bitmap[43 / 8] & (0x80 >> (43 % 8)), 0);
+        EXPECT_NE(bitmap[46 / 8] & (0x80 >> (46 % 8)), 0);
+        EXPECT_NE(bitmap[47 / 8] & (0x80 >> (47 % 8)), 0);
+        ASSERT_TRUE(covering);
+        EXPECT_TRUE(verify_rrsig(*covering, nsec, *parse_dnskey(signer->dnskey_rdata())));
+    }
 }
 
 }  // namespace
