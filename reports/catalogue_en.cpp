@@ -447,6 +447,21 @@ const Table kWords = {
     {"fault:resolver", "a fault in the resolver, not in the zone"},
     {"no-finding", "no finding: every check of the chain passed"},
     {"chain-stopped", "the chain stopped at the first finding; --all runs the rest"},
+    {"resolvers", "Real resolvers behind this path (validating; each asked signed names after the plan)"},
+    {"question:small", "small signed answer"},
+    {"question:dnskey", "DNSKEY set"},
+    {"question:s1000", "1000 octets signed"},
+    {"question:s3000", "3000 octets signed"},
+    {"resolver-validated", "AD, {time}"},
+    {"resolver-unvalidated", "{rcode} without AD, {time}"},
+    {"resolver-rcode", "{rcode}, {time}"},
+    {"resolver-silent", "no answer ({outcome}), {time}"},
+    {"resolvers-all-validated", "Every resolver asked ({total}) resolved and validated every answer (AD): this path does not hurt them."},
+    {"resolvers-failed", "{failed} of {total} resolvers could not resolve and validate: {questions}. Their users would see this."},
+    {"resolvers-interrupted", "(interrupted: not every question was asked)"},
+    {"duration-ms", "{n} ms"},
+    {"duration-s", "{n} s"},
+    {"column:resolver", "resolver"},
 };
 
 // Parameter values that are words: English reads them as they are.

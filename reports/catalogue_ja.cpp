@@ -440,6 +440,21 @@ const Table kWords = {
     {"fault:resolver", "ゾーンではなくフルリゾルバの障害"},
     {"no-finding", "所見なし：チェーンのすべての確認に合格"},
     {"chain-stopped", "最初の所見でチェーンを止めた。--all で残りも実行する"},
+    {"resolvers", "この経路の先の実フルリゾルバ（検証あり。計画の後に署名付きの名前を問い合わせた）"},
+    {"question:small", "小さな署名付き応答"},
+    {"question:dnskey", "DNSKEY の組"},
+    {"question:s1000", "署名付き 1000 オクテット"},
+    {"question:s3000", "署名付き 3000 オクテット"},
+    {"resolver-validated", "AD、{time}"},
+    {"resolver-unvalidated", "{rcode} だが AD なし、{time}"},
+    {"resolver-rcode", "{rcode}、{time}"},
+    {"resolver-silent", "応答なし（{outcome}）、{time}"},
+    {"resolvers-all-validated", "問い合わせたフルリゾルバ（{total} 台）すべてが全応答を解決し検証できた（AD）。この経路はフルリゾルバを妨げていない。"},
+    {"resolvers-failed", "{total} 台中 {failed} 台のフルリゾルバが解決と検証に失敗：{questions}。その利用者にはこう見える。"},
+    {"resolvers-interrupted", "（中断：すべての問い合わせはしていない）"},
+    {"duration-ms", "{n} ms"},
+    {"duration-s", "{n} 秒"},
+    {"column:resolver", "フルリゾルバ"},
 };
 
 // Parameter values that are words, as they read inside a Japanese sentence.

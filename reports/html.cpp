@@ -146,6 +146,31 @@ std::string probe_matrices(const RunResult& result, Language language) {
            escape(word("matrix-legend", language)) + "</p>\n" + html.str();
 }
 
+// Real resolvers behind the path: the consequence under a coloured bar, then a row per resolver
+// and a column per question, each cell coloured by whether the resolver validated the answer.
+std::string resolvers_html(const RunResult& result, Language language) {
+    const auto block = resolver_block(result, language);
+    if (block.heading.empty()) return "";
+    std::ostringstream html;
+    html << "<h2>" << escape(block.heading) << "</h2>\n<div class=\"finding\" style=\"border-left:4px solid "
+         << status_color(block.status) << ";padding:4px 12px;margin:8px 0\"><b>" << escape(block.consequence)
+         << "</b></div>\n<table><tr><th>" << escape(word("column:resolver", language)) << "</th>";
+    for (const auto& cell : block.rows.front().cells) html << "<th>" << escape(cell.question) << "</th>";
+    html << "</tr>\n";
+    for (const auto& row : block.rows) {
+        html << "<tr><td><b>" << escape(row.name) << "</b><br><span class=\"src\">" << escape(row.address) << "</span></td>";
+        for (const auto& cell : row.cells) {
+            html << "<td><span class=\"pill\" style=\"background:" << status_color(cell.status) << "\">"
+                 << escape(word("status:" + std::string(to_string(cell.status)), language)) << "</span> " << escape(cell.text);
+            for (const auto& error : cell.errors)
+                if (!error.text.empty()) html << "<br><span class=\"src\">EDE " << error.code << ": " << escape(error.text) << "</span>";
+            html << "</td>";
+        }
+        html << "</tr>\n";
+    }
+    return html.str() + "</table>\n";
+}
+
 std::string taps_table(const RunResult& result, Language language) {
     if (result.taps.empty()) return "";
     std::ostringstream html;
@@ -234,7 +259,7 @@ std::string render_diagnosis_html(const RunResult& result, Language language) {
 std::string render_html(const RunResult& result, Language language) {
     if (result.diagnosis) return render_diagnosis_html(result, language);
     std::ostringstream html;
-    html << page_head(result, language) << findings_html(result, language) << "<h2>"
+    html << page_head(result, language) << findings_html(result, language) << resolvers_html(result, language) << "<h2>"
          << escape(word("section:path", language)) << "</h2>\n"
          << html_path_diagram(result, language) << "<h2>" << escape(word("section:summary", language)) << "</h2>\n"
          << html_family_summary(result, language);

@@ -126,6 +126,33 @@ void add_diagnosis(json& document, const RunResult& result) {
     document["findings"] = findings;
 }
 
+// What each real resolver behind the path answered (`run --resolver`); absent when none was asked.
+json resolvers_json(const RunResult& result) {
+    json resolvers = json::array();
+    for (const auto& resolver : result.resolvers) {
+        json answers = json::array();
+        for (const auto& answer : resolver.answers) {
+            json errors = json::array();
+            for (const auto& error : answer.errors) errors.push_back({{"code", error.code}, {"text", error.text}});
+            answers.push_back({{"question", answer.question},
+                               {"name", answer.name},
+                               {"qtype", answer.qtype},
+                               {"size", answer.size},
+                               {"outcome", answer.outcome},
+                               {"rcode", optional_json(answer.rcode)},
+                               {"ad", answer.authenticated},
+                               {"ede", errors},
+                               {"ms", answer.ms},
+                               {"tcp", answer.over_tcp}});
+        }
+        resolvers.push_back({{"name", resolver.name},
+                             {"address", resolver.address},
+                             {"failures", resolver.failures()},
+                             {"answers", answers}});
+    }
+    return resolvers;
+}
+
 }  // namespace
 
 std::string to_json(const RunResult& result) {
@@ -163,6 +190,7 @@ std::string to_json(const RunResult& result) {
         {"taps", taps},
     };
     if (result.diagnosis) add_diagnosis(document, result);
+    if (!result.resolvers.empty()) document["resolvers"] = resolvers_json(result);
     return document.dump(2) + "\n";
 }
 

@@ -143,6 +143,32 @@ Result<ProbeRecord> probe_of(const json& entry) {
 }
 
 // The diagnosis section, leniently: a field of the wrong type reads as absent.
+// The resolvers' answers, field by field with defaults: the file may come from anywhere.
+std::vector<model::ResolverExperience> resolvers_of(const json& document) {
+    std::vector<model::ResolverExperience> resolvers;
+    auto found = document.find("resolvers");
+    if (found == document.end() || !found->is_array()) return resolvers;
+    for (const auto& entry : *found) {
+        if (!entry.is_object()) continue;
+        model::ResolverExperience resolver{entry.value("name", ""), entry.value("address", ""), {}};
+        for (const auto& item : entry.value("answers", json::array())) {
+            if (!item.is_object()) continue;
+            model::ResolverAnswer answer{item.value("question", ""), item.value("name", ""),
+                                         item.value("qtype", std::uint16_t{0}), item.value("size", std::uint32_t{0}),
+                                         item.value("outcome", "")};
+            if (auto rcode = item.find("rcode"); rcode != item.end() && rcode->is_number_integer()) answer.rcode = rcode->get<int>();
+            answer.authenticated = item.value("ad", false);
+            for (const auto& error : item.value("ede", json::array()))
+                if (error.is_object()) answer.errors.push_back({error.value("code", 0), error.value("text", "")});
+            answer.ms = item.value("ms", 0.0);
+            answer.over_tcp = item.value("tcp", false);
+            resolver.answers.push_back(std::move(answer));
+        }
+        resolvers.push_back(std::move(resolver));
+    }
+    return resolvers;
+}
+
 std::optional<model::Diagnosis> diagnosis_of(const json& document) {
     auto found = document.find("diagnosis");
     if (found == document.end() || !found->is_object()) return std::nullopt;
@@ -191,6 +217,7 @@ Result<RunResult> result_of(const json& document) {
                                entry.value("kernel_drops", std::uint64_t{0}),
                                entry.value("interface_drops", std::uint64_t{0}), entry.value("pcapng", "")});
     result.diagnosis = diagnosis_of(document);
+    result.resolvers = resolvers_of(document);
     return result;
 }
 

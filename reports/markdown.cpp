@@ -42,6 +42,26 @@ std::string findings_markdown(const RunResult& result, Language language) {
     return md.str();
 }
 
+// Real resolvers behind the path: the consequence, then a row per resolver, a column per question.
+std::string resolvers_markdown(const RunResult& result, Language language) {
+    const auto block = resolver_block(result, language);
+    if (block.heading.empty()) return "";
+    std::ostringstream md;
+    md << "## " << block.heading << "\n\n" << (block.status == Status::fail ? "**" + block.consequence + "**" : block.consequence)
+       << "\n\n| " << word("column:resolver", language) << " |";
+    for (const auto& cell_of_row : block.rows.front().cells) md << " " << cell(cell_of_row.question) << " |";
+    md << "\n|---|";
+    for (std::size_t i = 0; i < block.rows.front().cells.size(); ++i) md << "---|";
+    md << "\n";
+    for (const auto& row : block.rows) {
+        md << "| " << cell(row.name) << " (`" << cell(row.address) << "`) |";
+        for (const auto& answer : row.cells)
+            md << " " << (answer.status == Status::fail ? "**" + cell(answer.text) + "**" : cell(answer.text)) << " |";
+        md << "\n";
+    }
+    return md.str() + "\n";
+}
+
 }  // namespace
 
 std::string render_markdown(const RunResult& result, Language language) {
@@ -67,7 +87,8 @@ std::string render_markdown(const RunResult& result, Language language) {
     for (const auto& target : result.targets) md << " " << target;
     md << "\n\n";
     if (result.interrupted) md << "**" << word("interrupted", language) << "**\n\n";
-    md << findings_markdown(result, language) << "## " << word("section:verdicts", language) << "\n\n|";
+    md << findings_markdown(result, language) << resolvers_markdown(result, language) << "## "
+       << word("section:verdicts", language) << "\n\n|";
     for (const char* column : {"column:checkpoint", "column:family", "column:verdict", "column:device", "column:reason"})
         md << " " << word(column, language) << " |";
     md << "\n|---|---|---|---|---|\n";

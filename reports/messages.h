@@ -59,6 +59,28 @@ struct DiagnosisHead {
 };
 DiagnosisHead diagnosis_head(const RunResult& result, Language language);
 
+// What real resolvers behind the path experienced (`run --resolver`), ready for any format.
+struct ResolverCell {
+    std::string question;  // "DNSKEY set"
+    std::string text;      // "SERVFAIL EDE 22, 5.1 s"
+    Status status = Status::pass;
+    std::vector<model::ExtendedError> errors;  // for formats that show the EDE's extra text
+};
+struct ResolverRow {
+    std::string name, address;
+    Status status = Status::pass;  // fail when any answer was not NOERROR with AD
+    std::vector<ResolverCell> cells;
+};
+struct ResolverBlock {
+    std::string heading;      // "" when no resolver was asked
+    std::string consequence;  // "2 of 4 resolvers failed: DNSKEY set, 3000 octets"
+    Status status = Status::pass;
+    std::vector<ResolverRow> rows;
+};
+ResolverBlock resolver_block(const RunResult& result, Language language);  // resolvers.cpp
+// A question's label ("dnskey" → "DNSKEY set"); the role itself when the catalogue lacks it.
+std::string question_label(const std::string& role, Language language);
+
 // The per-family summary lines (largest UDP answer, path MTU, NAT, load), one per family.
 std::string render_text_summary(const RunResult& result, Language language);
 

@@ -136,6 +136,20 @@ std::string render_diagnosis(const RunResult& result, const TextOptions& options
     return out + "\n";
 }
 
+// Real resolvers behind the path: the consequence, then each resolver's answers on wrapped lines.
+std::string render_resolvers(const RunResult& result, const TextOptions& options) {
+    const auto block = resolver_block(result, options.language);
+    if (block.heading.empty()) return "";
+    std::string out = block.heading + "\n  " + paint(options.color, block.status, wrap(block.consequence, 2, options.width)) + "\n";
+    for (const auto& row : block.rows) {
+        std::string cells;
+        for (const auto& cell : row.cells)
+            cells += (cells.empty() ? "" : " · ") + cell.question + ": " + cell.text;
+        out += "  " + paint(options.color, row.status, row.name) + " (" + row.address + ")\n    " + wrap(cells, 4, options.width) + "\n";
+    }
+    return out + "\n";
+}
+
 // `text` padded with spaces to `columns` terminal columns.
 std::string pad(const std::string& text, std::size_t columns) {
     const auto width = display_width(text);
@@ -216,7 +230,8 @@ std::string render_text(const RunResult& result, const TextOptions& options) {
         std::string out = render_diagnosis(result, options) + render_table(result, options) + totals(result, language);
         return out + (result.interrupted ? word("interrupted", language) + "\n" : "");
     }
-    std::string out = render_findings(result, options) + render_table(result, options) + totals(result, language) + "\n";
+    std::string out = render_findings(result, options) + render_resolvers(result, options) + render_table(result, options) +
+                      totals(result, language) + "\n";
     out += render_text_summary(result, language);
     if (result.interrupted) out += word("interrupted", language) + "\n";
     return out;

@@ -20,10 +20,11 @@ PARTS = {
     "engine": (["probe/engine/", "probe/kinds/", "probe/runner.cpp", "probe/probe.h"], "probe/probe.h",
                ["wire", "model", "judge", "profile", "net"]),
     "diagnose": (["probe/diagnose/"], "probe/diagnose/diagnose.h", ["wire", "model", "net"]),
+    "peers": (["probe/peers/"], "probe/peers/peers.h", ["wire", "model", "net"]),
     "capture": (["capture/"], "capture/capture.h", ["wire", "model", "net"]),
     "reports": (["reports/"], "reports/report.h", ["wire", "model"]),
     "cli": (["probe/cli/"], None, ["wire", "model", "judge", "profile", "net", "responder", "lab", "engine",
-                                   "capture", "reports", "diagnose"]),
+                                   "capture", "reports", "diagnose", "peers"]),
 }
 
 

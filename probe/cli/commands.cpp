@@ -23,6 +23,7 @@
 #include "probe/judge/judge.h"
 #include "probe/lab/lab.h"
 #include "probe/net/net.h"
+#include "probe/peers/peers.h"
 #include "probe/probe.h"
 #include "probe/responder/responder.h"
 #include "probe/wire/wire.h"
@@ -85,6 +86,20 @@ void show_progress(std::string_view kind, model::Family family, std::size_t step
     const bool tty = isatty(STDERR_FILENO) != 0;
     std::cerr << (tty ? "\r\033[K" : "") << "[" << step + 1 << "/" << steps << "] " << kind << " "
               << model::to_string(family) << (tty ? "" : "\n") << std::flush;
+}
+
+// Real resolvers behind the same path, asked signed names once the plan is done.
+void ask_resolvers(model::RunResult& result, const std::vector<peers::Resolver>& resolvers, const probe::RunConfig& config,
+                   const std::atomic<bool>& stop) {
+    const bool tty = isatty(STDERR_FILENO) != 0;
+    std::cerr << (tty ? "\r\033[K" : "") << "[resolvers] asking " << resolvers.size() << " resolver"
+              << (resolvers.size() == 1 ? "" : "s") << " signed names" << (tty ? "" : "\n") << std::flush;
+    char run_id[16];
+    std::snprintf(run_id, sizeof run_id, "r%06llx", static_cast<unsigned long long>(config.seed & 0xffffff));
+    const auto zone = wire::Name::parse(config.zone).value_or(wire::Name{});
+    result.resolvers = peers::ask_resolvers(resolvers, peers::questions(zone, config.key, run_id), {}, stop);
+    if (stop.load()) result.interrupted = true;
+    if (tty) std::cerr << "\r\033[K" << std::flush;
 }
 
 }  // namespace
@@ -159,6 +174,12 @@ int command_run(const RunOptions& options) {
     }
     auto run = run_setup(options, loaded);
     if (!run) return usage_error(run.error().message);
+    std::vector<peers::Resolver> resolvers;
+    for (const auto& text : options.resolvers) {
+        auto resolver = peers::parse_resolver(text);
+        if (!resolver) return usage_error(resolver.error().message);
+        resolvers.push_back(std::move(resolver).value());
+    }
     if (auto ready = prepare_out_dir(options.out_dir); !ready) return usage_error(ready.error().message);
     std::vector<std::string> topology_taps;
     if (loaded)
@@ -202,6 +223,8 @@ int command_run(const RunOptions& options) {
     if (isatty(STDERR_FILENO)) std::cerr << "\r\033[K" << std::flush;
     if (!result) return usage_error(result.error().message);
     if (taps) judge::judge_with_findings(*result, taps->finish(*result));
+    // After the taps: the resolvers' own traffic is theirs, not the plan's probes.
+    if (!resolvers.empty() && !stop.load()) ask_resolvers(*result, resolvers, run->config, stop);
     probe::stamp_run(*result, options.command_line, options.profile_path,
                      loaded ? std::optional<std::string>(loaded->name) : std::nullopt);
     const auto text = text_options(options.no_color, options.wide, options.lang);

@@ -14,7 +14,7 @@ namespace dnspath::cli {
 struct RunOptions {
     std::string profile_path, zone, key_file, out_dir = "dnspath-results", lang = "en", user;
     bool check_only = false, json = false, no_color = false, wide = false;
-    std::vector<std::string> targets, probes, families, devices, proxies, baseline;
+    std::vector<std::string> targets, probes, families, devices, proxies, baseline, resolvers;
     int port = 0;
     std::uint64_t seed = 0;
     std::vector<std::string> command_line;  // as typed, for the result's record

@@ -85,6 +85,9 @@ CLI::App* add_run(CLI::App& app, RunOptions& run) {
     cmd->add_option("--device", run.devices,
                     "A device on the path and its taps, in path order: NAME=TAP_IN,TAP_OUT (IFACE, netns:NS/IFACE); "
                     "pcapng goes to OUT/taps/");
+    cmd->add_option("--resolver", run.resolvers,
+                    "A validating resolver that reaches the responder through the same path: NAME=ADDRESS[#PORT] (repeat); "
+                    "after the plan it is asked signed names, and what it answered goes beside the verdicts");
     cmd->add_flag("--json", run.json, "Print result.json to stdout instead of the table");
     cmd->add_flag("--no-color", run.no_color, "No colors in the table (NO_COLOR in the environment works too)");
     cmd->add_flag("--wide", run.wide, "Each verdict on one line instead of wrapping reasons at the terminal width");

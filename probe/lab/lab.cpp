@@ -203,6 +203,7 @@ Result<Layout> plan_lab(const profile::Profile& profile) {
     layout.ipv4 = profile.lab->ipv4;
     layout.ipv6 = profile.lab->ipv6;
     layout.state_dir = "/run/dnspath-" + layout.prefix;
+    layout.resolvers = plan_resolvers(profile.lab->resolvers);
     layout.nodes.push_back({"probe", layout.prefix + "-probe", nullptr});
     for (const auto& device : profile.devices) {
         if (device.kind == "lb" && &device != &profile.devices.back())

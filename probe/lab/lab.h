@@ -42,6 +42,13 @@ struct Proxy {
     std::string ipv4, ipv6;
 };
 
+// A validating resolver in the probe namespace ("unbound", "bind", "knot-resolver", "powerdns"),
+// listening on its own loopback address.
+struct LabResolver {
+    std::string software;
+    std::string address;  // 127.0.0.11 .. 127.0.0.14, one per software
+};
+
 struct Layout {
     std::string prefix;
     bool ipv4 = true, ipv6 = true;
@@ -49,6 +56,7 @@ struct Layout {
     std::vector<Segment> segments;  // nodes.size() - 1 of them
     std::vector<Server> servers;    // one, or a load balancer's backends
     std::vector<Proxy> proxies;     // one per cpe device
+    std::vector<LabResolver> resolvers;  // [lab] resolvers, beside the probe
     bool load_balanced = false;     // the last device is an lb: the probe asks its virtual address
     std::string state_dir;          // /run/dnspath-<prefix>: key, logs
 
@@ -78,6 +86,19 @@ std::string device_ruleset(const profile::Device& device, const std::vector<Serv
 std::string dnsdist_config(const Layout& layout);
 // The dnsmasq command line of a cpe's proxy, forwarding to `upstream`.
 std::vector<std::string> proxy_command(const Proxy& proxy, const std::string& upstream, const std::string& state_dir);
+
+// The resolvers a profile names, each on its fixed loopback address.
+std::vector<LabResolver> plan_resolvers(const std::vector<std::string>& software);
+// How a lab resolver starts: the files to write into `dir` (configuration, root hints naming
+// `upstream`) and its command line, foreground. `ds_text` is the zone's DS as the responder wrote it.
+struct ResolverLaunch {
+    std::vector<std::pair<std::string, std::string>> files;  // path, contents
+    std::vector<std::string> argv;
+};
+ResolverLaunch resolver_launch(const LabResolver& resolver, const std::string& dir, const std::string& zone,
+                               const std::string& ds_text, const std::string& upstream);
+// Starts the layout's resolvers in the probe namespace once the responders serve.
+Result<void> start_resolvers(const Layout& layout, const std::string& zone);
 
 // Builds the planned lab; on any failure everything already built is removed again.
 Result<void> lab_up(const Layout& layout);

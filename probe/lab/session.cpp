@@ -88,6 +88,7 @@ Result<LabSession> LabSession::start(const profile::Profile& profile, const std:
     DNSPATH_TRY_VOID(start_responders(session.layout_, profile.target.zone, executable));
     if (session.layout_.load_balanced && profile.devices.back().balancer == "dnsdist")
         DNSPATH_TRY_VOID(start_dnsdist(session.layout_, profile.target.zone));
+    DNSPATH_TRY_VOID(start_resolvers(session.layout_, profile.target.zone));
     return session;
 }
 
@@ -117,6 +118,7 @@ std::vector<std::string> LabSession::run_arguments() const {
         if (layout_.ipv6) args.insert(args.end(), {"--baseline", backend.ipv6});
     }
     args.insert(args.end(), {"--port", "53", "--key-file", key_path()});
+    for (const auto& resolver : layout_.resolvers) args.insert(args.end(), {"--resolver", resolver.software + "=" + resolver.address});
     return args;
 }
 

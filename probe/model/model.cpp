@@ -254,3 +254,13 @@ const ProbeRecord* find_probe(const RunResult& result, std::string_view id) {
 }
 
 }  // namespace dnspath::model
+
+namespace dnspath::model {
+
+std::size_t ResolverExperience::failures() const {
+    return static_cast<std::size_t>(std::count_if(answers.begin(), answers.end(), [](const ResolverAnswer& answer) {
+        return answer.outcome != "answer" || answer.rcode.value_or(-1) != 0 || !answer.authenticated;
+    }));
+}
+
+}  // namespace dnspath::model

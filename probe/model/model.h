@@ -261,6 +261,32 @@ struct Diagnosis {
     std::optional<std::string> stopped_at;  // the checkpoint whose finding ended the chain
 };
 
+// One question a real resolver was asked after the plan (a signed name of the probe's zone), and
+// what came back: the consequence of the path for a validating resolver behind it.
+struct ExtendedError {
+    int code = 0;      // RFC 8914 INFO-CODE
+    std::string text;  // EXTRA-TEXT as the resolver sent it (outside bytes: data, never a sentence)
+};
+struct ResolverAnswer {
+    std::string question;   // "small", "dnskey", "s1000", "s3000": what was asked, by role
+    std::string name;       // the query name
+    std::uint16_t qtype = 0;
+    std::uint32_t size = 0;  // octets the authoritative answer has (0: not fixed, e.g. the DNSKEY set)
+    std::string outcome;     // "answer", "timeout", "refused", "reset", "error", "undecodable"
+    std::optional<int> rcode;
+    bool authenticated = false;  // AD=1: the resolver validated it
+    std::vector<ExtendedError> errors;
+    double ms = 0;               // from the first query to the answer (or the give-up), over UDP then TCP
+    bool over_tcp = false;       // the stub's own leg: TC=1 on loopback, asked again over TCP (not the path)
+};
+struct ResolverExperience {
+    std::string name;     // "unbound", or the address when not named
+    std::string address;  // as asked, "127.0.0.11:53"
+    std::vector<ResolverAnswer> answers;
+    // SERVFAIL, a timeout or no AD on a signed name: validation failed from this resolver's view.
+    std::size_t failures() const;
+};
+
 struct RunResult {
     int schema_version = kSchemaVersion;
     std::string tool_version;
@@ -279,6 +305,7 @@ struct RunResult {
     std::vector<ProbeRecord> probes;
     std::vector<TapSummary> taps;
     std::optional<Diagnosis> diagnosis;
+    std::vector<ResolverExperience> resolvers;  // real resolvers asked after the plan (`--resolver`)
 };
 
 // The registry of probe kinds: each kind's id, the checkpoints it decides, and the seed-document

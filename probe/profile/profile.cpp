@@ -192,6 +192,14 @@ void build_lab(const toml::table& root, Profile& profile, Validator& validator) 
         settings.prefix = (*lab)["prefix"].value_or(settings.prefix);
         settings.ipv4 = (*lab)["ipv4"].value_or(true);
         settings.ipv6 = (*lab)["ipv6"].value_or(true);
+        if (const auto* resolvers = (*lab)["resolvers"].as_array())
+            for (const auto& resolver : *resolvers) {
+                const std::string software = resolver.value_or(std::string{});
+                if (std::find(settings.resolvers.begin(), settings.resolvers.end(), software) != settings.resolvers.end())
+                    validator.error(resolver.source(), "lab.resolvers: \"" + software + "\" is listed twice");
+                else
+                    settings.resolvers.push_back(software);
+            }
         if (!valid_prefix(settings.prefix))
             validator.error((*lab)["prefix"].node()->source(),
                             "lab.prefix must be 1 to 6 lowercase letters or digits, got \"" + settings.prefix + "\"");

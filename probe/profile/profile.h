@@ -78,6 +78,10 @@ struct Lab {
     std::string prefix = "dp";  // namespace and interface prefix; `lab down` removes everything with it
     bool ipv4 = true;
     bool ipv6 = true;
+    // Validating resolvers started beside the probe, reaching the responder through the path:
+    // "unbound", "bind", "knot-resolver", "powerdns" (Debian's unbound, bind9, knot-resolver,
+    // pdns-recursor). After the plan each is asked signed names (`run --resolver`).
+    std::vector<std::string> resolvers;
 };
 
 struct Profile {

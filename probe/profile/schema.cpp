@@ -77,6 +77,7 @@ const Rule kRules[] = {
     {"lab.prefix", Kind::string},
     {"lab.ipv4", Kind::boolean},
     {"lab.ipv6", Kind::boolean},
+    {"lab.resolvers", Kind::string_array, 0, 4, "unbound|bind|knot-resolver|powerdns"},
 };
 
 constexpr std::size_t kMaxArrayItems = 64;

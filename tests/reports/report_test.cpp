@@ -359,3 +359,71 @@ TEST(Schema, EnumsMatchTheModel) {
 
 }  // namespace
 }  // namespace dnspath::reports
+
+namespace dnspath::reports {
+namespace {
+
+// What real resolvers experienced: rendered beside the verdicts in every format, and kept whole
+// through result.json.
+RunResult with_resolvers() {
+    RunResult result;
+    result.tool_version = "0.1.0";
+    model::ResolverExperience unbound{"unbound", "127.0.0.11:53", {}};
+    unbound.answers.push_back({"dnskey", "probe.dnspath.test.", 48, 0, "answer", 0, true, {}, 3.2, true});
+    unbound.answers.push_back({"s3000", "x.s3000.do.t1.probe.dnspath.test.", 16, 3000, "answer", 2, false,
+                               {{22, "<b>no reachable authority</b>"}}, 5100, false});
+    model::ResolverExperience bind{"bind", "127.0.0.12:53", {}};
+    bind.answers.push_back({"dnskey", "probe.dnspath.test.", 48, 0, "timeout", std::nullopt, false, {}, 6000, false});
+    result.resolvers = {unbound, bind};
+    return result;
+}
+
+TEST(Resolvers, EveryFormatShowsTheConsequenceAndEachAnswer) {
+    const auto result = with_resolvers();
+    EXPECT_EQ(result.resolvers[0].failures(), 1u);
+    const auto text = render_text(result, TextOptions{false, 200, false});
+    EXPECT_NE(text.find("2 of 2 resolvers could not resolve and validate: DNSKEY set, 3000 octets signed"), std::string::npos) << text;
+    EXPECT_NE(text.find("DNSKEY set: AD, 3 ms"), std::string::npos) << text;
+    EXPECT_NE(text.find("SERVFAIL EDE 22, 5.1 s"), std::string::npos) << text;
+    EXPECT_NE(text.find("no answer (timeout), 6.0 s"), std::string::npos) << text;
+    const auto markdown = render_markdown(result, Language::en);
+    EXPECT_NE(markdown.find("| unbound (`127.0.0.11:53`) | AD, 3 ms | **SERVFAIL EDE 22, 5.1 s** |"), std::string::npos)
+        << markdown;
+    const auto html = render_html(result, Language::en);
+    EXPECT_NE(html.find("EDE 22: &lt;b&gt;no reachable authority&lt;/b&gt;"), std::string::npos) << "extra text is data, escaped";
+    const auto ja = render_text(result, TextOptions{false, 200, false, Language::ja});
+    EXPECT_NE(ja.find("2 台中 2 台のフルリゾルバ"), std::string::npos) << ja;
+    EXPECT_NE(ja.find("6.0 秒"), std::string::npos) << ja;
+}
+
+TEST(Resolvers, AllValidatedSaysSoAndNoneMeansNoSection) {
+    auto result = with_resolvers();
+    result.resolvers.pop_back();
+    result.resolvers[0].answers.pop_back();
+    EXPECT_NE(render_text(result, TextOptions{}).find("Every resolver asked (1) resolved and validated"), std::string::npos);
+    result.resolvers.clear();
+    EXPECT_EQ(render_text(result, TextOptions{}).find("Real resolvers"), std::string::npos);
+    EXPECT_EQ(to_json(result).find("\"resolvers\""), std::string::npos);
+}
+
+TEST(Resolvers, JsonRoundTrip) {
+    const auto path = std::filesystem::temp_directory_path() / "dnspath-resolvers-test.json";
+    ASSERT_TRUE(write_json(with_resolvers(), path.string()));
+    auto back = read_json(path.string());
+    ASSERT_TRUE(back) << back.error().message;
+    ASSERT_EQ(back->resolvers.size(), 2u);
+    const auto& answer = back->resolvers[0].answers[1];
+    EXPECT_EQ(answer.question, "s3000");
+    EXPECT_EQ(answer.size, 3000u);
+    EXPECT_EQ(answer.rcode, 2);
+    EXPECT_FALSE(answer.authenticated);
+    ASSERT_EQ(answer.errors.size(), 1u);
+    EXPECT_EQ(answer.errors[0].code, 22);
+    EXPECT_DOUBLE_EQ(answer.ms, 5100);
+    EXPECT_TRUE(back->resolvers[0].answers[0].over_tcp);
+    EXPECT_FALSE(back->resolvers[1].answers[0].rcode.has_value());
+    std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace dnspath::reports
