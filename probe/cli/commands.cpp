@@ -334,6 +334,10 @@ void print_lab(const lab::LabSession& session, const profile::Profile& profile, 
         std::cout << "  responder " << server.ipv4 << " " << server.ipv6 << ": ip netns exec " << server.namespace_name << " bash\n";
     for (const auto& proxy : layout.proxies)
         std::cout << "  dnsmasq proxy of " << proxy.device->name << " on " << proxy.ipv4 << " and " << proxy.ipv6 << "\n";
+    for (const auto& resolver : layout.resolvers)
+        std::cout << "  validating resolver " << resolver.software << " on " << resolver.address << ": ip netns exec "
+                  << layout.probe().namespace_name << " dig +dnssec @" << resolver.address << " " << profile.target.zone
+                  << " DNSKEY\n";
     for (std::size_t i = 0; i < layout.nodes.size(); ++i) {
         std::cout << "  " << layout.nodes[i].name << ": ip netns exec " << layout.nodes[i].namespace_name << " bash";
         if (layout.nodes[i].device) std::cout << "   (taps " << layout.tap_in(i) << ", " << layout.tap_out(i) << ")";

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job's profile (profiles/default.toml, built into the binary) comes up, gives its
 # expected verdicts with the right devices named, and leaves nothing behind:
-#   cpe (NAT, drops UDP answers over 1232) — isp-router (drops IPv6 fragments).
+#   cpe (NAT, drops UDP answers over 1232) — isp-router (drops IPv6 fragments), with four real
+#   validating resolvers beside the probe.
 # Needs root; exits 77 without it. Usage: default_profile_test.sh dnspath
 set -u
 bin=$1
@@ -39,6 +40,7 @@ check "largest UDP answer is the 1232 cap on both families" "1224 <= d['summary'
 check "udp-fragments ipv6 blamed on isp-router" "v('udp-fragments', 'ipv6')['status'] == 'fail' and v('udp-fragments', 'ipv6')['device'] == 'isp-router'"
 check "nat names cpe" "v('nat', 'ipv4')['device'] == 'cpe' and v('nat', 'ipv4')['p']['devices'] == ['cpe'] and d['summary']['ipv4']['nat'] is True"
 check "TCP fallback rescues resolution" "v('tcp-fallback', 'ipv4')['status'] == 'pass' and v('tcp-fallback', 'ipv6')['status'] == 'pass'"
+check "four real resolvers asked, and this path does not hurt them (1232-octet buffers, TCP fallback)" "[r['name'] for r in d['resolvers']] == ['unbound', 'bind', 'knot-resolver', 'powerdns'] and all(r['failures'] == 0 and len(r['answers']) == 4 for r in d['resolvers'])"
 check "four taps, nothing lost" "len(d['taps']) == 4 and all(t['kernel_drops'] == 0 for t in d['taps'])"
 if ip netns list | grep -q '^dpd-'; then echo "FAIL namespaces left"; failures=$((failures + 1)); else passes=$((passes + 1)); fi
 echo "$passes passed, $failures failed"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Real resolvers (Unbound, BIND, Knot Resolver, PowerDNS Recursor) validating behind lab paths:
+# what each experienced must be in result.json beside the verdicts, and must match the fault —
+# everything validates on a clean path and over IPv6, nothing does when TCP/53 is dropped, and a
+# fragment filter fails its checkpoint without hurting resolvers that ask with 1232 octets.
+# Needs root and the four resolvers; exits 77 without them. Usage: resolvers_test.sh dnspath
+set -u
+bin=$1
+here=$(cd "$(dirname "$0")" && pwd)
+for tool in unbound named kresd pdns_recursor; do
+  command -v $tool >/dev/null || { echo "skipped: needs $tool (./setup.sh installs it)"; exit 77; }
+done
+source "$here/lib.sh"
+trap 'for p in drc drt drf drv; do "$bin" lab down --prefix $p >/dev/null 2>&1; done; rm -rf "$work"' EXIT
+
+ok='all(a["outcome"] == "answer" and a["rcode"] == 0 and a["ad"] for r in d["resolvers"] for a in r["answers"])'
+asked='[r["name"] for r in d["resolvers"]] == NAMES and all([a["question"] for a in r["answers"]] == ["dnskey", "small", "s1000", "s3000"] for r in d["resolvers"])'
+all4='["unbound", "bind", "knot-resolver", "powerdns"]'
+
+run_lab clean "$here/resolvers-clean.toml"
+expect clean "exit 0 on a clean path" "open('$work/clean.rc').read().strip() == '0'"
+expect clean "all four resolvers asked all four questions" "${asked//NAMES/$all4}"
+expect clean "every answer NOERROR with AD" "$ok"
+expect clean "the report says the path does not hurt them" "'Every resolver asked (4) resolved and validated' in open('$work/clean.out').read()"
+expect clean "the HTML report has the resolvers' table" "'Real resolvers behind this path' in open('$work/clean/report.html').read()"
+left_behind drc
+
+run_lab tcpdrop "$here/resolvers-tcpdrop.toml"
+expect tcpdrop "TCP/53 fails on the router" "v('tcp-direct', 'ipv4')['device'] == 'router' and v('tcp-direct', 'ipv4')['status'] == 'fail'"
+expect tcpdrop "all four resolvers asked" "${asked//NAMES/$all4}"
+expect tcpdrop "no resolver validates anything: the DNSKEY set needs TCP" "all(r['failures'] == 4 for r in d['resolvers'])"
+expect tcpdrop "BIND gives up with SERVFAIL before the stub does" "[a['rcode'] for r in d['resolvers'] if r['name'] == 'bind' for a in r['answers']][0] == 2"
+expect tcpdrop "a resolver that stays silent is cut off at 6 s, not waited for" "all(a['ms'] < 6500 for r in d['resolvers'] for a in r['answers'])"
+expect tcpdrop "the consequence is said beside the finding" "'4 of 4 resolvers could not resolve and validate: DNSKEY set' in open('$work/tcpdrop.out').read()"
+left_behind drt
+
+run_lab frag "$here/resolvers-frag.toml"
+expect frag "the fragment filter fails its checkpoint on the router" "v('udp-fragments', 'ipv4')['status'] == 'fail' and v('udp-fragments', 'ipv4')['device'] == 'router'"
+expect frag "and does not hurt resolvers asking with 1232 octets" "$ok and len(d['resolvers']) == 2"
+left_behind drf
+
+run_lab v6 "$here/resolvers-v6.toml"
+expect v6 "over IPv6 every resolver validates every answer" "${asked//NAMES/$all4} and $ok"
+left_behind drv
+
+finish
