@@ -352,6 +352,67 @@ void print_lab(const lab::LabSession& session, const profile::Profile& profile, 
 
 }  // namespace
 
+namespace {
+
+// One `lab run` pass: the lab built for `profile`, the probe run as a child in its probe
+// namespace, writing to `out_dir`; the lab is torn down when the pass ends.
+int lab_pass(const profile::Profile& profile, std::string profile_path, const std::string& out_dir,
+             const LabOptions& options, bool json, const std::atomic<bool>& stop) {
+    auto session = lab::LabSession::start(profile, self_executable());
+    if (!session) return usage_error(session.error().message);
+    if (stop.load()) return usage_error("interrupted while the lab was built; it is torn down, nothing was measured");
+    // The probe runs in the probe namespace as a child reading its plan from a file, so a Ctrl-C
+    // reaches it and it still writes what it measured before the lab goes away.
+    if (profile_path.empty()) {
+        profile_path = session->layout().state_dir + "/default.toml";
+        std::ofstream(profile_path) << cli::kEmbeddedDefaultProfile;
+    }
+    std::vector<std::string> argv{"ip", "netns", "exec", session->layout().probe().namespace_name, self_executable(),
+                                  "run", "--profile", profile_path, "--out", out_dir};
+    for (const auto& args : {session->run_arguments(), session->tap_arguments()}) argv.insert(argv.end(), args.begin(), args.end());
+    if (json) argv.push_back("--json");
+    argv.insert(argv.end(), {"--lang", options.lang});
+    for (auto [flag, list] : {std::pair{"--probes", &options.probes}, std::pair{"--families", &options.families}})
+        if (!list->empty()) {
+            std::string joined;
+            for (const auto& item : *list) joined += (joined.empty() ? "" : ",") + item;
+            argv.insert(argv.end(), {flag, joined});
+        }
+    auto probe = lab::Process::spawn(argv, {});
+    if (!probe) return usage_error(probe.error().message);
+    return probe->wait([&stop] { return stop.load(); });
+}
+
+// A load balancer listed with several `balancers`: one pass per balancer into OUT/<balancer>/,
+// then the passes compared (the first as "before"), printed and written to OUT/comparison.md.
+int lab_balancer_passes(const profile::Profile& profile, const LabOptions& options, const std::atomic<bool>& stop) {
+    const auto& balancers = profile.devices.back().balancers;
+    int worst = kExitPass;
+    for (const auto& balancer : balancers) {
+        profile::Profile pass = profile;
+        pass.devices.back().balancer = balancer;
+        std::cerr << "lab run: pass with balancer = \"" << balancer << "\"\n";
+        const int code = lab_pass(pass, options.profile_path, options.out_dir + "/" + balancer, options, false, stop);
+        if (code == kExitUsage) return code;
+        worst = std::max(worst, code);
+        if (stop.load()) return kExitUsage;
+    }
+    auto first = reports::read_json(options.out_dir + "/" + balancers[0] + "/result.json");
+    auto second = reports::read_json(options.out_dir + "/" + balancers[1] + "/result.json");
+    if (!first || !second) return usage_error(!first ? first.error().message : second.error().message);
+    const auto comparison = reports::compare(*first, *second, balancers[0], balancers[1]);
+    const auto text = text_options(false, false, options.lang);
+    if (auto written = emit(reports::render_comparison(comparison, reports::Format::md, text), options.out_dir + "/comparison.md");
+        !written)
+        return usage_error(written.error().message);
+    std::cout << (options.json ? reports::render_comparison(comparison, reports::Format::json, text)
+                               : reports::render_comparison(comparison, reports::Format::text, text))
+              << (options.json ? "" : "comparison: " + options.out_dir + "/comparison.md\n");
+    return worst;
+}
+
+}  // namespace
+
 int command_lab(const LabOptions& options) {
     if (geteuid() != 0)
         return usage_error("lab needs CAP_NET_ADMIN and CAP_SYS_ADMIN to create network namespaces: run it as root");
@@ -372,39 +433,25 @@ int command_lab(const LabOptions& options) {
         std::cout << "lab down: removed " << *removed << " namespaces with prefix " << prefix << "-\n";
         return kExitPass;
     }
+    // A lab with several balancers stands with the first one; `lab run` makes a pass with each.
+    const bool several = !loaded->devices.empty() && loaded->devices.back().balancers.size() > 1;
+    if (!loaded->devices.empty() && !loaded->devices.back().balancers.empty())
+        loaded->devices.back().balancer = loaded->devices.back().balancers.front();
     // Signals are taken from here: a Ctrl-C or SIGTERM while the lab is being built is kept until
     // it stands, and then the lab is torn down (the session's destructor) instead of left behind.
     std::atomic<bool> stop{false};
     StopOnSignal on_signal(stop);
-    auto session = lab::LabSession::start(*loaded, self_executable());
-    if (!session) return usage_error(session.error().message);
-    if (stop.load()) return usage_error("interrupted while the lab was built; it is torn down, nothing was measured");
     if (options.action == "up") {
+        auto session = lab::LabSession::start(*loaded, self_executable());
+        if (!session) return usage_error(session.error().message);
+        if (stop.load()) return usage_error("interrupted while the lab was built; it is torn down");
         session->keep();
         print_lab(*session, *loaded, session->run_arguments());
+        if (several) std::cout << "(balancer = \"" << loaded->devices.back().balancer << "\", the first of balancers; lab run makes a pass with each)\n";
         return kExitPass;
     }
-    // The probe runs in the probe namespace as a child reading its plan from a file, so a Ctrl-C
-    // reaches it and it still writes what it measured before the lab goes away.
-    std::string profile_path = options.profile_path;
-    if (embedded) {
-        profile_path = session->layout().state_dir + "/default.toml";
-        std::ofstream(profile_path) << cli::kEmbeddedDefaultProfile;
-    }
-    std::vector<std::string> argv{"ip", "netns", "exec", session->layout().probe().namespace_name, self_executable(),
-                                  "run", "--profile", profile_path, "--out", options.out_dir};
-    for (const auto& args : {session->run_arguments(), session->tap_arguments()}) argv.insert(argv.end(), args.begin(), args.end());
-    if (options.json) argv.push_back("--json");
-    argv.insert(argv.end(), {"--lang", options.lang});
-    for (auto [flag, list] : {std::pair{"--probes", &options.probes}, std::pair{"--families", &options.families}})
-        if (!list->empty()) {
-            std::string joined;
-            for (const auto& item : *list) joined += (joined.empty() ? "" : ",") + item;
-            argv.insert(argv.end(), {flag, joined});
-        }
-    auto probe = lab::Process::spawn(argv, {});
-    if (!probe) return usage_error(probe.error().message);
-    return probe->wait([&stop] { return stop.load(); });
+    if (several) return lab_balancer_passes(*loaded, options, stop);
+    return lab_pass(*loaded, options.profile_path, options.out_dir, options, options.json, stop);
 }
 
 // Prints a probe name, so dig, a resolver or a script can ask the responder what the probe asks.

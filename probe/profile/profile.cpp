@@ -125,6 +125,8 @@ Device read_device(const toml::table& entry) {
     device.intercept_dns = entry["intercept_dns"].value_or(false);
     device.backends = static_cast<int>(entry["backends"].value_or(std::int64_t{2}));
     device.balancer = entry["balancer"].value_or(device.balancer);
+    if (const auto* balancers = entry["balancers"].as_array())
+        for (const auto& balancer : *balancers) device.balancers.push_back(balancer.value_or(std::string{}));
     device.proxy_cache = entry["proxy_cache"].value_or(false);
     auto faults = entry["faults"];
     device.faults.drop_ipv4_fragments = faults["drop_ipv4_fragments"].value_or(std::string{});
@@ -176,7 +178,13 @@ void check_device(const toml::table& entry, bool last, const Device& device, std
         if (entry[key] && device.kind != "cpe")
             validator.error(entry[key].node()->source(), std::string("topology.device.") + key +
                                                              " only applies to kind = \"cpe\" (the dnsmasq proxy)");
-    for (const auto* key : {"backends", "balancer"})
+    if (entry["balancer"] && entry["balancers"])
+        validator.error(entry["balancers"].node()->source(),
+                        "topology.device: give balancer (one) or balancers (each in its own pass), not both");
+    if (device.balancers.size() == 2 && device.balancers[0] == device.balancers[1])
+        validator.error(entry["balancers"].node()->source(), "topology.device.balancers: \"" + device.balancers[0] +
+                                                                 "\" is listed twice");
+    for (const auto* key : {"backends", "balancer", "balancers"})
         if (entry[key] && device.kind != "lb")
             validator.error(entry[key].node()->source(),
                             std::string("topology.device.") + key + " only applies to kind = \"lb\" (responders behind it)");

@@ -71,6 +71,9 @@ struct Device {
     bool intercept_dns = false;          // cpe: redirect all port-53 traffic to its proxy
     int backends = 2;                    // lb: responders behind it
     std::string balancer = "nftables";   // lb: "nftables" (L4 DNAT, conntrack) or "dnsdist" (a DNS-aware proxy)
+    // lb: `lab run` builds the lab once per balancer listed, in order, and compares the runs
+    // (empty: the one `balancer`). Each pass sets `balancer` to its entry.
+    std::vector<std::string> balancers;
     bool proxy_cache = false;            // cpe: dnsmasq caches answers (off: every query goes upstream)
 };
 

@@ -58,6 +58,7 @@ const Rule kRules[] = {
     {"topology.device.intercept_dns", Kind::boolean},
     {"topology.device.backends", Kind::integer, 1, 8},
     {"topology.device.balancer", Kind::string, 0, 0, "nftables|dnsdist"},
+    {"topology.device.balancers", Kind::string_array, 0, 2, "nftables|dnsdist"},
     {"topology.device.proxy_cache", Kind::boolean},
     {"topology.device.faults", Kind::table},
     {"topology.device.faults.drop_ipv4_fragments", Kind::string, 0, 0, "non-first|all"},

@@ -115,6 +115,12 @@ const InvalidCase kInvalid[] = {
     {"fault family", "[target]\naddresses = [\"198.18.2.2\"]\n[[topology.device]]\nname = \"a\"\n[topology.device.faults]\nfamily = \"ipv5\"\n", 6, 10, "family must be one of"},
     {"proxy not an address", "[target]\naddresses = [\"198.18.2.2\"]\nproxies = [\"cpe.lan\"]\n", 3, 12, "target.proxies: \"cpe.lan\" is not an IPv4 or IPv6"},
     {"sessions too few", "[target]\naddresses = [\"198.18.2.2\"]\n[plan]\nsessions = 2\n", 4, 12, "within 8 - 4096"},
+    {"balancer and balancers", "[target]\naddresses = [\"198.18.2.2\"]\n[[topology.device]]\nname = \"a\"\nkind = \"lb\"\nbalancer = \"dnsdist\"\nbalancers = [\"nftables\"]\n", 7, 13, "not both"},
+    {"a balancer twice", "[target]\naddresses = [\"198.18.2.2\"]\n[[topology.device]]\nname = \"a\"\nkind = \"lb\"\nbalancers = [\"dnsdist\", \"dnsdist\"]\n", 6, 13, "listed twice"},
+    {"balancers on a router", "[target]\naddresses = [\"198.18.2.2\"]\n[[topology.device]]\nname = \"a\"\nbalancers = [\"dnsdist\"]\n", 5, 13, "only applies to kind = \"lb\""},
+    {"unknown balancer", "[target]\naddresses = [\"198.18.2.2\"]\n[[topology.device]]\nname = \"a\"\nkind = \"lb\"\nbalancers = [\"haproxy\"]\n", 6, 14, "must be one of"},
+    {"unknown lab resolver", "[lab]\nresolvers = [\"unbound\", \"dnscrypt\"]\n", 2, 25, "must be one of"},
+    {"a lab resolver twice", "[lab]\nresolvers = [\"bind\", \"bind\"]\n", 2, 22, "listed twice"},
     {"device is a table, not an array", "[target]\naddresses = [\"198.18.2.2\"]\n[topology.device]\nname = \"a\"\n", 3, 1, "expected an array of tables"},
 };
 
