@@ -23,7 +23,7 @@ teardown_dut() {
 cleanup() { teardown_dut; "$bin" lab down --prefix dpb >/dev/null 2>&1; rm -rf "$work"; }
 trap cleanup EXIT
 
-# make_dut CONFIG: the home router, cabled. CONFIG: clean, small-edns, frag4, tcp-refused, mtu1454.
+# make_dut CONFIG: the home router, cabled. CONFIG: clean, small-edns, frag4, tcp-refused, mtu1454, ipv6.
 make_dut() {
   teardown_dut
   ip netns add $dut
@@ -38,7 +38,7 @@ make_dut() {
   cat >"$work/wan.sh" <<SCRIPT
 #!/bin/sh
 case "\$1" in bound|renew)
-  ip addr flush dev "\$interface"; ip addr add "\$ip/\$mask" dev "\$interface"
+  ip -4 addr flush dev "\$interface"; ip addr add "\$ip/\$mask" dev "\$interface"
   ip route replace default via "\${router%% *}"
   echo "nameserver \${dns%% *}" > "$work/resolv.tmp" && mv "$work/resolv.tmp" "$work/resolv.conf";;
 esac
@@ -48,6 +48,15 @@ SCRIPT
   ip netns exec $dut udhcpc -f -i wan0 -s "$work/wan.sh" -t 0 -T 1 -A 1 >"$work/udhcpc.log" 2>&1 &
   local proxy_options=()
   [ "$1" = small-edns ] && proxy_options=(--edns-packet-max=512)
+  if [ "$1" = ipv6 ]; then
+    # IPv6 through the DUT: a static WAN address (no DHCPv6 client here), a ULA on its LAN
+    # announced by dnsmasq's RA (SLAAC), forwarding, and NAT66 toward the WAN like many CPEs.
+    ip netns exec $dut sysctl -qw net.ipv6.conf.all.forwarding=1
+    ip -n $dut addr add fd00:200::2/64 dev wan0 nodad
+    ip -n $dut -6 route add default via fd00:200::1
+    ip -n $dut addr add fd00:77::1/64 dev lan0 nodad
+    proxy_options=(--enable-ra --dhcp-range=fd00:77::,ra-only,64)
+  fi
   ip netns exec $dut dnsmasq --keep-in-foreground --conf-file=/dev/null --interface=lan0 --bind-interfaces --no-hosts \
     --resolv-file="$work/resolv.conf" --cache-size=0 --dhcp-range=198.19.77.100,198.19.77.150,255.255.255.0,1h \
     --dhcp-option=option:router,198.19.77.1 --dhcp-option=option:dns-server,198.19.77.1 \
@@ -66,6 +75,9 @@ SCRIPT
 table ip dut {
   chain nat { type nat hook postrouting priority 100; oifname "wan0" masquerade; }
   $faults
+}
+table ip6 dut6 {
+  chain nat { type nat hook postrouting priority 100; oifname "wan0" masquerade; }
 }
 NFT
 }
@@ -141,6 +153,17 @@ make_dut mtu1454
 bench mtu1454 --wan-mtu 1454
 expect mtu1454 "WAN MTU 1454 with ICMP dropped: a PMTUD black hole on home-router" "v('pmtu')['status'] == 'fail' and v('pmtu')['code'] == 'pmtud-blackhole' and v('pmtu')['devices'] == ['home-router']"
 left_clean mtu1454
+
+# IPv6 through the DUT: the LAN side takes an address from the DUT's RA, and both families are
+# probed through it; the DUT's NAT66 is named on it.
+make_dut ipv6
+"$bin" bench --lan $lan --wan $wan --dut-name home-router --out "$work/ipv6" --probes edns-size,tcp,nat,proxy \
+  >"$work/ipv6.out" 2>"$work/ipv6.err"
+echo $? >"$work/ipv6.rc"
+expect ipv6 "IPv6 through the DUT: the LAN side got an address from its RA and both families were probed" "'fd00:200::1' in d['targets'] and v('udp-large', 'ipv6')['status'] == 'pass' and v('tcp-direct', 'ipv6')['status'] == 'pass'"
+expect ipv6 "the DUT's NAT66 is named on it" "v('nat', 'ipv6')['status'] == 'warn' and v('nat', 'ipv6')['devices'] == ['home-router']"
+schema_ok ipv6
+left_clean ipv6
 
 # A static uplink: no DHCP from the bench; the DUT's WAN is set by hand.
 make_dut clean
