@@ -462,6 +462,8 @@ const Table kWords = {
     {"duration-ms", "{n} ms"},
     {"duration-s", "{n} s"},
     {"column:resolver", "resolver"},
+    {"identities", "Devices"},
+    {"identity", "{name}[: {model}][, firmware {firmware}]"},
 };
 
 // Parameter values that are words: English reads them as they are.

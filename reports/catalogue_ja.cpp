@@ -455,6 +455,8 @@ const Table kWords = {
     {"duration-ms", "{n} ms"},
     {"duration-s", "{n} 秒"},
     {"column:resolver", "フルリゾルバ"},
+    {"identities", "機器"},
+    {"identity", "{name}[：{model}][、ファームウェア {firmware}]"},
 };
 
 // Parameter values that are words, as they read inside a Japanese sentence.

@@ -191,6 +191,12 @@ std::string to_json(const RunResult& result) {
     };
     if (result.diagnosis) add_diagnosis(document, result);
     if (!result.resolvers.empty()) document["resolvers"] = resolvers_json(result);
+    if (!result.identities.empty()) {
+        json identities = json::array();
+        for (const auto& identity : result.identities)
+            identities.push_back({{"name", identity.name}, {"model", identity.model}, {"firmware", identity.firmware}});
+        document["device_identity"] = identities;
+    }
     return document.dump(2) + "\n";
 }
 

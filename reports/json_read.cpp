@@ -218,6 +218,10 @@ Result<RunResult> result_of(const json& document) {
                                entry.value("interface_drops", std::uint64_t{0}), entry.value("pcapng", "")});
     result.diagnosis = diagnosis_of(document);
     result.resolvers = resolvers_of(document);
+    if (auto identities = document.find("device_identity"); identities != document.end() && identities->is_array())
+        for (const auto& entry : *identities)
+            if (entry.is_object())
+                result.identities.push_back({entry.value("name", ""), entry.value("model", ""), entry.value("firmware", "")});
     return result;
 }
 

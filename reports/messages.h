@@ -81,6 +81,10 @@ ResolverBlock resolver_block(const RunResult& result, Language language);  // re
 // A question's label ("dnskey" → "DNSKEY set"); the role itself when the catalogue lacks it.
 std::string question_label(const std::string& role, Language language);
 
+// "home-router: Buffalo WXR-1750DHP, firmware 2.60" for each device whose model or firmware is
+// known, joined with "; " ("" when none is).
+std::string identities_text(const RunResult& result, Language language);
+
 // The per-family summary lines (largest UDP answer, path MTU, NAT, load), one per family.
 std::string render_text_summary(const RunResult& result, Language language);
 

@@ -20,6 +20,9 @@ std::vector<std::string> bench_run_command(const BenchCliOptions& options, const
                                   "--out", options.out_dir, "--lang", options.lang};
     if (!options.profile_path.empty()) argv.insert(argv.end(), {"--profile", options.profile_path});
     for (const auto& arg : session.run_arguments(options.dut_name)) argv.push_back(arg);
+    if (!options.dut_model.empty()) argv.insert(argv.end(), {"--device-model", options.dut_name + "=" + options.dut_model});
+    if (!options.dut_firmware.empty())
+        argv.insert(argv.end(), {"--device-firmware", options.dut_name + "=" + options.dut_firmware});
     for (const auto& target : options.targets) argv.insert(argv.end(), {"--target", target});
     if (!options.key_file.empty()) argv.insert(argv.end(), {"--key-file", options.key_file});
     if (options.json) argv.push_back("--json");
@@ -55,7 +58,15 @@ void print_bench(const BenchCliOptions& options, const lab::BenchFacts& facts) {
 
 }  // namespace
 
-int command_bench(const BenchCliOptions& options) {
+int command_bench(const BenchCliOptions& given) {
+    BenchCliOptions options = given;
+    if (options.dut_name.empty()) {
+        // The DUT is the profile's one device when it lists one (its model and firmware with it).
+        options.dut_name = "dut";
+        if (!options.profile_path.empty())
+            if (auto profile = profile::load_profile_file(options.profile_path); profile && profile->devices.size() == 1)
+                options.dut_name = profile->devices.front().name;
+    }
     if (geteuid() != 0)
         return usage_error("bench needs CAP_NET_ADMIN and CAP_SYS_ADMIN to move interfaces into namespaces: run it as root");
     if (options.wan.empty() && !options.lan.empty() && options.targets.empty())

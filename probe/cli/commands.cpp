@@ -17,6 +17,7 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include "capture/capture.h"
 #include "cli/embedded_profile.h"
@@ -86,6 +87,29 @@ void show_progress(std::string_view kind, model::Family family, std::size_t step
     const bool tty = isatty(STDERR_FILENO) != 0;
     std::cerr << (tty ? "\r\033[K" : "") << "[" << step + 1 << "/" << steps << "] " << kind << " "
               << model::to_string(family) << (tty ? "" : "\n") << std::flush;
+}
+
+// Which boxes the path's devices are: the profile's model and firmware, then NAME=TEXT flags.
+Result<std::vector<model::DeviceIdentity>> device_identities(const RunOptions& options,
+                                                             const std::optional<profile::Profile>& profile) {
+    std::vector<model::DeviceIdentity> identities;
+    auto entry = [&](const std::string& name) -> model::DeviceIdentity& {
+        for (auto& identity : identities)
+            if (identity.name == name) return identity;
+        return identities.emplace_back(model::DeviceIdentity{name, "", ""});
+    };
+    if (profile)
+        for (const auto& device : profile->devices)
+            if (!device.model.empty() || !device.firmware.empty()) entry(device.name) = {device.name, device.model, device.firmware};
+    for (auto [flag, list, field] : {std::tuple{"--device-model", &options.device_models, &model::DeviceIdentity::model},
+                                     std::tuple{"--device-firmware", &options.device_firmware, &model::DeviceIdentity::firmware}})
+        for (const auto& text : *list) {
+            const auto equals = text.find('=');
+            if (equals == std::string::npos || equals == 0 || equals + 1 == text.size())
+                return fail(std::string(flag) + " " + text + ": expected NAME=TEXT");
+            entry(text.substr(0, equals)).*field = text.substr(equals + 1);
+        }
+    return identities;
 }
 
 // Real resolvers behind the same path, asked signed names once the plan is done.
@@ -174,6 +198,8 @@ int command_run(const RunOptions& options) {
     }
     auto run = run_setup(options, loaded);
     if (!run) return usage_error(run.error().message);
+    auto identities = device_identities(options, loaded);
+    if (!identities) return usage_error(identities.error().message);
     std::vector<peers::Resolver> resolvers;
     for (const auto& text : options.resolvers) {
         auto resolver = peers::parse_resolver(text);
@@ -223,6 +249,7 @@ int command_run(const RunOptions& options) {
     if (isatty(STDERR_FILENO)) std::cerr << "\r\033[K" << std::flush;
     if (!result) return usage_error(result.error().message);
     if (taps) judge::judge_with_findings(*result, taps->finish(*result));
+    result->identities = std::move(identities).value();
     // After the taps: the resolvers' own traffic is theirs, not the plan's probes.
     if (!resolvers.empty() && !stop.load()) ask_resolvers(*result, resolvers, run->config, stop);
     probe::stamp_run(*result, options.command_line, options.profile_path,

@@ -15,6 +15,7 @@ struct RunOptions {
     std::string profile_path, zone, key_file, out_dir = "dnspath-results", lang = "en", user;
     bool check_only = false, json = false, no_color = false, wide = false;
     std::vector<std::string> targets, probes, families, devices, proxies, baseline, resolvers;
+    std::vector<std::string> device_models, device_firmware;  // NAME=TEXT
     int port = 0;
     std::uint64_t seed = 0;
     std::vector<std::string> command_line;  // as typed, for the result's record
@@ -34,7 +35,8 @@ struct LabOptions {
 };
 
 struct BenchCliOptions {
-    std::string lan, wan, uplink = "dhcp", profile_path, dut_name = "dut", out_dir = "dnspath-results", lang = "en";
+    std::string lan, wan, uplink = "dhcp", profile_path, dut_name, out_dir = "dnspath-results", lang = "en";
+    std::string dut_model, dut_firmware;
     std::string lan_address, lan_gateway, lan_dns, key_file;
     std::vector<std::string> targets, probes, families;
     int wan_mtu = 0;

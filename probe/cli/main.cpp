@@ -85,6 +85,8 @@ CLI::App* add_run(CLI::App& app, RunOptions& run) {
     cmd->add_option("--device", run.devices,
                     "A device on the path and its taps, in path order: NAME=TAP_IN,TAP_OUT (IFACE, netns:NS/IFACE); "
                     "pcapng goes to OUT/taps/");
+    cmd->add_option("--device-model", run.device_models, "NAME=MODEL: which box a device of the path is, for the result (repeat)");
+    cmd->add_option("--device-firmware", run.device_firmware, "NAME=VERSION: the device's firmware, for the result (repeat)");
     cmd->add_option("--resolver", run.resolvers,
                     "A validating resolver that reaches the responder through the same path: NAME=ADDRESS[#PORT] (repeat); "
                     "after the plan it is asked signed names, and what it answered goes beside the verdicts");
@@ -188,7 +190,11 @@ CLI::App* add_bench(CLI::App& app, BenchCliOptions& bench) {
         ->check(CLI::IsMember({"dhcp", "static"}))
         ->capture_default_str();
     cmd->add_option("--wan-mtu", bench.wan_mtu, "MTU of the WAN link, e.g. 1454 to emulate PPPoE")->check(CLI::Range(576, 9000));
-    cmd->add_option("--dut-name", bench.dut_name, "The device's name in the result (model and firmware)")->capture_default_str();
+    cmd->add_option("--dut-name", bench.dut_name,
+                    "The device's name on the path (default: the profile's one device, else \"dut\")");
+    cmd->add_option("--dut-model", bench.dut_model, "The device's model, recorded in the result (or the profile's `model`)");
+    cmd->add_option("--dut-firmware", bench.dut_firmware,
+                    "The device's firmware version, recorded in the result (or the profile's `firmware`)");
     cmd->add_option("--profile,-p", bench.profile_path, "Profile with the plan to run (targets are the bench's own)");
     cmd->add_flag("--force", bench.force, "Take interfaces even when they have addresses or routes");
     cmd->add_option("--lan-address", bench.lan_address, "Static LAN address ADDR/LEN instead of the device's DHCP");

@@ -287,6 +287,14 @@ struct ResolverExperience {
     std::size_t failures() const;
 };
 
+// Which box a device of the path is, when someone said so: the profile's model and firmware for
+// it, or `bench --dut-model/--dut-firmware`. Outside text: shown as it is, never translated.
+struct DeviceIdentity {
+    std::string name;  // the device's name on the path ("home-router")
+    std::string model;
+    std::string firmware;
+};
+
 struct RunResult {
     int schema_version = kSchemaVersion;
     std::string tool_version;
@@ -306,6 +314,7 @@ struct RunResult {
     std::vector<TapSummary> taps;
     std::optional<Diagnosis> diagnosis;
     std::vector<ResolverExperience> resolvers;  // real resolvers asked after the plan (`--resolver`)
+    std::vector<DeviceIdentity> identities;     // devices whose model or firmware is known
 };
 
 // The registry of probe kinds: each kind's id, the checkpoints it decides, and the seed-document

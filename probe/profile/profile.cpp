@@ -128,6 +128,8 @@ Device read_device(const toml::table& entry) {
     if (const auto* balancers = entry["balancers"].as_array())
         for (const auto& balancer : *balancers) device.balancers.push_back(balancer.value_or(std::string{}));
     device.proxy_cache = entry["proxy_cache"].value_or(false);
+    device.model = entry["model"].value_or(std::string{});
+    device.firmware = entry["firmware"].value_or(std::string{});
     auto faults = entry["faults"];
     device.faults.drop_ipv4_fragments = faults["drop_ipv4_fragments"].value_or(std::string{});
     device.faults.drop_ipv6_fragments = faults["drop_ipv6_fragments"].value_or(false);

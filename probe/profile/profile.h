@@ -74,6 +74,7 @@ struct Device {
     // lb: `lab run` builds the lab once per balancer listed, in order, and compares the runs
     // (empty: the one `balancer`). Each pass sets `balancer` to its entry.
     std::vector<std::string> balancers;
+    std::string model, firmware;         // which box this is (recorded in the result; a bench's DUT)
     bool proxy_cache = false;            // cpe: dnsmasq caches answers (off: every query goes upstream)
 };
 

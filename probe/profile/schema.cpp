@@ -60,6 +60,8 @@ const Rule kRules[] = {
     {"topology.device.balancer", Kind::string, 0, 0, "nftables|dnsdist"},
     {"topology.device.balancers", Kind::string_array, 0, 2, "nftables|dnsdist"},
     {"topology.device.proxy_cache", Kind::boolean},
+    {"topology.device.model", Kind::string},
+    {"topology.device.firmware", Kind::string},
     {"topology.device.faults", Kind::table},
     {"topology.device.faults.drop_ipv4_fragments", Kind::string, 0, 0, "non-first|all"},
     {"topology.device.faults.drop_ipv6_fragments", Kind::boolean},

@@ -126,6 +126,13 @@ try "run --lang fr" -- "$bin" run --target 127.0.0.1 --lang fr
 try "run --device '=,'" -- "$bin" run --target 127.0.0.1 --port "$port" --device "=,"
 try "run --device netns:/" -- "$bin" run --target 127.0.0.1 --port "$port" --device "d=netns:/,netns:x/"
 try "run --device no such interface" -- "$bin" run --target 127.0.0.1 --port "$port" --probes edns-size --device "d=nosuch0,nosuch1" --out "$work/o"
+for resolver in "x=" "=127.0.0.1" "r=not-an-address" "127.0.0.1#" "127.0.0.1#0" "127.0.0.1#99999999999" "r=$long"; do
+  try "run --resolver '${resolver:0:20}'" -- "$bin" run --target 127.0.0.1 --port "$port" --probes edns-size --families ipv4 --resolver "$resolver"
+done
+for identity in "nodevice" "=model" "d=" ""; do
+  try "run --device-model '$identity'" -- "$bin" run --target 127.0.0.1 --port "$port" --probes edns-size --families ipv4 --device-model "$identity"
+  try "run --device-firmware '$identity'" -- "$bin" run --target 127.0.0.1 --port "$port" --probes edns-size --families ipv4 --device-firmware "$identity"
+done
 try "run without a target" -- "$bin" run
 try "respond --rate 0" -- "$bin" respond --listen 127.0.0.1 --rate 0
 try "respond --standby-keys 9" -- "$bin" respond --listen 127.0.0.1 --standby-keys 9

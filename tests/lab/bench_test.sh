@@ -124,7 +124,8 @@ schema_ok() {
 no_one_else="all(x['devices'] in ([], ['home-router']) for x in d['verdicts'])"
 
 make_dut clean
-bench clean
+bench clean --dut-model "Lab CPE <nft+dnsmasq>" --dut-firmware "2.90"
+expect clean "the DUT's identity is in the result" "d['device_identity'] == [{'name': 'home-router', 'model': 'Lab CPE <nft+dnsmasq>', 'firmware': '2.90'}]"
 expect clean "a clean home router: exit 0, only its NAT noted, on home-router" "rc == 0 and v('nat')['status'] == 'warn' and v('nat')['devices'] == ['home-router'] and not [x for x in d['verdicts'] if x['status'] == 'fail']"
 expect clean "both modes ran: route (udp-large) and proxy (dns-proxy through the DUT's DNS)" "v('udp-large')['status'] == 'pass' and v('dns-proxy')['status'] == 'pass' and v('dns-proxy')['p']['proxy'] == '198.19.77.1'"
 expect clean "the DUT is named in the path" "d['path'] == ['home-router']"

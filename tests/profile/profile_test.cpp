@@ -32,6 +32,8 @@ kind = "cpe"
 tap_in = "netns:dp-cpe/lan0"
 tap_out = "netns:dp-cpe/wan0"
 edns_packet_max = 1232
+model = "WXR-1750DHP"
+firmware = "2.60"
 
 [topology.device.faults]
 drop_ipv6_fragments = true
@@ -56,6 +58,8 @@ TEST(Profile, ValidProfileLoadsEveryField) {
     ASSERT_EQ(profile->devices.size(), 2u);
     EXPECT_EQ(profile->devices[0].kind, "cpe");
     EXPECT_EQ(profile->devices[0].edns_packet_max, 1232);
+    EXPECT_EQ(profile->devices[0].model, "WXR-1750DHP");
+    EXPECT_EQ(profile->devices[0].firmware, "2.60");
     EXPECT_TRUE(profile->devices[0].faults.drop_ipv6_fragments);
     EXPECT_EQ(profile->devices[0].faults.tcp53, "reset");
     EXPECT_EQ(profile->devices[1].kind, "router");  // default kind

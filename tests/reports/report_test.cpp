@@ -427,3 +427,34 @@ TEST(Resolvers, JsonRoundTrip) {
 
 }  // namespace
 }  // namespace dnspath::reports
+
+namespace dnspath::reports {
+namespace {
+
+// Which box the DUT is: said once near the top of every format, kept through result.json; the
+// model and firmware are outside text, escaped in HTML.
+TEST(Identity, EveryFormatNamesTheBoxAndJsonKeepsIt) {
+    RunResult result;
+    result.tool_version = "0.1.0";
+    result.identities = {{"home-router", "WXR-1750DHP <b>", "2.60"}, {"lb", "", "1.7.3"}};
+    const auto text = render_text(result, TextOptions{false, 200, false});
+    EXPECT_EQ(text.rfind("Devices: home-router: WXR-1750DHP <b>, firmware 2.60; lb, firmware 1.7.3\n", 0), 0u) << text;
+    EXPECT_NE(render_markdown(result, Language::en).find("Devices: home-router: WXR-1750DHP <b>, firmware 2.60"),
+              std::string::npos);
+    EXPECT_NE(render_html(result, Language::en).find("home-router: WXR-1750DHP &lt;b&gt;, firmware 2.60"), std::string::npos);
+    EXPECT_NE(render_text(result, TextOptions{false, 200, false, Language::ja}).find("機器: home-router：WXR-1750DHP <b>、ファームウェア 2.60"),
+              std::string::npos);
+    const auto path = std::filesystem::temp_directory_path() / "dnspath-identity-test.json";
+    ASSERT_TRUE(write_json(result, path.string()));
+    auto back = read_json(path.string());
+    ASSERT_TRUE(back) << back.error().message;
+    ASSERT_EQ(back->identities.size(), 2u);
+    EXPECT_EQ(back->identities[0].model, "WXR-1750DHP <b>");
+    EXPECT_EQ(back->identities[1].firmware, "1.7.3");
+    std::filesystem::remove(path);
+    result.identities.clear();
+    EXPECT_EQ(render_text(result, TextOptions{}).find("Devices"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dnspath::reports
