@@ -56,6 +56,24 @@ void print_bench(const BenchCliOptions& options, const lab::BenchFacts& facts) {
                   << (facts.dut_dns.empty() ? "(none)" : facts.dut_dns) << "\n";
 }
 
+// The far side only: serve until Ctrl-C (or --seconds) while a tap on the WAN interface writes
+// OUT/taps/DUT.out.pcapng; a probe elsewhere asks our responder, and `analyze` can join the two.
+int serve_wan_side(const BenchCliOptions& options, const lab::BenchSession& session, const std::atomic<bool>& stop) {
+    if (auto ready = prepare_out_dir(options.out_dir); !ready) return usage_error(ready.error().message);
+    auto tap = lab::Process::spawn({self_executable(), "capture", "--device", options.dut_name + "=," + session.wan_tap(),
+                                    "--out", options.out_dir},
+                                   {options.out_dir + "/capture.log", true});
+    if (!tap) return usage_error(tap.error().message);
+    std::cerr << "bench: serving; probe from the DUT's LAN with: dnspath run --target " << lab::kBenchWanIpv4
+              << " --key-file " << session.key_path() << " --proxy <the DUT's DNS>; the WAN tap writes "
+              << options.out_dir << "/taps/" << options.dut_name << ".out.pcapng; Ctrl-C ends\n";
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long>(options.seconds * 1000));
+    while (!stop.load() && (options.seconds <= 0 || std::chrono::steady_clock::now() < until))
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const int tapped = tap->wait([] { return true; });  // SIGINT: it closes its pcapng and says what it saw
+    return tapped == 0 ? kExitPass : usage_error("the WAN tap failed (" + options.out_dir + "/capture.log)");
+}
+
 }  // namespace
 
 int command_bench(const BenchCliOptions& given) {
@@ -83,15 +101,7 @@ int command_bench(const BenchCliOptions& given) {
     if (!session) return usage_error(session.error().message);
     print_bench(options, session->facts());
     if (stop.load()) return usage_error("interrupted while the bench was built; the interfaces are back");
-    if (options.lan.empty()) {
-        // The far side only: serve until Ctrl-C (or --seconds); a probe elsewhere asks our responder.
-        std::cerr << "bench: serving; probe from the DUT's LAN with: dnspath run --target " << lab::kBenchWanIpv4
-                  << " --key-file " << session->key_path() << " --proxy <the DUT's DNS>; Ctrl-C ends\n";
-        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long>(options.seconds * 1000));
-        while (!stop.load() && (options.seconds <= 0 || std::chrono::steady_clock::now() < until))
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        return kExitPass;
-    }
+    if (options.lan.empty()) return serve_wan_side(options, *session, stop);
     auto probe = lab::Process::spawn(bench_run_command(options, *session), {});
     if (!probe) return usage_error(probe.error().message);
     return probe->wait([&stop] { return stop.load(); });

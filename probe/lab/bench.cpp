@@ -217,10 +217,15 @@ std::vector<std::string> BenchSession::run_arguments(const std::string& dut_name
         args.insert(args.end(), {"--port", "53", "--key-file", key_path()});
     }
     if (!facts_.dut_dns.empty()) args.insert(args.end(), {"--proxy", facts_.dut_dns});
-    if (!facts_.lan_namespace.empty() && !facts_.wan_namespace.empty())
-        args.insert(args.end(), {"--device", dut_name + "=netns:" + facts_.lan_namespace + "/" + options_.lan + ",netns:" +
-                                                 facts_.wan_namespace + "/" + options_.wan});
+    // Taps on both sides name the DUT for what it drops or changes; a LAN-side tap alone (a field
+    // test) records the evidence and blames nobody: one side cannot tell the DUT from the far path.
+    if (!facts_.lan_namespace.empty())
+        args.insert(args.end(), {"--device", dut_name + "=netns:" + facts_.lan_namespace + "/" + options_.lan + "," + wan_tap()});
     return args;
+}
+
+std::string BenchSession::wan_tap() const {
+    return facts_.wan_namespace.empty() ? "" : "netns:" + facts_.wan_namespace + "/" + options_.wan;
 }
 
 }  // namespace dnspath::lab

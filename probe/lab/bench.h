@@ -54,6 +54,8 @@ public:
     // `dnspath run` arguments: the responder (route mode), the DUT's DNS (proxy mode), the key, and
     // taps on the LAN and WAN interfaces naming the DUT `dut_name`.
     std::vector<std::string> run_arguments(const std::string& dut_name) const;
+    // The WAN-side tap as netns:NS/IFACE ("" without a WAN side): `--wan` alone captures on it.
+    std::string wan_tap() const;
 
 private:
     struct Moved {

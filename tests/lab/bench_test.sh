@@ -19,6 +19,8 @@ teardown_dut() {
   ip netns del $dut 2>/dev/null
   ip link del $lan 2>/dev/null
   ip link del $wan 2>/dev/null
+  ip netns del dbt-isp 2>/dev/null
+  ip netns del dbt-home 2>/dev/null
 }
 cleanup() { teardown_dut; "$bin" lab down --prefix dpb >/dev/null 2>&1; rm -rf "$work"; }
 trap cleanup EXIT
@@ -179,6 +181,68 @@ ip netns exec $dut dnsmasq --keep-in-foreground --conf-file=/dev/null --interfac
 bench static --uplink static --probes edns-size,proxy
 expect static "a static uplink works end to end" "rc == 0 and v('udp-large')['status'] == 'pass' and v('dns-proxy')['status'] == 'pass'"
 left_clean static
+
+# One side only. --lan alone is a field test: the DUT's WAN reaches a remote responder (here a
+# namespace this script builds around the WAN cable), one tap on the LAN records the evidence and,
+# seeing one side only, blames nobody.
+make_dut clean
+ip netns pids $dut | xargs -r kill 2>/dev/null
+sleep 0.2
+ip -n $dut addr add 198.18.200.2/24 dev wan0
+ip -n $dut route add default via 198.18.200.1
+echo "nameserver 198.18.200.1" >"$work/resolv.conf"
+ip netns exec $dut dnsmasq --keep-in-foreground --conf-file=/dev/null --interface=lan0 --bind-interfaces --no-hosts \
+  --resolv-file="$work/resolv.conf" --cache-size=0 --dhcp-range=198.19.77.100,198.19.77.150,255.255.255.0,1h \
+  --dhcp-leasefile="$work/dut3.leases" --pid-file="$work/dut3.pid" >"$work/dut3.log" 2>&1 &
+ip netns add dbt-isp
+ip link set $wan netns dbt-isp
+ip -n dbt-isp link set $wan up
+ip -n dbt-isp addr add 198.18.200.1/24 dev $wan
+"$bin" keygen "$work/remote.key" >/dev/null
+ip netns exec dbt-isp "$bin" respond --listen 198.18.200.1 --port 53 --key-file "$work/remote.key" \
+  --zone-key "$work/remote.pem" >"$work/remote.log" 2>&1 &
+for _ in $(seq 50); do grep -q serving "$work/remote.log" && break; sleep 0.1; done
+"$bin" bench --lan $lan --target 198.18.200.1 --key-file "$work/remote.key" --dut-name home-router --out "$work/lan-only" \
+  --families ipv4 --probes edns-size,tcp,nat >"$work/lan-only.out" 2>"$work/lan-only.err"
+echo $? >"$work/lan-only.rc"
+expect lan-only "--lan alone: the plan runs against the remote responder through the DUT" "rc == 0 and v('udp-large')['status'] == 'pass' and v('tcp-direct')['status'] == 'pass' and v('nat')['status'] == 'warn'"
+expect lan-only "one tap, on the LAN, with the probes' frames; nobody blamed from one side" "[t['name'] for t in d['taps']] == ['home-router.in'] and d['taps'][0]['frames'] > 20 and not [x for x in d['verdicts'] if x['devices']]"
+ip netns pids dbt-isp | xargs -r kill 2>/dev/null
+sleep 0.2
+ip -n dbt-isp link set $wan netns 1
+ip netns del dbt-isp
+left_clean lan-only
+
+# --wan alone: the bench plays the ISP and taps the WAN while a laptop on the DUT's LAN (a
+# namespace this script builds, with its own DHCP client) probes through it.
+make_dut clean
+"$bin" bench --wan $wan --dut-name home-router --out "$work/wan-only" >"$work/wan-only.out" 2>"$work/wan-only.err" &
+bench_pid=$!
+for _ in $(seq 200); do grep -q "bench: serving" "$work/wan-only.err" 2>/dev/null && break; sleep 0.05; done
+ip netns add dbt-home
+ip link set $lan netns dbt-home
+ip -n dbt-home link set lo up
+ip -n dbt-home link set $lan up
+cat >"$work/home.sh" <<SCRIPT
+#!/bin/sh
+case "\$1" in bound|renew) ip addr add "\$ip/\$mask" dev "\$interface"; ip route replace default via "\${router%% *}";; esac
+SCRIPT
+chmod +x "$work/home.sh"
+ip netns exec dbt-home udhcpc -q -n -i $lan -s "$work/home.sh" -t 10 -T 1 >"$work/home-dhcp.log" 2>&1
+ip netns exec dbt-home "$bin" run --target 198.18.200.1 --key-file /run/dnspath-dpb/key --families ipv4 \
+  --probes edns-size,tcp --out "$work/laptop" >"$work/laptop.out" 2>&1
+echo $? >"$work/laptop.rc"
+kill -INT $bench_pid
+wait $bench_pid
+echo $? >"$work/wan-only.rc"
+expect laptop "--wan alone: a laptop behind the DUT probes the bench's responder" "rc == 0 and v('udp-large')['status'] == 'pass'"
+tapped=$(tshark -r "$work/wan-only/taps/home-router.out.pcapng" -Y dns 2>/dev/null | wc -l)
+if [ "$(cat "$work/wan-only.rc")" = 0 ] && [ "$tapped" -gt 20 ]; then passes=$((passes + 1)); else
+  echo "FAIL wan-only: exit $(cat "$work/wan-only.rc"), $tapped DNS frames in the WAN tap"; tail -3 "$work/wan-only.err"; failures=$((failures + 1)); fi
+ip netns pids dbt-home | xargs -r kill 2>/dev/null
+ip -n dbt-home link set $lan netns 1
+ip netns del dbt-home
+left_clean wan-only
 
 # An interface in use is refused (and named), unless --force.
 make_dut clean
