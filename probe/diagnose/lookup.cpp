@@ -18,16 +18,6 @@ wire::Bytes query_bytes(const wire::Name& name, std::uint16_t type, const Ask& a
     return encoded ? std::move(encoded).value() : wire::Bytes{};
 }
 
-std::string failure_name(net::ExchangeFailure failure) {
-    switch (failure) {
-        case net::ExchangeFailure::timeout: return "timeout";
-        case net::ExchangeFailure::refused: return "refused";
-        case net::ExchangeFailure::reset: return "reset";
-        case net::ExchangeFailure::error: return "error";
-    }
-    return "error";
-}
-
 template <typename Exchange>
 Reply ask_with(Exchange exchange, const wire::Name& name, std::uint16_t type, const Ask& ask) {
     std::random_device random;
@@ -36,7 +26,7 @@ Reply ask_with(Exchange exchange, const wire::Name& name, std::uint16_t type, co
         auto query = query_bytes(name, type, ask, static_cast<std::uint16_t>(random()));
         auto answer = exchange(query);
         if (!answer) {
-            reply.failure = failure_name(answer.error().kind);
+            reply.failure = std::string(net::to_string(answer.error().kind));
             if (answer.error().kind == net::ExchangeFailure::timeout) continue;
             return reply;
         }

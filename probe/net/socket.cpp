@@ -284,4 +284,14 @@ Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteV
     return Exchange{std::move(answer), elapsed_ms(start), local_of(socket.get())};
 }
 
+std::string_view to_string(ExchangeFailure failure) {
+    switch (failure) {
+        case ExchangeFailure::timeout: return "timeout";
+        case ExchangeFailure::refused: return "refused";
+        case ExchangeFailure::reset: return "reset";
+        case ExchangeFailure::error: return "error";
+    }
+    return "error";
+}
+
 }  // namespace dnspath::net

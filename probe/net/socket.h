@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "probe/wire/wire.h"
 
@@ -59,6 +60,8 @@ struct Exchange {
 };
 
 enum class ExchangeFailure { timeout, refused, reset, error };
+// "timeout", "refused", "reset", "error": as results record it.
+std::string_view to_string(ExchangeFailure failure);
 struct ExchangeError {
     ExchangeFailure kind = ExchangeFailure::error;
     std::string message;

@@ -20,16 +20,6 @@ wire::Bytes stub_query(const Question& question, std::uint16_t id) {
     return encoded ? std::move(encoded).value() : wire::Bytes{};
 }
 
-std::string outcome_of(net::ExchangeFailure failure) {
-    switch (failure) {
-        case net::ExchangeFailure::timeout: return "timeout";
-        case net::ExchangeFailure::refused: return "refused";
-        case net::ExchangeFailure::reset: return "reset";
-        case net::ExchangeFailure::error: return "error";
-    }
-    return "error";
-}
-
 void read_answer(model::ResolverAnswer& answer, wire::ByteView bytes) {
     auto message = wire::decode(bytes);
     if (!message) {
@@ -64,14 +54,14 @@ model::ResolverAnswer ask(const Resolver& resolver, const Question& question, co
     while (!udp && udp.error().kind == net::ExchangeFailure::timeout && !stop.load() && left().count() > 0)
         udp = net::udp_exchange(resolver.server, query, std::min(left(), kStubRetry));
     if (!udp) {
-        answer.outcome = outcome_of(udp.error().kind);
+        answer.outcome = std::string(net::to_string(udp.error().kind));
         return finish();
     }
     read_answer(answer, udp->answer);
     if (!answer.over_tcp) return finish();
     auto tcp = net::tcp_exchange(resolver.server, stub_query(question, static_cast<std::uint16_t>(random())), options.timeout);
     if (!tcp) {
-        answer.outcome = outcome_of(tcp.error().kind);
+        answer.outcome = std::string(net::to_string(tcp.error().kind));
         return finish();
     }
     answer.errors.clear();
