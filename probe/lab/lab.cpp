@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include <sys/wait.h>
+
 namespace dnspath::lab {
 namespace {
 
@@ -386,9 +388,12 @@ Result<int> lab_down(const std::string& prefix) {
             std::istringstream list(pids->output);
             for (pid_t pid; list >> pid;) kill(pid, SIGTERM);
             std::istringstream again(pids->output);
+            // The daemons this process started (and released) are its children: once they exit
+            // they must be reaped, or kill(pid, 0) keeps finding the zombie for the whole second.
+            auto gone = [](pid_t pid) { return waitpid(pid, nullptr, WNOHANG) == pid || kill(pid, 0) != 0; };
             for (pid_t pid; again >> pid;) {
-                for (int i = 0; i < 50 && kill(pid, 0) == 0; ++i) usleep(20000);
-                kill(pid, SIGKILL);
+                for (int i = 0; i < 50 && !gone(pid); ++i) usleep(20000);
+                if (!gone(pid)) kill(pid, SIGKILL), waitpid(pid, nullptr, WNOHANG);
             }
         }
         DNSPATH_TRY_VOID(run_checked({"ip", "netns", "del", name}));
