@@ -75,7 +75,16 @@ Result<net::Fd> bind_socket(const net::Endpoint& endpoint, bool tcp, bool dont_f
     int on = 1;
     ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     if (endpoint.is_ipv6()) ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
-    if (!tcp) set_dont_fragment(fd.get(), endpoint.is_ipv6(), dont_fragment);
+    if (!tcp) {
+        set_dont_fragment(fd.get(), endpoint.is_ipv6(), dont_fragment);
+        // A burst of new flows (the sessions kind: 512 at once, about 768 octets of kernel memory
+        // each) overflows the default 208 KiB receive buffer whenever the responder is a moment
+        // late, and the drops would read as the path's. 4 MiB, forced when CAP_NET_ADMIN allows
+        // (net.core.rmem_max caps the unforced request).
+        int bytes = 4 << 20;
+        if (::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0)
+            ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+    }
     if (::bind(fd.get(), endpoint.sockaddr_ptr(), endpoint.length) != 0) {
         int error = errno;
         std::string hint = error == EACCES ? " (ports below 1024 need CAP_NET_BIND_SERVICE: run as root)"
