@@ -101,6 +101,7 @@ int command_bench(const BenchCliOptions& given) {
     if (!session) return usage_error(session.error().message);
     print_bench(options, session->facts());
     if (stop.load()) return usage_error("interrupted while the bench was built; the interfaces are back");
+    if (auto dropped = keep_only_teardown_privileges(); !dropped) return usage_error(dropped.error().message);
     if (options.lan.empty()) return serve_wan_side(options, *session, stop);
     auto probe = lab::Process::spawn(bench_run_command(options, *session), {});
     if (!probe) return usage_error(probe.error().message);

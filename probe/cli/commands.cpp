@@ -384,10 +384,13 @@ namespace {
 // One `lab run` pass: the lab built for `profile`, the probe run as a child in its probe
 // namespace, writing to `out_dir`; the lab is torn down when the pass ends.
 int lab_pass(const profile::Profile& profile, std::string profile_path, const std::string& out_dir,
-             const LabOptions& options, bool json, const std::atomic<bool>& stop) {
+             const LabOptions& options, bool json, bool last, const std::atomic<bool>& stop) {
     auto session = lab::LabSession::start(profile, self_executable());
     if (!session) return usage_error(session.error().message);
     if (stop.load()) return usage_error("interrupted while the lab was built; it is torn down, nothing was measured");
+    // No lab is built after this one: from here the parent only waits and tears down.
+    if (last)
+        if (auto dropped = keep_only_teardown_privileges(); !dropped) return usage_error(dropped.error().message);
     // The probe runs in the probe namespace as a child reading its plan from a file, so a Ctrl-C
     // reaches it and it still writes what it measured before the lab goes away.
     if (profile_path.empty()) {
@@ -419,7 +422,8 @@ int lab_balancer_passes(const profile::Profile& profile, const LabOptions& optio
         profile::Profile pass = profile;
         pass.devices.back().balancer = balancer;
         std::cerr << "lab run: pass with balancer = \"" << balancer << "\"\n";
-        const int code = lab_pass(pass, options.profile_path, options.out_dir + "/" + balancer, options, false, stop);
+        const int code = lab_pass(pass, options.profile_path, options.out_dir + "/" + balancer, options, false,
+                                  &balancer == &balancers.back(), stop);
         if (code == kExitUsage) return code;
         worst = std::max(worst, code);
         if (stop.load()) return kExitUsage;
@@ -478,7 +482,7 @@ int command_lab(const LabOptions& options) {
         return kExitPass;
     }
     if (several) return lab_balancer_passes(*loaded, options, stop);
-    return lab_pass(*loaded, options.profile_path, options.out_dir, options, options.json, stop);
+    return lab_pass(*loaded, options.profile_path, options.out_dir, options, options.json, true, stop);
 }
 
 // Prints a probe name, so dig, a resolver or a script can ask the responder what the probe asks.

@@ -1,5 +1,6 @@
 #include "probe/cli/support.h"
 
+#include <linux/capability.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -27,6 +28,12 @@ std::string self_executable() {
     std::error_code error;
     auto path = std::filesystem::read_symlink("/proc/self/exe", error);
     return error ? std::string("dnspath") : path.string();
+}
+
+Result<std::string> keep_only_teardown_privileges() {
+    // SYS_PTRACE: `ip netns pids` reads /proc/PID/ns of daemons that kept every capability.
+    return net::drop_privileges({CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW, CAP_KILL, CAP_DAC_OVERRIDE, CAP_SYS_PTRACE,
+                                 CAP_SETPCAP});
 }
 
 void drop_capabilities_of_this_thread() { net::drop_thread_capabilities(); }

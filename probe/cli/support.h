@@ -29,6 +29,12 @@ Result<void> prepare_out_dir(const std::string& dir);
 // The running dnspath binary (for children: responders, the probe in a namespace).
 std::string self_executable();
 
+// Once a lab or bench stands, its parent only waits for the run and then tears it down: it keeps
+// what that needs (entering and deleting namespaces, seeing and stopping what runs in them, the
+// files its daemons wrote) and what its child run keeps (taps, crafted packets), and drops the
+// rest, for itself and every process it starts later.
+Result<std::string> keep_only_teardown_privileges();
+
 // Turns SIGINT/SIGTERM into a flag the work checks, without a global: the signals are blocked in
 // every thread (start this before any other thread) and one thread waits for them.
 // Drops every capability of the calling thread (the signal thread needs none).

@@ -84,6 +84,20 @@ table ip6 dut6 {
 NFT
 }
 
+# make_static_dut: the clean DUT with its WAN set by hand (198.18.200.2, gateway and DNS .1):
+# no DHCP client on its WAN, dnsmasq on its LAN as before.
+make_static_dut() {
+  make_dut clean
+  ip netns pids $dut | xargs -r kill 2>/dev/null
+  sleep 0.2
+  ip -n $dut addr add 198.18.200.2/24 dev wan0
+  ip -n $dut route add default via 198.18.200.1
+  echo "nameserver 198.18.200.1" >"$work/resolv.conf"
+  ip netns exec $dut dnsmasq --keep-in-foreground --conf-file=/dev/null --interface=lan0 --bind-interfaces --no-hosts \
+    --resolv-file="$work/resolv.conf" --cache-size=0 --dhcp-range=198.19.77.100,198.19.77.150,255.255.255.0,1h \
+    --dhcp-leasefile="$work/dut-static.leases" --pid-file="$work/dut-static.pid" >"$work/dut-static.log" 2>&1 &
+}
+
 # bench CONFIG [args…]: run the bench against the DUT; result in $work/CONFIG/result.json.
 bench() {
   local name=$1; shift
@@ -169,15 +183,7 @@ schema_ok ipv6
 left_clean ipv6
 
 # A static uplink: no DHCP from the bench; the DUT's WAN is set by hand.
-make_dut clean
-ip netns pids $dut | xargs -r kill 2>/dev/null  # no DHCP client on its WAN this time
-sleep 0.2
-ip -n $dut addr add 198.18.200.2/24 dev wan0
-ip -n $dut route add default via 198.18.200.1
-echo "nameserver 198.18.200.1" >"$work/resolv.conf"
-ip netns exec $dut dnsmasq --keep-in-foreground --conf-file=/dev/null --interface=lan0 --bind-interfaces --no-hosts \
-  --resolv-file="$work/resolv.conf" --cache-size=0 --dhcp-range=198.19.77.100,198.19.77.150,255.255.255.0,1h \
-  --dhcp-leasefile="$work/dut2.leases" --pid-file="$work/dut2.pid" >"$work/dut2.log" 2>&1 &
+make_static_dut
 bench static --uplink static --probes edns-size,proxy
 expect static "a static uplink works end to end" "rc == 0 and v('udp-large')['status'] == 'pass' and v('dns-proxy')['status'] == 'pass'"
 left_clean static
@@ -185,15 +191,7 @@ left_clean static
 # One side only. --lan alone is a field test: the DUT's WAN reaches a remote responder (here a
 # namespace this script builds around the WAN cable), one tap on the LAN records the evidence and,
 # seeing one side only, blames nobody.
-make_dut clean
-ip netns pids $dut | xargs -r kill 2>/dev/null
-sleep 0.2
-ip -n $dut addr add 198.18.200.2/24 dev wan0
-ip -n $dut route add default via 198.18.200.1
-echo "nameserver 198.18.200.1" >"$work/resolv.conf"
-ip netns exec $dut dnsmasq --keep-in-foreground --conf-file=/dev/null --interface=lan0 --bind-interfaces --no-hosts \
-  --resolv-file="$work/resolv.conf" --cache-size=0 --dhcp-range=198.19.77.100,198.19.77.150,255.255.255.0,1h \
-  --dhcp-leasefile="$work/dut3.leases" --pid-file="$work/dut3.pid" >"$work/dut3.log" 2>&1 &
+make_static_dut
 ip netns add dbt-isp
 ip link set $wan netns dbt-isp
 ip -n dbt-isp link set $wan up

@@ -25,7 +25,17 @@ expect clean "the report says the path does not hurt them" "'Every resolver aske
 expect clean "the HTML report has the resolvers' table" "'Real resolvers behind this path' in open('$work/clean/report.html').read()"
 left_behind drc
 
-run_lab tcpdrop "$here/resolvers-tcpdrop.toml"
+# This run also shows the parent's least privilege: once the lab stands, `lab run` keeps only
+# what waiting and tearing down need (sys_admin, net_admin, net_raw, kill, dac_override,
+# sys_ptrace, setpcap: 0x283122), bounding set included.
+"$bin" lab run --profile "$here/resolvers-tcpdrop.toml" --out "$work/tcpdrop" >"$work/tcpdrop.out" 2>&1 &
+lab_pid=$!
+for _ in $(seq 300); do grep -q "\[resolvers\]" "$work/tcpdrop.out" 2>/dev/null && break; sleep 0.1; done
+caps=$(grep -E "^Cap(Eff|Prm|Bnd)" /proc/$lab_pid/status | awk '{print $2}' | sort -u | tr '\n' ' ')
+wait $lab_pid
+echo $? >"$work/tcpdrop.rc"
+validate tcpdrop "$work/tcpdrop/result.json"
+if [ "$caps" = "0000000000283122 " ]; then passes=$((passes + 1)); else echo "FAIL the lab parent's capabilities once the lab stands: $caps"; failures=$((failures + 1)); fi
 expect tcpdrop "TCP/53 fails on the router" "v('tcp-direct', 'ipv4')['device'] == 'router' and v('tcp-direct', 'ipv4')['status'] == 'fail'"
 expect tcpdrop "all four resolvers asked" "${asked//NAMES/$all4}"
 expect tcpdrop "no resolver validates anything: the DNSKEY set needs TCP" "all(r['failures'] == 4 for r in d['resolvers'])"
