@@ -1,7 +1,9 @@
 // JUnit XML for a CI pipeline: one test suite per device in path order, one test case per device ×
 // checkpoint × family. A verdict fails the devices it blames; a failing verdict that names nobody
 // fails a case in the "path" suite; a verdict not measured is skipped; a warning passes with its
-// reason in system-out. No clock is read: the same result gives the same bytes.
+// reason in system-out. Real resolvers asked after the plan get a "resolvers" suite, one case per
+// resolver × question, failed when it was not NOERROR with AD. No clock is read: the same result
+// gives the same bytes.
 #include <algorithm>
 #include <sstream>
 
@@ -87,6 +89,22 @@ std::string render_junit(const RunResult& result, Language language) {
         }
         if (!cases.empty()) out << suite(device, cases);
     }
+    // Real resolvers behind the path: a suite of their own, one case per resolver × question.
+    const auto block = resolver_block(result, language);
+    std::vector<Case> asked;
+    for (const auto& row : block.rows)
+        for (const auto& cell : row.cells) {
+            Case test;
+            test.name = row.name;
+            test.title = cell.question;
+            if (cell.status == Status::fail) {
+                test.failure_type = "resolver-failed";
+                test.failure_message = cell.text;
+                test.details = block.consequence + "\n";
+            }
+            asked.push_back(std::move(test));
+        }
+    if (!asked.empty()) out << suite("resolvers", asked);
     out << "</testsuites>\n";
     return out.str();
 }
