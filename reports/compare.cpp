@@ -46,6 +46,34 @@ void compare_figures(Family family, const FamilySummary& before, const FamilySum
     }
 }
 
+// Each resolver × question asked in either run, when its outcome, rcode or AD differs: worse when
+// it was NOERROR with AD before and is not now, better the other way round.
+void compare_resolvers(const RunResult& before, const RunResult& after, Comparison& out) {
+    std::map<std::pair<std::string, std::string>, std::pair<std::optional<model::ResolverAnswer>, std::optional<model::ResolverAnswer>>>
+        sides;
+    std::vector<std::pair<std::string, std::string>> order;
+    auto add = [&](const RunResult& result, bool first) {
+        for (const auto& resolver : result.resolvers)
+            for (const auto& answer : resolver.answers) {
+                const auto key = std::pair{resolver.name, answer.question};
+                if (!sides.count(key)) order.push_back(key);
+                (first ? sides[key].first : sides[key].second) = answer;
+            }
+    };
+    add(before, true);
+    add(after, false);
+    for (const auto& key : order) {
+        const auto& [from, to] = sides[key];
+        if (from && to && from->outcome == to->outcome && from->rcode == to->rcode && from->authenticated == to->authenticated)
+            continue;
+        const bool ok_before = from && resolver_answer_ok(*from), ok_after = to && resolver_answer_ok(*to);
+        const Direction direction = ok_before && !ok_after ? Direction::worse
+                                    : !ok_before && ok_after ? Direction::better
+                                                             : Direction::changed;
+        out.resolvers.push_back({key.first, key.second, from, to, direction});
+    }
+}
+
 std::string verdict_text(const std::optional<Verdict>& verdict, Language language) {
     if (!verdict) return "-";
     std::string devices;
@@ -75,6 +103,13 @@ std::vector<Row> rows_of(const Comparison& comparison, Language language) {
         rows.push_back({direction_word(change.direction), change.checkpoint + "/" + std::string(to_string(change.family)),
                         verdict_text(change.before, language), verdict_text(change.after, language),
                         change.direction == Direction::worse});
+    for (const auto& change : comparison.resolvers) {
+        auto side = [&](const std::optional<model::ResolverAnswer>& answer) {
+            return answer ? resolver_answer_text(*answer, language) : std::string("-");
+        };
+        rows.push_back({direction_word(change.direction), change.resolver + " " + question_label(change.question, language),
+                        side(change.before), side(change.after), change.direction == Direction::worse});
+    }
     for (const auto& figure : comparison.figures)
         rows.push_back({direction_word(figure.direction),
                         std::string(to_string(figure.family)) + " " + word("figure:" + figure.figure, language),
@@ -87,6 +122,7 @@ std::string totals_text(const Comparison& comparison, Language language) {
     int counts[3] = {};
     for (const auto& change : comparison.verdicts) ++counts[static_cast<int>(change.direction)];
     for (const auto& figure : comparison.figures) ++counts[static_cast<int>(figure.direction)];
+    for (const auto& change : comparison.resolvers) ++counts[static_cast<int>(change.direction)];
     return fill_text(word("compare:totals", language),
                      {{"worse", counts[0]}, {"better", counts[1]}, {"changed", counts[2]}, {"same", comparison.unchanged}},
                      language);
@@ -108,6 +144,15 @@ std::string as_json(const Comparison& comparison) {
         out["verdicts"].push_back({{"checkpoint", change.checkpoint}, {"family", to_string(change.family)},
                                    {"change", name(change.direction)}, {"before", side(change.before)},
                                    {"after", side(change.after)}});
+    out["resolvers"] = nlohmann::ordered_json::array();
+    auto answer = [](const std::optional<model::ResolverAnswer>& a) -> nlohmann::ordered_json {
+        if (!a) return nullptr;
+        return {{"outcome", a->outcome}, {"rcode", a->rcode ? nlohmann::ordered_json(*a->rcode) : nullptr}, {"ad", a->authenticated}};
+    };
+    for (const auto& change : comparison.resolvers)
+        out["resolvers"].push_back({{"resolver", change.resolver}, {"question", change.question},
+                                    {"change", name(change.direction)}, {"before", answer(change.before)},
+                                    {"after", answer(change.after)}});
     out["figures"] = nlohmann::ordered_json::array();
     for (const auto& figure : comparison.figures)
         out["figures"].push_back({{"family", to_string(figure.family)}, {"figure", figure.figure}, {"from", figure.from},
@@ -119,11 +164,12 @@ std::string as_json(const Comparison& comparison) {
 
 bool Comparison::worse() const {
     return std::any_of(verdicts.begin(), verdicts.end(), [](const auto& c) { return c.direction == Direction::worse; }) ||
-           std::any_of(figures.begin(), figures.end(), [](const auto& f) { return f.direction == Direction::worse; });
+           std::any_of(figures.begin(), figures.end(), [](const auto& f) { return f.direction == Direction::worse; }) ||
+           std::any_of(resolvers.begin(), resolvers.end(), [](const auto& r) { return r.direction == Direction::worse; });
 }
 
 Comparison compare(const RunResult& before, const RunResult& after, std::string before_name, std::string after_name) {
-    Comparison out{std::move(before_name), std::move(after_name), {}, {}, 0};
+    Comparison out{std::move(before_name), std::move(after_name), {}, {}, {}, 0};
     std::map<std::pair<std::string, int>, std::pair<std::optional<Verdict>, std::optional<Verdict>>> sides;
     for (const auto& verdict : before.verdicts) sides[{verdict.checkpoint, static_cast<int>(verdict.family)}].first = verdict;
     for (const auto& verdict : after.verdicts) sides[{verdict.checkpoint, static_cast<int>(verdict.family)}].second = verdict;
@@ -140,6 +186,7 @@ Comparison compare(const RunResult& before, const RunResult& after, std::string 
                      [](const VerdictChange& a, const VerdictChange& b) { return a.direction < b.direction; });
     compare_figures(Family::ipv4, before.ipv4, after.ipv4, out);
     compare_figures(Family::ipv6, before.ipv6, after.ipv6, out);
+    compare_resolvers(before, after, out);
     return out;
 }
 

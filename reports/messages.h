@@ -78,6 +78,9 @@ struct ResolverBlock {
     std::vector<ResolverRow> rows;
 };
 ResolverBlock resolver_block(const RunResult& result, Language language);  // resolvers.cpp
+// One resolver answer as a cell reads ("SERVFAIL EDE 22, 5.1 s"), and whether it was NOERROR with AD.
+std::string resolver_answer_text(const model::ResolverAnswer& answer, Language language);
+bool resolver_answer_ok(const model::ResolverAnswer& answer);
 // A question's label ("dnskey" → "DNSKEY set"); the role itself when the catalogue lacks it.
 std::string question_label(const std::string& role, Language language);
 

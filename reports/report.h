@@ -121,10 +121,18 @@ struct FigureChange {
     std::string from, to;
     Direction direction = Direction::changed;
 };
+// A real resolver's answer to one question in either run, when it differs in outcome, rcode or AD.
+struct ResolverChange {
+    std::string resolver;  // "unbound"
+    std::string question;  // its role: "dnskey", "s3000"
+    std::optional<model::ResolverAnswer> before, after;
+    Direction direction = Direction::changed;
+};
 struct Comparison {
     std::string before_name, after_name;
     std::vector<VerdictChange> verdicts;
     std::vector<FigureChange> figures;
+    std::vector<ResolverChange> resolvers;
     int unchanged = 0;
     bool worse() const;  // anything got worse: `compare` exits 1
 };

@@ -28,7 +28,7 @@ std::string rcode_name(int rcode) {
     }
 }
 
-bool answer_ok(const model::ResolverAnswer& answer) {
+bool validated(const model::ResolverAnswer& answer) {
     return answer.outcome == "answer" && answer.rcode.value_or(-1) == 0 && answer.authenticated;
 }
 
@@ -39,7 +39,7 @@ std::string cell_text(const model::ResolverAnswer& answer, Language language) {
     if (answer.outcome != "answer") {
         key = "resolver-silent";
         params["outcome"] = value_word(answer.outcome, language);
-    } else if (answer_ok(answer)) {
+    } else if (validated(answer)) {
         key = "resolver-validated";
     } else {
         key = answer.rcode.value_or(-1) == 0 ? "resolver-unvalidated" : "resolver-rcode";
@@ -52,6 +52,9 @@ std::string cell_text(const model::ResolverAnswer& answer, Language language) {
 }
 
 }  // namespace
+
+std::string resolver_answer_text(const model::ResolverAnswer& answer, Language language) { return cell_text(answer, language); }
+bool resolver_answer_ok(const model::ResolverAnswer& answer) { return validated(answer); }
 
 std::string identities_text(const RunResult& result, Language language) {
     std::string out;
@@ -79,7 +82,7 @@ ResolverBlock resolver_block(const RunResult& result, Language language) {
     for (const auto& resolver : result.resolvers) {
         ResolverRow row{resolver.name, resolver.address, Status::pass, {}};
         for (const auto& answer : resolver.answers) {
-            const bool ok = answer_ok(answer);
+            const bool ok = validated(answer);
             row.cells.push_back({question_label(answer.question, language), cell_text(answer, language),
                                  ok ? Status::pass : Status::fail, answer.errors});
             if (!ok) {

@@ -462,3 +462,28 @@ TEST(Identity, EveryFormatNamesTheBoxAndJsonKeepsIt) {
 
 }  // namespace
 }  // namespace dnspath::reports
+
+namespace dnspath::reports {
+namespace {
+
+// Two runs' resolvers compared: an answer that stopped validating is worse, and compare exits 1.
+TEST(Resolvers, CompareCallsALostValidationWorse) {
+    RunResult before;
+    model::ResolverExperience unbound{"unbound", "127.0.0.11:53", {}};
+    unbound.answers.push_back({"dnskey", "probe.dnspath.test.", 48, 0, "answer", 0, true, {}, 3, false});
+    unbound.answers.push_back({"s3000", "x.probe.dnspath.test.", 16, 3000, "answer", 0, true, {}, 4, false});
+    before.resolvers = {unbound};
+    RunResult after = before;
+    after.resolvers[0].answers[1] = {"s3000", "y.probe.dnspath.test.", 16, 3000, "timeout", std::nullopt, false, {}, 6000, false};
+    const auto comparison = compare(before, after, "nftables", "dnsdist");
+    ASSERT_EQ(comparison.resolvers.size(), 1u);
+    EXPECT_EQ(comparison.resolvers[0].direction, Direction::worse);
+    EXPECT_TRUE(comparison.worse());
+    const auto text = render_comparison(comparison, Format::text, TextOptions{false, 200, false});
+    EXPECT_NE(text.find("unbound 3000 octets signed\n    - AD, 4 ms\n    + no answer (timeout), 6.0 s"), std::string::npos) << text;
+    EXPECT_NE(render_comparison(comparison, Format::json, TextOptions{}).find("\"resolver\": \"unbound\""), std::string::npos);
+    EXPECT_TRUE(compare(before, before, "a", "b").resolvers.empty());
+}
+
+}  // namespace
+}  // namespace dnspath::reports
