@@ -447,7 +447,7 @@ const Table kWords = {
     {"fault:resolver", "a fault in the resolver, not in the zone"},
     {"no-finding", "no finding: every check of the chain passed"},
     {"chain-stopped", "the chain stopped at the first finding; --all runs the rest"},
-    {"resolvers", "Real resolvers behind this path (validating; each asked signed names after the plan)"},
+    {"resolvers", "Real resolvers behind this path (validating, asked after the plan)"},
     {"question:small", "small signed answer"},
     {"question:dnskey", "DNSKEY set"},
     {"question:s1000", "1000 octets signed"},

@@ -440,7 +440,7 @@ const Table kWords = {
     {"fault:resolver", "ゾーンではなくフルリゾルバの障害"},
     {"no-finding", "所見なし：チェーンのすべての確認に合格"},
     {"chain-stopped", "最初の所見でチェーンを止めた。--all で残りも実行する"},
-    {"resolvers", "この経路の先の実フルリゾルバ（検証あり。計画の後に署名付きの名前を問い合わせた）"},
+    {"resolvers", "この経路の先の実フルリゾルバ（検証あり、計画の後に問い合わせ）"},
     {"question:small", "小さな署名付き応答"},
     {"question:dnskey", "DNSKEY の組"},
     {"question:s1000", "署名付き 1000 オクテット"},
