@@ -80,7 +80,9 @@ Result<void> BenchSession::take(const std::string& interface, const std::string&
     DNSPATH_TRY_VOID(run_checked({"ip", "netns", "add", namespace_name}));
     DNSPATH_TRY_VOID(run_checked({"ip", "-n", namespace_name, "link", "set", "lo", "up"}));
     DNSPATH_TRY_VOID(run_checked({"ip", "link", "set", interface, "netns", namespace_name}));
-    moved_.push_back({interface, namespace_name, state.first, state.second});
+    // Written down as well, so `lab down` hands it back even when this process was killed.
+    std::ofstream(facts_.state_dir + "/" + kMovedInterfacesFile, std::ios::app)
+        << interface << " " << namespace_name << " " << state.first << " " << (state.second ? "up" : "down") << "\n";
     DNSPATH_TRY_VOID(run_checked({"ip", "-n", namespace_name, "link", "set", interface, "up"}));
     return Ok{};
 }
@@ -182,7 +184,7 @@ Result<BenchSession> BenchSession::start(const BenchOptions& options, const std:
 }
 
 BenchSession::BenchSession(BenchSession&& other) noexcept
-    : options_(std::move(other.options_)), facts_(std::move(other.facts_)), moved_(std::move(other.moved_)),
+    : options_(std::move(other.options_)), facts_(std::move(other.facts_)),
       armed_(other.armed_) {
     other.armed_ = false;
 }
@@ -201,11 +203,7 @@ void BenchSession::restore() {
                 for (pid_t pid; list >> pid;) kill(pid, SIGTERM);
             }
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    for (const auto& moved : moved_) {
-        (void)run_command({"ip", "-n", moved.namespace_name, "link", "set", moved.interface, "netns", "1"});
-        (void)run_command({"ip", "link", "set", moved.interface, "mtu", std::to_string(moved.mtu)});
-        (void)run_command({"ip", "link", "set", moved.interface, moved.up ? "up" : "down"});
-    }
+    // lab_down hands the interfaces back from the state folder's list (written as they moved).
     (void)lab_down(options_.prefix);
 }
 

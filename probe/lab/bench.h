@@ -58,11 +58,6 @@ public:
     std::string wan_tap() const;
 
 private:
-    struct Moved {
-        std::string interface, namespace_name;
-        int mtu = 1500;
-        bool up = false;
-    };
     explicit BenchSession(BenchOptions options) : options_(std::move(options)) {}
     Result<void> take(const std::string& interface, const std::string& namespace_name);
     Result<void> build_wan(const std::string& executable);
@@ -70,9 +65,13 @@ private:
     void restore();
     BenchOptions options_;
     BenchFacts facts_;
-    std::vector<Moved> moved_;
     bool armed_ = true;
 };
+
+// The state folder's list of interfaces a bench moved into its namespaces, one "IFACE NAMESPACE
+// MTU up|down" line each: `lab down` moves them back with their MTU and link state before it
+// removes the namespaces, so a veth is not destroyed with them nor a NIC left without its MTU.
+inline constexpr const char* kMovedInterfacesFile = "moved-interfaces";
 
 // Why an interface may not be taken: its addresses and routes ("" when it is free).
 std::string interface_in_use(const std::string& interface);

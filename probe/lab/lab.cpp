@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include <sys/wait.h>
@@ -381,6 +382,14 @@ Result<void> lab_up(const Layout& layout) {
 Result<int> lab_down(const std::string& prefix) {
     int removed = 0;
     const std::string mark = prefix + "-";
+    // A bench's interfaces go home first (after a SIGKILL this is the only way they come back).
+    std::ifstream moved("/run/dnspath-" + prefix + "/" + kMovedInterfacesFile);
+    for (std::string interface, namespace_name, mtu, state; moved >> interface >> namespace_name >> mtu >> state;) {
+        if (namespace_name.rfind(mark, 0) != 0) continue;  // only out of this prefix's namespaces
+        (void)run_command({"ip", "-n", namespace_name, "link", "set", interface, "netns", "1"});
+        (void)run_command({"ip", "link", "set", interface, "mtu", mtu});
+        (void)run_command({"ip", "link", "set", interface, state});
+    }
     for (const auto& name : existing_namespaces()) {
         if (name.rfind(mark, 0) != 0) continue;
         // Stop what runs inside first, or the namespace lingers until those processes exit.

@@ -242,6 +242,21 @@ ip -n dbt-home link set $lan netns 1
 ip netns del dbt-home
 left_clean wan-only
 
+# SIGKILL while the bench probes: nothing can be caught, so `lab down --prefix dpb` must hand both
+# interfaces back (the WAN one with its MTU: the bench set 1454) and remove everything.
+make_dut frag4
+"$bin" bench --lan $lan --wan $wan --wan-mtu 1454 --out "$work/killed" --families ipv4 --probes fragments,edns-size \
+  >"$work/killed.out" 2>"$work/killed.err" &
+bench_pid=$!
+for _ in $(seq 600); do grep -q "edns-size ipv4" "$work/killed.err" 2>/dev/null && break; sleep 0.05; done
+kill -KILL $bench_pid
+wait $bench_pid 2>/dev/null
+pkill -KILL -f "dnspath-dpb/" 2>/dev/null  # its run child, orphaned (a Ctrl-C in a terminal reaches it; SIGKILL does not)
+"$bin" lab down --prefix dpb >"$work/killed-down.out" 2>&1
+if grep -q "edns-size ipv4" "$work/killed.err" && grep -q "removed 2 namespaces" "$work/killed-down.out"; then passes=$((passes + 1)); else
+  echo "FAIL killed: $(tail -1 "$work/killed.err") / $(cat "$work/killed-down.out")"; failures=$((failures + 1)); fi
+left_clean killed
+
 # An interface in use is refused (and named), unless --force.
 make_dut clean
 ip addr add 198.18.250.1/24 dev $lan
