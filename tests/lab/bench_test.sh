@@ -293,6 +293,10 @@ wait $bench_pid
 echo $? >"$work/late.rc"
 expect late "SIGTERM inside the run: exit 2, what was measured written and marked interrupted" "rc == 2 and d['interrupted'] is True and v('udp-fragments')['status'] == 'fail' and v('udp-fragments')['devices'] == ['home-router']"
 schema_ok late
+for side in in out; do  # both taps' pcapng, cut short by the signal, still open in tshark
+  if frames=$(tshark -r "$work/late/taps/home-router.$side.pcapng" 2>/dev/null | wc -l) && [ "$frames" -gt 10 ]; then
+    passes=$((passes + 1)); else echo "FAIL late: home-router.$side.pcapng does not open in tshark ($frames frames)"; failures=$((failures + 1)); fi
+done
 left_clean late
 
 teardown_dut
