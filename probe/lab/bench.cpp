@@ -95,7 +95,7 @@ Result<void> BenchSession::build_wan(const std::string& executable) {
         DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "link", "set", wan, "mtu", std::to_string(*options_.wan_mtu)}));
     DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "addr", "add", std::string(kBenchWanIpv4) + "/24", "dev", wan}));
     DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "addr", "add", std::string(kBenchWanIpv6) + "/64", "dev", wan, "nodad"}));
-    DNSPATH_TRY_VOID(run_checked({"ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"}));
+    DNSPATH_TRY_VOID(run_checked(in_namespace(ns, {"sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"})));
     DNSPATH_TRY_VOID(start_responder({ns, {kBenchWanIpv4, kBenchWanIpv6}, facts_.state_dir, options_.zone, executable,
                                       "bench-isp", facts_.state_dir + "/responder.log"}));
     // The ISP's DHCP (addresses, router, our responder as DNS) and IPv6 router advertisements with
@@ -121,7 +121,7 @@ Result<void> BenchSession::build_lan() {
     const std::string& lan = options_.lan;
     const std::string ns = facts_.lan_namespace;
     DNSPATH_TRY_VOID(take(lan, ns));
-    DNSPATH_TRY_VOID(run_checked({"ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf." + lan + ".accept_ra=2"}));
+    DNSPATH_TRY_VOID(run_checked(in_namespace(ns, {"sysctl", "-qw", "net.ipv6.conf." + lan + ".accept_ra=2"})));
     if (!options_.lan_address.empty()) {
         DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "addr", "add", options_.lan_address, "dev", lan}));
         DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "route", "add", "default", "via", options_.lan_gateway}));
@@ -133,8 +133,8 @@ Result<void> BenchSession::build_lan() {
         const std::string script = facts_.state_dir + "/lease.sh", lease = facts_.state_dir + "/lan.lease";
         std::ofstream(script) << kLeaseScript;
         std::filesystem::permissions(script, std::filesystem::perms::owner_all);
-        DNSPATH_TRY(auto got, run_command({"ip", "netns", "exec", ns, "env", "LEASE_FILE=" + lease, "udhcpc", "-f", "-q",
-                                           "-n", "-i", lan, "-s", script, "-t", "8", "-T", "2", "-A", "1"}));
+        DNSPATH_TRY(auto got, run_command(in_namespace(ns, {"env", "LEASE_FILE=" + lease, "udhcpc", "-f", "-q", "-n", "-i", lan,
+                                                           "-s", script, "-t", "8", "-T", "2", "-A", "1"})));
         std::ifstream in(lease);
         const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         if (got.exit_code != 0 || text.empty())

@@ -15,12 +15,6 @@ namespace {
 constexpr int kPrefixLength = 24;
 constexpr int kPrefixLength6 = 64;
 
-std::vector<std::string> in_namespace(const std::string& ns, std::vector<std::string> argv) {
-    std::vector<std::string> full{"ip", "netns", "exec", ns};
-    full.insert(full.end(), argv.begin(), argv.end());
-    return full;
-}
-
 bool is_nat(const std::string& kind) { return kind == "nat" || kind == "cgn" || kind == "cpe"; }
 
 std::vector<std::string> existing_namespaces() {
@@ -402,7 +396,9 @@ Result<int> lab_down(const std::string& prefix) {
             auto gone = [](pid_t pid) { return waitpid(pid, nullptr, WNOHANG) == pid || kill(pid, 0) != 0; };
             for (pid_t pid; again >> pid;) {
                 for (int i = 0; i < 50 && !gone(pid); ++i) usleep(20000);
-                if (!gone(pid)) kill(pid, SIGKILL), waitpid(pid, nullptr, WNOHANG);
+                if (gone(pid)) continue;
+                kill(pid, SIGKILL);
+                waitpid(pid, nullptr, WNOHANG);
             }
         }
         DNSPATH_TRY_VOID(run_checked({"ip", "netns", "del", name}));

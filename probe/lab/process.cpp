@@ -198,4 +198,10 @@ int Process::wait(const std::function<bool()>& should_interrupt) {
     return -1;
 }
 
+std::vector<std::string> in_namespace(const std::string& ns, std::vector<std::string> argv) {
+    std::vector<std::string> full{"ip", "netns", "exec", ns};
+    full.insert(full.end(), argv.begin(), argv.end());
+    return full;
+}
+
 }  // namespace dnspath::lab

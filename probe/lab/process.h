@@ -23,6 +23,8 @@ struct CommandOutput {
 Result<CommandOutput> run_command(const std::vector<std::string>& argv, std::string_view input = {});
 // Like run_command, but a non-zero exit is an error that quotes the command and its output.
 Result<void> run_checked(const std::vector<std::string>& argv, std::string_view input = {});
+// `argv` run inside network namespace `ns` (ip netns exec).
+std::vector<std::string> in_namespace(const std::string& ns, std::vector<std::string> argv);
 std::string join_command(const std::vector<std::string>& argv);
 
 // A child process that is stopped (SIGTERM, then SIGKILL) when this object goes away, unless

@@ -34,15 +34,17 @@ std::string ds_fields(const std::string& ds_text) {
     return at == std::string::npos ? ds_text : ds_text.substr(at + 4);
 }
 
+bool is_ipv6(const std::string& address) { return address.find(':') != std::string::npos; }
+
 std::string root_hints(const std::string& upstream) {
-    const bool v6 = upstream.find(':') != std::string::npos;
+    const bool v6 = is_ipv6(upstream);
     return ".                 3600000 NS ns.lab-root.\nns.lab-root.      3600000 " + std::string(v6 ? "AAAA " : "A ") +
            upstream + "\n";
 }
 
 ResolverLaunch unbound_launch(const LabResolver& resolver, const std::string& dir, const std::string& zone,
                               const std::string& ds_text, const std::string& upstream) {
-    const bool v6 = upstream.find(':') != std::string::npos;
+    const bool v6 = is_ipv6(upstream);
     std::string conf = "server:\n  interface: " + resolver.address + "\n  port: 53\n  access-control: 127.0.0.0/8 allow\n" +
                        "  do-ip6: " + (v6 ? "yes" : "no") + "\n  username: \"\"\n  chroot: \"\"\n  directory: \"" + dir +
                        "\"\n  pidfile: \"" + dir + "/unbound.pid\"\n  use-syslog: no\n  logfile: \"\"\n" +
@@ -84,7 +86,7 @@ ResolverLaunch knot_resolver_launch(const LabResolver& resolver, const std::stri
 
 ResolverLaunch powerdns_launch(const LabResolver& resolver, const std::string& dir, const std::string& zone,
                                const std::string& ds_text, const std::string& upstream) {
-    const bool v6 = upstream.find(':') != std::string::npos;
+    const bool v6 = is_ipv6(upstream);
     std::string conf = "local-address=" + resolver.address + "\nlocal-port=53\nallow-from=127.0.0.0/8\n" +
                        "forward-zones=" + zone + "=" + (v6 ? "[" + upstream + "]:53" : upstream + ":53") + "\n" +
                        "dnssec=validate\nlua-config-file=" + dir + "/recursor.lua\nhint-file=" + dir + "/root.hints\n" +
@@ -99,7 +101,7 @@ ResolverLaunch powerdns_launch(const LabResolver& resolver, const std::string& d
 Result<void> wait_listening(Process& process, const std::string& ns, const std::string& address, const std::string& log,
                             const std::string& name) {
     for (int attempt = 0; attempt < 100; ++attempt) {
-        auto bound = run_command({"ip", "netns", "exec", ns, "ss", "-Hlun", "src", address + ":53"});
+        auto bound = run_command(in_namespace(ns, {"ss", "-Hlun", "src", address + ":53"}));
         if (bound && bound->output.find(address) != std::string::npos) return Ok{};
         if (!process.running()) return fail(name + " exited at start (log: " + log + ")");
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -145,10 +147,8 @@ Result<void> start_resolvers(const Layout& layout, const std::string& zone) {
         const auto launch = resolver_launch(resolver, dir, zone, ds_text, upstream);
         for (const auto& [path, text] : launch.files)
             if (!(std::ofstream(path) << text)) return fail("cannot write " + path);
-        std::vector<std::string> argv{"ip", "netns", "exec", ns};
-        argv.insert(argv.end(), launch.argv.begin(), launch.argv.end());
         const std::string log = dir + "/log";
-        DNSPATH_TRY(Process process, Process::spawn(argv, {log, true}));
+        DNSPATH_TRY(Process process, Process::spawn(in_namespace(ns, launch.argv), {log, true}));
         DNSPATH_TRY_VOID(wait_listening(process, ns, resolver.address, log, resolver.software));
         process.release();  // it lives in the probe namespace until `lab down`
     }

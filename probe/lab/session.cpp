@@ -44,11 +44,10 @@ Result<void> start_dnsdist(const Layout& layout, const std::string& zone) {
     const std::string& ns = layout.nodes[layout.nodes.size() - 2].namespace_name;
     const std::string config = layout.state_dir + "/dnsdist.conf", log = layout.state_dir + "/dnsdist.log";
     std::ofstream(config) << dnsdist_config(layout);
-    DNSPATH_TRY(Process dnsdist, Process::spawn({"ip", "netns", "exec", ns, "dnsdist", "--supervised", "--disable-syslog", "-C",
-                                                 config},
-                                                {log, true}));
+    DNSPATH_TRY(Process dnsdist,
+                Process::spawn(in_namespace(ns, {"dnsdist", "--supervised", "--disable-syslog", "-C", config}), {log, true}));
     for (int attempt = 0; attempt < 100; ++attempt) {
-        auto asked = run_command({"ip", "netns", "exec", ns, "dig", "+time=1", "+tries=1", "@" + layout.server_ipv4(), zone, "SOA"});
+        auto asked = run_command(in_namespace(ns, {"dig", "+time=1", "+tries=1", "@" + layout.server_ipv4(), zone, "SOA"}));
         if (asked && asked->output.find("status: NOERROR") != std::string::npos) {
             dnsdist.release();  // it lives in the lab until `lab down`
             return Ok{};
