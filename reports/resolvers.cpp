@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "probe/wire/wire.h"
 #include "reports/messages.h"
 
 namespace dnspath::reports {
@@ -14,18 +15,6 @@ std::string duration_text(double ms, Language language) {
     if (ms < 1000) std::snprintf(figure, sizeof figure, "%.0f", ms);
     else std::snprintf(figure, sizeof figure, "%.1f", ms / 1000);
     return fill_text(word(ms < 1000 ? "duration-ms" : "duration-s", language), {{"n", figure}}, language);
-}
-
-std::string rcode_name(int rcode) {
-    switch (rcode) {
-        case 0: return "NOERROR";
-        case 1: return "FORMERR";
-        case 2: return "SERVFAIL";
-        case 3: return "NXDOMAIN";
-        case 4: return "NOTIMP";
-        case 5: return "REFUSED";
-        default: return "RCODE " + std::to_string(rcode);
-    }
 }
 
 bool validated(const model::ResolverAnswer& answer) {
@@ -43,7 +32,7 @@ std::string cell_text(const model::ResolverAnswer& answer, Language language) {
         key = "resolver-validated";
     } else {
         key = answer.rcode.value_or(-1) == 0 ? "resolver-unvalidated" : "resolver-rcode";
-        std::string rcode = rcode_name(answer.rcode.value_or(-1));
+        std::string rcode = answer.rcode ? wire::rcode_name(static_cast<std::uint16_t>(*answer.rcode)) : "-";
         for (const auto& error : answer.errors) rcode += " EDE " + std::to_string(error.code);
         params["rcode"] = rcode;
     }

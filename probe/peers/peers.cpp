@@ -59,7 +59,8 @@ model::ResolverAnswer ask(const Resolver& resolver, const Question& question, co
     }
     read_answer(answer, udp->answer);
     if (!answer.over_tcp) return finish();
-    auto tcp = net::tcp_exchange(resolver.server, stub_query(question, static_cast<std::uint16_t>(random())), options.timeout);
+    auto tcp = net::tcp_exchange(resolver.server, stub_query(question, static_cast<std::uint16_t>(random())),
+                                 std::max(left(), std::chrono::milliseconds(1)));
     if (!tcp) {
         answer.outcome = std::string(net::to_string(tcp.error().kind));
         return finish();
