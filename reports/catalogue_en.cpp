@@ -464,6 +464,11 @@ const Table kWords = {
     {"column:resolver", "resolver"},
     {"identities", "Devices"},
     {"identity", "{name}[: {model}][, firmware {firmware}]"},
+    {"addressing", "Addressing"},
+    {"addressing-line", "{device} WAN[ {wan_ipv4}][ {wan_ipv6}][, delegated prefix {delegated_prefix}]; LAN side[ {lan_ipv4}][ {lan_ipv6}]"},
+    {"addressing-from-delegation", "the LAN's IPv6 is numbered from the delegated prefix"},
+    {"addressing-not-from-delegation", "the LAN's IPv6 is not from the delegated prefix: the device numbers its LAN otherwise (a ULA behind NAT66?)"},
+    {"addressing-no-lan-ipv6", "no IPv6 address on the LAN side: the device does not announce the delegated prefix"},
 };
 
 // Parameter values that are words: English reads them as they are.

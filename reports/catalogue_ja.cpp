@@ -457,6 +457,11 @@ const Table kWords = {
     {"column:resolver", "フルリゾルバ"},
     {"identities", "機器"},
     {"identity", "{name}[：{model}][、ファームウェア {firmware}]"},
+    {"addressing", "アドレス"},
+    {"addressing-line", "{device} の WAN 側[ {wan_ipv4}][ {wan_ipv6}][、委任プレフィックス {delegated_prefix}]；LAN 側[ {lan_ipv4}][ {lan_ipv6}]"},
+    {"addressing-from-delegation", "LAN の IPv6 アドレスは委任プレフィックスから割り当てられている"},
+    {"addressing-not-from-delegation", "LAN の IPv6 アドレスは委任プレフィックスのものではない：機器は別の方法で LAN に番号を付けている（ULA と NAT66 など）"},
+    {"addressing-no-lan-ipv6", "LAN 側に IPv6 アドレスがない：機器は委任プレフィックスを LAN に広告していない"},
 };
 
 // Parameter values that are words, as they read inside a Japanese sentence.

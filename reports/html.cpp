@@ -230,8 +230,8 @@ std::string page_head(const RunResult& result, Language language) {
     for (const auto& target : result.targets) html << " " << escape(target);
     if (result.interrupted) html << " · <b>" << escape(word("interrupted-short", language)) << "</b>";
     html << "</p>\n";
-    if (const auto identities = identities_text(result, language); !identities.empty())
-        html << "<p class=\"meta\">" << escape(identities) << "</p>\n";
+    for (const auto& line : {identities_text(result, language), addressing_text(result, language)})
+        if (!line.empty()) html << "<p class=\"meta\">" << escape(line) << "</p>\n";
     return html.str();
 }
 

@@ -197,6 +197,14 @@ std::string to_json(const RunResult& result) {
             identities.push_back({{"name", identity.name}, {"model", identity.model}, {"firmware", identity.firmware}});
         document["device_identity"] = identities;
     }
+    if (const auto& addressing = result.addressing)
+        document["addressing"] = {{"device", addressing->device},
+                                  {"wan_ipv4", addressing->wan_ipv4},
+                                  {"wan_ipv6", addressing->wan_ipv6},
+                                  {"delegated_prefix", addressing->delegated_prefix},
+                                  {"lan_ipv4", addressing->lan_ipv4},
+                                  {"lan_ipv6", addressing->lan_ipv6},
+                                  {"lan_in_delegation", addressing->lan_in_delegation}};
     return document.dump(2) + "\n";
 }
 

@@ -222,6 +222,11 @@ Result<RunResult> result_of(const json& document) {
         for (const auto& entry : *identities)
             if (entry.is_object())
                 result.identities.push_back({entry.value("name", ""), entry.value("model", ""), entry.value("firmware", "")});
+    if (auto found = document.find("addressing"); found != document.end() && found->is_object())
+        result.addressing = model::Addressing{found->value("device", ""),           found->value("wan_ipv4", ""),
+                                              found->value("wan_ipv6", ""),         found->value("delegated_prefix", ""),
+                                              found->value("lan_ipv4", ""),         found->value("lan_ipv6", ""),
+                                              found->value("lan_in_delegation", false)};
     return result;
 }
 

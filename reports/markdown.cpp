@@ -86,7 +86,8 @@ std::string render_markdown(const RunResult& result, Language language) {
        << word("targets", language);
     for (const auto& target : result.targets) md << " " << target;
     md << "\n\n";
-    if (const auto identities = identities_text(result, language); !identities.empty()) md << identities << "\n\n";
+    for (const auto& line : {identities_text(result, language), addressing_text(result, language)})
+        if (!line.empty()) md << line << "\n\n";
     if (result.interrupted) md << "**" << word("interrupted", language) << "**\n\n";
     md << findings_markdown(result, language) << resolvers_markdown(result, language) << "## "
        << word("section:verdicts", language) << "\n\n|";

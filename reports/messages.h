@@ -86,7 +86,10 @@ std::string question_label(const std::string& role, Language language);
 
 // "home-router: Buffalo WXR-1750DHP, firmware 2.60" for each device whose model or firmware is
 // known, joined with "; " ("" when none is).
-std::string identities_text(const RunResult& result, Language language);
+std::string identities_text(const RunResult& result, Language language);  // devices.cpp
+// "Addressing: home-router WAN 198.18.200.100 fd00:200::100, delegated prefix fd00:7700::/56; …"
+// with whether the LAN is numbered from the delegation ("" without a bench's addressing).
+std::string addressing_text(const RunResult& result, Language language);
 
 // The per-family summary lines (largest UDP answer, path MTU, NAT, load), one per family.
 std::string render_text_summary(const RunResult& result, Language language);

@@ -45,17 +45,6 @@ std::string cell_text(const model::ResolverAnswer& answer, Language language) {
 std::string resolver_answer_text(const model::ResolverAnswer& answer, Language language) { return cell_text(answer, language); }
 bool resolver_answer_ok(const model::ResolverAnswer& answer) { return validated(answer); }
 
-std::string identities_text(const RunResult& result, Language language) {
-    std::string out;
-    for (const auto& identity : result.identities) {
-        model::Params params{{"name", identity.name}};
-        if (!identity.model.empty()) params["model"] = identity.model;
-        if (!identity.firmware.empty()) params["firmware"] = identity.firmware;
-        out += (out.empty() ? "" : "; ") + fill_text(word("identity", language), params, language);
-    }
-    return out.empty() ? out : word("identities", language) + ": " + out;
-}
-
 std::string question_label(const std::string& role, Language language) {
     const std::string key = "question:" + role;
     const std::string label = word(key, language);

@@ -230,8 +230,10 @@ std::string render_text(const RunResult& result, const TextOptions& options) {
         std::string out = render_diagnosis(result, options) + render_table(result, options) + totals(result, language);
         return out + (result.interrupted ? word("interrupted", language) + "\n" : "");
     }
-    std::string out = identities_text(result, language);
-    if (!out.empty()) out = wrap(out, 2, options.width) + "\n\n";
+    std::string out;
+    for (const auto& line : {identities_text(result, language), addressing_text(result, language)})
+        if (!line.empty()) out += wrap(line, 2, options.width) + "\n";
+    if (!out.empty()) out += "\n";
     out += render_findings(result, options) + render_resolvers(result, options) + render_table(result, options) +
            totals(result, language) + "\n";
     out += render_text_summary(result, language);

@@ -1,6 +1,7 @@
 #include "probe/cli/commands.h"
 #include "probe/cli/support.h"
 
+#include <arpa/inet.h>
 #include <linux/capability.h>
 #include <pthread.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -112,6 +114,42 @@ Result<std::vector<model::DeviceIdentity>> device_identities(const RunOptions& o
     return identities;
 }
 
+// Whether IPv6 `address` ("ADDR" or "ADDR/LEN") lies inside `prefix` ("ADDR/LEN").
+bool inside_prefix(const std::string& address, const std::string& prefix) {
+    const auto slash = prefix.find('/');
+    in6_addr host{}, network{};
+    if (slash == std::string::npos || inet_pton(AF_INET6, address.substr(0, address.find('/')).c_str(), &host) != 1 ||
+        inet_pton(AF_INET6, prefix.substr(0, slash).c_str(), &network) != 1)
+        return false;
+    const int length = std::atoi(prefix.c_str() + slash + 1);
+    for (int bit = 0; bit < length && bit < 128; ++bit) {
+        const int mask = 0x80 >> (bit % 8);
+        if ((host.s6_addr[bit / 8] & mask) != (network.s6_addr[bit / 8] & mask)) return false;
+    }
+    return true;
+}
+
+// `--addressing KEY=VALUE` from the bench: how it numbered the device and the home behind it.
+Result<std::optional<model::Addressing>> addressing_of(const std::vector<std::string>& facts) {
+    if (facts.empty()) return std::optional<model::Addressing>{};
+    model::Addressing addressing;
+    const std::pair<const char*, std::string model::Addressing::*> keys[] = {
+        {"device", &model::Addressing::device},       {"wan-ipv4", &model::Addressing::wan_ipv4},
+        {"wan-ipv6", &model::Addressing::wan_ipv6},   {"delegated-prefix", &model::Addressing::delegated_prefix},
+        {"lan-ipv4", &model::Addressing::lan_ipv4},   {"lan-ipv6", &model::Addressing::lan_ipv6}};
+    for (const auto& fact : facts) {
+        const auto equals = fact.find('=');
+        const auto key = fact.substr(0, equals);
+        const auto* known = std::find_if(std::begin(keys), std::end(keys), [&](const auto& entry) { return key == entry.first; });
+        if (equals == std::string::npos || known == std::end(keys))
+            return fail("--addressing " + fact + ": expected KEY=VALUE, KEY one of device, wan-ipv4, wan-ipv6, "
+                        "delegated-prefix, lan-ipv4, lan-ipv6");
+        addressing.*(known->second) = fact.substr(equals + 1);
+    }
+    addressing.lan_in_delegation = !addressing.lan_ipv6.empty() && inside_prefix(addressing.lan_ipv6, addressing.delegated_prefix);
+    return std::optional<model::Addressing>{addressing};
+}
+
 // Real resolvers behind the same path, asked signed names once the plan is done.
 void ask_resolvers(model::RunResult& result, const std::vector<peers::Resolver>& resolvers, const probe::RunConfig& config,
                    const std::atomic<bool>& stop) {
@@ -200,6 +238,8 @@ int command_run(const RunOptions& options) {
     if (!run) return usage_error(run.error().message);
     auto identities = device_identities(options, loaded);
     if (!identities) return usage_error(identities.error().message);
+    auto addressing = addressing_of(options.addressing);
+    if (!addressing) return usage_error(addressing.error().message);
     std::vector<peers::Resolver> resolvers;
     for (const auto& text : options.resolvers) {
         auto resolver = peers::parse_resolver(text);
@@ -250,6 +290,7 @@ int command_run(const RunOptions& options) {
     if (!result) return usage_error(result.error().message);
     if (taps) judge::judge_with_findings(*result, taps->finish(*result));
     result->identities = std::move(identities).value();
+    result->addressing = std::move(addressing).value();
     // After the taps: the resolvers' own traffic is theirs, not the plan's probes.
     if (!resolvers.empty() && !stop.load()) ask_resolvers(*result, resolvers, run->config, stop);
     probe::stamp_run(*result, options.command_line, options.profile_path,

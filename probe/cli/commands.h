@@ -16,6 +16,7 @@ struct RunOptions {
     bool check_only = false, json = false, no_color = false, wide = false;
     std::vector<std::string> targets, probes, families, devices, proxies, baseline, resolvers;
     std::vector<std::string> device_models, device_firmware;  // NAME=TEXT
+    std::vector<std::string> addressing;                      // KEY=VALUE, from `bench`
     int port = 0;
     std::uint64_t seed = 0;
     std::vector<std::string> command_line;  // as typed, for the result's record
@@ -40,6 +41,7 @@ struct BenchCliOptions {
     std::string lan_address, lan_gateway, lan_dns, key_file;
     std::vector<std::string> targets, probes, families;
     int wan_mtu = 0;
+    int pd_length = 56;  // DHCPv6-PD: the prefix length delegated to the DUT
     double seconds = 0;  // --wan alone: serve this long (0: until Ctrl-C)
     bool force = false, json = false;
 };

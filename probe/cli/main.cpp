@@ -87,6 +87,9 @@ CLI::App* add_run(CLI::App& app, RunOptions& run) {
                     "pcapng goes to OUT/taps/");
     cmd->add_option("--device-model", run.device_models, "NAME=MODEL: which box a device of the path is, for the result (repeat)");
     cmd->add_option("--device-firmware", run.device_firmware, "NAME=VERSION: the device's firmware, for the result (repeat)");
+    cmd->add_option("--addressing", run.addressing,
+                    "KEY=VALUE, set by `bench`: how it numbered the device (device, wan-ipv4, wan-ipv6, "
+                    "delegated-prefix, lan-ipv4, lan-ipv6), for the result (repeat)");
     cmd->add_option("--resolver", run.resolvers,
                     "A validating resolver that reaches the responder through the same path: NAME=ADDRESS[#PORT] (repeat); "
                     "after the plan it is asked signed names, and what it answered goes beside the verdicts");
@@ -190,6 +193,9 @@ CLI::App* add_bench(CLI::App& app, BenchCliOptions& bench) {
         ->check(CLI::IsMember({"dhcp", "static"}))
         ->capture_default_str();
     cmd->add_option("--wan-mtu", bench.wan_mtu, "MTU of the WAN link, e.g. 1454 to emulate PPPoE")->check(CLI::Range(576, 9000));
+    cmd->add_option("--pd-length", bench.pd_length, "Length of the prefix DHCPv6-PD delegates to the device (48 to 64)")
+        ->check(CLI::Range(48, 64))
+        ->capture_default_str();
     cmd->add_option("--dut-name", bench.dut_name,
                     "The device's name on the path (default: the profile's one device, else \"dut\")");
     cmd->add_option("--dut-model", bench.dut_model, "The device's model, recorded in the result (or the profile's `model`)");

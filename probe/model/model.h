@@ -295,6 +295,16 @@ struct DeviceIdentity {
     std::string firmware;
 };
 
+// How a bench numbered its device under test and the home behind it: what the device's WAN took
+// from the bench (DHCPv4, DHCPv6 address, delegated prefix) and what the LAN side got from the
+// device. Addresses as text, "" when not learned.
+struct Addressing {
+    std::string device;  // the device's name on the path
+    std::string wan_ipv4, wan_ipv6, delegated_prefix;
+    std::string lan_ipv4, lan_ipv6;
+    bool lan_in_delegation = false;  // lan_ipv6 lies inside delegated_prefix
+};
+
 struct RunResult {
     int schema_version = kSchemaVersion;
     std::string tool_version;
@@ -315,6 +325,7 @@ struct RunResult {
     std::optional<Diagnosis> diagnosis;
     std::vector<ResolverExperience> resolvers;  // real resolvers asked after the plan (`--resolver`)
     std::vector<DeviceIdentity> identities;     // devices whose model or firmware is known
+    std::optional<Addressing> addressing;       // set by `bench`
 };
 
 // The registry of probe kinds: each kind's id, the checkpoints it decides, and the seed-document

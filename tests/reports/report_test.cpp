@@ -460,6 +460,38 @@ TEST(Identity, EveryFormatNamesTheBoxAndJsonKeepsIt) {
     EXPECT_EQ(render_text(result, TextOptions{}).find("Devices"), std::string::npos);
 }
 
+// A bench's addressing: the delegated prefix, and whether the LAN is numbered from it, in every
+// format and language, kept by JSON.
+TEST(Addressing, EveryFormatSaysWhatTheDeviceWasDelegatedAndWhetherItsLanUsesIt) {
+    RunResult result;
+    result.addressing = model::Addressing{"home-router", "198.18.200.100", "fd00:200::100", "fd00:7700::/56",
+                                          "198.19.77.120/24", "fd00:7700::5/64", true};
+    const auto text = render_text(result, TextOptions{false, 300, false});
+    EXPECT_NE(text.find("Addressing: home-router WAN 198.18.200.100 fd00:200::100, delegated prefix fd00:7700::/56; LAN side "
+                        "198.19.77.120/24 fd00:7700::5/64 (the LAN's IPv6 is numbered from the delegated prefix)"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(render_markdown(result, Language::en).find("delegated prefix fd00:7700::/56"), std::string::npos);
+    EXPECT_NE(render_html(result, Language::ja).find("委任プレフィックス fd00:7700::/56"), std::string::npos);
+    const auto path = std::filesystem::temp_directory_path() / "dnspath-addressing-test.json";
+    ASSERT_TRUE(write_json(result, path.string()));
+    auto back = read_json(path.string());
+    ASSERT_TRUE(back) << back.error().message;
+    ASSERT_TRUE(back->addressing);
+    EXPECT_EQ(back->addressing->delegated_prefix, "fd00:7700::/56");
+    EXPECT_TRUE(back->addressing->lan_in_delegation);
+    std::filesystem::remove(path);
+    // A ULA behind NAT66 despite the delegation, then no IPv6 on the LAN at all.
+    result.addressing->lan_ipv6 = "fd00:77::5/64";
+    result.addressing->lan_in_delegation = false;
+    EXPECT_NE(render_text(result, TextOptions{false, 300, false}).find("is not from the delegated prefix"), std::string::npos);
+    result.addressing->lan_ipv6.clear();
+    const auto bare = render_text(result, TextOptions{false, 300, false});
+    EXPECT_NE(bare.find("LAN side 198.19.77.120/24 (no IPv6 address on the LAN side"), std::string::npos) << bare;
+    result.addressing.reset();
+    EXPECT_EQ(render_text(result, TextOptions{}).find("Addressing"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace dnspath::reports
 
