@@ -23,6 +23,12 @@ std::vector<std::string> bench_run_command(const BenchCliOptions& options, const
     if (!options.dut_model.empty()) argv.insert(argv.end(), {"--device-model", options.dut_name + "=" + options.dut_model});
     if (!options.dut_firmware.empty())
         argv.insert(argv.end(), {"--device-firmware", options.dut_name + "=" + options.dut_firmware});
+    const auto& facts = session.facts();
+    for (auto [key, value] : {std::pair{"wan-ipv4", &facts.dut_wan_lease}, std::pair{"wan-ipv6", &facts.dut_wan_ipv6},
+                              std::pair{"delegated-prefix", &facts.delegated_prefix}, std::pair{"lan-ipv4", &facts.lan_ipv4},
+                              std::pair{"lan-ipv6", &facts.lan_ipv6}})
+        if (!value->empty()) argv.insert(argv.end(), {"--addressing", std::string(key) + "=" + *value});
+    argv.insert(argv.end(), {"--addressing", "device=" + options.dut_name});
     for (const auto& target : options.targets) argv.insert(argv.end(), {"--target", target});
     if (!options.key_file.empty()) argv.insert(argv.end(), {"--key-file", options.key_file});
     if (options.json) argv.push_back("--json");
@@ -49,7 +55,11 @@ void print_bench(const BenchCliOptions& options, const lab::BenchFacts& facts) {
     if (!facts.wan_namespace.empty())
         std::cerr << "bench: WAN " << options.wan << " plays the ISP: responder and DNS " << lab::kBenchWanIpv4 << " "
                   << lab::kBenchWanIpv6 << ", " << (options.uplink == "dhcp" ? "DHCP 198.18.200.100-199" : "static uplink")
-                  << (facts.dut_wan_lease.empty() ? "" : ", the DUT leased " + facts.dut_wan_lease) << "\n";
+                  << (facts.dut_wan_lease.empty() ? "" : ", the DUT leased " + facts.dut_wan_lease)
+                  << (facts.dut_wan_ipv6.empty() ? "" : ", " + facts.dut_wan_ipv6 + " (DHCPv6)")
+                  << (facts.delegated_prefix.empty() ? ""
+                                                     : ", delegated " + facts.delegated_prefix + " via " + facts.delegated_via)
+                  << "\n";
     if (!facts.lan_namespace.empty())
         std::cerr << "bench: LAN " << options.lan << " plays the home: " << facts.lan_ipv4
                   << (facts.lan_ipv6.empty() ? "" : " " + facts.lan_ipv6) << ", gateway " << facts.gateway << ", the DUT's DNS "
@@ -97,6 +107,7 @@ int command_bench(const BenchCliOptions& given) {
     lab::BenchOptions bench{options.lan, options.wan, options.uplink, std::nullopt, options.force,
                             options.lan_address, options.lan_gateway, options.lan_dns};
     if (options.wan_mtu > 0) bench.wan_mtu = options.wan_mtu;
+    bench.delegated_length = options.pd_length;
     auto session = lab::BenchSession::start(bench, self_executable());
     if (!session) return usage_error(session.error().message);
     print_bench(options, session->facts());

@@ -83,6 +83,9 @@ Result<void> BenchSession::take(const std::string& interface, const std::string&
     // Written down as well, so `lab down` hands it back even when this process was killed.
     std::ofstream(facts_.state_dir + "/" + kMovedInterfacesFile, std::ios::app)
         << interface << " " << namespace_name << " " << state.first << " " << (state.second ? "up" : "down") << "\n";
+    // The bench's own cable: nothing else can hold its link-local address, and radvd and Kea need
+    // it at once rather than after duplicate address detection.
+    DNSPATH_TRY_VOID(run_checked(in_namespace(namespace_name, {"sysctl", "-qw", "net.ipv6.conf." + interface + ".accept_dad=0"})));
     DNSPATH_TRY_VOID(run_checked({"ip", "-n", namespace_name, "link", "set", interface, "up"}));
     return Ok{};
 }
@@ -98,21 +101,22 @@ Result<void> BenchSession::build_wan(const std::string& executable) {
     DNSPATH_TRY_VOID(run_checked(in_namespace(ns, {"sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"})));
     DNSPATH_TRY_VOID(start_responder({ns, {kBenchWanIpv4, kBenchWanIpv6}, facts_.state_dir, options_.zone, executable,
                                       "bench-isp", facts_.state_dir + "/responder.log"}));
-    // The ISP's DHCP (addresses, router, our responder as DNS) and IPv6 router advertisements with
-    // stateful DHCPv6 addresses; no DNS service of its own (port 0): the responder is the DNS.
-    std::vector<std::string> dnsmasq{"ip", "netns", "exec", ns, "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
-                                     "--port=0", "--interface=" + wan, "--bind-interfaces", "--log-dhcp",
-                                     "--pid-file=" + facts_.state_dir + "/wan-dnsmasq.pid",
-                                     "--dhcp-leasefile=" + facts_.state_dir + "/wan.leases", "--enable-ra",
-                                     "--dhcp-range=::100,::1ff,constructor:" + wan + ",64,12h",
-                                     "--dhcp-option=option6:dns-server,[" + std::string(kBenchWanIpv6) + "]"};
-    if (options_.uplink == "dhcp")
-        dnsmasq.insert(dnsmasq.end(), {"--dhcp-range=198.18.200.100,198.18.200.199,255.255.255.0,12h", "--dhcp-authoritative",
-                                       "--dhcp-option=option:router," + std::string(kBenchWanIpv4),
-                                       "--dhcp-option=option:dns-server," + std::string(kBenchWanIpv4)});
-    DNSPATH_TRY(Process server, Process::spawn(dnsmasq, {facts_.state_dir + "/wan-dnsmasq.log", true}));
+    DNSPATH_TRY_VOID(start_ipv6_isp());
+    if (options_.uplink != "dhcp") return Ok{};
+    // The ISP's DHCPv4 (address, router, our responder as DNS); no DNS service of its own (port
+    // 0): the responder is the DNS.
+    const std::string log = facts_.state_dir + "/wan-dnsmasq.log";
+    DNSPATH_TRY(Process server,
+                Process::spawn(in_namespace(ns, {"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--port=0",
+                                                 "--interface=" + wan, "--bind-interfaces", "--log-dhcp",
+                                                 "--pid-file=" + facts_.state_dir + "/wan-dnsmasq.pid",
+                                                 "--dhcp-leasefile=" + facts_.state_dir + "/wan.leases",
+                                                 "--dhcp-range=198.18.200.100,198.18.200.199,255.255.255.0,12h",
+                                                 "--dhcp-authoritative", "--dhcp-option=option:router," + std::string(kBenchWanIpv4),
+                                                 "--dhcp-option=option:dns-server," + std::string(kBenchWanIpv4)}),
+                               {log, true}));
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    if (!server.running()) return fail("dnsmasq on the WAN side exited (log: " + facts_.state_dir + "/wan-dnsmasq.log)");
+    if (!server.running()) return fail("dnsmasq on the WAN side exited (log: " + log + ")");
     server.release();  // it lives in the namespace until the bench is taken down
     return Ok{};
 }
@@ -147,12 +151,17 @@ Result<void> BenchSession::build_lan() {
         DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "addr", "add", facts_.lan_ipv4, "dev", lan}));
         DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "route", "add", "default", "via", facts_.gateway}));
     }
-    // A global IPv6 address from the DUT's router advertisements, if it sends any within 3 s.
-    for (int wait = 0; wait < 15 && facts_.lan_ipv6.empty(); ++wait) {
+    // A global IPv6 address from the DUT's router advertisements: up to 3 s, or 10 s once the DUT
+    // holds a DHCPv6 lease from our WAN side (it may still be numbering its LAN from the delegation).
+    const auto started = std::chrono::steady_clock::now();
+    for (;;) {
         if (auto shown = run_command({"ip", "-n", ns, "-6", "-o", "addr", "show", "dev", lan, "scope", "global"}); shown)
             if (auto at = shown->output.find("inet6 "); at != std::string::npos)
                 facts_.lan_ipv6 = shown->output.substr(at + 6, shown->output.find(' ', at + 6) - at - 6);
-        if (facts_.lan_ipv6.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        if (!facts_.wan_namespace.empty()) read_dhcpv6_leases();
+        const bool dhcpv6 = !facts_.dut_wan_ipv6.empty() || !facts_.delegated_prefix.empty();
+        if (!facts_.lan_ipv6.empty() || std::chrono::steady_clock::now() - started > std::chrono::seconds(dhcpv6 ? 10 : 3)) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
     return Ok{};
 }
@@ -179,6 +188,7 @@ Result<BenchSession> BenchSession::start(const BenchOptions& options, const std:
         std::ifstream leases(session.facts_.state_dir + "/wan.leases");
         for (std::string expiry, mac, address, rest; leases >> expiry >> mac >> address && std::getline(leases, rest);)
             if (address.find('.') != std::string::npos) session.facts_.dut_wan_lease = address;
+        session.read_dhcpv6_leases();
     }
     return session;
 }

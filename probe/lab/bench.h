@@ -1,7 +1,8 @@
 // Bench mode: a real device under test (DUT) cabled between two of this machine's interfaces.
-// This machine plays the ISP on the WAN side (a namespace with the responder, DHCP and router
-// advertisements from dnsmasq) and the home on the LAN side (a namespace that takes its address
-// from the DUT's DHCP and runs the probe). Included through probe/lab/lab.h.
+// This machine plays the ISP on the WAN side (a namespace with the responder, DHCP from dnsmasq,
+// router advertisements from radvd, DHCPv6 with prefix delegation from Kea) and the home on the
+// LAN side (a namespace that takes its address from the DUT's DHCP and runs the probe). Included
+// through probe/lab/lab.h.
 #pragma once
 
 #include <optional>
@@ -19,6 +20,7 @@ struct BenchOptions {
     bool force = false;            // take interfaces that have addresses or routes
     std::string lan_address;       // "ADDR/LEN": static LAN side instead of the DUT's DHCP
     std::string lan_gateway, lan_dns;
+    int delegated_length = 56;     // DHCPv6-PD: the length of the prefix delegated to the DUT
     std::string prefix = "dpb";
     std::string zone = "probe.dnspath.test.";
 };
@@ -26,6 +28,8 @@ struct BenchOptions {
 // The bench's fixed ISP-side addresses: the responder and the DUT's gateway and DNS server.
 inline constexpr const char* kBenchWanIpv4 = "198.18.200.1";
 inline constexpr const char* kBenchWanIpv6 = "fd00:200::1";
+// DHCPv6-PD delegates prefixes from this /40, of BenchOptions::delegated_length each.
+inline constexpr const char* kBenchDelegationPool = "fd00:7700::";
 // A static uplink gives the DUT this WAN address (gateway and DNS kBenchWanIpv4).
 inline constexpr const char* kBenchDutStaticIpv4 = "198.18.200.2";
 
@@ -37,6 +41,8 @@ struct BenchFacts {
     std::string gateway;        // the DUT's LAN address (its default route)
     std::string dut_dns;        // the DNS server the DUT hands its LAN: its proxy
     std::string dut_wan_lease;  // the address dnsmasq leased to the DUT's WAN, or ""
+    std::string dut_wan_ipv6;   // the address Kea leased to the DUT's WAN (IA_NA), or ""
+    std::string delegated_prefix, delegated_via;  // the prefix delegated to the DUT (IA_PD), routed via
     std::string state_dir;
 };
 
@@ -61,7 +67,9 @@ private:
     explicit BenchSession(BenchOptions options) : options_(std::move(options)) {}
     Result<void> take(const std::string& interface, const std::string& namespace_name);
     Result<void> build_wan(const std::string& executable);
+    Result<void> start_ipv6_isp();
     Result<void> build_lan();
+    void read_dhcpv6_leases();
     void restore();
     BenchOptions options_;
     BenchFacts facts_;
@@ -72,6 +80,9 @@ private:
 // MTU up|down" line each: `lab down` moves them back with their MTU and link state before it
 // removes the namespaces, so a veth is not destroyed with them nor a NIC left without its MTU.
 inline constexpr const char* kMovedInterfacesFile = "moved-interfaces";
+// The state folder's record of prefixes delegated to the DUT: "PREFIX/LEN VIA" per delegation,
+// "PREFIX/LEN -" when one is withdrawn (written by Kea's hook, read by the bench).
+inline constexpr const char* kDelegationsFile = "delegations";
 
 // Why an interface may not be taken: its addresses and routes ("" when it is free).
 std::string interface_in_use(const std::string& interface);

@@ -4,11 +4,11 @@
 # and DNS proxy on its LAN. Two veth pairs cable it; dnspath is given only their far ends, as it
 # would be given two NICs. Each configuration's verdicts must match it and name the DUT, and the
 # interfaces must come back as they were, with nothing left behind.
-# Needs root, dnsmasq, udhcpc and nft; exits 77 without them. Usage: bench_test.sh dnspath
+# Needs root, dnsmasq, udhcpc, nft, dhclient (isc-dhcp-client), kea-dhcp6 and radvd; exits 77 without them. Usage: bench_test.sh dnspath
 set -u
 bin=$1
 [ "$(id -u)" -eq 0 ] || { echo "skipped: needs root"; exit 77; }
-for tool in dnsmasq udhcpc nft; do command -v $tool >/dev/null || { echo "skipped: needs $tool"; exit 77; }; done
+for tool in dnsmasq udhcpc nft dhclient kea-dhcp6 radvd; do command -v $tool >/dev/null || { echo "skipped: needs $tool"; exit 77; }; done
 dut=dbt-dut lan=dbtlan wan=dbtwan
 work=$(mktemp -d)
 chmod 755 "$work"
@@ -25,13 +25,15 @@ teardown_dut() {
 cleanup() { teardown_dut; "$bin" lab down --prefix dpb >/dev/null 2>&1; rm -rf "$work"; }
 trap cleanup EXIT
 
-# make_dut CONFIG: the home router, cabled. CONFIG: clean, small-edns, frag4, tcp-refused, mtu1454, ipv6.
+# make_dut CONFIG: the home router, cabled. CONFIG: clean, small-edns, frag4, tcp-refused, mtu1454, ipv6, pd.
 make_dut() {
   teardown_dut
   ip netns add $dut
   ip link add $lan type veth peer name lan0 netns $dut
   ip link add $wan type veth peer name wan0 netns $dut
   ip -n $dut link set lo up
+  # A link-local address without DAD on the WAN: the pd DUT's dhclient binds it at once.
+  ip netns exec $dut sysctl -qw net.ipv6.conf.wan0.accept_dad=0
   ip -n $dut link set lan0 up
   ip -n $dut link set wan0 up
   ip -n $dut addr add 198.19.77.1/24 dev lan0
@@ -59,6 +61,29 @@ SCRIPT
     ip -n $dut addr add fd00:77::1/64 dev lan0 nodad
     proxy_options=(--enable-ra --dhcp-range=fd00:77::,ra-only,64)
   fi
+  if [ "$1" = pd ]; then
+    # IPv6 as a CPE takes it from its ISP: DHCPv6 on its WAN (dhclient asks an address and a
+    # delegated prefix), the delegation's first /64 on its LAN announced by dnsmasq's RA, routed
+    # without NAT66; its default route from the ISP's RA.
+    ip netns exec $dut sysctl -qw net.ipv6.conf.all.forwarding=1
+    ip netns exec $dut sysctl -qw net.ipv6.conf.wan0.accept_ra=2
+    cat >"$work/wan6.sh" <<SCRIPT
+#!/bin/sh
+case "\$reason" in BOUND6|RENEW6|REBIND6|REBOOT6)
+  [ -n "\$new_ip6_address" ] && ip -6 addr replace "\$new_ip6_address/128" dev wan0
+  [ -n "\$new_ip6_prefix" ] && ip -6 addr replace "\${new_ip6_prefix%/*}1/64" dev lan0;;
+esac
+exit 0
+SCRIPT
+    chmod +x "$work/wan6.sh"
+    rm -f "$work/dut6.leases"
+    # Once the cable is live (a veth has no link-local address before its peer is up), as a CPE's
+    # client starts when its WAN port gets a carrier.
+    ( for _ in $(seq 300); do ip -n $dut -6 addr show dev wan0 scope link | grep -q inet6 && break; sleep 0.1; done
+      exec ip netns exec $dut dhclient -6 -N -P -d -sf "$work/wan6.sh" -lf "$work/dut6.leases" -pf "$work/dut6.pid" wan0 \
+        >"$work/dhclient6.log" 2>&1 ) &
+    proxy_options=(--enable-ra --dhcp-range=::,constructor:lan0,ra-only,64)
+  fi
   ip netns exec $dut dnsmasq --keep-in-foreground --conf-file=/dev/null --interface=lan0 --bind-interfaces --no-hosts \
     --resolv-file="$work/resolv.conf" --cache-size=0 --dhcp-range=198.19.77.100,198.19.77.150,255.255.255.0,1h \
     --dhcp-option=option:router,198.19.77.1 --dhcp-option=option:dns-server,198.19.77.1 \
@@ -78,10 +103,10 @@ table ip dut {
   chain nat { type nat hook postrouting priority 100; oifname "wan0" masquerade; }
   $faults
 }
-table ip6 dut6 {
-  chain nat { type nat hook postrouting priority 100; oifname "wan0" masquerade; }
-}
 NFT
+  # NAT66 like many CPEs, except the one that routes its delegated prefix.
+  [ "$1" = pd ] || ip netns exec $dut nft add table ip6 dut6 \; add chain ip6 dut6 nat '{ type nat hook postrouting priority 100; }' \
+    \; add rule ip6 dut6 nat oifname wan0 masquerade
 }
 
 # make_static_dut: the clean DUT with its WAN set by hand (198.18.200.2, gateway and DNS .1):
@@ -181,6 +206,37 @@ expect ipv6 "IPv6 through the DUT: the LAN side got an address from its RA and b
 expect ipv6 "the DUT's NAT66 is named on it" "v('nat', 'ipv6')['status'] == 'warn' and v('nat', 'ipv6')['devices'] == ['home-router']"
 schema_ok ipv6
 left_clean ipv6
+
+# DHCPv6 prefix delegation (a /60 here, --pd-length): the DUT asks an address and a prefix on its
+# WAN, numbers its LAN from the prefix and routes it; the bench routes the prefix to the DUT, so
+# IPv6 reaches the responder without NAT66, and the result records the delegation.
+make_dut pd
+"$bin" bench --lan $lan --wan $wan --pd-length 60 --dut-name home-router --out "$work/pd" --probes edns-size,tcp,nat \
+  >"$work/pd.out" 2>"$work/pd.err"
+echo $? >"$work/pd.rc"
+expect pd "DHCPv6-PD: a /60 from the pool delegated, an address leased, the LAN numbered from the delegation" "d['addressing']['delegated_prefix'].startswith('fd00:7700:') and d['addressing']['delegated_prefix'].endswith('/60') and d['addressing']['wan_ipv6'].startswith('fd00:200::') and d['addressing']['lan_in_delegation'] is True"
+expect pd "IPv6 routed through the DUT without NAT66: large UDP and TCP pass, nat passes on IPv6 and warns on IPv4" "v('udp-large', 'ipv6')['status'] == 'pass' and v('tcp-direct', 'ipv6')['status'] == 'pass' and v('nat', 'ipv6')['status'] == 'pass' and v('nat')['status'] == 'warn'"
+if grep -q "delegated prefix fd00:7700:.*/60" "$work/pd.out"; then passes=$((passes + 1)); else
+  echo "FAIL pd: the report does not show the delegation"; head -5 "$work/pd.out"; failures=$((failures + 1)); fi
+schema_ok pd
+left_clean pd
+
+# The delegation's route follows its lease: with the bench serving (--wan alone), the route to the
+# DUT's prefix appears, and goes when the DUT releases the lease (dhclient -r).
+make_dut pd
+"$bin" bench --wan $wan --dut-name home-router --out "$work/pd-release" --seconds 30 >"$work/pd-release.out" 2>"$work/pd-release.err" &
+bench_pid=$!
+routed=no released=no
+for _ in $(seq 200); do ip -n dpb-wan -6 route show 2>/dev/null | grep -q "^fd00:7700:.* via fe80::" && { routed=yes; break; }; sleep 0.1; done
+if [ $routed = yes ]; then
+  ip netns exec $dut dhclient -6 -r -N -P -sf "$work/wan6.sh" -lf "$work/dut6.leases" -pf "$work/dut6.pid" wan0 >/dev/null 2>&1
+  for _ in $(seq 50); do ip -n dpb-wan -6 route show | grep -q "^fd00:7700:" || { released=yes; break; }; sleep 0.1; done
+fi
+kill -INT $bench_pid
+wait $bench_pid
+if [ $routed/$released = yes/yes ]; then passes=$((passes + 1)); else
+  echo "FAIL pd-release: routed $routed, withdrawn on release $released"; tail -3 "$work/pd-release.err"; failures=$((failures + 1)); fi
+left_clean pd-release
 
 # A static uplink: no DHCP from the bench; the DUT's WAN is set by hand.
 make_static_dut
