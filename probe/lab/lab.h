@@ -99,6 +99,14 @@ ResolverLaunch resolver_launch(const LabResolver& resolver, const std::string& d
                                const std::string& ds_text, const std::string& upstream);
 // Starts the layout's resolvers in the probe namespace once the responders serve.
 Result<void> start_resolvers(const Layout& layout, const std::string& zone);
+// Resolvers started in any namespace (a bench's home side): each on its loopback address there,
+// anchored on `state_dir`/ds, every name asked of `upstream` (the responder, across the path).
+struct ResolverStart {
+    std::string namespace_name;
+    std::vector<LabResolver> resolvers;
+    std::string state_dir, zone, upstream;
+};
+Result<void> start_resolvers(const ResolverStart& start);
 
 // Builds the planned lab; on any failure everything already built is removed again.
 Result<void> lab_up(const Layout& layout);

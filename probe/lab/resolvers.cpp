@@ -128,20 +128,26 @@ ResolverLaunch resolver_launch(const LabResolver& resolver, const std::string& d
 }
 
 Result<void> start_resolvers(const Layout& layout, const std::string& zone) {
-    if (layout.resolvers.empty()) return Ok{};
-    std::ifstream ds_file(layout.state_dir + "/ds");
+    return start_resolvers({layout.probe().namespace_name, layout.resolvers, layout.state_dir, zone,
+                            layout.ipv4 ? layout.server_ipv4() : layout.server_ipv6()});
+}
+
+Result<void> start_resolvers(const ResolverStart& start) {
+    if (start.resolvers.empty()) return Ok{};
+    std::ifstream ds_file(start.state_dir + "/ds");
     std::string ds_text;
-    if (!std::getline(ds_file, ds_text) || ds_text.empty()) return fail("no DS in " + layout.state_dir + "/ds to anchor the resolvers");
-    const std::string upstream = layout.ipv4 ? layout.server_ipv4() : layout.server_ipv6();
-    const std::string& ns = layout.probe().namespace_name;
-    for (const auto& resolver : layout.resolvers) {
+    if (!std::getline(ds_file, ds_text) || ds_text.empty()) return fail("no DS in " + start.state_dir + "/ds to anchor the resolvers");
+    const std::string& ns = start.namespace_name;
+    const std::string& upstream = start.upstream;
+    const std::string& zone = start.zone;
+    for (const auto& resolver : start.resolvers) {
         const auto* software = find_software(resolver.software);
         if (software == nullptr || !std::filesystem::exists(software->executable))
             return fail("lab.resolvers: " + resolver.software + " is not installed (apt-get install " +
                         std::string(software ? software->package : "?") + ")");
         // On lo by name: BIND listens only on addresses an interface holds, not on all of 127/8.
         DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "addr", "add", resolver.address + "/32", "dev", "lo"}));
-        const std::string dir = layout.state_dir + "/" + resolver.software;
+        const std::string dir = start.state_dir + "/" + resolver.software;
         std::error_code error;
         std::filesystem::create_directories(dir + "/cache", error);
         const auto launch = resolver_launch(resolver, dir, zone, ds_text, upstream);
