@@ -60,10 +60,12 @@ void print_bench(const BenchCliOptions& options, const lab::BenchFacts& facts) {
                   << (facts.delegated_prefix.empty() ? ""
                                                      : ", delegated " + facts.delegated_prefix + " via " + facts.delegated_via)
                   << "\n";
-    if (!facts.lan_namespace.empty())
-        std::cerr << "bench: LAN " << options.lan << " plays the home: " << facts.lan_ipv4
-                  << (facts.lan_ipv6.empty() ? "" : " " + facts.lan_ipv6) << ", gateway " << facts.gateway << ", the DUT's DNS "
-                  << (facts.dut_dns.empty() ? "(none)" : facts.dut_dns) << "\n";
+    if (facts.lan_namespace.empty()) return;
+    std::cerr << "bench: LAN " << options.lan << " plays the home: " << facts.lan_ipv4
+              << (facts.lan_ipv6.empty() ? "" : " " + facts.lan_ipv6) << ", gateway " << facts.gateway << ", the DUT's DNS "
+              << (facts.dut_dns.empty() ? "(none)" : facts.dut_dns);
+    for (const auto& resolver : facts.resolvers) std::cerr << ", resolver " << resolver;
+    std::cerr << "\n";
 }
 
 // The far side only: serve until Ctrl-C (or --seconds) while a tap on the WAN interface writes
@@ -108,6 +110,7 @@ int command_bench(const BenchCliOptions& given) {
                             options.lan_address, options.lan_gateway, options.lan_dns};
     if (options.wan_mtu > 0) bench.wan_mtu = options.wan_mtu;
     bench.delegated_length = options.pd_length;
+    bench.resolvers = options.resolvers;
     auto session = lab::BenchSession::start(bench, self_executable());
     if (!session) return usage_error(session.error().message);
     print_bench(options, session->facts());

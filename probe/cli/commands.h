@@ -40,6 +40,7 @@ struct BenchCliOptions {
     std::string dut_model, dut_firmware;
     std::string lan_address, lan_gateway, lan_dns, key_file;
     std::vector<std::string> targets, probes, families;
+    std::vector<std::string> resolvers;  // validating resolvers in the home, behind the DUT
     int wan_mtu = 0;
     int pd_length = 56;  // DHCPv6-PD: the prefix length delegated to the DUT
     double seconds = 0;  // --wan alone: serve this long (0: until Ctrl-C)

@@ -196,6 +196,11 @@ CLI::App* add_bench(CLI::App& app, BenchCliOptions& bench) {
     cmd->add_option("--pd-length", bench.pd_length, "Length of the prefix DHCPv6-PD delegates to the device (48 to 64)")
         ->check(CLI::Range(48, 64))
         ->capture_default_str();
+    cmd->add_option("--resolvers", bench.resolvers,
+                    "Validating resolvers to start in the home, resolving through the device: unbound, bind, "
+                    "knot-resolver, powerdns; asked signed names after the plan, their answers in the result")
+        ->check(CLI::IsMember({"unbound", "bind", "knot-resolver", "powerdns"}))
+        ->delimiter(',');
     cmd->add_option("--dut-name", bench.dut_name,
                     "The device's name on the path (default: the profile's one device, else \"dut\")");
     cmd->add_option("--dut-model", bench.dut_model, "The device's model, recorded in the result (or the profile's `model`)");

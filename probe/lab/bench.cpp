@@ -190,7 +190,19 @@ Result<BenchSession> BenchSession::start(const BenchOptions& options, const std:
             if (address.find('.') != std::string::npos) session.facts_.dut_wan_lease = address;
         session.read_dhcpv6_leases();
     }
+    DNSPATH_TRY_VOID(session.start_home_resolvers());
     return session;
+}
+
+Result<void> BenchSession::start_home_resolvers() {
+    if (options_.resolvers.empty()) return Ok{};
+    if (facts_.wan_namespace.empty() || facts_.lan_namespace.empty())
+        return fail("--resolvers needs both sides: they sit in the home and resolve through the DUT to the bench's responder");
+    const auto planned = plan_resolvers(options_.resolvers);
+    // A home server's resolver behind the DUT: IPv4 through its NAT, as the probe goes.
+    DNSPATH_TRY_VOID(start_resolvers({facts_.lan_namespace, planned, facts_.state_dir, options_.zone, kBenchWanIpv4}));
+    for (const auto& resolver : planned) facts_.resolvers.push_back(resolver.software + "=" + resolver.address);
+    return Ok{};
 }
 
 BenchSession::BenchSession(BenchSession&& other) noexcept
@@ -225,6 +237,7 @@ std::vector<std::string> BenchSession::run_arguments(const std::string& dut_name
         args.insert(args.end(), {"--port", "53", "--key-file", key_path()});
     }
     if (!facts_.dut_dns.empty()) args.insert(args.end(), {"--proxy", facts_.dut_dns});
+    for (const auto& resolver : facts_.resolvers) args.insert(args.end(), {"--resolver", resolver});
     // Taps on both sides name the DUT for what it drops or changes; a LAN-side tap alone (a field
     // test) records the evidence and blames nobody: one side cannot tell the DUT from the far path.
     if (!facts_.lan_namespace.empty())

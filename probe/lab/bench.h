@@ -21,6 +21,7 @@ struct BenchOptions {
     std::string lan_address;       // "ADDR/LEN": static LAN side instead of the DUT's DHCP
     std::string lan_gateway, lan_dns;
     int delegated_length = 56;     // DHCPv6-PD: the length of the prefix delegated to the DUT
+    std::vector<std::string> resolvers;  // validating resolvers on the home side ("unbound", …)
     std::string prefix = "dpb";
     std::string zone = "probe.dnspath.test.";
 };
@@ -43,6 +44,7 @@ struct BenchFacts {
     std::string dut_wan_lease;  // the address dnsmasq leased to the DUT's WAN, or ""
     std::string dut_wan_ipv6;   // the address Kea leased to the DUT's WAN (IA_NA), or ""
     std::string delegated_prefix, delegated_via;  // the prefix delegated to the DUT (IA_PD), routed via
+    std::vector<std::string> resolvers;  // "NAME=ADDRESS", started on the home side, resolving through the DUT
     std::string state_dir;
 };
 
@@ -70,6 +72,7 @@ private:
     Result<void> start_ipv6_isp();
     Result<void> build_lan();
     void read_dhcpv6_leases();
+    Result<void> start_home_resolvers();
     void restore();
     BenchOptions options_;
     BenchFacts facts_;

@@ -4,11 +4,12 @@
 # and DNS proxy on its LAN. Two veth pairs cable it; dnspath is given only their far ends, as it
 # would be given two NICs. Each configuration's verdicts must match it and name the DUT, and the
 # interfaces must come back as they were, with nothing left behind.
-# Needs root, dnsmasq, udhcpc, nft, dhclient (isc-dhcp-client), kea-dhcp6 and radvd; exits 77 without them. Usage: bench_test.sh dnspath
+# Needs root, dnsmasq, udhcpc, nft, dhclient (isc-dhcp-client), kea-dhcp6, radvd, unbound and named;
+# exits 77 without them. Usage: bench_test.sh dnspath
 set -u
 bin=$1
 [ "$(id -u)" -eq 0 ] || { echo "skipped: needs root"; exit 77; }
-for tool in dnsmasq udhcpc nft dhclient kea-dhcp6 radvd; do command -v $tool >/dev/null || { echo "skipped: needs $tool"; exit 77; }; done
+for tool in dnsmasq udhcpc nft dhclient kea-dhcp6 radvd unbound named; do command -v $tool >/dev/null || { echo "skipped: needs $tool"; exit 77; }; done
 dut=dbt-dut lan=dbtlan wan=dbtwan
 work=$(mktemp -d)
 chmod 755 "$work"
@@ -25,7 +26,8 @@ teardown_dut() {
 cleanup() { teardown_dut; "$bin" lab down --prefix dpb >/dev/null 2>&1; rm -rf "$work"; }
 trap cleanup EXIT
 
-# make_dut CONFIG: the home router, cabled. CONFIG: clean, small-edns, frag4, tcp-refused, mtu1454, ipv6, pd.
+# make_dut CONFIG: the home router, cabled. CONFIG: clean, small-edns, frag4, tcp-refused, tcp-blocked,
+# mtu1454, ipv6, pd.
 make_dut() {
   teardown_dut
   ip netns add $dut
@@ -93,6 +95,7 @@ SCRIPT
     # Before conntrack's defragmentation (-400) would reassemble them.
     frag4) faults='chain early { type filter hook prerouting priority -500; ip frag-off & 0x1fff != 0 drop; }' ;;
     tcp-refused) faults='chain input { type filter hook input priority 0; iifname "lan0" tcp dport 53 reject with tcp reset; }' ;;
+    tcp-blocked) faults='chain forward { type filter hook forward priority 0; tcp dport 53 drop; }' ;;
     mtu1454)
       ip -n $dut link set wan0 mtu 1454
       # The DUT's own "fragmentation needed" never leaves it: a PMTUD black hole toward the WAN.
@@ -165,7 +168,8 @@ schema_ok() {
 no_one_else="all(x['devices'] in ([], ['home-router']) for x in d['verdicts'])"
 
 make_dut clean
-bench clean --dut-model "Lab CPE <nft+dnsmasq>" --dut-firmware "2.90"
+bench clean --dut-model "Lab CPE <nft+dnsmasq>" --dut-firmware "2.90" --resolvers unbound,bind
+expect clean "Unbound and BIND in the home resolve and validate every signed name through the DUT" "[r['name'] for r in d['resolvers']] == ['unbound', 'bind'] and all(a['rcode'] == 0 and a['ad'] for r in d['resolvers'] for a in r['answers'])"
 expect clean "the DUT's identity is in the result" "d['device_identity'] == [{'name': 'home-router', 'model': 'Lab CPE <nft+dnsmasq>', 'firmware': '2.90'}]"
 expect clean "a clean home router: exit 0, only its NAT noted, on home-router" "rc == 0 and v('nat')['status'] == 'warn' and v('nat')['devices'] == ['home-router'] and not [x for x in d['verdicts'] if x['status'] == 'fail']"
 expect clean "both modes ran: route (udp-large) and proxy (dns-proxy through the DUT's DNS)" "v('udp-large')['status'] == 'pass' and v('dns-proxy')['status'] == 'pass' and v('dns-proxy')['p']['proxy'] == '198.19.77.1'"
@@ -190,6 +194,14 @@ bench tcp-refused
 expect tcp-refused "TCP/53 to the proxy refused: dns-proxy fails on home-router" "rc == 1 and v('dns-proxy')['status'] == 'fail' and v('dns-proxy')['devices'] == ['home-router']"
 expect tcp-refused "TCP through the DUT (route mode) still passes" "v('tcp-direct')['status'] == 'pass'"
 left_clean tcp-refused
+
+# TCP/53 dropped as it crosses the DUT: tcp-direct fails on it, and the resolvers in the home
+# cannot fetch the zone's DNSKEY set (larger than their 1232-octet buffers) and fail.
+make_dut tcp-blocked
+bench tcp-blocked --probes edns-size,tcp --resolvers unbound,bind
+expect tcp-blocked "TCP/53 dropped through the DUT: tcp-direct fails as a TCP filter on home-router" "rc == 1 and v('tcp-direct')['status'] == 'fail' and v('tcp-direct')['code'] == 'tcp-filter' and v('tcp-direct')['devices'] == ['home-router']"
+expect tcp-blocked "both resolvers fail the DNSKEY set (BIND SERVFAIL, Unbound silent or SERVFAIL)" "all(not a['ad'] for r in d['resolvers'] for a in r['answers'] if a['question'] == 'dnskey') and len(d['resolvers']) == 2"
+left_clean tcp-blocked
 
 make_dut mtu1454
 bench mtu1454 --wan-mtu 1454
