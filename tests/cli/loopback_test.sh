@@ -12,7 +12,9 @@ failures=0
 passes=0
 expect() {  # expect NAME CONDITION...
   local name=$1; shift
-  if "$@"; then passes=$((passes + 1)); else echo "FAIL $name"; failures=$((failures + 1)); fi
+  if "$@"; then passes=$((passes + 1)); else
+    # What the run said, so a failure seen once in CI can be read afterwards.
+    echo "FAIL $name"; tail -3 "$work/err.txt" "$work/responder.log" 2>/dev/null; failures=$((failures + 1)); fi
 }
 port=$((20000 + RANDOM % 20000))
 "$bin" keygen "$work/key" >/dev/null
