@@ -18,6 +18,9 @@ namespace dnspath::probe {
 struct RunConfig {
     std::vector<std::string> targets;  // address literals, at most one per family
     std::vector<std::string> proxies;  // a DNS proxy to test (proxy kind), at most one per family
+    // The proxies forward to an upstream of their own, not to our responder (a bench with its LAN
+    // side only): what they send upstream cannot be seen, so dns-proxy is not measured.
+    bool proxy_upstream_unseen = false;
     std::vector<std::string> baseline; // the server reached without the device (load kind)
     std::uint16_t port = 53;
     std::string zone = "probe.dnspath.test.";

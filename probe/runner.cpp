@@ -81,6 +81,7 @@ Result<model::RunResult> run_plan(const RunConfig& config, const std::atomic<boo
     session_config.key = config.key;
     session_config.plan = config.plan;
     session_config.target_names = config.target_names;
+    session_config.proxy_upstream_unseen = config.proxy_upstream_unseen;
     const bool target_mode = !config.target_names.empty();
     for (const auto& target : config.targets) {
         DNSPATH_TRY(net::Endpoint endpoint, net::Endpoint::parse(target, config.port));

@@ -24,6 +24,8 @@ std::vector<std::string> bench_run_command(const BenchCliOptions& options, const
     if (!options.dut_firmware.empty())
         argv.insert(argv.end(), {"--device-firmware", options.dut_name + "=" + options.dut_firmware});
     const auto& facts = session.facts();
+    // A field test: the DUT's proxy forwards to the ISP's resolvers, which this bench cannot see.
+    if (facts.wan_namespace.empty() && !facts.dut_dns.empty()) argv.push_back("--proxy-upstream-unseen");
     for (auto [key, value] : {std::pair{"wan-ipv4", &facts.dut_wan_lease}, std::pair{"wan-ipv6", &facts.dut_wan_ipv6},
                               std::pair{"delegated-prefix", &facts.delegated_prefix}, std::pair{"lan-ipv4", &facts.lan_ipv4},
                               std::pair{"lan-ipv6", &facts.lan_ipv6}})

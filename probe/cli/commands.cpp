@@ -210,6 +210,7 @@ Result<probe::ProfileRun> run_setup(const RunOptions& options, const std::option
                               std::pair{&options.baseline, &config.baseline}})
         if (!from->empty()) *into = *from;
     if (options.port != 0) config.port = static_cast<std::uint16_t>(options.port);
+    config.proxy_upstream_unseen = options.proxy_upstream_unseen;
     if (!options.zone.empty()) config.zone = options.zone;
     if (!options.probes.empty()) config.plan.probes = options.probes;
     if (!options.families.empty()) config.plan.families = options.families;

@@ -71,6 +71,9 @@ CLI::App* add_run(CLI::App& app, RunOptions& run) {
     cmd->add_flag("--check", run.check_only, "Validate the profile and exit (0 valid, 2 invalid)");
     cmd->add_option("--target,-t", run.targets, "Responder address (IPv4 and/or IPv6; repeat for both)");
     cmd->add_option("--proxy", run.proxies, "A DNS proxy to test with the proxy kind, e.g. a CPE's LAN address (one per family)");
+    cmd->add_flag("--proxy-upstream-unseen", run.proxy_upstream_unseen,
+                  "Set by `bench --lan` alone: the proxy forwards to its own upstream, not to dnspath's responder, "
+                  "so dns-proxy is reported na");
     cmd->add_option("--baseline", run.baseline,
                     "The responder reached without the device under test, for the load kind (one per family)");
     cmd->add_option("--port", run.port, "Responder port (default 53)")->check(CLI::Range(1, 65535));

@@ -66,6 +66,7 @@ struct QueryOutcome {
 struct SessionConfig {
     std::map<model::Family, net::Endpoint> targets;  // one server address per family
     std::map<model::Family, net::Endpoint> proxies;  // a DNS proxy in front of it (a CPE's LAN address)
+    bool proxy_upstream_unseen = false;  // the proxies forward elsewhere (RunConfig's, which see)
     std::map<model::Family, net::Endpoint> baseline; // the server without the device (load comparison)
     std::vector<profile::TargetName> target_names;      // target mode: names to ask a real server
     wire::Name zone;

@@ -16,6 +16,11 @@ void run_proxy(Session& session, Family family, model::RunResult& result) {
         return;
     }
     const std::string proxy = session.config().proxies.at(family).address();
+    if (session.config().proxy_upstream_unseen) {
+        add_verdict(result, "dns-proxy", family, Status::na,
+                    cause(CauseCode::not_measured, {{"why", "proxy-upstream-unseen"}, {"proxy", proxy}}));
+        return;
+    }
     std::vector<std::string> probes;
     std::vector<model::Cause> problems, warnings;
     model::Params figures{{"proxy", proxy}};

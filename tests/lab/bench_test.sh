@@ -269,9 +269,10 @@ ip netns exec dbt-isp "$bin" respond --listen 198.18.200.1 --port 53 --key-file 
   --zone-key "$work/remote.pem" >"$work/remote.log" 2>&1 &
 for _ in $(seq 50); do grep -q serving "$work/remote.log" && break; sleep 0.1; done
 "$bin" bench --lan $lan --target 198.18.200.1 --key-file "$work/remote.key" --dut-name home-router --out "$work/lan-only" \
-  --families ipv4 --probes edns-size,tcp,nat >"$work/lan-only.out" 2>"$work/lan-only.err"
+  --families ipv4 --probes edns-size,tcp,nat,proxy >"$work/lan-only.out" 2>"$work/lan-only.err"
 echo $? >"$work/lan-only.rc"
 expect lan-only "--lan alone: the plan runs against the remote responder through the DUT" "rc == 0 and v('udp-large')['status'] == 'pass' and v('tcp-direct')['status'] == 'pass' and v('nat')['status'] == 'warn'"
+expect lan-only "the DUT's proxy forwards beyond the bench's sight: dns-proxy is na, not a failure" "v('dns-proxy')['status'] == 'na' and v('dns-proxy')['p']['why'] == 'proxy-upstream-unseen'"
 expect lan-only "one tap, on the LAN, with the probes' frames; nobody blamed from one side" "[t['name'] for t in d['taps']] == ['home-router.in'] and d['taps'][0]['frames'] > 20 and not [x for x in d['verdicts'] if x['devices']]"
 ip netns pids dbt-isp | xargs -r kill 2>/dev/null
 sleep 0.2
