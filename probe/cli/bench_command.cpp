@@ -104,6 +104,9 @@ int command_bench(const BenchCliOptions& given) {
     if (options.wan.empty() && !options.lan.empty() && options.targets.empty())
         return usage_error("bench --lan alone is a field test: give --target ADDR (a remote responder) and --key-file");
     if (!options.lan_address.empty() && options.lan_gateway.empty()) return usage_error("--lan-address needs --lan-gateway");
+    if (!options.resolvers.empty() && (options.lan.empty() || options.wan.empty()))
+        return usage_error("--resolvers needs --lan and --wan: the resolvers sit in the home and resolve through the device "
+                           "to the bench's responder");
     if (!options.lan.empty())
         if (auto ready = prepare_out_dir(options.out_dir); !ready) return usage_error(ready.error().message);
     std::atomic<bool> stop{false};

@@ -169,6 +169,11 @@ try "bench --wan-mtu 100" -- "$bin" bench --wan nosuch1 --wan-mtu 100
 try "bench --lan alone without a target" -- "$bin" bench --lan nosuch0
 try "bench --lan-address without a gateway" -- "$bin" bench --lan nosuch0 --wan nosuch1 --lan-address 198.19.0.2/24
 try "bench --seconds nan" -- "$bin" bench --wan nosuch1 --seconds nan
+try "bench --pd-length 40" -- "$bin" bench --wan nosuch1 --pd-length 40
+try "bench --resolvers with one side" -- "$bin" bench --wan nosuch1 --resolvers unbound
+try "bench --resolvers nosuch" -- "$bin" bench --lan nosuch0 --wan nosuch1 --resolvers nosuch
+try "run --addressing without =" -- "$bin" run --target 127.0.0.1 --port "$port" --addressing lan-ipv6 --probes edns-size
+try "run --addressing unknown key" -- "$bin" run --target 127.0.0.1 --port "$port" --addressing color=red --probes edns-size
 try "lab bogus" -- "$bin" lab bogus
 try "lab down without a profile or prefix" -- "$bin" lab down --prefix ""
 try "an unknown subcommand" -- "$bin" frobnicate
