@@ -57,6 +57,7 @@ const Table kEnglish = {
     {"not-measured:target-mode", "not measured in target mode: the '{kind}' kind needs a dnspath responder"},
     {"not-measured:not-implemented", "not measured: the '{kind}' probe kind is not implemented yet"},
     {"not-measured:proxy-upstream-unseen", "not measured: the device's DNS proxy ({proxy}) forwards to its own upstream, not to dnspath's responder, so what it sends upstream cannot be seen; bench with --wan as well (the bench is then its upstream)"},
+    {"not-measured:proxy-is-target", "not measured: the DNS server given as the proxy ({proxy}) is the server itself, so there is no proxy in between to test (a device that hands its LAN its upstream's address)"},
     {"not-measured:no-proxy", "no proxy of this family to test: give --proxy ADDRESS or target.proxies (a CPE's LAN address)"},
     {"not-measured:no-baseline",
      "no baseline to compare with: give --baseline ADDRESS or target.baseline (the server reached without the device)"},

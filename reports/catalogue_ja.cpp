@@ -55,6 +55,7 @@ const Table kJapanese = {
     {"not-measured:target-mode", "対象モードでは未測定：'{kind}' 種別には dnspath の応答器が必要"},
     {"not-measured:not-implemented", "未測定：プローブ種別 '{kind}' はまだ実装されていない"},
     {"not-measured:proxy-upstream-unseen", "未測定：機器の DNS プロキシ（{proxy}）は dnspath のレスポンダではなく自分の上流に転送するため、上流へ何を送るか見えない。--wan も付けてベンチする（ベンチがその上流になる）"},
+    {"not-measured:proxy-is-target", "未測定：プロキシとして指定された DNS サーバ（{proxy}）はサーバそのもので、間に試験するプロキシがない（LAN に上流のアドレスを配る機器）"},
     {"not-measured:no-proxy", "試験するこのファミリのプロキシがない：--proxy ADDRESS か target.proxies（CPE の LAN 側アドレス）を指定する"},
     {"not-measured:no-baseline",
      "比較の基準がない：--baseline ADDRESS か target.baseline（機器を通さずに届くサーバ）を指定する"},

@@ -21,6 +21,15 @@ void run_proxy(Session& session, Family family, model::RunResult& result) {
                     cause(CauseCode::not_measured, {{"why", "proxy-upstream-unseen"}, {"proxy", proxy}}));
         return;
     }
+    // A device that hands its LAN the upstream's own address has no proxy in between: asking it
+    // would test the path (route mode's job), and a pass would credit a proxy that is not there.
+    const auto& targets = session.config().targets;
+    if (auto target = targets.find(family);
+        target != targets.end() && target->second.to_string() == session.config().proxies.at(family).to_string()) {
+        add_verdict(result, "dns-proxy", family, Status::na,
+                    cause(CauseCode::not_measured, {{"why", "proxy-is-target"}, {"proxy", proxy}}));
+        return;
+    }
     std::vector<std::string> probes;
     std::vector<model::Cause> problems, warnings;
     model::Params figures{{"proxy", proxy}};

@@ -26,8 +26,8 @@ teardown_dut() {
 cleanup() { teardown_dut; "$bin" lab down --prefix dpb >/dev/null 2>&1; rm -rf "$work"; }
 trap cleanup EXIT
 
-# make_dut CONFIG: the home router, cabled. CONFIG: clean, small-edns, frag4, tcp-refused, tcp-blocked,
-# mtu1454, ipv6, pd.
+# make_dut CONFIG: the home router, cabled. CONFIG: clean, small-edns, isp-dns, frag4, tcp-refused,
+# tcp-blocked, mtu1454, ipv6, pd.
 make_dut() {
   teardown_dut
   ip netns add $dut
@@ -54,6 +54,8 @@ SCRIPT
   ip netns exec $dut udhcpc -f -i wan0 -s "$work/wan.sh" -t 0 -T 1 -A 1 >"$work/udhcpc.log" 2>&1 &
   local proxy_options=()
   [ "$1" = small-edns ] && proxy_options=(--edns-packet-max=512)
+  local lan_dns=198.19.77.1
+  [ "$1" = isp-dns ] && lan_dns=198.18.200.1  # hands its LAN the ISP's DNS server, not its own proxy
   if [ "$1" = ipv6 ]; then
     # IPv6 through the DUT: a static WAN address (no DHCPv6 client here), a ULA on its LAN
     # announced by dnsmasq's RA (SLAAC), forwarding, and NAT66 toward the WAN like many CPEs.
@@ -88,7 +90,7 @@ SCRIPT
   fi
   ip netns exec $dut dnsmasq --keep-in-foreground --conf-file=/dev/null --interface=lan0 --bind-interfaces --no-hosts \
     --resolv-file="$work/resolv.conf" --cache-size=0 --dhcp-range=198.19.77.100,198.19.77.150,255.255.255.0,1h \
-    --dhcp-option=option:router,198.19.77.1 --dhcp-option=option:dns-server,198.19.77.1 \
+    --dhcp-option=option:router,198.19.77.1 --dhcp-option=option:dns-server,$lan_dns \
     --dhcp-leasefile="$work/dut.leases" --pid-file="$work/dut-dnsmasq.pid" "${proxy_options[@]}" >"$work/dut-dnsmasq.log" 2>&1 &
   local faults=""
   case $1 in
@@ -182,6 +184,13 @@ bench small-edns
 expect small-edns "a proxy advertising 512 octets upstream: dns-proxy warns proxy-rewrite on home-router" "v('dns-proxy')['status'] == 'warn' and v('dns-proxy')['code'] == 'proxy-rewrite' and v('dns-proxy')['p']['upstream_bufsize'] == 512 and v('dns-proxy')['devices'] == ['home-router']"
 expect small-edns "route mode is untouched" "v('udp-large')['status'] == 'pass'"
 left_clean small-edns
+
+# A DUT that hands its LAN the ISP's DNS server (no proxy of its own in between): dns-proxy is na,
+# not a pass credited to a proxy that is not there; route mode passes.
+make_dut isp-dns
+bench isp-dns --probes edns-size,proxy
+expect isp-dns "the ISP's DNS handed out: dns-proxy na (proxy-is-target), route mode passes, exit 0" "rc == 0 and v('dns-proxy')['status'] == 'na' and v('dns-proxy')['p']['why'] == 'proxy-is-target' and v('udp-large')['status'] == 'pass'"
+left_clean isp-dns
 
 make_dut frag4
 bench frag4
