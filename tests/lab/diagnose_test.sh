@@ -73,7 +73,10 @@ for zone in clean clean-nsec knot knot-nsec3; do
   serve $zone || exit 1
   diagnose $zone --all
   expect $zone "a correct zone ($zone) passes every check" "rc == 0 and not d['findings'] and all(v['status'] in ('pass', 'na') for v in d['verdicts'])"
-  expect $zone "every RRSIG of $zone verified with OpenSSL" "[v for v in d['verdicts'] if v['checkpoint'] == 'signature-crypto'][0]['cause']['params']['verified'] > 10"
+  # How many depends on the random nonexistent name: its NSEC3 proof holds two or three records
+  # (knot-nsec3 gave 10 and 12 in turn; a threshold of 10 failed once in CI). Eight is every
+  # lookup's signatures over UDP and TCP; none may be skipped.
+  expect $zone "every RRSIG of $zone verified with OpenSSL" "[(v['cause']['params']['verified'] >= 8, v['cause']['params']['skipped']) for v in d['verdicts'] if v['checkpoint'] == 'signature-crypto'][0] == (True, 0)"
   expect $zone "the DS matches the KSK" "[v for v in d['verdicts'] if v['checkpoint'] == 'ds-delegation'][0]['status'] == 'pass'"
   schema_ok $zone
 done
