@@ -153,12 +153,20 @@ Result<void> BenchSession::build_lan() {
     }
     // A global IPv6 address from the DUT's router advertisements: up to 3 s, or 10 s once the DUT
     // holds a DHCPv6 lease from our WAN side (it may still be numbering its LAN from the delegation).
+    // One from the delegated prefix first, when the DUT announces a ULA beside it.
+    auto global_address = [&](const std::string& within) -> std::string {
+        std::vector<std::string> show{"ip", "-n", ns, "-6", "-o", "addr", "show", "dev", lan, "scope", "global"};
+        if (!within.empty()) show.insert(show.end(), {"to", within});
+        if (auto shown = run_command(show); shown)
+            if (auto at = shown->output.find("inet6 "); at != std::string::npos)
+                return shown->output.substr(at + 6, shown->output.find(' ', at + 6) - at - 6);
+        return "";
+    };
     const auto started = std::chrono::steady_clock::now();
     for (;;) {
-        if (auto shown = run_command({"ip", "-n", ns, "-6", "-o", "addr", "show", "dev", lan, "scope", "global"}); shown)
-            if (auto at = shown->output.find("inet6 "); at != std::string::npos)
-                facts_.lan_ipv6 = shown->output.substr(at + 6, shown->output.find(' ', at + 6) - at - 6);
         if (!facts_.wan_namespace.empty()) read_dhcpv6_leases();
+        facts_.lan_ipv6 = facts_.delegated_prefix.empty() ? "" : global_address(facts_.delegated_prefix);
+        if (facts_.lan_ipv6.empty()) facts_.lan_ipv6 = global_address("");
         const bool dhcpv6 = !facts_.dut_wan_ipv6.empty() || !facts_.delegated_prefix.empty();
         if (!facts_.lan_ipv6.empty() || std::chrono::steady_clock::now() - started > std::chrono::seconds(dhcpv6 ? 10 : 3)) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -190,8 +198,21 @@ Result<BenchSession> BenchSession::start(const BenchOptions& options, const std:
             if (address.find('.') != std::string::npos) session.facts_.dut_wan_lease = address;
         session.read_dhcpv6_leases();
     }
+    DNSPATH_TRY_VOID(session.route_home_back());
     DNSPATH_TRY_VOID(session.start_home_resolvers());
     return session;
+}
+
+Result<void> BenchSession::route_home_back() {
+    // A DUT that routes its LAN without NAT (a business line's routed subnet) is reached the way
+    // an ISP would reach it: the LAN side's address via the DUT's WAN address. Behind a NAT the
+    // route is never used. Without it such a DUT reads as "the target does not answer".
+    const std::string via = !facts_.dut_wan_lease.empty() ? facts_.dut_wan_lease
+                            : options_.uplink == "static"  ? std::string(kBenchDutStaticIpv4)
+                                                           : "";
+    if (facts_.wan_namespace.empty() || facts_.lan_ipv4.empty() || via.empty()) return Ok{};
+    const std::string host = facts_.lan_ipv4.substr(0, facts_.lan_ipv4.find('/')) + "/32";
+    return run_checked({"ip", "-n", facts_.wan_namespace, "route", "replace", host, "via", via});
 }
 
 Result<void> BenchSession::start_home_resolvers() {

@@ -72,6 +72,7 @@ private:
     Result<void> start_ipv6_isp();
     Result<void> build_lan();
     void read_dhcpv6_leases();
+    Result<void> route_home_back();
     Result<void> start_home_resolvers();
     void restore();
     BenchOptions options_;

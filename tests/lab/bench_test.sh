@@ -26,8 +26,8 @@ teardown_dut() {
 cleanup() { teardown_dut; "$bin" lab down --prefix dpb >/dev/null 2>&1; rm -rf "$work"; }
 trap cleanup EXIT
 
-# make_dut CONFIG: the home router, cabled. CONFIG: clean, small-edns, isp-dns, frag4, tcp-refused,
-# tcp-blocked, mtu1454, ipv6, pd.
+# make_dut CONFIG: the home router, cabled. CONFIG: clean, small-edns, isp-dns, routed, frag4,
+# tcp-refused, tcp-blocked, mtu1454, ipv6, pd.
 make_dut() {
   teardown_dut
   ip netns add $dut
@@ -103,9 +103,11 @@ SCRIPT
       # The DUT's own "fragmentation needed" never leaves it: a PMTUD black hole toward the WAN.
       faults='chain output { type filter hook output priority 0; icmp type destination-unreachable icmp code frag-needed drop; }' ;;
   esac
+  local nat='oifname "wan0" masquerade;'
+  [ "$1" = routed ] && nat=""  # routes its LAN untranslated, like a business line's routed subnet
   ip netns exec $dut nft -f - <<NFT
 table ip dut {
-  chain nat { type nat hook postrouting priority 100; oifname "wan0" masquerade; }
+  chain nat { type nat hook postrouting priority 100; $nat }
   $faults
 }
 NFT
@@ -191,6 +193,13 @@ make_dut isp-dns
 bench isp-dns --probes edns-size,proxy
 expect isp-dns "the ISP's DNS handed out: dns-proxy na (proxy-is-target), route mode passes, exit 0" "rc == 0 and v('dns-proxy')['status'] == 'na' and v('dns-proxy')['p']['why'] == 'proxy-is-target' and v('udp-large')['status'] == 'pass'"
 left_clean isp-dns
+
+# A DUT without NAT: the bench routes the home's address back via the DUT's WAN lease, as an ISP
+# routes a customer's subnet; the answers come back and nat passes (no translation).
+make_dut routed
+bench routed --probes edns-size,tcp,nat
+expect routed "a routing DUT without NAT: reached, nat passes, exit 0" "rc == 0 and v('nat')['status'] == 'pass' and v('udp-large')['status'] == 'pass' and v('tcp-direct')['status'] == 'pass'"
+left_clean routed
 
 make_dut frag4
 bench frag4
