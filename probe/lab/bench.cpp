@@ -1,8 +1,6 @@
 // Bench mode (probe/lab/bench.h): the WAN side plays the ISP (responder, DHCP, RA), the LAN side
 // plays the home (DHCP from the DUT); the interfaces are moved into namespaces for the run and
 // moved back afterwards, whatever happens in between.
-#include <signal.h>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -105,20 +103,14 @@ Result<void> BenchSession::build_wan(const std::string& executable) {
     if (options_.uplink != "dhcp") return Ok{};
     // The ISP's DHCPv4 (address, router, our responder as DNS); no DNS service of its own (port
     // 0): the responder is the DNS.
-    const std::string log = facts_.state_dir + "/wan-dnsmasq.log";
-    DNSPATH_TRY(Process server,
-                Process::spawn(in_namespace(ns, {"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--port=0",
+    return start_detached(in_namespace(ns, {"dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--port=0",
                                                  "--interface=" + wan, "--bind-interfaces", "--log-dhcp",
                                                  "--pid-file=" + facts_.state_dir + "/wan-dnsmasq.pid",
                                                  "--dhcp-leasefile=" + facts_.state_dir + "/wan.leases",
                                                  "--dhcp-range=198.18.200.100,198.18.200.199,255.255.255.0,12h",
                                                  "--dhcp-authoritative", "--dhcp-option=option:router," + std::string(kBenchWanIpv4),
                                                  "--dhcp-option=option:dns-server," + std::string(kBenchWanIpv4)}),
-                               {log, true}));
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    if (!server.running()) return fail("dnsmasq on the WAN side exited (log: " + log + ")");
-    server.release();  // it lives in the namespace until the bench is taken down
-    return Ok{};
+                          facts_.state_dir + "/wan-dnsmasq.log", "dnsmasq on the WAN side");
 }
 
 Result<void> BenchSession::build_lan() {
@@ -135,8 +127,7 @@ Result<void> BenchSession::build_lan() {
     } else {
         // The home side asks the DUT's DHCP, as a PC on its LAN would.
         const std::string script = facts_.state_dir + "/lease.sh", lease = facts_.state_dir + "/lan.lease";
-        std::ofstream(script) << kLeaseScript;
-        std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+        DNSPATH_TRY_VOID(write_file(script, kLeaseScript, std::filesystem::perms::owner_all));
         DNSPATH_TRY(auto got, run_command(in_namespace(ns, {"env", "LEASE_FILE=" + lease, "udhcpc", "-f", "-q", "-n", "-i", lan,
                                                            "-s", script, "-t", "8", "-T", "2", "-A", "1"})));
         std::ifstream in(lease);
@@ -237,16 +228,9 @@ BenchSession::~BenchSession() {
 }
 
 void BenchSession::restore() {
-    // Stop what runs in the namespaces, hand the interfaces back (a veth would die with its
-    // namespace, a NIC would come back without its MTU), then remove the namespaces.
-    for (const auto& name : {facts_.wan_namespace, facts_.lan_namespace})
-        if (!name.empty())
-            if (auto pids = run_command({"ip", "netns", "pids", name}); pids && pids->exit_code == 0) {
-                std::istringstream list(pids->output);
-                for (pid_t pid; list >> pid;) kill(pid, SIGTERM);
-            }
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    // lab_down hands the interfaces back from the state folder's list (written as they moved).
+    // lab_down hands the interfaces back from the state folder's list, written as they moved (a
+    // veth would die with its namespace, a NIC would come back without its MTU), then stops what
+    // runs in the namespaces and removes them: the same path as after a SIGKILL.
     (void)lab_down(options_.prefix);
 }
 

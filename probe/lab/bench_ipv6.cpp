@@ -1,11 +1,9 @@
 // The bench's IPv6 ISP (probe/lab/bench.h): radvd announces the WAN link with the M and O flags
 // set, Kea answers DHCPv6 with an address (IA_NA), a delegated prefix (IA_PD) and our responder
 // as DNS, and Kea's run_script hook routes each delegated prefix to the DUT, as a BNG would.
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "probe/lab/lab.h"
 
@@ -72,22 +70,6 @@ std::string delegate_script(const std::string& state_dir) {
            "exit 0\n";
 }
 
-Result<void> write_file(const std::string& path, const std::string& text, std::filesystem::perms perms) {
-    if (!(std::ofstream(path) << text)) return fail("cannot write " + path);
-    std::error_code error;
-    std::filesystem::permissions(path, perms, error);  // radvd refuses a config others may write
-    if (error) return fail("cannot set the permissions of " + path + ": " + error.message());
-    return Ok{};
-}
-
-Result<void> start_daemon(const std::vector<std::string>& argv, const std::string& log, const std::string& what) {
-    DNSPATH_TRY(Process daemon, Process::spawn(argv, {log, true}));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    if (!daemon.running()) return fail(what + " on the WAN side exited (log: " + log + ")");
-    daemon.release();  // it lives in the namespace until the bench is taken down
-    return Ok{};
-}
-
 }  // namespace
 
 Result<void> BenchSession::start_ipv6_isp() {
@@ -97,19 +79,19 @@ Result<void> BenchSession::start_ipv6_isp() {
                                     std::pair{kKeaHooks, "kea-dhcp6-server"}})
         if (!std::filesystem::exists(program))
             return fail(std::string("the bench's IPv6 side needs ") + program + " (apt-get install " + package + ")");
+    DNSPATH_TRY_VOID(write_file(dir + "/radvd.conf", radvd_config(wan)));
+    DNSPATH_TRY_VOID(write_file(dir + "/kea-dhcp6.json", kea_config(wan, dir, options_.delegated_length)));
     using std::filesystem::perms;
-    const auto readable = perms::owner_read | perms::owner_write | perms::group_read | perms::others_read;
-    DNSPATH_TRY_VOID(write_file(dir + "/radvd.conf", radvd_config(wan), readable));
-    DNSPATH_TRY_VOID(write_file(dir + "/kea-dhcp6.json", kea_config(wan, dir, options_.delegated_length), readable));
-    DNSPATH_TRY_VOID(write_file(dir + "/delegate.sh", delegate_script(dir), readable | perms::owner_exec));
+    DNSPATH_TRY_VOID(write_file(dir + "/delegate.sh", delegate_script(dir),
+                                perms::owner_all | perms::group_read | perms::others_read));
     const std::string ns = facts_.wan_namespace;
-    DNSPATH_TRY_VOID(start_daemon(in_namespace(ns, {"/usr/sbin/radvd", "-n", "-m", "stderr", "-C", dir + "/radvd.conf", "-p",
+    DNSPATH_TRY_VOID(start_detached(in_namespace(ns, {"/usr/sbin/radvd", "-n", "-m", "stderr", "-C", dir + "/radvd.conf", "-p",
                                                     dir + "/radvd.pid"}),
-                                  dir + "/radvd.log", "radvd"));
+                                    dir + "/radvd.log", "radvd on the WAN side"));
     // Kea keeps its pid and lock files where these say, away from the host's own Kea.
-    return start_daemon(in_namespace(ns, {"env", "KEA_PIDFILE_DIR=" + dir, "KEA_LOCKFILE_DIR=" + dir, "/usr/sbin/kea-dhcp6",
+    return start_detached(in_namespace(ns, {"env", "KEA_PIDFILE_DIR=" + dir, "KEA_LOCKFILE_DIR=" + dir, "/usr/sbin/kea-dhcp6",
                                           "-c", dir + "/kea-dhcp6.json"}),
-                        dir + "/kea-dhcp6.out", "kea-dhcp6");
+                          dir + "/kea-dhcp6.out", "kea-dhcp6 on the WAN side");
 }
 
 void BenchSession::read_dhcpv6_leases() {

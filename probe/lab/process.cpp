@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <thread>
 
@@ -202,6 +203,22 @@ std::vector<std::string> in_namespace(const std::string& ns, std::vector<std::st
     std::vector<std::string> full{"ip", "netns", "exec", ns};
     full.insert(full.end(), argv.begin(), argv.end());
     return full;
+}
+
+Result<void> write_file(const std::string& path, const std::string& text, std::filesystem::perms perms) {
+    if (!(std::ofstream(path) << text)) return fail("cannot write " + path);
+    std::error_code error;
+    std::filesystem::permissions(path, perms, error);
+    if (error) return fail("cannot set the permissions of " + path + ": " + error.message());
+    return Ok{};
+}
+
+Result<void> start_detached(const std::vector<std::string>& argv, const std::string& log, const std::string& what) {
+    DNSPATH_TRY(Process daemon, Process::spawn(argv, {log, true}));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    if (!daemon.running()) return fail(what + " exited at start (log: " + log + ")");
+    daemon.release();
+    return Ok{};
 }
 
 }  // namespace dnspath::lab

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -55,5 +56,15 @@ public:
 private:
     pid_t pid_ = -1;
 };
+
+// A file another program reads (a daemon's configuration, a script it runs), with `perms`
+// (radvd refuses a configuration others may write; a script must be executable).
+Result<void> write_file(const std::string& path, const std::string& text,
+                        std::filesystem::perms perms = std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                                                       std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+
+// A daemon started to outlive this process in a namespace (until `lab down` or the bench's
+// restore stops it): failed when it has exited 300 ms after starting. `what` names it in the error.
+Result<void> start_detached(const std::vector<std::string>& argv, const std::string& log, const std::string& what);
 
 }  // namespace dnspath::lab

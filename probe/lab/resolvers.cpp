@@ -151,8 +151,7 @@ Result<void> start_resolvers(const ResolverStart& start) {
         std::error_code error;
         std::filesystem::create_directories(dir + "/cache", error);
         const auto launch = resolver_launch(resolver, dir, zone, ds_text, upstream);
-        for (const auto& [path, text] : launch.files)
-            if (!(std::ofstream(path) << text)) return fail("cannot write " + path);
+        for (const auto& [path, text] : launch.files) DNSPATH_TRY_VOID(write_file(path, text));
         const std::string log = dir + "/log";
         DNSPATH_TRY(Process process, Process::spawn(in_namespace(ns, launch.argv), {log, true}));
         DNSPATH_TRY_VOID(wait_listening(process, ns, resolver.address, log, resolver.software));

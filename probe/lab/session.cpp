@@ -43,7 +43,7 @@ Result<void> start_responders(const Layout& layout, const std::string& zone, con
 Result<void> start_dnsdist(const Layout& layout, const std::string& zone) {
     const std::string& ns = layout.nodes[layout.nodes.size() - 2].namespace_name;
     const std::string config = layout.state_dir + "/dnsdist.conf", log = layout.state_dir + "/dnsdist.log";
-    std::ofstream(config) << dnsdist_config(layout);
+    DNSPATH_TRY_VOID(write_file(config, dnsdist_config(layout)));
     DNSPATH_TRY(Process dnsdist,
                 Process::spawn(in_namespace(ns, {"dnsdist", "--supervised", "--disable-syslog", "-C", config}), {log, true}));
     for (int attempt = 0; attempt < 100; ++attempt) {
