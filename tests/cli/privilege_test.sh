@@ -19,7 +19,9 @@ trap cleanup EXIT
 failures=0
 expect() {  # expect NAME COMMAND...
   local name=$1; shift
-  if "$@"; then echo "ok   $name"; else echo "FAIL $name"; failures=$((failures + 1)); fi
+  if "$@"; then echo "ok   $name"; else
+    # The newest run's last lines: this test failed once under ctest -j2 and never on a rerun.
+    echo "FAIL $name"; tail -3 "$(ls -t "$work"/*.err 2>/dev/null | head -1)" 2>/dev/null; failures=$((failures + 1)); fi
 }
 port=$((20000 + RANDOM % 20000))
 "$bin" keygen "$work/key" >/dev/null
