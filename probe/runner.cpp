@@ -15,6 +15,7 @@
 namespace dnspath::probe {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Family;
 
 namespace {
@@ -132,7 +133,7 @@ Result<model::RunResult> run_plan(const RunConfig& config, const std::atomic<boo
         auto outcome = session.ask(family, hello);
         if (!outcome.answered()) {
             unreachable.insert(family);
-            add_verdict(result, "reachability", family, model::Status::fail,
+            add_verdict(result, Checkpoint::reachability, family, model::Status::fail,
                         cause(CauseCode::no_answer, {{"what", "reachability"}, {"target", endpoint.to_string()},
                                                      {"outcome", to_string(outcome.kind)}}),
                         {outcome.probe_id});
@@ -142,24 +143,23 @@ Result<model::RunResult> run_plan(const RunConfig& config, const std::atomic<boo
     for (std::size_t i = 0; i < steps.size(); ++i) {
         if (stop.load()) break;
         const auto [kind, family] = steps[i];
-        if (progress) progress(kind->id, family, i, steps.size());
+        if (progress) progress(model::to_string(kind->id), family, i, steps.size());
         if (unreachable.count(family)) {
             for (auto checkpoint : kind->checkpoints)
-                add_verdict(result, std::string(checkpoint), family, model::Status::na,
+                add_verdict(result, checkpoint, family, model::Status::na,
                             cause(CauseCode::not_measured, {{"why", "unreachable"}}));
             continue;
         }
         if (!session.config().targets.count(family)) {
             for (auto checkpoint : kind->checkpoints)
-                add_verdict(result, std::string(checkpoint), family, model::Status::na,
+                add_verdict(result, checkpoint, family, model::Status::na,
                             cause(CauseCode::not_measured, {{"why", "no-target"}}));
             continue;
         }
         if (kind->run == nullptr) {
             for (auto checkpoint : kind->checkpoints)
-                add_verdict(result, std::string(checkpoint), family, model::Status::na,
-                            cause(CauseCode::not_measured,
-                                  {{"why", target_mode ? "target-mode" : "not-implemented"}, {"kind", kind->id}}));
+                add_verdict(result, checkpoint, family, model::Status::na,
+                            cause(CauseCode::not_measured, {{"why", "target-mode"}, {"kind", model::to_string(kind->id)}}));
             continue;
         }
         kind->run(session, family, result);

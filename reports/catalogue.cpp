@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <span>
 
 #include "reports/messages.h"
 
@@ -20,26 +21,52 @@ bool present(const Params& value) {
     return true;
 }
 
-std::string format(const Params& value, Language language) {
+using Specs = std::span<const model::ParamSpec>;
+
+const model::ParamSpec* spec_named(Specs specs, std::string_view name) {
+    for (const auto& spec : specs)
+        if (spec.name == name) return &spec;
+    return nullptr;
+}
+
+// One value as it reads, by its declared type: words and causes in the reader's language; device
+// names, addresses and outside text exactly as they are (a device called "target" stays "target");
+// an undeclared (derived) parameter is already text.
+std::string format(const Params& value, Language language, model::ParamType type) {
+    using model::ParamType;
     if (value.is_null()) return word("nothing", language);
-    if (value.is_string()) return value_word(value.get<std::string>(), language);
     if (value.is_boolean()) return word(value.get<bool>() ? "yes" : "no", language);
     if (value.is_number_integer() || value.is_number_unsigned()) return value.dump();
     if (value.is_number_float()) {
         char text[32];
-        const double number = value.get<double>();
-        std::snprintf(text, sizeof text, std::fabs(number - std::round(number)) < 1e-9 ? "%.0f" : "%.2f", number);
+        const double number = type == ParamType::fraction ? value.get<double>() * 100 : value.get<double>();
+        const bool whole = std::fabs(number - std::round(number)) < 1e-9;
+        std::snprintf(text, sizeof text, whole ? "%.0f" : type == ParamType::fraction ? "%.1f" : "%.2f", number);
+        return std::string(text) + (type == ParamType::fraction ? " %" : "");
+    }
+    if (value.is_string()) {
+        const std::string text = value.get<std::string>();
+        if (type == ParamType::word || type == ParamType::words || type == ParamType::family) return value_word(text, language);
+        if (type == ParamType::cause || type == ParamType::cause_list) {
+            const auto& names = messages(language).cause_names;
+            auto name = names.find(text);
+            return name == names.end() ? text : name->second;
+        }
         return text;
     }
     if (value.is_array()) {
         std::string joined;
-        for (const auto& item : value) joined += (joined.empty() ? "" : word("list", language)) + format(item, language);
+        for (const auto& item : value) joined += (joined.empty() ? "" : word("list", language)) + format(item, language, type);
         return joined;
     }
     return value.dump();
 }
 
-std::string fill(std::string_view text, const Params& params, Language language);
+std::string format(const Params& value, Language language, const model::ParamSpec* spec) {
+    return format(value, language, spec ? spec->type : model::ParamType::text);
+}
+
+std::string fill(std::string_view text, const Params& params, Language language, Specs specs = {});
 
 // Derived parameters a sentence needs that the engine rightly keeps as structure.
 Params prepare(const Params& params, Language language) {
@@ -67,14 +94,11 @@ Params prepare(const Params& params, Language language) {
             list += (list.empty() ? "" : "; ") + fill(word("hop-change", language), change, language);
         ready["change_list"] = list;
     }
-    if (auto found = ready.find("instead_of"); found != ready.end() && found->is_string()) {
-        const auto& names = messages(language).cause_names;
-        if (auto name = names.find(found->get<std::string>()); name != names.end()) *found = name->second;
-    }
     if (ready.value("raw_socket", true) == false) ready["no_raw"] = word("no-raw", language);
     if (auto code = ready.find("transports"); code != ready.end() && code->is_array()) {
         std::string list;
-        for (const auto& transport : *code) list += (list.empty() ? "" : word("and", language)) + format(transport, language);
+        for (const auto& transport : *code)
+            list += (list.empty() ? "" : word("and", language)) + format(transport, language, model::ParamType::word);
         ready["transports"] = list;
     }
     return ready;
@@ -88,7 +112,8 @@ std::string lookup(const std::vector<std::string>& keys, Language language) {
 }
 
 // Renders `part` (no brackets inside); `complete` turns false when a name has no value.
-std::string fill_part(std::string_view part, const Params& params, Language language, bool& complete) {
+// {name|one|many} writes the value and the noun in the form its count takes ("1 key", "2 keys").
+std::string fill_part(std::string_view part, const Params& params, Language language, Specs specs, bool& complete) {
     std::string filled;
     for (std::size_t i = 0; i < part.size(); ++i) {
         if (part[i] != '{') {
@@ -97,23 +122,31 @@ std::string fill_part(std::string_view part, const Params& params, Language lang
         }
         const auto close = part.find('}', i);
         if (close == std::string_view::npos) return filled + std::string(part.substr(i));
-        const std::string name(part.substr(i + 1, close - i - 1));
+        const std::string_view inside = part.substr(i + 1, close - i - 1);
+        const auto bar = inside.find('|');
+        const std::string name(inside.substr(0, bar));
         const auto found = params.is_object() ? params.find(name) : params.end();
         if (found == params.end() || !present(*found)) complete = false;
-        filled += found == params.end() ? "?" : format(*found, language);
+        filled += found == params.end() ? "?" : format(*found, language, spec_named(specs, name));
+        if (bar != std::string_view::npos) {
+            const std::string_view forms = inside.substr(bar + 1);
+            const auto second = forms.find('|');
+            const bool one = found != params.end() && found->is_number() && found->get<double>() == 1;
+            filled += " " + std::string(one || second == std::string_view::npos ? forms.substr(0, second) : forms.substr(second + 1));
+        }
         i = close;
     }
     return filled;
 }
 
-std::string fill(std::string_view text, const Params& params, Language language) {
+std::string fill(std::string_view text, const Params& params, Language language, Specs specs) {
     std::string out;
     for (std::size_t i = 0; i < text.size();) {
         if (text[i] == '[') {
             const auto close = text.find(']', i);
             if (close != std::string_view::npos) {
                 bool complete = true;
-                std::string part = fill_part(text.substr(i + 1, close - i - 1), params, language, complete);
+                std::string part = fill_part(text.substr(i + 1, close - i - 1), params, language, specs, complete);
                 if (complete) out += part;
                 i = close + 1;
                 continue;
@@ -122,7 +155,7 @@ std::string fill(std::string_view text, const Params& params, Language language)
         const auto next = text.find('[', i);
         bool ignored = true;
         out += fill_part(text.substr(i, next == std::string_view::npos ? std::string_view::npos : next - i), params,
-                         language, ignored);
+                         language, specs, ignored);
         if (next == std::string_view::npos) break;
         i = next;
     }
@@ -137,26 +170,15 @@ const std::pair<std::string_view, std::string_view> kItemNames[] = {
     {"JPRS A-", "JPRS 確認項目 A-"},
     {"JPRS F-", "JPRS 確認項目 F-"},
     {"DNSSEC Japan ⑤ ", "DNSSECジャパン ⑤ネットワーク接続機器検証 "},
-    {"DNSSEC Japan lab: load test through router and LB", "DNSSECジャパン 検証環境：ルータと LB を通した負荷試験"},
-    {"DNSSEC Japan: ", "DNSSECジャパン："},
+    {"DNSSEC Japan: load test", "DNSSECジャパン 検証環境：ルータと LB を通した負荷試験"},
+    {"DNSSEC Japan: TCP port 53 filtering", "DNSSECジャパン：TCP 53 番のフィルタ"},
+    {"DNSSEC Japan: EDNS0 handling", "DNSSECジャパン：EDNS0 の扱い"},
+    {"DNSSEC Japan: UDP state handling", "DNSSECジャパン：UDP の状態管理"},
+    {"DNSSEC Japan: DNS proxy functions", "DNSSECジャパン：DNS プロキシ機能"},
+    {"tracebox", "tracebox"},
 };
-const std::pair<std::string_view, std::string_view> kItemWords[] = {
-    {" step ", " 手順 "},
-    {" (always fails)", "（常に失敗）"},
-    {" (full resolver fails)", "（フルリゾルバで失敗）"},
-    {" (large UDP)", "（大きな UDP）"},
-    {" (UDP fragments)", "（UDP フラグメント）"},
-    {" (TCP fallback)", "（TCP へのフォールバック）"},
-    {" (global reachability vs NAT)", "（グローバル到達性と NAT）"},
-    {" (number of UDP sessions)", "（UDP のセッション数）"},
-    {" (1220 octets)", "（1220 オクテット）"},
-    {" (4000 octets)", "（4000 オクテット）"},
-    {"TCP port 53 filtering", "TCP 53 番のフィルタ"},
-    {"EDNS0 handling", "EDNS0 の扱い"},
-    {"UDP state handling", "UDP の状態管理"},
-    {"DNS proxy functions", "DNS プロキシ機能"},
-    {"tracebox-style localization", "tracebox 式の位置特定"},
-};
+// The manual's steps inside a scenario's name.
+const std::pair<std::string_view, std::string_view> kItemWords[] = {{" steps ", " 手順 "}, {" step ", " 手順 "}};
 
 std::string replace_all(std::string text, std::string_view from, std::string_view to) {
     for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
@@ -214,48 +236,62 @@ const std::vector<CheckpointInfo>& checkpoints() {
         const auto& titles = english_messages().titles;
         for (const auto& kind : model::kind_registry())
             for (const auto& entry : kind.checkpoints) {
-                auto title = titles.find(entry.id);
-                built.push_back({entry.id, title == titles.end() ? std::string_view(entry.id) : std::string_view(title->second),
-                                 std::vector<std::string>(entry.sources.begin(), entry.sources.end())});
+                auto title = titles.find(entry.name);
+                std::vector<std::string> sources;
+                for (auto item : entry.items) sources.emplace_back(model::spec_of(item).id);
+                built.push_back({entry.id, entry.name, title == titles.end() ? entry.name : std::string_view(title->second),
+                                 std::move(sources)});
             }
         return built;
     }();
     return all;
 }
 
-std::vector<std::string> checkpoint_sources(std::string_view checkpoint, Language language) {
+std::vector<std::string> checkpoint_sources(model::Checkpoint checkpoint, Language language) {
     std::vector<std::string> sources;
-    if (const auto* entry = model::find_checkpoint(checkpoint))
-        for (const auto& source : entry->sources) sources.push_back(item_name(std::string(source), language));
+    for (const auto& item : model::entry_of(checkpoint).items)
+        sources.push_back(item_title(std::string(model::spec_of(item).id), language));
     return sources;
 }
 
-std::string checkpoint_title(std::string_view checkpoint, Language language) {
+std::string item_title(const std::string& item, Language language) {
+    const std::string name = item_name(item, language);
+    for (const auto* labels : {&messages(language).item_labels, &english_messages().item_labels})
+        if (auto label = labels->find(item); label != labels->end())
+            return name + (language == Language::ja ? "（" + label->second + "）" : " (" + label->second + ")");
+    return name;
+}
+
+std::string checkpoint_title(model::Checkpoint checkpoint, Language language) {
+    const auto name = model::to_string(checkpoint);
     for (const auto* titles : {&messages(language).titles, &english_messages().titles})
-        if (auto title = titles->find(checkpoint); title != titles->end()) return title->second;
-    return std::string(checkpoint);
+        if (auto title = titles->find(name); title != titles->end()) return title->second;
+    return std::string(name);
 }
 
 std::string render_cause(const Verdict& verdict, Language language) {
     const std::string code(to_string(verdict.cause.code));
+    const std::string checkpoint(model::to_string(verdict.checkpoint));
     const Params params = prepare(verdict.cause.params, language);
+    // The code's selector parameter (causes.def) picks a sentence more specific than the code's.
     std::vector<std::string> keys;
-    for (const char* qualifier : {"why", "what", "direction", "action", "field", "pattern"})
-        if (auto found = verdict.cause.params.find(qualifier);
-            found != verdict.cause.params.end() && found->is_string()) {
-            keys.push_back(verdict.checkpoint + ":" + code + ":" + found->get<std::string>());
-            keys.push_back(verdict.checkpoint + ":" + code);
+    const auto& spec = model::spec_of(verdict.cause.code);
+    if (!spec.selector.empty())
+        if (auto found = verdict.cause.params.find(spec.selector); found != verdict.cause.params.end() && found->is_string()) {
+            keys.push_back(checkpoint + ":" + code + ":" + found->get<std::string>());
+            keys.push_back(checkpoint + ":" + code);
             keys.push_back(code + ":" + found->get<std::string>());
         }
-    keys.push_back(verdict.checkpoint + ":" + code);
+    keys.push_back(checkpoint + ":" + code);
     keys.push_back(code);
-    return fill(lookup(keys, language), params, language);
+    return fill(lookup(keys, language), params, language, model::spec_of(verdict.cause.code).params);
 }
 
 std::string render_finding(const model::CaptureFinding& finding, Language language) {
     Params params = prepare(finding.params, language);
     if (finding.device) params["device"] = *finding.device;
-    const std::string sentence = fill(lookup({"finding:" + std::string(to_string(finding.rule))}, language), params, language);
+    const std::string sentence = fill(lookup({"finding:" + std::string(to_string(finding.rule))}, language), params, language,
+                                      model::spec_of(finding.rule).params);
     std::string taps;
     for (const auto& tap : finding.taps) {
         Params frames{{"tap", tap.tap}};

@@ -65,7 +65,7 @@ const Table kEnglish = {
     {"not-measured:too-few-answers", "too few answers to judge ({answers})"},
     {"not-measured:not-exercised", "nothing on this path needed fragments (the local link's MTU {mtu} carries 4000-octet answers whole)"},
     {"not-measured:no-trace", "not traced: {detail}"},
-    {"not-measured:server-not-reached", "the server was not reached within {max_ttl} hops[: {route}]"},
+    {"not-measured:server-not-reached", "the server was not reached within {max_ttl|hop|hops}[: {route}]"},
     {"not-measured:no-large-name", "no listed name's answer exceeds 1232 octets, so nothing came back TC=1 (list a larger name)"},
     {"not-measured:no-signed-name", "no listed name has dnssec = true"},
     {"not-measured:needs-echo", "target mode: needs a dnspath responder's echo"},
@@ -82,7 +82,7 @@ const Table kEnglish = {
     {"no-answer:small", "the {records} records are missing from the answer"},
     {"qdcount:no-answer", "QDCOUNT 0 answered {qdcount0}, QDCOUNT 2 answered {qdcount2}: RFC 9619 wants FORMERR"},
     {"size-cap", "UDP answers of {size} octets and more vanish without a trace (advertised {advertised}[, largest delivered "
-                 "{largest} octets ±8][, a gap of {gap} octets])[; {fails} fails][: {names}]"},
+                 "{largest} octets ±8][, a gap of {gap} octets])[: {names}]"},
     {"pmtu:size-cap", "answer packets of {size} octets and more vanish with or without DF: a size filter (see udp-large), "
                       "not an MTU; largest DF packet toward the server {forward}, back {back}"},
     {"udp-fragments:size-cap", "large answers in fragments are lost ({answers_lost} octets) while queries in small fragments "
@@ -137,12 +137,12 @@ const Table kEnglish = {
     {"signature-invalid", "an RRSIG does not verify[ ({records})][ for {name}][ on the {size}-octet answer]: the signed data was altered"},
     {"nat", "the server sees {seen}, not the probe's {local}: a NAT sits on the path[ ({devices})]"},
     {"nat:ok", "the server sees the probe's own address {local}"},
-    {"port-rewrite", "source ports arrive {pattern}: {queries} queries, {distinct} distinct ports, range {low}-{high} "
+    {"port-rewrite", "source ports arrive {pattern}: {queries|query|queries}, {distinct} distinct ports, range {low}-{high} "
                      "(~{bits} bits), {kept} kept as sent"},
-    {"port-randomness:ok", "source ports arrive random: {queries} queries, {distinct} distinct ports, range {low}-{high} "
+    {"port-randomness:ok", "source ports arrive random: {queries|query|queries}, {distinct} distinct ports, range {low}-{high} "
                            "(~{bits} bits), {kept} kept as sent"},
-    {"random-loss", "[{lost} of {sizes} sizes lost even after retries while larger ones arrived (up to {largest_overall}): ]"
-                    "the path loses packets at random[ ({answered_after_retry} answers came only after a retry)], "
+    {"random-loss", "[{lost} of {sizes|size|sizes} lost even after retries while larger ones arrived (up to {largest_overall}): ]"
+                    "the path loses packets at random[ ({answered_after_retry|answer|answers} came only after a retry)], "
                     "not a size limit or a filter[; it looked like {instead_of}]"},
     {"udp-sessions:random-loss", "{answered} of {flows} new UDP flows answered, the first {prefix} in a row: losses "
                                  "scattered through the flows, not a state table filling up — the path loses packets at random"},
@@ -150,7 +150,7 @@ const Table kEnglish = {
                    "{paced_answered} of {paced_flows} sent one at a time were (a rate limit, not a full state table)"},
     {"state-table-full", "only {answered} of {flows} new UDP flows were answered (the first {prefix} in a row), and new flows "
                          "sent one at a time afterwards are dropped too ({paced_answered} of {paced_flows}): a state table "
-                         "full at about {answered} flows"},
+                         "full at about {answered|flow|flows}"},
     {"refused", "the server REFUSED sized answers: the probe's key does not match the responder's (--key-file), or the "
                 "target is not a dnspath responder"},
     {"wrong-rcode", "answered {rcode} instead of {expected}"},
@@ -167,6 +167,8 @@ const Table kEnglish = {
     {"overload:nothing-through", "nothing was answered through the device under load; without it {baseline_text}"},
     {"overload:nothing-answered", "nothing was answered under load, through the device or without it"},
     {"probe-error", "the probe could not run: {detail}"},
+    {"inconclusive", "undecided between {candidates}: at the loss measured on this path[ ({loss_rate})], random loss "
+                     "could have produced what was seen[ (probability {p_value})]; run again with --repeat {repeat} to decide"},
     {"udp-large:ok", "[every size from {from} to {to} octets delivered whole (advertised {advertised})][ (largest delivered {largest} octets)]"},
     {"udp-no-edns:ok", "a 512-octet answer delivered without EDNS, 600 octets came back TC=1"},
     {"edns-truncation:ok", "a 3000-octet answer to a 1232-octet buffer came back TC=1 ({size} octets)"},
@@ -181,16 +183,16 @@ const Table kEnglish = {
     {"pmtu:ok", "DF packets pass both ways: largest toward the server {forward}, back {back} (tested up to {ceiling})"},
     {"dnssec-passthrough:ok", "[the DNSKEY RRset of {dnskey_size} octets (key tag {key_tag}) and signed answers of {sizes} "
                               "octets arrive with RRSIGs that verify; DO reaches the server][every DO=1 answer carried its "
-                              "RRSIGs ({names} names)]"},
+                              "RRSIGs ({names|name|names})]"},
     {"dns-proxy:ok", "proxy {proxy} asks upstream with EDNS {upstream_bufsize}, passes DO and hands back signed answers "
                      "whose RRSIGs verify"},
     {"udp-sessions:ok", "{answered} of {flows} new UDP flows opened at once were all answered"},
     {"device-load:ok", "through the device {through_text}; without it {baseline_text}; throughput ratio {ratio}"},
     {"path-trace:ok", "traced {traced}: {route}"},
     {"dns-interception:ok", "queries reach the target itself: the echo shows the DNS id and family sent, and RA is clear"},
-    {"finding:query-dropped", "{device} dropped the query[ ({fragments} fragments)]"},
-    {"finding:answer-dropped", "{device} dropped the answer[ ({size} octets in {fragments} fragments)]"},
-    {"finding:fragments-dropped", "{device} let {passed} of {fragments} fragments of the {direction} through and dropped the rest"},
+    {"finding:query-dropped", "{device} dropped the query[ ({fragments|fragment|fragments})]"},
+    {"finding:answer-dropped", "{device} dropped the answer[ ({size} octets in {fragments|fragment|fragments})]"},
+    {"finding:fragments-dropped", "{device} let {passed} of {fragments|fragment|fragments} of the {direction} through and dropped the rest"},
     {"finding:icmp-too-big", "{device} refused the {direction} as too big for MTU {mtu} and said so (ICMP frame {icmp_frame})"},
     {"finding:icmp-time-exceeded", "{device} expired the {direction}'s TTL and said so"},
     {"finding:icmp-unreachable", "{device} rejected the {direction} with ICMP unreachable code {code}"},
@@ -216,6 +218,7 @@ const Table kEnglish = {
     {"finding:not-at-first-tap", "the query never reached the first tap ({tap})"},
     {"finding:lost-between-taps", "lost between {between}, where no device is tapped ({instead_of})"},
     {"finding:tap-lost-packets", "lost between {between}, but a tap lost packets there: nobody blamed ({instead_of})"},
+    {"finding:tap-overflow", "the {table} table of tap {tap} overflowed near this probe: nobody blamed[ ({instead_of})]"},
     // dnspath diagnose (probe/diagnose)
     {"server-reach:no-answer:udp", "the server does not answer over UDP ({failure}) but does over TCP: UDP/53 is filtered on the path"},
     {"server-reach:no-answer:udp-tcp", "the server answers neither over UDP ({failure}) nor over TCP: it is down, or the path to it is cut"},
@@ -232,10 +235,10 @@ const Table kEnglish = {
     {"rrsig-missing", "answers to DO=1 carry no RRSIG over {type}, over UDP and TCP alike: the server does not serve the zone signed"},
     {"zone-signed:rrsig-stripped", "the UDP answer lacks the RRSIG over {type} that the TCP answer carries: RRSIGs are stripped on the path"},
     {"zone-signed:nsec3param-missing", "{zone} publishes keys but neither NSEC nor NSEC3PARAM at its apex, so the server takes it as unsigned and withholds every RRSIG"},
-    {"zone-signed:ok", "{keys} keys; RRSIGs for DO=1"},
+    {"zone-signed:ok", "{key_count|key|keys}; RRSIGs for DO=1"},
     {"signature-expired", "the RRSIG over {type} by key {key_tag} expired at {expiration} (now {now})"},
     {"signature-not-yet-valid", "the RRSIG over {type} by key {key_tag} is valid only from {inception} (now {now})"},
-    {"signature-expiring", "the RRSIG over {type} by key {key_tag} expires at {expiration}, in {days} days (warning at {warning_days})"},
+    {"signature-expiring", "the RRSIG over {type} by key {key_tag} expires at {expiration}, in {days|day|days} (warning at {warning_days})"},
     {"signature-validity:ok", "{signatures} RRSIGs valid now"},
     {"signing-key-missing", "the RRSIG over {type} names key {key_tag}, which is not in the apex DNSKEY RRset (keys {key_tags})"},
     {"sep-key-missing", "no apex DNSKEY has the SEP flag (257): keys {key_tags} are all ZSKs"},
@@ -284,6 +287,9 @@ const Table kCauseNames = {
     {"fragment-filter", "a fragment filter"}, {"random-loss", "random loss"},
     {"truncated-without-tc", "truncated answers"}, {"wrong-rcode", "a wrong RCODE"},
     {"tcp-filter", "a TCP/53 filter"},      {"edns-buffer-cap", "an EDNS buffer cap"},
+    {"state-table-full", "a full state table"}, {"rate-limit", "a rate limit"},
+    {"interception", "interception"},       {"nat", "NAT"},
+    {"inconclusive", "an undecided cause"},
 };
 
 // The fix for a cause, with {device} filled in. Keyed by cause code; a cause without an entry
@@ -376,7 +382,7 @@ const Table kWords = {
     {"interrupted", "interrupted: these verdicts cover only what was measured before the stop"},
     {"probe-line", "probe {id} ({kind}[ {transport}][, size {size}][, bufsize {bufsize} DO={do}][, {no_edns}][, {df}]"
                    "[, query in fragments of {fragment_size}]): {outcome}[, {answer_size} octets][, ICMP too big from "
-                   "{icmp_from} (MTU {icmp_mtu})][ after {attempts} tries][ — {detail}]"},
+                   "{icmp_from} (MTU {icmp_mtu})][ after {attempts|try|tries}][ — {detail}]"},
     {"no-edns", "no EDNS"},
     {"finding-line", "probe {probe}: {sentence}[ [{taps}]]"},
     {"tap-frames", "{tap}: [query #{query}][{no_query}], [answer #{answer}][{no_answer}]"},
@@ -459,7 +465,7 @@ const Table kWords = {
     {"resolver-rcode", "{rcode}, {time}"},
     {"resolver-silent", "no answer ({outcome}), {time}"},
     {"resolvers-all-validated", "Every resolver asked ({total}) resolved and validated every answer (AD): this path does not hurt them."},
-    {"resolvers-failed", "{failed} of {total} resolvers could not resolve and validate: {questions}. Their users would see this."},
+    {"resolvers-failed", "{failed} of {total|resolver|resolvers} could not resolve and validate: {questions}. Their users would see this."},
     {"resolvers-interrupted", "(interrupted: not every question was asked)"},
     {"duration-ms", "{n} ms"},
     {"duration-s", "{n} s"},
@@ -474,12 +480,70 @@ const Table kWords = {
 };
 
 // Parameter values that are words: English reads them as they are.
-const Table kValues = {};
+const Table kValues = {{"streams", "TCP stream"}, {"fragments", "fragment"}};
+
+// Each standards item's label: what it asks, in a few words (its id stays as the seeds name it).
+const Table kItemLabels = {
+    {"JPRS scenario 1 step 1", "always fails"},
+    {"JPRS scenario 1 steps 1-2", "always fails: reachability"},
+    {"JPRS scenario 1 step 3", "answers over 512 and over 1220 octets"},
+    {"JPRS scenario 2", "fails depending on the query"},
+    {"JPRS scenario 5", "the full resolver fails"},
+    {"JPRS scenario 5 steps 1-2", "the full resolver fails: reachability"},
+    {"JPRS A-85", "EDNS0 over UDP, authoritative side"},
+    {"JPRS F-85", "EDNS0 over UDP, full resolver side"},
+    {"JPRS A-86", "1220-octet UDP messages, authoritative side"},
+    {"JPRS F-86", "1220-octet UDP messages, full resolver side"},
+    {"JPRS A-87", "4000-octet UDP messages recommended, authoritative side"},
+    {"JPRS F-87", "4000-octet UDP messages recommended, full resolver side"},
+    {"JPRS A-95", "RRSIGs in answers to DO=1"},
+    {"JPRS F-130", "DO set on recursive queries"},
+    {"JPRS F-147", "fragmented UDP over IPv4 and IPv6"},
+    {"JPRS common-1", "TCP is not blocked"},
+    {"JPRS common-2", "the signed zone is loaded"},
+    {"JPRS common-3", "DNSSEC is enabled"},
+    {"JPRS common-4", "path MTU with DF set"},
+    {"JPRS A-27", "RRSIG expiration after now"},
+    {"JPRS A-28", "RRSIG inception before now"},
+    {"JPRS A-47", "DS algorithm matches the DNSKEY"},
+    {"JPRS A-49", "DS digest matches the DNSKEY"},
+    {"JPRS A-50", "the DS's key is a zone key"},
+    {"JPRS A-58", "signing keys at the apex"},
+    {"JPRS A-61", "a SEP key (KSK) at the apex"},
+    {"JPRS A-68", "DNSKEY and DS algorithms agree"},
+    {"JPRS A-76", "a DS at the delegation"},
+    {"JPRS A-78", "no DS at the child's apex"},
+    {"JPRS A-79", "the DS refers to an apex DNSKEY"},
+    {"JPRS A-80", "the DNSKEY RRset signed by the DS's key"},
+    {"JPRS A-81", "DS TTL equals the delegation's NS TTL"},
+    {"JPRS A-115", "DS and its RRSIG in referrals"},
+    {"JPRS A-229", "NSEC3PARAM at the apex"},
+    {"JPRS A-246", "NSEC3 without opt-out"},
+    {"JPRS A-248", "NSEC3 with opt-out"},
+    {"JPRS F-2", "AD from a validating resolver"},
+    {"JPRS F-27", "RRSIG not expired"},
+    {"JPRS F-28", "RRSIG already valid"},
+    {"JPRS F-154", "a trust anchor configured"},
+    {"DNSSEC Japan ⑤ LB-1", "large UDP packets"},
+    {"DNSSEC Japan ⑤ LB-2", "UDP fragments"},
+    {"DNSSEC Japan ⑤ LB-3", "TCP fallback"},
+    {"DNSSEC Japan ⑤ LB-4", "global reachability, not NAT"},
+    {"DNSSEC Japan ⑤ LB-5", "number of UDP sessions"},
+    {"DNSSEC Japan: load test", "through the router and the load balancer"},
+    {"RFC 1035 4.2.1", "UDP messages up to 512 octets"},
+    {"RFC 6891 7", "truncation sets TC"},
+    {"RFC 6891 6.1.3", "BADVERS for unknown EDNS versions"},
+    {"RFC 8914", "Extended DNS Errors, seeds 000/001"},
+    {"RFC 9567", "DNS error reporting, seed 002"},
+    {"RFC 9619", "QDCOUNT is one, seed 002"},
+    {"RFC 4034 3.1.8.1", "each RRSIG verified with OpenSSL"},
+    {"tracebox", "tracebox-style localization"},
+};
 
 }  // namespace
 
 const Messages& english_messages() {
-    static const Messages tables{kEnglish, kTitles, kCauseNames, kFixes, kWords, kValues};
+    static const Messages tables{kEnglish, kTitles, kCauseNames, kFixes, kWords, kValues, kItemLabels};
     return tables;
 }
 

@@ -80,7 +80,7 @@ const Table kJapanese = {
     {"no-answer:small", "応答に {records} のレコードがない"},
     {"qdcount:no-answer", "QDCOUNT 0 への応答は {qdcount0}、QDCOUNT 2 への応答は {qdcount2}：RFC 9619 では FORMERR"},
     {"size-cap", "{size} オクテット以上の UDP 応答が痕跡なく消える（通知したサイズ {advertised}[、届いた最大 "
-                 "{largest} オクテット ±8][、{gap} オクテットの隔たり]）[；{fails} 件失敗][：{names}]"},
+                 "{largest} オクテット ±8][、{gap} オクテットの隔たり]）[：{names}]"},
     {"pmtu:size-cap", "{size} オクテット以上の応答パケットが DF の有無にかかわらず消える：MTU ではなくサイズによるフィルタ"
                       "（udp-large を参照）。サーバ方向の DF パケットの最大 {forward}、戻り方向 {back}"},
     {"udp-fragments:size-cap", "フラグメントになった大きな応答が失われる（{answers_lost} オクテット）一方、小さなフラグメントの"
@@ -166,6 +166,8 @@ const Table kJapanese = {
     {"overload:nothing-through", "負荷時に機器を通した応答が一つもない；機器なし {baseline_text}"},
     {"overload:nothing-answered", "負荷時、機器を通しても通さなくても応答が一つもない"},
     {"probe-error", "プローブを実行できなかった：{detail}"},
+    {"inconclusive", "判定できない（候補：{candidates}）。この経路で測った損失率[（{loss_rate}）]では、ランダムな損失でも"
+                     "同じ結果になりうる[（確率 {p_value}）]。--repeat {repeat} を付けて再実行すると判定できる"},
     {"udp-large:ok", "[{from} から {to} オクテットまでの全サイズが完全に届いた（通知したサイズ {advertised}）][（届いた最大 {largest} オクテット）]"},
     {"udp-no-edns:ok", "EDNS なしで 512 オクテットの応答が届き、600 オクテットは TC=1 で返った"},
     {"edns-truncation:ok", "バッファ 1232 オクテットへの 3000 オクテットの応答が TC=1 で返った（{size} オクテット）"},
@@ -216,6 +218,7 @@ const Table kJapanese = {
     {"finding:not-at-first-tap", "クエリが最初のタップ（{tap}）に届かなかった"},
     {"finding:lost-between-taps", "タップのない {between} の間で失われた（{instead_of}）"},
     {"finding:tap-lost-packets", "{between} の間で失われたが、そこのタップがパケットを取りこぼしたため誰も責めない（{instead_of}）"},
+    {"finding:tap-overflow", "このプローブの近くでタップ {tap} の{table}の表があふれたため誰も責めない[（{instead_of}）]"},
     // dnspath diagnose (probe/diagnose)
     {"server-reach:no-answer:udp", "サーバが UDP では応答せず（{failure}）TCP では応答する：経路上で UDP/53 がフィルタされている"},
     {"server-reach:no-answer:udp-tcp", "サーバが UDP（{failure}）でも TCP でも応答しない：停止しているか経路が切れている"},
@@ -232,7 +235,7 @@ const Table kJapanese = {
     {"rrsig-missing", "DO=1 への応答に {type} の RRSIG が UDP でも TCP でもない：サーバが署名済みゾーンを提供していない"},
     {"zone-signed:rrsig-stripped", "TCP の応答にある {type} の RRSIG が UDP の応答にない：経路上で RRSIG が取り除かれている"},
     {"zone-signed:nsec3param-missing", "{zone} は鍵を公開しているが頂点に NSEC も NSEC3PARAM もないため、サーバは未署名として扱い RRSIG を一切返さない"},
-    {"zone-signed:ok", "鍵 {keys} 個、DO=1 で RRSIG あり"},
+    {"zone-signed:ok", "鍵 {key_count} 個、DO=1 で RRSIG あり"},
     {"signature-expired", "鍵 {key_tag} による {type} の RRSIG は {expiration} に期限切れ（現在 {now}）"},
     {"signature-not-yet-valid", "鍵 {key_tag} による {type} の RRSIG は {inception} から有効（現在 {now}）"},
     {"signature-expiring", "鍵 {key_tag} による {type} の RRSIG は {expiration} に期限が切れる（あと {days} 日、警告は {warning_days} 日前）"},
@@ -283,6 +286,9 @@ const Table kCauseNames = {
     {"fragment-filter", "フラグメントのフィルタ"}, {"random-loss", "ランダムな損失"},
     {"truncated-without-tc", "切り詰められた応答"}, {"wrong-rcode", "誤った RCODE"},
     {"tcp-filter", "TCP 53 番のフィルタ"},   {"edns-buffer-cap", "EDNS バッファサイズの制限"},
+    {"state-table-full", "状態テーブルの満杯"}, {"rate-limit", "レート制限"},
+    {"interception", "横取り"},             {"nat", "NAT"},
+    {"inconclusive", "未判定の原因"},
 };
 
 const Table kFixes = {
@@ -476,12 +482,69 @@ const Table kValues = {
     {"sequential", "連番"},    {"fixed", "固定"},           {"preserved", "保存"},
     {"udp", "UDP"},            {"tcp", "TCP"},              {"ipv4", "IPv4"},
     {"ipv6", "IPv6"},          {"responder", "応答器"},     {"target", "対象"},
+    {"fragments", "フラグメント"}, {"streams", "TCP ストリーム"},
+};
+
+// Each standards item's label: what it asks, in a few words (its id stays as the seeds name it).
+const Table kItemLabels = {
+    {"JPRS scenario 1 step 1", "常に失敗する"},
+    {"JPRS scenario 1 steps 1-2", "常に失敗する：到達性"},
+    {"JPRS scenario 1 step 3", "512 オクテットと 1220 オクテットを超える応答"},
+    {"JPRS scenario 2", "問い合わせによって失敗する"},
+    {"JPRS scenario 5", "フルリゾルバで失敗する"},
+    {"JPRS scenario 5 steps 1-2", "フルリゾルバで失敗する：到達性"},
+    {"JPRS A-85", "権威サーバの EDNS0 による UDP 通信"},
+    {"JPRS F-85", "フルリゾルバの EDNS0 による UDP 通信"},
+    {"JPRS A-86", "権威サーバの 1220 バイトの UDP メッセージ"},
+    {"JPRS F-86", "フルリゾルバの 1220 バイトの UDP メッセージ"},
+    {"JPRS A-87", "権威サーバの 4000 バイトの UDP メッセージ（推奨）"},
+    {"JPRS F-87", "フルリゾルバの 4000 バイトの UDP メッセージ（推奨）"},
+    {"JPRS A-95", "DO=1 の応答に RRSIG が含まれる"},
+    {"JPRS F-130", "再帰検索で DO ビットを設定する"},
+    {"JPRS F-147", "IPv4・IPv6 のフラグメントされた UDP を処理できる"},
+    {"JPRS common-1", "TCP の通信がブロックされていない"},
+    {"JPRS common-2", "署名したゾーンが読み込まれている"},
+    {"JPRS common-3", "DNSSEC が有効になっている"},
+    {"JPRS common-4", "DF を立てた経路 MTU の確認"},
+    {"JPRS A-27", "RRSIG の有効期間終了が現在時刻より後"},
+    {"JPRS A-28", "RRSIG の有効期間開始が現在時刻より前"},
+    {"JPRS A-47", "DS のアルゴリズムが DNSKEY と一致する"},
+    {"JPRS A-49", "DS のダイジェストが DNSKEY と一致する"},
+    {"JPRS A-50", "DS の鍵がゾーン鍵である"},
+    {"JPRS A-58", "署名鍵がゾーン頂点にある"},
+    {"JPRS A-61", "SEP である DNSKEY（KSK）が頂点にある"},
+    {"JPRS A-68", "DNSKEY と DS のアルゴリズムが一致する"},
+    {"JPRS A-76", "委任点に DS がある"},
+    {"JPRS A-78", "子ゾーンの頂点に DS がない"},
+    {"JPRS A-79", "DS が頂点の DNSKEY を参照する"},
+    {"JPRS A-80", "DNSKEY RRset が DS の鍵で署名されている"},
+    {"JPRS A-81", "DS の TTL が委任 NS の TTL と一致する"},
+    {"JPRS A-115", "委任の応答に DS とその RRSIG がある"},
+    {"JPRS A-229", "ゾーン頂点に NSEC3PARAM がある"},
+    {"JPRS A-246", "opt-out なしの NSEC3"},
+    {"JPRS A-248", "opt-out の NSEC3"},
+    {"JPRS F-2", "検証するフルリゾルバの AD ビット"},
+    {"JPRS F-27", "RRSIG の有効期限が切れていない"},
+    {"JPRS F-28", "RRSIG の有効期間が始まっている"},
+    {"JPRS F-154", "トラストアンカーを設定できる"},
+    {"DNSSEC Japan ⑤ LB-1", "大きな UDP パケット"},
+    {"DNSSEC Japan ⑤ LB-2", "UDP フラグメント"},
+    {"DNSSEC Japan ⑤ LB-3", "TCP フォールバック"},
+    {"DNSSEC Japan ⑤ LB-4", "NAT ではなくグローバル到達性"},
+    {"DNSSEC Japan ⑤ LB-5", "UDP のセッション数"},
+    {"RFC 1035 4.2.1", "512 オクテットまでの UDP メッセージ"},
+    {"RFC 6891 7", "切り詰めで TC を立てる"},
+    {"RFC 6891 6.1.3", "未知の EDNS バージョンに BADVERS"},
+    {"RFC 8914", "拡張 DNS エラー、資料 000/001"},
+    {"RFC 9567", "DNS エラー報告、資料 002"},
+    {"RFC 9619", "QDCOUNT は 1、資料 002"},
+    {"RFC 4034 3.1.8.1", "各 RRSIG を OpenSSL で検証"},
 };
 
 }  // namespace
 
 const Messages& japanese_messages() {
-    static const Messages tables{kJapanese, kTitles, kCauseNames, kFixes, kWords, kValues};
+    static const Messages tables{kJapanese, kTitles, kCauseNames, kFixes, kWords, kValues, kItemLabels};
     return tables;
 }
 

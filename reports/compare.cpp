@@ -100,7 +100,7 @@ std::vector<Row> rows_of(const Comparison& comparison, Language language) {
                     language);
     };
     for (const auto& change : comparison.verdicts)
-        rows.push_back({direction_word(change.direction), change.checkpoint + "/" + std::string(to_string(change.family)),
+        rows.push_back({direction_word(change.direction), std::string(model::to_string(change.checkpoint)) + "/" + std::string(to_string(change.family)),
                         verdict_text(change.before, language), verdict_text(change.after, language),
                         change.direction == Direction::worse});
     for (const auto& change : comparison.resolvers) {
@@ -141,7 +141,7 @@ std::string as_json(const Comparison& comparison) {
     };
     out["verdicts"] = nlohmann::ordered_json::array();
     for (const auto& change : comparison.verdicts)
-        out["verdicts"].push_back({{"checkpoint", change.checkpoint}, {"family", to_string(change.family)},
+        out["verdicts"].push_back({{"checkpoint", model::to_string(change.checkpoint)}, {"family", to_string(change.family)},
                                    {"change", name(change.direction)}, {"before", side(change.before)},
                                    {"after", side(change.after)}});
     out["resolvers"] = nlohmann::ordered_json::array();
@@ -170,7 +170,7 @@ bool Comparison::worse() const {
 
 Comparison compare(const RunResult& before, const RunResult& after, std::string before_name, std::string after_name) {
     Comparison out{std::move(before_name), std::move(after_name), {}, {}, {}, 0};
-    std::map<std::pair<std::string, int>, std::pair<std::optional<Verdict>, std::optional<Verdict>>> sides;
+    std::map<std::pair<model::Checkpoint, int>, std::pair<std::optional<Verdict>, std::optional<Verdict>>> sides;
     for (const auto& verdict : before.verdicts) sides[{verdict.checkpoint, static_cast<int>(verdict.family)}].first = verdict;
     for (const auto& verdict : after.verdicts) sides[{verdict.checkpoint, static_cast<int>(verdict.family)}].second = verdict;
     for (auto& [key, pair] : sides) {

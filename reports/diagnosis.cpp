@@ -27,9 +27,10 @@ DiagnosisHead diagnosis_head(const RunResult& result, Language language) {
     head.headline = fill_text(word("first-finding", language),
                               {{"item", item_name("JPRS " + cited, language)}, {"fault", word("fault:" + fault, language)}},
                               language);
-    head.sentence = render_cause(*head.first, language) + " [" + head.first->checkpoint + "]";
+    const std::string checkpoint(model::to_string(head.first->checkpoint));
+    head.sentence = render_cause(*head.first, language) + " [" + checkpoint + "]";
     const auto& fixes = messages(language).fixes;
-    auto fix = fixes.find(head.first->checkpoint + ":" + std::string(to_string(head.first->cause.code)));
+    auto fix = fixes.find(checkpoint + ":" + std::string(to_string(head.first->cause.code)));
     if (fix == fixes.end()) fix = fixes.find(to_string(head.first->cause.code));
     if (fix != fixes.end()) head.fix = fill_text(fix->second, params, language);
     head.stopped = diagnosis.stopped_at && !result.verdicts.empty() && result.verdicts.back().checkpoint == *diagnosis.stopped_at;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "reports/messages.h"
 
@@ -11,6 +12,7 @@ namespace dnspath::reports {
 namespace {
 
 using model::CauseCode;
+using model::Checkpoint;
 
 // Causes of lost or truncated UDP answers: a resolver still gets them over TCP when TCP works.
 bool rescued_by_tcp(CauseCode code) {
@@ -20,12 +22,12 @@ bool rescued_by_tcp(CauseCode code) {
 
 bool tcp_works(const RunResult& result, model::Family family) {
     for (const auto& verdict : result.verdicts)
-        if (verdict.checkpoint == "tcp-fallback" && verdict.family == family) return verdict.status == Status::pass;
+        if (verdict.checkpoint == Checkpoint::tcp_fallback && verdict.family == family) return verdict.status == Status::pass;
     return false;
 }
 
 Severity severity_of(const RunResult& result, const Verdict& verdict) {
-    if (verdict.checkpoint == "nat" || verdict.status == Status::warn) return Severity::notice;
+    if (verdict.checkpoint == Checkpoint::nat || verdict.status == Status::warn) return Severity::notice;
     const auto transports = verdict.cause.params.find("transports");
     if (transports != verdict.cause.params.end() && transports->is_array() &&
         std::find(transports->begin(), transports->end(), "tcp") != transports->end())
@@ -54,6 +56,24 @@ void add_unique(std::vector<std::string>& into, const std::string& item) {
     if (std::find(into.begin(), into.end(), item) == into.end()) into.push_back(item);
 }
 
+// The standards items a device fails (or, for a "should", falls short of): each such item (result.standards, decided on its own
+// evidence) whose deciding probes, or failing checkpoints when it names no probe, are the
+// device's. Nothing else lists failed items.
+std::vector<std::string> failed_items(const RunResult& result, const std::set<std::string>& probes,
+                                      const std::set<Checkpoint>& checkpoints, Language language) {
+    std::vector<std::string> items;
+    for (const auto& entry : result.standards) {
+        if (entry.status != Status::fail && entry.status != Status::warn) continue;
+        const bool own = entry.probes.empty()
+                             ? std::any_of(entry.checkpoints.begin(), entry.checkpoints.end(),
+                                           [&](Checkpoint checkpoint) { return checkpoints.count(checkpoint) > 0; })
+                             : std::any_of(entry.probes.begin(), entry.probes.end(),
+                                           [&](const std::string& probe) { return probes.count(probe) > 0; });
+        if (own) add_unique(items, item_name(entry.item, language));
+    }
+    return items;
+}
+
 }  // namespace
 
 std::string_view to_string(Severity severity) {
@@ -70,6 +90,8 @@ std::vector<Finding> findings(const RunResult& result, Language language) {
     for (const auto& device : devices_in_order(result)) {
         Finding finding{device, Severity::notice, {}, {}, {}};
         std::map<std::string, std::size_t> line_of;  // one line per cause and direction, with its checkpoints
+        std::set<std::string> blamed_probes;
+        std::set<Checkpoint> blamed_checkpoints;
         for (const auto& verdict : result.verdicts) {
             if (verdict.status != Status::fail && verdict.status != Status::warn) continue;
             auto blame = std::find_if(verdict.blame.begin(), verdict.blame.end(),
@@ -82,7 +104,7 @@ std::vector<Finding> findings(const RunResult& result, Language language) {
             own.status = verdict.status;
             own.cause = blame->cause;
             finding.severity = std::min(finding.severity, severity_of(result, own));
-            const std::string where = verdict.checkpoint + "/" + std::string(to_string(verdict.family));
+            const std::string where = std::string(model::to_string(verdict.checkpoint)) + "/" + std::string(to_string(verdict.family));
             // Parameters read from a result file may have any type: only a string direction counts.
             const auto direction = own.cause.params.find("direction");
             const std::string key = std::string(to_string(own.cause.code)) + "/" +
@@ -92,13 +114,12 @@ std::vector<Finding> findings(const RunResult& result, Language language) {
             auto [line, fresh] = line_of.emplace(key, finding.causes.size());
             if (fresh) finding.causes.push_back({render_cause(own, language), {}});
             finding.causes[line->second].checkpoints.push_back(where);
-            // The checklist items it fails (JPRS, DNSSEC Japan); a warning fails none.
-            for (const auto& item : checkpoint_sources(verdict.checkpoint))
-                if (verdict.status == Status::fail && (item.rfind("JPRS", 0) == 0 || item.rfind("DNSSEC Japan", 0) == 0))
-                    add_unique(finding.items, item_name(item, language));
+            blamed_probes.insert(blame->probes.begin(), blame->probes.end());
+            blamed_checkpoints.insert(verdict.checkpoint);
             if (auto fix = fix_for(own.cause.code, language))
                 add_unique(finding.fixes, fill_template(*fix, {{"device", device}}));
         }
+        finding.items = failed_items(result, blamed_probes, blamed_checkpoints, language);
         if (!finding.causes.empty()) out.push_back(std::move(finding));
     }
     return out;

@@ -68,7 +68,7 @@ std::string verdict_row(const RunResult& result, const Verdict& verdict, Languag
     std::ostringstream html;
     std::string blamed;
     for (const auto& device : blamed_devices(verdict)) blamed += (blamed.empty() ? "" : " + ") + device;
-    html << "<tr><td><b>" << escape(verdict.checkpoint) << "</b><br><span class=\"src\">"
+    html << "<tr><td><b>" << escape(std::string(model::to_string(verdict.checkpoint))) << "</b><br><span class=\"src\">"
          << escape(checkpoint_title(verdict.checkpoint, language)) << "</span></td><td>" << to_string(verdict.family)
          << "</td><td><span class=\"pill\" style=\"background:" << status_color(verdict.status) << "\">"
          << escape(word("status:" + std::string(to_string(verdict.status)), language)) << "</span></td><td>"
@@ -102,7 +102,7 @@ std::string probe_matrix(const RunResult& result, const Verdict& verdict, const 
                          Language language) {
     std::ostringstream html;
     const auto* probe = model::find_probe(result, finding.probe);
-    html << "<div class=\"matrix\"><p><b>" << escape(verdict.checkpoint) << "/" << to_string(verdict.family) << "</b> · "
+    html << "<div class=\"matrix\"><p><b>" << escape(std::string(model::to_string(verdict.checkpoint))) << "/" << to_string(verdict.family) << "</b> · "
          << escape(probe ? render_probe(*probe, language) : finding.probe) << "</p><div class=\"scroll\"><table><tr><th></th>";
     for (const auto& tap : finding.taps) html << "<th>" << escape(tap.tap) << "</th>";
     html << "</tr>\n";

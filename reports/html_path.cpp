@@ -63,7 +63,7 @@ struct Marks {
     explicit Marks(const RunResult& result) {
         for (const auto& verdict : result.verdicts)
             for (const auto& device : blamed_devices(verdict)) {
-                const std::string label = verdict.checkpoint + "/" + std::string(to_string(verdict.family));
+                const std::string label = std::string(model::to_string(verdict.checkpoint)) + "/" + std::string(to_string(verdict.family));
                 if (verdict.status == Status::fail) failing[device].insert(label);
                 if (verdict.status == Status::warn) warning[device].insert(label);
             }

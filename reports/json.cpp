@@ -24,7 +24,30 @@ json summary_json(const FamilySummary& summary) {
             {"load_qps_through", optional_json(summary.load_qps_through)},
             {"load_qps_baseline", optional_json(summary.load_qps_baseline)},
             {"load_p99_ms_through", optional_json(summary.load_p99_ms_through)},
-            {"load_p99_ms_baseline", optional_json(summary.load_p99_ms_baseline)}};
+            {"load_p99_ms_baseline", optional_json(summary.load_p99_ms_baseline)},
+            {"loss_rate", optional_json(summary.loss_rate)},
+            {"loss_samples", optional_json(summary.loss_samples)}};
+}
+
+// A checkpoint's standards items by id ("JPRS A-86"), as result.json carries them.
+json item_ids(model::Checkpoint checkpoint) {
+    json ids = json::array();
+    for (auto item : model::entry_of(checkpoint).items) ids.push_back(model::spec_of(item).id);
+    return ids;
+}
+
+json standards_json(const RunResult& result) {
+    json standards = json::array();
+    for (const auto& entry : result.standards) {
+        json checkpoints = json::array();
+        for (auto checkpoint : entry.checkpoints) checkpoints.push_back(model::to_string(checkpoint));
+        json item{{"item", entry.item}, {"status", to_string(entry.status)}, {"probes", entry.probes},
+                  {"checkpoints", checkpoints}};
+        if (entry.why) item["why"] = *entry.why;
+        if (entry.largest) item["largest"] = *entry.largest;
+        standards.push_back(item);
+    }
+    return standards;
 }
 
 json cause_json(const model::Cause& cause) { return {{"code", to_string(cause.code)}, {"params", cause.params}}; }
@@ -45,12 +68,12 @@ json verdict_json(const Verdict& verdict) {
                          {"cause", cause_json(entry.cause)}});
     json findings = json::array();
     for (const auto& finding : verdict.findings) findings.push_back(finding_json(finding));
-    return {{"checkpoint", verdict.checkpoint},
+    return {{"checkpoint", model::to_string(verdict.checkpoint)},
             {"family", to_string(verdict.family)},
             {"status", to_string(verdict.status)},
             {"cause", cause_json(verdict.cause)},
             {"probe_cause", verdict.probe_cause ? cause_json(*verdict.probe_cause) : json(nullptr)},
-            {"sources", checkpoint_sources(verdict.checkpoint)},
+            {"sources", item_ids(verdict.checkpoint)},
             {"probes", verdict.probes},
             {"blame", blame},
             {"findings", findings}};
@@ -105,20 +128,22 @@ json probe_json(const ProbeRecord& probe) {
 // with the manual item that failed first: a reader takes findings[0] as the answer.
 void add_diagnosis(json& document, const RunResult& result) {
     const auto& diagnosis = *result.diagnosis;
+    json chain = json::array();
+    for (auto checkpoint : diagnosis.chain) chain.push_back(model::to_string(checkpoint));
     document["diagnosis"] = {{"name", diagnosis.name},
                              {"server", diagnosis.server},
                              {"parent", diagnosis.parent},
                              {"resolver", diagnosis.resolver},
                              {"symptom", optional_json(diagnosis.symptom)},
-                             {"chain", diagnosis.chain},
-                             {"stopped_at", optional_json(diagnosis.stopped_at)}};
+                             {"chain", chain},
+                             {"stopped_at", diagnosis.stopped_at ? json(model::to_string(*diagnosis.stopped_at)) : json(nullptr)}};
     json findings = json::array();
     for (auto status : {Status::fail, Status::warn})
         for (const auto& verdict : result.verdicts) {
             if (verdict.status != status) continue;
             json item = verdict.cause.params.is_object() ? verdict.cause.params.value("item", json()) : json();
             findings.push_back({{"item", item},
-                                {"checkpoint", verdict.checkpoint},
+                                {"checkpoint", model::to_string(verdict.checkpoint)},
                                 {"status", to_string(verdict.status)},
                                 {"family", to_string(verdict.family)},
                                 {"cause", cause_json(verdict.cause)}});
@@ -167,6 +192,9 @@ std::string to_json(const RunResult& result) {
                         {"frames", tap.frames},
                         {"kernel_drops", tap.kernel_drops},
                         {"interface_drops", tap.interface_drops},
+                        {"malformed", tap.malformed},
+                        {"fragment_overflows", tap.fragment_overflows},
+                        {"stream_overflows", tap.stream_overflows},
                         {"pcapng", tap.pcapng}});
     json profile = nullptr;
     if (result.profile)
@@ -188,6 +216,7 @@ std::string to_json(const RunResult& result) {
         {"summary", {{"ipv4", summary_json(result.ipv4)}, {"ipv6", summary_json(result.ipv6)}}},
         {"probes", probes},
         {"taps", taps},
+        {"standards", standards_json(result)},
     };
     if (result.diagnosis) add_diagnosis(document, result);
     if (!result.resolvers.empty()) document["resolvers"] = resolvers_json(result);

@@ -29,7 +29,31 @@ FamilySummary summary_of(const json& value) {
     summary.load_qps_baseline = optional_of<double>(value, "load_qps_baseline");
     summary.load_p99_ms_through = optional_of<double>(value, "load_p99_ms_through");
     summary.load_p99_ms_baseline = optional_of<double>(value, "load_p99_ms_baseline");
+    summary.loss_rate = optional_of<double>(value, "loss_rate");
+    summary.loss_samples = optional_of<int>(value, "loss_samples");
     return summary;
+}
+
+// result.standards; an entry naming an unknown status is an error, unknown checkpoints are skipped.
+Result<std::vector<model::StandardEntry>> standards_of(const json& document) {
+    std::vector<model::StandardEntry> standards;
+    auto found = document.find("standards");
+    if (found == document.end() || !found->is_array()) return standards;
+    for (const auto& entry : *found) {
+        if (!entry.is_object()) return fail("standards: an entry is not an object");
+        model::StandardEntry standard;
+        standard.item = entry.value("item", "");
+        auto status = model::status_from(entry.value("status", ""));
+        if (!status) return fail("standards " + standard.item + ": unknown status");
+        standard.status = *status;
+        standard.probes = entry.value("probes", std::vector<std::string>{});
+        for (const auto& name : entry.value("checkpoints", std::vector<std::string>{}))
+            if (auto checkpoint = model::checkpoint_from(name)) standard.checkpoints.push_back(*checkpoint);
+        standard.why = optional_of<std::string>(entry, "why");
+        standard.largest = optional_of<int>(entry, "largest");
+        standards.push_back(std::move(standard));
+    }
+    return standards;
 }
 
 // Parameters are always an object: every reader of them looks keys up.
@@ -60,10 +84,13 @@ Result<model::CaptureFinding> finding_of(const json& value) {
 
 Result<Verdict> verdict_of(const json& entry) {
     Verdict verdict;
-    verdict.checkpoint = entry.at("checkpoint").get<std::string>();
+    const std::string name = entry.at("checkpoint").get<std::string>();
+    auto checkpoint = model::checkpoint_from(name);
+    if (!checkpoint) return fail("verdict: unknown checkpoint '" + name + "'");
+    verdict.checkpoint = *checkpoint;
     auto family = model::family_from(entry.at("family").get<std::string>());
     auto status = model::status_from(entry.at("status").get<std::string>());
-    if (!family || !status) return fail("verdict " + verdict.checkpoint + ": unknown family or status");
+    if (!family || !status) return fail("verdict " + name + ": unknown family or status");
     verdict.family = *family;
     verdict.status = *status;
     DNSPATH_TRY(verdict.cause, cause_of(entry.at("cause")));
@@ -74,7 +101,7 @@ Result<Verdict> verdict_of(const json& entry) {
     verdict.probes = entry.value("probes", std::vector<std::string>{});
     for (const auto& blame : entry.value("blame", json::array())) {
         auto rule = model::finding_rule_from(blame.at("rule").get<std::string>());
-        if (!rule) return fail("verdict " + verdict.checkpoint + ": unknown blame rule");
+        if (!rule) return fail("verdict " + name + ": unknown blame rule");
         DNSPATH_TRY(model::Cause cause, cause_of(blame.at("cause")));
         verdict.blame.push_back({blame.at("device").get<std::string>(),
                                  blame.value("probes", std::vector<std::string>{}), *rule, std::move(cause)});
@@ -181,9 +208,10 @@ std::optional<model::Diagnosis> diagnosis_of(const json& document) {
         diagnosis.symptom = symptom->get<int>();
     if (auto chain = found->find("chain"); chain != found->end() && chain->is_array())
         for (const auto& entry : *chain)
-            if (entry.is_string()) diagnosis.chain.push_back(entry.get<std::string>());
+            if (auto checkpoint = entry.is_string() ? model::checkpoint_from(entry.get<std::string>()) : std::nullopt)
+                diagnosis.chain.push_back(*checkpoint);
     if (auto stopped = found->find("stopped_at"); stopped != found->end() && stopped->is_string())
-        diagnosis.stopped_at = stopped->get<std::string>();
+        diagnosis.stopped_at = model::checkpoint_from(stopped->get<std::string>());
     return diagnosis;
 }
 
@@ -215,7 +243,11 @@ Result<RunResult> result_of(const json& document) {
     for (const auto& entry : document.value("taps", json::array()))
         result.taps.push_back({entry.value("name", ""), entry.value("source", ""), entry.value("frames", std::size_t{0}),
                                entry.value("kernel_drops", std::uint64_t{0}),
-                               entry.value("interface_drops", std::uint64_t{0}), entry.value("pcapng", "")});
+                               entry.value("interface_drops", std::uint64_t{0}), entry.value("pcapng", ""),
+                               entry.value("malformed", std::uint64_t{0}),
+                               entry.value("fragment_overflows", std::uint64_t{0}),
+                               entry.value("stream_overflows", std::uint64_t{0})});
+    DNSPATH_TRY(result.standards, standards_of(document));
     result.diagnosis = diagnosis_of(document);
     result.resolvers = resolvers_of(document);
     if (auto identities = document.find("device_identity"); identities != document.end() && identities->is_array())

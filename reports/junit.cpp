@@ -27,7 +27,7 @@ bool blames(const Verdict& verdict, const std::string& device) {
 
 Case case_for(const Verdict& verdict, const std::string& device, Language language) {
     Case test;
-    test.name = verdict.checkpoint + "/" + std::string(to_string(verdict.family));
+    test.name = std::string(model::to_string(verdict.checkpoint)) + "/" + std::string(to_string(verdict.family));
     test.title = checkpoint_title(verdict.checkpoint, language);
     const bool guilty = device == "path" ? verdict.blame.empty() : blames(verdict, device);
     if (verdict.status == Status::na) {

@@ -21,6 +21,7 @@ struct Messages {
     const Table& fixes;
     const Table& words;
     const Table& values;
+    const Table& item_labels;  // standards items by id: what each asks, in a few words
 };
 
 const Messages& english_messages();   // catalogue_en.cpp

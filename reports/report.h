@@ -29,14 +29,18 @@ std::string_view to_string(Language language);
 // The checkpoint catalogue: every id a plan can decide, its title and the seed-document items it
 // answers (JPRS, DNSSEC Japan). Ids are a stable interface: add, never rename.
 struct CheckpointInfo {
+    model::Checkpoint checkpoint;
     std::string_view id;
     std::string_view title;
-    std::vector<std::string> sources;
+    std::vector<std::string> sources;  // item ids ("JPRS A-86")
 };
 const std::vector<CheckpointInfo>& checkpoints();
-// The checklist items a checkpoint answers, named in `language` ("JPRS 確認項目 A-87/F-87").
-std::vector<std::string> checkpoint_sources(std::string_view checkpoint, Language language = Language::en);
-std::string checkpoint_title(std::string_view checkpoint, Language language = Language::en);
+// The standards items a checkpoint answers, each named in `language` with its label
+// ("JPRS A-86 (1220-octet UDP messages)", "JPRS 確認項目 A-86（1220 バイトの UDP メッセージ）").
+std::vector<std::string> checkpoint_sources(model::Checkpoint checkpoint, Language language = Language::en);
+// One item id named and labelled the same way.
+std::string item_title(const std::string& item, Language language = Language::en);
+std::string checkpoint_title(model::Checkpoint checkpoint, Language language = Language::en);
 
 // The catalogue's sentence for a verdict's cause (or a capture finding).
 std::string render_cause(const Verdict& verdict, Language language = Language::en);
@@ -110,7 +114,7 @@ std::string render(const RunResult& result, Format format, const TextOptions& op
 // family, what changed — status, the devices blamed, the cause — and the per-family figures.
 enum class Direction { worse, better, changed };
 struct VerdictChange {
-    std::string checkpoint;
+    model::Checkpoint checkpoint = model::Checkpoint::reachability;
     Family family = Family::ipv4;
     std::optional<Verdict> before, after;  // absent when the run did not decide it
     Direction direction = Direction::changed;

@@ -171,7 +171,7 @@ std::string render_table(const RunResult& result, const TextOptions& options) {
     std::size_t widths[4] = {display_width(headers[0]), std::max<std::size_t>(4, display_width(headers[1])),
                              display_width(headers[2]), display_width(headers[3])};
     for (const auto* verdict : ordered) {
-        widths[0] = std::max(widths[0], verdict->checkpoint.size());
+        widths[0] = std::max(widths[0], model::to_string(verdict->checkpoint).size());
         widths[2] = std::max(widths[2], display_width(word("status:" + std::string(to_string(verdict->status)), language)));
         widths[3] = std::max(widths[3], blamed_text(*verdict).size());
     }
@@ -180,7 +180,7 @@ std::string render_table(const RunResult& result, const TextOptions& options) {
                       " " + pad(headers[3], widths[3]) + " " + headers[4] + "\n";
     for (const auto* verdict : ordered) {
         const std::string status = word("status:" + std::string(to_string(verdict->status)), language);
-        out += pad(verdict->checkpoint, widths[0]) + "  " + pad(std::string(to_string(verdict->family)), widths[1]) + " " +
+        out += pad(std::string(model::to_string(verdict->checkpoint)), widths[0]) + "  " + pad(std::string(to_string(verdict->family)), widths[1]) + " " +
                paint(options.color, verdict->status, pad(status, widths[2])) + " " + pad(blamed_text(*verdict), widths[3]) +
                " ";
         const std::string reason = render_cause(*verdict, language);

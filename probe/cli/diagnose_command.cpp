@@ -4,6 +4,7 @@
 
 #include "probe/cli/commands.h"
 #include "probe/diagnose/diagnose.h"
+#include "probe/judge/judge.h"
 #include "reports/report.h"
 
 namespace dnspath::cli {
@@ -42,6 +43,7 @@ int command_diagnose(const DiagnoseOptions& given) {
         std::cerr << "dnspath: " << result.error().message << "\n";
         return 2;
     }
+    judge::judge_standards(*result);
     if (!given.out_dir.empty()) {
         auto written = reports::write_outputs(*result, given.out_dir, *language);
         if (!written) {

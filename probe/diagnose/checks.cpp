@@ -10,6 +10,7 @@ namespace dnspath::diagnose {
 namespace {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Params;
 using model::Status;
 using wire::ResourceRecord;
@@ -75,15 +76,15 @@ Params signature_params(const Signed& signature, const ZoneEvidence& evidence, c
 // RFC 4034 3.1.5: serial number arithmetic, so a window that wraps 2106 still compares right.
 bool before(std::uint32_t a, std::uint32_t b) { return static_cast<std::int32_t>(a - b) < 0; }
 
-model::Verdict not_measured(std::string checkpoint, const char* why, const char* item) {
-    return diagnose_verdict(std::move(checkpoint), Status::na, CauseCode::not_measured, {{"why", why}, {"item", item}});
+model::Verdict not_measured(model::Checkpoint checkpoint, const char* why, const char* item) {
+    return diagnose_verdict(checkpoint, Status::na, CauseCode::not_measured, {{"why", why}, {"item", item}});
 }
 
 }  // namespace
 
-model::Verdict diagnose_verdict(std::string checkpoint, Status status, CauseCode code, Params params) {
+model::Verdict diagnose_verdict(model::Checkpoint checkpoint, Status status, CauseCode code, Params params) {
     model::Verdict verdict;
-    verdict.checkpoint = std::move(checkpoint);
+    verdict.checkpoint = checkpoint;
     verdict.family = model::Family::both;
     verdict.status = status;
     verdict.cause = {code, std::move(params)};
@@ -130,9 +131,9 @@ Params key_tags(const std::vector<ApexKey>& keys) {
 
 model::Verdict check_zone_signed(const ZoneEvidence& evidence) {
     const auto* dnskey = evidence.dnskey.truth();
-    if (dnskey == nullptr) return not_measured("zone-signed", "unreachable", "A-95");
+    if (dnskey == nullptr) return not_measured(Checkpoint::zone_signed, "unreachable", "A-95");
     if (rrset_of(*dnskey, evidence.zone, wire::rr_type::dnskey).empty())
-        return diagnose_verdict("zone-signed", Status::fail, CauseCode::dnskey_missing,
+        return diagnose_verdict(Checkpoint::zone_signed, Status::fail, CauseCode::dnskey_missing,
                                 {{"item", "common-2"}, {"fault", "zone"}, {"zone", evidence.zone.to_string()},
                                  {"rcode", wire::rcode_name(dnskey->full_rcode())}});
     for (const Lookup* lookup : {&evidence.dnskey, &evidence.soa}) {
@@ -142,7 +143,7 @@ model::Verdict check_zone_signed(const ZoneEvidence& evidence) {
         const bool udp_signed = lookup->udp.message && !lookup->udp.message->header.tc && has_rrsig_for(*lookup->udp.message, type);
         const bool tcp_signed = lookup->tcp.message && has_rrsig_for(*lookup->tcp.message, type);
         if (lookup->udp.message && !lookup->udp.message->header.tc && !udp_signed && tcp_signed)
-            return diagnose_verdict("zone-signed", Status::fail, CauseCode::rrsig_stripped,
+            return diagnose_verdict(Checkpoint::zone_signed, Status::fail, CauseCode::rrsig_stripped,
                                     {{"item", "A-95"}, {"fault", "path"}, {"type", type_text(type)}, {"transport", "udp"},
                                      {"records", type_text(type)}});
         if (!udp_signed && !tcp_signed) {
@@ -152,15 +153,15 @@ model::Verdict check_zone_signed(const ZoneEvidence& evidence) {
             const auto* nsec = evidence.apex_nsec.truth();
             if (param != nullptr && nsec != nullptr && rrset_of(*param, evidence.zone, wire::rr_type::nsec3param).empty() &&
                 rrset_of(*nsec, evidence.zone, wire::rr_type::nsec).empty())
-                return diagnose_verdict("zone-signed", Status::fail, CauseCode::nsec3param_missing,
+                return diagnose_verdict(Checkpoint::zone_signed, Status::fail, CauseCode::nsec3param_missing,
                                         {{"item", "A-229"}, {"fault", "zone"}, {"zone", evidence.zone.to_string()},
                                          {"effect", "rrsigs-withheld"}});
-            return diagnose_verdict("zone-signed", Status::fail, CauseCode::rrsig_missing,
+            return diagnose_verdict(Checkpoint::zone_signed, Status::fail, CauseCode::rrsig_missing,
                                     {{"item", "A-95"}, {"fault", "zone"}, {"type", type_text(type)}});
         }
     }
-    return diagnose_verdict("zone-signed", Status::pass, CauseCode::ok,
-                            {{"item", "A-95"}, {"keys", apex_keys(evidence).size()}});
+    return diagnose_verdict(Checkpoint::zone_signed, Status::pass, CauseCode::ok,
+                            {{"item", "A-95"}, {"key_count", apex_keys(evidence).size()}});
 }
 
 model::Verdict check_signature_validity(const ZoneEvidence& evidence) {
@@ -172,10 +173,10 @@ model::Verdict check_signature_validity(const ZoneEvidence& evidence) {
         for (const auto& signature : signatures_in(*truth)) {
             ++checked;
             if (before(evidence.now, signature.rrsig.inception))
-                return diagnose_verdict("signature-validity", Status::fail, CauseCode::signature_not_yet_valid,
+                return diagnose_verdict(Checkpoint::signature_validity, Status::fail, CauseCode::signature_not_yet_valid,
                                         signature_params(signature, evidence, "A-28"));
             if (before(signature.rrsig.expiration, evidence.now))
-                return diagnose_verdict("signature-validity", Status::fail, CauseCode::signature_expired,
+                return diagnose_verdict(Checkpoint::signature_validity, Status::fail, CauseCode::signature_expired,
                                         signature_params(signature, evidence, "A-27"));
             const auto window = static_cast<std::uint32_t>(evidence.expiry_warning_days) * 86400u;
             if (!expiring && before(signature.rrsig.expiration, evidence.now + window)) {
@@ -185,14 +186,14 @@ model::Verdict check_signature_validity(const ZoneEvidence& evidence) {
             }
         }
     }
-    if (checked == 0) return not_measured("signature-validity", "no-signatures", "A-27");
-    if (expiring) return diagnose_verdict("signature-validity", Status::warn, CauseCode::signature_expiring, *expiring);
-    return diagnose_verdict("signature-validity", Status::pass, CauseCode::ok, {{"item", "A-27"}, {"signatures", checked}});
+    if (checked == 0) return not_measured(Checkpoint::signature_validity, "no-signatures", "A-27");
+    if (expiring) return diagnose_verdict(Checkpoint::signature_validity, Status::warn, CauseCode::signature_expiring, *expiring);
+    return diagnose_verdict(Checkpoint::signature_validity, Status::pass, CauseCode::ok, {{"item", "A-27"}, {"signatures", checked}});
 }
 
 model::Verdict check_signing_keys(const ZoneEvidence& evidence) {
     const auto keys = apex_keys(evidence);
-    if (keys.empty()) return not_measured("signing-keys", "no-dnskey", "A-58");
+    if (keys.empty()) return not_measured(Checkpoint::signing_keys, "no-dnskey", "A-58");
     for (const Lookup* lookup : {&evidence.dnskey, &evidence.soa, &evidence.nsec3param, &evidence.nonexistent}) {
         const auto* truth = lookup->truth();
         if (truth == nullptr) continue;
@@ -205,20 +206,20 @@ model::Verdict check_signing_keys(const ZoneEvidence& evidence) {
                 auto params = signature_params(signature, evidence, "A-58");
                 params["keys"] = key_list(keys);
                 params["key_tags"] = key_tags(keys);
-                return diagnose_verdict("signing-keys", Status::fail, CauseCode::signing_key_missing, params);
+                return diagnose_verdict(Checkpoint::signing_keys, Status::fail, CauseCode::signing_key_missing, params);
             }
         }
     }
     const bool has_sep = std::any_of(keys.begin(), keys.end(), [](const ApexKey& key) { return key.key.flags & wire::kDnskeySepFlag; });
     if (!has_sep)
-        return diagnose_verdict("signing-keys", Status::fail, CauseCode::sep_key_missing,
+        return diagnose_verdict(Checkpoint::signing_keys, Status::fail, CauseCode::sep_key_missing,
                                 {{"item", "A-61"}, {"fault", "zone"}, {"keys", key_list(keys)}, {"key_tags", key_tags(keys)}});
-    return diagnose_verdict("signing-keys", Status::pass, CauseCode::ok, {{"item", "A-58"}, {"keys", key_list(keys)}});
+    return diagnose_verdict(Checkpoint::signing_keys, Status::pass, CauseCode::ok, {{"item", "A-58"}, {"keys", key_list(keys)}});
 }
 
 model::Verdict check_signature_crypto(const ZoneEvidence& evidence) {
     const auto keys = apex_keys(evidence);
-    if (keys.empty()) return not_measured("signature-crypto", "no-dnskey", "A-80");
+    if (keys.empty()) return not_measured(Checkpoint::signature_crypto, "no-dnskey", "A-80");
     std::size_t verified = 0, skipped = 0;
     auto verifies = [&](const Signed& signature) -> std::optional<bool> {
         for (const auto& key : keys)
@@ -252,12 +253,12 @@ model::Verdict check_signature_crypto(const ZoneEvidence& evidence) {
                               {"records", type_text(signature.rrsig.type_covered)}, {"key_tag", signature.rrsig.key_tag},
                               {"algorithm", signature.rrsig.algorithm}, {"transport", on_udp ? "udp" : "tcp"},
                               {"name", signature.rrset.empty() ? evidence.zone.to_string() : signature.rrset[0].name.to_string()}};
-                return diagnose_verdict("signature-crypto", Status::fail, CauseCode::signature_invalid, params);
+                return diagnose_verdict(Checkpoint::signature_crypto, Status::fail, CauseCode::signature_invalid, params);
             }
         }
     }
-    if (verified == 0) return not_measured("signature-crypto", skipped > 0 ? "unsupported-algorithm" : "no-signatures", "A-80");
-    return diagnose_verdict("signature-crypto", Status::pass, CauseCode::ok,
+    if (verified == 0) return not_measured(Checkpoint::signature_crypto, skipped > 0 ? "unsupported-algorithm" : "no-signatures", "A-80");
+    return diagnose_verdict(Checkpoint::signature_crypto, Status::pass, CauseCode::ok,
                             {{"item", "A-80"}, {"verified", verified}, {"skipped", skipped}});
 }
 

@@ -56,7 +56,7 @@ model::Params key_list(const std::vector<ApexKey>& keys);
 model::Params key_tags(const std::vector<ApexKey>& keys);
 
 // A verdict of a diagnose checkpoint (family both) with item and fault in its params.
-model::Verdict diagnose_verdict(std::string checkpoint, model::Status status, model::CauseCode code,
+model::Verdict diagnose_verdict(model::Checkpoint checkpoint, model::Status status, model::CauseCode code,
                                 model::Params params);
 // "2026-11-30T10:00:00Z" for a DNSSEC time.
 std::string iso_time(std::uint32_t seconds);

@@ -8,6 +8,7 @@ namespace dnspath::diagnose {
 namespace {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Params;
 using model::Status;
 using wire::ResourceRecord;
@@ -33,22 +34,22 @@ Params ds_list(const std::vector<wire::Ds>& list) {
     return out;
 }
 
-model::Verdict fail(const char* checkpoint, CauseCode code, Params params) {
+model::Verdict fail(model::Checkpoint checkpoint, CauseCode code, Params params) {
     return diagnose_verdict(checkpoint, Status::fail, code, std::move(params));
 }
 
 }  // namespace
 
 model::Verdict check_ds_delegation(const ZoneEvidence& evidence) {
-    if (!evidence.parent_ds) return diagnose_verdict("ds-delegation", Status::na, CauseCode::not_measured, {{"why", "no-parent"}, {"item", "A-76"}});
+    if (!evidence.parent_ds) return diagnose_verdict(Checkpoint::ds_delegation, Status::na, CauseCode::not_measured, {{"why", "no-parent"}, {"item", "A-76"}});
     // A parent that was named but does not answer is a finding of its own: the delegation cannot
     // be vouched for, and saying "nothing found" would hide it.
     if (evidence.parent_ds->truth() == nullptr)
-        return fail("ds-delegation", CauseCode::no_answer,
+        return fail(Checkpoint::ds_delegation, CauseCode::no_answer,
                     {{"item", "A-76"}, {"fault", "path"}, {"what", "parent"}, {"failure", evidence.parent_ds->udp.failure}});
     const auto ds_set = parent_ds(evidence);
     if (ds_set.empty())
-        return fail("ds-delegation", CauseCode::ds_missing, {{"item", "A-76"}, {"fault", "zone"}, {"zone", evidence.zone.to_string()}});
+        return fail(Checkpoint::ds_delegation, CauseCode::ds_missing, {{"item", "A-76"}, {"fault", "zone"}, {"zone", evidence.zone.to_string()}});
     const auto keys = apex_keys(evidence);
     // The DNSKEY RRset and the RRSIGs over it, for A-80.
     std::vector<ResourceRecord> dnskey_rrset;
@@ -76,7 +77,7 @@ model::Verdict check_ds_delegation(const ZoneEvidence& evidence) {
     });
     if (!algorithm_shared) {
         both["item"] = "A-68";
-        return fail("ds-delegation", CauseCode::ds_algorithm_mismatch, both);
+        return fail(Checkpoint::ds_delegation, CauseCode::ds_algorithm_mismatch, both);
     }
     // some DS is the digest of an apex key.
     const ApexKey* matched = nullptr;
@@ -89,12 +90,12 @@ model::Verdict check_ds_delegation(const ZoneEvidence& evidence) {
         }
     if (matched == nullptr) {
         both["item"] = tag_seen ? "A-49" : "A-79";
-        return fail("ds-delegation", CauseCode::ds_digest_mismatch, both);
+        return fail(Checkpoint::ds_delegation, CauseCode::ds_digest_mismatch, both);
     }
     if (!(matched->key.flags & wire::kDnskeyZoneFlag)) {
         both["item"] = "A-50";
         both["key_tag"] = matched->tag;
-        return fail("ds-delegation", CauseCode::ds_key_not_zone_key, both);
+        return fail(Checkpoint::ds_delegation, CauseCode::ds_key_not_zone_key, both);
     }
     // the DS's key signs the DNSKEY RRset, and that signature verifies.
     const bool signs = std::any_of(dnskey_rrsigs.begin(), dnskey_rrsigs.end(), [&](const wire::Rrsig& rrsig) {
@@ -103,52 +104,52 @@ model::Verdict check_ds_delegation(const ZoneEvidence& evidence) {
     if (!signs) {
         both["item"] = "A-80";
         both["key_tag"] = matched->tag;
-        return fail("ds-delegation", CauseCode::dnskey_not_signed_by_ds_key, both);
+        return fail(Checkpoint::ds_delegation, CauseCode::dnskey_not_signed_by_ds_key, both);
     }
-    return diagnose_verdict("ds-delegation", Status::pass, CauseCode::ok, {{"item", "A-79"}, {"key_tag", matched->tag}});
+    return diagnose_verdict(Checkpoint::ds_delegation, Status::pass, CauseCode::ok, {{"item", "A-79"}, {"key_tag", matched->tag}});
 }
 
 model::Verdict check_ds_ttl(const ZoneEvidence& evidence) {
-    if (!evidence.parent_ds || !evidence.referral) return diagnose_verdict("ds-ttl", Status::na, CauseCode::not_measured, {{"why", "no-parent"}, {"item", "A-81"}});
+    if (!evidence.parent_ds || !evidence.referral) return diagnose_verdict(Checkpoint::ds_ttl, Status::na, CauseCode::not_measured, {{"why", "no-parent"}, {"item", "A-81"}});
     const auto* ds = evidence.parent_ds->truth();
     const auto* referral = evidence.referral->truth();
-    if (ds == nullptr || referral == nullptr) return diagnose_verdict("ds-ttl", Status::na, CauseCode::not_measured, {{"why", "unreachable"}, {"item", "A-81"}});
+    if (ds == nullptr || referral == nullptr) return diagnose_verdict(Checkpoint::ds_ttl, Status::na, CauseCode::not_measured, {{"why", "unreachable"}, {"item", "A-81"}});
     auto ds_rrset = section_rrset(ds->answers, evidence.zone, wire::rr_type::ds);
     auto ns_rrset = section_rrset(referral->authorities, evidence.zone, wire::rr_type::ns);
-    if (ds_rrset.empty() || ns_rrset.empty()) return diagnose_verdict("ds-ttl", Status::na, CauseCode::not_measured, {{"why", "no-ds"}, {"item", "A-81"}});
+    if (ds_rrset.empty() || ns_rrset.empty()) return diagnose_verdict(Checkpoint::ds_ttl, Status::na, CauseCode::not_measured, {{"why", "no-ds"}, {"item", "A-81"}});
     if (ds_rrset[0].ttl != ns_rrset[0].ttl)
-        return diagnose_verdict("ds-ttl", Status::warn, CauseCode::ds_ttl_mismatch,
+        return diagnose_verdict(Checkpoint::ds_ttl, Status::warn, CauseCode::ds_ttl_mismatch,
                                 {{"item", "A-81"}, {"fault", "zone"}, {"ds_ttl", ds_rrset[0].ttl}, {"ns_ttl", ns_rrset[0].ttl}});
-    return diagnose_verdict("ds-ttl", Status::pass, CauseCode::ok, {{"item", "A-81"}, {"ttl", ds_rrset[0].ttl}});
+    return diagnose_verdict(Checkpoint::ds_ttl, Status::pass, CauseCode::ok, {{"item", "A-81"}, {"ttl", ds_rrset[0].ttl}});
 }
 
 model::Verdict check_referral_ds(const ZoneEvidence& evidence) {
     if (!evidence.referral || evidence.referral->truth() == nullptr || parent_ds(evidence).empty())
-        return diagnose_verdict("referral-ds", Status::na, CauseCode::not_measured, {{"why", "no-parent"}, {"item", "A-115"}});
+        return diagnose_verdict(Checkpoint::referral_ds, Status::na, CauseCode::not_measured, {{"why", "no-parent"}, {"item", "A-115"}});
     const auto& authority = evidence.referral->truth()->authorities;
     if (section_rrset(authority, evidence.zone, wire::rr_type::ns).empty())
-        return diagnose_verdict("referral-ds", Status::na, CauseCode::not_measured, {{"why", "no-referral"}, {"item", "A-115"}});
+        return diagnose_verdict(Checkpoint::referral_ds, Status::na, CauseCode::not_measured, {{"why", "no-referral"}, {"item", "A-115"}});
     const bool ds = !section_rrset(authority, evidence.zone, wire::rr_type::ds).empty();
     if (!ds || !covers(authority, evidence.zone, wire::rr_type::ds))
-        return fail("referral-ds", CauseCode::referral_without_ds, {{"item", "A-115"}, {"fault", "zone"}, {"what", ds ? "rrsig" : "ds"}});
-    return diagnose_verdict("referral-ds", Status::pass, CauseCode::ok, {{"item", "A-115"}});
+        return fail(Checkpoint::referral_ds, CauseCode::referral_without_ds, {{"item", "A-115"}, {"fault", "zone"}, {"what", ds ? "rrsig" : "ds"}});
+    return diagnose_verdict(Checkpoint::referral_ds, Status::pass, CauseCode::ok, {{"item", "A-115"}});
 }
 
 model::Verdict check_ds_not_at_apex(const ZoneEvidence& evidence) {
     if (evidence.parent_is_server)
-        return diagnose_verdict("ds-not-at-apex", Status::na, CauseCode::not_measured, {{"why", "same-server"}, {"item", "A-78"}});
+        return diagnose_verdict(Checkpoint::ds_not_at_apex, Status::na, CauseCode::not_measured, {{"why", "same-server"}, {"item", "A-78"}});
     const auto* truth = evidence.apex_ds.truth();
-    if (truth == nullptr) return diagnose_verdict("ds-not-at-apex", Status::na, CauseCode::not_measured, {{"why", "unreachable"}, {"item", "A-78"}});
+    if (truth == nullptr) return diagnose_verdict(Checkpoint::ds_not_at_apex, Status::na, CauseCode::not_measured, {{"why", "unreachable"}, {"item", "A-78"}});
     if (!section_rrset(truth->answers, evidence.zone, wire::rr_type::ds).empty() && truth->header.aa)
-        return fail("ds-not-at-apex", CauseCode::ds_at_apex, {{"item", "A-78"}, {"fault", "zone"}, {"zone", evidence.zone.to_string()}});
-    return diagnose_verdict("ds-not-at-apex", Status::pass, CauseCode::ok, {{"item", "A-78"}});
+        return fail(Checkpoint::ds_not_at_apex, CauseCode::ds_at_apex, {{"item", "A-78"}, {"fault", "zone"}, {"zone", evidence.zone.to_string()}});
+    return diagnose_verdict(Checkpoint::ds_not_at_apex, Status::pass, CauseCode::ok, {{"item", "A-78"}});
 }
 
 model::Verdict check_denial(const ZoneEvidence& evidence) {
     const auto* truth = evidence.nonexistent.truth();
-    if (truth == nullptr) return diagnose_verdict("denial", Status::na, CauseCode::not_measured, {{"why", "unreachable"}, {"item", "A-229"}});
+    if (truth == nullptr) return diagnose_verdict(Checkpoint::denial, Status::na, CauseCode::not_measured, {{"why", "unreachable"}, {"item", "A-229"}});
     if (truth->full_rcode() != wire::rcode::nxdomain)
-        return diagnose_verdict("denial", Status::na, CauseCode::not_measured, {{"why", "no-nxdomain"}, {"item", "A-229"}});
+        return diagnose_verdict(Checkpoint::denial, Status::na, CauseCode::not_measured, {{"why", "no-nxdomain"}, {"item", "A-229"}});
     std::size_t nsec3 = 0, nsec = 0, opted_out = 0;
     bool nsec3_signed = false, nsec_signed = false;
     for (const auto& record : truth->authorities) {
@@ -164,20 +165,20 @@ model::Verdict check_denial(const ZoneEvidence& evidence) {
             }
     }
     if (nsec3 == 0 && nsec == 0)
-        return fail("denial", CauseCode::denial_missing, {{"item", "A-246"}, {"fault", "zone"}, {"what", "records"}});
+        return fail(Checkpoint::denial, CauseCode::denial_missing, {{"item", "A-246"}, {"fault", "zone"}, {"what", "records"}});
     if (nsec3 > 0) {
         const auto* param = evidence.nsec3param.truth();
         if (param == nullptr || section_rrset(param->answers, evidence.zone, wire::rr_type::nsec3param).empty())
-            return fail("denial", CauseCode::nsec3param_missing, {{"item", "A-229"}, {"fault", "zone"}, {"zone", evidence.zone.to_string()}});
-        if (!nsec3_signed) return fail("denial", CauseCode::denial_missing, {{"item", "A-246"}, {"fault", "zone"}, {"what", "rrsig"}, {"records", "NSEC3"}});
+            return fail(Checkpoint::denial, CauseCode::nsec3param_missing, {{"item", "A-229"}, {"fault", "zone"}, {"zone", evidence.zone.to_string()}});
+        if (!nsec3_signed) return fail(Checkpoint::denial, CauseCode::denial_missing, {{"item", "A-246"}, {"fault", "zone"}, {"what", "rrsig"}, {"records", "NSEC3"}});
         const bool observed = opted_out > 0;
         if (evidence.opt_out && *evidence.opt_out != observed)
-            return fail("denial", CauseCode::opt_out_mismatch,
+            return fail(Checkpoint::denial, CauseCode::opt_out_mismatch,
                         {{"item", *evidence.opt_out ? "A-248" : "A-246"}, {"fault", "zone"}, {"expected", *evidence.opt_out}, {"observed", observed}});
-        return diagnose_verdict("denial", Status::pass, CauseCode::ok, {{"item", "A-229"}, {"records", "NSEC3"}, {"opt_out", observed}});
+        return diagnose_verdict(Checkpoint::denial, Status::pass, CauseCode::ok, {{"item", "A-229"}, {"records", "NSEC3"}, {"opt_out", observed}});
     }
-    if (!nsec_signed) return fail("denial", CauseCode::denial_missing, {{"item", "A-246"}, {"fault", "zone"}, {"what", "rrsig"}, {"records", "NSEC"}});
-    return diagnose_verdict("denial", Status::pass, CauseCode::ok, {{"item", "A-246"}, {"records", "NSEC"}});
+    if (!nsec_signed) return fail(Checkpoint::denial, CauseCode::denial_missing, {{"item", "A-246"}, {"fault", "zone"}, {"what", "rrsig"}, {"records", "NSEC"}});
+    return diagnose_verdict(Checkpoint::denial, Status::pass, CauseCode::ok, {{"item", "A-246"}, {"records", "NSEC"}});
 }
 
 }  // namespace dnspath::diagnose

@@ -16,20 +16,23 @@
 namespace dnspath::diagnose {
 namespace {
 
+using model::Checkpoint;
 using model::Status;
 
 enum class Stage { path, data, resolver };
 
+// One step of a chain: a checkpoint of the path or the zone's data, or (none) the resolver's
+// checks, which yield several checkpoints at once.
 struct Step {
-    const char* checkpoint;
+    std::optional<Checkpoint> checkpoint;
     Stage stage;
 };
 
-constexpr Step kPath[] = {{"server-reach", Stage::path}, {"server-edns", Stage::path}, {"server-tcp", Stage::path},
-                          {"server-large-udp", Stage::path}};
-constexpr Step kData[] = {{"zone-signed", Stage::data},   {"signature-validity", Stage::data}, {"signing-keys", Stage::data},
-                          {"signature-crypto", Stage::data}, {"ds-delegation", Stage::data},    {"ds-ttl", Stage::data},
-                          {"referral-ds", Stage::data},   {"ds-not-at-apex", Stage::data},     {"denial", Stage::data}};
+constexpr Step kPath[] = {{Checkpoint::server_reach, Stage::path}, {Checkpoint::server_edns, Stage::path}, {Checkpoint::server_tcp, Stage::path},
+                          {Checkpoint::server_large_udp, Stage::path}};
+constexpr Step kData[] = {{Checkpoint::zone_signed, Stage::data},   {Checkpoint::signature_validity, Stage::data}, {Checkpoint::signing_keys, Stage::data},
+                          {Checkpoint::signature_crypto, Stage::data}, {Checkpoint::ds_delegation, Stage::data},    {Checkpoint::ds_ttl, Stage::data},
+                          {Checkpoint::referral_ds, Stage::data},   {Checkpoint::ds_not_at_apex, Stage::data},     {Checkpoint::denial, Stage::data}};
 
 // Scenarios 1–3 (authoritative: fails, sometimes fails, slow) are path questions; 4 (wrong
 // result) adds the zone's data; 5–7 (resolver: fails, sometimes, slow) ask the resolver and the
@@ -40,9 +43,12 @@ std::vector<Step> chain_for(const Options& options) {
     const bool server = !options.server.empty();
     const bool resolver = !options.resolver.empty() && (symptom == 0 || symptom >= 5);
     const bool data = symptom == 0 || symptom == 4 || symptom >= 8;
-    if (server) chain.insert(chain.end(), std::begin(kPath), std::end(kPath));
-    if (server && data) chain.insert(chain.end(), std::begin(kData), std::end(kData));
-    if (resolver) chain.push_back({"resolver", Stage::resolver});
+    // One step at a time: gcc 12's -Wstringop-overflow misreads a range insert of these.
+    if (server)
+        for (const auto& step : kPath) chain.push_back(step);
+    if (server && data)
+        for (const auto& step : kData) chain.push_back(step);
+    if (resolver) chain.push_back({std::nullopt, Stage::resolver});
     return chain;
 }
 
@@ -90,21 +96,22 @@ void ask_data(const net::Endpoint& server, const std::optional<net::Endpoint>& p
 }
 
 std::vector<model::Verdict> evaluate(const Step& step, const Asked& asked, const Options& options) {
-    const std::string name = step.checkpoint;
+    if (!step.checkpoint) return check_resolver(asked.resolver, asked.resolver_tcp, options.resolver, asked.echo);
+    const Checkpoint name = *step.checkpoint;
     const auto& zone = asked.zone;
-    if (name == "server-reach") return {check_server_reach(asked.plain, asked.plain_tcp, options.server)};
-    if (name == "server-edns") return {check_server_edns(zone.soa)};
-    if (name == "server-tcp") return {check_server_tcp(zone.soa)};
-    if (name == "server-large-udp") return {check_server_large_udp({&zone.dnskey, &zone.nonexistent}, asked.small_buffer)};
-    if (name == "zone-signed") return {check_zone_signed(zone)};
-    if (name == "signature-validity") return {check_signature_validity(zone)};
-    if (name == "signing-keys") return {check_signing_keys(zone)};
-    if (name == "signature-crypto") return {check_signature_crypto(zone)};
-    if (name == "ds-delegation") return {check_ds_delegation(zone)};
-    if (name == "ds-ttl") return {check_ds_ttl(zone)};
-    if (name == "referral-ds") return {check_referral_ds(zone)};
-    if (name == "ds-not-at-apex") return {check_ds_not_at_apex(zone)};
-    if (name == "denial") return {check_denial(zone)};
+    if (name == Checkpoint::server_reach) return {check_server_reach(asked.plain, asked.plain_tcp, options.server)};
+    if (name == Checkpoint::server_edns) return {check_server_edns(zone.soa)};
+    if (name == Checkpoint::server_tcp) return {check_server_tcp(zone.soa)};
+    if (name == Checkpoint::server_large_udp) return {check_server_large_udp({&zone.dnskey, &zone.nonexistent}, asked.small_buffer)};
+    if (name == Checkpoint::zone_signed) return {check_zone_signed(zone)};
+    if (name == Checkpoint::signature_validity) return {check_signature_validity(zone)};
+    if (name == Checkpoint::signing_keys) return {check_signing_keys(zone)};
+    if (name == Checkpoint::signature_crypto) return {check_signature_crypto(zone)};
+    if (name == Checkpoint::ds_delegation) return {check_ds_delegation(zone)};
+    if (name == Checkpoint::ds_ttl) return {check_ds_ttl(zone)};
+    if (name == Checkpoint::referral_ds) return {check_referral_ds(zone)};
+    if (name == Checkpoint::ds_not_at_apex) return {check_ds_not_at_apex(zone)};
+    if (name == Checkpoint::denial) return {check_denial(zone)};
     return check_resolver(asked.resolver, asked.resolver_tcp, options.resolver, asked.echo);
 }
 
@@ -192,7 +199,7 @@ Result<model::RunResult> run(const Options& given, const std::function<void(std:
             }
             gathered = step.stage;
         }
-        if (progress) progress(step.checkpoint);
+        if (progress) progress(step.checkpoint ? model::to_string(*step.checkpoint) : "resolver");
         bool stop = false;
         for (auto& verdict : evaluate(step, asked, options)) {
             if (stop) break;  // one step may yield several checkpoints: none after the finding

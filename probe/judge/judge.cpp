@@ -10,6 +10,7 @@ namespace {
 
 using model::CaptureFinding;
 using model::CauseCode;
+using model::Checkpoint;
 using model::Family;
 using model::FindingRule;
 using model::Status;
@@ -79,18 +80,15 @@ std::vector<const CaptureFinding*> findings_of(const Verdict& verdict,
     return found;
 }
 
-const Verdict* find_verdict(const model::RunResult& result, std::string_view checkpoint, Family family) {
+const Verdict* find_verdict(const model::RunResult& result, Checkpoint checkpoint, Family family) {
     for (const auto& verdict : result.verdicts)
         if (verdict.checkpoint == checkpoint && verdict.family == family) return &verdict;
     return nullptr;
 }
 
-// The cause becomes `code`, keeping the probe's figures and saying what it replaced.
-void recast(Verdict& verdict, CauseCode code, model::Params extra) {
-    model::Params params = verdict.cause.params;
-    if (verdict.cause.code != code) params["instead_of"] = to_string(verdict.cause.code);
-    for (auto& [key, value] : extra.items()) params[key] = value;
-    verdict.cause = {code, std::move(params)};
+// The cause becomes `code`, keeping the figures the new code declares and saying what it replaced.
+void recast(Verdict& verdict, CauseCode code, const model::Params& extra) {
+    verdict.cause = model::recast(verdict.cause, code, extra);
 }
 
 // Causes the probe gives when it only knows something vanished or came back odd: a middlebox
@@ -130,7 +128,7 @@ std::optional<std::string> interceptor(const model::RunResult& result, Family fa
 // The interception rule: the dns-interception verdict names the device; every other verdict it
 // affected says so instead of inventing an MTU or fragment cause.
 void judge_interception(Verdict& verdict, const std::string& device) {
-    if (verdict.checkpoint == "dns-interception") {
+    if (verdict.checkpoint == Checkpoint::dns_interception) {
         if (verdict.status == Status::pass || verdict.cause.code != CauseCode::interception) {
             verdict.status = Status::fail;
             recast(verdict, CauseCode::interception, {{"evidence", {"capture"}}});
@@ -138,7 +136,7 @@ void judge_interception(Verdict& verdict, const std::string& device) {
         verdict.cause.params["device"] = device;
         return;
     }
-    if (!failing(verdict) || verdict.checkpoint == "nat" || verdict.checkpoint == "device-load") return;
+    if (!failing(verdict) || verdict.checkpoint == Checkpoint::nat || verdict.checkpoint == Checkpoint::device_load) return;
     if (explained_by_interception(verdict.cause.code))
         recast(verdict, CauseCode::interception, {{"device", device}});
     else
@@ -246,7 +244,7 @@ void attach(model::RunResult& result, Verdict& verdict,
     auto findings = findings_of(verdict, by_probe);
     for (std::size_t i = 0; i < findings.size() && verdict.findings.size() < kFindingsPerVerdict; ++i)
         verdict.findings.push_back(*findings[i]);
-    if (verdict.checkpoint == "nat") {
+    if (verdict.checkpoint == Checkpoint::nat) {
         // Every translating device, in path order, whatever the verdict's status.
         verdict.blame = blame_from(findings, {FindingRule::source_translated}, result.path, result);
         std::vector<std::string> devices;
@@ -255,7 +253,7 @@ void attach(model::RunResult& result, Verdict& verdict,
         for (auto& entry : verdict.blame) entry.cause = verdict.cause;
         return;
     }
-    if (verdict.checkpoint == "dns-interception") {
+    if (verdict.checkpoint == Checkpoint::dns_interception) {
         verdict.blame = blame_from(findings, {FindingRule::reoriginated, FindingRule::answered_locally}, result.path, result);
     } else if (failing(verdict)) {
         judge_fragments(verdict, findings, droppers);
@@ -271,7 +269,7 @@ void attach(model::RunResult& result, Verdict& verdict,
 // full-size segments meet the same black hole as the DF probes did.
 void judge_tcp_stall(model::RunResult& result, Verdict& verdict) {
     if (verdict.cause.code != CauseCode::tcp_filter || verdict.cause.params.value("stage", "") != "data") return;
-    const Verdict* pmtu = find_verdict(result, "pmtu", verdict.family);
+    const Verdict* pmtu = find_verdict(result, Checkpoint::pmtu, verdict.family);
     if (!pmtu || pmtu->cause.code != CauseCode::pmtud_blackhole) return;
     recast(verdict, CauseCode::pmtud_blackhole, {{"transports", {"udp-df", "tcp"}}});
     if (verdict.blame.empty()) verdict.blame = pmtu->blame;
@@ -280,8 +278,8 @@ void judge_tcp_stall(model::RunResult& result, Verdict& verdict) {
 // Answers capped just below the path MTU, where the pmtu verdict found a black hole (or a lossy
 // MTU): the MTU is the cap, not a filter on the UDP length.
 void judge_size_at_mtu(const model::RunResult& result, Verdict& verdict) {
-    if (verdict.checkpoint != "udp-large" || verdict.cause.code != CauseCode::size_cap) return;
-    const Verdict* pmtu = find_verdict(result, "pmtu", verdict.family);
+    if (verdict.checkpoint != Checkpoint::udp_large || verdict.cause.code != CauseCode::size_cap) return;
+    const Verdict* pmtu = find_verdict(result, Checkpoint::pmtu, verdict.family);
     const auto& summary = verdict.family == Family::ipv6 ? result.ipv6 : result.ipv4;
     if (!pmtu || !summary.path_mtu || !verdict.cause.params.contains("largest") || !verdict.cause.params["largest"].is_number())
         return;
@@ -312,7 +310,7 @@ constexpr int kLossyAfterRetries = 3;
 std::set<Family> scattered_flows(const model::RunResult& result) {
     std::set<Family> families;
     for (const auto& verdict : result.verdicts)
-        if (verdict.checkpoint == "udp-sessions" && verdict.cause.code == CauseCode::random_loss)
+        if (verdict.checkpoint == Checkpoint::udp_sessions && verdict.cause.code == CauseCode::random_loss)
             families.insert(verdict.family);
     return families;
 }
@@ -335,6 +333,9 @@ void judge_random_loss(Verdict& verdict, const std::map<Family, int>& retried, c
 }  // namespace
 
 void judge_together(model::RunResult& result) {
+    // The probe's own view is kept before anything across verdicts changes it.
+    for (auto& verdict : result.verdicts)
+        if (!verdict.probe_cause) verdict.probe_cause = verdict.cause;
     const auto retried = answered_after_retry(result);
     const auto scattered = scattered_flows(result);
     std::set<Family> tcp_stalls;
@@ -343,10 +344,10 @@ void judge_together(model::RunResult& result) {
         judge_tcp_stall(result, verdict);
         judge_size_at_mtu(result, verdict);
         judge_random_loss(verdict, retried, scattered);
-        if (verdict.cause.code == CauseCode::pmtud_blackhole && verdict.checkpoint != "pmtu") tcp_stalls.insert(verdict.family);
+        if (verdict.cause.code == CauseCode::pmtud_blackhole && verdict.checkpoint != Checkpoint::pmtu) tcp_stalls.insert(verdict.family);
         // Large fragmented answers lost where the path MTU is the limit: the MTU, not a filter.
-        if (verdict.checkpoint == "udp-fragments" && verdict.cause.code == CauseCode::size_cap)
-            if (const Verdict* pmtu = find_verdict(result, "pmtu", verdict.family);
+        if (verdict.checkpoint == Checkpoint::udp_fragments && verdict.cause.code == CauseCode::size_cap)
+            if (const Verdict* pmtu = find_verdict(result, Checkpoint::pmtu, verdict.family);
                 pmtu && (pmtu->cause.code == CauseCode::pmtud_blackhole ||
                          (pmtu->cause.code == CauseCode::mtu && pmtu->status != Status::pass)))
                 recast(verdict, pmtu->cause.code, {{"see", "pmtu"}});
@@ -355,9 +356,10 @@ void judge_together(model::RunResult& result) {
             for (auto& blame : verdict.blame) blame.cause = verdict.cause;
     }
     for (auto& verdict : result.verdicts)
-        if (verdict.checkpoint == "pmtu" && verdict.cause.code == CauseCode::pmtud_blackhole &&
+        if (verdict.checkpoint == Checkpoint::pmtu && verdict.cause.code == CauseCode::pmtud_blackhole &&
             tcp_stalls.count(verdict.family))
             verdict.cause.params["transports"] = {"udp-df", "tcp"};
+    judge_standards(result);
 }
 
 void judge_with_findings(model::RunResult& result, const std::vector<model::CaptureFinding>& findings) {
@@ -372,7 +374,7 @@ void judge_with_findings(model::RunResult& result, const std::vector<model::Capt
         if (verdict.probe_cause) {
             verdict.cause = *verdict.probe_cause;
             // The one status the taps can change (a pass the capture contradicts): restore it too.
-            if (verdict.checkpoint == "dns-interception" && verdict.cause.code == CauseCode::ok) verdict.status = Status::pass;
+            if (verdict.checkpoint == Checkpoint::dns_interception && verdict.cause.code == CauseCode::ok) verdict.status = Status::pass;
         } else {
             verdict.probe_cause = verdict.cause;
         }

@@ -6,6 +6,7 @@
 namespace dnspath::probe {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Family;
 using model::Status;
 
@@ -35,7 +36,7 @@ void run_dnssec(Session& session, Family family, model::RunResult& result) {
     edns.dnssec_ok = true;
     auto fetched = fetch_zone_key(session, family, false, probes);
     if (!fetched.key) {
-        add_verdict(result, "dnssec-passthrough", family, Status::fail, fetched.cause, probes);
+        add_verdict(result, Checkpoint::dnssec_passthrough, family, Status::fail, fetched.cause, probes);
         return;
     }
     const auto& key = *fetched.key;
@@ -87,13 +88,13 @@ void run_dnssec(Session& session, Family family, model::RunResult& result) {
             for (std::size_t i = 1; i < problems.size(); ++i) others.emplace_back(to_string(problems[i].code));
             first.params["also"] = others;
         }
-        add_verdict(result, "dnssec-passthrough", family, Status::fail, first, probes);
+        add_verdict(result, Checkpoint::dnssec_passthrough, family, Status::fail, first, probes);
     } else if (!over_tcp.empty()) {
-        add_verdict(result, "dnssec-passthrough", family, Status::warn,
+        add_verdict(result, Checkpoint::dnssec_passthrough, family, Status::warn,
                     cause(CauseCode::edns_buffer_cap, {{"sizes", over_tcp}, {"advertised", 4096}, {"fallback", "tcp"}}),
                     probes);
     } else {
-        add_verdict(result, "dnssec-passthrough", family, Status::pass,
+        add_verdict(result, Checkpoint::dnssec_passthrough, family, Status::pass,
                     cause(CauseCode::ok, {{"dnskey_size", fetched.answer.answer_size},
                                           {"key_tag", wire::key_tag(wire::encode_dnskey(key))},
                                           {"sizes", {1232, 1500, 4000}}}),

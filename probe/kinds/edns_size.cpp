@@ -10,6 +10,7 @@ namespace dnspath::probe {
 namespace {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Family;
 using model::Status;
 
@@ -67,26 +68,25 @@ void judge_udp_large(model::RunResult& result, Family family, const std::map<std
     model::Params figures{{"advertised", advertised}, {"largest", largest ? model::Params(*largest) : model::Params()}};
     if (!shortened.empty()) {
         figures["size"] = shortened.front();
-        add_verdict(result, "udp-large", family, Status::fail, cause(CauseCode::truncated_without_tc, figures), probes);
+        add_verdict(result, Checkpoint::udp_large, family, Status::fail, cause(CauseCode::truncated_without_tc, figures), probes);
     } else if (!lost.empty() && largest_overall > lost.front()) {
         // A larger answer got through where a smaller one was lost even after retries: no size
         // limit explains that; the path loses packets at random (or rate-limits).
         figures["lost"] = lost.size();
         figures["sizes"] = seen.size();
         figures["largest_overall"] = largest_overall;
-        add_verdict(result, "udp-large", family, Status::warn, cause(CauseCode::random_loss, figures), probes);
+        add_verdict(result, Checkpoint::udp_large, family, Status::warn, cause(CauseCode::random_loss, figures), probes);
     } else if (!lost.empty()) {
         figures["size"] = lost.front();
         if (largest) figures["gap"] = advertised - *largest;
-        figures["fails"] = !largest || *largest < 1220 ? "JPRS A-86/F-86" : *largest < 4000 ? "JPRS A-87/F-87" : "";
-        add_verdict(result, "udp-large", family, Status::fail, cause(CauseCode::size_cap, figures), probes);
+        add_verdict(result, Checkpoint::udp_large, family, Status::fail, cause(CauseCode::size_cap, figures), probes);
     } else if (!truncated.empty()) {
         figures["size"] = truncated.front();
-        add_verdict(result, "udp-large", family, Status::warn, cause(CauseCode::edns_buffer_cap, figures), probes);
+        add_verdict(result, Checkpoint::udp_large, family, Status::warn, cause(CauseCode::edns_buffer_cap, figures), probes);
     } else {
         figures["from"] = sizes.front();
         figures["to"] = sizes.back();
-        add_verdict(result, "udp-large", family, Status::pass, cause(CauseCode::ok, figures), probes);
+        add_verdict(result, Checkpoint::udp_large, family, Status::pass, cause(CauseCode::ok, figures), probes);
     }
 }
 
@@ -118,7 +118,7 @@ void run_edns_size(Session& session, Family family, model::RunResult& result) {
     }
 
     if (std::any_of(seen.begin(), seen.end(), [](const auto& entry) { return entry.second == Delivery::refused; })) {
-        add_verdict(result, "udp-large", family, Status::na, cause(CauseCode::refused, {{"why", "key-mismatch"}}), probes);
+        add_verdict(result, Checkpoint::udp_large, family, Status::na, cause(CauseCode::refused, {{"why", "key-mismatch"}}), probes);
         return;
     }
     auto largest = refine_largest(session, seen, probe_size);
@@ -132,12 +132,12 @@ void run_edns_size(Session& session, Family family, model::RunResult& result) {
     std::vector<std::string> plain_probes{plain_fit.probe_id, plain_over.probe_id};
     auto fit = classify(plain_fit, 512);
     if (fit == Delivery::delivered && plain_over.answered() && plain_over.message->header.tc)
-        add_verdict(result, "udp-no-edns", family, Status::pass, cause(CauseCode::ok), plain_probes);
+        add_verdict(result, Checkpoint::udp_no_edns, family, Status::pass, cause(CauseCode::ok), plain_probes);
     else if (fit == Delivery::lost || plain_over.kind == OutcomeKind::timeout)
-        add_verdict(result, "udp-no-edns", family, Status::fail, cause(CauseCode::no_answer, {{"what", "no-edns"}}),
+        add_verdict(result, Checkpoint::udp_no_edns, family, Status::fail, cause(CauseCode::no_answer, {{"what", "no-edns"}}),
                     plain_probes);
     else
-        add_verdict(result, "udp-no-edns", family, Status::warn,
+        add_verdict(result, Checkpoint::udp_no_edns, family, Status::warn,
                     cause(CauseCode::truncated_without_tc, {{"size", 512}, {"delivered", fit == Delivery::delivered}}),
                     plain_probes);
 
@@ -148,14 +148,14 @@ void run_edns_size(Session& session, Family family, model::RunResult& result) {
     auto over = session.ask(family, {.kind = "edns-size", .size = 3000, .edns = small});
     std::vector<std::string> over_probes{over.probe_id};
     if (over.answered() && over.message->header.tc && over.answer_size <= 1232)
-        add_verdict(result, "edns-truncation", family, Status::pass, cause(CauseCode::ok, {{"size", over.answer_size}}),
+        add_verdict(result, Checkpoint::edns_truncation, family, Status::pass, cause(CauseCode::ok, {{"size", over.answer_size}}),
                     over_probes);
     else if (over.answered() && !over.message->header.tc)
-        add_verdict(result, "edns-truncation", family, Status::fail,
+        add_verdict(result, Checkpoint::edns_truncation, family, Status::fail,
                     cause(CauseCode::proxy_rewrite, {{"field", "bufsize"}, {"from", 1232}, {"answer", over.answer_size}}),
                     over_probes);
     else
-        add_verdict(result, "edns-truncation", family, Status::fail,
+        add_verdict(result, Checkpoint::edns_truncation, family, Status::fail,
                     cause(CauseCode::no_answer, {{"what", "tc-answer"}, {"outcome", to_string(over.kind)}}), over_probes);
 }
 

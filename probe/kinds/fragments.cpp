@@ -9,6 +9,7 @@
 namespace dnspath::probe {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Family;
 using model::Status;
 
@@ -76,17 +77,17 @@ void judge_fragments(model::RunResult& result, Family family, const FragmentOutc
         // not at fragments as such.
         if (!outcomes.queries_passed.empty() && outcomes.queries_lost.empty()) {
             figures["direction"] = "answers";
-            add_verdict(result, "udp-fragments", family, Status::fail, cause(CauseCode::size_cap, figures), probes);
+            add_verdict(result, Checkpoint::udp_fragments, family, Status::fail, cause(CauseCode::size_cap, figures), probes);
         } else {
             figures["direction"] = answers && !outcomes.queries_lost.empty() ? "both" : answers ? "answers" : "queries";
-            add_verdict(result, "udp-fragments", family, Status::fail, cause(CauseCode::fragment_filter, figures), probes);
+            add_verdict(result, Checkpoint::udp_fragments, family, Status::fail, cause(CauseCode::fragment_filter, figures), probes);
         }
     } else if (!exercised) {
         figures["why"] = "not-exercised";
         figures["mtu"] = outcomes.mtu;
-        add_verdict(result, "udp-fragments", family, Status::na, cause(CauseCode::not_measured, figures), probes);
+        add_verdict(result, Checkpoint::udp_fragments, family, Status::na, cause(CauseCode::not_measured, figures), probes);
     } else {
-        add_verdict(result, "udp-fragments", family, outcomes.raw_socket ? Status::pass : Status::warn,
+        add_verdict(result, Checkpoint::udp_fragments, family, outcomes.raw_socket ? Status::pass : Status::warn,
                     cause(CauseCode::ok, figures), probes);
     }
 }

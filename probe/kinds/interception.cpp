@@ -9,6 +9,7 @@
 namespace dnspath::probe {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Family;
 using model::Status;
 
@@ -47,15 +48,15 @@ void run_interception(Session& session, Family family, model::RunResult& result)
         }
     }
     if (!answered) {
-        add_verdict(result, "dns-interception", family, Status::na, cause(CauseCode::not_measured, {{"why", "no-answer"}}),
+        add_verdict(result, Checkpoint::dns_interception, family, Status::na, cause(CauseCode::not_measured, {{"why", "no-answer"}}),
                     probes);
         return;
     }
     figures["evidence"] = signs;
     if (signs.empty())
-        add_verdict(result, "dns-interception", family, Status::pass, cause(CauseCode::ok, figures), probes);
+        add_verdict(result, Checkpoint::dns_interception, family, Status::pass, cause(CauseCode::ok, figures), probes);
     else
-        add_verdict(result, "dns-interception", family, Status::fail, cause(CauseCode::interception, figures), probes);
+        add_verdict(result, Checkpoint::dns_interception, family, Status::fail, cause(CauseCode::interception, figures), probes);
 }
 
 }  // namespace dnspath::probe

@@ -9,37 +9,43 @@ using model::CauseCode;
 
 namespace {
 
-// Each kind's measure-and-judge function, and its target-mode one (nullptr: its checkpoints are
-// reported na there). Ids and checkpoints come from the registry in probe/model.
+// Each plan kind's measure-and-judge function and its target-mode one (nullptr: its checkpoints
+// are reported na there), in registry order: the static_assert below fails the build when a kind
+// is declared in checkpoints.def without its functions here, or out of order.
 struct KindFunctions {
-    std::string_view id;
+    model::KindId id;
     KindFn run;
     KindFn target;
 };
 
+using model::KindId;
 constexpr KindFunctions kFunctions[] = {
-    {"edns-size", run_edns_size, run_target_edns_size},
-    {"tcp", run_tcp, run_target_tcp},
-    {"options", run_options, run_target_options},
-    {"nat", run_nat, run_target_needs_echo},
-    {"fragments", run_fragments, nullptr},
-    {"pmtu", run_pmtu, nullptr},
-    {"dnssec", run_dnssec, run_target_dnssec},
-    {"ttl", run_ttl, nullptr},
-    {"proxy", run_proxy, nullptr},
-    {"sessions", run_sessions, nullptr},
-    {"load", run_load, run_load},
-    {"interception", run_interception, nullptr},
+    {KindId::edns_size, run_edns_size, run_target_edns_size},
+    {KindId::tcp, run_tcp, run_target_tcp},
+    {KindId::options, run_options, run_target_options},
+    {KindId::nat, run_nat, run_target_needs_echo},
+    {KindId::fragments, run_fragments, nullptr},
+    {KindId::pmtu, run_pmtu, nullptr},
+    {KindId::dnssec, run_dnssec, run_target_dnssec},
+    {KindId::ttl, run_ttl, nullptr},
+    {KindId::proxy, run_proxy, nullptr},
+    {KindId::sessions, run_sessions, nullptr},
+    {KindId::load, run_load, run_load},
+    {KindId::interception, run_interception, nullptr},
 };
+// The plan kinds are declared between reachability and the diagnose-only kinds.
+static_assert(std::size(kFunctions) == static_cast<std::size_t>(KindId::dnssec_path) - 1);
+static_assert([] {
+    for (std::size_t i = 0; i < std::size(kFunctions); ++i)
+        if (static_cast<std::size_t>(kFunctions[i].id) != i + 1 || kFunctions[i].run == nullptr) return false;
+    return true;
+}());
 
 std::vector<ProbeKind> joined(bool target_mode) {
     std::vector<ProbeKind> kinds;
-    for (const auto& entry : model::kind_registry()) {
-        if (!entry.in_plan) continue;
-        ProbeKind kind{entry.id, {}, nullptr};
-        for (const auto& checkpoint : entry.checkpoints) kind.checkpoints.push_back(checkpoint.id);
-        for (const auto& functions : kFunctions)
-            if (functions.id == entry.id) kind.run = target_mode ? functions.target : functions.run;
+    for (const auto& functions : kFunctions) {
+        ProbeKind kind{functions.id, {}, target_mode ? functions.target : functions.run};
+        for (const auto& checkpoint : model::entry_of(functions.id).checkpoints) kind.checkpoints.push_back(checkpoint.id);
         kinds.push_back(std::move(kind));
     }
     return kinds;
@@ -59,7 +65,7 @@ const std::vector<ProbeKind>& target_kinds() {
 
 const ProbeKind* find_probe_kind(std::string_view id, bool target_mode) {
     for (const auto& kind : target_mode ? target_kinds() : probe_kinds())
-        if (kind.id == id) return &kind;
+        if (model::to_string(kind.id) == id) return &kind;
     return nullptr;
 }
 
@@ -112,10 +118,10 @@ ZoneKey fetch_zone_key(Session& session, Family family, bool via_proxy, std::vec
     return fetched;
 }
 
-void add_verdict(model::RunResult& result, std::string checkpoint, Family family, model::Status status,
+void add_verdict(model::RunResult& result, model::Checkpoint checkpoint, Family family, model::Status status,
                  model::Cause verdict_cause, std::vector<std::string> probes) {
     model::Verdict verdict;
-    verdict.checkpoint = std::move(checkpoint);
+    verdict.checkpoint = checkpoint;
     verdict.family = family;
     verdict.status = status;
     verdict.cause = std::move(verdict_cause);

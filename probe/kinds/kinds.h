@@ -14,9 +14,9 @@ namespace dnspath::probe {
 using KindFn = void (*)(Session& session, model::Family family, model::RunResult& result);
 
 struct ProbeKind {
-    std::string_view id;
-    std::vector<std::string_view> checkpoints;
-    KindFn run;  // nullptr: not implemented yet; its checkpoints are reported as "na"
+    model::KindId id;
+    std::vector<model::Checkpoint> checkpoints;
+    KindFn run;  // nullptr in target mode where the kind needs the responder: its checkpoints are na
 };
 
 const std::vector<ProbeKind>& probe_kinds();
@@ -78,7 +78,7 @@ void judge_edns_version(Session& session, model::Family family, model::RunResult
 void judge_qdcount(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 
 // Shared by the kinds: one verdict with its cause and the probes behind it.
-void add_verdict(model::RunResult& result, std::string checkpoint, model::Family family, model::Status status,
+void add_verdict(model::RunResult& result, model::Checkpoint checkpoint, model::Family family, model::Status status,
                  model::Cause cause, std::vector<std::string> probes = {});
 model::Cause cause(model::CauseCode code, model::Params params = model::Params::object());
 model::FamilySummary& summary_for(model::RunResult& result, model::Family family);

@@ -9,6 +9,7 @@
 namespace dnspath::probe {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Family;
 using model::Status;
 
@@ -27,14 +28,14 @@ model::Params figures_of(const net::LoadFigures& figures) {
 void run_load(Session& session, Family family, model::RunResult& result) {
     const auto& config = session.config();
     if (!config.baseline.count(family)) {
-        add_verdict(result, "device-load", family, Status::na, cause(CauseCode::not_measured, {{"why", "no-baseline"}}));
+        add_verdict(result, Checkpoint::device_load, family, Status::na, cause(CauseCode::not_measured, {{"why", "no-baseline"}}));
         return;
     }
     // The query dnsperf would send: the zone's SOA, a small answer, so the figures measure the
     // path and not the responder's signing or padding.
     auto built = session.build({.kind = "load", .edns = wire::Edns{}, .qtype = wire::rr_type::soa, .apex = true});
     if (!built.error.empty()) {
-        add_verdict(result, "device-load", family, Status::fail, cause(CauseCode::probe_error, {{"detail", built.error}}));
+        add_verdict(result, Checkpoint::device_load, family, Status::fail, cause(CauseCode::probe_error, {{"detail", built.error}}));
         return;
     }
     net::LoadOptions options;
@@ -47,7 +48,7 @@ void run_load(Session& session, Family family, model::RunResult& result) {
     baseline_options.first_source_port = static_cast<std::uint16_t>(options.first_source_port + options.sockets);
     auto direct = through ? net::udp_load(config.baseline.at(family), built.bytes, baseline_options) : through;
     if (!through || !direct) {
-        add_verdict(result, "device-load", family, Status::fail,
+        add_verdict(result, Checkpoint::device_load, family, Status::fail,
                     cause(CauseCode::probe_error, {{"detail", !through ? through.error().message : direct.error().message}}));
         return;
     }
@@ -70,15 +71,15 @@ void run_load(Session& session, Family family, model::RunResult& result) {
         return cause(CauseCode::overload, figures);
     };
     if (through->answered == 0 && direct->answered == 0)
-        add_verdict(result, "device-load", family, Status::fail, overload("nothing-answered"));
+        add_verdict(result, Checkpoint::device_load, family, Status::fail, overload("nothing-answered"));
     else if (through->answered == 0)
-        add_verdict(result, "device-load", family, Status::fail, overload("nothing-through"));
+        add_verdict(result, Checkpoint::device_load, family, Status::fail, overload("nothing-through"));
     else if (lossy)
-        add_verdict(result, "device-load", family, Status::fail, overload("drops"));
+        add_verdict(result, Checkpoint::device_load, family, Status::fail, overload("drops"));
     else if (ratio < 0.5)
-        add_verdict(result, "device-load", family, Status::warn, overload("slow"));
+        add_verdict(result, Checkpoint::device_load, family, Status::warn, overload("slow"));
     else
-        add_verdict(result, "device-load", family, Status::pass, cause(CauseCode::ok, figures));
+        add_verdict(result, Checkpoint::device_load, family, Status::pass, cause(CauseCode::ok, figures));
 }
 
 }  // namespace dnspath::probe

@@ -9,6 +9,7 @@
 namespace dnspath::probe {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Family;
 using model::Status;
 
@@ -78,7 +79,7 @@ void run_nat(Session& session, Family family, model::RunResult& result) {
     }
     auto& summary = summary_for(result, family);
     if (seen_addresses.empty()) {
-        add_verdict(result, "nat", family, Status::na, cause(CauseCode::not_measured, {{"why", "no-echo"}}), probes);
+        add_verdict(result, Checkpoint::nat, family, Status::na, cause(CauseCode::not_measured, {{"why", "no-echo"}}), probes);
         return;
     }
     const bool translated = seen_addresses.size() > 1 || *seen_addresses.begin() != local_address;
@@ -89,11 +90,11 @@ void run_nat(Session& session, Family family, model::RunResult& result) {
                           {"seen", std::vector<std::string>(seen_addresses.begin(), seen_addresses.end())},
                           {"ports_kept", ports_kept}, {"unanswered", lost}};
     if (translated)
-        add_verdict(result, "nat", family, Status::warn, cause(CauseCode::nat, figures), probes);
+        add_verdict(result, Checkpoint::nat, family, Status::warn, cause(CauseCode::nat, figures), probes);
     else
-        add_verdict(result, "nat", family, Status::pass, cause(CauseCode::ok, figures), probes);
+        add_verdict(result, Checkpoint::nat, family, Status::pass, cause(CauseCode::ok, figures), probes);
     auto ports = assess_ports(samples);
-    add_verdict(result, "port-randomness", family, ports.status, ports.cause, probes);
+    add_verdict(result, Checkpoint::port_randomness, family, ports.status, ports.cause, probes);
 }
 
 }  // namespace dnspath::probe

@@ -8,6 +8,7 @@ namespace dnspath::probe {
 namespace {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Family;
 using model::Status;
 
@@ -78,7 +79,7 @@ void judge_options(Session& session, Family family, model::RunResult& result) {
     edns.options = probe_options(session.records().size() + 1);
     auto echo_probe = session.ask(family, {.kind = "options", .echo = true, .edns = edns});
     if (!echo_probe.answered()) {
-        add_verdict(result, "edns-options", family, Status::fail,
+        add_verdict(result, Checkpoint::edns_options, family, Status::fail,
                     cause(CauseCode::no_answer, {{"what", "options"}, {"outcome", to_string(echo_probe.kind)}}),
                     {echo_probe.probe_id});
         return;
@@ -87,9 +88,9 @@ void judge_options(Session& session, Family family, model::RunResult& result) {
     if (!echo_probe.message->edns)
         problems.push_back(cause(CauseCode::option_stripped, {{"options", {"OPT"}}, {"direction", "answer"}}));
     if (problems.empty())
-        add_verdict(result, "edns-options", family, Status::pass, cause(CauseCode::ok), {echo_probe.probe_id});
+        add_verdict(result, Checkpoint::edns_options, family, Status::pass, cause(CauseCode::ok), {echo_probe.probe_id});
     else
-        add_verdict(result, "edns-options", family, Status::fail, first_of(std::move(problems)), {echo_probe.probe_id});
+        add_verdict(result, Checkpoint::edns_options, family, Status::fail, first_of(std::move(problems)), {echo_probe.probe_id});
 }
 
 }  // namespace
@@ -101,15 +102,15 @@ void judge_edns_version(Session& session, Family family, model::RunResult& resul
     spec.edns->version = 1;
     auto badvers = session.ask(family, spec);
     if (badvers.answered() && badvers.message->full_rcode() == wire::rcode::badvers) {
-        add_verdict(result, "edns-version", family, Status::pass, cause(CauseCode::ok), {badvers.probe_id});
+        add_verdict(result, Checkpoint::edns_version, family, Status::pass, cause(CauseCode::ok), {badvers.probe_id});
     } else if (badvers.answered()) {
         auto code = badvers.message->full_rcode();
-        add_verdict(result, "edns-version", family, code == wire::rcode::formerr ? Status::warn : Status::fail,
+        add_verdict(result, Checkpoint::edns_version, family, code == wire::rcode::formerr ? Status::warn : Status::fail,
                     cause(CauseCode::wrong_rcode, {{"rcode", wire::rcode_name(code)}, {"expected", "BADVERS"},
                                                    {"opt", badvers.message->edns.has_value()}}),
                     {badvers.probe_id});
     } else {
-        add_verdict(result, "edns-version", family, Status::fail,
+        add_verdict(result, Checkpoint::edns_version, family, Status::fail,
                     cause(CauseCode::no_answer, {{"what", "edns-version"}, {"outcome", to_string(badvers.kind)}}),
                     {badvers.probe_id});
     }
@@ -136,9 +137,9 @@ void judge_qdcount(Session& session, Family family, model::RunResult& result, Qu
     }
     answered["expected"] = "FORMERR";
     if (!dropped && !wrong)
-        add_verdict(result, "qdcount", family, Status::pass, cause(CauseCode::ok, answered), probes);
+        add_verdict(result, Checkpoint::qdcount, family, Status::pass, cause(CauseCode::ok, answered), probes);
     else
-        add_verdict(result, "qdcount", family, Status::fail,
+        add_verdict(result, Checkpoint::qdcount, family, Status::fail,
                     cause(dropped ? CauseCode::no_answer : CauseCode::wrong_rcode, answered), probes);
 }
 

@@ -9,6 +9,7 @@
 namespace dnspath::probe {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Family;
 using model::Status;
 
@@ -78,31 +79,31 @@ void judge_pmtu(model::RunResult& result, Family family, const Direction& forwar
         return extra;
     };
     if (!forward.largest && !reverse.largest) {
-        add_verdict(result, "pmtu", family, Status::fail, cause(CauseCode::no_answer, with({{"what", "df"}})), probes);
+        add_verdict(result, Checkpoint::pmtu, family, Status::fail, cause(CauseCode::no_answer, with({{"what", "df"}})), probes);
     } else if (forward.smallest_lost && !forward.icmp_mtu) {
-        add_verdict(result, "pmtu", family, Status::fail,
+        add_verdict(result, Checkpoint::pmtu, family, Status::fail,
                     cause(CauseCode::pmtud_blackhole, with({{"direction", "queries"}, {"transports", {"udp-df"}}})),
                     probes);
     } else if (lost_answer == LostAnswer::black_hole) {
-        add_verdict(result, "pmtu", family, Status::fail,
+        add_verdict(result, Checkpoint::pmtu, family, Status::fail,
                     cause(CauseCode::pmtud_blackhole,
                           with({{"direction", "answers"}, {"transports", {"udp-df"}}, {"fragments_pass", true}})),
                     probes);
     } else if (reverse.smallest_lost && lost_answer == LostAnswer::size_filter) {
-        add_verdict(result, "pmtu", family, Status::pass,
+        add_verdict(result, Checkpoint::pmtu, family, Status::pass,
                     cause(CauseCode::size_cap, with({{"size", *reverse.smallest_lost}, {"direction", "answers"}})), probes);
     } else if (reverse.smallest_lost) {
         // The ICMP for a lost answer goes to the server, so from here a black hole and a working
         // PMTUD look alike; a DF answer lost is what a DF-setting server or TCP meets.
-        add_verdict(result, "pmtu", family, Status::warn, cause(CauseCode::mtu, with({{"direction", "answers"}})),
+        add_verdict(result, Checkpoint::pmtu, family, Status::warn, cause(CauseCode::mtu, with({{"direction", "answers"}})),
                     probes);
     } else if (forward.smallest_lost) {
-        add_verdict(result, "pmtu", family, Status::pass,
+        add_verdict(result, Checkpoint::pmtu, family, Status::pass,
                     cause(CauseCode::mtu, with({{"direction", "queries"}, {"icmp_from", forward.icmp_from},
                                                 {"icmp_mtu", *forward.icmp_mtu}})),
                     probes);
     } else {
-        add_verdict(result, "pmtu", family, Status::pass, cause(CauseCode::ok, figures), probes);
+        add_verdict(result, Checkpoint::pmtu, family, Status::pass, cause(CauseCode::ok, figures), probes);
     }
 }
 

@@ -7,17 +7,18 @@
 namespace dnspath::probe {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Family;
 using model::Status;
 
 void run_proxy(Session& session, Family family, model::RunResult& result) {
     if (!session.config().proxies.count(family)) {
-        add_verdict(result, "dns-proxy", family, Status::na, cause(CauseCode::not_measured, {{"why", "no-proxy"}}));
+        add_verdict(result, Checkpoint::dns_proxy, family, Status::na, cause(CauseCode::not_measured, {{"why", "no-proxy"}}));
         return;
     }
     const std::string proxy = session.config().proxies.at(family).address();
     if (session.config().proxy_upstream_unseen) {
-        add_verdict(result, "dns-proxy", family, Status::na,
+        add_verdict(result, Checkpoint::dns_proxy, family, Status::na,
                     cause(CauseCode::not_measured, {{"why", "proxy-upstream-unseen"}, {"proxy", proxy}}));
         return;
     }
@@ -26,7 +27,7 @@ void run_proxy(Session& session, Family family, model::RunResult& result) {
     const auto& targets = session.config().targets;
     if (auto target = targets.find(family);
         target != targets.end() && target->second.to_string() == session.config().proxies.at(family).to_string()) {
-        add_verdict(result, "dns-proxy", family, Status::na,
+        add_verdict(result, Checkpoint::dns_proxy, family, Status::na,
                     cause(CauseCode::not_measured, {{"why", "proxy-is-target"}, {"proxy", proxy}}));
         return;
     }
@@ -42,7 +43,7 @@ void run_proxy(Session& session, Family family, model::RunResult& result) {
     if (!hello.answered()) {
         figures["what"] = "proxy";
         figures["outcome"] = to_string(hello.kind);
-        add_verdict(result, "dns-proxy", family, Status::fail, cause(CauseCode::no_answer, figures), probes);
+        add_verdict(result, Checkpoint::dns_proxy, family, Status::fail, cause(CauseCode::no_answer, figures), probes);
         return;
     }
     auto echo = parse_echo(*hello.message);
@@ -104,11 +105,11 @@ void run_proxy(Session& session, Family family, model::RunResult& result) {
         return found;
     };
     if (!problems.empty())
-        add_verdict(result, "dns-proxy", family, Status::fail, with_figures(problems.front()), probes);
+        add_verdict(result, Checkpoint::dns_proxy, family, Status::fail, with_figures(problems.front()), probes);
     else if (!warnings.empty())
-        add_verdict(result, "dns-proxy", family, Status::warn, with_figures(warnings.front()), probes);
+        add_verdict(result, Checkpoint::dns_proxy, family, Status::warn, with_figures(warnings.front()), probes);
     else
-        add_verdict(result, "dns-proxy", family, Status::pass, cause(CauseCode::ok, figures), probes);
+        add_verdict(result, Checkpoint::dns_proxy, family, Status::pass, cause(CauseCode::ok, figures), probes);
 }
 
 }  // namespace dnspath::probe

@@ -13,6 +13,7 @@
 namespace dnspath::probe {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Family;
 using model::Status;
 
@@ -115,7 +116,7 @@ void run_sessions(Session& session, Family family, model::RunResult& result) {
     auto sent = burst.build(session.config().plan.sessions);
     if (sent) sent = burst.send(false);
     if (!sent) {
-        add_verdict(result, "udp-sessions", family, Status::fail,
+        add_verdict(result, Checkpoint::udp_sessions, family, Status::fail,
                     cause(CauseCode::probe_error, {{"detail", sent.error().message}}));
         return;
     }
@@ -138,7 +139,7 @@ void judge_sessions(model::RunResult& result, Family family, const SessionOutcom
     model::Params figures{{"flows", outcomes.flows}, {"answered", outcomes.answered}, {"prefix", outcomes.prefix},
                           {"answered_by", outcomes.answered_by}};
     if (outcomes.answered == outcomes.flows) {
-        add_verdict(result, "udp-sessions", family, Status::pass, cause(CauseCode::ok, figures), probes);
+        add_verdict(result, Checkpoint::udp_sessions, family, Status::pass, cause(CauseCode::ok, figures), probes);
         return;
     }
     const std::size_t paced_answered = outcomes.paced_answered.value_or(0);
@@ -150,13 +151,13 @@ void judge_sessions(model::RunResult& result, Family family, const SessionOutcom
     const bool prefix_only = outcomes.prefix * 100 >= outcomes.answered * 95;
     const std::size_t lost = outcomes.flows - outcomes.answered;
     if (rate_limited && lost * 100 > outcomes.flows * 2)
-        add_verdict(result, "udp-sessions", family, Status::fail, cause(CauseCode::rate_limit, figures), probes);
+        add_verdict(result, Checkpoint::udp_sessions, family, Status::fail, cause(CauseCode::rate_limit, figures), probes);
     else if (rate_limited)
-        add_verdict(result, "udp-sessions", family, Status::warn, cause(CauseCode::random_loss, figures), probes);
+        add_verdict(result, Checkpoint::udp_sessions, family, Status::warn, cause(CauseCode::random_loss, figures), probes);
     else if (prefix_only)
-        add_verdict(result, "udp-sessions", family, Status::fail, cause(CauseCode::state_table_full, figures), probes);
+        add_verdict(result, Checkpoint::udp_sessions, family, Status::fail, cause(CauseCode::state_table_full, figures), probes);
     else
-        add_verdict(result, "udp-sessions", family, Status::fail, cause(CauseCode::random_loss, figures), probes);
+        add_verdict(result, Checkpoint::udp_sessions, family, Status::fail, cause(CauseCode::random_loss, figures), probes);
 }
 
 }  // namespace dnspath::probe

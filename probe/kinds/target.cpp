@@ -11,6 +11,7 @@
 namespace dnspath::probe {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Family;
 using model::Status;
 
@@ -74,15 +75,15 @@ void run_target_edns_size(Session& session, Family family, model::RunResult& res
     model::Params figures{{"largest", largest ? model::Params(*largest) : model::Params()}, {"advertised", 4096}};
     if (!shortened.empty()) {
         figures["names"] = shortened;
-        add_verdict(result, "udp-large", family, Status::fail, cause(CauseCode::truncated_without_tc, figures), probes);
+        add_verdict(result, Checkpoint::udp_large, family, Status::fail, cause(CauseCode::truncated_without_tc, figures), probes);
     } else if (!lost.empty()) {
         figures["names"] = lost;
-        add_verdict(result, "udp-large", family, Status::fail, cause(CauseCode::size_cap, figures), probes);
+        add_verdict(result, Checkpoint::udp_large, family, Status::fail, cause(CauseCode::size_cap, figures), probes);
     } else if (!truncated.empty()) {
         figures["names"] = truncated;
-        add_verdict(result, "udp-large", family, Status::warn, cause(CauseCode::edns_buffer_cap, figures), probes);
+        add_verdict(result, Checkpoint::udp_large, family, Status::warn, cause(CauseCode::edns_buffer_cap, figures), probes);
     } else {
-        add_verdict(result, "udp-large", family, Status::pass, cause(CauseCode::ok, figures), probes);
+        add_verdict(result, Checkpoint::udp_large, family, Status::pass, cause(CauseCode::ok, figures), probes);
     }
 }
 
@@ -94,10 +95,10 @@ void run_target_tcp(Session& session, Family family, model::RunResult& result) {
     tcp.transport = Transport::tcp;
     auto direct = session.ask(family, tcp);
     if (direct.answered())
-        add_verdict(result, "tcp-direct", family, Status::pass, cause(CauseCode::ok, {{"name", names.front().label}}),
+        add_verdict(result, Checkpoint::tcp_direct, family, Status::pass, cause(CauseCode::ok, {{"name", names.front().label}}),
                     {direct.probe_id});
     else
-        add_verdict(result, "tcp-direct", family, Status::fail,
+        add_verdict(result, Checkpoint::tcp_direct, family, Status::fail,
                     cause(direct.kind == OutcomeKind::timeout || direct.kind == OutcomeKind::refused ||
                                   direct.kind == OutcomeKind::reset
                               ? CauseCode::tcp_filter
@@ -116,17 +117,17 @@ void run_target_tcp(Session& session, Family family, model::RunResult& result) {
         auto retry = session.ask(family, probe);
         model::Params figures{{"name", asked.label}};
         if (retry.answered())
-            add_verdict(result, "tcp-fallback", family, Status::pass, cause(CauseCode::ok, figures),
+            add_verdict(result, Checkpoint::tcp_fallback, family, Status::pass, cause(CauseCode::ok, figures),
                         {udp.probe_id, retry.probe_id});
         else {
             figures["action"] = retry.kind == OutcomeKind::timeout ? "drop" : "reset";
             figures["stage"] = retry.tcp_connected ? "data" : "syn";
-            add_verdict(result, "tcp-fallback", family, Status::fail, cause(CauseCode::tcp_filter, figures),
+            add_verdict(result, Checkpoint::tcp_fallback, family, Status::fail, cause(CauseCode::tcp_filter, figures),
                         {udp.probe_id, retry.probe_id});
         }
         return;
     }
-    add_verdict(result, "tcp-fallback", family, Status::na, cause(CauseCode::not_measured, {{"why", "no-large-name"}}));
+    add_verdict(result, Checkpoint::tcp_fallback, family, Status::na, cause(CauseCode::not_measured, {{"why", "no-large-name"}}));
 }
 
 namespace {
@@ -187,13 +188,13 @@ void run_target_dnssec(Session& session, Family family, model::RunResult& result
             problems.push_back(*problem);
     }
     if (signed_names == 0)
-        return add_verdict(result, "dnssec-passthrough", family, Status::na,
+        return add_verdict(result, Checkpoint::dnssec_passthrough, family, Status::na,
                            cause(CauseCode::not_measured, {{"why", "no-signed-name"}}));
     if (problems.empty())
-        add_verdict(result, "dnssec-passthrough", family, Status::pass, cause(CauseCode::ok, {{"names", signed_names}}),
+        add_verdict(result, Checkpoint::dnssec_passthrough, family, Status::pass, cause(CauseCode::ok, {{"names", signed_names}}),
                     probes);
     else
-        add_verdict(result, "dnssec-passthrough", family, Status::fail, problems.front(), probes);
+        add_verdict(result, Checkpoint::dnssec_passthrough, family, Status::fail, problems.front(), probes);
 }
 
 void run_target_options(Session& session, Family family, model::RunResult& result) {
@@ -201,12 +202,12 @@ void run_target_options(Session& session, Family family, model::RunResult& resul
     if (names.empty()) return;
     judge_edns_version(session, family, result, names.front().spec);
     judge_qdcount(session, family, result, names.front().spec);
-    add_verdict(result, "edns-options", family, Status::na, cause(CauseCode::not_measured, {{"why", "needs-echo"}}));
+    add_verdict(result, Checkpoint::edns_options, family, Status::na, cause(CauseCode::not_measured, {{"why", "needs-echo"}}));
 }
 
 void run_target_needs_echo(Session& session, Family family, model::RunResult& result) {
     (void)session;
-    for (const char* checkpoint : {"nat", "port-randomness"})
+    for (auto checkpoint : {Checkpoint::nat, Checkpoint::port_randomness})
         add_verdict(result, checkpoint, family, Status::na, cause(CauseCode::not_measured, {{"why", "needs-echo"}}));
 }
 

@@ -6,6 +6,7 @@ namespace dnspath::probe {
 namespace {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Family;
 using model::Status;
 
@@ -39,11 +40,11 @@ void run_tcp(Session& session, Family family, model::RunResult& result) {
     edns.udp_size = 1232;
     auto direct = session.ask(family, {.kind = "tcp", .size = kTcpAnswerSize, .edns = edns, .transport = Transport::tcp});
     if (delivered_whole(direct, kTcpAnswerSize))
-        add_verdict(result, "tcp-direct", family, Status::pass,
+        add_verdict(result, Checkpoint::tcp_direct, family, Status::pass,
                     cause(CauseCode::ok, {{"size", kTcpAnswerSize}, {"rtt_ms", static_cast<int>(direct.rtt_ms)}}),
                     {direct.probe_id});
     else
-        add_verdict(result, "tcp-direct", family, Status::fail, tcp_failure(direct, kTcpAnswerSize), {direct.probe_id});
+        add_verdict(result, Checkpoint::tcp_direct, family, Status::fail, tcp_failure(direct, kTcpAnswerSize), {direct.probe_id});
     if (session.stopped()) return;
 
     auto udp = session.ask(family, {.kind = "tcp", .size = kFallbackAnswerSize, .edns = edns});
@@ -51,15 +52,15 @@ void run_tcp(Session& session, Family family, model::RunResult& result) {
         auto why = udp.answered() ? cause(CauseCode::proxy_rewrite, {{"field", "bufsize"}, {"from", 1232},
                                                                      {"answer", udp.answer_size}})
                                   : cause(CauseCode::no_answer, {{"what", "tc-answer"}, {"outcome", to_string(udp.kind)}});
-        add_verdict(result, "tcp-fallback", family, Status::fail, why, {udp.probe_id});
+        add_verdict(result, Checkpoint::tcp_fallback, family, Status::fail, why, {udp.probe_id});
         return;
     }
     auto retry = session.ask(family, {.kind = "tcp", .size = kFallbackAnswerSize, .edns = edns, .transport = Transport::tcp});
     if (delivered_whole(retry, kFallbackAnswerSize))
-        add_verdict(result, "tcp-fallback", family, Status::pass, cause(CauseCode::ok, {{"size", kFallbackAnswerSize}}),
+        add_verdict(result, Checkpoint::tcp_fallback, family, Status::pass, cause(CauseCode::ok, {{"size", kFallbackAnswerSize}}),
                     {udp.probe_id, retry.probe_id});
     else
-        add_verdict(result, "tcp-fallback", family, Status::fail, tcp_failure(retry, kFallbackAnswerSize),
+        add_verdict(result, Checkpoint::tcp_fallback, family, Status::fail, tcp_failure(retry, kFallbackAnswerSize),
                     {udp.probe_id, retry.probe_id});
 }
 

@@ -8,6 +8,7 @@
 namespace dnspath::probe {
 
 using model::CauseCode;
+using model::Checkpoint;
 using model::Family;
 using model::Status;
 
@@ -44,7 +45,7 @@ void run_ttl(Session& session, Family family, model::RunResult& result) {
     auto per_hop = std::max(session.timeout(), std::chrono::milliseconds(300));
     auto hops = net::trace_query(server, built.bytes, session.config().plan.max_ttl, per_hop);
     if (!hops) {
-        add_verdict(result, "path-trace", family, Status::na,
+        add_verdict(result, Checkpoint::path_trace, family, Status::na,
                     cause(CauseCode::not_measured, {{"why", "no-trace"}, {"detail", hops.error().message}}));
         return;
     }
@@ -62,7 +63,7 @@ void run_ttl(Session& session, Family family, model::RunResult& result) {
     std::vector<std::string> probes{built.probe_id};
     if (!changes.empty()) {
         figures["changes"] = changes;
-        add_verdict(result, "path-trace", family, Status::warn, cause(CauseCode::query_changed, figures), probes);
+        add_verdict(result, Checkpoint::path_trace, family, Status::warn, cause(CauseCode::query_changed, figures), probes);
         return;
     }
     if (failed) {
@@ -77,13 +78,13 @@ void run_ttl(Session& session, Family family, model::RunResult& result) {
         const bool query_arrives = check.answered() && !parse_echo(*check.message).empty();
         figures["direction"] = reached || query_arrives ? "answer" : "query";
         figures["hop"] = last_known ? model::Params(*last_known) : model::Params();
-        add_verdict(result, "path-trace", family, Status::warn, cause(CauseCode::loss_located, figures), probes);
+        add_verdict(result, Checkpoint::path_trace, family, Status::warn, cause(CauseCode::loss_located, figures), probes);
     } else if (!reached) {
         figures["why"] = "server-not-reached";
         figures["max_ttl"] = session.config().plan.max_ttl;
-        add_verdict(result, "path-trace", family, Status::na, cause(CauseCode::not_measured, figures), probes);
+        add_verdict(result, Checkpoint::path_trace, family, Status::na, cause(CauseCode::not_measured, figures), probes);
     } else {
-        add_verdict(result, "path-trace", family, Status::pass, cause(CauseCode::ok, figures), probes);
+        add_verdict(result, Checkpoint::path_trace, family, Status::pass, cause(CauseCode::ok, figures), probes);
     }
 }
 

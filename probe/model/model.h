@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "probe/model/registry.h"
+
 namespace dnspath::model {
 
 inline constexpr int kSchemaVersion = 1;
@@ -24,60 +26,19 @@ std::optional<Status> status_from(std::string_view text);
 std::optional<Family> family_from(std::string_view text);
 
 // Named values that go with a cause or a capture finding (sizes, directions, counts, devices).
-// Which names each code takes is documented in docs/causes.md.
+// Which names each code takes, and their types, is declared once in causes.def / findings.def
+// and checked by check_params(); docs/causes.md's parameter column is generated from it.
 using Params = nlohmann::json;
 
-// Why a verdict came out as it did. The vocabulary is closed: every code is in cause_codes() and
-// in docs/causes.md with the evidence that selects it.
+// Why a verdict came out as it did. The vocabulary is closed and declared in causes.def.
 enum class CauseCode {
-    ok,                    // the checkpoint passed; params hold the figures
-    not_measured,          // na; params.why says why (unreachable, target-mode, no-proxy, …)
-    no_answer,             // queries got no answer and nothing narrower explains it
-    size_cap,              // UDP answers over N are dropped
-    edns_buffer_cap,       // TC=1 below the advertised buffer
-    truncated_without_tc,  // answers cut short without TC=1
-    fragment_filter,       // IP fragments dropped (direction, family)
-    mtu,                   // a smaller MTU, with ICMP working
-    pmtud_blackhole,       // packets over the MTU vanish and the ICMP too big never arrives
-    tcp_filter,            // TCP/53 dropped or reset
-    interception,          // port 53 to the target answered or re-originated by another box
-    proxy_rewrite,         // a proxy changed the EDNS size, the options or DO
-    option_stripped,       // EDNS options (or the OPT record) removed
-    do_cleared,            // DO=1 cleared on the way
-    rrsig_stripped,        // RRSIGs removed from signed answers
-    signature_invalid,     // an RRSIG is there but does not verify
-    nat,                   // the server sees another source address
-    port_rewrite,          // source ports rewritten into a predictable pattern
-    random_loss,           // losses with no size pattern
-    rate_limit,            // new flows or queries are rate-limited
-    state_table_full,      // new flows dropped once a state table is full
-    refused,               // REFUSED (or an ICMP unreachable) where an answer was due
-    wrong_rcode,           // answered with another RCODE than the standard wants
-    loss_located,          // path-trace: where the lost probe went missing
-    query_changed,         // path-trace: the query changed on the way (hop quoted)
-    overload,              // device-load: drops or slows under load
-    probe_error,           // the probe could not run (a local error; params.detail)
-    // The zone's own data (`dnspath diagnose`, JPRS manual items in params.item):
-    dnskey_missing,               // no DNSKEY at the apex: the zone is not signed or not loaded signed
-    rrsig_missing,                // the server answers DO=1 without RRSIGs, over TCP too (A-95)
-    signature_expired,            // an RRSIG's expiration has passed (A-27)
-    signature_not_yet_valid,      // an RRSIG's inception lies in the future (A-28)
-    signature_expiring,           // an RRSIG expires within the warning window (A-27, warn)
-    signing_key_missing,          // an RRSIG names a key not in the apex DNSKEY RRset (A-58)
-    sep_key_missing,              // no DNSKEY with the SEP flag (KSK, 257) at the apex (A-61)
-    ds_missing,                   // the parent has no DS for a signed child (A-76)
-    ds_algorithm_mismatch,        // no apex KSK has the DS's algorithm (A-47, A-68)
-    ds_digest_mismatch,           // no apex DNSKEY has the DS's key tag and digest (A-49, A-79)
-    ds_key_not_zone_key,          // the DS's key lacks the Zone Key flag (A-50)
-    dnskey_not_signed_by_ds_key,  // the DS's key does not sign the DNSKEY RRset (A-80)
-    ds_ttl_mismatch,              // DS TTL differs from the delegation NS TTL (A-81, warn)
-    referral_without_ds,          // the parent's referral lacks the DS or its RRSIG (A-115)
-    ds_at_apex,                   // the child serves a DS at its own apex (A-78)
-    nsec3param_missing,           // NSEC3 denial without NSEC3PARAM at the apex (A-229)
-    opt_out_mismatch,             // NSEC3 opt-out other than the zone is configured for (A-246, A-248)
-    denial_missing,               // a nonexistent name is denied without NSEC/NSEC3 or their RRSIGs
-    ad_missing,                   // a validating resolver answers a signed name without AD (F-2)
-    validation_failed,            // the resolver answers SERVFAIL, EDE decoded (F-154, F-27, F-28)
+#define CAUSE(id, name, selector, meaning) id,
+#define PARAM(...)
+#define END_CAUSE
+#include "probe/model/causes.def"
+#undef CAUSE
+#undef PARAM
+#undef END_CAUSE
 };
 
 std::string_view to_string(CauseCode code);
@@ -91,35 +52,15 @@ struct Cause {
 
 // What capture found about one probe at the taps: a rule of docs/architecture.md "Attribution
 // rules", the device it points at, and the frames per tap that show it.
+// The capture finding rules, declared in findings.def.
 enum class FindingRule {
-    query_dropped,          // the query vanished inside a device
-    answer_dropped,         // the answer vanished inside a device
-    fragments_dropped,      // some fragments of a datagram crossed, the rest did not
-    icmp_too_big,           // the device refused the packet as too big and said so (not blamed)
-    icmp_time_exceeded,     // TTL ran out and the device said so (not blamed)
-    icmp_unreachable,       // the device rejected the packet with ICMP unreachable
-    icmp_dropped,           // the device dropped an ICMP too big another box sent (PMTUD black hole)
-    answered_locally,       // the device answered a query the server never saw
-    opt_removed,            // OPT record removed (params.direction)
-    bufsize_rewritten,      // EDNS buffer size changed in the query
-    do_cleared,             // DO cleared in the query
-    options_stripped,       // EDNS options removed in place (same DNS id)
-    tc_set,                 // TC=1 set on an answer that had none
-    answer_cut,             // answer shortened without TC
-    rrsig_stripped,         // RRSIGs removed from the answer
-    tcp_syn_dropped,        // the TCP SYN vanished inside a device
-    tcp_syn_reset,          // the TCP SYN was answered with a reset
-    tcp_synack_dropped,     // the SYN-ACK vanished inside a device
-    tcp_data_dropped,       // handshake passed, the answer's segments vanished
-    reoriginated,           // a proxy re-originated the message (DNS id changed) — note
-    destination_changed,    // DNAT or interception changed the query's destination — note
-    source_translated,      // NAT changed the source address or port — note
-    ttl_lowered,            // TTL down by more than one (hops hidden inside) — note
-    ttl_raised,             // TTL raised (the device re-sent the packet) — note
-    reassembled,            // fragments reassembled or re-fragmented — note
-    not_at_first_tap,       // the query never reached the first tap
-    lost_between_taps,      // lost where no device is tapped (params.between)
-    tap_lost_packets,       // a tap next to the loss dropped packets itself: nobody blamed
+#define RULE(id, name, blames, meaning) id,
+#define PARAM(...)
+#define END_RULE
+#include "probe/model/findings.def"
+#undef RULE
+#undef PARAM
+#undef END_RULE
 };
 
 std::string_view to_string(FindingRule rule);
@@ -154,7 +95,7 @@ struct Blame {
 
 // One checkpoint's verdict for one address family.
 struct Verdict {
-    std::string checkpoint;
+    Checkpoint checkpoint = Checkpoint::reachability;
     Family family = Family::both;
     Status status = Status::na;
     Cause cause;
@@ -226,6 +167,10 @@ struct FamilySummary {
     std::optional<bool> nat;
     std::optional<double> load_qps_through, load_qps_baseline;
     std::optional<double> load_p99_ms_through, load_p99_ms_baseline;
+    // The path's round-trip loss for small UDP queries, measured before the plan (null: not
+    // measured); every cause is judged against it.
+    std::optional<double> loss_rate;
+    std::optional<int> loss_samples;  // queries the rate is measured from
 };
 
 // Source ports of the load kind's bulk traffic: taps leave them out, since they would only flood
@@ -242,6 +187,22 @@ struct TapSummary {
     std::uint64_t kernel_drops = 0;
     std::uint64_t interface_drops = 0;
     std::string pcapng;
+    std::uint64_t malformed = 0;  // frames it could not parse (truncated, bad headers): counted, never fatal
+    // The tap's reassembly overflowed (fragment table or TCP stream buffers): what it missed blames nobody.
+    std::uint64_t fragment_overflows = 0;
+    std::uint64_t stream_overflows = 0;
+};
+
+// One standards item (items.def) as this run's evidence decides it: pass, fail, warn, or na when
+// nothing the plan did exercised it. Only its own evidence decides it (A-86 passes when a
+// 1220-octet answer arrived, whatever happened to larger ones).
+struct StandardEntry {
+    std::string item;                       // "JPRS A-86"
+    Status status = Status::na;
+    std::vector<std::string> probes;        // the probe ids that decide it
+    std::vector<Checkpoint> checkpoints;    // the checkpoints whose evidence it read
+    std::optional<std::string> why;         // na: "not-exercised" (nothing asked it), "no-verdict"
+    std::optional<int> largest;             // sizes items: the largest answer that was exercised
 };
 
 struct ProfileInfo {
@@ -257,8 +218,8 @@ struct Diagnosis {
     std::string parent;    // the parent's server ("" when not given)
     std::string resolver;  // the resolver checked ("" when not given)
     std::optional<int> symptom;            // JPRS scenario 1..9; null: every scenario
-    std::vector<std::string> chain;        // checkpoints in the order the chain ran them
-    std::optional<std::string> stopped_at;  // the checkpoint whose finding ended the chain
+    std::vector<Checkpoint> chain;          // checkpoints in the order the chain ran them
+    std::optional<Checkpoint> stopped_at;   // the checkpoint whose finding ended the chain
 };
 
 // One question a real resolver was asked after the plan (a signed name of the probe's zone), and
@@ -326,26 +287,33 @@ struct RunResult {
     std::vector<ResolverExperience> resolvers;  // real resolvers asked after the plan (`--resolver`)
     std::vector<DeviceIdentity> identities;     // devices whose model or firmware is known
     std::optional<Addressing> addressing;       // set by `bench`
+    std::vector<StandardEntry> standards;       // one per standards item the plan touched (probe/judge)
 };
 
-// The registry of probe kinds: each kind's id, the checkpoints it decides, and the seed-document
-// items each checkpoint answers (JPRS, DNSSEC Japan). The engine joins its measure and judge
-// functions to it; profile validation, the report catalogue and docs/checkpoints.md are checked
-// against it. Ids are a stable interface: add, never rename.
-struct CheckpointEntry {
-    std::string_view id;
-    std::vector<std::string_view> sources;
+// Parameters checked against their declaration: a name the code does not declare, a required one
+// missing, a value of the wrong type or outside its word's values. Empty: all is well.
+struct ParamProblem {
+    enum class What { unknown, missing, mistyped, not_a_value };
+    What what = What::unknown;
+    std::string param;
 };
-struct KindEntry {
-    std::string_view id;
-    std::vector<CheckpointEntry> checkpoints;
-    bool in_plan = true;  // false: run before every plan (reachability), not listed in one
-};
-const std::vector<KindEntry>& kind_registry();
-const CheckpointEntry* find_checkpoint(std::string_view checkpoint);
-// The kinds a plan may list, in registry order, and the same as "a|b|c" for validation messages.
-std::vector<std::string> plan_kinds();
-std::string_view plan_kind_choices();
+std::string_view to_string(ParamProblem::What what);
+std::vector<ParamProblem> check_params(std::span<const ParamSpec> specs, const Params& params);
+std::vector<ParamProblem> check_cause(const Cause& cause);
+std::vector<ParamProblem> check_finding(const CaptureFinding& finding);
+
+// `params` with only what `specs` declares (a recast cause keeps the figures its new code has).
+Params declared_only(std::span<const ParamSpec> specs, const Params& params);
+// The cause becomes `code`: the figures the new code declares are kept, `extra` is added, and
+// `instead_of` names the code it replaced where the new code declares it.
+Cause recast(const Cause& from, CauseCode code, const Params& extra = Params::object());
+
+// The JSON Schema of a cause ({code, params}, params typed per code) and of a finding's rule and
+// params, as docs/result.schema.json's $defs hold them.
+nlohmann::json cause_schema();
+nlohmann::json finding_params_schema();
+// docs/causes.md's parameter column for a code: "`size`, `advertised`, …" ("—" when none).
+std::string param_column(CauseCode code);
 
 // The devices a verdict blames, in the order blame lists them.
 std::vector<std::string> blamed_devices(const Verdict& verdict);

@@ -280,7 +280,7 @@ TEST(Correlate, AnAnswerFromTheDeviceItselfIsInterception) {
     model::RunResult result;
     result.probes.push_back(record("p8", Outcome::answer));
     model::Verdict verdict;
-    verdict.checkpoint = "udp-large";
+    verdict.checkpoint = model::Checkpoint::udp_large;
     verdict.status = model::Status::fail;
     verdict.cause = {model::CauseCode::size_cap, model::Params::object()};
     verdict.probes = {"p8"};

@@ -110,7 +110,7 @@ model::Verdict run_all(const ZoneEvidence& evidence) {
         auto verdict = check(evidence);
         if (verdict.status == Status::fail || verdict.status == Status::warn) return verdict;
     }
-    return diagnose_verdict("none", Status::pass, CauseCode::ok, {});
+    return diagnose_verdict(model::Checkpoint::reachability, Status::pass, CauseCode::ok, {});
 }
 
 std::string item(const model::Verdict& verdict) { return verdict.cause.params.value("item", ""); }
@@ -121,7 +121,7 @@ TEST(DiagnoseChecks, ACorrectZonePassesEveryCheck) {
     for (auto* check : {check_zone_signed, check_signature_validity, check_signing_keys, check_signature_crypto,
                         check_ds_delegation, check_ds_ttl, check_referral_ds, check_ds_not_at_apex, check_denial}) {
         auto verdict = check(zone.evidence);
-        EXPECT_EQ(verdict.status, Status::pass) << verdict.checkpoint << " " << verdict.cause.params.dump();
+        EXPECT_EQ(verdict.status, Status::pass) << model::to_string(verdict.checkpoint) << " " << verdict.cause.params.dump();
     }
     EXPECT_EQ(check_signature_crypto(zone.evidence).cause.params.value("verified", 0), 6);  // 3 RRSIGs × UDP and TCP
 }
@@ -303,10 +303,10 @@ namespace {
 // in English and Japanese, and no per-family path figures.
 TEST(DiagnoseReports, LeadWithTheFirstFinding) {
     model::RunResult result;
-    result.diagnosis = model::Diagnosis{"sub.example.test.", "198.18.1.4", "198.18.1.3", "", 4, {"server-reach", "ds-delegation"},
-                                        std::string("ds-delegation")};
-    result.verdicts.push_back(diagnose_verdict("server-reach", model::Status::pass, model::CauseCode::ok, {{"item", "scenario-1"}}));
-    result.verdicts.push_back(diagnose_verdict("ds-delegation", model::Status::fail, model::CauseCode::ds_digest_mismatch,
+    result.diagnosis = model::Diagnosis{"sub.example.test.", "198.18.1.4", "198.18.1.3", "", 4, {model::Checkpoint::server_reach, model::Checkpoint::ds_delegation},
+                                        model::Checkpoint::ds_delegation};
+    result.verdicts.push_back(diagnose_verdict(model::Checkpoint::server_reach, model::Status::pass, model::CauseCode::ok, {{"item", "scenario-1"}}));
+    result.verdicts.push_back(diagnose_verdict(model::Checkpoint::ds_delegation, model::Status::fail, model::CauseCode::ds_digest_mismatch,
                                                {{"item", "A-79"}, {"fault", "zone"}, {"ds_tags", {6661}}, {"key_tags", {1, 2}}}));
     const auto text = reports::render_text(result, reports::TextOptions{false, 100, false});
     EXPECT_NE(text.find("first finding: JPRS A-79, a fault in the zone"), std::string::npos) << text;

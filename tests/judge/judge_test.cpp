@@ -19,10 +19,10 @@ model::RunResult run(std::vector<std::string> path) {
     return result;
 }
 
-model::Verdict& add(model::RunResult& result, std::string checkpoint, Family family, Status status, CauseCode code,
+model::Verdict& add(model::RunResult& result, std::string_view checkpoint, Family family, Status status, CauseCode code,
                     model::Params params, std::vector<std::string> probes) {
     model::Verdict verdict;
-    verdict.checkpoint = std::move(checkpoint);
+    verdict.checkpoint = model::checkpoint_from(checkpoint).value();
     verdict.family = family;
     verdict.status = status;
     verdict.cause = {code, std::move(params)};
@@ -44,7 +44,7 @@ CaptureFinding finding(FindingRule rule, std::string probe, std::optional<std::s
 
 const model::Verdict& verdict(const model::RunResult& result, std::string_view checkpoint, Family family = Family::ipv4) {
     for (const auto& found : result.verdicts)
-        if (found.checkpoint == checkpoint && found.family == family) return found;
+        if (found.checkpoint == model::checkpoint_from(checkpoint).value() && found.family == family) return found;
     throw std::logic_error("no verdict");
 }
 
@@ -272,7 +272,7 @@ TEST(Judge, ADeviceThatDropsWholeDatagramsIsASizeFilterForItsFragmentsToo) {
     result.path = {"router"};
     auto verdict_with = [&](std::string checkpoint, std::vector<std::string> probes) {
         model::Verdict verdict;
-        verdict.checkpoint = std::move(checkpoint);
+        verdict.checkpoint = model::checkpoint_from(checkpoint).value();
         verdict.family = model::Family::ipv6;
         verdict.status = model::Status::fail;
         verdict.cause = {model::CauseCode::size_cap, model::Params::object()};

@@ -77,7 +77,7 @@ const std::set<std::string> kLatinAllowed = {
     "LAN", "AD", "BIND", "KSK", "ZSK", "SEP", "NSEC", "NSEC3", "NSEC3PARAM", "SERVFAIL", "NTP", "OpenSSL", "Unbound",
     "Knot", "SALT", "keygen", "signzone", "dsfromkey", "policy", "validation", "auto", "anchor", "trust", "all", "parent",
     "now", "named", "conf", "AA", "ALG", "checkzone", "module", "config", "validator", "iterator", "validate", "PowerDNS", "Recursor",
-    "WAN", "ULA", "NAT66", "wan",
+    "WAN", "ULA", "NAT66", "wan", "repeat",
 };
 
 // A template's placeholder names ("{size}"), and the text without them. Hand-written, not
@@ -85,7 +85,11 @@ const std::set<std::string> kLatinAllowed = {
 std::set<std::string> placeholders(const std::string& text) {
     std::set<std::string> names;
     for (auto open = text.find('{'); open != std::string::npos; open = text.find('{', open + 1))
-        if (auto close = text.find('}', open); close != std::string::npos) names.insert(text.substr(open, close - open + 1));
+        if (auto close = text.find('}', open); close != std::string::npos) {
+            // {n|one|many} is English's plural form of {n}.
+            const auto bar = text.find('|', open);
+            names.insert(text.substr(open, (bar < close ? bar : close) - open) + "}");
+        }
     return names;
 }
 
@@ -152,10 +156,10 @@ TEST(Formats, JapaneseFindingsReasonsAndTitlesLeaveNoEnglish) {
         for (const auto& item : finding.items) EXPECT_TRUE(has_japanese(item)) << item;
     }
     for (const auto& verdict : result.verdicts) {
-        if (verdict.checkpoint == "path-trace") continue;  // its reason quotes probe ids and addresses
+        if (verdict.checkpoint == model::Checkpoint::path_trace) continue;  // its reason quotes probe ids and addresses
         EXPECT_TRUE(english_words(render_cause(verdict, Language::ja), result.path).empty())
             << render_cause(verdict, Language::ja);
-        EXPECT_TRUE(english_words(checkpoint_title(verdict.checkpoint, Language::ja)).empty()) << verdict.checkpoint;
+        EXPECT_TRUE(english_words(checkpoint_title(verdict.checkpoint, Language::ja)).empty()) << model::to_string(verdict.checkpoint);
     }
 }
 
@@ -183,7 +187,7 @@ TEST(Formats, CompareCallsANewFailureWorseAndAFixBetter) {
     EXPECT_TRUE(worse.worse());
     bool tcp_worse = false;
     for (const auto& change : worse.verdicts)
-        if (change.checkpoint == "tcp-direct" && change.family == Family::ipv4) tcp_worse = change.direction == Direction::worse;
+        if (change.checkpoint == model::Checkpoint::tcp_direct && change.family == Family::ipv4) tcp_worse = change.direction == Direction::worse;
     EXPECT_TRUE(tcp_worse);
     const auto better = compare(broken, clean, "b", "a");
     EXPECT_FALSE(better.worse());
