@@ -49,40 +49,72 @@ std::uint16_t dns_id(wire::ByteView message) {
 
 }  // namespace
 
-Result<std::vector<BurstReply>> udp_burst(const Endpoint& server, const std::vector<wire::Bytes>& queries,
-                                          std::chrono::milliseconds wait) {
-    std::vector<Fd> sockets;
+Result<FlowSet> FlowSet::open(const Endpoint& server, std::size_t flows) {
+    FlowSet set;
+    for (std::size_t i = 0; i < flows; ++i) {
+        DNSPATH_TRY(Fd socket, open_udp(server, 0));
+        set.ports_.push_back(local_port_of(socket));
+        set.sockets_.push_back(std::move(socket));
+    }
+    return set;
+}
+
+Result<std::vector<BurstReply>> FlowSet::exchange(const std::vector<Send>& queries, std::chrono::milliseconds gap,
+                                                  std::chrono::milliseconds wait) {
     std::vector<BurstReply> replies(queries.size());
     std::vector<pollfd> polls;
-    for (std::size_t i = 0; i < queries.size(); ++i) {
-        DNSPATH_TRY(Fd socket, open_udp(server, 0));
-        replies[i].local_port = local_port_of(socket);
-        // A send that fails (a full neighbour queue) leaves the flow unanswered, which is what it is.
-        (void)::send(socket.get(), queries[i].data(), queries[i].size(), 0);
-        polls.push_back({socket.get(), POLLIN, 0});
-        sockets.push_back(std::move(socket));
-    }
-    std::size_t pending = queries.size();
-    auto deadline = Clock::now() + wait;
+    for (const auto& socket : sockets_) polls.push_back({socket.get(), POLLIN, 0});
+    std::vector<std::vector<std::size_t>> sent_on(sockets_.size());  // each flow's queries sent so far
+    std::size_t sent = 0, pending = 0;
+    auto next_send = Clock::now();
+    auto deadline = next_send + wait;
     std::uint8_t buffer[65536];
-    while (pending > 0) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-        if (left <= 0) break;
-        int ready = ::poll(polls.data(), polls.size(), static_cast<int>(left));
+    while (sent < queries.size() || pending > 0) {
+        const auto now = Clock::now();
+        if (sent < queries.size() && now >= next_send) {
+            const auto& one = queries[sent];
+            if (one.flow >= sockets_.size()) return fail("flow " + std::to_string(one.flow) + " is not open");
+            replies[sent].local_port = ports_[one.flow];
+            // A send that fails (a full neighbour queue) leaves the query unanswered, which is what it is.
+            (void)::send(sockets_[one.flow].get(), one.query.data(), one.query.size(), 0);
+            sent_on[one.flow].push_back(sent);
+            ++sent;
+            ++pending;
+            next_send = now + gap;
+            deadline = now + wait;
+            if (gap.count() == 0) continue;
+        }
+        auto until = sent < queries.size() ? std::min(next_send, deadline) : deadline;
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+        if (sent == queries.size() && left <= 0) break;
+        int ready = ::poll(polls.data(), polls.size(), static_cast<int>(std::max<long>(left, 0)));
         if (ready < 0 && errno != EINTR) return fail("poll: " + errno_text(errno));
-        for (std::size_t i = 0; i < polls.size() && ready > 0; ++i) {
-            if (!(polls[i].revents & (POLLIN | POLLERR))) continue;
-            ssize_t got = ::recv(polls[i].fd, buffer, sizeof buffer, 0);
-            if (got <= 0) continue;  // an ICMP error (refused) is not an answer
-            wire::ByteView reply(buffer, static_cast<std::size_t>(got));
-            if (replies[i].answered || dns_id(reply) != dns_id(queries[i])) continue;
-            replies[i].answered = true;
-            replies[i].answer.assign(buffer, buffer + got);
-            polls[i].events = 0;  // done: stop polling it, keep the flow open
-            --pending;
+        for (std::size_t flow = 0; flow < polls.size() && ready > 0; ++flow) {
+            if (!(polls[flow].revents & (POLLIN | POLLERR))) continue;
+            for (;;) {  // every datagram waiting on this flow
+                ssize_t got = ::recv(polls[flow].fd, buffer, sizeof buffer, 0);
+                if (got < 0 && errno == EAGAIN) break;
+                if (got <= 0) continue;  // an ICMP error (refused) is not an answer
+                wire::ByteView reply(buffer, static_cast<std::size_t>(got));
+                for (std::size_t i : sent_on[flow])
+                    if (!replies[i].answered && dns_id(reply) == dns_id(queries[i].query)) {
+                        replies[i].answered = true;
+                        replies[i].answer.assign(buffer, buffer + got);
+                        --pending;
+                        break;
+                    }
+            }
         }
     }
     return replies;
+}
+
+Result<std::vector<BurstReply>> udp_burst(const Endpoint& server, const std::vector<wire::Bytes>& queries,
+                                          std::chrono::milliseconds wait) {
+    DNSPATH_TRY(FlowSet flows, FlowSet::open(server, queries.size()));
+    std::vector<FlowSet::Send> sends;
+    for (std::size_t i = 0; i < queries.size(); ++i) sends.push_back({i, queries[i]});
+    return flows.exchange(sends, std::chrono::milliseconds(0), wait);
 }
 
 double LoadFigures::percentile_ms(double fraction) const {

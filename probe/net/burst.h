@@ -19,6 +19,30 @@ struct BurstReply {
     wire::Bytes answer;
 };
 
+// UDP flows kept open between rounds: each socket is one flow (its source port), so a query sent on
+// it later reuses whatever mapping a NAT or balancer made for it. Closing the set closes them all.
+class FlowSet {
+public:
+    static Result<FlowSet> open(const Endpoint& server, std::size_t flows);
+    std::size_t size() const { return sockets_.size(); }
+    std::uint16_t local_port(std::size_t flow) const { return ports_[flow]; }
+
+    // One query to send on one flow.
+    struct Send {
+        std::size_t flow = 0;
+        wire::Bytes query;
+    };
+    // Sends the queries in order, `gap` apart (zero: at once), and collects the answers matching
+    // each query's DNS id on its flow until `wait` after the last send, or until none is pending.
+    // One reply per query, in order.
+    Result<std::vector<BurstReply>> exchange(const std::vector<Send>& queries, std::chrono::milliseconds gap,
+                                             std::chrono::milliseconds wait);
+
+private:
+    std::vector<Fd> sockets_;
+    std::vector<std::uint16_t> ports_;
+};
+
 // Sends each query from its own new socket (one new UDP flow each), all within a few milliseconds,
 // keeps every socket open, and collects answers until `wait` has passed with nothing pending.
 Result<std::vector<BurstReply>> udp_burst(const Endpoint& server, const std::vector<wire::Bytes>& queries,
