@@ -200,6 +200,7 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
     if (question.type != rr_type::txt) return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);
     sending.dont_fragment = probe->dont_fragment && !context.tcp;
     sending.minimum_mtu = probe->minimum_mtu && !context.tcp;
+    if (!context.tcp) sending.fragment_size = probe->fragment_size;
     const std::size_t requested = probe->size.value_or(0);
     // Anti-amplification: an answer larger than the query needs the token only the profile's key gives.
     const bool large = requested > query_bytes.size();
@@ -273,6 +274,7 @@ std::optional<Answer> answer_query(ByteView query_bytes, const QueryContext& con
         if (!encoded || encoded->size() > query_bytes.size()) return std::nullopt;
         *bytes = std::move(encoded).value();
         answer.dont_fragment = answer.minimum_mtu = false;
+        answer.fragment_size.reset();
     }
     answer.bytes = std::move(*bytes);
     return answer;

@@ -29,6 +29,7 @@ struct Answer {
     wire::Bytes bytes;
     bool dont_fragment = false;  // the probe asked for DF on this answer ("df" label)
     bool minimum_mtu = false;    // the probe asked for 1280-octet fragments ("min" label)
+    std::optional<std::uint32_t> fragment_size;  // the probe asked for fragments of this size ("f<n>")
     bool authenticated = false;  // the key vouches for the query (a probe token or a keyed cookie)
 };
 

@@ -183,8 +183,12 @@ Result<void> Server::serve(const std::atomic<bool>& stop) {
                 // packets (an MTU) from one that loses big answers (a UDP size filter).
                 // The kernel fragments only above the route's MTU, so these are crafted (raw socket);
                 // without CAP_NET_RAW the answer goes out whole.
-                const bool crafted = answer->minimum_mtu && peer.is_ipv6() && answer->bytes.size() + 48 > 1280 &&
-                                     net::send_fragments(listener.local, peer, answer->bytes, 1280,
+                // "f<n>" asks for fragments of n octets in either family: a filter on the UDP length
+                // still sees the whole length in the first one, a limit on the IP packet does not.
+                const std::size_t headers = peer.is_ipv6() ? 48 : 28;
+                const std::size_t cut = answer->fragment_size ? *answer->fragment_size : answer->minimum_mtu && peer.is_ipv6() ? 1280 : 0;
+                const bool crafted = cut > 0 && answer->bytes.size() + headers > cut &&
+                                     net::send_fragments(listener.local, peer, answer->bytes, cut,
                                                          static_cast<std::uint32_t>(answered_ * 2654435761u + 1));
                 if (!crafted)
                     ::sendto(listener.fd.get(), answer->bytes.data(), answer->bytes.size(), 0, peer.sockaddr_ptr(),

@@ -25,6 +25,7 @@ std::vector<std::string> unsigned_labels(const ProbeName& probe) {
     if (probe.echo) labels.push_back("echo");
     if (probe.dont_fragment) labels.push_back("df");
     if (probe.minimum_mtu) labels.push_back("min");
+    if (probe.fragment_size) labels.push_back("f" + std::to_string(*probe.fragment_size));
     return labels;
 }
 
@@ -67,12 +68,14 @@ Result<ProbeName> parse_probe_name(const Name& name, const Name& zone) {
             probe.dont_fragment = true;
         } else if (label == "min") {
             probe.minimum_mtu = true;
-        } else if (label.size() > 1 && label[0] == 's' && !probe.size) {
+        } else if (label.size() > 1 && (label[0] == 's' || label[0] == 'f') && label.size() < 12 &&
+                   !(label[0] == 's' ? probe.size : probe.fragment_size)) {
             std::uint32_t size = 0;
             auto [end, ec] = std::from_chars(label.data() + 1, label.data() + label.size(), size);
             if (ec != std::errc{} || end != label.data() + label.size())
                 return fail("bad size label '" + label + "'");
-            probe.size = size;
+            if (label[0] == 'f' && size < 96) return fail("fragment size under 96 in '" + label + "'");
+            (label[0] == 's' ? probe.size : probe.fragment_size) = size;
         } else if (label.size() == 17 && label[0] == 't' && i + 1 == labels.size()) {
             probe.token = label.substr(1);
         } else {

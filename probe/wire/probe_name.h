@@ -1,5 +1,5 @@
 // The probe-name scheme: how a probe's id, requested answer size and flags ride in the query name,
-// `<id>.s<size>[.do][.echo][.df][.t<token>].<zone>`, so responder and capture read them off any packet.
+// `<id>.s<size>[.do][.echo][.df][.min][.f<fragment>][.t<token>].<zone>`, so responder and capture read them off any packet.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +21,10 @@ struct ProbeName {
     bool dont_fragment = false;          // "df": send the answer with DF set (PMTU of the return path)
     bool minimum_mtu = false;            // "min": fragment the answer at 1280 (IPv6), whatever the PMTU cache says
     std::optional<std::string> token;    // HMAC over the rest, required for answers larger than the query
+    // "f<n>": send the answer in IP fragments of at most n octets (either family), crafted whatever
+    // the path MTU: tells a limit on the IP packet from one on the UDP length, and tests fragments
+    // of small datagrams. At least 96 (room for headers and a little payload).
+    std::optional<std::uint32_t> fragment_size;
 };
 
 // Builds the query name, adding a token when `key` is not empty.
