@@ -58,6 +58,19 @@ public:
         return std::nullopt;
     }
     bool lossy(std::size_t a, std::size_t b) const { return tap(a).lost_packets || tap(b).lost_packets; }
+    // The table of the tap at `i` that overflowed with this probe in it ("" for none).
+    std::string overflowed(std::size_t i, const std::string& key, const model::ProbeRecord& probe) const {
+        const auto& seen = tap(i);
+        if (seen.overflowed_probes.count(key)) return "fragments";
+        if (probe.transport == "tcp" && seen.overflowed_clients.count(tcp_client(probe.source))) return "streams";
+        return "";
+    }
+    // "198.18.0.1:40000" and "[fd00::1]:40000" as the capture writes a client: address:port.
+    static std::string tcp_client(std::string source) {
+        if (!source.empty() && source.front() == '[')
+            source = source.substr(1, source.find(']') - 1) + source.substr(source.find(']') + 1);
+        return source;
+    }
     // Each tap's frames of the probe's query and answer: the evidence every finding carries.
     std::vector<model::TapFrames> frames(const std::string& key) const {
         std::vector<model::TapFrames> all;
@@ -98,10 +111,25 @@ public:
         // `{}` for a json argument is null, not an empty object: every reader expects an object.
         if (!params.is_object()) params = Params::object();
         CaptureFinding finding{rule, probe_.id, view_.between(a, b), frames_, std::move(params)};
+        // A tap whose reassembly overflowed with this probe in it may simply have missed it.
+        for (std::size_t i : {a, b}) {
+            const std::string table = model::blames(rule) ? view_.overflowed(i, key_, probe_) : "";
+            if (table.empty()) continue;
+            Params overflow{{"instead_of", to_string(rule)}, {"tap", view_.tap(i).tap}, {"table", table},
+                            {"between", {view_.tap(std::min(a, b)).tap, view_.tap(std::max(a, b)).tap}}};
+            if (auto direction = finding.params.find("direction"); direction != finding.params.end())
+                overflow["direction"] = *direction;
+            finding.params = std::move(overflow);
+            finding.rule = FindingRule::tap_overflow;
+            finding.device.reset();
+            found_.push_back(std::move(finding));
+            return;
+        }
         if (model::blames(rule) && (view_.lossy(a, b) || !finding.device)) {
+            finding.rule = view_.lossy(a, b) ? FindingRule::tap_lost_packets : FindingRule::lost_between_taps;
+            finding.params = model::declared_only(model::spec_of(finding.rule).params, finding.params);
             finding.params["instead_of"] = to_string(rule);
             finding.params["between"] = {view_.tap(std::min(a, b)).tap, view_.tap(std::max(a, b)).tap};
-            finding.rule = view_.lossy(a, b) ? FindingRule::tap_lost_packets : FindingRule::lost_between_taps;
             finding.device.reset();
         }
         found_.push_back(std::move(finding));

@@ -84,6 +84,12 @@ struct TapSightings {
     std::uint64_t kernel_drops = 0, interface_drops = 0;  // a saved pcapng's counts (its statistics block)
     std::size_t frames = 0;
     std::size_t undecodable = 0;  // DNS-port payloads that did not decode (counted, never fatal)
+    std::size_t malformed = 0;    // frames whose link, IP or transport headers did not parse
+    // Reassembly that ran out of room: the fragment table emptied while full, a TCP stream's
+    // buffer dropped. What the tap missed then blames nobody (finding tap-overflow).
+    std::size_t fragment_overflows = 0, stream_overflows = 0;
+    std::unordered_set<std::string> overflowed_probes;   // probe keys whose fragments were thrown away
+    std::unordered_set<std::string> overflowed_clients;  // "address:port" of TCP clients whose stream was
     // Every probe message in the order seen (a deque: it grows without moving what it holds), and
     // each probe id's messages as indices into it.
     std::deque<Sighting> messages;

@@ -16,7 +16,7 @@
 namespace dnspath::capture {
 namespace {
 
-constexpr std::size_t kMaxStreamBuffer = 1 << 17;
+constexpr std::size_t kMaxStreamBuffer = 1 << 17;  // per direction, reassembled and waiting together
 constexpr std::size_t kMaxPendingDatagrams = 4096;  // bounded memory under a fragment flood
 constexpr std::size_t kRecentQueries = 1024;
 constexpr std::size_t kMaxMessages = std::size_t{1} << 31;
@@ -88,6 +88,47 @@ struct PendingDatagram {
     bool complete() const { return total && data.size() == *total; }
 };
 
+// One direction of a TCP connection, reassembled by sequence number: bytes in order from `next`,
+// segments ahead of it waiting until the gap closes. A retransmission or an overlap adds only what
+// is new, so DNS framing survives loss, retries and reordering.
+struct TcpStream {
+    wire::Bytes data;  // in order, not yet consumed as messages
+    std::optional<std::uint32_t> next;  // the sequence number of the byte after `data`
+    std::map<std::uint32_t, wire::Bytes> ahead;  // by sequence number
+    std::size_t buffered = 0;
+
+    // Adds a segment; false when it would exceed the buffer (the stream is then reset).
+    bool add(std::uint32_t seq, wire::ByteView payload) {
+        if (!next) next = seq;
+        const auto offset = static_cast<std::int32_t>(seq - *next);
+        if (offset > 0) {
+            auto& slot = ahead[seq];
+            if (payload.size() > slot.size()) {
+                buffered += payload.size() - slot.size();
+                slot.assign(payload.begin(), payload.end());
+            }
+        } else if (static_cast<std::int64_t>(payload.size()) + offset > 0) {
+            append(payload.subspan(static_cast<std::size_t>(-offset)));
+        }
+        // Segments the stream has caught up with.
+        for (auto it = ahead.begin(); it != ahead.end();) {
+            const auto gap = static_cast<std::int32_t>(it->first - *next);
+            if (gap > 0) break;
+            buffered -= it->second.size();
+            if (static_cast<std::int64_t>(it->second.size()) + gap > 0)
+                append(wire::ByteView(it->second).subspan(static_cast<std::size_t>(-gap)));
+            it = ahead.erase(it);
+        }
+        if (data.size() + buffered <= kMaxStreamBuffer) return true;
+        *this = TcpStream{};
+        return false;
+    }
+    void append(wire::ByteView bytes) {
+        data.insert(data.end(), bytes.begin(), bytes.end());
+        *next += static_cast<std::uint32_t>(bytes.size());
+    }
+};
+
 // Probe ids are compared lowercased (a resolver may randomize case): lowered into `buffer`.
 std::string_view lower(std::string_view text, char (&buffer)[64]) {
     const std::size_t length = std::min(text.size(), sizeof buffer);
@@ -118,7 +159,7 @@ struct TapObserver::State {
     TapSightings out;
     std::string frame_key;  // the probe the frame being read belongs to ("" for none)
     std::unordered_map<DatagramKey, PendingDatagram, DatagramKeyHash> fragments;
-    std::unordered_map<FlowKey, wire::Bytes, FlowKeyHash> streams;
+    std::unordered_map<FlowKey, TcpStream, FlowKeyHash> streams;
     // The latest queries by (client, server, DNS id): an answer without a question (a FORMERR to
     // QDCOUNT 2) is matched to its query this way. A ring, so reading allocates nothing for it;
     // such an answer follows its query within milliseconds.
@@ -244,10 +285,13 @@ struct TapObserver::State {
         frame_key.clear();
         ++out.frames;
         Packet packet = dissect(frame, link_type);
-        if (!packet.anomaly.empty()) return;
+        if (!packet.anomaly.empty()) {
+            ++out.malformed;
+            return;
+        }
         if (packet.is_fragment && packet.ip_protocol == 17) {
             DatagramKey key{packet.source, packet.destination, packet.fragment_id, packet.ip_protocol};
-            if (fragments.size() > kMaxPendingDatagrams) fragments.clear();
+            if (fragments.size() > kMaxPendingDatagrams) overflow_fragments();
             auto& pending = fragments[key];
             pending.add(packet.fragment_offset, packet.ip_payload);
             pending.last_frame = number;
@@ -283,6 +327,13 @@ struct TapObserver::State {
         }
         constexpr std::uint8_t kSyn = 0x02, kRst = 0x04, kAck = 0x10;
         const std::uint8_t flags = packet.tcp_flags;
+        FlowKey key{{packet.source, packet.source_port}, {packet.destination, packet.destination_port}, 0};
+        if (flags & kSyn) {
+            // A new connection: its data starts after the SYN's sequence number.
+            auto& fresh = streams[key];
+            fresh = TcpStream{};
+            fresh.next = packet.tcp_seq + 1;
+        }
         if ((flags & kSyn) && !(flags & kAck)) {
             out.handshakes[packet.tcp_seq].syn_frame = number;
             out.isn_by_client[Address{packet.source, packet.source_port}.to_string()] = packet.tcp_seq;
@@ -294,20 +345,35 @@ struct TapObserver::State {
                 it->second.reset_frame = number;
         }
         if (packet.payload.empty()) return;
-        // DNS over TCP: length-prefixed messages, possibly across segments (RFC 7766).
-        FlowKey key{{packet.source, packet.source_port}, {packet.destination, packet.destination_port}, 0};
+        // DNS over TCP: length-prefixed messages, possibly across segments (RFC 7766), in
+        // sequence order whatever order the segments came in.
         auto& stream = streams[key];
-        stream.insert(stream.end(), packet.payload.begin(), packet.payload.end());
+        if (!stream.add(packet.tcp_seq, packet.payload)) {
+            ++out.stream_overflows;
+            // The client is whichever end talks to port 53.
+            const Address client = packet.destination_port == 53 ? key.from : key.to;
+            out.overflowed_clients.insert(client.to_string());
+            return;
+        }
+        auto& bytes = stream.data;
         std::size_t used = 0;
-        while (stream.size() - used >= 2) {
-            std::size_t length = wire::load_u16(stream.data() + used);
-            if (stream.size() - used < 2 + length) break;
-            consider(wire::ByteView(stream.data() + used + 2, length), number, true, 1, packet, packet.source_port,
+        while (bytes.size() - used >= 2) {
+            std::size_t length = wire::load_u16(bytes.data() + used);
+            if (bytes.size() - used < 2 + length) break;
+            consider(wire::ByteView(bytes.data() + used + 2, length), number, true, 1, packet, packet.source_port,
                      packet.destination_port);
             used += 2 + length;
         }
-        stream.erase(stream.begin(), stream.begin() + static_cast<std::ptrdiff_t>(used));
-        if (stream.size() > kMaxStreamBuffer) stream.clear();
+        bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(used));
+    }
+
+    // The fragment table is full (a flood, or a capture far longer than a run): emptied, and the
+    // probes whose fragments it held are marked so that what the tap missed blames nobody.
+    void overflow_fragments() {
+        ++out.fragment_overflows;
+        for (const auto& [key, pending] : fragments)
+            if (!pending.key.empty()) out.overflowed_probes.insert(pending.key);
+        fragments.clear();
     }
 };
 

@@ -10,6 +10,13 @@ model::TapSummary summary_of(const TapCounts& counts, const std::string& pcapng)
     return {counts.name, counts.source, counts.frames, counts.kernel_drops, counts.interface_drops, pcapng};
 }
 
+// What reading the tap met: frames that did not parse, reassembly that ran out of room.
+void with_reading(model::TapSummary& summary, const TapSightings& sightings) {
+    summary.malformed = sightings.malformed;
+    summary.fragment_overflows = sightings.fragment_overflows;
+    summary.stream_overflows = sightings.stream_overflows;
+}
+
 // One tap, read: what correlation needs, and what the report says about the tap.
 struct ObservedTap {
     TapSightings sightings;
@@ -98,7 +105,10 @@ std::vector<model::CaptureFinding> CaptureSession::finish(model::RunResult& resu
             continue;
         }
         const TapCounts counts = taps_[i]->stop();  // the thread is joined: the observer is ours now
-        observed.push_back(ObservedTap{(*observers_[i])->finish(counts.lost_packets()), summary_of(counts, paths_[i])});
+        auto sightings = (*observers_[i])->finish(counts.lost_packets());
+        auto summary = summary_of(counts, paths_[i]);
+        with_reading(summary, sightings);
+        observed.push_back(ObservedTap{std::move(sightings), std::move(summary)});
     }
     return correlate_into(devices_, observed, result);
 }
@@ -177,6 +187,7 @@ Result<std::vector<model::CaptureFinding>> analyze_files(const std::vector<Devic
             const std::string name = device.name + "." + side;
             DNSPATH_TRY(TapSightings sightings, observe_file(name, path, zone, names));
             model::TapSummary summary{name, path, sightings.frames, sightings.kernel_drops, sightings.interface_drops, path};
+            with_reading(summary, sightings);
             observed.push_back(ObservedTap{std::move(sightings), std::move(summary)});
         }
     }

@@ -429,6 +429,78 @@ TEST(Correlate, HostileFramesAreCountedNotFatal) {
     }
     auto sightings = observe(garbage, kZone);
     EXPECT_TRUE(sightings.by_probe.empty());
+    EXPECT_GT(sightings.malformed, 0u);  // counted per tap (result.json taps[].malformed)
+}
+
+// A TCP data segment carrying `payload` (a piece of a length-prefixed DNS stream).
+Bytes segment(const net::Endpoint& from, const net::Endpoint& to, std::uint32_t seq, ByteView payload) {
+    Bytes packet = tcp4(from, to, seq, 1, 0x18);
+    packet.insert(packet.end(), payload.begin(), payload.end());
+    const auto total = static_cast<std::uint16_t>(packet.size());
+    packet[2] = static_cast<std::uint8_t>(total >> 8);
+    packet[3] = static_cast<std::uint8_t>(total);
+    return packet;
+}
+
+// On a lossy path TCP retransmits, overlaps and reorders: the stream is put back together by
+// sequence number, so the DNS framing holds and the answer is seen once, whole.
+TEST(Correlate, TcpStreamsAreReassembledBySequenceNumber) {
+    auto probe = at("198.18.0.1", 40002), server = at("198.18.2.2", 53);
+    Bytes answer = dns("p20", true, 7, 4096, 3000);
+    Bytes framed{static_cast<std::uint8_t>(answer.size() >> 8), static_cast<std::uint8_t>(answer.size())};
+    framed.insert(framed.end(), answer.begin(), answer.end());
+    const std::uint32_t isn = 900000;
+    TapCapture t = tap("r.in");
+    auto frames = [&](Bytes packet) { t.frames.push_back({t.frames.size() + 1, 0, std::move(packet)}); };
+    auto piece = [&](std::size_t from, std::size_t to) {
+        return ByteView(framed).subspan(from, to - from);
+    };
+    frames(tcp4(server, probe, isn, 1, 0x12));                       // SYN-ACK: data starts at isn + 1
+    frames(segment(server, probe, isn + 1 + 1400, piece(1400, 2400)));  // ahead of a gap
+    frames(segment(server, probe, isn + 1, piece(0, 1400)));          // the gap closes
+    frames(segment(server, probe, isn + 1 + 1000, piece(1000, 2000)));  // a retransmission, overlapping
+    frames(segment(server, probe, isn + 1 + 2400, piece(2400, framed.size())));
+    frames(segment(server, probe, isn + 1 + 2400, piece(2400, framed.size())));  // sent twice
+    auto sightings = observe(t, kZone);
+    auto group = sightings.by_probe.find("p20");
+    ASSERT_NE(group, sightings.by_probe.end());
+    ASSERT_EQ(group->second.size(), 1u);
+    const auto& seen = sightings.messages[group->second.front()];
+    EXPECT_TRUE(seen.answer);
+    EXPECT_TRUE(seen.tcp);
+    EXPECT_EQ(seen.dns_size, 3000u);
+    EXPECT_EQ(sightings.undecodable, 0u);
+    EXPECT_EQ(sightings.stream_overflows, 0u);
+}
+
+// More datagrams half reassembled than the table holds: it is emptied, counted, and a drop of a
+// probe it held becomes tap-overflow, blaming nobody (it may be the tap that missed it).
+TEST(Correlate, AFragmentTableThatOverflowedBlamesNobody) {
+    auto probe = at("198.18.0.1", 40003), server = at("198.18.2.2", 53), other = at("198.18.9.9", 40004);
+    TapCapture in = tap("r.in"), out = tap("r.out");
+    add(out, probe, server, dns("p21", false, 3, 4096));
+    add(in, probe, server, dns("p21", false, 3, 4096));
+    // The answer crosses r whole (r.out sees it all), but at r.in its first fragment is followed by
+    // a flood of first fragments that never end, and the table is emptied before the second comes.
+    const Bytes answer = dns("p21", true, 3, 4096, 3000);
+    add(out, server, probe, answer);
+    auto pieces = net::fragment_udp(server, probe, answer, 1500, 0x4321);
+    in.frames.push_back({in.frames.size() + 1, 0, pieces.front()});
+    for (std::uint32_t id = 1; id <= 4200; ++id) {
+        auto flood = net::fragment_udp(other, server, Bytes(2000, 0), 1500, id);
+        in.frames.push_back({in.frames.size() + 1, 0, flood.front()});
+    }
+    for (std::size_t i = 1; i < pieces.size(); ++i) in.frames.push_back({in.frames.size() + 1, 0, pieces[i]});
+    std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
+    EXPECT_GE(taps[0].fragment_overflows, 1u);
+    auto found = attribute({{"r", 0, 1}}, taps, {record("p21", Outcome::timeout)});
+    const auto* overflow = with_rule(found, FindingRule::tap_overflow);
+    ASSERT_NE(overflow, nullptr);
+    EXPECT_FALSE(overflow->device);
+    EXPECT_EQ(overflow->params["table"], "fragments");
+    EXPECT_EQ(overflow->params["tap"], "r.in");
+    EXPECT_TRUE(model::check_finding(*overflow).empty());
+    for (const auto& finding : found) EXPECT_FALSE(model::blames(finding.rule) && finding.device) << to_string(finding.rule);
 }
 
 TEST(DeviceSpec, Parses) {
