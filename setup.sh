@@ -14,7 +14,7 @@ packages=(build-essential cmake pkg-config python3 iproute2 iputils-ping nftable
   bind9 bind9-dnsutils unbound tshark dnsmasq-base python3-jsonschema python3-junitparser
   libpcap-dev libtins-dev libssl-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev clang libclang-rt-14-dev chromium fonts-noto-cjk libcap2-bin pdns-recursor knot knot-resolver udhcpc dnsdist
-  kea-dhcp6-server radvd isc-dhcp-client)
+  kea-dhcp6-server radvd isc-dhcp-client conntrack)
 
 install_missing() {
   local missing=()

@@ -140,6 +140,13 @@ Result<model::RunResult> run_plan(const RunConfig& config, const std::atomic<boo
         }
     }
 
+    // The path's loss rate, before any verdict is weighed against it.
+    for (const auto& [family, endpoint] : session.config().targets) {
+        if (stop.load() || unreachable.count(family)) continue;
+        if (progress) progress("loss", family, 0, steps.size());
+        measure_loss(session, family, result);
+    }
+
     for (std::size_t i = 0; i < steps.size(); ++i) {
         if (stop.load()) break;
         const auto [kind, family] = steps[i];

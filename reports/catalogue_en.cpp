@@ -123,6 +123,8 @@ const Table kEnglish = {
     {"dns-proxy:tcp-filter", "a signed {size}-octet answer came back TC=1 from the proxy and the TCP retry failed"},
     {"interception", "a box on the path intercepts DNS[ ({device})]: queries to the target are answered or re-originated by "
                      "it[ (evidence: {evidence})][; that explains what looked like {instead_of}]"},
+    {"proxy-refused", "the proxy {proxy} answered the question itself with {rcode}[ (a referral)]: asked as a stub asks (RD=1), it "
+                      "does not forward this zone's names to the responder, so nothing it passes on could be tested"},
     {"proxy-rewrite", "a proxy changed the query on the way ({field})"},
     {"proxy-rewrite:bufsize", "the EDNS buffer size was rewritten on the way[ from {from}][ to {to}][: a {answer}-octet answer "
                               "came back without TC=1]"},
@@ -282,6 +284,7 @@ const Table kEnglish = {
 
 // How a cause code reads inside another sentence ("that explains what looked like …").
 const Table kCauseNames = {
+    {"proxy-refused", "a proxy answering from its own data"},
     {"no-answer", "lost queries"},          {"size-cap", "a size limit"},
     {"mtu", "a smaller MTU"},               {"pmtud-blackhole", "a PMTUD black hole"},
     {"fragment-filter", "a fragment filter"}, {"random-loss", "random loss"},
@@ -307,6 +310,8 @@ const Table kFixes = {
                      "to the target through unchanged"},
     {"edns-buffer-cap", "raise the EDNS buffer size {device} advertises or forwards (for dnsmasq, --edns-packet-max); "
                         "lookups work over TCP meanwhile, one round trip slower"},
+    {"proxy-refused", "let the DNS proxy on {device} forward every name to its upstream (for Unbound a forward-zone \".\", "
+                      "for dnsmasq --server), or test the path in route mode instead"},
     {"proxy-rewrite", "configure the DNS proxy on {device} to forward the EDNS buffer size, DO and options unchanged"},
     {"option-stripped", "update or reconfigure {device} so it forwards EDNS options unchanged"},
     {"do-cleared", "update or reconfigure {device} so it forwards the DO bit: without it no answer is signed"},
@@ -372,8 +377,8 @@ const Table kWords = {
     {"status:warn", "WARN"},
     {"status:na", "NA"},
     {"totals", "{failed} failed, {warn} warn, {passed} passed[, {na} not measured]"},
-    {"summary", "{family}: largest UDP answer {largest}, path MTU {mtu}, NAT {nat}[, load {through} q/s through the "
-                "device vs {baseline} without (p99 {p99_through} vs {p99_baseline} ms)]"},
+    {"summary", "{family}: largest UDP answer {largest}, path MTU {mtu}, NAT {nat}[, loss {loss} of small queries][, load "
+                "{through} q/s through the device vs {baseline} without (p99 {p99_through} vs {p99_baseline} ms)]"},
     {"octets", "{n} octets"},
     {"unknown", "unknown"},
     {"yes", "yes"},
@@ -403,6 +408,13 @@ const Table kWords = {
     {"section:load", "Load through the device"},
     {"section:verdicts", "Verdicts"},
     {"section:taps", "Taps"},
+    {"section:standards", "Standards, item by item"},
+    {"column:item", "item"},
+    {"column:note", "note"},
+    {"standard-why:not-exercised", "nothing in this run exercised it[ (the largest answer was {largest})]"},
+    {"standard-why:no-verdict", "its checkpoints were not measured"},
+    {"standard-largest", "largest answer {largest}"},
+    {"standards-passed", "{n|item|items} passed"},
     {"section:summary", "Summary"},
     {"evidence", "evidence"},
     {"largest-delivered", "largest delivered: {n} octets"},

@@ -122,6 +122,7 @@ const Table kJapanese = {
     {"dns-proxy:tcp-filter", "プロキシから署名付きの {size} オクテットの応答が TC=1 で返り、TCP での再問い合わせに失敗した"},
     {"interception", "経路上の機器が DNS を横取りしている[（{device}）]：対象へのクエリにその機器が自ら応答するか、"
                      "送り直している[（根拠：{evidence}）][；{instead_of}に見えたのはこのため]"},
+    {"proxy-refused", "プロキシ {proxy} は問い合わせに自分で {rcode} を返した[（委任応答）]：スタブと同じく RD=1 で尋ねても、このゾーンの名前を応答サーバへ転送しないため、プロキシが中継するものを試験できなかった"},
     {"proxy-rewrite", "プロキシが途中でクエリを書き換えた（{field}）"},
     {"proxy-rewrite:bufsize", "EDNS バッファサイズが途中で書き換えられた[（{from} から][ {to} へ）][：{answer} オクテットの"
                               "応答が TC=1 なしで返った]"},
@@ -281,6 +282,7 @@ const Table kJapanese = {
 };
 
 const Table kCauseNames = {
+    {"proxy-refused", "プロキシが自分のデータから応答"},
     {"no-answer", "クエリの消失"},          {"size-cap", "サイズ制限"},
     {"mtu", "小さな MTU"},                  {"pmtud-blackhole", "経路 MTU 探索のブラックホール"},
     {"fragment-filter", "フラグメントのフィルタ"}, {"random-loss", "ランダムな損失"},
@@ -303,6 +305,7 @@ const Table kFixes = {
     {"interception", "{device} の DNS の横取り（「DNS ガード」や透過プロキシ）を止めるか、対象への 53 番を変更せずに通す"},
     {"edns-buffer-cap", "{device} が通知または転送する EDNS バッファサイズを上げる（dnsmasq では --edns-packet-max）。"
                         "それまでは TCP で名前解決でき、往復が一回増える"},
+    {"proxy-refused", "{device} の DNS プロキシがすべての名前を上流へ転送するよう設定する（Unbound なら forward-zone \".\"、dnsmasq なら --server）。または経路モードで試験する"},
     {"proxy-rewrite", "{device} の DNS プロキシが EDNS バッファサイズ、DO、オプションを変えずに転送するよう設定する"},
     {"option-stripped", "{device} を更新または設定し直し、EDNS オプションを変えずに転送させる"},
     {"do-cleared", "{device} を更新または設定し直し、DO ビットを転送させる。DO がなければ応答は署名されない"},
@@ -366,8 +369,8 @@ const Table kWords = {
     {"status:warn", "警告"},
     {"status:na", "未測定"},
     {"totals", "不合格 {failed}、警告 {warn}、合格 {passed}[、未測定 {na}]"},
-    {"summary", "{family}：最大の UDP 応答 {largest}、経路 MTU {mtu}、NAT {nat}[、負荷 機器経由 {through} q/s・機器なし "
-                "{baseline} q/s（p99 {p99_through} ms・{p99_baseline} ms）]"},
+    {"summary", "{family}：最大の UDP 応答 {largest}、経路 MTU {mtu}、NAT {nat}[、小さなクエリの損失率 {loss}][、負荷 機器経由 "
+                "{through} q/s・機器なし {baseline} q/s（p99 {p99_through} ms・{p99_baseline} ms）]"},
     {"octets", "{n} オクテット"},
     {"unknown", "不明"},
     {"yes", "あり"},
@@ -396,6 +399,13 @@ const Table kWords = {
     {"section:load", "機器を通した負荷"},
     {"section:verdicts", "判定"},
     {"section:taps", "タップ"},
+    {"section:standards", "基準の確認項目ごとの判定"},
+    {"column:item", "確認項目"},
+    {"column:note", "備考"},
+    {"standard-why:not-exercised", "この実行ではこの項目を確かめる問い合わせがなかった[（最大の応答は {largest}）]"},
+    {"standard-why:no-verdict", "この項目の確認点は測定されなかった"},
+    {"standard-largest", "最大の応答 {largest}"},
+    {"standards-passed", "{n} 項目が合格"},
     {"section:summary", "まとめ"},
     {"evidence", "根拠"},
     {"largest-delivered", "届いた最大：{n} オクテット"},
@@ -532,6 +542,7 @@ const Table kItemLabels = {
     {"DNSSEC Japan ⑤ LB-3", "TCP フォールバック"},
     {"DNSSEC Japan ⑤ LB-4", "NAT ではなくグローバル到達性"},
     {"DNSSEC Japan ⑤ LB-5", "UDP のセッション数"},
+    {"DNSSEC Japan: load test", "ルータと負荷分散装置を通して"},
     {"RFC 1035 4.2.1", "512 オクテットまでの UDP メッセージ"},
     {"RFC 6891 7", "切り詰めで TC を立てる"},
     {"RFC 6891 6.1.3", "未知の EDNS バージョンに BADVERS"},
@@ -539,6 +550,7 @@ const Table kItemLabels = {
     {"RFC 9567", "DNS エラー報告、資料 002"},
     {"RFC 9619", "QDCOUNT は 1、資料 002"},
     {"RFC 4034 3.1.8.1", "各 RRSIG を OpenSSL で検証"},
+    {"tracebox", "tracebox 式の位置特定"},
 };
 
 }  // namespace

@@ -56,14 +56,14 @@ void add_unique(std::vector<std::string>& into, const std::string& item) {
     if (std::find(into.begin(), into.end(), item) == into.end()) into.push_back(item);
 }
 
-// The standards items a device fails (or, for a "should", falls short of): each such item (result.standards, decided on its own
+// The standards items a device fails: each failed item (result.standards, decided on its own
 // evidence) whose deciding probes, or failing checkpoints when it names no probe, are the
 // device's. Nothing else lists failed items.
 std::vector<std::string> failed_items(const RunResult& result, const std::set<std::string>& probes,
                                       const std::set<Checkpoint>& checkpoints, Language language) {
     std::vector<std::string> items;
     for (const auto& entry : result.standards) {
-        if (entry.status != Status::fail && entry.status != Status::warn) continue;
+        if (entry.status != Status::fail) continue;
         const bool own = entry.probes.empty()
                              ? std::any_of(entry.checkpoints.begin(), entry.checkpoints.end(),
                                            [&](Checkpoint checkpoint) { return checkpoints.count(checkpoint) > 0; })

@@ -256,6 +256,23 @@ std::string render_diagnosis_html(const RunResult& result, Language language) {
     return html.str();
 }
 
+// The standards items, failures first, each with its status badge and why it was not exercised.
+std::string standards_html(const RunResult& result, Language language) {
+    const auto block = standards_block(result, language);
+    if (block.rows.empty()) return "";
+    std::ostringstream html;
+    html << "<h2>" << escape(block.heading) << "</h2>\n<table><tr><th>" << escape(word("column:item", language))
+         << "</th><th>" << escape(word("column:verdict", language)) << "</th><th>" << escape(word("column:note", language))
+         << "</th></tr>\n";
+    for (const auto& row : block.rows) {
+        const std::string status(to_string(row.status));
+        html << "<tr><td>" << escape(row.title) << "</td><td><span class=\"badge " << status << "\">"
+             << escape(word("status:" + status, language)) << "</span></td><td>" << escape(row.note) << "</td></tr>\n";
+    }
+    html << "</table>\n";
+    return html.str();
+}
+
 }  // namespace
 
 std::string render_html(const RunResult& result, Language language) {
@@ -275,7 +292,8 @@ std::string render_html(const RunResult& result, Language language) {
         html << "<th>" << escape(word(column, language)) << "</th>";
     html << "</tr>\n";
     for (const auto* verdict : failures_first(result)) html << verdict_row(result, *verdict, language);
-    html << "</table>\n" << probe_matrices(result, language) << taps_table(result, language) << "</body></html>\n";
+    html << "</table>\n" << standards_html(result, language) << probe_matrices(result, language)
+         << taps_table(result, language) << "</body></html>\n";
     return html.str();
 }
 

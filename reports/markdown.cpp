@@ -109,6 +109,14 @@ std::string render_markdown(const RunResult& result, Language language) {
     std::istringstream lines(summary);
     for (std::string line; std::getline(lines, line);)
         if (!line.empty()) md << "- " << line << "\n";
+    const auto standards = standards_block(result, language);
+    if (!standards.rows.empty()) {
+        md << "\n## " << standards.heading << "\n\n| " << word("column:item", language) << " | "
+           << word("column:verdict", language) << " | " << word("column:note", language) << " |\n| --- | --- | --- |\n";
+        for (const auto& row : standards.rows)
+            md << "| " << cell(row.title) << " | " << word("status:" + std::string(to_string(row.status)), language) << " | "
+               << cell(row.note) << " |\n";
+    }
     return md.str();
 }
 

@@ -92,6 +92,21 @@ std::string identities_text(const RunResult& result, Language language);  // dev
 // with whether the LAN is numbered from the delegation ("" without a bench's addressing).
 std::string addressing_text(const RunResult& result, Language language);
 
+// The standards items a run touched (result.standards), failures first, for every human format.
+struct StandardsRow {
+    std::string title;  // "JPRS A-86 (1220-octet UDP messages, authoritative side)"
+    Status status = Status::na;
+    std::string note;   // why it was not exercised, or the largest answer it saw ("" for none)
+};
+struct StandardsBlock {
+    std::string heading;  // "" when the run touched no item
+    std::vector<StandardsRow> rows;
+};
+StandardsBlock standards_block(const RunResult& result, Language language);  // standards.cpp
+// The block as terminal lines: items that failed, fell short or were not exercised, then how many
+// passed ("" when none was touched).
+std::string standards_text(const RunResult& result, Language language, std::size_t width);
+
 // The per-family summary lines (largest UDP answer, path MTU, NAT, load), one per family.
 std::string render_text_summary(const RunResult& result, Language language);
 

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <sstream>
+
 #include "reports/messages.h"
 
 namespace dnspath::reports {
@@ -204,6 +206,11 @@ std::string summary_line(std::string_view family, const FamilySummary& summary, 
                             : word("unknown", language);
     params["mtu"] = summary.path_mtu ? std::to_string(*summary.path_mtu) : word("unknown", language);
     params["nat"] = summary.nat ? word(*summary.nat ? "yes" : "no", language) : word("unknown", language);
+    if (summary.loss_rate) {
+        char loss[32];
+        std::snprintf(loss, sizeof loss, "%.1f %%", *summary.loss_rate * 100);
+        params["loss"] = loss;
+    }
     if (summary.load_qps_through && summary.load_qps_baseline) {
         char figures[4][32];
         std::snprintf(figures[0], sizeof figures[0], "%.0f", *summary.load_qps_through);
@@ -236,7 +243,9 @@ std::string render_text(const RunResult& result, const TextOptions& options) {
     if (!out.empty()) out += "\n";
     out += render_findings(result, options) + render_resolvers(result, options) + render_table(result, options) +
            totals(result, language) + "\n";
-    out += render_text_summary(result, language);
+    std::istringstream summary(render_text_summary(result, language));
+    for (std::string line; std::getline(summary, line);) out += wrap(line, 2, options.width) + "\n";
+    if (const auto standards = standards_text(result, language, options.width); !standards.empty()) out += "\n" + standards;
     if (result.interrupted) out += word("interrupted", language) + "\n";
     return out;
 }

@@ -214,6 +214,7 @@ Result<probe::ProfileRun> run_setup(const RunOptions& options, const std::option
     if (!options.zone.empty()) config.zone = options.zone;
     if (!options.probes.empty()) config.plan.probes = options.probes;
     if (!options.families.empty()) config.plan.families = options.families;
+    if (options.repeat > 0) config.plan.repetitions = options.repeat;
     if (config.targets.empty()) return fail("run: give --target ADDRESS (or --profile with target.addresses)");
     if (!options.key_file.empty()) run.key_file = options.key_file;
     if (!run.key_file.empty()) {

@@ -18,6 +18,7 @@ struct RunOptions {
     std::vector<std::string> device_models, device_firmware;  // NAME=TEXT
     std::vector<std::string> addressing;                      // KEY=VALUE, from `bench`
     int port = 0;
+    int repeat = 0;  // 0: the profile's plan.repetitions
     std::uint64_t seed = 0;
     bool proxy_upstream_unseen = false;  // from `bench --lan` alone
     std::vector<std::string> command_line;  // as typed, for the result's record

@@ -85,6 +85,10 @@ CLI::App* add_run(CLI::App& app, RunOptions& run) {
         ->delimiter(',');
     cmd->add_option("--families", run.families, "ipv4, ipv6 or both (default both)")->check(CLI::IsMember(families()))->delimiter(',');
     cmd->add_option("--seed", run.seed, "Seed for probe ids and DNS ids (default random)")->check(whole_number());
+    cmd->add_option("--repeat", run.repeat,
+                    "Measure the loss rate N times as long and give decisive probes N times the tries, to decide a "
+                    "cause a lossy path left inconclusive (plan.repetitions; default 1)")
+        ->check(CLI::Range(1, 10));
     cmd->add_option("--device", run.devices,
                     "A device on the path and its taps, in path order: NAME=TAP_IN,TAP_OUT (IFACE, netns:NS/IFACE); "
                     "pcapng goes to OUT/taps/");

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "probe/judge/judge.h"
 #include "probe/wire/wire.h"
 
 namespace dnspath::probe {
@@ -80,12 +81,16 @@ Session::BuiltQuery Session::build(const QuerySpec& spec) {
     BuiltQuery built;
     built.probe_id = next_probe_id();
     wire::ProbeName probe{built.probe_id, spec.size, spec.dnssec_label, spec.echo, spec.df_answer,
-                          spec.small_fragments_answer, std::nullopt};
+                          spec.small_fragments_answer, std::nullopt, spec.answer_fragment_size};
     built.name = spec.name ? *spec.name
                  : spec.apex ? config_.zone
                              : wire::make_probe_name(probe, config_.zone, config_.key);
     built.dns_id = static_cast<std::uint16_t>(random_());
     auto query = wire::make_query(built.dns_id, built.name, spec.qtype, spec.edns);
+    // A proxy is asked as a stub asks it: recursion desired. A recursive proxy (Unbound, Knot
+    // Resolver, BIND as a forwarder) answers RD=0 for an uncached name from its own data: REFUSED
+    // or a referral, never the upstream's answer. The responder ignores RD.
+    query.header.rd = spec.via_proxy;
     // The apex carries no token, so the key vouches for the query in a cookie instead: the
     // responder sends nothing larger than the query over UDP to a query the key does not vouch for.
     if (spec.apex && !spec.name && query.edns && !config_.key.empty()) {
@@ -108,6 +113,21 @@ Session::BuiltQuery Session::build(const QuerySpec& spec) {
     if (encoded) built.bytes = std::move(encoded).value();
     else built.error = encoded.error().describe();
     return built;
+}
+
+const LossEstimate& Session::loss(Family family) const {
+    static const LossEstimate unmeasured;
+    auto found = loss_.find(family);
+    return found == loss_.end() ? unmeasured : found->second;
+}
+
+double Session::exchange_loss(Family family, int fragments) const {
+    return judge::exchange_loss(loss(family).upper, fragments);
+}
+
+int Session::confirm_tries(Family family, int fragments) const {
+    const int budget = 6 * std::max(1, config_.plan.repetitions);
+    return judge::tries_to_rule_out(exchange_loss(family, fragments), judge::kSignificance / 4, budget);
 }
 
 std::optional<QuerySpec> Session::first_failure(Family family) const {
@@ -147,7 +167,9 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     if (spec.fragment_size) record.fragment_size = static_cast<std::uint32_t>(*spec.fragment_size);
     record.df_answer = spec.df_answer;
     record.small_fragments_answer = spec.small_fragments_answer;
+    if (spec.answer_fragment_size) record.answer_fragment_size = *spec.answer_fragment_size;
     record.via_proxy = spec.via_proxy;
+    record.tcp_mss = spec.tcp_mss;
 
     if (!encoded) {
         outcome.kind = OutcomeKind::error;
@@ -157,7 +179,9 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
         for (int attempt = 1; attempt <= attempts && !stopped(); ++attempt) {
             outcome.attempts = attempt;
             outcome.query_size = encoded->size();
-            auto exchange = spec.transport == Transport::tcp ? net::tcp_exchange(server, *encoded, timeout_)
+            // TCP recovers its own losses, given time: a retransmission waits at least 200 ms (a SYN 1 s).
+            const auto tcp_deadline = std::max(timeout_, std::chrono::milliseconds(1000));
+            auto exchange = spec.transport == Transport::tcp ? net::tcp_exchange(server, *encoded, tcp_deadline, {spec.tcp_mss})
                             : spec.fragment_size
                                 ? net::fragmented_udp_exchange(server, *encoded, *spec.fragment_size, timeout_,
                                                                static_cast<std::uint32_t>(random_() | 1))
@@ -165,7 +189,8 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
             if (!exchange) {
                 const auto& error = exchange.error();
                 outcome.detail = error.message;
-                outcome.tcp_connected = error.connected;
+                // Any try that got its handshake shows the SYNs pass: a stall, not a filter.
+                outcome.tcp_connected = outcome.tcp_connected || error.connected;
                 if (error.local.length != 0) outcome.local = error.local;
                 if (error.icmp_mtu) {
                     outcome.icmp_mtu = error.icmp_mtu;
@@ -201,7 +226,8 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     // Plain UDP queries that met silence are what the ttl kind traces; losses that are the
     // measurement itself (pmtu steps) are not failures.
     if (outcome.kind == OutcomeKind::timeout && spec.transport == Transport::udp && !spec.fragment_size &&
-        !spec.dont_fragment && !spec.df_answer && !spec.small_fragments_answer && spec.kind != "reachability")
+        !spec.dont_fragment && !spec.df_answer && !spec.small_fragments_answer && !spec.answer_fragment_size &&
+        spec.kind != "reachability" && spec.kind != "loss")
         failures_.emplace_back(family, spec);
     return outcome;
 }

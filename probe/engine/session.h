@@ -36,11 +36,13 @@ struct QuerySpec {
     bool dont_fragment = false;           // the query leaves with DF set (path MTU measurement)
     bool df_answer = false;               // ask the responder to send the answer with DF set
     bool small_fragments_answer = false;  // ask the responder to fragment the answer at 1280 (IPv6)
+    std::optional<std::uint32_t> answer_fragment_size{};  // ask for the answer in fragments of this size (f<n>)
     std::optional<std::size_t> query_size{};  // pad the query (EDNS Padding) to this many octets
     std::optional<std::size_t> fragment_size{};  // send the query as crafted IP fragments of this size
     bool apex = false;                    // ask about the zone itself (DNSKEY, SOA), not a probe name
     std::optional<wire::Name> name{};     // target mode: ask about this name instead of a probe name
     bool via_proxy = false;               // ask the DNS proxy under test instead of the target
+    std::optional<int> tcp_mss{};         // TCP: the segment size the SYN offers (small: large segments are not needed)
 };
 
 enum class OutcomeKind { answer, timeout, refused, reset, error, undecodable };
@@ -74,6 +76,14 @@ struct SessionConfig {
     profile::Plan plan;
 };
 
+// The round-trip loss this family's path showed before the plan (small queries, paced): every
+// decisive loss is weighed against it. Until it is measured nothing is ruled out (upper 1).
+struct LossEstimate {
+    int sent = 0;
+    int lost = 0;
+    double upper = 1.0;  // the rate's upper 99 % bound: what a cause must beat
+};
+
 class Session {
 public:
     Session(SessionConfig config, std::uint64_t seed, const std::atomic<bool>& stop);
@@ -92,6 +102,15 @@ public:
     // The first plain UDP query of this family that got no answer, if any.
     std::optional<QuerySpec> first_failure(model::Family family) const;
     bool stopped() const { return stop_.load(); }
+    void set_loss(model::Family family, LossEstimate estimate) { loss_[family] = estimate; }
+    const LossEstimate& loss(model::Family family) const;
+    // Tries a decisive probe gets: enough that, all lost, random loss at this family's measured
+    // rate would explain it with a chance under a quarter of the significance level (a verdict
+    // weighs a few such probes), at most the budget (6 × plan.repetitions). `fragments`: packets
+    // the answer takes.
+    int confirm_tries(model::Family family, int fragments = 1) const;
+    // The chance random loss alone loses one exchange of this family (`fragments` answer packets).
+    double exchange_loss(model::Family family, int fragments = 1) const;
     const SessionConfig& config() const { return config_; }
     std::vector<model::ProbeRecord>& records() { return records_; }
     std::chrono::milliseconds timeout() const { return timeout_; }
@@ -105,6 +124,7 @@ private:
     const std::atomic<bool>& stop_;
     std::vector<model::ProbeRecord> records_;
     std::vector<std::pair<model::Family, QuerySpec>> failures_;
+    std::map<model::Family, LossEstimate> loss_;
     std::chrono::milliseconds timeout_;
     double smoothed_rtt_ms_ = -1;
     std::uint32_t counter_ = 0;

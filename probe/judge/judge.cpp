@@ -1,6 +1,7 @@
 #include "probe/judge/judge.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <string>
@@ -101,6 +102,7 @@ bool explained_by_interception(CauseCode code) {
         case CauseCode::fragment_filter:
         case CauseCode::no_answer:
         case CauseCode::random_loss:
+        case CauseCode::inconclusive:
         case CauseCode::truncated_without_tc:
         case CauseCode::wrong_rcode:
             return true;
@@ -148,18 +150,99 @@ void judge_interception(Verdict& verdict, const std::string& device) {
 // (which drops later fragments, or all) never does.
 using WholeDroppers = std::map<Family, std::set<std::string>>;
 
-WholeDroppers whole_droppers(const model::RunResult& result, const std::vector<model::CaptureFinding>& findings) {
-    std::map<std::string, Family> family_of;
-    for (const auto& probe : result.probes) family_of[probe.id] = probe.family;
-    WholeDroppers droppers;
+// How often each device lost the small queries of the loss measurement (kind "loss"), per family:
+// a device that loses those loses at random, whatever else it does.
+struct DeviceLoss {
+    int sent = 0, dropped = 0;
+    double upper() const { return loss_upper_bound(dropped, sent); }
+};
+using DeviceLosses = std::map<std::pair<Family, std::string>, DeviceLoss>;
+
+bool is_whole_drop(const CaptureFinding& finding) {
+    const bool dropped = finding.rule == FindingRule::answer_dropped || finding.rule == FindingRule::query_dropped;
+    const bool whole = finding.params.value("fragments", 1) <= 1 || finding.params.value("later_fragments_passed", false);
+    return dropped && finding.device && !finding.params.value("tcp", false) && whole;
+}
+
+DeviceLosses device_losses(const model::RunResult& result, const std::vector<model::CaptureFinding>& findings) {
+    std::map<Family, int> sent;
+    std::map<std::string, Family> loss_probes;
+    for (const auto& probe : result.probes)
+        if (probe.kind == "loss") {
+            ++sent[probe.family];
+            loss_probes[probe.id] = probe.family;
+        }
+    DeviceLosses losses;
+    for (const auto& device : result.path)
+        for (const auto& [family, count] : sent) losses[{family, device}].sent = count;
+    for (const auto& finding : findings)
+        if (auto probe = loss_probes.find(finding.probe); probe != loss_probes.end() && is_whole_drop(finding)) {
+            auto& loss = losses[{probe->second, *finding.device}];
+            loss.sent = sent[probe->second];
+            ++loss.dropped;
+        }
+    return losses;
+}
+
+// Devices that dropped whole, unfragmented datagrams of a family beyond what their own random loss
+// explains (a lossy router drops whole datagrams too, and is no size filter for it).
+WholeDroppers whole_droppers(const model::RunResult& result, const std::vector<model::CaptureFinding>& findings,
+                             const DeviceLosses& losses) {
+    std::map<std::string, const model::ProbeRecord*> probe_of;
+    std::map<Family, int> udp_probes;
+    for (const auto& probe : result.probes) {
+        probe_of[probe.id] = &probe;
+        if (probe.transport == "udp" && probe.kind != "loss") ++udp_probes[probe.family];
+    }
+    std::map<std::pair<Family, std::string>, int> whole;
     for (const auto& finding : findings) {
-        const bool dropped = finding.rule == FindingRule::answer_dropped || finding.rule == FindingRule::query_dropped;
-        const bool whole = finding.params.value("fragments", 1) <= 1 || finding.params.value("later_fragments_passed", false);
-        if (!dropped || !finding.device || finding.params.value("tcp", false) || !whole) continue;
-        if (auto found = family_of.find(finding.probe); found != family_of.end())
-            droppers[found->second].insert(*finding.device);
+        auto found = probe_of.find(finding.probe);
+        if (!is_whole_drop(finding) || found == probe_of.end() || found->second->kind == "loss") continue;
+        ++whole[{found->second->family, *finding.device}];
+    }
+    WholeDroppers droppers;
+    for (const auto& [key, count] : whole) {
+        auto loss = losses.find(key);
+        // A device that lost none of the small queries shows no random loss to discount.
+        const double rate = loss == losses.end() || loss->second.dropped == 0 ? 0.0 : loss->second.upper();
+        if (rate == 0.0 || chance_of_losing(count, udp_probes[key.first], rate) < kSignificance)
+            droppers[key.first].insert(key.second);
     }
     return droppers;
+}
+
+// A blamed device whose part in a verdict its own random loss explains is blamed for random loss,
+// not for the verdict's cause: a lossy router beside a fragment filter is not the filter. The
+// device's rate comes from the small queries of the loss measurement it lost; its part is the
+// tries of the verdict's lost probes it lost, out of all the verdict's lost tries.
+void judge_lossy_devices(const model::RunResult& result, Verdict& verdict, const DeviceLosses& losses,
+                         const std::optional<std::string>& interceptor) {
+    // Past a box that re-originates queries, the client's retries are not the upstream's: the box
+    // may send one query for all of them. Each probe counts as one try there.
+    auto after_interceptor = [&](const std::string& device) {
+        if (!interceptor) return false;
+        auto at = std::find(result.path.begin(), result.path.end(), *interceptor);
+        auto here = std::find(result.path.begin(), result.path.end(), device);
+        return at != result.path.end() && here != result.path.end() && here > at;
+    };
+    auto tries = [&](const std::vector<std::string>& ids, bool once) {
+        int count = 0;
+        for (const auto& id : ids)
+            if (const auto* probe = model::find_probe(result, id); probe && probe->outcome == model::Outcome::timeout)
+                count += once ? 1 : std::max(1, probe->attempts);
+        return count;
+    };
+    for (auto& blame : verdict.blame) {
+        auto loss = losses.find({verdict.family, blame.device});
+        if (loss == losses.end() || loss->second.dropped == 0) continue;
+        const bool once = after_interceptor(blame.device);
+        const int mine = tries(blame.probes, once), all = std::max(tries(verdict.probes, once), mine);
+        if (mine == 0) continue;  // blamed for what it changed, not for anything it lost
+        const double chance = chance_of_losing(mine, all, loss->second.upper());
+        if (chance < kSignificance) continue;
+        blame.cause = {CauseCode::random_loss,
+                       {{"loss_rate", static_cast<double>(loss->second.dropped) / loss->second.sent}, {"p_value", std::min(1.0, chance)}}};
+    }
 }
 
 bool is_drop(FindingRule rule) {
@@ -206,6 +289,13 @@ void judge_fragments(Verdict& verdict, const std::vector<const CaptureFinding*>&
 void judge_each_device(Verdict& verdict, const std::vector<const CaptureFinding*>& findings, const WholeDroppers& droppers) {
     for (auto& blame : verdict.blame) {
         blame.cause = verdict.cause;
+        // Interception is the interceptor's doing; another device on the verdict did what the
+        // probe saw (a loss behind the interceptor, say).
+        if (verdict.cause.code == CauseCode::interception && verdict.probe_cause &&
+            verdict.cause.params.value("device", "") != blame.device) {
+            blame.cause = *verdict.probe_cause;
+            continue;
+        }
         if (verdict.blame.size() == 1) continue;
         if (verdict.cause.code != CauseCode::size_cap && verdict.cause.code != CauseCode::fragment_filter) continue;
         std::vector<const CaptureFinding*> own;
@@ -269,6 +359,7 @@ void attach(model::RunResult& result, Verdict& verdict,
 // full-size segments meet the same black hole as the DF probes did.
 void judge_tcp_stall(model::RunResult& result, Verdict& verdict) {
     if (verdict.cause.code != CauseCode::tcp_filter || verdict.cause.params.value("stage", "") != "data") return;
+    if (verdict.cause.params.contains("experiments")) return;  // the small-segment experiment decided it
     const Verdict* pmtu = find_verdict(result, Checkpoint::pmtu, verdict.family);
     if (!pmtu || pmtu->cause.code != CauseCode::pmtud_blackhole) return;
     recast(verdict, CauseCode::pmtud_blackhole, {{"transports", {"udp-df", "tcp"}}});
@@ -279,6 +370,7 @@ void judge_tcp_stall(model::RunResult& result, Verdict& verdict) {
 // MTU): the MTU is the cap, not a filter on the UDP length.
 void judge_size_at_mtu(const model::RunResult& result, Verdict& verdict) {
     if (verdict.checkpoint != Checkpoint::udp_large || verdict.cause.code != CauseCode::size_cap) return;
+    if (verdict.cause.params.contains("experiments")) return;  // the kind's experiments said what limits it
     const Verdict* pmtu = find_verdict(result, Checkpoint::pmtu, verdict.family);
     const auto& summary = verdict.family == Family::ipv6 ? result.ipv6 : result.ipv4;
     if (!pmtu || !summary.path_mtu || !verdict.cause.params.contains("largest") || !verdict.cause.params["largest"].is_number())
@@ -292,42 +384,64 @@ void judge_size_at_mtu(const model::RunResult& result, Verdict& verdict) {
         recast(verdict, pmtu->cause.code, {{"see", "pmtu"}, {"path_mtu", *summary.path_mtu}});
 }
 
-// UDP probes that were answered only after a retry, per family. A clean path never needs one, and
-// a size cap, a filter or a full table never answers a retry: only a path that loses packets at
-// random does.
-std::map<Family, int> answered_after_retry(const model::RunResult& result) {
-    std::map<Family, int> counts;
-    for (const auto& probe : result.probes)
-        if (probe.transport == "udp" && probe.attempts > 1 &&
-            (probe.outcome == model::Outcome::answer || probe.outcome == model::Outcome::truncated))
-            ++counts[probe.family];
-    return counts;
+// The family's loss rate at its upper bound, from the summary; nullopt when it was not measured
+// (a result from before the loss measurement, or a family not probed).
+std::optional<double> measured_loss(const model::RunResult& result, Family family) {
+    const auto& summary = family == Family::ipv6 ? result.ipv6 : result.ipv4;
+    if (!summary.loss_rate || !summary.loss_samples || *summary.loss_samples <= 0) return std::nullopt;
+    const int lost = static_cast<int>(std::lround(*summary.loss_rate * *summary.loss_samples));
+    return loss_upper_bound(lost, *summary.loss_samples);
 }
 
-constexpr int kLossyAfterRetries = 3;
-
-// Families whose flows were lost scattered, not as a table fills (the sessions kind's judgement).
-std::set<Family> scattered_flows(const model::RunResult& result) {
-    std::set<Family> families;
-    for (const auto& verdict : result.verdicts)
-        if (verdict.checkpoint == Checkpoint::udp_sessions && verdict.cause.code == CauseCode::random_loss)
-            families.insert(verdict.family);
-    return families;
+// Causes a run of lost packets can imitate.
+bool loss_can_imitate(const model::Cause& cause) {
+    switch (cause.code) {
+        case CauseCode::size_cap:
+        case CauseCode::fragment_filter:
+        case CauseCode::mtu:
+        case CauseCode::pmtud_blackhole:
+        case CauseCode::no_answer:
+            return true;
+        case CauseCode::tcp_filter: return cause.params.value("action", "") == "drop";
+        default: return false;
+    }
 }
 
-// On a path that loses packets at random, the causes a loss can imitate are that loss. The path
-// is lossy where answers came only after retries, or new flows were lost scattered.
-void judge_random_loss(Verdict& verdict, const std::map<Family, int>& retried, const std::set<Family>& scattered) {
-    auto found = retried.find(verdict.family);
-    const int after_retry = found == retried.end() ? 0 : found->second;
-    if ((after_retry < kLossyAfterRetries && !scattered.count(verdict.family)) || !failing(verdict)) return;
-    const CauseCode code = verdict.cause.code;
-    const bool imitated = code == CauseCode::size_cap || code == CauseCode::state_table_full ||
-                          code == CauseCode::no_answer ||
-                          (code == CauseCode::tcp_filter && verdict.cause.params.value("action", "") == "drop");
-    if (imitated)
-        recast(verdict, CauseCode::random_loss,
-               {{"answered_after_retry", after_retry}, {"scattered_flows", scattered.count(verdict.family) > 0}});
+// The chance that random loss at `loss` alone lost every probe of the verdict that got nothing.
+double chance_of_the_losses(const model::RunResult& result, const Verdict& verdict, double loss) {
+    double chance = 1.0;
+    bool any = false;
+    for (const auto& id : verdict.probes) {
+        const auto* probe = model::find_probe(result, id);
+        if (!probe || probe->outcome != model::Outcome::timeout) continue;
+        if (probe->transport == "tcp" && probe->tcp_connected) continue;  // a stall is no lost exchange
+        // Answers too large for one packet arrive only if every fragment does; a TCP probe that got
+        // no connection lost its handshake, one packet each way.
+        const std::uint32_t size = probe->requested_size.value_or(0) + 48;
+        const std::uint32_t cut = probe->answer_fragment_size.value_or(1500);
+        const int fragments = probe->transport == "tcp" ? 1 : static_cast<int>((size + cut - 1) / std::max<std::uint32_t>(cut - 48, 64));
+        chance *= std::pow(exchange_loss(loss, std::max(1, fragments)), std::max(1, probe->attempts));
+        any = true;
+    }
+    return any ? chance : 0.0;
+}
+
+// A cause is claimed only when random loss at the path's measured rate could not have produced
+// its evidence (chance under kSignificance); otherwise the verdict says it is undecided between
+// the cause and random loss, and what would decide it.
+void judge_against_loss(const model::RunResult& result, Verdict& verdict) {
+    if (!failing(verdict) || !loss_can_imitate(verdict.cause)) return;
+    if (verdict.checkpoint == Checkpoint::udp_sessions) return;  // its kind weighs its own rounds
+    const auto loss = measured_loss(result, verdict.family);
+    if (!loss) return;
+    const double chance = chance_of_the_losses(result, verdict, *loss);
+    if (chance < kSignificance) return;
+    const auto& summary = verdict.family == Family::ipv6 ? result.ipv6 : result.ipv4;
+    recast(verdict, CauseCode::inconclusive,
+           {{"candidates", {std::string(model::to_string(verdict.cause.code)), "random-loss"}},
+            {"loss_rate", summary.loss_rate.value_or(0)},
+            {"p_value", std::min(1.0, chance)},
+            {"repeat", 5}});
 }
 
 }  // namespace
@@ -336,28 +450,39 @@ void judge_together(model::RunResult& result) {
     // The probe's own view is kept before anything across verdicts changes it.
     for (auto& verdict : result.verdicts)
         if (!verdict.probe_cause) verdict.probe_cause = verdict.cause;
-    const auto retried = answered_after_retry(result);
-    const auto scattered = scattered_flows(result);
-    std::set<Family> tcp_stalls;
+    std::set<Family> tcp_black_holes;
     for (auto& verdict : result.verdicts) {
         const CauseCode before = verdict.cause.code;
         judge_tcp_stall(result, verdict);
         judge_size_at_mtu(result, verdict);
-        judge_random_loss(verdict, retried, scattered);
-        if (verdict.cause.code == CauseCode::pmtud_blackhole && verdict.checkpoint != Checkpoint::pmtu) tcp_stalls.insert(verdict.family);
+        judge_against_loss(result, verdict);
+        const bool tcp = verdict.checkpoint == Checkpoint::tcp_direct || verdict.checkpoint == Checkpoint::tcp_fallback;
+        if (tcp && verdict.cause.code == CauseCode::pmtud_blackhole) tcp_black_holes.insert(verdict.family);
         // Large fragmented answers lost where the path MTU is the limit: the MTU, not a filter.
-        if (verdict.checkpoint == Checkpoint::udp_fragments && verdict.cause.code == CauseCode::size_cap)
+        if (verdict.checkpoint == Checkpoint::udp_fragments && verdict.cause.code == CauseCode::size_cap &&
+            verdict.cause.params.value("limit", "") != "udp-length")
             if (const Verdict* pmtu = find_verdict(result, Checkpoint::pmtu, verdict.family);
                 pmtu && (pmtu->cause.code == CauseCode::pmtud_blackhole ||
                          (pmtu->cause.code == CauseCode::mtu && pmtu->status != Status::pass)))
                 recast(verdict, pmtu->cause.code, {{"see", "pmtu"}});
-        // A cause judged across verdicts is every blamed device's cause.
+        // A cause judged across verdicts is the cause of every device blamed for the one it replaced.
         if (verdict.cause.code != before)
-            for (auto& blame : verdict.blame) blame.cause = verdict.cause;
+            for (auto& blame : verdict.blame)
+                if (blame.cause.code == before) blame.cause = verdict.cause;
     }
+    // An exchange over TCP that got nothing where TCP meets a black hole (the DNSKEY set fetched
+    // after TC=1): the black hole, not a lost query.
+    for (auto& verdict : result.verdicts)
+        if (tcp_black_holes.count(verdict.family) && failing(verdict) && verdict.cause.code == CauseCode::no_answer &&
+            verdict.cause.params.value("transport", "") == "tcp") {
+            recast(verdict, CauseCode::pmtud_blackhole, {{"transports", {"tcp"}}, {"see", "tcp"}});
+            for (auto& blame : verdict.blame)
+                if (blame.cause.code == CauseCode::no_answer) blame.cause = verdict.cause;
+        }
+    // TCP takes part in a black hole only where a TCP exchange stalled with large segments.
     for (auto& verdict : result.verdicts)
         if (verdict.checkpoint == Checkpoint::pmtu && verdict.cause.code == CauseCode::pmtud_blackhole &&
-            tcp_stalls.count(verdict.family))
+            tcp_black_holes.count(verdict.family))
             verdict.cause.params["transports"] = {"udp-df", "tcp"};
     judge_standards(result);
 }
@@ -368,7 +493,8 @@ void judge_with_findings(model::RunResult& result, const std::vector<model::Capt
     std::map<Family, std::string> interceptors;
     for (Family family : {Family::ipv4, Family::ipv6})
         if (auto device = interceptor(result, family, by_probe)) interceptors[family] = *device;
-    const auto droppers = whole_droppers(result, findings);
+    const auto losses = device_losses(result, findings);
+    const auto droppers = whole_droppers(result, findings, losses);
     for (auto& verdict : result.verdicts) {
         // Judging again starts from the probe's own view: findings are replaced, never appended.
         if (verdict.probe_cause) {
@@ -381,6 +507,9 @@ void judge_with_findings(model::RunResult& result, const std::vector<model::Capt
         verdict.blame.clear();
         verdict.findings.clear();
         attach(result, verdict, by_probe, interceptors, droppers);
+        auto interceptor = interceptors.find(verdict.family);
+        judge_lossy_devices(result, verdict, losses,
+                            interceptor == interceptors.end() ? std::nullopt : std::optional<std::string>(interceptor->second));
     }
     judge_together(result);
 }

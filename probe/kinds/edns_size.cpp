@@ -1,10 +1,15 @@
 // edns-size: answers of stepped exact sizes over UDP, with and without EDNS; the largest delivered
-// size refined to ±8 octets. Decides udp-large, udp-no-edns and edns-truncation.
+// size refined to ±8 octets. A loss counts only once it is confirmed: asked again until random loss
+// at the path's measured rate could not explain it. Then experiments tell the limit apart: the
+// lost size in small crafted fragments (a limit on the IP packet lets it through, one on the UDP
+// length does not) and a small answer in small fragments (a fragment filter loses it). Decides
+// udp-large, udp-no-edns and edns-truncation.
 #include <algorithm>
 #include <map>
 
 #include "probe/kinds/judges.h"
 #include "probe/kinds/kinds.h"
+#include "probe/net/net.h"
 
 namespace dnspath::probe {
 namespace {
@@ -26,37 +31,185 @@ Delivery classify(const QueryOutcome& outcome, std::uint32_t size) {
 }
 
 constexpr std::uint32_t kRefineStep = 8;
+constexpr std::uint32_t kSmallFragment = 576;
 
-// The largest size delivered below the first failure, refined by bisecting the gap to it.
-template <typename ProbeSize>
-std::optional<std::uint32_t> refine_largest(Session& session, const std::map<std::uint32_t, Delivery>& seen,
-                                            ProbeSize&& probe_size) {
-    std::optional<std::uint32_t> largest;
-    std::optional<std::uint32_t> first_failure;
-    for (const auto& [size, delivery] : seen) {
+// Asks answer sizes of one family, confirming every loss before it counts.
+class SizeProber {
+public:
+    SizeProber(Session& session, Family family, wire::Edns edns)
+        : session_(session), family_(family), edns_(edns),
+          payload_(net::route_mtu(session.config().targets.at(family)).value_or(1500) - headers()) {}
+
+    // One size, with the tries that rule random loss out should it be lost. `once`: one try, for a
+    // bisection step (checked later) or above a confirmed loss (a larger answer arriving shows
+    // loss anyway).
+    Delivery ask(std::uint32_t size, bool once = false) {
+        QuerySpec spec{.kind = "edns-size", .size = size, .edns = edns_};
+        spec.tries = once ? 1 : session_.confirm_tries(family_, fragments(size));
+        auto outcome = session_.ask(family_, spec);
+        auto delivery = classify(outcome, size);
+        if (delivery != Delivery::delivered) probes_.push_back({size, outcome.probe_id});
+        seen_[size] = delivery;
+        return delivery;
+    }
+
+    // Losses below `low` that a delivery above them showed to be chance (a bisection step asked
+    // once): neither a size the verdict lost nor evidence against random loss.
+    void forget_losses_below(std::uint32_t low) {
+        for (auto it = seen_.begin(); it != seen_.end() && it->first < low;)
+            it = it->second == Delivery::lost ? seen_.erase(it) : std::next(it);
+        std::erase_if(probes_, [low](const auto& entry) { return entry.first != 0 && entry.first < low; });
+    }
+
+    // The same size again, answered in crafted fragments of `fragment` octets.
+    Delivery in_fragments(std::uint32_t size, std::uint32_t fragment, model::Params& experiments, const char* what) {
+        QuerySpec spec{.kind = "edns-size", .size = size, .edns = edns_, .answer_fragment_size = fragment};
+        spec.tries = session_.confirm_tries(family_, fragments(size, fragment));
+        auto outcome = session_.ask(family_, spec);
+        auto delivery = classify(outcome, size);
+        if (delivery != Delivery::delivered) probes_.push_back({0, outcome.probe_id});
+        experiments.push_back({{"what", what}, {"size", size}, {"fragment", fragment},
+                               {"outcome", delivery == Delivery::delivered ? "delivered" : "lost"}});
+        return delivery;
+    }
+
+    int fragments(std::uint32_t size, std::optional<std::uint32_t> cut = std::nullopt) const {
+        const int per_packet = static_cast<int>(cut ? *cut : payload_ + headers()) - headers() - (family_ == Family::ipv6 ? 8 : 0);
+        return std::max(1, static_cast<int>((size + 8 + per_packet - 1) / std::max(per_packet, 8)));
+    }
+    int headers() const { return family_ == Family::ipv6 ? 48 : 28; }
+    int payload() const { return payload_; }
+    std::map<std::uint32_t, Delivery>& seen() { return seen_; }
+    std::vector<std::string> probes() const {
+        std::vector<std::string> ids;
+        for (const auto& [size, id] : probes_) ids.push_back(id);
+        return ids;
+    }
+    Session& session() { return session_; }
+
+private:
+    Session& session_;
+    Family family_;
+    wire::Edns edns_;
+    int payload_;  // the largest UDP payload one packet of the local link carries
+    std::map<std::uint32_t, Delivery> seen_;
+    std::vector<std::pair<std::uint32_t, std::string>> probes_;  // size asked (0: an experiment), probe id
+};
+
+// The largest size delivered below the first confirmed failure, refined by bisecting the gap with
+// one try a step; the boundary found is confirmed, and bisecting starts again above it when it
+// arrives after all.
+std::optional<std::uint32_t> refine_largest(SizeProber& prober) {
+    std::optional<std::uint32_t> largest, first_failure;
+    for (const auto& [size, delivery] : prober.seen()) {
         if (delivery == Delivery::delivered && !first_failure) largest = size;
         if (delivery != Delivery::delivered && !first_failure) first_failure = size;
     }
-    if (largest && first_failure && *first_failure > *largest) {
-        std::uint32_t low = *largest, high = *first_failure;
-        while (high - low > kRefineStep && !session.stopped()) {
-            std::uint32_t middle = low + (high - low) / 2;
-            if (probe_size(middle) == Delivery::delivered)
+    if (!largest || !first_failure || *first_failure <= *largest) return largest;
+    std::uint32_t low = *largest, high = *first_failure;
+    while (!prober.session().stopped()) {
+        std::uint32_t lost = high;
+        while (lost - low > kRefineStep && !prober.session().stopped()) {
+            std::uint32_t middle = low + (lost - low) / 2;
+            if (prober.ask(middle, true) == Delivery::delivered)
                 low = middle;
             else
-                high = middle;
+                lost = middle;
         }
-        largest = low;
+        if (lost == high || prober.ask(lost) != Delivery::delivered) break;
+        low = lost;  // it arrived when asked again: that loss was chance
     }
-    return largest;
+    prober.forget_losses_below(low);
+    return low;
+}
+
+// What limits the answers when sizes from `lost` up vanish and `largest` arrives: the lost size
+// in small fragments and a small answer in small fragments, as typed evidence.
+LimitEvidence test_limit(SizeProber& prober, std::uint32_t lost, std::uint32_t largest) {
+    LimitEvidence evidence;
+    evidence.payload = static_cast<std::uint32_t>(prober.payload());
+    evidence.experiments = model::Params::array();
+    evidence.large_fragments_pass =
+        prober.in_fragments(lost, kSmallFragment, evidence.experiments, "lost-size-in-small-fragments") == Delivery::delivered;
+    const std::uint32_t small = std::min<std::uint32_t>(900, largest);
+    // Cut so the small answer takes at least two fragments.
+    const auto cut = static_cast<std::uint32_t>(std::clamp<int>(static_cast<int>(small) / 2 + prober.headers() + 16, 96,
+                                                                static_cast<int>(kSmallFragment)));
+    if (small + prober.headers() > cut)
+        evidence.small_fragments_pass =
+            prober.in_fragments(small, cut, evidence.experiments, "small-answer-in-fragments") == Delivery::delivered;
+    return evidence;
+}
+
+void judge_without_edns(Session& session, Family family, model::RunResult& result) {
+    // Without EDNS: exactly 512 fits, and one octet more must come back TC=1 (RFC 1035 4.2.1).
+    auto plain_fit = session.ask(family, {.kind = "edns-size", .size = 512});
+    auto plain_over = session.ask(family, {.kind = "edns-size", .size = 600});
+    std::vector<std::string> plain_probes{plain_fit.probe_id, plain_over.probe_id};
+    auto fit = classify(plain_fit, 512);
+    if (fit == Delivery::delivered && plain_over.answered() && plain_over.message->header.tc)
+        add_verdict(result, Checkpoint::udp_no_edns, family, Status::pass, cause(CauseCode::ok), plain_probes);
+    else if (fit == Delivery::lost || plain_over.kind == OutcomeKind::timeout)
+        add_verdict(result, Checkpoint::udp_no_edns, family, Status::fail, cause(CauseCode::no_answer, {{"what", "no-edns"}}),
+                    plain_probes);
+    else
+        add_verdict(result, Checkpoint::udp_no_edns, family, Status::warn,
+                    cause(CauseCode::truncated_without_tc, {{"size", 512}, {"delivered", fit == Delivery::delivered}}),
+                    plain_probes);
+}
+
+void judge_truncation(Session& session, Family family, model::RunResult& result) {
+    // A small buffer with a large answer: the TC=1 answer itself must get through.
+    wire::Edns small;
+    small.udp_size = 1232;
+    auto over = session.ask(family, {.kind = "edns-size", .size = 3000, .edns = small});
+    std::vector<std::string> over_probes{over.probe_id};
+    if (over.answered() && over.message->header.tc && over.answer_size <= 1232)
+        add_verdict(result, Checkpoint::edns_truncation, family, Status::pass, cause(CauseCode::ok, {{"size", over.answer_size}}),
+                    over_probes);
+    else if (over.answered() && !over.message->header.tc)
+        add_verdict(result, Checkpoint::edns_truncation, family, Status::fail,
+                    cause(CauseCode::proxy_rewrite, {{"field", "bufsize"}, {"from", 1232}, {"answer", over.answer_size}}),
+                    over_probes);
+    else
+        add_verdict(result, Checkpoint::edns_truncation, family, Status::fail,
+                    cause(CauseCode::no_answer, {{"what", "tc-answer"}, {"outcome", to_string(over.kind)}}), over_probes);
 }
 
 }  // namespace
 
-// Capture may narrow a size cap to a fragment filter or an MTU later (probe/judge).
+// The cause of answers lost above a size, from the limit experiments.
+model::Cause limit_cause(Family family, const LimitEvidence& evidence, std::uint32_t lost, model::Params figures) {
+    figures["experiments"] = evidence.experiments;
+    if (evidence.large_fragments_pass == true) {
+        // The whole answer arrives when no packet of it is large: the limit is on the IP packet,
+        // and nothing told the server (over IPv4 its answers leave with DF clear, and a router
+        // with a smaller MTU would have fragmented them). A PMTUD black hole: see pmtu.
+        figures["direction"] = "answers";
+        figures["fragments_pass"] = true;
+        figures["see"] = "pmtu";
+        return model::recast({CauseCode::size_cap, figures}, CauseCode::pmtud_blackhole);
+    }
+    if (evidence.small_fragments_pass == false) {
+        // Fragments die whatever their size. When only answers too large for one packet were lost
+        // that is the whole story; a lower threshold is a size limit besides.
+        if (lost + 8 > evidence.payload) {
+            figures["direction"] = "answers";
+            figures["family"] = to_string(family);
+            return model::recast({CauseCode::size_cap, figures}, CauseCode::fragment_filter);
+        }
+        figures["also"] = {"fragment-filter"};
+        return {CauseCode::size_cap, figures};
+    }
+    if (evidence.large_fragments_pass == false) figures["limit"] = "udp-length";
+    return {CauseCode::size_cap, figures};
+}
+
+// Capture may narrow a size cap further (probe/judge): which device, and fragments it saw vanish.
 void judge_udp_large(model::RunResult& result, Family family, const std::map<std::uint32_t, Delivery>& seen,
                      std::optional<std::uint32_t> largest, std::uint16_t advertised,
-                     const std::vector<std::uint32_t>& sizes, const std::vector<std::string>& probes) {
+                     const std::vector<std::uint32_t>& sizes, const std::vector<std::string>& probes,
+                     const std::optional<LimitEvidence>& limit) {
     std::vector<std::uint32_t> lost, truncated, shortened;
     std::uint32_t largest_overall = 0;
     for (const auto& [size, delivery] : seen) {
@@ -70,16 +223,16 @@ void judge_udp_large(model::RunResult& result, Family family, const std::map<std
         figures["size"] = shortened.front();
         add_verdict(result, Checkpoint::udp_large, family, Status::fail, cause(CauseCode::truncated_without_tc, figures), probes);
     } else if (!lost.empty() && largest_overall > lost.front()) {
-        // A larger answer got through where a smaller one was lost even after retries: no size
-        // limit explains that; the path loses packets at random (or rate-limits).
-        figures["lost"] = lost.size();
-        figures["sizes"] = seen.size();
-        figures["largest_overall"] = largest_overall;
-        add_verdict(result, Checkpoint::udp_large, family, Status::warn, cause(CauseCode::random_loss, figures), probes);
+        // A larger answer got through where a smaller one was lost, even confirmed: no size limit
+        // explains that; the path loses packets at random (or only now and then).
+        model::Params loss{{"lost", lost.size()}, {"sizes", seen.size()}, {"largest_overall", largest_overall},
+                           {"largest", figures["largest"]}, {"advertised", advertised}};
+        add_verdict(result, Checkpoint::udp_large, family, Status::warn, cause(CauseCode::random_loss, loss), probes);
     } else if (!lost.empty()) {
         figures["size"] = lost.front();
         if (largest) figures["gap"] = advertised - *largest;
-        add_verdict(result, Checkpoint::udp_large, family, Status::fail, cause(CauseCode::size_cap, figures), probes);
+        auto found = limit ? limit_cause(family, *limit, lost.front(), figures) : model::Cause{CauseCode::size_cap, figures};
+        add_verdict(result, Checkpoint::udp_large, family, Status::fail, found, probes);
     } else if (!truncated.empty()) {
         figures["size"] = truncated.front();
         add_verdict(result, Checkpoint::udp_large, family, Status::warn, cause(CauseCode::edns_buffer_cap, figures), probes);
@@ -99,64 +252,33 @@ void run_edns_size(Session& session, Family family, model::RunResult& result) {
     wire::Edns edns;
     edns.udp_size = static_cast<std::uint16_t>(std::clamp<std::uint32_t>(sizes.back(), 4096, 65535));
 
-    std::map<std::uint32_t, Delivery> seen;
-    std::vector<std::string> probes;
-    // Above a size that was lost even after retries, one try each: a size limit loses them all
-    // anyway, and a larger one that arrives exposes random loss just the same.
+    SizeProber prober(session, family, edns);
     bool cliff_seen = false;
-    auto probe_size = [&](std::uint32_t size) {
-        auto outcome = session.ask(family, {.kind = "edns-size", .size = size, .edns = edns, .retry = !cliff_seen});
-        if (outcome.kind == OutcomeKind::timeout) cliff_seen = true;
-        auto delivery = classify(outcome, size);
-        seen[size] = delivery;
-        if (delivery != Delivery::delivered) probes.push_back(outcome.probe_id);
-        return delivery;
-    };
     for (auto size : sizes) {
         if (session.stopped()) return;
-        probe_size(size);
+        if (prober.ask(size, cliff_seen) == Delivery::lost) cliff_seen = true;
     }
-
+    const auto& seen = prober.seen();
     if (std::any_of(seen.begin(), seen.end(), [](const auto& entry) { return entry.second == Delivery::refused; })) {
-        add_verdict(result, Checkpoint::udp_large, family, Status::na, cause(CauseCode::refused, {{"why", "key-mismatch"}}), probes);
+        add_verdict(result, Checkpoint::udp_large, family, Status::na, cause(CauseCode::refused, {{"why", "key-mismatch"}}),
+                    prober.probes());
         return;
     }
-    auto largest = refine_largest(session, seen, probe_size);
+    auto largest = refine_largest(prober);
     if (largest) summary_for(result, family).largest_udp_answer = static_cast<int>(*largest);
-    judge_udp_large(result, family, seen, largest, edns.udp_size, sizes, probes);
+    // Above the largest, the first size lost: what kind of limit is it?
+    std::optional<LimitEvidence> limit;
+    auto first_lost = std::find_if(seen.begin(), seen.end(), [](const auto& entry) { return entry.second == Delivery::lost; });
+    const bool random = first_lost != seen.end() &&
+                        std::any_of(std::next(first_lost), seen.end(), [](const auto& e) { return e.second == Delivery::delivered; });
+    if (first_lost != seen.end() && largest && !random && !session.stopped())
+        limit = test_limit(prober, first_lost->first, *largest);
+    judge_udp_large(result, family, seen, largest, edns.udp_size, sizes, prober.probes(), limit);
 
-    // Without EDNS: exactly 512 fits, and one octet more must come back TC=1 (RFC 1035 4.2.1).
     if (session.stopped()) return;
-    auto plain_fit = session.ask(family, {.kind = "edns-size", .size = 512});
-    auto plain_over = session.ask(family, {.kind = "edns-size", .size = 600});
-    std::vector<std::string> plain_probes{plain_fit.probe_id, plain_over.probe_id};
-    auto fit = classify(plain_fit, 512);
-    if (fit == Delivery::delivered && plain_over.answered() && plain_over.message->header.tc)
-        add_verdict(result, Checkpoint::udp_no_edns, family, Status::pass, cause(CauseCode::ok), plain_probes);
-    else if (fit == Delivery::lost || plain_over.kind == OutcomeKind::timeout)
-        add_verdict(result, Checkpoint::udp_no_edns, family, Status::fail, cause(CauseCode::no_answer, {{"what", "no-edns"}}),
-                    plain_probes);
-    else
-        add_verdict(result, Checkpoint::udp_no_edns, family, Status::warn,
-                    cause(CauseCode::truncated_without_tc, {{"size", 512}, {"delivered", fit == Delivery::delivered}}),
-                    plain_probes);
-
-    // A small buffer with a large answer: the TC=1 answer itself must get through.
+    judge_without_edns(session, family, result);
     if (session.stopped()) return;
-    wire::Edns small;
-    small.udp_size = 1232;
-    auto over = session.ask(family, {.kind = "edns-size", .size = 3000, .edns = small});
-    std::vector<std::string> over_probes{over.probe_id};
-    if (over.answered() && over.message->header.tc && over.answer_size <= 1232)
-        add_verdict(result, Checkpoint::edns_truncation, family, Status::pass, cause(CauseCode::ok, {{"size", over.answer_size}}),
-                    over_probes);
-    else if (over.answered() && !over.message->header.tc)
-        add_verdict(result, Checkpoint::edns_truncation, family, Status::fail,
-                    cause(CauseCode::proxy_rewrite, {{"field", "bufsize"}, {"from", 1232}, {"answer", over.answer_size}}),
-                    over_probes);
-    else
-        add_verdict(result, Checkpoint::edns_truncation, family, Status::fail,
-                    cause(CauseCode::no_answer, {{"what", "tc-answer"}, {"outcome", to_string(over.kind)}}), over_probes);
+    judge_truncation(session, family, result);
 }
 
 }  // namespace dnspath::probe

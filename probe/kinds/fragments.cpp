@@ -16,6 +16,30 @@ using model::Status;
 namespace {
 
 constexpr std::size_t kFragmentedQuerySize = 1600;
+// A message well under any size limit, cut into pieces small enough that it takes three.
+constexpr std::uint32_t kSmallMessage = 700;
+constexpr std::uint32_t kSmallPiece = 320;
+constexpr std::uint32_t kLargePiece = 576;
+
+}  // namespace
+
+namespace {
+
+// Asks one fragmented question with the tries that rule random loss out should it be lost.
+bool fragmented_arrives(Session& session, Family family, QuerySpec spec, int fragments, std::vector<std::string>& probes,
+                        bool& raw_missing) {
+    auto arrived = [&](const QueryOutcome& outcome) {
+        if (!outcome.answered()) return false;
+        if (spec.size) return !outcome.message->header.tc && outcome.answer_size == *spec.size;
+        return echo_value(parse_echo(*outcome.message), "qlen") == std::to_string(outcome.query_size);
+    };
+    spec.tries = session.confirm_tries(family, fragments);
+    auto outcome = session.ask(family, spec);
+    if (outcome.detail.find("CAP_NET_RAW") != std::string::npos) raw_missing = true;
+    if (arrived(outcome) || raw_missing) return arrived(outcome);
+    probes.push_back(outcome.probe_id);
+    return false;
+}
 
 }  // namespace
 
@@ -25,6 +49,7 @@ void run_fragments(Session& session, Family family, model::RunResult& result) {
     FragmentOutcomes outcomes;
     outcomes.mtu = net::route_mtu(server).value_or(1500);
     std::vector<std::string> probes;
+    bool raw_missing = false;
 
     // Answers: every size above what one packet of the local link carries must be fragmented.
     wire::Edns edns;
@@ -33,7 +58,9 @@ void run_fragments(Session& session, Family family, model::RunResult& result) {
         if (size <= outcomes.mtu - overhead || size > 4096) continue;
         if (session.stopped()) return;
         const auto requested = static_cast<std::uint32_t>(size);
-        auto outcome = session.ask(family, {.kind = "fragments", .size = requested, .edns = edns});
+        QuerySpec spec{.kind = "fragments", .size = requested, .edns = edns};
+        spec.tries = session.confirm_tries(family, (size + overhead) / (outcomes.mtu - overhead) + 1);
+        auto outcome = session.ask(family, spec);
         if (outcome.answered() && !outcome.message->header.tc && outcome.answer_size == requested) {
             outcomes.answers_passed.push_back(requested);
             continue;
@@ -47,18 +74,34 @@ void run_fragments(Session& session, Family family, model::RunResult& result) {
         if (session.stopped()) return;
         wire::Edns query_edns;
         query_edns.udp_size = 1232;
-        auto outcome = session.ask(family, {.kind = "fragments", .echo = true, .edns = query_edns,
-                                            .query_size = kFragmentedQuerySize, .fragment_size = fragment_size});
-        if (outcome.detail.find("CAP_NET_RAW") != std::string::npos) {
-            outcomes.raw_socket = false;
-            break;
+        QuerySpec spec{.kind = "fragments", .echo = true, .edns = query_edns, .query_size = kFragmentedQuerySize,
+                       .fragment_size = fragment_size};
+        const bool arrived = fragmented_arrives(session, family, spec, 1, probes, raw_missing);
+        if (raw_missing) break;
+        (arrived ? outcomes.queries_passed : outcomes.queries_lost).push_back(fragment_size);
+    }
+    outcomes.raw_socket = !raw_missing;
+
+    // The smallest lost answer again in small fragments: arriving so, its fragments were too large
+    // for a link (an MTU) — not its UDP length, which every first fragment carries.
+    if (!outcomes.answers_lost.empty()) {
+        QuerySpec pieces{.kind = "fragments", .size = outcomes.answers_lost.front(), .edns = edns,
+                         .answer_fragment_size = kLargePiece};
+        outcomes.large_answer_in_pieces_passes = fragmented_arrives(
+            session, family, pieces, static_cast<int>(outcomes.answers_lost.front() / (kLargePiece - 64) + 1), probes, raw_missing);
+    }
+    // Small messages in small fragments: a fragment filter loses them, a limit on the UDP length
+    // (whose first fragment carries the whole length) does not.
+    if (!outcomes.answers_lost.empty() || !outcomes.queries_lost.empty()) {
+        QuerySpec small_answer{.kind = "fragments", .size = kSmallMessage, .edns = edns, .answer_fragment_size = kSmallPiece};
+        outcomes.small_answer_passes = fragmented_arrives(session, family, small_answer, 3, probes, raw_missing);
+        if (outcomes.raw_socket) {
+            wire::Edns query_edns;
+            query_edns.udp_size = 1232;
+            QuerySpec small_query{.kind = "fragments", .echo = true, .edns = query_edns, .query_size = kSmallMessage,
+                                  .fragment_size = kSmallPiece};
+            outcomes.small_query_passes = fragmented_arrives(session, family, small_query, 1, probes, raw_missing);
         }
-        if (outcome.answered() && echo_value(parse_echo(*outcome.message), "qlen") == std::to_string(outcome.query_size)) {
-            outcomes.queries_passed.push_back(fragment_size);
-            continue;
-        }
-        probes.push_back(outcome.probe_id);
-        outcomes.queries_lost.push_back(fragment_size);
     }
     judge_fragments(result, family, outcomes, probes);
 }
@@ -73,14 +116,51 @@ void judge_fragments(model::RunResult& result, Family family, const FragmentOutc
     const bool exercised = answers || !outcomes.answers_passed.empty() || !outcomes.queries_passed.empty() ||
                            !outcomes.queries_lost.empty();
     if (answers || !outcomes.queries_lost.empty()) {
-        // Small fragments passing while link-sized ones vanish points at an MTU or a size filter,
-        // not at fragments as such.
-        if (!outcomes.queries_passed.empty() && outcomes.queries_lost.empty()) {
-            figures["direction"] = "answers";
+        const bool small_answers_die = outcomes.small_answer_passes == false;
+        const bool small_queries_die = outcomes.small_query_passes == false;
+        model::Params experiments = model::Params::array();
+        if (outcomes.small_answer_passes)
+            experiments.push_back({{"what", "small-answer-in-fragments"}, {"size", kSmallMessage}, {"fragment", kSmallPiece},
+                                   {"outcome", *outcomes.small_answer_passes ? "delivered" : "lost"}});
+        if (outcomes.small_query_passes)
+            experiments.push_back({{"what", "small-query-in-fragments"}, {"size", kSmallMessage}, {"fragment", kSmallPiece},
+                                   {"outcome", *outcomes.small_query_passes ? "delivered" : "lost"}});
+        if (outcomes.large_answer_in_pieces_passes)
+            experiments.push_back({{"what", "lost-size-in-small-fragments"}, {"size", outcomes.answers_lost.front()},
+                                   {"fragment", kLargePiece}, {"outcome", *outcomes.large_answer_in_pieces_passes ? "delivered" : "lost"}});
+        // Queries in 1280-octet fragments lost while 576-octet ones pass: the fragments are too large.
+        const bool queries_too_large = !outcomes.queries_lost.empty() && !outcomes.queries_passed.empty() &&
+                                       *std::min_element(outcomes.queries_lost.begin(), outcomes.queries_lost.end()) >
+                                           *std::max_element(outcomes.queries_passed.begin(), outcomes.queries_passed.end());
+        const bool answers_too_large = outcomes.large_answer_in_pieces_passes == true;
+        if (!experiments.empty()) figures["experiments"] = experiments;
+        if (!small_answers_die && !small_queries_die && (answers_too_large || !answers) &&
+            (queries_too_large || outcomes.queries_lost.empty())) {
+            // Every loss was of fragments larger than the path carries, while the same messages in
+            // small pieces arrive: an MTU nobody was told of, not a filter (see pmtu).
+            figures["direction"] = answers && !outcomes.queries_lost.empty() ? "both" : answers ? "answers" : "queries";
+            figures["see"] = "pmtu";
+            add_verdict(result, Checkpoint::udp_fragments, family, Status::fail,
+                        model::recast({CauseCode::size_cap, figures}, CauseCode::pmtud_blackhole,
+                                      {{"direction", answers ? "answers" : "queries"}}),
+                        probes);
+        } else if (small_answers_die || small_queries_die) {
+            // Fragments die whatever the message's size: a fragment filter, in the directions whose
+            // small fragmented messages were lost.
+            figures["direction"] = small_answers_die && small_queries_die ? "both" : small_answers_die ? "answers" : "queries";
+            add_verdict(result, Checkpoint::udp_fragments, family, Status::fail, cause(CauseCode::fragment_filter, figures),
+                        probes);
+        } else if (outcomes.small_answer_passes || outcomes.small_query_passes ||
+                   (!outcomes.queries_passed.empty() && outcomes.queries_lost.empty())) {
+            // Small fragmented messages pass while large ones vanish: fragments as such are not
+            // filtered; a limit on the UDP length (or an MTU further on) takes the large ones.
+            figures["direction"] = answers && !outcomes.queries_lost.empty() ? "both" : answers ? "answers" : "queries";
+            if (outcomes.small_answer_passes || outcomes.small_query_passes) figures["limit"] = "udp-length";
             add_verdict(result, Checkpoint::udp_fragments, family, Status::fail, cause(CauseCode::size_cap, figures), probes);
         } else {
             figures["direction"] = answers && !outcomes.queries_lost.empty() ? "both" : answers ? "answers" : "queries";
-            add_verdict(result, Checkpoint::udp_fragments, family, Status::fail, cause(CauseCode::fragment_filter, figures), probes);
+            add_verdict(result, Checkpoint::udp_fragments, family, Status::fail, cause(CauseCode::fragment_filter, figures),
+                        probes);
         }
     } else if (!exercised) {
         figures["why"] = "not-exercised";

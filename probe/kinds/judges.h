@@ -16,11 +16,26 @@ namespace dnspath::probe {
 // edns-size: what became of one requested answer size.
 enum class Delivery { delivered, truncated_tc, short_no_tc, lost, refused, other };
 
-// udp-large from the sizes asked and what became of each: cut short, random loss, a size cap, a
-// buffer cap, or a pass. `largest` is the refined largest delivered size.
+// What the limit experiments showed about answers lost above a size (null: not asked, or lost
+// beyond the budget): the lost size in small crafted fragments, and a small answer in fragments.
+struct LimitEvidence {
+    std::optional<bool> large_fragments_pass;
+    std::optional<bool> small_fragments_pass;
+    std::uint32_t payload = 1472;  // the largest UDP payload one packet of the local link carries
+    model::Params experiments = model::Params::array();
+};
+// The cause they point at: a limit on the IP packet that tells nobody (a PMTUD black hole for
+// answers), on the UDP length (size cap), or on fragments (fragment filter, with a size cap
+// besides when unfragmented answers die too).
+model::Cause limit_cause(model::Family family, const LimitEvidence& evidence, std::uint32_t lost, model::Params figures);
+
+// udp-large from the sizes asked and what became of each: cut short, random loss, a size limit of
+// the kind the experiments found, a buffer cap, or a pass. `largest` is the refined largest
+// delivered size.
 void judge_udp_large(model::RunResult& result, model::Family family, const std::map<std::uint32_t, Delivery>& seen,
                      std::optional<std::uint32_t> largest, std::uint16_t advertised,
-                     const std::vector<std::uint32_t>& sizes, const std::vector<std::string>& probes);
+                     const std::vector<std::uint32_t>& sizes, const std::vector<std::string>& probes,
+                     const std::optional<LimitEvidence>& limit = std::nullopt);
 
 // pmtu: one direction's measurement (IP total lengths) and why a DF answer was lost.
 struct Direction {
@@ -29,9 +44,18 @@ struct Direction {
     std::optional<int> icmp_mtu;  // what an ICMP too-big said, if one came back
     std::string icmp_from;
 };
-enum class LostAnswer { none, mtu, size_filter, black_hole };
-void judge_pmtu(model::RunResult& result, model::Family family, const Direction& forward, const Direction& reverse,
-                LostAnswer lost_answer, int ceiling, const std::vector<std::string>& probes);
+// What stops packets over a size in one direction, by experiment: an MTU (the same size without DF
+// arrives, fragmented on the way), a limit on the IP packet (small crafted fragments of it arrive),
+// on the UDP length (they do not, but a small message in fragments does), or fragments as such.
+enum class PacketLimit { none, mtu, ip_length, udp_length, fragments };
+struct PmtuEvidence {
+    Direction forward, reverse;
+    PacketLimit forward_limit = PacketLimit::none, reverse_limit = PacketLimit::none;
+    int ceiling = 1500;
+    model::Params experiments = model::Params::array();
+};
+void judge_pmtu(model::RunResult& result, model::Family family, const PmtuEvidence& evidence,
+                const std::vector<std::string>& probes);
 
 // udp-fragments: which answer sizes (sent in fragments) and which fragment sizes of the crafted
 // queries passed or were lost; `raw_socket` false when queries could not be crafted.
@@ -40,6 +64,10 @@ struct FragmentOutcomes {
     std::vector<std::uint32_t> queries_passed, queries_lost;
     bool raw_socket = true;
     int mtu = 1500;
+    // A small message in small fragments, asked when large ones were lost (null: not asked).
+    std::optional<bool> small_answer_passes, small_query_passes;
+    // The smallest lost answer again in 576-octet fragments (null: not asked).
+    std::optional<bool> large_answer_in_pieces_passes;
 };
 void judge_fragments(model::RunResult& result, model::Family family, const FragmentOutcomes& outcomes,
                      const std::vector<std::string>& probes);
@@ -52,10 +80,12 @@ struct SessionOutcomes {
     std::optional<std::size_t> paced_answered;  // null: not sent (nothing was lost)
     int paced_flows = 16;
     int paced_gap_ms = 25;
+    std::optional<std::size_t> old_flows, old_answered;  // answered flows of the burst, asked again
+    double loss = 0;  // the chance random loss alone loses one exchange on this path
 };
-// All answered: pass. Lost, but paced flows pass: a rate limit (or scattered loss when under 2 %
-// were lost). Paced flows lost too: a full state table when the answered flows are a prefix,
-// random loss when the losses are scattered.
+// All answered: pass. No more lost than random loss at the path's rate explains: random loss
+// (warn). Beyond that: paced new flows pass — a rate limit; they are refused while the old flows
+// still pass — a full state table; both refused — inconclusive between the two.
 void judge_sessions(model::RunResult& result, model::Family family, const SessionOutcomes& outcomes,
                     const std::vector<std::string>& probes);
 

@@ -24,6 +24,10 @@ const std::vector<ProbeKind>& probe_kinds();
 const std::vector<ProbeKind>& target_kinds();
 const ProbeKind* find_probe_kind(std::string_view id, bool target_mode = false);
 
+// Before the plan, per reachable family: the path's loss rate (probe/kinds/loss.cpp), kept in the
+// session for every kind to weigh its losses against, and in the result's summary.
+void measure_loss(Session& session, model::Family family, model::RunResult& result);
+
 // Each kind's entry point (probe/kinds/<kind>.cpp).
 void run_edns_size(Session& session, model::Family family, model::RunResult& result);
 void run_tcp(Session& session, model::Family family, model::RunResult& result);

@@ -47,9 +47,15 @@ void run_proxy(Session& session, Family family, model::RunResult& result) {
         return;
     }
     auto echo = parse_echo(*hello.message);
-    if (echo.empty()) {
-        problems.push_back(cause(CauseCode::interception, {{"evidence", "no-echo"},
-                                                           {"rcode", wire::rcode_name(hello.message->full_rcode())}}));
+    const auto rcode = hello.message->full_rcode();
+    if (echo.empty() && (rcode != wire::rcode::noerror || hello.message->answers.empty())) {
+        // Asked on purpose, the proxy answered from its own data (REFUSED, NXDOMAIN, a referral):
+        // that is the proxy's answer to report, never an interception of someone else's query.
+        problems.push_back(cause(CauseCode::proxy_refused,
+                                 {{"rcode", wire::rcode_name(rcode)},
+                                  {"referral", rcode == wire::rcode::noerror && !hello.message->authorities.empty()}}));
+    } else if (echo.empty()) {
+        problems.push_back(cause(CauseCode::interception, {{"evidence", "no-echo"}, {"rcode", wire::rcode_name(rcode)}}));
     } else {
         auto upstream_size = echo_value(echo, "bufsize");
         figures["upstream_bufsize"] = upstream_size ? model::Params(echo_number(*upstream_size).value_or(0)) : model::Params();
@@ -73,6 +79,7 @@ void run_proxy(Session& session, Family family, model::RunResult& result) {
     for (std::uint32_t size : {1232u, 1500u, 4000u}) {
         if (session.stopped()) return;
         QuerySpec spec{.kind = "proxy", .size = size, .dnssec_label = true, .edns = edns, .via_proxy = true};
+        spec.tries = session.confirm_tries(family, static_cast<int>(size / 1400 + 1));
         auto outcome = session.ask(family, spec);
         probes.push_back(outcome.probe_id);
         bool via_tcp = false;

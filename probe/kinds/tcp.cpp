@@ -33,18 +33,52 @@ bool delivered_whole(const QueryOutcome& outcome, std::uint32_t size) {
     return outcome.answered() && !outcome.message->header.tc && outcome.answer_size == size;
 }
 
+// The segment size offered to tell a path that loses large segments (a PMTUD black hole) from a
+// filter: small enough for any MTU a DNS path has (IPv6's 1280 too).
+constexpr int kSmallMss = 536;
+
+// One TCP question as a decisive probe: a connection that gets nothing is opened again up to the
+// tries that rule random loss out; one that opened and then stalled is asked again with small
+// segments. The cause when it still fails, or nullopt when it arrived.
+std::optional<model::Cause> ask_tcp(Session& session, Family family, QuerySpec spec, std::uint32_t size,
+                                    std::vector<std::string>& probes) {
+    spec.tries = session.confirm_tries(family);
+    auto outcome = session.ask(family, spec);
+    probes.push_back(outcome.probe_id);
+    if (delivered_whole(outcome, size)) return std::nullopt;
+    if (outcome.tcp_connected && (outcome.kind == OutcomeKind::timeout || outcome.kind == OutcomeKind::reset)) {
+        // Opened, then nothing: do small segments cross where large ones die?
+        QuerySpec small = spec;
+        small.tcp_mss = kSmallMss;
+        small.tries = session.confirm_tries(family);
+        auto retried = session.ask(family, small);
+        probes.push_back(retried.probe_id);
+        model::Params experiments = model::Params::array();
+        experiments.push_back({{"what", "small-segments"}, {"mss", kSmallMss},
+                               {"outcome", delivered_whole(retried, size) ? "delivered" : "lost"}});
+        if (delivered_whole(retried, size))
+            return cause(CauseCode::pmtud_blackhole,
+                         {{"direction", "answers"}, {"transports", {"tcp"}}, {"experiments", experiments}});
+        auto failure = tcp_failure(outcome, size);
+        failure.params["experiments"] = experiments;
+        return failure;
+    }
+    return tcp_failure(outcome, size);
+}
+
 }  // namespace
 
 void run_tcp(Session& session, Family family, model::RunResult& result) {
     wire::Edns edns;
     edns.udp_size = 1232;
-    auto direct = session.ask(family, {.kind = "tcp", .size = kTcpAnswerSize, .edns = edns, .transport = Transport::tcp});
-    if (delivered_whole(direct, kTcpAnswerSize))
-        add_verdict(result, Checkpoint::tcp_direct, family, Status::pass,
-                    cause(CauseCode::ok, {{"size", kTcpAnswerSize}, {"rtt_ms", static_cast<int>(direct.rtt_ms)}}),
-                    {direct.probe_id});
+    std::vector<std::string> direct_probes;
+    auto direct_problem = ask_tcp(session, family, {.kind = "tcp", .size = kTcpAnswerSize, .edns = edns, .transport = Transport::tcp},
+                                  kTcpAnswerSize, direct_probes);
+    if (!direct_problem)
+        add_verdict(result, Checkpoint::tcp_direct, family, Status::pass, cause(CauseCode::ok, {{"size", kTcpAnswerSize}}),
+                    direct_probes);
     else
-        add_verdict(result, Checkpoint::tcp_direct, family, Status::fail, tcp_failure(direct, kTcpAnswerSize), {direct.probe_id});
+        add_verdict(result, Checkpoint::tcp_direct, family, Status::fail, *direct_problem, direct_probes);
     if (session.stopped()) return;
 
     auto udp = session.ask(family, {.kind = "tcp", .size = kFallbackAnswerSize, .edns = edns});
@@ -55,13 +89,14 @@ void run_tcp(Session& session, Family family, model::RunResult& result) {
         add_verdict(result, Checkpoint::tcp_fallback, family, Status::fail, why, {udp.probe_id});
         return;
     }
-    auto retry = session.ask(family, {.kind = "tcp", .size = kFallbackAnswerSize, .edns = edns, .transport = Transport::tcp});
-    if (delivered_whole(retry, kFallbackAnswerSize))
+    std::vector<std::string> probes{udp.probe_id};
+    auto problem = ask_tcp(session, family, {.kind = "tcp", .size = kFallbackAnswerSize, .edns = edns, .transport = Transport::tcp},
+                           kFallbackAnswerSize, probes);
+    if (!problem)
         add_verdict(result, Checkpoint::tcp_fallback, family, Status::pass, cause(CauseCode::ok, {{"size", kFallbackAnswerSize}}),
-                    {udp.probe_id, retry.probe_id});
+                    probes);
     else
-        add_verdict(result, Checkpoint::tcp_fallback, family, Status::fail, tcp_failure(retry, kFallbackAnswerSize),
-                    {udp.probe_id, retry.probe_id});
+        add_verdict(result, Checkpoint::tcp_fallback, family, Status::fail, *problem, probes);
 }
 
 }  // namespace dnspath::probe

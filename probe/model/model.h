@@ -142,7 +142,9 @@ struct ProbeRecord {
     bool dont_fragment = false;
     bool df_answer = false;
     bool small_fragments_answer = false;
-    std::optional<std::uint32_t> fragment_size;
+    std::optional<std::uint32_t> fragment_size;         // the query was sent in fragments of this size
+    std::optional<std::uint32_t> answer_fragment_size;  // the answer was asked in fragments of this size
+    std::optional<int> tcp_mss;                          // TCP: the segment size its SYN offered
     bool via_proxy = false;
     std::uint32_t query_size = 0;
     Outcome outcome = Outcome::error;

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/errqueue.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -226,10 +227,15 @@ Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteV
 }
 
 Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteView query,
-                                             std::chrono::milliseconds timeout) {
+                                             std::chrono::milliseconds timeout, const TcpOptions& options) {
     if (query.size() > 0xffff) return exchange_error(ExchangeFailure::error, "query over 65535 octets");
     Fd socket(::socket(server.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!socket.valid()) return exchange_error(ExchangeFailure::error, "socket: " + errno_text(errno));
+    if (options.mss) {
+        int mss = *options.mss;
+        if (::setsockopt(socket.get(), IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss) != 0)
+            return exchange_error(ExchangeFailure::error, "TCP_MAXSEG: " + errno_text(errno));
+    }
     const auto start = Clock::now();
     const auto deadline = start + timeout;
     if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0 && errno != EINPROGRESS)

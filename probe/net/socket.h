@@ -86,8 +86,13 @@ Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteV
 std::optional<int> route_mtu(const Endpoint& server);
 // The local address the kernel would use toward `server`.
 Result<Endpoint> local_address_toward(const Endpoint& server);
+// How a TCP query leaves: `mss` set before connecting is the segment size the SYN offers, so the
+// server's segments are no larger (small segments cross a path whose large ones die).
+struct TcpOptions {
+    std::optional<int> mss;
+};
 // Connects, sends one length-prefixed query and reads one length-prefixed answer.
 Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteView query,
-                                             std::chrono::milliseconds timeout);
+                                             std::chrono::milliseconds timeout, const TcpOptions& options = {});
 
 }  // namespace dnspath::net

@@ -120,6 +120,9 @@ for zone in "a..b" "$long" "$(head -c 70 /dev/zero | tr '\0' x).test" ".."; do
 done
 try "run --seed -1" -- "$bin" run --target 127.0.0.1 --port "$port" --probes edns-size --families ipv4 --seed -1
 try "run --seed too big" -- "$bin" run --target 127.0.0.1 --port "$port" --probes edns-size --families ipv4 --seed 99999999999999999999999
+try "run --repeat 0" -- "$bin" run --target 127.0.0.1 --port "$port" --probes edns-size --families ipv4 --repeat 0
+try "run --repeat 11" -- "$bin" run --target 127.0.0.1 --port "$port" --probes edns-size --families ipv4 --repeat 11
+try "run --repeat word" -- "$bin" run --target 127.0.0.1 --port "$port" --probes edns-size --families ipv4 --repeat five
 try "run --probes bogus" -- "$bin" run --target 127.0.0.1 --probes bogus
 try "run --families ipv5" -- "$bin" run --target 127.0.0.1 --families ipv5
 try "run --lang fr" -- "$bin" run --target 127.0.0.1 --lang fr

@@ -206,25 +206,46 @@ TEST(Judge, AProxyAskedOnPurposeIsNoInterceptor) {
     EXPECT_EQ(verdict(result, "pmtu").cause.code, CauseCode::pmtud_blackhole);
 }
 
-TEST(Judge, APathThatLosesAtRandomIsRandomLossNotWhatLossImitates) {
+// A cause stands only when random loss at the family's measured rate could not have lost its
+// probes: one lost probe of three tries at a third lost is inconclusive; many lost, or the same
+// with a clean path, is the cause.
+TEST(Judge, ACauseRandomLossCouldExplainIsInconclusive) {
     auto result = run({"lossy"});
+    result.ipv4.loss_rate = 0.19;
+    result.ipv4.loss_samples = 64;
+    result.ipv6.loss_rate = 0.0;
+    result.ipv6.loss_samples = 64;
     add(result, "udp-large", Family::ipv4, Status::fail, CauseCode::size_cap, {{"size", 3101}}, {"p1"});
-    add(result, "tcp-direct", Family::ipv4, Status::fail, CauseCode::tcp_filter, {{"action", "drop"}, {"stage", "syn"}}, {"p2"});
-    add(result, "tcp-direct", Family::ipv6, Status::fail, CauseCode::tcp_filter, {{"action", "drop"}, {"stage", "syn"}}, {"p3"});
-    add(result, "udp-sessions", Family::ipv4, Status::fail, CauseCode::rate_limit, {}, {"p4"});
-    for (int i = 0; i < 3; ++i) {  // ipv4 answers that came only on a retry; none on ipv6
-        model::ProbeRecord probe;
-        probe.id = "r" + std::to_string(i);
-        probe.outcome = model::Outcome::answer;
-        probe.attempts = 2;
-        result.probes.push_back(probe);
-    }
+    add(result, "tcp-direct", Family::ipv4, Status::fail, CauseCode::tcp_filter, {{"action", "drop"}, {"stage", "syn"}},
+        {"p2", "p3", "p4", "p5"});
+    add(result, "udp-large", Family::ipv6, Status::fail, CauseCode::size_cap, {{"size", 3101}}, {"p6"});
+    add(result, "tcp-fallback", Family::ipv4, Status::fail, CauseCode::tcp_filter, {{"action", "reset"}, {"stage", "syn"}},
+        {"p7"});
+    for (auto& probe : result.probes) probe.attempts = 3;
     judge_together(result);
-    EXPECT_EQ(verdict(result, "udp-large").cause.code, CauseCode::random_loss);
-    EXPECT_EQ(verdict(result, "udp-large").cause.params["instead_of"], "size-cap");
-    EXPECT_EQ(verdict(result, "tcp-direct").cause.code, CauseCode::random_loss);
-    EXPECT_EQ(verdict(result, "udp-sessions").cause.code, CauseCode::rate_limit);  // a rate limit is its own finding
-    EXPECT_EQ(verdict(result, "tcp-direct", Family::ipv6).cause.code, CauseCode::tcp_filter);  // no loss seen there
+    const auto& undecided = verdict(result, "udp-large");
+    EXPECT_EQ(undecided.cause.code, CauseCode::inconclusive);
+    EXPECT_EQ(undecided.cause.params["candidates"], (model::Params{"size-cap", "random-loss"}));
+    EXPECT_EQ(undecided.cause.params["instead_of"], "size-cap");
+    EXPECT_GE(undecided.cause.params["p_value"].get<double>(), 0.01);
+    EXPECT_TRUE(model::check_cause(undecided.cause).empty());
+    EXPECT_EQ(verdict(result, "tcp-direct").cause.code, CauseCode::tcp_filter);  // 12 tries all lost: no chance
+    EXPECT_EQ(verdict(result, "udp-large", Family::ipv6).cause.code, CauseCode::size_cap);  // a clean path
+    EXPECT_EQ(verdict(result, "tcp-fallback").cause.code, CauseCode::tcp_filter);  // a reset is no loss
+}
+
+// The UDP length filter put TCP in the black hole's transports through udp-large; only a
+// TCP exchange that stalled with large segments does.
+TEST(Judge, OnlyATcpStallPutsTcpInTheBlackHolesTransports) {
+    auto result = run({"router"});
+    add(result, "pmtu", Family::ipv4, Status::fail, CauseCode::pmtud_blackhole,
+        {{"direction", "queries"}, {"transports", {"udp-df"}}}, {"p1"});
+    add(result, "udp-large", Family::ipv4, Status::fail, CauseCode::pmtud_blackhole, {{"see", "pmtu"}}, {"p2"});
+    judge_together(result);
+    EXPECT_EQ(verdict(result, "pmtu").cause.params["transports"], (model::Params{"udp-df"}));
+    add(result, "tcp-direct", Family::ipv4, Status::fail, CauseCode::pmtud_blackhole, {{"transports", {"tcp"}}}, {"p3"});
+    judge_together(result);
+    EXPECT_EQ(verdict(result, "pmtu").cause.params["transports"], (model::Params{"udp-df", "tcp"}));
 }
 
 TEST(Judge, EveryNatIsNamedInPathOrder) {

@@ -41,6 +41,13 @@ check "udp-fragments ipv6 blamed on isp-router" "v('udp-fragments', 'ipv6')['sta
 check "nat names cpe" "v('nat', 'ipv4')['device'] == 'cpe' and v('nat', 'ipv4')['p']['devices'] == ['cpe'] and d['summary']['ipv4']['nat'] is True"
 check "TCP fallback rescues resolution" "v('tcp-fallback', 'ipv4')['status'] == 'pass' and v('tcp-fallback', 'ipv6')['status'] == 'pass'"
 check "four real resolvers asked, and this path does not hurt them (1232-octet buffers, TCP fallback)" "[r['name'] for r in d['resolvers']] == ['unbound', 'bind', 'knot-resolver', 'powerdns'] and all(r['failures'] == 0 and len(r['answers']) == 4 for r in d['resolvers'])"
+# Standards item by item: 1220-octet answers arrived in both families (the cap is 1232), so A-86
+# passes; A-85 passes (EDNS over UDP works); A-87, a "should", falls short; and the cpe's finding
+# lists what failed from standards[] alone.
+check "JPRS A-86 and F-86 pass: 1220-octet answers arrived" "all([s['status'] for s in d['standards'] if s['item'] == i] == ['pass'] for i in ('JPRS A-86', 'JPRS F-86'))"
+check "JPRS A-85 passes: udp-no-edns passed and EDNS over UDP works" "[s['status'] for s in d['standards'] if s['item'] == 'JPRS A-85'] == ['pass']"
+check "JPRS A-87 falls short (warn): nothing over 1232 arrived" "[s['status'] for s in d['standards'] if s['item'] == 'JPRS A-87'] == ['warn']"
+check "the path's loss was measured on both families" "all(d['summary'][f]['loss_samples'] == 192 and d['summary'][f]['loss_rate'] < 0.05 for f in ('ipv4', 'ipv6'))"
 check "four taps, nothing lost" "len(d['taps']) == 4 and all(t['kernel_drops'] == 0 for t in d['taps'])"
 if ip netns list | grep -q '^dpd-'; then echo "FAIL namespaces left"; failures=$((failures + 1)); else passes=$((passes + 1)); fi
 echo "$passes passed, $failures failed"

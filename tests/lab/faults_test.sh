@@ -49,7 +49,7 @@ for name in "${profiles[@]}"; do
       expect "$name" "largest ipv4 answer is the unfragmented maximum (1472 ±8)" "1464 <= largest('ipv4') <= 1480"
       expect "$name" "ipv6 untouched" "v('udp-large', 'ipv6')['status'] == 'pass'"
       expect "$name" "udp-fragments ipv4 is a fragment filter both ways" "v('udp-fragments', 'ipv4')['status'] == 'fail' and v('udp-fragments', 'ipv4')['code'] == 'fragment-filter' and v('udp-fragments', 'ipv4')['p']['direction'] == 'both'"
-      expect "$name" "the probe alone could not tell (its cause was a size cap)" "v('udp-large', 'ipv4')['cause'] != v('udp-large', 'ipv4')['probe_cause'] and v('udp-large', 'ipv4')['probe_cause']['code'] == 'size-cap'"
+      expect "$name" "the probe's own experiments found it: a small answer in fragments was lost too" "v('udp-large', 'ipv4')['probe_cause']['code'] == 'fragment-filter' and any(e['what'] == 'small-answer-in-fragments' and e['outcome'] == 'lost' for e in v('udp-large', 'ipv4')['probe_cause']['params']['experiments'])"
       expect "$name" "the finding is fragments lost inside the router" "'fragments-dropped' in v('udp-large', 'ipv4')['rules']"
       expect "$name" "udp-fragments ipv6 passes" "v('udp-fragments', 'ipv6')['status'] == 'pass'"
       expect "$name" "pmtu is not a fragment problem" "v('pmtu', 'ipv4')['status'] == 'pass'" ;;

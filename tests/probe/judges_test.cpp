@@ -58,20 +58,38 @@ TEST(JudgeUdpLarge, EverySizeDeliveredPasses) {
     EXPECT_EQ(only(result).cause.code, CauseCode::ok);
 }
 
-TEST(JudgePmtu, SilenceTowardTheServerIsABlackHole) {
+PmtuEvidence evidence(Direction forward, Direction reverse, PacketLimit forward_limit = PacketLimit::none,
+                      PacketLimit reverse_limit = PacketLimit::none) {
+    return {forward, reverse, forward_limit, reverse_limit, 1500, model::Params::array()};
+}
+
+TEST(JudgePmtu, SilenceTowardTheServerThatTheSameSizeWithoutDfCrossesIsABlackHole) {
     model::RunResult result;
-    judge_pmtu(result, Family::ipv4, {1280, 1281, std::nullopt, ""}, {1500, std::nullopt, std::nullopt, ""},
-               LostAnswer::none, 1500, {"p1"});
+    judge_pmtu(result, Family::ipv4,
+               evidence({1280, 1281, std::nullopt, ""}, {1500, std::nullopt, std::nullopt, ""}, PacketLimit::mtu), {"p1"});
     EXPECT_EQ(only(result).status, Status::fail);
     EXPECT_EQ(only(result).cause.code, CauseCode::pmtud_blackhole);
     EXPECT_EQ(only(result).cause.params["direction"], "queries");
     EXPECT_EQ(only(result).cause.params["forward"], 1280);
 }
 
+// The UDP length filter: DF queries over 1328 lost, and so are the same without DF and in
+// small fragments, while a small query in fragments arrives: a size cap on the UDP length, no MTU.
+TEST(JudgePmtu, AUdpLengthLimitIsASizeCapNotABlackHole) {
+    model::RunResult result;
+    judge_pmtu(result, Family::ipv4,
+               evidence({1328, 1329, std::nullopt, ""}, {1328, 1329, std::nullopt, ""}, PacketLimit::udp_length,
+                        PacketLimit::udp_length),
+               {"p1"});
+    EXPECT_EQ(only(result).status, Status::warn);
+    EXPECT_EQ(only(result).cause.code, CauseCode::size_cap);
+    EXPECT_EQ(only(result).cause.params["limit"], "udp-length");
+    EXPECT_FALSE(only(result).cause.params.contains("transports"));
+}
+
 TEST(JudgePmtu, AnIcmpTooBigIsAWorkingMtu) {
     model::RunResult result;
-    judge_pmtu(result, Family::ipv4, {1454, 1455, 1454, "198.18.1.2"}, {1500, std::nullopt, std::nullopt, ""},
-               LostAnswer::none, 1500, {});
+    judge_pmtu(result, Family::ipv4, evidence({1454, 1455, 1454, "198.18.1.2"}, {1500, std::nullopt, std::nullopt, ""}), {});
     EXPECT_EQ(only(result).status, Status::pass);
     EXPECT_EQ(only(result).cause.code, CauseCode::mtu);
     EXPECT_EQ(only(result).cause.params["icmp_mtu"], 1454);
@@ -81,13 +99,13 @@ TEST(JudgePmtu, TheLostAnswerExperimentDecidesTheWayBack) {
     const Direction forward{1500, std::nullopt, std::nullopt, ""};
     const Direction back{1280, 1281, std::nullopt, ""};
     model::RunResult hole, filter, mtu;
-    judge_pmtu(hole, Family::ipv6, forward, back, LostAnswer::black_hole, 1500, {});
+    judge_pmtu(hole, Family::ipv6, evidence(forward, back, PacketLimit::none, PacketLimit::ip_length), {});
     EXPECT_EQ(only(hole).cause.code, CauseCode::pmtud_blackhole);
     EXPECT_EQ(only(hole).cause.params["direction"], "answers");
-    judge_pmtu(filter, Family::ipv6, forward, back, LostAnswer::size_filter, 1500, {});
+    judge_pmtu(filter, Family::ipv6, evidence(forward, back, PacketLimit::none, PacketLimit::udp_length), {});
     EXPECT_EQ(only(filter).cause.code, CauseCode::size_cap);
-    EXPECT_EQ(only(filter).status, Status::pass);  // udp-large reports the filter
-    judge_pmtu(mtu, Family::ipv6, forward, back, LostAnswer::mtu, 1500, {});
+    EXPECT_EQ(only(filter).status, Status::warn);  // packets vanish: never a pass
+    judge_pmtu(mtu, Family::ipv6, evidence(forward, back, PacketLimit::none, PacketLimit::mtu), {});
     EXPECT_EQ(only(mtu).status, Status::warn);
     EXPECT_EQ(only(mtu).cause.code, CauseCode::mtu);
 }
@@ -107,17 +125,42 @@ TEST(JudgeFragments, WhichDirectionLostItsFragments) {
     EXPECT_EQ(only(clean).cause.params["raw_socket"], false);
 }
 
-TEST(JudgeSessions, APrefixAnsweredIsAFullTableScatteredLossIsLoss) {
-    model::RunResult table, loss, limit, clean;
-    judge_sessions(table, Family::ipv4, {256, 100, 100, {}, 0, 16, 25}, {"p1"});
+SessionOutcomes sessions(std::size_t flows, std::size_t answered, std::optional<std::size_t> paced,
+                         std::optional<std::size_t> old, double loss) {
+    SessionOutcomes outcomes{flows, answered, answered, {}, paced, 16, 25};
+    if (old) {
+        outcomes.old_flows = 16;
+        outcomes.old_answered = *old;
+    }
+    outcomes.loss = loss;
+    return outcomes;
+}
+
+// New flows refused one at a time while the old ones still pass is a full table; the issue's
+// case (120 flows, 119 of 256 answered, no paced flow, at 10 % loss) is one, whatever the prefix.
+TEST(JudgeSessions, RefusedNewFlowsWithOldOnesPassingIsAFullTable) {
+    model::RunResult table, lossy_table;
+    judge_sessions(table, Family::ipv4, sessions(256, 100, 0, 16, 0.05), {"p1"});
     EXPECT_EQ(only(table).cause.code, CauseCode::state_table_full);
     EXPECT_EQ(only(table).cause.params["answered"], 100);
-    judge_sessions(loss, Family::ipv4, {256, 150, 3, {}, 9, 16, 25}, {"p1"});
-    EXPECT_EQ(only(loss).cause.code, CauseCode::random_loss);
-    EXPECT_EQ(only(loss).status, Status::fail);
-    judge_sessions(limit, Family::ipv4, {256, 60, 60, {}, 16, 16, 25}, {"p1"});
+    judge_sessions(lossy_table, Family::ipv4, sessions(256, 119, 0, 14, 0.34), {"p1"});
+    EXPECT_EQ(only(lossy_table).cause.code, CauseCode::state_table_full);
+}
+
+TEST(JudgeSessions, PacedFlowsPassingIsARateLimitAndLossWithinTheRateIsLoss) {
+    model::RunResult limit, loss, clean, undecided;
+    judge_sessions(limit, Family::ipv4, sessions(256, 60, 16, 16, 0.05), {"p1"});
     EXPECT_EQ(only(limit).cause.code, CauseCode::rate_limit);
-    judge_sessions(clean, Family::ipv6, {256, 256, 256, {{"server1", 128}, {"server2", 128}}, std::nullopt, 16, 25}, {});
+    // 20 of 256 lost where a third of exchanges are lost anyway: nothing to blame on a table.
+    judge_sessions(loss, Family::ipv4, sessions(256, 236, 12, 12, 0.34), {"p1"});
+    EXPECT_EQ(only(loss).cause.code, CauseCode::random_loss);
+    EXPECT_EQ(only(loss).status, Status::warn);
+    // Everything refused after the burst, old flows too: the two cannot be told apart.
+    judge_sessions(undecided, Family::ipv4, sessions(256, 100, 0, 0, 0.05), {"p1"});
+    EXPECT_EQ(only(undecided).cause.code, CauseCode::inconclusive);
+    auto clean_outcomes = sessions(256, 256, std::nullopt, std::nullopt, 0.05);
+    clean_outcomes.answered_by = {{"server1", 128}, {"server2", 128}};
+    judge_sessions(clean, Family::ipv6, clean_outcomes, {});
     EXPECT_EQ(only(clean).status, Status::pass);
     EXPECT_EQ(only(clean).cause.params["answered_by"]["server2"], 128);
 }
