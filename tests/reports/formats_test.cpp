@@ -77,7 +77,7 @@ const std::set<std::string> kLatinAllowed = {
     "LAN", "AD", "BIND", "KSK", "ZSK", "SEP", "NSEC", "NSEC3", "NSEC3PARAM", "SERVFAIL", "NTP", "OpenSSL", "Unbound",
     "Knot", "SALT", "keygen", "signzone", "dsfromkey", "policy", "validation", "auto", "anchor", "trust", "all", "parent",
     "now", "named", "conf", "AA", "ALG", "checkzone", "module", "config", "validator", "iterator", "validate", "PowerDNS", "Recursor",
-    "WAN", "ULA", "NAT66", "wan", "repeat",
+    "WAN", "ULA", "NAT66", "wan", "repeat", "RD", "forward", "zone", "server",
 };
 
 // A template's placeholder names ("{size}"), and the text without them. Hand-written, not
