@@ -215,6 +215,10 @@ Result<probe::ProfileRun> run_setup(const RunOptions& options, const std::option
     if (!options.probes.empty()) config.plan.probes = options.probes;
     if (!options.families.empty()) config.plan.families = options.families;
     if (options.repeat > 0) config.plan.repetitions = options.repeat;
+    // A proxy given is a proxy to test: its checks run whether or not the plan listed them.
+    if (!config.proxies.empty() &&
+        std::find(config.plan.probes.begin(), config.plan.probes.end(), "proxy") == config.plan.probes.end())
+        config.plan.probes.push_back("proxy");
     if (config.targets.empty()) return fail("run: give --target ADDRESS (or --profile with target.addresses)");
     if (!options.key_file.empty()) run.key_file = options.key_file;
     if (!run.key_file.empty()) {

@@ -18,6 +18,30 @@ asked='[r["name"] for r in d["resolvers"]] == NAMES and all([a["question"] for a
 all4='["unbound", "bind", "knot-resolver", "powerdns"]'
 
 run_lab clean "$here/resolvers-clean.toml"
+
+# The same four as the DNS proxy a stub is told to use (a home router's Unbound, a forwarding
+# Knot Resolver, PowerDNS Recursor): asked as a stub asks (RD=1), each passes what it forwards.
+# A proxy with no upstream answers REFUSED from its own data: proxy-refused, never interception.
+"$bin" lab up --profile "$here/resolvers-clean.toml" >"$work/up.out" 2>&1 || { cat "$work/up.out"; exit 1; }
+for resolver in unbound=127.0.0.11 bind=127.0.0.12 knot-resolver=127.0.0.13 powerdns=127.0.0.14; do
+  name=${resolver%%=*}
+  ip netns exec drc-probe "$bin" run --target 198.18.1.2 --port 53 --key-file /run/dnspath-drc/key --families ipv4 \
+    --probes proxy --proxy "${resolver#*=}" --out "$work/proxy-$name" >"$work/proxy-$name.out" 2>&1
+  expect "proxy-$name" "$name as the DNS proxy: dns-proxy passes (RD=1, DO and signed answers forwarded)" "v('dns-proxy', 'ipv4')['status'] == 'pass'"
+done
+ip netns exec drc-probe dnsmasq --keep-in-foreground --no-resolv --no-hosts --port=53 --bind-interfaces \
+  --listen-address=127.0.0.20 --user=root --pid-file="$work/refusing.pid" >/dev/null 2>&1 &
+refusing=$!
+sleep 0.5
+ip netns exec drc-probe "$bin" run --target 198.18.1.2 --port 53 --key-file /run/dnspath-drc/key --families ipv4 \
+  --probes proxy --proxy 127.0.0.20 --out "$work/proxy-refusing" >"$work/proxy-refusing.out" 2>&1
+kill $refusing; wait $refusing 2>/dev/null
+# --proxy alone puts the proxy checks in the plan, whatever --probes lists (the README's example).
+ip netns exec drc-probe "$bin" run --target 198.18.1.2 --port 53 --key-file /run/dnspath-drc/key --families ipv4 \
+  --probes tcp --proxy 127.0.0.11 --out "$work/proxy-flag" >"$work/proxy-flag.out" 2>&1
+expect proxy-flag "--proxy with --probes tcp: the plan gains the proxy checks" "v('dns-proxy', 'ipv4')['status'] == 'pass' and v('tcp-direct', 'ipv4')['status'] == 'pass'"
+expect proxy-refusing "a proxy with no upstream: proxy-refused with its REFUSED, not interception" "v('dns-proxy', 'ipv4')['status'] == 'fail' and v('dns-proxy', 'ipv4')['code'] == 'proxy-refused' and v('dns-proxy', 'ipv4')['p']['rcode'] == 'REFUSED'"
+"$bin" lab down --prefix drc >/dev/null 2>&1
 expect clean "exit 0 on a clean path" "open('$work/clean.rc').read().strip() == '0'"
 expect clean "all four resolvers asked all four questions" "${asked//NAMES/$all4}"
 expect clean "every answer NOERROR with AD" "$ok"
