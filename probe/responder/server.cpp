@@ -7,8 +7,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
+#include <mutex>
+#include <span>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 
 #include "probe/net/net.h"
@@ -21,6 +26,10 @@ using net::Clock;
 constexpr std::size_t kMaxTcpClients = 256;
 constexpr auto kTcpIdle = std::chrono::seconds(10);
 constexpr std::size_t kMaxTrackedSources = 65536;
+constexpr std::size_t kBatch = 32;          // datagrams per recvmmsg / sendmmsg
+constexpr int kBatchesPerTurn = 4;          // then the TCP clients get their turn
+constexpr std::size_t kLimiterShards = 64;  // workers rarely wait for each other's lock
+constexpr unsigned kMaxWorkers = 64;
 
 // Token bucket per source address: enough for any probe run, too little to be worth reflecting.
 class RateLimiter {
@@ -28,7 +37,8 @@ public:
     explicit RateLimiter(int per_second) : rate_(per_second) {}
     bool allow(const std::string& source) {
         auto now = Clock::now();
-        if (buckets_.size() > kMaxTrackedSources) buckets_.clear();  // bounded memory under spoofed floods
+        // Bounded memory under spoofed floods.
+        if (buckets_.size() > kMaxTrackedSources / kLimiterShards) buckets_.clear();
         auto& bucket = buckets_[source];
         if (bucket.last == Clock::time_point{}) bucket = {static_cast<double>(rate_), now};
         double refill = std::chrono::duration<double>(now - bucket.last).count() * rate_;
@@ -46,6 +56,45 @@ private:
     };
     int rate_;
     std::unordered_map<std::string, Bucket> buckets_;
+};
+
+// The per-source limit, shared by the workers: SO_REUSEPORT spreads one source's flows over
+// several workers' sockets, and the limit is on the source, not on a flow.
+class SharedRateLimiter {
+public:
+    explicit SharedRateLimiter(int per_second) {
+        for (auto& shard : shards_) shard = std::make_unique<Shard>(per_second);
+    }
+    bool allow(const std::string& source) {
+        Shard& shard = *shards_[std::hash<std::string>{}(source) % kLimiterShards];
+        std::lock_guard lock(shard.mutex);
+        return shard.limiter.allow(source);
+    }
+
+private:
+    struct Shard {
+        explicit Shard(int per_second) : limiter(per_second) {}
+        std::mutex mutex;
+        RateLimiter limiter;
+    };
+    std::array<std::unique_ptr<Shard>, kLimiterShards> shards_;
+};
+
+// What every worker reads and counts into.
+struct Shared {
+    const AnswerConfig& answers;
+    bool force_dont_fragment;
+    SharedRateLimiter limiter;
+    std::atomic<std::size_t>& answered;
+    std::atomic<bool> failed{false};
+    std::mutex error_mutex;
+    std::string error;
+
+    void fail(std::string message) {
+        std::lock_guard lock(error_mutex);
+        if (error.empty()) error = std::move(message);
+        failed = true;
+    }
 };
 
 struct TcpClient {
@@ -69,6 +118,13 @@ void set_dont_fragment(int fd, bool ipv6, bool on) {
     }
 }
 
+std::string bind_hint(int error) {
+    return error == EACCES          ? " (ports below 1024 need CAP_NET_BIND_SERVICE: run as root)"
+           : error == EADDRNOTAVAIL ? " (no interface here has that address)"
+           : error == EADDRINUSE    ? " (another server already listens there)"
+                                    : "";
+}
+
 Result<net::Fd> bind_socket(const net::Endpoint& endpoint, bool tcp, bool dont_fragment) {
     net::Fd fd(::socket(endpoint.family(), (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd.valid()) return fail("socket: " + net::errno_text(errno));
@@ -76,6 +132,9 @@ Result<net::Fd> bind_socket(const net::Endpoint& endpoint, bool tcp, bool dont_f
     ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     if (endpoint.is_ipv6()) ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
     if (!tcp) {
+        // One socket per worker on the same address; the kernel spreads flows by their 4-tuple,
+        // so one flow always meets the same worker and its answers keep their order.
+        ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
         set_dont_fragment(fd.get(), endpoint.is_ipv6(), dont_fragment);
         // A burst of new flows (the sessions kind: 512 at once, about 768 octets of kernel memory
         // each) overflows the default 208 KiB receive buffer whenever the responder is a moment
@@ -87,12 +146,8 @@ Result<net::Fd> bind_socket(const net::Endpoint& endpoint, bool tcp, bool dont_f
     }
     if (::bind(fd.get(), endpoint.sockaddr_ptr(), endpoint.length) != 0) {
         int error = errno;
-        std::string hint = error == EACCES ? " (ports below 1024 need CAP_NET_BIND_SERVICE: run as root)"
-                           : error == EADDRNOTAVAIL ? " (no interface here has that address)"
-                           : error == EADDRINUSE    ? " (another server already listens there)"
-                                                    : "";
         return fail(std::string(tcp ? "TCP" : "UDP") + " bind " + endpoint.to_string() + ": " +
-                    net::errno_text(error) + hint);
+                    net::errno_text(error) + bind_hint(error));
     }
     if (tcp && ::listen(fd.get(), 64) != 0) return fail("listen " + endpoint.to_string() + ": " + net::errno_text(errno));
     return fd;
@@ -117,120 +172,238 @@ void send_tcp(int fd, const wire::Bytes& answer) {
     }
 }
 
+// One worker's datagrams in and the plain answers queued to leave together.
+class UdpBatch {
+public:
+    UdpBatch() : in_(kBatch, wire::Bytes(65536)) {}
+
+    // Reads up to kBatch datagrams without waiting; how many arrived.
+    int receive(int fd) {
+        for (std::size_t i = 0; i < kBatch; ++i) {
+            in_iov_[i] = {in_[i].data(), in_[i].size()};
+            peers_[i].length = sizeof peers_[i].storage;
+            in_msgs_[i] = {};
+            in_msgs_[i].msg_hdr.msg_name = peers_[i].sockaddr_ptr();
+            in_msgs_[i].msg_hdr.msg_namelen = peers_[i].length;
+            in_msgs_[i].msg_hdr.msg_iov = &in_iov_[i];
+            in_msgs_[i].msg_hdr.msg_iovlen = 1;
+        }
+        int n = ::recvmmsg(fd, in_msgs_.data(), kBatch, MSG_DONTWAIT, nullptr);
+        for (int i = 0; i < n; ++i) peers_[static_cast<std::size_t>(i)].length = in_msgs_[static_cast<std::size_t>(i)].msg_hdr.msg_namelen;
+        return n;
+    }
+    wire::ByteView datagram(std::size_t i) const { return {in_[i].data(), in_msgs_[i].msg_len}; }
+    const net::Endpoint& peer(std::size_t i) const { return peers_[i]; }
+
+    void queue(wire::Bytes answer, const net::Endpoint& peer) {
+        out_[queued_] = std::move(answer);
+        out_peers_[queued_] = peer;
+        ++queued_;
+    }
+    // Sends what is queued, in order; a datagram the kernel will not take is lost, as on a wire.
+    void flush(int fd) {
+        for (std::size_t i = 0; i < queued_; ++i) {
+            out_iov_[i] = {out_[i].data(), out_[i].size()};
+            out_msgs_[i] = {};
+            out_msgs_[i].msg_hdr.msg_name = out_peers_[i].sockaddr_ptr();
+            out_msgs_[i].msg_hdr.msg_namelen = out_peers_[i].length;
+            out_msgs_[i].msg_hdr.msg_iov = &out_iov_[i];
+            out_msgs_[i].msg_hdr.msg_iovlen = 1;
+        }
+        std::size_t sent = 0;
+        while (sent < queued_) {
+            int n = ::sendmmsg(fd, out_msgs_.data() + sent, static_cast<unsigned>(queued_ - sent), 0);
+            if (n <= 0) ++sent;  // skip the one that failed (an unreachable peer), keep the rest
+            else sent += static_cast<std::size_t>(n);
+        }
+        queued_ = 0;
+    }
+
+private:
+    std::vector<wire::Bytes> in_;
+    std::array<iovec, kBatch> in_iov_{};
+    std::array<mmsghdr, kBatch> in_msgs_{};
+    std::array<net::Endpoint, kBatch> peers_{};
+    std::array<wire::Bytes, kBatch> out_;
+    std::array<iovec, kBatch> out_iov_{};
+    std::array<mmsghdr, kBatch> out_msgs_{};
+    std::array<net::Endpoint, kBatch> out_peers_{};
+    std::size_t queued_ = 0;
+};
+
+// An answer the probe asked to leave with DF or in crafted fragments: sent at once, alone, because
+// it changes the socket's DF setting or leaves by a raw socket.
+void send_special(int fd, const net::Endpoint& local, const net::Endpoint& peer, const Answer& answer,
+                  Shared& shared, std::size_t serial) {
+    if (answer.dont_fragment) set_dont_fragment(fd, peer.is_ipv6(), true);
+    // 1280-octet fragments whatever the path MTU cache holds: tells a path that loses big packets
+    // (an MTU) from one that loses big answers (a UDP size filter). The kernel fragments only above
+    // the route's MTU, so these are crafted (raw socket); without CAP_NET_RAW the answer goes out
+    // whole. "f<n>" asks for fragments of n octets in either family: a filter on the UDP length
+    // still sees the whole length in the first one, a limit on the IP packet does not.
+    const std::size_t headers = peer.is_ipv6() ? 48 : 28;
+    const std::size_t cut = answer.fragment_size ? *answer.fragment_size : answer.minimum_mtu && peer.is_ipv6() ? 1280 : 0;
+    const bool crafted = cut > 0 && answer.bytes.size() + headers > cut &&
+                         net::send_fragments(local, peer, answer.bytes, cut,
+                                             static_cast<std::uint32_t>(serial * 2654435761u + 1));
+    if (!crafted) ::sendto(fd, answer.bytes.data(), answer.bytes.size(), 0, peer.sockaddr_ptr(), peer.length);
+    // The socket serves every client of this worker, so DF is switched back at once.
+    if (answer.dont_fragment) set_dont_fragment(fd, peer.is_ipv6(), shared.force_dont_fragment);
+}
+
+// Drains a UDP socket in batches (bounded, so TCP clients get their turn) and answers each datagram.
+void serve_udp(int fd, const net::Endpoint& local, UdpBatch& batch, Shared& shared) {
+    for (int turn = 0; turn < kBatchesPerTurn; ++turn) {
+        int received = batch.receive(fd);
+        if (received <= 0) return;
+        for (std::size_t i = 0; i < static_cast<std::size_t>(received); ++i) {
+            const net::Endpoint& peer = batch.peer(i);
+            std::string source = peer.address();
+            if (!shared.limiter.allow(source)) continue;
+            QueryContext context{std::move(source), peer.port(), false};
+            auto answer = answer_query(batch.datagram(i), context, shared.answers);
+            if (!answer) continue;
+            std::size_t serial = shared.answered.fetch_add(1, std::memory_order_relaxed);
+            if (answer->dont_fragment || answer->minimum_mtu || answer->fragment_size) {
+                batch.flush(fd);  // what came before leaves first
+                send_special(fd, local, peer, *answer, shared, serial);
+            } else {
+                batch.queue(std::move(answer->bytes), peer);
+            }
+        }
+        batch.flush(fd);
+        if (static_cast<std::size_t>(received) < kBatch) return;
+    }
+}
+
+// The TCP clients of the worker that owns the TCP listeners.
+class TcpClients {
+public:
+    void accept(int listener, Clock::time_point now) {
+        net::Endpoint peer;
+        peer.length = sizeof peer.storage;
+        net::Fd accepted(::accept4(listener, peer.sockaddr_ptr(), &peer.length, SOCK_NONBLOCK | SOCK_CLOEXEC));
+        if (!accepted.valid()) return;
+        // Full: the client quiet the longest makes room, so connections opened and left idle (or
+        // half-sent) cannot lock real clients out until they time out. It is closed here and
+        // removed in expire(), keeping the clients in step with the poll set.
+        if (std::count_if(clients_.begin(), clients_.end(), [](const TcpClient& c) { return c.fd.valid(); }) >=
+            static_cast<std::ptrdiff_t>(kMaxTcpClients))
+            std::min_element(clients_.begin(), clients_.end(), [](const TcpClient& a, const TcpClient& b) {
+                return a.fd.valid() && (!b.fd.valid() || a.last_activity < b.last_activity);
+            })->fd = net::Fd();
+        clients_.push_back(TcpClient{std::move(accepted), peer, {}, now});
+    }
+    void add_to(std::vector<pollfd>& poll_set) const {
+        for (const auto& client : clients_) poll_set.push_back({client.fd.get(), POLLIN, 0});
+    }
+    std::size_t size() const { return clients_.size(); }
+    // `events` are the poll results of the first `events.size()` clients (those polled).
+    void serve(std::span<const pollfd> events, Shared& shared, Clock::time_point now) {
+        for (std::size_t i = 0; i < events.size(); ++i)
+            if (clients_[i].fd.valid() && (events[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                read_from(clients_[i], shared, now);
+    }
+    void expire(Clock::time_point now) {
+        std::erase_if(clients_, [now](const TcpClient& client) {
+            return !client.fd.valid() || now - client.last_activity > kTcpIdle;
+        });
+    }
+
+private:
+    static void read_from(TcpClient& client, Shared& shared, Clock::time_point now) {
+        std::uint8_t chunk[4096];
+        ssize_t n = ::recv(client.fd.get(), chunk, sizeof chunk, 0);
+        if (n <= 0) {
+            if (!(n < 0 && (errno == EAGAIN || errno == EINTR))) client.fd = net::Fd();
+            return;
+        }
+        client.last_activity = now;
+        client.buffer.insert(client.buffer.end(), chunk, chunk + n);
+        // Answer every complete length-prefixed message (RFC 7766 pipelining).
+        while (client.buffer.size() >= 2) {
+            std::size_t length = wire::load_u16(client.buffer.data());
+            if (client.buffer.size() < 2 + length) break;
+            wire::ByteView message(client.buffer.data() + 2, length);
+            std::string source = client.peer.address();
+            if (shared.limiter.allow(source)) {
+                QueryContext context{source, client.peer.port(), true};
+                if (auto answer = answer_query(message, context, shared.answers)) {
+                    send_tcp(client.fd.get(), answer->bytes);
+                    shared.answered.fetch_add(1, std::memory_order_relaxed);
+                }
+            }
+            client.buffer.erase(client.buffer.begin(), client.buffer.begin() + 2 + static_cast<std::ptrdiff_t>(length));
+        }
+    }
+    std::vector<TcpClient> clients_;
+};
+
 }  // namespace
 
 Result<Server> Server::open(const ServerConfig& config) {
     if (config.listen.empty()) return fail("respond: give at least one --listen address");
     Server server(config);
+    unsigned workers = config.workers ? config.workers : std::max(1u, std::thread::hardware_concurrency());
+    server.udp_by_worker_.resize(std::min(workers, kMaxWorkers));
     for (const auto& address : config.listen) {
         DNSPATH_TRY(net::Endpoint endpoint, net::Endpoint::parse(address, config.port));
-        for (bool tcp : {false, true}) {
-            DNSPATH_TRY(net::Fd fd, bind_socket(endpoint, tcp, config.force_dont_fragment));
-            server.listeners_.push_back(Listener{std::move(fd), tcp, endpoint});
+        DNSPATH_TRY(net::Fd tcp, bind_socket(endpoint, true, config.force_dont_fragment));
+        server.tcp_listeners_.push_back(Listener{std::move(tcp), true, endpoint});
+        for (auto& sockets : server.udp_by_worker_) {
+            DNSPATH_TRY(net::Fd udp, bind_socket(endpoint, false, config.force_dont_fragment));
+            sockets.push_back(Listener{std::move(udp), false, endpoint});
         }
     }
     return server;
 }
 
-Result<void> Server::serve(const std::atomic<bool>& stop) {
-    RateLimiter limiter(config_.queries_per_second_per_source);
-    std::vector<TcpClient> clients;
-    wire::Bytes datagram(65536);
+namespace {
+
+// One worker's poll loop over its UDP sockets and, for the first worker, the TCP listeners and clients.
+void run_worker(std::span<const Server::Listener> udp, std::span<const Server::Listener> tcp, Shared& shared,
+                const std::atomic<bool>& stop) {
+    UdpBatch batch;
+    TcpClients clients;
     std::vector<pollfd> poll_set;
-    while (!stop.load()) {
+    while (!stop.load() && !shared.failed.load()) {
         poll_set.clear();
-        for (const auto& listener : listeners_) poll_set.push_back({listener.fd.get(), POLLIN, 0});
-        for (const auto& client : clients) poll_set.push_back({client.fd.get(), POLLIN, 0});
+        for (const auto& listener : udp) poll_set.push_back({listener.fd.get(), POLLIN, 0});
+        for (const auto& listener : tcp) poll_set.push_back({listener.fd.get(), POLLIN, 0});
+        clients.add_to(poll_set);
         const std::size_t polled = clients.size();
         int ready = ::poll(poll_set.data(), poll_set.size(), 200);
-        if (ready < 0 && errno != EINTR) return fail("poll: " + net::errno_text(errno));
+        if (ready < 0 && errno != EINTR) return shared.fail("poll: " + net::errno_text(errno));
         const auto now = Clock::now();
-        for (std::size_t i = 0; i < listeners_.size(); ++i) {
-            if (!(poll_set[i].revents & POLLIN)) continue;
-            const Listener& listener = listeners_[i];
-            if (listener.tcp) {
-                net::Endpoint peer;
-                peer.length = sizeof peer.storage;
-                net::Fd accepted(::accept4(listener.fd.get(), peer.sockaddr_ptr(), &peer.length,
-                                           SOCK_NONBLOCK | SOCK_CLOEXEC));
-                if (!accepted.valid()) continue;
-                // Full: the client quiet the longest makes room, so connections opened and left
-                // idle (or half-sent) cannot lock real clients out until they time out. It is
-                // closed here and removed below, keeping the clients in step with poll_set.
-                if (std::count_if(clients.begin(), clients.end(), [](const TcpClient& c) { return c.fd.valid(); }) >=
-                    static_cast<std::ptrdiff_t>(kMaxTcpClients))
-                    std::min_element(clients.begin(), clients.end(), [](const TcpClient& a, const TcpClient& b) {
-                        return a.fd.valid() && (!b.fd.valid() || a.last_activity < b.last_activity);
-                    })->fd = net::Fd();
-                clients.push_back(TcpClient{std::move(accepted), peer, {}, now});
-                continue;
-            }
-            // Drain what is queued, but not forever: TCP clients need their turn too.
-            for (int burst = 0; burst < 64; ++burst) {
-                net::Endpoint peer;
-                peer.length = sizeof peer.storage;
-                ssize_t n = ::recvfrom(listener.fd.get(), datagram.data(), datagram.size(), 0, peer.sockaddr_ptr(),
-                                       &peer.length);
-                if (n < 0) break;
-                std::string source = peer.address();
-                if (!limiter.allow(source)) continue;
-                QueryContext context{source, peer.port(), false};
-                auto answer = answer_query(wire::ByteView(datagram.data(), static_cast<std::size_t>(n)), context,
-                                           config_.answers);
-                if (!answer) continue;
-                if (answer->dont_fragment) set_dont_fragment(listener.fd.get(), peer.is_ipv6(), true);
-                // 1280-octet fragments whatever the path MTU cache holds: tells a path that loses big
-                // packets (an MTU) from one that loses big answers (a UDP size filter).
-                // The kernel fragments only above the route's MTU, so these are crafted (raw socket);
-                // without CAP_NET_RAW the answer goes out whole.
-                // "f<n>" asks for fragments of n octets in either family: a filter on the UDP length
-                // still sees the whole length in the first one, a limit on the IP packet does not.
-                const std::size_t headers = peer.is_ipv6() ? 48 : 28;
-                const std::size_t cut = answer->fragment_size ? *answer->fragment_size : answer->minimum_mtu && peer.is_ipv6() ? 1280 : 0;
-                const bool crafted = cut > 0 && answer->bytes.size() + headers > cut &&
-                                     net::send_fragments(listener.local, peer, answer->bytes, cut,
-                                                         static_cast<std::uint32_t>(answered_ * 2654435761u + 1));
-                if (!crafted)
-                    ::sendto(listener.fd.get(), answer->bytes.data(), answer->bytes.size(), 0, peer.sockaddr_ptr(),
-                             peer.length);
-                // One socket serves every client, so DF is switched back at once for the next answer.
-                if (answer->dont_fragment) set_dont_fragment(listener.fd.get(), peer.is_ipv6(), config_.force_dont_fragment);
-                ++answered_;
-            }
-        }
+        for (std::size_t i = 0; i < udp.size(); ++i)
+            if (poll_set[i].revents & POLLIN) serve_udp(udp[i].fd.get(), udp[i].local, batch, shared);
+        for (std::size_t i = 0; i < tcp.size(); ++i)
+            if (poll_set[udp.size() + i].revents & POLLIN) clients.accept(tcp[i].fd.get(), now);
         // Only the clients poll_set covers: one accepted just now is polled next time round.
-        for (std::size_t i = 0; i < polled; ++i) {
-            TcpClient& client = clients[i];
-            if (!client.fd.valid() || !(poll_set[listeners_.size() + i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-            std::uint8_t chunk[4096];
-            ssize_t n = ::recv(client.fd.get(), chunk, sizeof chunk, 0);
-            if (n <= 0) {
-                if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-                client.fd = net::Fd();
-                continue;
-            }
-            client.last_activity = now;
-            client.buffer.insert(client.buffer.end(), chunk, chunk + n);
-            // Answer every complete length-prefixed message (RFC 7766 pipelining).
-            while (client.buffer.size() >= 2) {
-                std::size_t length = wire::load_u16(client.buffer.data());
-                if (client.buffer.size() < 2 + length) break;
-                wire::ByteView message(client.buffer.data() + 2, length);
-                std::string source = client.peer.address();
-                if (limiter.allow(source)) {
-                    QueryContext context{source, client.peer.port(), true};
-                    if (auto answer = answer_query(message, context, config_.answers)) {
-                        send_tcp(client.fd.get(), answer->bytes);
-                        ++answered_;
-                    }
-                }
-                client.buffer.erase(client.buffer.begin(), client.buffer.begin() + 2 + static_cast<std::ptrdiff_t>(length));
-            }
-        }
-        std::erase_if(clients, [now](const TcpClient& client) {
-            return !client.fd.valid() || now - client.last_activity > kTcpIdle;
-        });
+        clients.serve(std::span(poll_set).subspan(udp.size() + tcp.size(), polled), shared, now);
+        clients.expire(now);
     }
+}
+
+}  // namespace
+
+Result<void> Server::serve(const std::atomic<bool>& stop) {
+    Shared shared{config_.answers, config_.force_dont_fragment, SharedRateLimiter(config_.queries_per_second_per_source),
+                  *answered_};
+    std::vector<std::jthread> threads;
+    for (std::size_t i = 1; i < udp_by_worker_.size(); ++i) {
+        try {
+            threads.emplace_back([&, i] { run_worker(udp_by_worker_[i], {}, shared, stop); });
+        } catch (const std::system_error& error) {
+            // No thread to be had: the sockets of the workers that did not start would hold their
+            // share of the flows unanswered, so the run stops with the reason.
+            shared.fail(std::string("cannot start a responder thread: ") + error.what());
+            break;
+        }
+    }
+    run_worker(udp_by_worker_[0], tcp_listeners_, shared, stop);
+    for (auto& thread : threads) thread.join();
+    if (shared.failed) return fail(shared.error);
     return Ok{};
 }
 

@@ -27,7 +27,7 @@ rss() { awk '/^VmRSS/ {print $2}' "/proc/$responder/status" 2>/dev/null || echo 
 port=$((20000 + RANDOM % 20000))
 rate=200
 "$bin" keygen "$work/key" >/dev/null
-"$bin" respond --listen 127.0.0.1 --port "$port" --key-file "$work/key" --rate "$rate" 2>"$work/responder.log" &
+"$bin" respond --listen 127.0.0.1 --port "$port" --key-file "$work/key" --rate "$rate" --workers 2 2>"$work/responder.log" &
 responder=$!
 for _ in $(seq 50); do grep -q serving "$work/responder.log" && break; sleep 0.1; done
 rss_before=$(rss)
