@@ -2,10 +2,15 @@
 
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <filesystem>
+#include <optional>
 #include <cerrno>
 
 namespace dnspath::net {
@@ -49,29 +54,92 @@ std::uint16_t dns_id(wire::ByteView message) {
 
 }  // namespace
 
+// A UDP socket connected to `server` from the first free port at or above `port` (advanced past
+// it). No SO_REUSEADDR: the port must be this flow's alone.
+Result<Fd> open_udp_on_free_port(const Endpoint& server, std::uint16_t& port) {
+    for (; port != 0; ++port) {
+        Fd socket(::socket(server.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+        if (!socket.valid()) return fail("socket: " + errno_text(errno));
+        Endpoint local;
+        local.storage.ss_family = static_cast<sa_family_t>(server.family());
+        if (server.is_ipv6()) {
+            reinterpret_cast<sockaddr_in6*>(&local.storage)->sin6_port = htons(port);
+            local.length = sizeof(sockaddr_in6);
+        } else {
+            reinterpret_cast<sockaddr_in*>(&local.storage)->sin_port = htons(port);
+            local.length = sizeof(sockaddr_in);
+        }
+        if (::bind(socket.get(), local.sockaddr_ptr(), local.length) != 0) continue;  // in use
+        if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0)
+            return fail("connect " + server.to_string() + ": " + errno_text(errno));
+        ++port;
+        return socket;
+    }
+    return fail("no free UDP port left for another flow");
+}
+
+void raise_open_file_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+    rlimit raised{std::max<rlim_t>(limit.rlim_max, 1 << 18), std::max<rlim_t>(limit.rlim_max, 1 << 18)};
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) return;
+    limit.rlim_cur = limit.rlim_max;  // without CAP_SYS_RESOURCE: as far as the hard limit
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+std::size_t open_file_headroom() {
+    constexpr std::size_t kReserve = 256;
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 1 << 20;
+    std::error_code error;
+    std::size_t open = 0;
+    for (auto it = std::filesystem::directory_iterator("/proc/self/fd", error); !error && it != std::filesystem::directory_iterator();
+         it.increment(error))
+        ++open;
+    const std::size_t used = open + kReserve;
+    return limit.rlim_cur > used ? static_cast<std::size_t>(limit.rlim_cur) - used : 0;
+}
+
 Result<FlowSet> FlowSet::open(const Endpoint& server, std::size_t flows) {
     FlowSet set;
-    for (std::size_t i = 0; i < flows; ++i) {
-        DNSPATH_TRY(Fd socket, open_udp(server, 0));
-        set.ports_.push_back(local_port_of(socket));
-        set.sockets_.push_back(std::move(socket));
-    }
+    set.epoll_ = Fd(::epoll_create1(EPOLL_CLOEXEC));
+    if (!set.epoll_.valid()) return fail("epoll: " + errno_text(errno));
+    DNSPATH_TRY_VOID(set.grow(server, flows));
     return set;
 }
 
-Result<std::vector<BurstReply>> FlowSet::exchange(const std::vector<Send>& queries, std::chrono::milliseconds gap,
+Result<void> FlowSet::grow(const Endpoint& server, std::size_t flows) {
+    for (std::size_t i = 0; i < flows; ++i) {
+        auto kernel_chosen = next_free_port_ == 1024 ? open_udp(server, 0) : Result<Fd>(fail(""));
+        // The ephemeral range is spent (about 28,000 ports): free ports from 1024 up.
+        if (!kernel_chosen) kernel_chosen = open_udp_on_free_port(server, next_free_port_);
+        if (!kernel_chosen) {
+            if (errno == EMFILE || errno == ENFILE)
+                return fail("cannot open flow " + std::to_string(sockets_.size() + 1) +
+                            ": the open-file limit (ulimit -n) is reached");
+            return fail(kernel_chosen.error().message);
+        }
+        epoll_event event{EPOLLIN, {.u64 = sockets_.size()}};
+        if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, kernel_chosen->get(), &event) != 0)
+            return fail("epoll_ctl: " + errno_text(errno));
+        ports_.push_back(local_port_of(*kernel_chosen));
+        sockets_.push_back(std::move(kernel_chosen).value());
+    }
+    return Ok{};
+}
+
+Result<std::vector<BurstReply>> FlowSet::exchange(const std::vector<Send>& queries, std::chrono::microseconds gap,
                                                   std::chrono::milliseconds wait) {
     std::vector<BurstReply> replies(queries.size());
-    std::vector<pollfd> polls;
-    for (const auto& socket : sockets_) polls.push_back({socket.get(), POLLIN, 0});
     std::vector<std::vector<std::size_t>> sent_on(sockets_.size());  // each flow's queries sent so far
     std::size_t sent = 0, pending = 0;
     auto next_send = Clock::now();
     auto deadline = next_send + wait;
-    std::uint8_t buffer[65536];
+    std::vector<std::uint8_t> buffer(65536);
+    std::array<epoll_event, 256> events{};
     while (sent < queries.size() || pending > 0) {
-        const auto now = Clock::now();
-        if (sent < queries.size() && now >= next_send) {
+        // Every query due by now leaves (a gap under the loop's own time keeps its average pace).
+        for (auto now = Clock::now(); sent < queries.size() && now >= next_send; now = Clock::now()) {
             const auto& one = queries[sent];
             if (one.flow >= sockets_.size()) return fail("flow " + std::to_string(one.flow) + " is not open");
             replies[sent].local_port = ports_[one.flow];
@@ -80,26 +148,26 @@ Result<std::vector<BurstReply>> FlowSet::exchange(const std::vector<Send>& queri
             sent_on[one.flow].push_back(sent);
             ++sent;
             ++pending;
-            next_send = now + gap;
+            next_send += gap;
             deadline = now + wait;
-            if (gap.count() == 0) continue;
         }
         auto until = sent < queries.size() ? std::min(next_send, deadline) : deadline;
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
         if (sent == queries.size() && left <= 0) break;
-        int ready = ::poll(polls.data(), polls.size(), static_cast<int>(std::max<long>(left, 0)));
-        if (ready < 0 && errno != EINTR) return fail("poll: " + errno_text(errno));
-        for (std::size_t flow = 0; flow < polls.size() && ready > 0; ++flow) {
-            if (!(polls[flow].revents & (POLLIN | POLLERR))) continue;
+        int ready = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()),
+                                 static_cast<int>(std::max<long>(left, 0)));
+        if (ready < 0 && errno != EINTR) return fail("epoll_wait: " + errno_text(errno));
+        for (int e = 0; e < ready; ++e) {
+            const std::size_t flow = events[static_cast<std::size_t>(e)].data.u64;
             for (;;) {  // every datagram waiting on this flow
-                ssize_t got = ::recv(polls[flow].fd, buffer, sizeof buffer, 0);
+                ssize_t got = ::recv(sockets_[flow].get(), buffer.data(), buffer.size(), 0);
                 if (got < 0 && errno == EAGAIN) break;
                 if (got <= 0) continue;  // an ICMP error (refused) is not an answer
-                wire::ByteView reply(buffer, static_cast<std::size_t>(got));
+                wire::ByteView reply(buffer.data(), static_cast<std::size_t>(got));
                 for (std::size_t i : sent_on[flow])
                     if (!replies[i].answered && dns_id(reply) == dns_id(queries[i].query)) {
                         replies[i].answered = true;
-                        replies[i].answer.assign(buffer, buffer + got);
+                        replies[i].answer.assign(reply.begin(), reply.end());
                         --pending;
                         break;
                     }
@@ -123,6 +191,126 @@ double LoadFigures::percentile_ms(double fraction) const {
     return latencies_ms[index];
 }
 
+namespace {
+
+constexpr std::size_t kLoadBatch = 32;  // datagrams per sendmmsg / recvmmsg
+
+// The closed loop's bookkeeping: which DNS ids are in flight and since when, oldest first.
+class InFlight {
+public:
+    InFlight() : sent_at_(65536), flying_(65536, false) {}
+    // The next free id (ids cycle through 65536, far more than are ever in flight).
+    std::uint16_t take() {
+        while (flying_[next_]) ++next_;
+        return next_++;
+    }
+    void sent(std::uint16_t id, Clock::time_point at) {
+        flying_[id] = true;
+        sent_at_[id] = at;
+        order_.push_back(id);
+        ++count_;
+    }
+    // The latency of an answer to an id in flight, or nothing (a late or foreign answer).
+    std::optional<double> answered(std::uint16_t id, Clock::time_point at) {
+        if (!flying_[id]) return std::nullopt;
+        flying_[id] = false;
+        --count_;
+        return std::chrono::duration<double, std::milli>(at - sent_at_[id]).count();
+    }
+    // Drops the queries older than `timeout`, so a lossy device cannot stall the loop; how many.
+    std::uint64_t expire(Clock::time_point now, std::chrono::milliseconds timeout) {
+        std::uint64_t lost = 0;
+        while (oldest_ < order_.size()) {
+            auto id = order_[oldest_];
+            if (flying_[id] && now - sent_at_[id] < timeout) break;
+            if (flying_[id]) {
+                flying_[id] = false;
+                --count_;
+                ++lost;
+            }
+            ++oldest_;
+        }
+        return lost;
+    }
+    int count() const { return count_; }
+
+private:
+    std::vector<Clock::time_point> sent_at_;
+    std::vector<bool> flying_;
+    std::vector<std::uint16_t> order_;
+    std::size_t oldest_ = 0;
+    std::uint16_t next_ = 1;
+    int count_ = 0;
+};
+
+// Up to kLoadBatch copies of the query, each with its own id, sent on one socket in one call.
+class LoadSender {
+public:
+    explicit LoadSender(wire::ByteView query) {
+        for (auto& copy : copies_) copy.assign(query.begin(), query.end());
+    }
+    std::size_t send(int fd, std::size_t count, InFlight& flight) {
+        count = std::min(count, kLoadBatch);
+        std::array<mmsghdr, kLoadBatch> messages{};
+        std::array<iovec, kLoadBatch> vectors{};
+        std::array<std::uint16_t, kLoadBatch> ids{};
+        for (std::size_t i = 0; i < count; ++i) {
+            ids[i] = flight.take();
+            copies_[i][0] = static_cast<std::uint8_t>(ids[i] >> 8);
+            copies_[i][1] = static_cast<std::uint8_t>(ids[i]);
+            vectors[i] = {copies_[i].data(), copies_[i].size()};
+            messages[i].msg_hdr.msg_iov = &vectors[i];
+            messages[i].msg_hdr.msg_iovlen = 1;
+        }
+        int sent = ::sendmmsg(fd, messages.data(), static_cast<unsigned>(count), 0);
+        const auto now = Clock::now();
+        for (int i = 0; i < sent; ++i) flight.sent(ids[static_cast<std::size_t>(i)], now);
+        return sent > 0 ? static_cast<std::size_t>(sent) : 0;
+    }
+
+private:
+    std::array<wire::Bytes, kLoadBatch> copies_;
+};
+
+// Reads what one socket holds, in batches; the latencies of the answers that were in flight.
+class LoadReceiver {
+public:
+    LoadReceiver() : buffers_(kLoadBatch * kSize) {
+        for (std::size_t i = 0; i < kLoadBatch; ++i) {
+            vectors_[i] = {buffers_.data() + i * kSize, kSize};
+            messages_[i].msg_hdr.msg_iov = &vectors_[i];
+            messages_[i].msg_hdr.msg_iovlen = 1;
+        }
+    }
+    LoadReceiver(const LoadReceiver&) = delete;  // the headers point into this object
+    LoadReceiver& operator=(const LoadReceiver&) = delete;
+
+    void receive(int fd, InFlight& flight, LoadFigures& figures) {
+        while (true) {
+            int got = ::recvmmsg(fd, messages_.data(), kLoadBatch, MSG_DONTWAIT, nullptr);
+            if (got <= 0) return;
+            const auto now = Clock::now();
+            for (std::size_t i = 0; i < static_cast<std::size_t>(got); ++i) {
+                if (messages_[i].msg_len < 12) continue;
+                auto id = dns_id(wire::ByteView(buffers_.data() + i * kSize, messages_[i].msg_len));
+                if (auto latency = flight.answered(id, now)) {
+                    ++figures.answered;
+                    figures.latencies_ms.push_back(*latency);
+                }
+            }
+            if (static_cast<std::size_t>(got) < kLoadBatch) return;
+        }
+    }
+
+private:
+    static constexpr std::size_t kSize = 4096;
+    std::vector<std::uint8_t> buffers_;
+    std::array<mmsghdr, kLoadBatch> messages_{};
+    std::array<iovec, kLoadBatch> vectors_{};
+};
+
+}  // namespace
+
 Result<LoadFigures> udp_load(const Endpoint& server, wire::ByteView query, const LoadOptions& options) {
     if (query.size() < 12) return fail("load: the query is shorter than a DNS header");
     std::vector<Fd> sockets;
@@ -133,66 +321,34 @@ Result<LoadFigures> udp_load(const Endpoint& server, wire::ByteView query, const
         polls.push_back({socket.get(), POLLIN, 0});
         sockets.push_back(std::move(socket));
     }
-    // In flight: DNS id -> when it left. Ids cycle through 65536, far more than are ever in flight.
-    std::vector<Clock::time_point> sent_at(65536);
-    std::vector<bool> in_flight(65536, false);
-    std::vector<std::uint16_t> flight_order;  // ids in send order, to expire the oldest
-    std::size_t oldest = 0;
-    wire::Bytes message(query.begin(), query.end());
+    InFlight flight;
+    LoadSender sender(query);
+    LoadReceiver receiver;
     LoadFigures figures;
-    std::uint16_t next_id = 1;
     std::size_t next_socket = 0;
-    int outstanding = 0;
     const auto start = Clock::now();
     const auto end = start + options.duration;
-    std::uint8_t buffer[4096];
-    auto send_one = [&]() {
-        while (in_flight[next_id]) ++next_id;
-        message[0] = static_cast<std::uint8_t>(next_id >> 8);
-        message[1] = static_cast<std::uint8_t>(next_id);
-        auto& socket = sockets[next_socket++ % sockets.size()];
-        if (::send(socket.get(), message.data(), message.size(), 0) < 0) return;
-        in_flight[next_id] = true;
-        sent_at[next_id] = Clock::now();
-        flight_order.push_back(next_id);
-        ++figures.sent;
-        ++outstanding;
-        ++next_id;
+    // Fills the window, a batch per flow in turn, so the load stays spread over the flows.
+    auto refill = [&] {
+        for (int tries = 0; flight.count() < options.outstanding && tries < options.sockets; ++tries) {
+            const std::size_t want = static_cast<std::size_t>(options.outstanding - flight.count());
+            const std::size_t share = (want + static_cast<std::size_t>(options.sockets) - 1) / static_cast<std::size_t>(options.sockets);
+            figures.sent += sender.send(sockets[next_socket++ % sockets.size()].get(), std::max<std::size_t>(share, 1), flight);
+        }
     };
     while (true) {
         auto now = Clock::now();
         const bool sending = now < end;
-        if (!sending && outstanding == 0) break;
-        if (!sending && now > end + options.timeout) break;
-        while (sending && outstanding < options.outstanding) send_one();
-        // Expire the oldest queries that waited too long, so a lossy device cannot stall the loop.
-        while (oldest < flight_order.size()) {
-            auto id = flight_order[oldest];
-            if (!in_flight[id]) { ++oldest; continue; }
-            if (now - sent_at[id] < options.timeout) break;
-            in_flight[id] = false;
-            ++figures.lost;
-            --outstanding;
-            ++oldest;
-        }
+        if (!sending && (flight.count() == 0 || now > end + options.timeout)) break;
+        if (sending) refill();
+        figures.lost += flight.expire(now, options.timeout);
         int ready = ::poll(polls.data(), polls.size(), 10);
         if (ready < 0 && errno != EINTR) return fail("poll: " + errno_text(errno));
-        for (auto& entry : polls) {
-            if (!(entry.revents & POLLIN)) continue;
-            while (true) {
-                ssize_t got = ::recv(entry.fd, buffer, sizeof buffer, 0);
-                if (got < 12) break;
-                auto id = dns_id(wire::ByteView(buffer, static_cast<std::size_t>(got)));
-                if (!in_flight[id]) continue;
-                in_flight[id] = false;
-                --outstanding;
-                ++figures.answered;
-                figures.latencies_ms.push_back(
-                    std::chrono::duration<double, std::milli>(Clock::now() - sent_at[id]).count());
-                if (Clock::now() < end) send_one();
-            }
-        }
+        for (auto& entry : polls)
+            if (entry.revents & POLLIN) receiver.receive(entry.fd, flight, figures);
     }
+    // Queries still in flight at the end were neither answered nor waited out: lost.
+    figures.lost += static_cast<std::uint64_t>(flight.count());
     figures.seconds = std::chrono::duration<double>(std::min(Clock::now(), end) - start).count();
     std::sort(figures.latencies_ms.begin(), figures.latencies_ms.end());
     return figures;

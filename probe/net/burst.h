@@ -23,7 +23,10 @@ struct BurstReply {
 // it later reuses whatever mapping a NAT or balancer made for it. Closing the set closes them all.
 class FlowSet {
 public:
+    // More flows than the ephemeral port range holds take explicitly bound free ports from 1024 up.
     static Result<FlowSet> open(const Endpoint& server, std::size_t flows);
+    // Adds `flows` more to the set (a state-table ramp grows one set round by round).
+    Result<void> grow(const Endpoint& server, std::size_t flows);
     std::size_t size() const { return sockets_.size(); }
     std::uint16_t local_port(std::size_t flow) const { return ports_[flow]; }
 
@@ -35,13 +38,21 @@ public:
     // Sends the queries in order, `gap` apart (zero: at once), and collects the answers matching
     // each query's DNS id on its flow until `wait` after the last send, or until none is pending.
     // One reply per query, in order.
-    Result<std::vector<BurstReply>> exchange(const std::vector<Send>& queries, std::chrono::milliseconds gap,
+    Result<std::vector<BurstReply>> exchange(const std::vector<Send>& queries, std::chrono::microseconds gap,
                                              std::chrono::milliseconds wait);
 
 private:
+    Fd epoll_;  // every flow's socket, its index as the event's data: waits cost nothing per idle flow
     std::vector<Fd> sockets_;
     std::vector<std::uint16_t> ports_;
+    std::uint16_t next_free_port_ = 1024;  // where the search for a free port goes on
 };
+
+// Raises this process's open-file limit as far as it may (a state-table ramp holds one socket per
+// flow); called while the capability to raise the hard limit is still held.
+void raise_open_file_limit();
+// How many more sockets this process may open, keeping some for taps, files and other probes.
+std::size_t open_file_headroom();
 
 // Sends each query from its own new socket (one new UDP flow each), all within a few milliseconds,
 // keeps every socket open, and collects answers until `wait` has passed with nothing pending.
