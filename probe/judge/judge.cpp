@@ -309,11 +309,28 @@ void judge_each_device(Verdict& verdict, const std::vector<const CaptureFinding*
     }
 }
 
-// An ICMP too big that a device dropped: the PMTUD black hole is that device; one that arrived
-// shows a working smaller MTU.
-void judge_icmp(Verdict& verdict, const std::vector<const CaptureFinding*>& findings) {
+// Whether `device` dropping `dropped` ICMP too-big messages is beyond its own random loss: ICMP it
+// lost about queries is weighed against those that reached the prober, on a device that loses
+// nothing else it is a filter at once.
+bool filters_icmp(const model::RunResult& result, const Verdict& verdict, const std::vector<const CaptureFinding*>& findings,
+                  const std::string& device, const DeviceLosses& losses) {
+    auto loss = losses.find({verdict.family, device});
+    if (loss == losses.end() || loss->second.dropped == 0) return true;
+    int dropped = 0, arrived = 0;
+    for (const auto* finding : findings)
+        if (finding->rule == FindingRule::icmp_dropped && finding->device == device) ++dropped;
+    for (const auto& probe : result.probes)
+        if (probe.family == verdict.family && probe.icmp_mtu) ++arrived;
+    return chance_of_losing(dropped, dropped + arrived, loss->second.upper()) < kSignificance;
+}
+
+// An ICMP too big that a device dropped beyond its random loss: the PMTUD black hole is that
+// device; one that arrived shows a working smaller MTU.
+void judge_icmp(const model::RunResult& result, Verdict& verdict, const std::vector<const CaptureFinding*>& findings,
+                const DeviceLosses& losses) {
     for (const auto* finding : findings) {
-        if (finding->rule == FindingRule::icmp_dropped && finding->device) {
+        if (finding->rule == FindingRule::icmp_dropped && finding->device &&
+            filters_icmp(result, verdict, findings, *finding->device, losses)) {
             recast(verdict, CauseCode::pmtud_blackhole,
                    {{"icmp_dropped_by", *finding->device}, {"sender", finding->params.value("sender", "")},
                     {"mtu", finding->params.value("mtu", 0)}});
@@ -330,7 +347,7 @@ void judge_icmp(Verdict& verdict, const std::vector<const CaptureFinding*>& find
 
 void attach(model::RunResult& result, Verdict& verdict,
             const std::multimap<std::string, const CaptureFinding*>& by_probe,
-            const std::map<Family, std::string>& interceptors, const WholeDroppers& droppers) {
+            const std::map<Family, std::string>& interceptors, const WholeDroppers& droppers, const DeviceLosses& losses) {
     auto findings = findings_of(verdict, by_probe);
     for (std::size_t i = 0; i < findings.size() && verdict.findings.size() < kFindingsPerVerdict; ++i)
         verdict.findings.push_back(*findings[i]);
@@ -347,7 +364,7 @@ void attach(model::RunResult& result, Verdict& verdict,
         verdict.blame = blame_from(findings, {FindingRule::reoriginated, FindingRule::answered_locally}, result.path, result);
     } else if (failing(verdict)) {
         judge_fragments(verdict, findings, droppers);
-        judge_icmp(verdict, findings);
+        judge_icmp(result, verdict, findings, losses);
         verdict.blame = blame_from(findings, {}, result.path, result);
     }
     if (auto found = interceptors.find(verdict.family); found != interceptors.end())
@@ -506,7 +523,7 @@ void judge_with_findings(model::RunResult& result, const std::vector<model::Capt
         }
         verdict.blame.clear();
         verdict.findings.clear();
-        attach(result, verdict, by_probe, interceptors, droppers);
+        attach(result, verdict, by_probe, interceptors, droppers, losses);
         auto interceptor = interceptors.find(verdict.family);
         judge_lossy_devices(result, verdict, losses,
                             interceptor == interceptors.end() ? std::nullopt : std::optional<std::string>(interceptor->second));

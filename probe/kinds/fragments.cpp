@@ -21,6 +21,10 @@ constexpr std::uint32_t kSmallMessage = 700;
 constexpr std::uint32_t kSmallPiece = 320;
 constexpr std::uint32_t kLargePiece = 576;
 
+// The fragments a message of `size` octets takes in pieces of `piece` (headers counted), each of
+// which random loss may take: the tries that rule loss out grow with them.
+int pieces(std::size_t size, std::size_t piece) { return static_cast<int>((size + 48) / (piece - 48) + 1); }
+
 }  // namespace
 
 namespace {
@@ -76,7 +80,8 @@ void run_fragments(Session& session, Family family, model::RunResult& result) {
         query_edns.udp_size = 1232;
         QuerySpec spec{.kind = "fragments", .echo = true, .edns = query_edns, .query_size = kFragmentedQuerySize,
                        .fragment_size = fragment_size};
-        const bool arrived = fragmented_arrives(session, family, spec, 1, probes, raw_missing);
+        const bool arrived = fragmented_arrives(session, family, spec, pieces(kFragmentedQuerySize, fragment_size), probes,
+                                                raw_missing);
         if (raw_missing) break;
         (arrived ? outcomes.queries_passed : outcomes.queries_lost).push_back(fragment_size);
     }
@@ -94,20 +99,56 @@ void run_fragments(Session& session, Family family, model::RunResult& result) {
     // (whose first fragment carries the whole length) does not.
     if (!outcomes.answers_lost.empty() || !outcomes.queries_lost.empty()) {
         QuerySpec small_answer{.kind = "fragments", .size = kSmallMessage, .edns = edns, .answer_fragment_size = kSmallPiece};
-        outcomes.small_answer_passes = fragmented_arrives(session, family, small_answer, 3, probes, raw_missing);
+        outcomes.small_answer_passes =
+            fragmented_arrives(session, family, small_answer, pieces(kSmallMessage, kSmallPiece), probes, raw_missing);
         if (outcomes.raw_socket) {
             wire::Edns query_edns;
             query_edns.udp_size = 1232;
             QuerySpec small_query{.kind = "fragments", .echo = true, .edns = query_edns, .query_size = kSmallMessage,
                                   .fragment_size = kSmallPiece};
-            outcomes.small_query_passes = fragmented_arrives(session, family, small_query, 1, probes, raw_missing);
+            outcomes.small_query_passes =
+                fragmented_arrives(session, family, small_query, pieces(kSmallMessage, kSmallPiece), probes, raw_missing);
         }
     }
     judge_fragments(result, family, outcomes, probes);
 }
 
+namespace {
+
+// Losses no limit explains: a query lost in pieces smaller than pieces of the same query that
+// passed (a size limit takes both, an MTU the larger), or an answer lost while a larger one
+// passed. Taken out of the evidence, they are left to random loss.
+std::size_t drop_contradicted(FragmentOutcomes& outcomes) {
+    auto contradicted = [](std::vector<std::uint32_t>& lost, const std::vector<std::uint32_t>& passed) {
+        if (passed.empty()) return std::size_t{0};
+        const auto largest = *std::max_element(passed.begin(), passed.end());
+        return static_cast<std::size_t>(std::erase_if(lost, [&](std::uint32_t size) { return size < largest; }));
+    };
+    return contradicted(outcomes.queries_lost, outcomes.queries_passed) +
+           contradicted(outcomes.answers_lost, outcomes.answers_passed);
+}
+
+void judge_fragment_evidence(model::RunResult& result, Family family, const FragmentOutcomes& outcomes,
+                             const std::vector<std::string>& probes);
+
+}  // namespace
+
 void judge_fragments(model::RunResult& result, Family family, const FragmentOutcomes& outcomes,
                      const std::vector<std::string>& probes) {
+    FragmentOutcomes consistent = outcomes;
+    const std::size_t contradicted = drop_contradicted(consistent);
+    const bool lost_more = !consistent.answers_lost.empty() || !consistent.queries_lost.empty() ||
+                           !consistent.answers_damaged.empty();
+    if (contradicted == 0 || lost_more) return judge_fragment_evidence(result, family, consistent, probes);
+    // Everything lost contradicts every limit: the path lost it at random.
+    add_verdict(result, Checkpoint::udp_fragments, family, Status::warn,
+                cause(CauseCode::random_loss, {{"lost", contradicted}, {"instead_of", "fragment-filter"}}), probes);
+}
+
+namespace {
+
+void judge_fragment_evidence(model::RunResult& result, Family family, const FragmentOutcomes& outcomes,
+                             const std::vector<std::string>& probes) {
     model::Params figures{{"answers_passed", outcomes.answers_passed}, {"answers_lost", outcomes.answers_lost},
                           {"answers_damaged", outcomes.answers_damaged}, {"queries_passed", outcomes.queries_passed},
                           {"queries_lost", outcomes.queries_lost}, {"query_size", kFragmentedQuerySize},
@@ -171,5 +212,7 @@ void judge_fragments(model::RunResult& result, Family family, const FragmentOutc
                     cause(CauseCode::ok, figures), probes);
     }
 }
+
+}  // namespace
 
 }  // namespace dnspath::probe

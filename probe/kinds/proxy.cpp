@@ -11,6 +11,26 @@ using model::Checkpoint;
 using model::Family;
 using model::Status;
 
+namespace {
+
+// Asks the proxy over UDP until answered, each try a new name: a proxy that merges a repeated
+// question into its pending upstream query (dnsmasq does) would otherwise turn one upstream loss
+// into a loss of every try. As many tries as rule out random loss at the path's measured rate.
+QueryOutcome ask_proxy(Session& session, Family family, QuerySpec spec, int fragments,
+                       std::vector<std::string>& probes) {
+    const int tries = session.confirm_tries(family, fragments);
+    spec.tries = 1;
+    QueryOutcome outcome;
+    for (int attempt = 0; attempt < tries && !session.stopped(); ++attempt) {
+        outcome = session.ask(family, spec);
+        probes.push_back(outcome.probe_id);
+        if (outcome.answered() || outcome.kind != OutcomeKind::timeout) break;
+    }
+    return outcome;
+}
+
+}  // namespace
+
 void run_proxy(Session& session, Family family, model::RunResult& result) {
     if (!session.config().proxies.count(family)) {
         add_verdict(result, Checkpoint::dns_proxy, family, Status::na, cause(CauseCode::not_measured, {{"why", "no-proxy"}}));
@@ -38,8 +58,8 @@ void run_proxy(Session& session, Family family, model::RunResult& result) {
     edns.udp_size = 4096;
     edns.dnssec_ok = true;
 
-    auto hello = session.ask(family, {.kind = "proxy", .echo = true, .dnssec_label = true, .edns = edns, .via_proxy = true});
-    probes.push_back(hello.probe_id);
+    auto hello = ask_proxy(session, family, {.kind = "proxy", .echo = true, .dnssec_label = true, .edns = edns, .via_proxy = true},
+                           1, probes);
     if (!hello.answered()) {
         figures["what"] = "proxy";
         figures["outcome"] = to_string(hello.kind);
@@ -79,9 +99,7 @@ void run_proxy(Session& session, Family family, model::RunResult& result) {
     for (std::uint32_t size : {1232u, 1500u, 4000u}) {
         if (session.stopped()) return;
         QuerySpec spec{.kind = "proxy", .size = size, .dnssec_label = true, .edns = edns, .via_proxy = true};
-        spec.tries = session.confirm_tries(family, static_cast<int>(size / 1400 + 1));
-        auto outcome = session.ask(family, spec);
-        probes.push_back(outcome.probe_id);
+        auto outcome = ask_proxy(session, family, spec, static_cast<int>(size / 1400 + 1), probes);
         bool via_tcp = false;
         if (outcome.answered() && outcome.message->header.tc) {
             spec.transport = Transport::tcp;

@@ -116,6 +116,32 @@ TEST(Judge, TheDeviceThatDropsTheIcmpIsTheBlackHole) {
     EXPECT_EQ(model::blamed_devices(pmtu), (std::vector<std::string>{"tunnel"}));
 }
 
+// A lossy router that lost one ICMP too big while others reached the prober loses at random: the
+// MTU behind it works (fault matrix: mtu-icmp with 10 % loss on the other device).
+TEST(Judge, OneIcmpLostByALossyDeviceIsNoBlackHole) {
+    auto result = run({"edge", "core"});
+    add(result, "pmtu", Family::ipv4, Status::warn, CauseCode::mtu, {{"mtu", 1400}}, {"p1", "p2", "p3"});
+    for (int i = 0; i < 64; ++i) {  // the loss measurement: edge lost 8 of 64
+        model::ProbeRecord loss;
+        loss.id = "l" + std::to_string(i);
+        loss.kind = "loss";
+        loss.family = Family::ipv4;
+        result.probes.push_back(loss);
+    }
+    for (auto& probe : result.probes)
+        if (probe.id == "p2" || probe.id == "p3") probe.icmp_mtu = 1400;  // their ICMP arrived
+    std::vector<CaptureFinding> findings{finding(FindingRule::icmp_dropped, "p1", "edge",
+                                                 {{"sender", "core"}, {"mtu", 1400}, {"direction", "query"}})};
+    for (int i = 0; i < 8; ++i) findings.push_back(finding(FindingRule::query_dropped, "l" + std::to_string(i), "edge"));
+    judge_with_findings(result, findings);
+    EXPECT_EQ(verdict(result, "pmtu").cause.code, CauseCode::mtu);
+    // The same drop on a device that loses nothing else is the black hole.
+    auto clean = run({"edge", "core"});
+    add(clean, "pmtu", Family::ipv4, Status::warn, CauseCode::mtu, {{"mtu", 1400}}, {"p1"});
+    judge_with_findings(clean, {finding(FindingRule::icmp_dropped, "p1", "edge", {{"sender", "core"}, {"mtu", 1400}})});
+    EXPECT_EQ(verdict(clean, "pmtu").cause.code, CauseCode::pmtud_blackhole);
+}
+
 TEST(Judge, AnIcmpThatArrivedTurnsASizeCapIntoAnMtu) {
     auto result = run({"r"});
     add(result, "udp-large", Family::ipv4, Status::fail, CauseCode::size_cap, {}, {"p1"});

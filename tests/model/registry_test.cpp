@@ -174,7 +174,10 @@ TEST(Registry, TheDocsParameterColumnIsTheDeclaration) {
     std::ostringstream rewritten;
     std::istringstream lines(docs);
     std::set<std::string> rows;
+    bool in_matrix = false;  // the fault matrix's table names faults, some of them like causes
     for (std::string line; std::getline(lines, line);) {
+        if (line.starts_with("<!-- fault-matrix -->")) in_matrix = true;
+        if (line.starts_with("<!-- /fault-matrix -->")) in_matrix = false;
         // A row starts "| `code` |"; plain string matching, because GCC's std::regex trips
         // -Wmaybe-uninitialized in the sanitizer build.
         std::string name;
@@ -182,7 +185,7 @@ TEST(Registry, TheDocsParameterColumnIsTheDeclaration) {
             auto close = line.find("` |", 3);
             if (close != std::string::npos) name = line.substr(3, close - 3);
         }
-        auto code = name.empty() ? std::nullopt : cause_from(name);
+        auto code = name.empty() || in_matrix ? std::nullopt : cause_from(name);
         if (!code || line.find("| code |") != std::string::npos) {
             rewritten << line << "\n";
             continue;
