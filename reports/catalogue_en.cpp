@@ -152,7 +152,10 @@ const Table kEnglish = {
                    "{paced_answered} of {paced_flows} sent one at a time were (a rate limit, not a full state table)"},
     {"state-table-full", "only {answered} of {flows} new UDP flows were answered (the first {prefix} in a row), and new flows "
                          "sent one at a time afterwards are dropped too ({paced_answered} of {paced_flows}): a state table "
-                         "full at about {answered|flow|flows}"},
+                         "full at about {answered|flow|flows}[ (counted: {capacity}, under the {minimum} the plan asks for)]"},
+    {"state-table-full:evict-old", "every new UDP flow was answered, but old flows were gone: a state table that evicts old "
+                                   "entries to admit new ones, holding {capacity|flow|flows} (of {tested_to} held open), "
+                                   "under the {minimum} the plan asks for"},
     {"refused", "the server REFUSED sized answers: the probe's key does not match the responder's (--key-file), or the "
                 "target is not a dnspath responder"},
     {"wrong-rcode", "answered {rcode} instead of {expected}"},
@@ -188,7 +191,9 @@ const Table kEnglish = {
                               "RRSIGs ({names|name|names})]"},
     {"dns-proxy:ok", "proxy {proxy} asks upstream with EDNS {upstream_bufsize}, passes DO and hands back signed answers "
                      "whose RRSIGs verify"},
-    {"udp-sessions:ok", "{answered} of {flows} new UDP flows opened at once were all answered"},
+    {"udp-sessions:ok", "{answered} of {flows} new UDP flows held open together were answered[: the state table holds "
+                        "{capacity|flow|flows} ({policy}), no fewer than the {minimum} the plan asks for][; {stopped_by} ended the "
+                        "ramp at {tested_to} flows]"},
     {"device-load:ok", "through the device {through_text}; without it {baseline_text}; throughput ratio {ratio}"},
     {"path-trace:ok", "traced {traced}: {route}"},
     {"dns-interception:ok", "queries reach the target itself: the echo shows the DNS id and family sent, and RA is clear"},
@@ -290,7 +295,7 @@ const Table kCauseNames = {
     {"fragment-filter", "a fragment filter"}, {"random-loss", "random loss"},
     {"truncated-without-tc", "truncated answers"}, {"wrong-rcode", "a wrong RCODE"},
     {"tcp-filter", "a TCP/53 filter"},      {"edns-buffer-cap", "an EDNS buffer cap"},
-    {"state-table-full", "a full state table"}, {"rate-limit", "a rate limit"},
+    {"state-table-full", "a full state table"}, {"refuse-new", "new flows refused"}, {"open-files", "this host's open-file limit (ulimit -n)"}, {"evict-old", "old flows evicted"}, {"rate-limit", "a rate limit"},
     {"interception", "interception"},       {"nat", "NAT"},
     {"inconclusive", "an undecided cause"},
 };

@@ -151,7 +151,10 @@ const Table kJapanese = {
                    "一本ずつ送った {paced_flows} 本では {paced_answered} 本に応答があった（状態テーブルの枯渇ではなく流量制限）"},
     {"state-table-full", "新しい UDP フロー {flows} 本のうち応答は {answered} 本だけ（連続したのは最初の {prefix} 本）で、"
                          "そのあと一本ずつ送ったフローも捨てられる（{paced_flows} 本中 {paced_answered} 本）：約 {answered} "
-                         "フローで状態テーブルが満杯"},
+                         "フローで状態テーブルが満杯[（数えると {capacity} フロー、計画の求める {minimum} に届かない）]"},
+    {"state-table-full:evict-old", "新しい UDP フローにはすべて応答があったが、古いフローが消えていた：新しいエントリのために"
+                                   "古いものを追い出す状態テーブルで、保持できるのは {capacity} フロー（同時に開いた "
+                                   "{tested_to} フロー中）。計画の求める {minimum} に届かない"},
     {"refused", "サーバがサイズ指定の応答を REFUSED にした：プローブの鍵が応答器の鍵と一致しない（--key-file）か、"
                 "対象が dnspath の応答器ではない"},
     {"wrong-rcode", "{expected} ではなく {rcode} が返った"},
@@ -186,7 +189,9 @@ const Table kJapanese = {
                               "（{names} 件の名前）]"},
     {"dns-proxy:ok", "プロキシ {proxy} は上流に EDNS {upstream_bufsize} で問い合わせ、DO を通し、検証できる RRSIG 付きの"
                      "署名付き応答を返す"},
-    {"udp-sessions:ok", "同時に開いた新しい UDP フロー {flows} 本のうち {answered} 本すべてに応答があった"},
+    {"udp-sessions:ok", "同時に開いておいた新しい UDP フロー {flows} 本のうち {answered} 本に応答があった[：状態テーブルは "
+                        "{capacity} フローを保持する（{policy}）。計画の求める {minimum} 以上][。{stopped_by}のため "
+                        "{tested_to} フローで増加を止めた]"},
     {"device-load:ok", "機器を通して {through_text}；機器なし {baseline_text}；スループット比 {ratio}"},
     {"path-trace:ok", "追跡 {traced}：{route}"},
     {"dns-interception:ok", "クエリは対象そのものに届く：エコーに送った DNS ID とファミリが見え、RA は立っていない"},
@@ -288,7 +293,7 @@ const Table kCauseNames = {
     {"fragment-filter", "フラグメントのフィルタ"}, {"random-loss", "ランダムな損失"},
     {"truncated-without-tc", "切り詰められた応答"}, {"wrong-rcode", "誤った RCODE"},
     {"tcp-filter", "TCP 53 番のフィルタ"},   {"edns-buffer-cap", "EDNS バッファサイズの制限"},
-    {"state-table-full", "状態テーブルの満杯"}, {"rate-limit", "レート制限"},
+    {"state-table-full", "状態テーブルの満杯"}, {"refuse-new", "新しいフローを拒否"}, {"open-files", "このホストのファイル数制限（ulimit -n）"}, {"evict-old", "古いフローを追い出す"}, {"rate-limit", "レート制限"},
     {"interception", "横取り"},             {"nat", "NAT"},
     {"inconclusive", "未判定の原因"},
 };

@@ -18,7 +18,7 @@ json optional_json(const std::optional<T>& value) {
 }
 
 json summary_json(const FamilySummary& summary) {
-    return {{"largest_udp_answer", optional_json(summary.largest_udp_answer)},
+    json out = {{"largest_udp_answer", optional_json(summary.largest_udp_answer)},
             {"path_mtu", optional_json(summary.path_mtu)},
             {"nat", optional_json(summary.nat)},
             {"load_qps_through", optional_json(summary.load_qps_through)},
@@ -27,6 +27,13 @@ json summary_json(const FamilySummary& summary) {
             {"load_p99_ms_baseline", optional_json(summary.load_p99_ms_baseline)},
             {"loss_rate", optional_json(summary.loss_rate)},
             {"loss_samples", optional_json(summary.loss_samples)}};
+    // Only where the sessions kind measured the table (capacity null: it never filled).
+    if (summary.state_table_tested_to) {
+        out["state_table_tested_to"] = *summary.state_table_tested_to;
+        out["state_table_capacity"] = optional_json(summary.state_table_capacity);
+        out["state_table_policy"] = summary.state_table_policy.empty() ? json(nullptr) : json(summary.state_table_policy);
+    }
+    return out;
 }
 
 // A checkpoint's standards items by id ("JPRS A-86"), as result.json carries them.

@@ -30,6 +30,9 @@ FamilySummary summary_of(const json& value) {
     summary.load_p99_ms_through = optional_of<double>(value, "load_p99_ms_through");
     summary.load_p99_ms_baseline = optional_of<double>(value, "load_p99_ms_baseline");
     summary.loss_rate = optional_of<double>(value, "loss_rate");
+    summary.state_table_tested_to = optional_of<int>(value, "state_table_tested_to");
+    summary.state_table_capacity = optional_of<int>(value, "state_table_capacity");
+    summary.state_table_policy = optional_of<std::string>(value, "state_table_policy").value_or("");
     summary.loss_samples = optional_of<int>(value, "loss_samples");
     return summary;
 }

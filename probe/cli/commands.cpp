@@ -313,6 +313,7 @@ int command_respond(const RespondOptions& options) {
     config.port = static_cast<std::uint16_t>(options.port);
     config.force_dont_fragment = options.dont_fragment;
     config.queries_per_second_per_source = options.rate;
+    config.workers = static_cast<unsigned>(options.workers);
     config.answers.server_id = options.server_id;
     auto zone = wire::Name::parse(options.zone);
     if (!zone) return usage_error("--zone: " + zone.error().message);
@@ -343,6 +344,8 @@ int command_respond(const RespondOptions& options) {
     std::cerr << "dnspath respond: stopped after " << server->answered() << " answers\n";
     return kExitPass;
 }
+
+void prepare_process() { net::raise_open_file_limit(); }
 
 int command_keygen(const std::string& path) {
     if (auto written = wire::write_new_key_file(path); !written) return usage_error(written.error().message);

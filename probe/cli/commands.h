@@ -26,7 +26,7 @@ struct RunOptions {
 
 struct RespondOptions {
     std::vector<std::string> listen;
-    int port = 53, rate = 2000, standby_keys = 0;
+    int port = 53, rate = 2000, standby_keys = 0, workers = 0;
     std::string zone = "probe.dnspath.test.", key_file, zone_key, ds_file, server_id;
     bool dont_fragment = false;
 };
@@ -93,6 +93,10 @@ reports::TextOptions text_options(bool no_color, bool wide, const std::string& l
 int command_run(const RunOptions& options);
 int command_respond(const RespondOptions& options);
 int command_keygen(const std::string& path);
+
+// Process-wide limits set once at start, while every capability is still held: the lab's and the
+// bench's children inherit them after they drop theirs (a state-table ramp holds a socket per flow).
+void prepare_process();
 int command_report(const ReportOptions& options);
 int command_compare(const CompareOptions& options);
 int command_lab(const LabOptions& options);

@@ -124,6 +124,8 @@ CLI::App* add_respond(CLI::App& app, RespondOptions& respond) {
     cmd->add_option("--server-id", respond.server_id, "Name echoed as server=ID (which backend answered)")
         ->check(server_id());
     cmd->add_option("--rate", respond.rate, "Queries per second per source address")->check(CLI::Range(1, 1000000))->capture_default_str();
+    cmd->add_option("--workers", respond.workers, "UDP worker threads, one socket each (default: one per core)")
+        ->check(CLI::Range(1, 64));
     return cmd;
 }
 
@@ -281,6 +283,7 @@ std::array<CLI::App*, 3> add_lab(CLI::App& app, LabOptions& lab) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    prepare_process();
     CLI::App app{"dnspath: finds which box on a network path breaks DNS.\n"
                  "Exit codes: 0 every checkpoint passed, 1 a checkpoint failed, 2 usage or environment error."};
     app.require_subcommand(1);

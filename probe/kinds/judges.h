@@ -4,12 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "probe/model/model.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::probe {
 
@@ -75,18 +77,29 @@ void judge_fragments(model::RunResult& result, model::Family family, const Fragm
 // udp-sessions: new flows sent at once (how many answered, how many of them first in a row, which
 // backend answered) and, when some were lost, new flows sent one at a time afterwards.
 struct SessionOutcomes {
-    std::size_t flows = 0, answered = 0, prefix = 0;
+    std::size_t flows = 0, answered = 0, prefix = 0;  // flows opened in the ramp, answered the first time
     std::map<std::string, int> answered_by;
     std::optional<std::size_t> paced_answered;  // null: not sent (nothing was lost)
     int paced_flows = 16;
     int paced_gap_ms = 25;
-    std::optional<std::size_t> old_flows, old_answered;  // answered flows of the burst, asked again
+    std::optional<std::size_t> old_flows, old_answered;  // the oldest answered flows, asked again
     double loss = 0;  // the chance random loss alone loses one exchange on this path
+    std::size_t tested_to = 0;             // the most flows held open at once (0: no ramp)
+    std::optional<std::size_t> capacity;   // flows the table held when it filled (counted or bisected)
+    bool evicts_old = false;               // old flows gone while new ones were all admitted
+    std::size_t minimum = 0;               // plan.sessions_min: a table full below this fails
+    bool out_of_files = false;             // the open-file limit ended the ramp before sessions_max
 };
 // All answered: pass. No more lost than random loss at the path's rate explains: random loss
 // (warn). Beyond that: paced new flows pass — a rate limit; they are refused while the old flows
-// still pass — a full state table; both refused — inconclusive between the two.
+// still pass — a full state table (pass when it held plan.sessions_min flows or more); both
+// refused — inconclusive between the two. Old flows lost while new ones pass: an evicting table.
 void judge_sessions(model::RunResult& result, model::Family family, const SessionOutcomes& outcomes,
                     const std::vector<std::string>& probes);
+
+// The first flow an evicting table still holds, between `evicted` (gone) and `total` (the newest
+// held), found by asking `held_at` within 2 % of `total`.
+Result<std::size_t> bisect_boundary(std::size_t evicted, std::size_t total,
+                                    const std::function<Result<bool>(std::size_t)>& held_at);
 
 }  // namespace dnspath::probe

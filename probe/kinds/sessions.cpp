@@ -1,8 +1,13 @@
-// sessions: many new UDP flows at once, each from its own source port, as a busy resolver opens
-// them. A NAT, CGN, firewall or load balancer with a small state table answers the first flows and
-// silently drops the rest (DNSSEC Japan ⑤: number of UDP sessions). When flows are lost, a few
-// more are sent one at a time: a rate limiter lets those through, a full state table does not.
+// sessions: many new UDP flows, each from its own source port, as a busy resolver opens them. A
+// NAT, CGN, firewall or load balancer with a state table answers flows until it is full (DNSSEC
+// Japan ⑤ LB-5: how many UDP sessions does the device hold?). The flows are held open in rounds
+// that double their number, from plan.sessions to plan.sessions_max, until a round loses more than
+// the path's loss explains. Then a few new flows are sent one at a time (a rate limiter lets them
+// through, a full table does not), the oldest flows are asked again (a table that evicts old
+// entries has lost them), and the filling round's lost flows are asked again: those whose entry
+// was made (only the answer was lost) count as held, so the capacity is counted, not guessed.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <thread>
 
@@ -22,26 +27,28 @@ namespace {
 
 constexpr int kPacedFlows = 16;
 constexpr std::chrono::milliseconds kPacedGap{25};
-
-// How many of the flows, in send order, were answered before answers stopped: a state table
-// answers a prefix; random loss leaves holes everywhere.
-std::size_t answered_prefix(const std::vector<net::BurstReply>& replies) {
-    std::size_t prefix = 0;
-    while (prefix < replies.size() && replies[prefix].answered) ++prefix;
-    return prefix;
-}
+constexpr std::size_t kRecordedPerRound = 64;
+// Ramp rounds after the first leave at 20,000 new flows a second: faster than any table fills
+// or expires, slow enough that the probe's own queues and the path's links do not drop them.
+constexpr std::chrono::microseconds kRampGap{50};
+constexpr std::size_t kOldFlowsAsked = 16;
 
 // The flows of one round: built, sent on a set of flows kept open, and recorded as probes.
 class FlowRound {
 public:
     FlowRound(Session& session, Family family) : session_(session), family_(family) {}
 
-    Result<void> open(int count) {
-        DNSPATH_TRY(flows_, net::FlowSet::open(session_.config().targets.at(family_), static_cast<std::size_t>(count)));
-        return Ok{};
+    Result<void> open(std::size_t count) {
+        const auto& target = session_.config().targets.at(family_);
+        if (!flows_) {
+            DNSPATH_TRY(flows_, net::FlowSet::open(target, count));
+            return Ok{};
+        }
+        return flows_->grow(target, count);
     }
+    std::size_t size() const { return flows_ ? flows_->size() : 0; }
     // One query on each of `flows` (all of them when empty), at once or `gap` apart.
-    Result<std::vector<net::BurstReply>> send(std::vector<std::size_t> flows, std::chrono::milliseconds gap) {
+    Result<std::vector<net::BurstReply>> send(std::vector<std::size_t> flows, std::chrono::microseconds gap) {
         if (flows.empty())
             for (std::size_t i = 0; i < flows_->size(); ++i) flows.push_back(i);
         std::vector<net::FlowSet::Send> sends;
@@ -58,12 +65,19 @@ public:
     }
     const std::map<std::string, int>& answered_by() const { return answered_by_; }
     const std::vector<std::string>& lost_ids() const { return lost_ids_; }
+    std::size_t lost_count() const { return lost_count_; }
 
 private:
     void record(const std::vector<Session::BuiltQuery>& built, const std::vector<net::BurstReply>& replies) {
         auto local = net::local_address_toward(session_.config().targets.at(family_));
+        // A ramp sends tens of thousands of flows: the first answered and the first lost of each
+        // round are recorded as probes (the taps follow those), the rest only counted.
+        std::size_t recorded_answered = 0, recorded_lost = 0;
         for (std::size_t i = 0; i < replies.size(); ++i) {
             const auto& reply = replies[i];
+            if (!reply.answered) ++lost_count_;
+            auto& recorded = reply.answered ? recorded_answered : recorded_lost;
+            if (recorded++ >= kRecordedPerRound) continue;
             model::ProbeRecord record;
             record.id = built[i].probe_id;
             record.kind = "sessions";
@@ -92,6 +106,7 @@ private:
     std::optional<net::FlowSet> flows_;
     std::map<std::string, int> answered_by_;  // the echo's server=ID: which backend behind a balancer
     std::vector<std::string> lost_ids_;
+    std::size_t lost_count_ = 0;
 };
 
 std::size_t count_answered(const std::vector<net::BurstReply>& replies) {
@@ -100,45 +115,204 @@ std::size_t count_answered(const std::vector<net::BurstReply>& replies) {
 
 }  // namespace
 
-void run_sessions(Session& session, Family family, model::RunResult& result) {
-    FlowRound burst(session, family);
-    auto opened = burst.open(session.config().plan.sessions);
-    auto replies = opened ? burst.send({}, std::chrono::milliseconds(0)) : Result<std::vector<net::BurstReply>>(fail(opened.error().message));
-    if (!replies) {
-        add_verdict(result, Checkpoint::udp_sessions, family, Status::fail,
-                    cause(CauseCode::probe_error, {{"detail", replies.error().message}}));
-        return;
-    }
-    SessionOutcomes outcomes{replies->size(), count_answered(*replies), answered_prefix(*replies), burst.answered_by(),
-                             std::nullopt, kPacedFlows, static_cast<int>(kPacedGap.count())};
-    outcomes.loss = session.exchange_loss(family);
-    std::vector<std::string> probes;
-    for (std::size_t i = 0; i < burst.lost_ids().size() && i < 4; ++i) probes.push_back(burst.lost_ids()[i]);
-    if (outcomes.answered < outcomes.flows && !session.stopped()) {
-        // Lost flows: are new flows refused for a while (a full table), only too fast (a rate
-        // limit), or lost at random? New flows one at a time, then the old flows asked again.
-        FlowRound paced(session, family);
-        auto paced_replies = paced.open(kPacedFlows) ? paced.send({}, kPacedGap) : Result<std::vector<net::BurstReply>>(fail(""));
-        outcomes.paced_answered = paced_replies ? count_answered(*paced_replies) : 0;
-        for (std::size_t i = 0; i < paced.lost_ids().size() && i < 8; ++i) probes.push_back(paced.lost_ids()[i]);
-        std::vector<std::size_t> old;
-        for (std::size_t i = 0; i < replies->size() && old.size() < static_cast<std::size_t>(kPacedFlows); ++i)
-            if ((*replies)[i].answered) old.push_back(i);
-        if (!old.empty()) {
-            auto again = burst.send(old, kPacedGap);
-            outcomes.old_flows = old.size();
-            outcomes.old_answered = again ? count_answered(*again) : 0;
+namespace {
+
+std::vector<std::size_t> range_of(std::size_t from, std::size_t to) {
+    std::vector<std::size_t> flows;
+    for (std::size_t i = from; i < to; ++i) flows.push_back(i);
+    return flows;
+}
+
+// Whether a round lost more flows than random loss at the path's rate explains.
+bool beyond_loss(std::size_t lost, std::size_t sent, double loss) {
+    return lost > 0 && judge::chance_of_losing(static_cast<int>(lost), static_cast<int>(sent), loss) < judge::kSignificance;
+}
+
+// The ramp so far: each flow's first answer, in the order the flows were opened.
+struct Ramp {
+    std::vector<bool> answered;
+    std::optional<std::size_t> filled_from;  // the first flow of the round that lost beyond loss
+    std::optional<std::size_t> evicted_in;   // the total held when old flows were found gone
+    std::size_t next_old = 0;                // the oldest flow not yet asked again
+    bool out_of_files = false;               // the open-file limit stopped the ramp short of sessions_max
+};
+
+// Asks again the oldest answered flows not asked yet: a table that evicts old entries to admit
+// new ones has lost them. Whether more were lost than the path's loss explains.
+Result<bool> old_flows_evicted(FlowRound& flows, Ramp& ramp, double loss, SessionOutcomes& outcomes) {
+    std::vector<std::size_t> old;
+    for (; ramp.next_old < ramp.answered.size() && old.size() < kOldFlowsAsked; ++ramp.next_old)
+        if (ramp.answered[ramp.next_old]) old.push_back(ramp.next_old);
+    if (old.empty()) return false;
+    DNSPATH_TRY(auto again, flows.send(old, std::chrono::milliseconds(1)));
+    outcomes.old_flows = outcomes.old_flows.value_or(0) + old.size();
+    outcomes.old_answered = outcomes.old_answered.value_or(0) + count_answered(again);
+    return beyond_loss(old.size() - count_answered(again), old.size(), loss);
+}
+
+// Rounds that double the flows held open, from plan.sessions to plan.sessions_max, until one loses
+// new flows or old ones beyond the path's loss.
+Result<Ramp> ramp_up(FlowRound& flows, Session& session, Family family, SessionOutcomes& outcomes) {
+    const auto& plan = session.config().plan;
+    const double loss = session.exchange_loss(family);
+    Ramp ramp;
+    auto total = static_cast<std::size_t>(plan.sessions);
+    for (bool first = true; !session.stopped(); first = false) {
+        const std::size_t from = flows.size();
+        // One socket per flow: a process allowed fewer files stops at what it can hold, and says so.
+        if (total > from + net::open_file_headroom()) {
+            total = from + net::open_file_headroom();
+            ramp.out_of_files = true;
+            if (total <= from) break;
         }
+        DNSPATH_TRY_VOID(flows.open(total - from));
+        // The first round leaves at once, as a burst of a busy resolver's flows does.
+        DNSPATH_TRY(auto replies, flows.send(range_of(from, total), first ? std::chrono::microseconds(0) : kRampGap));
+        for (const auto& reply : replies) ramp.answered.push_back(reply.answered);
+        if (beyond_loss(replies.size() - count_answered(replies), replies.size(), loss)) {
+            ramp.filled_from = from;
+            break;
+        }
+        DNSPATH_TRY(bool evicted, old_flows_evicted(flows, ramp, loss, outcomes));
+        if (evicted) {
+            ramp.evicted_in = total;
+            break;
+        }
+        if (total >= static_cast<std::size_t>(plan.sessions_max) || ramp.out_of_files) break;
+        total = std::min(total * 2, static_cast<std::size_t>(plan.sessions_max));
+    }
+    return ramp;
+}
+
+// After a round that filled: new flows one at a time (a rate limiter lets them through, a full
+// table does not), the oldest flows again (still held by a table that refuses new ones), and the
+// round's lost flows again — an entry made for a flow whose answer was lost still passes, so the
+// flows held are counted, loss or not.
+Result<void> follow_up_filled(Session& session, Family family, FlowRound& flows, Ramp& ramp, SessionOutcomes& outcomes,
+                              std::vector<std::string>& probes) {
+    FlowRound paced(session, family);
+    DNSPATH_TRY_VOID(paced.open(kPacedFlows));
+    DNSPATH_TRY(auto paced_replies, paced.send({}, kPacedGap));
+    outcomes.paced_answered = count_answered(paced_replies);
+    for (std::size_t i = 0; i < paced.lost_ids().size() && i < 8; ++i) probes.push_back(paced.lost_ids()[i]);
+    DNSPATH_TRY(bool evicted, old_flows_evicted(flows, ramp, session.exchange_loss(family), outcomes));
+    (void)evicted;  // counted in outcomes: the judge weighs old flows lost against the loss rate
+    std::vector<std::size_t> lost;
+    for (std::size_t i = *ramp.filled_from; i < ramp.answered.size(); ++i)
+        if (!ramp.answered[i]) lost.push_back(i);
+    DNSPATH_TRY(auto again, flows.send(lost, kRampGap));
+    outcomes.capacity = outcomes.answered + count_answered(again);
+    return Ok{};
+}
+
+// An evicting table: the boundary between the flows it dropped and those it holds, bisected over
+// the flows in the order they were opened (asking an evicted flow again makes one new entry, so
+// each step moves the boundary by at most a few flows).
+Result<std::size_t> evicting_capacity(FlowRound& flows, const Ramp& ramp, double loss) {
+    auto held_at = [&](std::size_t index) -> Result<bool> {
+        std::vector<std::size_t> sample;
+        for (std::size_t i = index; i < ramp.answered.size() && sample.size() < 3; ++i) sample.push_back(i);
+        DNSPATH_TRY(auto again, flows.send(sample, std::chrono::milliseconds(1)));
+        return !beyond_loss(sample.size() - count_answered(again), sample.size(), std::max(loss, 0.05));
+    };
+    DNSPATH_TRY(std::size_t boundary, bisect_boundary(ramp.next_old, ramp.answered.size(), held_at));
+    return ramp.answered.size() - boundary;
+}
+
+}  // namespace
+
+Result<std::size_t> bisect_boundary(std::size_t evicted, std::size_t total,
+                                    const std::function<Result<bool>(std::size_t)>& held_at) {
+    // Invariant: the flow at `evicted` is gone, the newest (total - 1) is held. Stop within 2 %.
+    std::size_t low = evicted, high = total;
+    const std::size_t tolerance = std::max<std::size_t>(1, total / 50);
+    while (high - low > tolerance) {
+        const std::size_t middle = low + (high - low) / 2;
+        DNSPATH_TRY(bool held, held_at(middle));
+        (held ? high : low) = middle;
+    }
+    return high;
+}
+
+void run_sessions(Session& session, Family family, model::RunResult& result) {
+    FlowRound flows(session, family);
+    SessionOutcomes outcomes;
+    outcomes.paced_flows = kPacedFlows;
+    outcomes.paced_gap_ms = static_cast<int>(kPacedGap.count());
+    outcomes.loss = session.exchange_loss(family);
+    outcomes.minimum = static_cast<std::size_t>(session.config().plan.sessions_min);
+    auto ramp = ramp_up(flows, session, family, outcomes);
+    std::vector<std::string> probes;
+    Result<void> followed = Ok{};
+    if (ramp) {
+        outcomes.flows = outcomes.tested_to = ramp->answered.size();
+        outcomes.out_of_files = ramp->out_of_files;
+        outcomes.answered = static_cast<std::size_t>(std::count(ramp->answered.begin(), ramp->answered.end(), true));
+        while (outcomes.prefix < ramp->answered.size() && ramp->answered[outcomes.prefix]) ++outcomes.prefix;
+        outcomes.answered_by = flows.answered_by();
+        for (std::size_t i = 0; i < flows.lost_ids().size() && i < 4; ++i) probes.push_back(flows.lost_ids()[i]);
+        if (ramp->filled_from && !session.stopped()) followed = follow_up_filled(session, family, flows, *ramp, outcomes, probes);
+        if (ramp->evicted_in && !session.stopped()) {
+            outcomes.evicts_old = true;
+            auto capacity = evicting_capacity(flows, *ramp, outcomes.loss);
+            if (capacity) outcomes.capacity = *capacity;
+            else followed = fail(capacity.error().message);
+        }
+    }
+    if (!ramp || !followed) {
+        add_verdict(result, Checkpoint::udp_sessions, family, Status::fail,
+                    cause(CauseCode::probe_error, {{"detail", !ramp ? ramp.error().message : followed.error().message}}));
+        return;
     }
     judge_sessions(result, family, outcomes, probes);
 }
+
+namespace {
+
+// The ramp's figures on the verdict and in the summary: how far the table was tested, what it held.
+void state_table_figures(model::RunResult& result, Family family, const SessionOutcomes& outcomes,
+                         model::Params& figures, const char* policy) {
+    auto& summary = summary_for(result, family);
+    if (outcomes.tested_to == 0) return;
+    summary.state_table_tested_to = static_cast<int>(outcomes.tested_to);
+    figures["tested_to"] = outcomes.tested_to;
+    if (outcomes.out_of_files) figures["stopped_by"] = "open-files";
+    if (outcomes.minimum) figures["minimum"] = outcomes.minimum;
+    if (!policy) return;
+    summary.state_table_policy = policy;
+    figures["policy"] = policy;
+    if (outcomes.capacity) {
+        summary.state_table_capacity = static_cast<int>(*outcomes.capacity);
+        figures["capacity"] = *outcomes.capacity;
+    }
+}
+
+}  // namespace
 
 void judge_sessions(model::RunResult& result, Family family, const SessionOutcomes& outcomes,
                     const std::vector<std::string>& probes) {
     model::Params figures{{"flows", outcomes.flows}, {"answered", outcomes.answered}, {"prefix", outcomes.prefix},
                           {"answered_by", outcomes.answered_by}, {"loss_rate", outcomes.loss}};
+    // How likely random loss at the path's rate loses as many as were lost, in each round.
+    auto chance = [&](std::size_t lost, std::size_t sent) {
+        return judge::chance_of_losing(static_cast<int>(lost), static_cast<int>(sent), outcomes.loss);
+    };
+    const double old = outcomes.old_flows ? chance(*outcomes.old_flows - *outcomes.old_answered, *outcomes.old_flows) : 1.0;
+    if (outcomes.old_flows) {
+        figures["old_flows"] = *outcomes.old_flows;
+        figures["old_answered"] = outcomes.old_answered.value_or(0);
+    }
+    // A table that admits every new flow by evicting old ones: full at the capacity bisected.
+    if (outcomes.evicts_old) {
+        state_table_figures(result, family, outcomes, figures, "evict-old");
+        const bool enough = outcomes.capacity && *outcomes.capacity >= outcomes.minimum;
+        add_verdict(result, Checkpoint::udp_sessions, family, enough ? Status::pass : Status::fail,
+                    cause(enough ? CauseCode::ok : CauseCode::state_table_full, figures), probes);
+        return;
+    }
     if (outcomes.answered == outcomes.flows) {
         figures.erase("loss_rate");
+        state_table_figures(result, family, outcomes, figures, nullptr);
         add_verdict(result, Checkpoint::udp_sessions, family, Status::pass, cause(CauseCode::ok, figures), probes);
         return;
     }
@@ -146,30 +320,26 @@ void judge_sessions(model::RunResult& result, Family family, const SessionOutcom
     figures["paced_flows"] = outcomes.paced_flows;
     figures["paced_answered"] = paced_answered;
     figures["paced_gap_ms"] = outcomes.paced_gap_ms;
-    if (outcomes.old_flows) {
-        figures["old_flows"] = *outcomes.old_flows;
-        figures["old_answered"] = outcomes.old_answered.value_or(0);
-    }
-    // How likely random loss at the path's rate loses as many as were lost, in each round.
-    auto chance = [&](std::size_t lost, std::size_t sent) {
-        return judge::chance_of_losing(static_cast<int>(lost), static_cast<int>(sent), outcomes.loss);
-    };
     const double burst = chance(outcomes.flows - outcomes.answered, outcomes.flows);
     const double paced = outcomes.paced_answered ? chance(outcomes.paced_flows - paced_answered, outcomes.paced_flows) : 1.0;
-    const double old = outcomes.old_flows ? chance(*outcomes.old_flows - *outcomes.old_answered, *outcomes.old_flows) : 1.0;
     const bool burst_beyond_loss = burst < judge::kSignificance;
     const bool new_refused = outcomes.paced_answered && paced < judge::kSignificance;
     const bool old_refused = outcomes.old_flows && old < judge::kSignificance;
     if (!burst_beyond_loss) {
         // As many flows were lost as the path loses anyway: the device held them all.
         figures["p_value"] = burst;
+        state_table_figures(result, family, outcomes, figures, nullptr);
         add_verdict(result, Checkpoint::udp_sessions, family, Status::warn, cause(CauseCode::random_loss, figures), probes);
     } else if (outcomes.paced_answered && !new_refused) {
         add_verdict(result, Checkpoint::udp_sessions, family, Status::fail, cause(CauseCode::rate_limit, figures), probes);
     } else if (new_refused && outcomes.old_flows && !old_refused) {
-        // New flows refused while the flows it holds still pass: a state table full at about
-        // the number it answered.
-        add_verdict(result, Checkpoint::udp_sessions, family, Status::fail, cause(CauseCode::state_table_full, figures), probes);
+        // New flows refused while the flows it holds still pass: a state table, full at the flows
+        // it held; below the plan's minimum it fails.
+        state_table_figures(result, family, outcomes, figures, "refuse-new");
+        const std::size_t held = outcomes.capacity.value_or(outcomes.answered);
+        const bool enough = outcomes.minimum > 0 && held >= outcomes.minimum;
+        add_verdict(result, Checkpoint::udp_sessions, family, enough ? Status::pass : Status::fail,
+                    cause(enough ? CauseCode::ok : CauseCode::state_table_full, figures), probes);
     } else {
         figures["candidates"] = {"state-table-full", "rate-limit"};
         figures["p_value"] = std::max(paced, old);

@@ -173,6 +173,12 @@ struct FamilySummary {
     // measured); every cause is judged against it.
     std::optional<double> loss_rate;
     std::optional<int> loss_samples;  // queries the rate is measured from
+    // The sessions kind's state table: the most flows held open at once (unset: not measured),
+    // the flows it held when it filled (unset: it never filled up to tested_to), and what a full
+    // table does: "refuse-new" or "evict-old".
+    std::optional<int> state_table_tested_to;
+    std::optional<int> state_table_capacity;
+    std::string state_table_policy;
 };
 
 // Source ports of the load kind's bulk traffic: taps leave them out, since they would only flood

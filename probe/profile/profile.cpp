@@ -107,6 +107,8 @@ void build_plan(const toml::table& root, Profile& profile, Validator& validator)
     profile.plan.port_samples = static_cast<int>(plan["port_samples"].value_or(std::int64_t{defaults.port_samples}));
     profile.plan.max_ttl = static_cast<int>(plan["max_ttl"].value_or(std::int64_t{defaults.max_ttl}));
     profile.plan.sessions = static_cast<int>(plan["sessions"].value_or(std::int64_t{defaults.sessions}));
+    profile.plan.sessions_max = static_cast<int>(plan["sessions_max"].value_or(std::int64_t{defaults.sessions_max}));
+    profile.plan.sessions_min = static_cast<int>(plan["sessions_min"].value_or(std::int64_t{defaults.sessions_min}));
     profile.plan.load_seconds = static_cast<int>(plan["load_seconds"].value_or(std::int64_t{defaults.load_seconds}));
     profile.plan.user = plan["user"].value_or(std::string{});
     if (plan["probes"] && profile.plan.probes.empty())

@@ -39,7 +39,9 @@ struct Plan {
     int retries = 2;
     int port_samples = 64;
     int max_ttl = 8;
-    int sessions = 256;      // sessions kind: fresh UDP flows opened at once
+    int sessions = 256;      // sessions kind: fresh UDP flows opened at once, the ramp's first round
+    int sessions_max = 16384;  // sessions kind: the ramp doubles the flows held open up to this many
+    int sessions_min = 256;    // sessions kind: a state table that fills below this many flows fails
     int load_seconds = 2;    // load kind: seconds of load per address
     std::string user;        // once taps are open, go on as this user ("": stay; run --user wins)
 };

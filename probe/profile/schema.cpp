@@ -46,6 +46,8 @@ const Rule kRules[] = {
     {"plan.port_samples", Kind::integer, 8, 4096},
     {"plan.max_ttl", Kind::integer, 1, 64},
     {"plan.sessions", Kind::integer, 8, 4096},
+    {"plan.sessions_max", Kind::integer, 8, 60000},
+    {"plan.sessions_min", Kind::integer, 0, 60000},
     {"plan.load_seconds", Kind::integer, 1, 60},
     {"plan.user", Kind::string},
     {"topology", Kind::table},

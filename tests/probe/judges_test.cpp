@@ -165,5 +165,75 @@ TEST(JudgeSessions, PacedFlowsPassingIsARateLimitAndLossWithinTheRateIsLoss) {
     EXPECT_EQ(only(clean).cause.params["answered_by"]["server2"], 128);
 }
 
+// A table that filled counts what it held: at or above plan.sessions_min it passes with its
+// capacity; below, it fails. Either way the summary carries capacity, tested_to and the policy.
+TEST(JudgeSessions, AFullTableIsMeasuredAgainstTheMinimum) {
+    model::RunResult small, large, never;
+    auto filled = sessions(1024, 700, 0, 16, 0.0);
+    filled.tested_to = 1024;
+    filled.capacity = 400;
+    filled.minimum = 1000;
+    judge_sessions(small, Family::ipv4, filled, {"p1"});
+    EXPECT_EQ(only(small).cause.code, CauseCode::state_table_full);
+    EXPECT_EQ(only(small).cause.params["capacity"], 400);
+    EXPECT_EQ(small.ipv4.state_table_capacity, 400);
+    EXPECT_EQ(small.ipv4.state_table_policy, "refuse-new");
+    filled.minimum = 256;
+    judge_sessions(large, Family::ipv4, filled, {"p1"});
+    EXPECT_EQ(only(large).status, Status::pass);
+    EXPECT_EQ(large.ipv4.state_table_tested_to, 1024);
+    auto clean = sessions(16384, 16384, std::nullopt, 16, 0.0);
+    clean.tested_to = 16384;
+    judge_sessions(never, Family::ipv4, clean, {});
+    EXPECT_EQ(only(never).status, Status::pass);
+    EXPECT_FALSE(never.ipv4.state_table_capacity.has_value());  // never filled
+    EXPECT_EQ(never.ipv4.state_table_tested_to, 16384);
+}
+
+TEST(JudgeSessions, OldFlowsGoneWhileNewOnesPassIsAnEvictingTable) {
+    model::RunResult result;
+    auto evicting = sessions(4096, 4096, std::nullopt, 0, 0.0);
+    evicting.tested_to = 4096;
+    evicting.evicts_old = true;
+    evicting.capacity = 3000;
+    evicting.minimum = 3500;
+    judge_sessions(result, Family::ipv4, evicting, {});
+    EXPECT_EQ(only(result).cause.code, CauseCode::state_table_full);
+    EXPECT_EQ(result.ipv4.state_table_policy, "evict-old");
+    EXPECT_EQ(result.ipv4.state_table_capacity, 3000);
+}
+
+// The bisection against a simulated table that evicts its oldest entries (asking an evicted flow
+// again inserts it, evicting the next oldest): within 2 % of the flows held open.
+TEST(JudgeSessions, BisectionFindsAnEvictingTablesBoundary) {
+    for (std::size_t capacity : {400u, 3000u, 30000u}) {
+        const std::size_t total = capacity * 2;
+        std::size_t boundary = total - capacity;  // flows below it are gone
+        auto held_at = [&](std::size_t index) -> Result<bool> {
+            if (index >= boundary) return true;
+            boundary += 3;  // three flows asked again, three entries made, three old ones evicted
+            return false;
+        };
+        auto found = bisect_boundary(16, total, held_at);
+        ASSERT_TRUE(found);
+        const double measured = static_cast<double>(total - *found);
+        EXPECT_NEAR(measured, static_cast<double>(capacity), static_cast<double>(capacity) * 0.05) << capacity;
+    }
+}
+
+// A query lost in 576-octet pieces while the same query in 1280-octet pieces and a small one in
+// 320-octet pieces passed fits no limit: random loss, not a size cap (fault matrix, 5 % loss).
+TEST(JudgeFragments, ALossNoLimitExplainsIsRandomLoss) {
+    model::RunResult result, real;
+    FragmentOutcomes outcomes{{1552, 3000, 4000}, {}, {}, {1280}, {576}, true, 1500, true, true, std::nullopt};
+    judge_fragments(result, Family::ipv6, outcomes, {"p1"});
+    EXPECT_EQ(only(result).cause.code, CauseCode::random_loss);
+    EXPECT_EQ(only(result).status, Status::warn);
+    // Both query sizes lost while small ones pass: still a fragment question, not chance.
+    FragmentOutcomes both{{1552}, {}, {}, {}, {1280, 576}, true, 1500, true, false, std::nullopt};
+    judge_fragments(real, Family::ipv4, both, {"p1"});
+    EXPECT_EQ(only(real).cause.code, CauseCode::fragment_filter);
+}
+
 }  // namespace
 }  // namespace dnspath::probe
