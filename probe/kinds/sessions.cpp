@@ -76,6 +76,12 @@ private:
         for (std::size_t i = 0; i < replies.size(); ++i) {
             const auto& reply = replies[i];
             if (!reply.answered) ++lost_count_;
+            std::optional<wire::Message> message;
+            if (reply.answered)
+                if (auto decoded = wire::decode(reply.answer)) message = std::move(decoded).value();
+            std::optional<model::Echo> echo = message ? typed_echo(*message) : std::nullopt;
+            // Every answered flow counts for the backend that answered it, recorded or not.
+            if (echo && echo->server) ++answered_by_[*echo->server];
             auto& recorded = reply.answered ? recorded_answered : recorded_lost;
             if (recorded++ >= kRecordedPerRound) continue;
             model::ProbeRecord record;
@@ -91,12 +97,10 @@ private:
             if (reply.answered) record.answer_size = static_cast<std::uint32_t>(reply.answer.size());
             if (local) record.source = local->address() + ":" + std::to_string(reply.local_port);
             if (!reply.answered) lost_ids_.push_back(record.id);
-            if (reply.answered)
-                if (auto message = wire::decode(reply.answer); message) {
-                    record.rcode = message->full_rcode();
-                    record.echo = typed_echo(*message);
-                    if (record.echo && record.echo->server) ++answered_by_[*record.echo->server];
-                }
+            if (message) {
+                record.rcode = message->full_rcode();
+                record.echo = std::move(echo);
+            }
             session_.records().push_back(std::move(record));
         }
     }
