@@ -293,7 +293,7 @@ const Table kCauseNames = {
     {"fragment-filter", "フラグメントのフィルタ"}, {"random-loss", "ランダムな損失"},
     {"truncated-without-tc", "切り詰められた応答"}, {"wrong-rcode", "誤った RCODE"},
     {"tcp-filter", "TCP 53 番のフィルタ"},   {"edns-buffer-cap", "EDNS バッファサイズの制限"},
-    {"state-table-full", "状態テーブルの満杯"}, {"refuse-new", "新しいフローを拒否"}, {"open-files", "このホストのファイル数制限（ulimit -n）"}, {"evict-old", "古いフローを追い出す"}, {"rate-limit", "レート制限"},
+    {"state-table-full", "状態テーブルの満杯"}, {"refuse-new", "新しいフローを拒否"}, {"open-files", "このホストで同時に開けるファイル数の上限"}, {"evict-old", "古いフローを追い出す"}, {"rate-limit", "レート制限"},
     {"interception", "横取り"},             {"nat", "NAT"},
     {"inconclusive", "未判定の原因"},
 };
