@@ -25,19 +25,6 @@ bool has(const std::vector<FindingRule>& rules, FindingRule rule) {
     return std::find(rules.begin(), rules.end(), rule) != rules.end();
 }
 
-// The devices of `findings` whose rule is one of `rules`, in path order.
-std::vector<std::string> devices_with(const std::vector<const CaptureFinding*>& findings,
-                                      const std::vector<FindingRule>& rules, const std::vector<std::string>& path) {
-    std::set<std::string> found;
-    for (const auto* finding : findings)
-        if (finding->device && has(rules, finding->rule)) found.insert(*finding->device);
-    std::vector<std::string> ordered;
-    for (const auto& device : path)
-        if (found.erase(device)) ordered.push_back(device);
-    ordered.insert(ordered.end(), found.begin(), found.end());  // devices the path does not list
-    return ordered;
-}
-
 // One Blame per device, in path order, from the findings whose rule is one of `rules` (or, with
 // `rules` empty, any rule that blames).
 std::vector<model::Blame> blame_from(const std::vector<const CaptureFinding*>& findings,
@@ -114,17 +101,26 @@ bool explained_by_interception(CauseCode code) {
 // A device that re-originates or answers this family's queries (a transparent DNS proxy).
 std::optional<std::string> interceptor(const model::RunResult& result, Family family,
                                        const std::multimap<std::string, const CaptureFinding*>& by_probe) {
-    std::vector<const CaptureFinding*> found;
+    // An interceptor re-originates or answers every query it catches; a finding or two among many
+    // answered probes is a capture artefact of a lossy path (a retransmission, a frame a tap
+    // missed), not interception: it must have caught at least half of the answered probes.
+    std::map<std::string, std::set<std::string>> caught;  // device -> probe ids
+    std::size_t answered = 0;
     for (const auto& probe : result.probes) {
         // Queries sent to a proxy on purpose (the proxy kind) are meant to be re-originated by it.
         if (probe.family != family || probe.via_proxy) continue;
+        if (probe.outcome == model::Outcome::answer || probe.outcome == model::Outcome::truncated) ++answered;
         for (auto [it, end] = by_probe.equal_range(probe.id); it != end; ++it)
-            if (it->second->rule == FindingRule::reoriginated || it->second->rule == FindingRule::answered_locally)
-                found.push_back(it->second);
+            if ((it->second->rule == FindingRule::reoriginated || it->second->rule == FindingRule::answered_locally) &&
+                it->second->device)
+                caught[*it->second->device].insert(probe.id);
     }
-    auto devices = devices_with(found, {FindingRule::reoriginated, FindingRule::answered_locally}, result.path);
-    if (devices.empty()) return std::nullopt;
-    return devices.front();
+    const std::size_t needed = std::max<std::size_t>(1, answered / 2);
+    for (const auto& device : result.path)
+        if (auto found = caught.find(device); found != caught.end() && found->second.size() >= needed) return device;
+    for (const auto& [device, probes] : caught)  // a device the path does not list
+        if (probes.size() >= needed) return device;
+    return std::nullopt;
 }
 
 // The interception rule: the dns-interception verdict names the device; every other verdict it
