@@ -176,8 +176,10 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
         outcome.detail = "cannot encode the query: " + built.error;
     } else {
         const int attempts = !spec.retry ? 1 : spec.tries ? *spec.tries : 1 + config_.plan.retries;
-        for (int attempt = 1; attempt <= attempts && !stopped(); ++attempt) {
-            outcome.attempts = attempt;
+        // A proxy is retried as a stub retries it: the same query again from the same socket.
+        const bool one_socket = spec.via_proxy && spec.transport != Transport::tcp && !spec.fragment_size;
+        for (int attempt = 1; attempt <= (one_socket ? 1 : attempts) && !stopped(); ++attempt) {
+            outcome.attempts = one_socket ? attempts : attempt;
             outcome.query_size = encoded->size();
             // TCP recovers its own losses, given time: a retransmission waits at least 200 ms (a SYN 1 s).
             const auto tcp_deadline = std::max(timeout_, std::chrono::milliseconds(1000));
@@ -185,7 +187,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
                             : spec.fragment_size
                                 ? net::fragmented_udp_exchange(server, *encoded, *spec.fragment_size, timeout_,
                                                                static_cast<std::uint32_t>(random_() | 1))
-                                : net::udp_exchange(server, *encoded, timeout_, {spec.dont_fragment});
+                                : net::udp_exchange(server, *encoded, timeout_, {spec.dont_fragment, one_socket ? attempts : 1});
             if (!exchange) {
                 const auto& error = exchange.error();
                 outcome.detail = error.message;

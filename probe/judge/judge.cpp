@@ -228,11 +228,24 @@ void judge_lossy_devices(const model::RunResult& result, Verdict& verdict, const
                 count += once ? 1 : std::max(1, probe->attempts);
         return count;
     };
+    // Every try of the verdict's kinds in its family, answered or not: a lossy device's share is
+    // weighed against all the tries that may have crossed it, not only against the lost ones (the
+    // answered paced flows of a rate-limit verdict crossed the lossy router too).
+    auto tries_of_kinds = [&](bool once) {
+        std::set<std::string> kinds;
+        for (const auto& id : verdict.probes)
+            if (const auto* probe = model::find_probe(result, id)) kinds.insert(probe->kind);
+        int count = 0;
+        for (const auto& probe : result.probes)
+            if (probe.family == verdict.family && kinds.count(probe.kind)) count += once ? 1 : std::max(1, probe.attempts);
+        return count;
+    };
     for (auto& blame : verdict.blame) {
         auto loss = losses.find({verdict.family, blame.device});
         if (loss == losses.end() || loss->second.dropped == 0) continue;
         const bool once = after_interceptor(blame.device);
-        const int mine = tries(blame.probes, once), all = std::max(tries(verdict.probes, once), mine);
+        const int mine = tries(blame.probes, once),
+                  all = std::max({tries(verdict.probes, once), tries_of_kinds(once), mine});
         if (mine == 0) continue;  // blamed for what it changed, not for anything it lost
         const double chance = chance_of_losing(mine, all, loss->second.upper());
         if (chance < kSignificance) continue;

@@ -193,7 +193,8 @@ Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteV
     if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0)
         return exchange_error(classify(errno), "connect " + server.to_string() + ": " + errno_text(errno));
     const auto start = Clock::now();
-    const auto deadline = start + timeout;
+    auto deadline = start + timeout;
+    int sent = 1;
     if (::send(socket.get(), query.data(), query.size(), 0) < 0) {
         if (errno == EMSGSIZE) return exchange_error(ExchangeFailure::error, "larger than the local interface MTU");
         return exchange_error(classify(errno), "send: " + errno_text(errno));
@@ -202,6 +203,12 @@ Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteV
     wire::Bytes buffer(65536);
     for (;;) {
         if (!wait_for(socket.get(), POLLIN, deadline)) {
+            if (sent < options.sends) {  // the retransmission a stub would send
+                (void)::send(socket.get(), query.data(), query.size(), 0);
+                ++sent;
+                deadline = Clock::now() + timeout;
+                continue;
+            }
             ExchangeError error{ExchangeFailure::timeout, "no answer within " + std::to_string(timeout.count()) + " ms",
                                 std::nullopt, {}, {}};
             if (options.dont_fragment) drain_icmp_errors(socket.get(), server.is_ipv6(), error);

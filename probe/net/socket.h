@@ -77,6 +77,10 @@ struct ExchangeError {
 // whether ICMP errors about it are collected.
 struct UdpOptions {
     bool dont_fragment = false;
+    // The same query sent this many times from one socket, `timeout` apart, as a stub retries: a
+    // proxy takes a retry from the same client and id as a retransmission and asks upstream again,
+    // where a new socket's query would join the one still pending upstream (dnsmasq).
+    int sends = 1;
 };
 
 // Sends one UDP query from a fresh socket and waits for a reply with the same DNS id.
