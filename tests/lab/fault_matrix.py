@@ -5,7 +5,7 @@ both families in each run. Each case states the causes and device the run must g
 judges every case. Nothing is tuned per case: the table below is the data, the cases are its
 product.
 
-Usage: fault_matrix.py DNSPATH [--full | --subset] [--markdown FILE] [--only FAULT] [--jobs-dir DIR]
+Usage: fault_matrix.py DNSPATH [--full | --subset] [--markdown FILE] [--only FAULT] [--case FAULT/DEVICE/LOSS ...]
 
 --subset (CI, the default) runs a fixed spread of cases, the issue's five cases twice; --full runs
 the whole product and, with --markdown, writes the table of cases and pass counts. Needs root (lab
@@ -285,8 +285,10 @@ def check(fault, device, loss, result):
     return problems
 
 
-def cases(full, only):
-    if not full:
+def cases(full, only, picked=()):
+    if picked:
+        chosen = [(name, device, int(loss)) for name, device, loss in (case.split("/") for case in picked)]
+    elif not full:
         chosen = [(name, device, loss) for name, device, loss in SUBSET]
     else:
         chosen = []
@@ -324,13 +326,15 @@ def main():
     full = "--full" in args
     only = args[args.index("--only") + 1] if "--only" in args else None
     report = args[args.index("--markdown") + 1] if "--markdown" in args else None
+    # --case FAULT/DEVICE/LOSS (repeatable): just those cases, e.g. to run again the ones a full run failed.
+    picked = [args[i + 1] for i, arg in enumerate(args) if arg == "--case"]
     work = tempfile.mkdtemp(prefix="fault-matrix-")
     lab = Lab(binary, work)
     outcomes = []
     started = time.time()
     try:
         lab.up()
-        todo = cases(full, only)
+        todo = cases(full, only, picked)
         for number, (fault, device, loss) in enumerate(todo, 1):
             lab.reset()
             out = os.path.join(work, f"{number:03d}-{fault['name']}-{device}-{loss}")
