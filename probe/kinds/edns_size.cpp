@@ -146,8 +146,11 @@ LimitEvidence test_limit(SizeProber& prober, std::uint32_t lost, std::uint32_t l
 
 void judge_without_edns(Session& session, Family family, model::RunResult& result) {
     // Without EDNS: exactly 512 fits, and one octet more must come back TC=1 (RFC 1035 4.2.1).
-    auto plain_fit = session.ask(family, {.kind = "edns-size", .size = 512});
-    auto plain_over = session.ask(family, {.kind = "edns-size", .size = 600});
+    // Decisive, so tried until random loss at the path's rate cannot explain a silence.
+    QuerySpec fit_spec{.kind = "edns-size", .size = 512}, over_spec{.kind = "edns-size", .size = 600};
+    fit_spec.tries = over_spec.tries = session.confirm_tries(family, 1);
+    auto plain_fit = session.ask(family, fit_spec);
+    auto plain_over = session.ask(family, over_spec);
     std::vector<std::string> plain_probes{plain_fit.probe_id, plain_over.probe_id};
     auto fit = classify(plain_fit, 512);
     if (fit == Delivery::delivered && plain_over.answered() && plain_over.message->header.tc)
