@@ -135,4 +135,21 @@ model::FamilySummary& summary_for(model::RunResult& result, Family family) {
     return family == Family::ipv6 ? result.ipv6 : result.ipv4;
 }
 
+model::ProbeRecord flow_record(const Session::BuiltQuery& built, const net::BurstReply& reply, std::string_view kind,
+                               model::Family family, const Result<net::Endpoint>& local) {
+    model::ProbeRecord record;
+    record.id = built.probe_id;
+    record.kind = std::string(kind);
+    record.family = family;
+    record.qname = built.name.to_string();
+    record.dns_id = built.dns_id;
+    record.bufsize = wire::Edns{}.udp_size;
+    record.query_size = static_cast<std::uint32_t>(built.bytes.size());
+    record.attempts = 1;
+    record.outcome = reply.answered ? model::Outcome::answer : model::Outcome::timeout;
+    if (reply.answered) record.answer_size = static_cast<std::uint32_t>(reply.answer.size());
+    if (local) record.source = local->address() + ":" + std::to_string(reply.local_port);
+    return record;
+}
+
 }  // namespace dnspath::probe

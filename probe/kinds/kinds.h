@@ -86,5 +86,9 @@ void add_verdict(model::RunResult& result, model::Checkpoint checkpoint, model::
                  model::Cause cause, std::vector<std::string> probes = {});
 model::Cause cause(model::CauseCode code, model::Params params = model::Params::object());
 model::FamilySummary& summary_for(model::RunResult& result, model::Family family);
+// The record of one query sent on a flow of a FlowSet (the loss measurement, the sessions ramp):
+// one try, EDNS at the default size, answered or timed out, from `local` and the flow's port.
+model::ProbeRecord flow_record(const Session::BuiltQuery& built, const net::BurstReply& reply, std::string_view kind,
+                               model::Family family, const Result<net::Endpoint>& local);
 
 }  // namespace dnspath::probe

@@ -40,18 +40,7 @@ void measure_loss(Session& session, Family family, model::RunResult& result) {
     auto local = net::local_address_toward(server);
     for (std::size_t i = 0; i < replies->size(); ++i) {
         const auto& reply = (*replies)[i];
-        model::ProbeRecord record;
-        record.id = built[i].probe_id;
-        record.kind = "loss";
-        record.family = family;
-        record.qname = built[i].name.to_string();
-        record.dns_id = built[i].dns_id;
-        record.bufsize = wire::Edns{}.udp_size;
-        record.query_size = static_cast<std::uint32_t>(built[i].bytes.size());
-        record.attempts = 1;
-        record.outcome = reply.answered ? model::Outcome::answer : model::Outcome::timeout;
-        if (reply.answered) record.answer_size = static_cast<std::uint32_t>(reply.answer.size());
-        if (local) record.source = local->address() + ":" + std::to_string(reply.local_port);
+        model::ProbeRecord record = flow_record(built[i], reply, "loss", family, local);
         if (!reply.answered) ++lost;
         session.records().push_back(std::move(record));
     }

@@ -84,18 +84,7 @@ private:
             if (echo && echo->server) ++answered_by_[*echo->server];
             auto& recorded = reply.answered ? recorded_answered : recorded_lost;
             if (recorded++ >= kRecordedPerRound) continue;
-            model::ProbeRecord record;
-            record.id = built[i].probe_id;
-            record.kind = "sessions";
-            record.family = family_;
-            record.qname = built[i].name.to_string();
-            record.dns_id = built[i].dns_id;
-            record.bufsize = wire::Edns{}.udp_size;
-            record.query_size = static_cast<std::uint32_t>(built[i].bytes.size());
-            record.attempts = 1;
-            record.outcome = reply.answered ? model::Outcome::answer : model::Outcome::timeout;
-            if (reply.answered) record.answer_size = static_cast<std::uint32_t>(reply.answer.size());
-            if (local) record.source = local->address() + ":" + std::to_string(reply.local_port);
+            model::ProbeRecord record = flow_record(built[i], reply, "sessions", family_, local);
             if (!reply.answered) lost_ids_.push_back(record.id);
             if (message) {
                 record.rcode = message->full_rcode();
