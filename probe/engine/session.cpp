@@ -78,14 +78,22 @@ void Session::learn_rtt(double rtt_ms) {
 }
 
 Session::BuiltQuery Session::build(const QuerySpec& spec) {
+    BuiltQuery first;
+    first.probe_id = next_probe_id();
+    first.dns_id = static_cast<std::uint16_t>(random_());
+    return rebuild(spec, first, 1);
+}
+
+Session::BuiltQuery Session::rebuild(const QuerySpec& spec, const BuiltQuery& first, std::uint32_t attempt) {
     BuiltQuery built;
-    built.probe_id = next_probe_id();
+    built.probe_id = first.probe_id;
+    built.dns_id = first.dns_id;
     wire::ProbeName probe{built.probe_id, spec.size, spec.dnssec_label, spec.echo, spec.df_answer,
                           spec.small_fragments_answer, std::nullopt, spec.answer_fragment_size};
+    if (attempt > 1) probe.attempt = attempt;
     built.name = spec.name ? *spec.name
                  : spec.apex ? config_.zone
                              : wire::make_probe_name(probe, config_.zone, config_.key);
-    built.dns_id = static_cast<std::uint16_t>(random_());
     auto query = wire::make_query(built.dns_id, built.name, spec.qtype, spec.edns);
     // A proxy is asked as a stub asks it: recursion desired. A recursive proxy (Unbound, Knot
     // Resolver, BIND as a forwarder) answers RD=0 for an uncached name from its own data: REFUSED
@@ -139,11 +147,11 @@ std::optional<QuerySpec> Session::first_failure(Family family) const {
 QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     QueryOutcome outcome;
     const auto& server = spec.via_proxy ? config_.proxies.at(family) : config_.targets.at(family);
-    BuiltQuery built = build(spec);
+    const BuiltQuery built = build(spec);
     outcome.probe_id = built.probe_id;
     const wire::Name& name = built.name;
     std::optional<wire::Bytes> encoded;
-    if (built.error.empty()) encoded = std::move(built.bytes);
+    if (built.error.empty()) encoded = built.bytes;
 
     model::ProbeRecord record;
     record.id = outcome.probe_id;
@@ -180,6 +188,12 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
         const bool one_socket = spec.via_proxy && spec.transport != Transport::tcp && !spec.fragment_size;
         for (int attempt = 1; attempt <= (one_socket ? 1 : attempts) && !stopped(); ++attempt) {
             outcome.attempts = one_socket ? attempts : attempt;
+            // Over UDP each try is a new question (see ProbeName::attempt); TCP reaches the
+            // server whole or fails on its own, and names the profile gives are asked as given.
+            if (attempt > 1 && record.id_in_qname && spec.transport != Transport::tcp) {
+                BuiltQuery again = rebuild(spec, built, static_cast<std::uint32_t>(attempt));
+                if (again.error.empty()) encoded = std::move(again.bytes);
+            }
             outcome.query_size = encoded->size();
             // TCP recovers its own losses, given time: a retransmission waits at least 200 ms (a SYN 1 s).
             const auto tcp_deadline = std::max(timeout_, std::chrono::milliseconds(1000));

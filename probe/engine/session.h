@@ -99,6 +99,10 @@ public:
         std::string error;  // not empty when it could not be encoded
     };
     BuiltQuery build(const QuerySpec& spec);
+    // Try `attempt` (from 2) of a built probe: the same probe id and DNS id (what the judges compare
+    // an echo with), a new name ("r<attempt>"), so a forwarder does not merge it into the lost
+    // first try's pending upstream query.
+    BuiltQuery rebuild(const QuerySpec& spec, const BuiltQuery& first, std::uint32_t attempt);
     // The first plain UDP query of this family that got no answer, if any.
     std::optional<QuerySpec> first_failure(model::Family family) const;
     bool stopped() const { return stop_.load(); }

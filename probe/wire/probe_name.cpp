@@ -26,7 +26,18 @@ std::vector<std::string> unsigned_labels(const ProbeName& probe) {
     if (probe.dont_fragment) labels.push_back("df");
     if (probe.minimum_mtu) labels.push_back("min");
     if (probe.fragment_size) labels.push_back("f" + std::to_string(*probe.fragment_size));
+    if (probe.attempt) labels.push_back("r" + std::to_string(*probe.attempt));
     return labels;
+}
+
+// The field a numbered label ("s1232", "f576", "r2") sets, by its letter; none for other letters.
+std::optional<std::uint32_t>* numbered_field(ProbeName& probe, char letter) {
+    switch (letter) {
+        case 's': return &probe.size;
+        case 'f': return &probe.fragment_size;
+        case 'r': return &probe.attempt;
+        default: return nullptr;
+    }
 }
 
 }  // namespace
@@ -68,14 +79,14 @@ Result<ProbeName> parse_probe_name(const Name& name, const Name& zone) {
             probe.dont_fragment = true;
         } else if (label == "min") {
             probe.minimum_mtu = true;
-        } else if (label.size() > 1 && (label[0] == 's' || label[0] == 'f') && label.size() < 12 &&
-                   !(label[0] == 's' ? probe.size : probe.fragment_size)) {
-            std::uint32_t size = 0;
-            auto [end, ec] = std::from_chars(label.data() + 1, label.data() + label.size(), size);
+        } else if (auto* number = numbered_field(probe, label[0]); number && label.size() > 1 && label.size() < 12 &&
+                                                                    !*number) {
+            std::uint32_t value = 0;
+            auto [end, ec] = std::from_chars(label.data() + 1, label.data() + label.size(), value);
             if (ec != std::errc{} || end != label.data() + label.size())
-                return fail("bad size label '" + label + "'");
-            if (label[0] == 'f' && size < 96) return fail("fragment size under 96 in '" + label + "'");
-            (label[0] == 's' ? probe.size : probe.fragment_size) = size;
+                return fail("bad number in label '" + label + "'");
+            if (label[0] == 'f' && value < 96) return fail("fragment size under 96 in '" + label + "'");
+            *number = value;
         } else if (label.size() == 17 && label[0] == 't' && i + 1 == labels.size()) {
             probe.token = label.substr(1);
         } else {

@@ -1,5 +1,5 @@
 // The probe-name scheme: how a probe's id, requested answer size and flags ride in the query name,
-// `<id>.s<size>[.do][.echo][.df][.min][.f<fragment>][.t<token>].<zone>`, so responder and capture read them off any packet.
+// `<id>.s<size>[.do][.echo][.df][.min][.f<fragment>][.r<try>][.t<token>].<zone>`, so responder and capture read them off any packet.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +25,11 @@ struct ProbeName {
     // the path MTU: tells a limit on the IP packet from one on the UDP length, and tests fragments
     // of small datagrams. At least 96 (room for headers and a little payload).
     std::optional<std::uint32_t> fragment_size;
+    // "r<n>": the n-th try (from 2) of the same probe. A forwarder on the path (dnsmasq) merges a
+    // question it is already asking upstream into that pending query, so a retry with the same name
+    // dies with the first try's lost upstream exchange; a new name makes every try a fresh question.
+    // The responder ignores it; capture follows every try by the id label.
+    std::optional<std::uint32_t> attempt;
 };
 
 // Builds the query name, adding a token when `key` is not empty.

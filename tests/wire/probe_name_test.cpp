@@ -40,6 +40,24 @@ TEST(ProbeName, TokenIsCaseInsensitiveButKeyBound) {
     EXPECT_FALSE(token_valid(*parsed, kZone, kKey));
 }
 
+TEST(ProbeName, ARetryIsANewNameWithTheSameIdAndItsOwnToken) {
+    ProbeName first{"p1", 1500, true, false, false, false, std::nullopt};
+    ProbeName again = first;
+    again.attempt = 3;
+    const Name retry = make_probe_name(again, kZone, kKey);
+    EXPECT_NE(retry, make_probe_name(first, kZone, kKey));  // a forwarder sees a new question
+    EXPECT_EQ(retry.labels().front(), "p1");               // capture still follows it by its id
+    auto parsed = parse_probe_name(retry, kZone);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(parsed->attempt, 3u);
+    EXPECT_EQ(parsed->size, 1500u);
+    EXPECT_TRUE(token_valid(*parsed, kZone, kKey));
+    parsed->attempt = 4;  // the try number is covered by the token like every other label
+    EXPECT_FALSE(token_valid(*parsed, kZone, kKey));
+    EXPECT_FALSE(parse_probe_name(Name::parse("p1.r2.r3.probe.dnspath.test").value(), kZone));
+    EXPECT_FALSE(parse_probe_name(Name::parse("p1.rx.probe.dnspath.test").value(), kZone));
+}
+
 TEST(ProbeName, RejectsWhatTheSchemeDoesNotKnow) {
     EXPECT_FALSE(parse_probe_name(Name::parse("p1.bogus.probe.dnspath.test").value(), kZone));
     EXPECT_FALSE(parse_probe_name(Name::parse("p1.s12x.probe.dnspath.test").value(), kZone));
