@@ -59,13 +59,18 @@ void run_dnssec(Session& session, Family family, model::RunResult& result) {
     std::vector<std::uint32_t> over_tcp;  // sizes that came back TC=1 and arrived signed over TCP
     for (std::uint32_t size : {1232u, 1500u, 4000u}) {
         if (session.stopped()) return;
-        QuerySpec spec{.kind = "dnssec", .size = size, .dnssec_label = true, .edns = large};
+        // A lost answer here is a verdict (size-cap, tcp-filter), so each is asked until random
+        // loss at the measured rate cannot explain its silence.
+        QuerySpec spec{.kind = "dnssec", .size = size, .dnssec_label = true, .edns = large,
+                       .tries = session.confirm_tries(family, static_cast<int>(size / 1400 + 1))};
         auto outcome = session.ask(family, spec);
         probes.push_back(outcome.probe_id);
         const bool truncated = outcome.answered() && outcome.message->header.tc;
         if (truncated) {
-            // A resolver retries over TCP; the records must survive that way at least.
+            // A resolver retries over TCP; the records must survive that way at least. Through an
+            // interceptor that is two connections, each of whose handshakes a lossy path can stall.
             spec.transport = Transport::tcp;
+            spec.tries = session.confirm_tries(family, 2);
             outcome = session.ask(family, spec);
             probes.push_back(outcome.probe_id);
         }
