@@ -43,6 +43,20 @@ public:
         }
         return found;
     }
+    // The probe's message at tap i that `other` (seen at another tap) is a copy of: the one with its
+    // DNS id, or find()'s pick when none has it. A forwarder that lost its first upstream query
+    // asks again under a new id; comparing the first copy at one tap with the second at the next
+    // would read as the device between them re-originating it.
+    const Sighting* counterpart(std::size_t i, const std::string& key, const Sighting& other) const {
+        const auto& seen = tap(i);
+        if (auto group = seen.by_probe.find(key); group != seen.by_probe.end())
+            for (std::uint32_t index : group->second) {
+                const Sighting& sighting = seen.messages[index];
+                if (sighting.answer == other.answer && !sighting.partial && sighting.dns_id == other.dns_id)
+                    return &sighting;
+            }
+        return find(i, key, other.answer);
+    }
     // An ICMP error about the probe's query (or answer) seen at a tap.
     const IcmpSighting* icmp(std::size_t i, const std::string& key, bool answer) const {
         auto [first, last] = tap(i).icmp_by_probe.equal_range(key);
@@ -267,7 +281,7 @@ bool follow_query(ProbeFindings& findings) {
     for (std::size_t i = 0; i < view.size(); ++i) {
         const Sighting* query = view.find(i, key, false);
         if (query && last_seen) {
-            const Sighting* before = view.find(*last_seen, key, false);
+            const Sighting* before = view.counterpart(*last_seen, key, *query);
             crossing(findings, *last_seen, i, *before, *query);
             if (query_changed(findings, *last_seen, i, *before, *query)) return true;
         }
@@ -302,7 +316,7 @@ bool follow_answer(ProbeFindings& findings) {
     for (std::size_t k = view.size(); k-- > 0;) {
         const Sighting* answer = view.find(k, key, true);
         if (answer && seen_from) {
-            const Sighting* before = view.find(*seen_from, key, true);
+            const Sighting* before = view.counterpart(*seen_from, key, *answer);
             crossing(findings, *seen_from, k, *before, *answer);
             if (answer_changed(findings, k, *seen_from, *before, *answer)) return true;
         }

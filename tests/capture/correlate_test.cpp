@@ -150,6 +150,23 @@ TEST(Correlate, ProxyRewritesIdAndBufferSize) {
     EXPECT_EQ(proxied->params["to_id"], 9999);
 }
 
+TEST(Correlate, AForwardersSecondTryLostInsideTheNextDeviceIsNoReorigination) {
+    // The forwarder upstream asks twice (ids 7000, then 7001 after a loss). The router after it saw
+    // both on its probe side and passed only the second: the same message under the same id, not a
+    // query the router re-originated.
+    auto forwarder = at("198.18.1.1", 53001), server = at("198.18.2.2", 53);
+    TapCapture in = tap("core.in"), out = tap("core.out");
+    add(in, forwarder, server, dns("p9", false, 7000, 1232));
+    add(in, forwarder, server, dns("p9", false, 7001, 1232));
+    add(out, forwarder, server, dns("p9", false, 7001, 1232));
+    add(out, server, forwarder, dns("p9", true, 7001, 1232, 300));
+    add(in, server, forwarder, dns("p9", true, 7001, 1232, 300));
+    std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
+    auto found = attribute({{"core", 0, 1}}, taps, {record("p9", Outcome::answer)});
+    EXPECT_EQ(with_rule(found, FindingRule::reoriginated), nullptr);
+    EXPECT_TRUE(decisive(found).empty());
+}
+
 // An ICMP error from `from` to `to` (type, code, the MTU for frag-needed) quoting `quoted`.
 Bytes icmp4(const net::Endpoint& from, const net::Endpoint& to, std::uint8_t type, std::uint8_t code,
             std::uint16_t mtu, const Bytes& quoted) {
