@@ -33,6 +33,11 @@ json summary_json(const FamilySummary& summary) {
         out["state_table_capacity"] = optional_json(summary.state_table_capacity);
         out["state_table_policy"] = summary.state_table_policy.empty() ? json(nullptr) : json(summary.state_table_policy);
     }
+    // Only where the udp-mapping-timeout kind ran (timeout null: no expiry up to tested_to).
+    if (summary.udp_mapping_tested_to_s) {
+        out["udp_mapping_tested_to_s"] = *summary.udp_mapping_tested_to_s;
+        out["udp_mapping_timeout_s"] = optional_json(summary.udp_mapping_timeout_s);
+    }
     return out;
 }
 
@@ -200,6 +205,9 @@ std::string to_json(const RunResult& result) {
                         {"source", tap.source},
                         {"frames", tap.frames},
                         {"kernel_drops", tap.kernel_drops},
+                        // What the tap missed, all told: a tap that dropped any blames nobody for a
+                        // probe it may have missed (capture's tap-lost-packets).
+                        {"dropped", tap.kernel_drops + tap.interface_drops},
                         {"interface_drops", tap.interface_drops},
                         {"malformed", tap.malformed},
                         {"fragment_overflows", tap.fragment_overflows},
