@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "probe/profile/profile.h"
 #include "probe/wire/wire.h"
 
 namespace dnspath::cli {
@@ -21,6 +22,13 @@ constexpr int kExitUsage = 2;
 
 // "dnspath: MESSAGE" on stderr; returns kExitUsage.
 int usage_error(const std::string& message);
+
+// A profile's errors on standard error: a file that cannot be read at all is one usage error; a
+// profile's own errors are FILE:LINE:COL lines, one per problem.
+void print_profile_errors(const profile::ProfileErrors& problems);
+
+// Writes a rendered report to `out`, or to standard output when none is given.
+Result<void> emit(const std::string& text, const std::string& out);
 
 // The folder a run writes into, made (or found) before any probe goes out: a run that measured for
 // minutes and then could not write would lose everything.
