@@ -74,6 +74,37 @@ void stamp_run(model::RunResult& result, const std::vector<std::string>& command
         result.profile = model::ProfileInfo{profile_name.value_or(""), profile_path, file_sha256(profile_path)};
 }
 
+namespace {
+
+// Before any verdict: does the target answer a small query at all? This also measures the RTT
+// the timeouts adapt to, so the first lost probes do not wait the full ceiling. The families that
+// did not answer (a failed reachability verdict each).
+std::set<Family> check_reachability(Session& session, const RunConfig& config, bool target_mode,
+                                    const std::atomic<bool>& stop, model::RunResult& result) {
+    std::set<Family> unreachable;
+    for (const auto& [family, endpoint] : session.config().targets) {
+        if (stop.load()) break;
+        // A lossy path is still reachable: more tries than a probe gets before calling it dead
+        // (at 30 % loss each way, three tries all fail one time in eight; eight, one in 200).
+        QuerySpec hello{.kind = "reachability", .echo = true, .edns = wire::Edns{}, .tries = 8};
+        if (target_mode) {
+            hello.echo = false;
+            hello.name = wire::Name::parse(config.target_names.front().name).value_or(wire::Name{});
+            hello.qtype = wire::rr_type::soa;
+        }
+        auto outcome = session.ask(family, hello);
+        if (!outcome.answered()) {
+            unreachable.insert(family);
+            add_verdict(result, Checkpoint::reachability, family, model::Status::fail,
+                        cause(CauseCode::no_answer, {{"what", "reachability"}, {"target", endpoint.to_string()},
+                                                     {"outcome", to_string(outcome.kind)}}),
+                        {outcome.probe_id});
+        }
+    }
+    return unreachable;
+}
+
+}  // namespace
 
 Result<model::RunResult> run_plan(const RunConfig& config, const std::atomic<bool>& stop, const Progress& progress) {
     const auto started = std::chrono::steady_clock::now();
@@ -117,28 +148,7 @@ Result<model::RunResult> run_plan(const RunConfig& config, const std::atomic<boo
         for (const auto& family_name : config.plan.families)
             steps.emplace_back(find_probe_kind(name, target_mode), family_of(family_name));
 
-    // Before any verdict: does the target answer a small query at all? This also measures the RTT
-    // the timeouts adapt to, so the first lost probes do not wait the full ceiling.
-    std::set<Family> unreachable;
-    for (const auto& [family, endpoint] : session.config().targets) {
-        if (stop.load()) break;
-        // A lossy path is still reachable: more tries than a probe gets before calling it dead
-        // (at 30 % loss each way, three tries all fail one time in eight; eight, one in 200).
-        QuerySpec hello{.kind = "reachability", .echo = true, .edns = wire::Edns{}, .tries = 8};
-        if (target_mode) {
-            hello.echo = false;
-            hello.name = wire::Name::parse(config.target_names.front().name).value_or(wire::Name{});
-            hello.qtype = wire::rr_type::soa;
-        }
-        auto outcome = session.ask(family, hello);
-        if (!outcome.answered()) {
-            unreachable.insert(family);
-            add_verdict(result, Checkpoint::reachability, family, model::Status::fail,
-                        cause(CauseCode::no_answer, {{"what", "reachability"}, {"target", endpoint.to_string()},
-                                                     {"outcome", to_string(outcome.kind)}}),
-                        {outcome.probe_id});
-        }
-    }
+    std::set<Family> unreachable = check_reachability(session, config, target_mode, stop, result);
 
     // The path's loss rate, before any verdict is weighed against it.
     for (const auto& [family, endpoint] : session.config().targets) {

@@ -41,7 +41,8 @@ std::string format(const Params& value, Language language, model::ParamType type
         char text[32];
         const double number = type == ParamType::fraction ? value.get<double>() * 100 : value.get<double>();
         const bool whole = std::fabs(number - std::round(number)) < 1e-9;
-        std::snprintf(text, sizeof text, whole ? "%.0f" : type == ParamType::fraction ? "%.1f" : "%.2f", number);
+        std::snprintf(text, sizeof text,
+                      whole ? "%.0f" : type == ParamType::fraction || type == ParamType::seconds ? "%.1f" : "%.2f", number);
         return std::string(text) + (type == ParamType::fraction ? " %" : "");
     }
     if (value.is_string()) {

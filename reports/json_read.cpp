@@ -34,6 +34,8 @@ FamilySummary summary_of(const json& value) {
     summary.state_table_capacity = optional_of<int>(value, "state_table_capacity");
     summary.state_table_policy = optional_of<std::string>(value, "state_table_policy").value_or("");
     summary.loss_samples = optional_of<int>(value, "loss_samples");
+    summary.udp_mapping_tested_to_s = optional_of<double>(value, "udp_mapping_tested_to_s");
+    summary.udp_mapping_timeout_s = optional_of<double>(value, "udp_mapping_timeout_s");
     return summary;
 }
 

@@ -24,6 +24,15 @@ struct Messages {
     const Table& item_labels;  // standards items by id: what each asks, in a few words
 };
 
+// Each language's frame words, values and item labels (catalogue_<lang>_words.cpp), which its
+// Messages hold beside the sentences.
+const Table& english_words();
+const Table& english_values();
+const Table& english_item_labels();
+const Table& japanese_words();
+const Table& japanese_values();
+const Table& japanese_item_labels();
+
 const Messages& english_messages();   // catalogue_en.cpp
 const Messages& japanese_messages();  // catalogue_ja.cpp
 const Messages& messages(Language language);

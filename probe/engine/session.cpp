@@ -44,6 +44,36 @@ void fill_outcome(model::ProbeRecord& record, const QueryOutcome& outcome) {
     record.echo = typed_echo(message);
 }
 
+// The record of a query as asked, before its outcome is known.
+model::ProbeRecord query_record(const QuerySpec& spec, const Session::BuiltQuery& built, Family family) {
+    model::ProbeRecord record;
+    record.id = built.probe_id;
+    // Names with no probe id (the zone apex, a real server's names in target mode): capture finds
+    // them by their DNS id.
+    record.id_in_qname = !(spec.apex || spec.name);
+    record.dns_id = built.dns_id;
+    record.kind = spec.kind;
+    record.family = family;
+    record.transport = spec.transport == Transport::tcp ? "tcp" : "udp";
+    record.qname = built.name.to_string();
+    record.qtype = spec.qtype;
+    record.requested_size = spec.size;
+    if (spec.edns) {
+        record.bufsize = spec.edns->udp_size;
+        record.dnssec_ok = spec.edns->dnssec_ok;
+        record.edns_version = spec.edns->version;
+    }
+    record.question_count = spec.question_count;
+    record.dont_fragment = spec.dont_fragment;
+    if (spec.fragment_size) record.fragment_size = static_cast<std::uint32_t>(*spec.fragment_size);
+    record.df_answer = spec.df_answer;
+    record.small_fragments_answer = spec.small_fragments_answer;
+    if (spec.answer_fragment_size) record.answer_fragment_size = *spec.answer_fragment_size;
+    record.via_proxy = spec.via_proxy;
+    record.tcp_mss = spec.tcp_mss;
+    return record;
+}
+
 }  // namespace
 
 std::string_view to_string(OutcomeKind kind) {
@@ -91,6 +121,7 @@ Session::BuiltQuery Session::rebuild(const QuerySpec& spec, const BuiltQuery& fi
     wire::ProbeName probe{built.probe_id, spec.size, spec.dnssec_label, spec.echo, spec.df_answer,
                           spec.small_fragments_answer, std::nullopt, spec.answer_fragment_size};
     if (attempt > 1) probe.attempt = attempt;
+    probe.delay_ms = spec.answer_delay_ms;
     built.name = spec.name ? *spec.name
                  : spec.apex ? config_.zone
                              : wire::make_probe_name(probe, config_.zone, config_.key);
@@ -149,35 +180,10 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     const auto& server = spec.via_proxy ? config_.proxies.at(family) : config_.targets.at(family);
     const BuiltQuery built = build(spec);
     outcome.probe_id = built.probe_id;
-    const wire::Name& name = built.name;
     std::optional<wire::Bytes> encoded;
     if (built.error.empty()) encoded = built.bytes;
 
-    model::ProbeRecord record;
-    record.id = outcome.probe_id;
-    // Names with no probe id (the zone apex, a real server's names in target mode): capture finds
-    // them by their DNS id.
-    record.id_in_qname = !(spec.apex || spec.name);
-    record.dns_id = built.dns_id;
-    record.kind = spec.kind;
-    record.family = family;
-    record.transport = spec.transport == Transport::tcp ? "tcp" : "udp";
-    record.qname = name.to_string();
-    record.qtype = spec.qtype;
-    record.requested_size = spec.size;
-    if (spec.edns) {
-        record.bufsize = spec.edns->udp_size;
-        record.dnssec_ok = spec.edns->dnssec_ok;
-        record.edns_version = spec.edns->version;
-    }
-    record.question_count = spec.question_count;
-    record.dont_fragment = spec.dont_fragment;
-    if (spec.fragment_size) record.fragment_size = static_cast<std::uint32_t>(*spec.fragment_size);
-    record.df_answer = spec.df_answer;
-    record.small_fragments_answer = spec.small_fragments_answer;
-    if (spec.answer_fragment_size) record.answer_fragment_size = *spec.answer_fragment_size;
-    record.via_proxy = spec.via_proxy;
-    record.tcp_mss = spec.tcp_mss;
+    model::ProbeRecord record = query_record(spec, built, family);
 
     if (!encoded) {
         outcome.kind = OutcomeKind::error;

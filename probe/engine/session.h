@@ -43,6 +43,7 @@ struct QuerySpec {
     std::optional<wire::Name> name{};     // target mode: ask about this name instead of a probe name
     bool via_proxy = false;               // ask the DNS proxy under test instead of the target
     std::optional<int> tcp_mss{};         // TCP: the segment size the SYN offers (small: large segments are not needed)
+    std::optional<std::uint32_t> answer_delay_ms{};  // ask the responder to answer this late ("w<ms>")
 };
 
 enum class OutcomeKind { answer, timeout, refused, reset, error, undecodable };

@@ -97,6 +97,30 @@ struct SessionOutcomes {
 void judge_sessions(model::RunResult& result, model::Family family, const SessionOutcomes& outcomes,
                     const std::vector<std::string>& probes);
 
+// udp-mapping-timeout: answers asked to come back d seconds late, each delay on flows of its own.
+struct MappingOutcomes {
+    std::vector<double> delays_s;  // ascending
+    std::vector<int> asked, answered;  // per delay: flows asked, flows whose late answer came back
+    std::vector<bool> decided;     // per delay: its answers are overdue, so a silence counts
+    int replicas = 2;              // flows per delay
+    int confirm = 3;               // delays in a row with no answer at all that mark the expiry
+    double tested_to_s = 0;        // the longest delay asked (plan.timeout_max_s)
+    double minimum_s = 0;          // plan.mapping_timeout_min_s: a shorter timeout fails
+    double loss = 0;               // the chance random loss alone loses one exchange on this path
+};
+// How a mapping-timeout run is laid out for a path: delays 5 % apart from 1 s to `longest_s`, the
+// flows per delay, and how many wholly silent delays in a row mark the expiry, so that random loss
+// at `exchange_loss` fakes one anywhere on the grid less often than judge::kSignificance.
+MappingOutcomes plan_mapping(double exchange_loss, double longest_s);
+// The lowest delay from which every decided delay got no answer, when at least `confirm` decided
+// delays lie there; nullopt while the answers do not show an expiry.
+std::optional<std::size_t> expiry_index(const MappingOutcomes& outcomes);
+// The timeout is the midpoint of the longest answered delay below the expiry and the expiry: pass
+// at plan.mapping_timeout_min_s or more, short-mapping-timeout below; no expiry up to the longest
+// delay passes with a null timeout; a bracket wider than 25 % (chance losses) is inconclusive.
+void judge_mapping_timeout(model::RunResult& result, model::Family family, const MappingOutcomes& outcomes,
+                           const std::vector<std::string>& probes);
+
 // The first flow an evicting table still holds, between `evicted` (gone) and `total` (the newest
 // held), found by asking `held_at` within 2 % of `total`.
 Result<std::size_t> bisect_boundary(std::size_t evicted, std::size_t total,

@@ -32,6 +32,7 @@ constexpr KindFunctions kFunctions[] = {
     {KindId::sessions, run_sessions, nullptr},
     {KindId::load, run_load, run_load},
     {KindId::interception, run_interception, nullptr},
+    {KindId::udp_mapping_timeout, run_mapping_timeout, nullptr},
 };
 // The plan kinds are declared between reachability and the diagnose-only kinds.
 static_assert(std::size(kFunctions) == static_cast<std::size_t>(KindId::dnssec_path) - 1);

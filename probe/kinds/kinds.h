@@ -45,6 +45,7 @@ void run_target_tcp(Session& session, model::Family family, model::RunResult& re
 void run_target_dnssec(Session& session, model::Family family, model::RunResult& result);
 void run_target_options(Session& session, model::Family family, model::RunResult& result);
 void run_interception(Session& session, model::Family family, model::RunResult& result);
+void run_mapping_timeout(Session& session, model::Family family, model::RunResult& result);
 void run_target_needs_echo(Session& session, model::Family family, model::RunResult& result);
 
 // The records of one type in a section.

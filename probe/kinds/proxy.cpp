@@ -29,6 +29,31 @@ QueryOutcome ask_proxy(Session& session, Family family, QuerySpec spec, int frag
     return outcome;
 }
 
+// What the proxy's answer to the echo question says about it: asked on purpose, an answer from its
+// own data is the proxy refusing; no echo in a real answer, an interceptor; else what it sent upstream.
+void judge_hello(const wire::Message& hello, model::Params& figures, std::vector<model::Cause>& problems,
+                 std::vector<model::Cause>& warnings) {
+    auto echo = parse_echo(hello);
+    const auto rcode = hello.full_rcode();
+    if (echo.empty() && (rcode != wire::rcode::noerror || hello.answers.empty())) {
+        // Asked on purpose, the proxy answered from its own data (REFUSED, NXDOMAIN, a referral):
+        // that is the proxy's answer to report, never an interception of someone else's query.
+        problems.push_back(cause(CauseCode::proxy_refused,
+                                 {{"rcode", wire::rcode_name(rcode)},
+                                  {"referral", rcode == wire::rcode::noerror && !hello.authorities.empty()}}));
+    } else if (echo.empty()) {
+        problems.push_back(cause(CauseCode::interception, {{"evidence", "no-echo"}, {"rcode", wire::rcode_name(rcode)}}));
+    } else {
+        auto upstream_size = echo_value(echo, "bufsize");
+        figures["upstream_bufsize"] = upstream_size ? model::Params(echo_number(*upstream_size).value_or(0)) : model::Params();
+        if (echo_value(echo, "do") != "1") problems.push_back(cause(CauseCode::do_cleared, {{"direction", "upstream"}}));
+        if (!upstream_size)
+            problems.push_back(cause(CauseCode::option_stripped, {{"options", {"OPT"}}, {"direction", "upstream"}}));
+        else if (auto size = echo_number(*upstream_size); size && *size < 1232)
+            warnings.push_back(cause(CauseCode::proxy_rewrite, {{"field", "bufsize"}, {"to", *size}}));
+    }
+}
+
 }  // namespace
 
 void run_proxy(Session& session, Family family, model::RunResult& result) {
@@ -66,25 +91,7 @@ void run_proxy(Session& session, Family family, model::RunResult& result) {
         add_verdict(result, Checkpoint::dns_proxy, family, Status::fail, cause(CauseCode::no_answer, figures), probes);
         return;
     }
-    auto echo = parse_echo(*hello.message);
-    const auto rcode = hello.message->full_rcode();
-    if (echo.empty() && (rcode != wire::rcode::noerror || hello.message->answers.empty())) {
-        // Asked on purpose, the proxy answered from its own data (REFUSED, NXDOMAIN, a referral):
-        // that is the proxy's answer to report, never an interception of someone else's query.
-        problems.push_back(cause(CauseCode::proxy_refused,
-                                 {{"rcode", wire::rcode_name(rcode)},
-                                  {"referral", rcode == wire::rcode::noerror && !hello.message->authorities.empty()}}));
-    } else if (echo.empty()) {
-        problems.push_back(cause(CauseCode::interception, {{"evidence", "no-echo"}, {"rcode", wire::rcode_name(rcode)}}));
-    } else {
-        auto upstream_size = echo_value(echo, "bufsize");
-        figures["upstream_bufsize"] = upstream_size ? model::Params(echo_number(*upstream_size).value_or(0)) : model::Params();
-        if (echo_value(echo, "do") != "1") problems.push_back(cause(CauseCode::do_cleared, {{"direction", "upstream"}}));
-        if (!upstream_size)
-            problems.push_back(cause(CauseCode::option_stripped, {{"options", {"OPT"}}, {"direction", "upstream"}}));
-        else if (auto size = echo_number(*upstream_size); size && *size < 1232)
-            warnings.push_back(cause(CauseCode::proxy_rewrite, {{"field", "bufsize"}, {"to", *size}}));
-    }
+    judge_hello(*hello.message, figures, problems, warnings);
 
     auto zone_key = fetch_zone_key(session, family, true, probes);
     if (!zone_key.key) {
@@ -102,7 +109,9 @@ void run_proxy(Session& session, Family family, model::RunResult& result) {
         auto outcome = ask_proxy(session, family, spec, static_cast<int>(size / 1400 + 1), probes);
         bool via_tcp = false;
         if (outcome.answered() && outcome.message->header.tc) {
+            // A decisive probe too (tcp-filter), through the proxy's own upstream connection.
             spec.transport = Transport::tcp;
+            spec.tries = session.confirm_tries(family, 2);
             outcome = session.ask(family, spec);
             probes.push_back(outcome.probe_id);
             via_tcp = true;

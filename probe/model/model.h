@@ -179,6 +179,10 @@ struct FamilySummary {
     std::optional<int> state_table_tested_to;
     std::optional<int> state_table_capacity;
     std::string state_table_policy;
+    // The udp-mapping-timeout kind: how long a flow's mapping waited for a late answer (unset: not
+    // measured or no expiry up to tested_to) and the longest delay asked (unset: not measured).
+    std::optional<double> udp_mapping_timeout_s;
+    std::optional<double> udp_mapping_tested_to_s;
 };
 
 // Source ports of the load kind's bulk traffic: taps leave them out, since they would only flood

@@ -129,7 +129,8 @@ Result<void> FlowSet::grow(const Endpoint& server, std::size_t flows) {
 }
 
 Result<std::vector<BurstReply>> FlowSet::exchange(const std::vector<Send>& queries, std::chrono::microseconds gap,
-                                                  std::chrono::milliseconds wait) {
+                                                  std::chrono::milliseconds wait,
+                                                  const std::function<bool(const std::vector<BurstReply>&)>& enough) {
     std::vector<BurstReply> replies(queries.size());
     std::vector<std::vector<std::size_t>> sent_on(sockets_.size());  // each flow's queries sent so far
     std::size_t sent = 0, pending = 0;
@@ -153,7 +154,8 @@ Result<std::vector<BurstReply>> FlowSet::exchange(const std::vector<Send>& queri
         }
         auto until = sent < queries.size() ? std::min(next_send, deadline) : deadline;
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-        if (sent == queries.size() && left <= 0) break;
+        if (sent == queries.size() && (left <= 0 || (enough && enough(replies)))) break;
+        if (enough) left = std::min<long>(left, 100);
         int ready = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()),
                                  static_cast<int>(std::max<long>(left, 0)));
         if (ready < 0 && errno != EINTR) return fail("epoll_wait: " + errno_text(errno));

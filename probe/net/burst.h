@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -38,8 +39,11 @@ public:
     // Sends the queries in order, `gap` apart (zero: at once), and collects the answers matching
     // each query's DNS id on its flow until `wait` after the last send, or until none is pending.
     // One reply per query, in order.
+    // `enough`, when given, is asked at least every 100 ms once all are sent: true ends the wait
+    // (a mapping-timeout run stops once its answer is clear, not at the longest delay).
     Result<std::vector<BurstReply>> exchange(const std::vector<Send>& queries, std::chrono::microseconds gap,
-                                             std::chrono::milliseconds wait);
+                                             std::chrono::milliseconds wait,
+                                             const std::function<bool(const std::vector<BurstReply>&)>& enough = {});
 
 private:
     Fd epoll_;  // every flow's socket, its index as the event's data: waits cost nothing per idle flow

@@ -110,6 +110,9 @@ void build_plan(const toml::table& root, Profile& profile, Validator& validator)
     profile.plan.sessions_max = static_cast<int>(plan["sessions_max"].value_or(std::int64_t{defaults.sessions_max}));
     profile.plan.sessions_min = static_cast<int>(plan["sessions_min"].value_or(std::int64_t{defaults.sessions_min}));
     profile.plan.load_seconds = static_cast<int>(plan["load_seconds"].value_or(std::int64_t{defaults.load_seconds}));
+    profile.plan.timeout_max_s = static_cast<int>(plan["timeout_max_s"].value_or(std::int64_t{defaults.timeout_max_s}));
+    profile.plan.mapping_timeout_min_s =
+        static_cast<int>(plan["mapping_timeout_min_s"].value_or(std::int64_t{defaults.mapping_timeout_min_s}));
     profile.plan.user = plan["user"].value_or(std::string{});
     if (plan["probes"] && profile.plan.probes.empty())
         validator.error(plan["probes"].node()->source(), "plan.probes is empty: list at least one probe kind");

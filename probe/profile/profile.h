@@ -43,6 +43,8 @@ struct Plan {
     int sessions_max = 16384;  // sessions kind: the ramp doubles the flows held open up to this many
     int sessions_min = 256;    // sessions kind: a state table that fills below this many flows fails
     int load_seconds = 2;    // load kind: seconds of load per address
+    int timeout_max_s = 360;         // udp-mapping-timeout: the longest late answer asked for
+    int mapping_timeout_min_s = 10;  // udp-mapping-timeout: a mapping that expires sooner fails
     std::string user;        // once taps are open, go on as this user ("": stay; run --user wins)
 };
 

@@ -49,6 +49,8 @@ const Rule kRules[] = {
     {"plan.sessions_max", Kind::integer, 8, 60000},
     {"plan.sessions_min", Kind::integer, 0, 60000},
     {"plan.load_seconds", Kind::integer, 1, 60},
+    {"plan.timeout_max_s", Kind::integer, 5, 900},
+    {"plan.mapping_timeout_min_s", Kind::integer, 0, 900},
     {"plan.user", Kind::string},
     {"topology", Kind::table},
     {"topology.device", Kind::table_array},

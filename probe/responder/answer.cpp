@@ -148,6 +148,32 @@ Bytes apex_reply(Message reply, const Question& question, const AnswerConfig& co
     return fit_to_limit(std::move(reply), limit);
 }
 
+// What the probe name asks of the answer's sending: DF, fragments, a delay (UDP only), and whether
+// the key vouches for it.
+void take_wishes(const ProbeName& probe, const QueryContext& context, const AnswerConfig& config, Answer& sending) {
+    sending.dont_fragment = probe.dont_fragment && !context.tcp;
+    sending.minimum_mtu = probe.minimum_mtu && !context.tcp;
+    if (!context.tcp) sending.fragment_size = probe.fragment_size;
+    if (!config.key.empty() && token_valid(probe, config.zone, config.key)) sending.authenticated = true;
+    // Held answers cost the responder memory until they leave: only for the key's own probes.
+    if (probe.delay_ms && !context.tcp && sending.authenticated)
+        sending.delay_ms = std::min(*probe.delay_ms, kMaxAnswerDelayMs);
+}
+
+// REFUSED to a sized question the key does not vouch for, with EDE 18 (prohibited) when it still
+// fits in the query's size.
+Bytes refused_reply(const Message& query, std::size_t query_size) {
+    Message refused = reply_skeleton(query);
+    refused.set_rcode(rcode::refused);
+    if (refused.edns) {
+        refused.edns->options.push_back(make_extended_error({18, ""}));
+        auto with_ede = encode(refused);
+        if (with_ede && with_ede->size() <= query_size) return std::move(with_ede).value();
+        refused.edns->options.clear();
+    }
+    return encode_or_header(refused);
+}
+
 // The answer's bytes; sets the answer's DF and fragment-size wishes from the probe name.
 std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& context, const AnswerConfig& config,
                                   Answer& sending) {
@@ -198,24 +224,10 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
         return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);
     }
     if (question.type != rr_type::txt) return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);
-    sending.dont_fragment = probe->dont_fragment && !context.tcp;
-    sending.minimum_mtu = probe->minimum_mtu && !context.tcp;
-    if (!context.tcp) sending.fragment_size = probe->fragment_size;
+    take_wishes(*probe, context, config, sending);
     const std::size_t requested = probe->size.value_or(0);
     // Anti-amplification: an answer larger than the query needs the token only the profile's key gives.
-    const bool large = requested > query_bytes.size();
-    if (!config.key.empty() && token_valid(*probe, config.zone, config.key)) sending.authenticated = true;
-    if (large && !sending.authenticated) {
-        Message refused = reply_skeleton(query);
-        refused.set_rcode(rcode::refused);
-        if (refused.edns) {
-            refused.edns->options.push_back(make_extended_error({18, ""}));
-            auto with_ede = encode(refused);
-            if (with_ede && with_ede->size() <= query_bytes.size()) return std::move(with_ede).value();
-            refused.edns->options.clear();
-        }
-        return encode_or_header(refused);
-    }
+    if (requested > query_bytes.size() && !sending.authenticated) return refused_reply(query, query_bytes.size());
     if (probe->echo)
         reply.answers.push_back(ResourceRecord{question.name, rr_type::txt, class_in, 0,
                                                echo_rdata(query, query_bytes.size(), context, config)});

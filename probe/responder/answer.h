@@ -31,7 +31,12 @@ struct Answer {
     bool minimum_mtu = false;    // the probe asked for 1280-octet fragments ("min" label)
     std::optional<std::uint32_t> fragment_size;  // the probe asked for fragments of this size ("f<n>")
     bool authenticated = false;  // the key vouches for the query (a probe token or a keyed cookie)
+    // The probe asked for the answer this late ("w<ms>"; UDP, keyed probes, at most kMaxAnswerDelayMs).
+    std::optional<std::uint32_t> delay_ms;
 };
+
+// The longest a responder holds an answer back: past any NAT's UDP mapping a DNS path depends on.
+constexpr std::uint32_t kMaxAnswerDelayMs = 900'000;
 
 // The answer to send, or nullopt to stay silent (responses, garbage shorter than a header).
 std::optional<Answer> answer_query(wire::ByteView query, const QueryContext& context, const AnswerConfig& config);

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <mutex>
+#include <queue>
 #include <span>
 #include <system_error>
 #include <thread>
@@ -30,6 +31,7 @@ constexpr std::size_t kBatch = 32;          // datagrams per recvmmsg / sendmmsg
 constexpr int kBatchesPerTurn = 4;          // then the TCP clients get their turn
 constexpr std::size_t kLimiterShards = 64;  // workers rarely wait for each other's lock
 constexpr unsigned kMaxWorkers = 64;
+constexpr std::size_t kMaxHeldAnswers = 65536;  // per worker: a mapping-timeout run holds a few hundred
 
 // Token bucket per source address: enough for any probe run, too little to be worth reflecting.
 class RateLimiter {
@@ -251,8 +253,44 @@ void send_special(int fd, const net::Endpoint& local, const net::Endpoint& peer,
     if (answer.dont_fragment) set_dont_fragment(fd, peer.is_ipv6(), shared.force_dont_fragment);
 }
 
+// Answers a probe asked to get late ("w<ms>"), due times first; each leaves by the socket its query
+// came in on. Held in memory: beyond kMaxHeldAnswers a held answer is dropped, as a full queue would.
+class HeldAnswers {
+public:
+    void hold(Clock::time_point due, wire::Bytes answer, const net::Endpoint& peer, std::size_t socket) {
+        if (queue_.size() < kMaxHeldAnswers) queue_.push(Held{due, std::move(answer), peer, socket});
+    }
+    // Milliseconds until the next one is due, at most `ceiling`.
+    int wait_ms(Clock::time_point now, int ceiling) const {
+        if (queue_.empty()) return ceiling;
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(queue_.top().due - now).count();
+        return static_cast<int>(std::clamp<long>(left, 0, ceiling));
+    }
+    void send_due(std::span<const Server::Listener> udp, Clock::time_point now) {
+        while (!queue_.empty() && queue_.top().due <= now) {
+            const Held& held = queue_.top();
+            ::sendto(udp[held.socket].fd.get(), held.answer.data(), held.answer.size(), 0, held.peer.sockaddr_ptr(),
+                     held.peer.length);
+            queue_.pop();
+        }
+    }
+
+private:
+    struct Held {
+        Clock::time_point due;
+        wire::Bytes answer;
+        net::Endpoint peer;
+        std::size_t socket = 0;
+        bool operator>(const Held& other) const { return due > other.due; }
+    };
+    std::priority_queue<Held, std::vector<Held>, std::greater<>> queue_;
+};
+
 // Drains a UDP socket in batches (bounded, so TCP clients get their turn) and answers each datagram.
-void serve_udp(int fd, const net::Endpoint& local, UdpBatch& batch, Shared& shared) {
+void serve_udp(std::span<const Server::Listener> udp, std::size_t socket, UdpBatch& batch, HeldAnswers& held,
+               Shared& shared) {
+    const int fd = udp[socket].fd.get();
+    const net::Endpoint& local = udp[socket].local;
     for (int turn = 0; turn < kBatchesPerTurn; ++turn) {
         int received = batch.receive(fd);
         if (received <= 0) return;
@@ -264,7 +302,9 @@ void serve_udp(int fd, const net::Endpoint& local, UdpBatch& batch, Shared& shar
             auto answer = answer_query(batch.datagram(i), context, shared.answers);
             if (!answer) continue;
             std::size_t serial = shared.answered.fetch_add(1, std::memory_order_relaxed);
-            if (answer->dont_fragment || answer->minimum_mtu || answer->fragment_size) {
+            if (answer->delay_ms) {
+                held.hold(Clock::now() + std::chrono::milliseconds(*answer->delay_ms), std::move(answer->bytes), peer, socket);
+            } else if (answer->dont_fragment || answer->minimum_mtu || answer->fragment_size) {
                 batch.flush(fd);  // what came before leaves first
                 send_special(fd, local, peer, *answer, shared, serial);
             } else {
@@ -364,6 +404,7 @@ namespace {
 void run_worker(std::span<const Server::Listener> udp, std::span<const Server::Listener> tcp, Shared& shared,
                 const std::atomic<bool>& stop) {
     UdpBatch batch;
+    HeldAnswers held;
     TcpClients clients;
     std::vector<pollfd> poll_set;
     while (!stop.load() && !shared.failed.load()) {
@@ -372,11 +413,12 @@ void run_worker(std::span<const Server::Listener> udp, std::span<const Server::L
         for (const auto& listener : tcp) poll_set.push_back({listener.fd.get(), POLLIN, 0});
         clients.add_to(poll_set);
         const std::size_t polled = clients.size();
-        int ready = ::poll(poll_set.data(), poll_set.size(), 200);
+        int ready = ::poll(poll_set.data(), poll_set.size(), held.wait_ms(Clock::now(), 200));
         if (ready < 0 && errno != EINTR) return shared.fail("poll: " + net::errno_text(errno));
         const auto now = Clock::now();
+        held.send_due(udp, now);
         for (std::size_t i = 0; i < udp.size(); ++i)
-            if (poll_set[i].revents & POLLIN) serve_udp(udp[i].fd.get(), udp[i].local, batch, shared);
+            if (poll_set[i].revents & POLLIN) serve_udp(udp, i, batch, held, shared);
         for (std::size_t i = 0; i < tcp.size(); ++i)
             if (poll_set[udp.size() + i].revents & POLLIN) clients.accept(tcp[i].fd.get(), now);
         // Only the clients poll_set covers: one accepted just now is polled next time round.

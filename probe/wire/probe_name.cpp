@@ -27,15 +27,17 @@ std::vector<std::string> unsigned_labels(const ProbeName& probe) {
     if (probe.minimum_mtu) labels.push_back("min");
     if (probe.fragment_size) labels.push_back("f" + std::to_string(*probe.fragment_size));
     if (probe.attempt) labels.push_back("r" + std::to_string(*probe.attempt));
+    if (probe.delay_ms) labels.push_back("w" + std::to_string(*probe.delay_ms));
     return labels;
 }
 
-// The field a numbered label ("s1232", "f576", "r2") sets, by its letter; none for other letters.
+// The field a numbered label ("s1232", "f576", "r2", "w20000") sets, by its letter; none for other letters.
 std::optional<std::uint32_t>* numbered_field(ProbeName& probe, char letter) {
     switch (letter) {
         case 's': return &probe.size;
         case 'f': return &probe.fragment_size;
         case 'r': return &probe.attempt;
+        case 'w': return &probe.delay_ms;
         default: return nullptr;
     }
 }

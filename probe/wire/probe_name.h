@@ -1,5 +1,5 @@
 // The probe-name scheme: how a probe's id, requested answer size and flags ride in the query name,
-// `<id>.s<size>[.do][.echo][.df][.min][.f<fragment>][.r<try>][.t<token>].<zone>`, so responder and capture read them off any packet.
+// `<id>.s<size>[.do][.echo][.df][.min][.f<fragment>][.r<try>][.w<ms>][.t<token>].<zone>`, so responder and capture read them off any packet.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +30,9 @@ struct ProbeName {
     // dies with the first try's lost upstream exchange; a new name makes every try a fresh question.
     // The responder ignores it; capture follows every try by the id label.
     std::optional<std::uint32_t> attempt;
+    // "w<ms>": answer this many milliseconds late (UDP only, keyed probes only). A NAT or firewall
+    // whose mapping for the flow expired meanwhile drops the late answer: the mapping timeout.
+    std::optional<std::uint32_t> delay_ms;
 };
 
 // Builds the query name, adding a token when `key` is not empty.

@@ -207,6 +207,26 @@ TEST(Answer, DfLabelAsksForDontFragmentOnUdpOnly) {
     EXPECT_FALSE(plain->dont_fragment);
 }
 
+TEST(Answer, ADelayIsHonouredForTheKeysOwnUdpProbesOnly) {
+    ProbeName late{"p1"};
+    late.delay_ms = 20000;
+    auto keyed = answer_query(query_for(late, buffer(1232)), {"198.18.0.1", 1, false}, config());
+    ASSERT_TRUE(keyed);
+    EXPECT_EQ(keyed->delay_ms, 20000u);
+    // Over TCP the answer is not held: a connection is not a mapping that expires.
+    auto tcp = answer_query(query_for(late, buffer(1232)), {"198.18.0.1", 1, true}, config());
+    ASSERT_TRUE(tcp);
+    EXPECT_FALSE(tcp->delay_ms);
+    // Held answers cost memory until they leave: a query the key does not vouch for is answered at once.
+    auto stranger = answer_query(query_for(late, buffer(1232), Bytes(32, 9)), {"198.18.0.1", 1, false}, config());
+    ASSERT_TRUE(stranger);
+    EXPECT_FALSE(stranger->delay_ms);
+    late.delay_ms = 86'400'000;  // a day: capped
+    auto capped = answer_query(query_for(late, buffer(1232)), {"198.18.0.1", 1, false}, config());
+    ASSERT_TRUE(capped);
+    EXPECT_EQ(capped->delay_ms, kMaxAnswerDelayMs);
+}
+
 TEST(Answer, DoIsCopiedIntoTheAnswer) {  // RFC 3225 3
     Edns with_do = buffer(4096);
     with_do.dnssec_ok = true;

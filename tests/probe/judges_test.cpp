@@ -2,6 +2,8 @@
 // status and cause code with its parameters out.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "probe/kinds/judges.h"
 
 namespace dnspath::probe {
@@ -201,6 +203,67 @@ TEST(JudgeSessions, OldFlowsGoneWhileNewOnesPassIsAnEvictingTable) {
     EXPECT_EQ(only(result).cause.code, CauseCode::state_table_full);
     EXPECT_EQ(result.ipv4.state_table_policy, "evict-old");
     EXPECT_EQ(result.ipv4.state_table_capacity, 3000);
+}
+
+// udp-mapping-timeout on simulated paths, generated rather than written: a mapping that expires
+// after T seconds, random loss at each level on both directions, many seeds. Every stated
+// timeout must be within ±10 % of T (within ±5 % without loss), never a figure random loss made;
+// undecided brackets may say inconclusive, but only under loss.
+MappingOutcomes simulate_mapping(double timeout_s, double loss_each_way, std::mt19937& random, double longest_s = 360) {
+    const double exchange = 1 - (1 - loss_each_way) * (1 - loss_each_way);
+    MappingOutcomes outcomes = plan_mapping(exchange, longest_s);
+    outcomes.minimum_s = 10;
+    std::bernoulli_distribution lost(exchange);
+    outcomes.asked.assign(outcomes.delays_s.size(), outcomes.replicas);
+    outcomes.answered.assign(outcomes.delays_s.size(), 0);
+    outcomes.decided.assign(outcomes.delays_s.size(), false);
+    // Time runs forward: delays become decided in order, and the run stops at the first expiry.
+    for (std::size_t d = 0; d < outcomes.delays_s.size(); ++d) {
+        for (int flow = 0; flow < outcomes.replicas; ++flow)
+            if (outcomes.delays_s[d] < timeout_s && !lost(random)) ++outcomes.answered[d];
+        outcomes.decided[d] = true;
+        if (expiry_index(outcomes)) break;
+    }
+    return outcomes;
+}
+
+TEST(JudgeMappingTimeout, GeneratedPathsGiveTheTimeoutOrSayUndecided) {
+    std::mt19937 random(20261206);
+    for (double timeout : {3.0, 20.0, 60.0, 150.0, 300.0})
+        for (double loss : {0.0, 0.05, 0.10})
+            for (int run = 0; run < 200; ++run) {
+                model::RunResult result;
+                judge_mapping_timeout(result, Family::ipv4, simulate_mapping(timeout, loss, random), {});
+                const auto& verdict = only(result);
+                const auto stated = result.ipv4.udp_mapping_timeout_s;
+                if (verdict.cause.code == CauseCode::inconclusive) {
+                    EXPECT_GT(loss, 0) << "T " << timeout;
+                    continue;
+                }
+                ASSERT_TRUE(stated.has_value()) << "T " << timeout << " loss " << loss;
+                EXPECT_NEAR(*stated, timeout, timeout * (loss > 0 ? 0.10 : 0.05)) << "loss " << loss;
+                EXPECT_EQ(verdict.status, timeout >= 10 ? Status::pass : Status::fail);
+                EXPECT_EQ(verdict.cause.code, timeout >= 10 ? CauseCode::ok : CauseCode::short_mapping_timeout);
+            }
+}
+
+TEST(JudgeMappingTimeout, NoExpiryUpToTheLongestDelayPassesWithoutAFigure) {
+    std::mt19937 random(7);
+    model::RunResult result;
+    judge_mapping_timeout(result, Family::ipv6, simulate_mapping(1e9, 0.05, random, 90), {});
+    EXPECT_EQ(only(result).status, Status::pass);
+    EXPECT_FALSE(result.ipv6.udp_mapping_timeout_s.has_value());
+    EXPECT_EQ(result.ipv6.udp_mapping_tested_to_s, 90);
+    EXPECT_TRUE(only(result).cause.params["mapping_timeout_s"].is_null());
+}
+
+TEST(JudgeMappingTimeout, AMappingGoneBeforeTheFirstDelayFails) {
+    std::mt19937 random(3);
+    model::RunResult result;
+    judge_mapping_timeout(result, Family::ipv4, simulate_mapping(0.5, 0.0, random), {});
+    EXPECT_EQ(only(result).cause.code, CauseCode::short_mapping_timeout);
+    EXPECT_TRUE(only(result).cause.params["held_s"].is_null());
+    EXPECT_EQ(only(result).cause.params["expired_s"], 1.0);
 }
 
 // The bisection against a simulated table that evicts its oldest entries (asking an evicted flow
