@@ -2,7 +2,8 @@
 # One entry point for the README's two commands:
 #   ./setup.sh run    install what is missing, build, and run the main job (the default lab)
 #   ./setup.sh test   install what is missing, build (warnings are errors), run every test,
-#                     then the unit tests again under ASan+UBSan, then a short fuzzing pass
+#                     then the unit tests again under ASan+UBSan (in the clang fuzzing build when
+#                     clang is there) and a short fuzzing pass
 # Needs root on a fresh Debian 12 only to install packages.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -53,10 +54,13 @@ run_main_job() {
 run_tests() {
   build build
   (cd build && ctest --output-on-failure -j "$jobs" --timeout 300)
-  # A short libFuzzer pass over each parser (longer runs: see docs/fuzzing.md).
+  # The unit tests again under ASan+UBSan, then a short libFuzzer pass over each parser (longer
+  # runs: see docs/fuzzing.md). With clang both use one build: the fuzzing build is ASan+UBSan
+  # throughout, so a second sanitizer build would only compile the same code again.
   if command -v clang++ >/dev/null; then
     build build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DDNSPATH_FUZZ=ON -DDNSPATH_WERROR=OFF \
       -DDNSPATH_SANITIZERS="address;undefined" -DBUILD_TESTING=ON >/dev/null
+    (cd build-fuzz && ctest --output-on-failure -j "$jobs" -L unit --timeout 300)
     for target in message packet profile capture_file result echo pcapng dnssec; do
       mkdir -p "build-fuzz/corpus-$target"
       # A crash fails the run: the log's tail says which input, saved beside it as crash-*.
@@ -66,10 +70,10 @@ run_tests() {
       echo "fuzz_$target: $(tail -1 <<<"$log")"
       [ "$status" -eq 0 ] || { tail -30 <<<"$log"; echo "setup: fuzz_$target crashed" >&2; return 1; }
     done
+  else
+    build build-asan -DDNSPATH_SANITIZERS="address;undefined"
+    (cd build-asan && ctest --output-on-failure -j "$jobs" -L unit --timeout 300)
   fi
-  # Unit tests again with AddressSanitizer and UndefinedBehaviorSanitizer.
-  build build-asan -DDNSPATH_SANITIZERS="address;undefined"
-  (cd build-asan && ctest --output-on-failure -j "$jobs" -L unit --timeout 300)
 }
 
 case "$mode" in

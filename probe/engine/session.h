@@ -120,6 +120,9 @@ public:
     std::vector<model::ProbeRecord>& records() { return records_; }
     std::chrono::milliseconds timeout() const { return timeout_; }
 
+    // The source ports of this run's flows (FlowSets), each handed out once.
+    net::PortAllocator& flow_ports() { return flow_ports_; }
+
 private:
     std::string next_probe_id();
     void learn_rtt(double rtt_ms);
@@ -133,6 +136,7 @@ private:
     std::chrono::milliseconds timeout_;
     double smoothed_rtt_ms_ = -1;
     std::uint32_t counter_ = 0;
+    net::PortAllocator flow_ports_{random_()};
 };
 
 // The responder's echo (TXT key=value strings) as a multimap: "opt" may repeat.

@@ -41,7 +41,7 @@ public:
     Result<void> open(std::size_t count) {
         const auto& target = session_.config().targets.at(family_);
         if (!flows_) {
-            DNSPATH_TRY(flows_, net::FlowSet::open(target, count));
+            DNSPATH_TRY(flows_, net::FlowSet::open(target, count, &session_.flow_ports()));
             return Ok{};
         }
         return flows_->grow(target, count);
@@ -152,12 +152,14 @@ Result<Ramp> ramp_up(FlowRound& flows, Session& session, Family family, SessionO
     auto total = static_cast<std::size_t>(plan.sessions);
     for (bool first = true; !session.stopped(); first = false) {
         const std::size_t from = flows.size();
-        // One socket per flow: a process allowed fewer files stops at what it can hold, and says so.
-        if (total > from + net::open_file_headroom()) {
-            total = from + net::open_file_headroom();
+        // A round's new flows each hold a socket while their answers are awaited (held flows do
+        // not): a round larger than this process may open files for is split over rounds.
+        const std::size_t room = net::open_file_headroom();
+        if (room == 0) {
             ramp.out_of_files = true;
-            if (total <= from) break;
+            break;
         }
+        total = std::min(total, from + room);
         DNSPATH_TRY_VOID(flows.open(total - from));
         // The first round leaves at once, as a burst of a busy resolver's flows does.
         DNSPATH_TRY(auto replies, flows.send(range_of(from, total), first ? std::chrono::microseconds(0) : kRampGap));
@@ -171,7 +173,7 @@ Result<Ramp> ramp_up(FlowRound& flows, Session& session, Family family, SessionO
             ramp.evicted_in = total;
             break;
         }
-        if (total >= static_cast<std::size_t>(plan.sessions_max) || ramp.out_of_files) break;
+        if (total >= static_cast<std::size_t>(plan.sessions_max)) break;
         total = std::min(total * 2, static_cast<std::size_t>(plan.sessions_max));
     }
     return ramp;

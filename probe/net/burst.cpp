@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <optional>
 #include <cerrno>
+#include <cstdio>
+#include <tuple>
 
 namespace dnspath::net {
 namespace {
@@ -41,41 +43,45 @@ Result<Fd> open_udp(const Endpoint& server, std::uint16_t source_port) {
     return socket;
 }
 
-std::uint16_t local_port_of(const Fd& socket) {
-    Endpoint local;
-    local.length = sizeof local.storage;
-    if (::getsockname(socket.get(), local.sockaddr_ptr(), &local.length) != 0) return 0;
-    return local.port();
-}
-
 std::uint16_t dns_id(wire::ByteView message) {
     return message.size() >= 2 ? static_cast<std::uint16_t>(message[0] << 8 | message[1]) : 0;
 }
 
 }  // namespace
 
-// A UDP socket connected to `server` from the first free port at or above `port` (advanced past
-// it). No SO_REUSEADDR: the port must be this flow's alone.
-Result<Fd> open_udp_on_free_port(const Endpoint& server, std::uint16_t& port) {
-    for (; port != 0; ++port) {
-        Fd socket(::socket(server.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-        if (!socket.valid()) return fail("socket: " + errno_text(errno));
-        Endpoint local;
-        local.storage.ss_family = static_cast<sa_family_t>(server.family());
-        if (server.is_ipv6()) {
-            reinterpret_cast<sockaddr_in6*>(&local.storage)->sin6_port = htons(port);
-            local.length = sizeof(sockaddr_in6);
-        } else {
-            reinterpret_cast<sockaddr_in*>(&local.storage)->sin_port = htons(port);
-            local.length = sizeof(sockaddr_in);
-        }
-        if (::bind(socket.get(), local.sockaddr_ptr(), local.length) != 0) continue;  // in use
-        if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0)
-            return fail("connect " + server.to_string() + ": " + errno_text(errno));
-        ++port;
-        return socket;
+// A UDP socket bound to `port` (no SO_REUSEADDR: the port must be this flow's alone) and
+// connected to `server`.
+Result<Fd> open_udp_on_port(const Endpoint& server, std::uint16_t port) {
+    Fd socket(::socket(server.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!socket.valid()) {
+        if (errno == EMFILE || errno == ENFILE) return fail("the open-file limit (ulimit -n) is reached");
+        return fail("socket: " + errno_text(errno));
     }
-    return fail("no free UDP port left for another flow");
+    Endpoint local;
+    local.storage.ss_family = static_cast<sa_family_t>(server.family());
+    if (server.is_ipv6()) {
+        reinterpret_cast<sockaddr_in6*>(&local.storage)->sin6_port = htons(port);
+        local.length = sizeof(sockaddr_in6);
+    } else {
+        reinterpret_cast<sockaddr_in*>(&local.storage)->sin_port = htons(port);
+        local.length = sizeof(sockaddr_in);
+    }
+    if (::bind(socket.get(), local.sockaddr_ptr(), local.length) != 0)
+        return fail("port " + std::to_string(port) + " is in use");
+    if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0)
+        return fail("connect " + server.to_string() + ": " + errno_text(errno));
+    return socket;
+}
+
+// The kernel's ephemeral port range (net.ipv4.ip_local_port_range), which it hands to other
+// sockets: a flow's port is chosen outside it first, so a port let go between rounds stays free.
+std::pair<std::uint16_t, std::uint16_t> ephemeral_range() {
+    unsigned low = 32768, high = 60999;
+    if (FILE* file = std::fopen("/proc/sys/net/ipv4/ip_local_port_range", "r")) {
+        if (std::fscanf(file, "%u %u", &low, &high) != 2) low = 32768, high = 60999;
+        std::fclose(file);
+    }
+    return {static_cast<std::uint16_t>(std::clamp(low, 1024u, 65535u)), static_cast<std::uint16_t>(std::clamp(high, 1024u, 65535u))};
 }
 
 void raise_open_file_limit() {
@@ -100,37 +106,102 @@ std::size_t open_file_headroom() {
     return limit.rlim_cur > used ? static_cast<std::size_t>(limit.rlim_cur) - used : 0;
 }
 
-Result<FlowSet> FlowSet::open(const Endpoint& server, std::size_t flows) {
-    FlowSet set;
+Result<FlowSet> FlowSet::open(const Endpoint& server, std::size_t flows, PortAllocator* ports) {
+    FlowSet set(ports);
+    set.server_ = server;
     set.epoll_ = Fd(::epoll_create1(EPOLL_CLOEXEC));
     if (!set.epoll_.valid()) return fail("epoll: " + errno_text(errno));
     DNSPATH_TRY_VOID(set.grow(server, flows));
     return set;
 }
 
+PortAllocator::PortAllocator(std::uint64_t seed) {
+    std::tie(low_, high_) = ephemeral_range();
+    start_ = static_cast<std::uint32_t>(seed % (low_ - 1024u + 65535u - high_));
+}
+
+std::optional<std::uint16_t> PortAllocator::next() {
+    const std::uint32_t below = low_ - 1024u, above = 65535u - high_, inside = high_ - low_ + 1u;
+    if (handed_out_ >= below + above + inside) return std::nullopt;
+    // From a point of the run's own outside the ephemeral range, round it, then inside it: a NAT
+    // keeps an earlier run's entries for minutes, and a port reused would join the old entry (not
+    // a new one, nor the NAT rules made since), so small ramps in a row seldom meet.
+    const std::uint32_t count = handed_out_++;
+    const std::uint32_t index = count < below + above ? (start_ + count) % (below + above) : count;
+    if (index < below) return static_cast<std::uint16_t>(1024u + index);
+    if (index < below + above) return static_cast<std::uint16_t>(high_ + 1u + (index - below));
+    if (index < below + above + inside) return static_cast<std::uint16_t>(low_ + (index - below - above));
+    return std::nullopt;
+}
+
 Result<void> FlowSet::grow(const Endpoint& server, std::size_t flows) {
-    for (std::size_t i = 0; i < flows; ++i) {
-        auto kernel_chosen = next_free_port_ == 1024 ? open_udp(server, 0) : Result<Fd>(fail(""));
-        // The ephemeral range is spent (about 28,000 ports): free ports from 1024 up.
-        if (!kernel_chosen) kernel_chosen = open_udp_on_free_port(server, next_free_port_);
-        if (!kernel_chosen) {
-            if (errno == EMFILE || errno == ENFILE)
-                return fail("cannot open flow " + std::to_string(sockets_.size() + 1) +
-                            ": the open-file limit (ulimit -n) is reached");
-            return fail(kernel_chosen.error().message);
+    server_ = server;
+    if (ports_in_use_ == nullptr) {
+        // Kernel-chosen ports, each socket held as long as the set: no port of an earlier run.
+        for (std::size_t i = 0; i < flows; ++i) {
+            DNSPATH_TRY(Fd socket, open_udp(server, 0));
+            epoll_event event{EPOLLIN, {.u64 = sockets_.size()}};
+            if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, socket.get(), &event) != 0) return fail("epoll_ctl: " + errno_text(errno));
+            Endpoint local;
+            local.length = sizeof local.storage;
+            ::getsockname(socket.get(), local.sockaddr_ptr(), &local.length);
+            ports_.push_back(local.port());
+            sockets_.push_back(std::move(socket));
         }
-        epoll_event event{EPOLLIN, {.u64 = sockets_.size()}};
-        if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, kernel_chosen->get(), &event) != 0)
-            return fail("epoll_ctl: " + errno_text(errno));
-        ports_.push_back(local_port_of(*kernel_chosen));
-        sockets_.push_back(std::move(kernel_chosen).value());
+        return Ok{};
+    }
+    // Each flow gets a port of its own, checked free now; its socket is opened only while a query
+    // on it waits for its answer, so a table of more flows than this process may hold files for
+    // can be filled round by round (the NAT keeps the entry, not the socket).
+    for (std::size_t i = 0; i < flows; ++i) {
+        for (;;) {
+            const auto port = ports_in_use_->next();
+            if (!port) return fail("no free UDP port left for flow " + std::to_string(ports_.size() + 1));
+            auto probe = open_udp_on_port(server, *port);
+            if (probe) {
+                ports_.push_back(*port);
+                sockets_.emplace_back();
+                break;
+            }
+            if (probe.error().message.find("open-file limit") != std::string::npos) return fail(probe.error().message);
+        }
     }
     return Ok{};
+}
+
+// Opens the sockets of the flows `queries` are sent on; a flow whose port another socket took
+// meanwhile stays closed (its query is then lost, as its entry would be).
+Result<void> FlowSet::open_sockets(const std::vector<Send>& queries) {
+    for (const auto& one : queries) {
+        if (one.flow >= ports_.size()) return fail("flow " + std::to_string(one.flow) + " is not open");
+        if (sockets_[one.flow].valid()) continue;
+        auto socket = open_udp_on_port(server_, ports_[one.flow]);
+        if (!socket) {
+            if (socket.error().message.find("open-file limit") != std::string::npos)
+                return fail("cannot open flow " + std::to_string(one.flow + 1) + ": " + socket.error().message);
+            continue;
+        }
+        epoll_event event{EPOLLIN, {.u64 = one.flow}};
+        if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, socket->get(), &event) != 0) return fail("epoll_ctl: " + errno_text(errno));
+        sockets_[one.flow] = std::move(socket).value();
+    }
+    return Ok{};
+}
+
+void FlowSet::close_sockets() {
+    if (ports_in_use_ == nullptr) return;  // held for the set's life
+    for (auto& socket : sockets_) socket = Fd();  // closing a socket takes it out of the epoll set
 }
 
 Result<std::vector<BurstReply>> FlowSet::exchange(const std::vector<Send>& queries, std::chrono::microseconds gap,
                                                   std::chrono::milliseconds wait,
                                                   const std::function<bool(const std::vector<BurstReply>&)>& enough) {
+    DNSPATH_TRY_VOID(open_sockets(queries));
+    // Whatever happens, the sockets close with the exchange: only the ports stay the flows'.
+    struct Closer {
+        FlowSet& set;
+        ~Closer() { set.close_sockets(); }
+    } closer{*this};
     std::vector<BurstReply> replies(queries.size());
     std::vector<std::vector<std::size_t>> sent_on(sockets_.size());  // each flow's queries sent so far
     std::size_t sent = 0, pending = 0;
@@ -144,8 +215,9 @@ Result<std::vector<BurstReply>> FlowSet::exchange(const std::vector<Send>& queri
             const auto& one = queries[sent];
             if (one.flow >= sockets_.size()) return fail("flow " + std::to_string(one.flow) + " is not open");
             replies[sent].local_port = ports_[one.flow];
-            // A send that fails (a full neighbour queue) leaves the query unanswered, which is what it is.
-            (void)::send(sockets_[one.flow].get(), one.query.data(), one.query.size(), 0);
+            // A send that fails (a full neighbour queue, a flow whose port was taken) leaves the
+            // query unanswered, which is what it is.
+            if (sockets_[one.flow].valid()) (void)::send(sockets_[one.flow].get(), one.query.data(), one.query.size(), 0);
             sent_on[one.flow].push_back(sent);
             ++sent;
             ++pending;
@@ -177,14 +249,6 @@ Result<std::vector<BurstReply>> FlowSet::exchange(const std::vector<Send>& queri
         }
     }
     return replies;
-}
-
-Result<std::vector<BurstReply>> udp_burst(const Endpoint& server, const std::vector<wire::Bytes>& queries,
-                                          std::chrono::milliseconds wait) {
-    DNSPATH_TRY(FlowSet flows, FlowSet::open(server, queries.size()));
-    std::vector<FlowSet::Send> sends;
-    for (std::size_t i = 0; i < queries.size(); ++i) sends.push_back({i, queries[i]});
-    return flows.exchange(sends, std::chrono::milliseconds(0), wait);
 }
 
 double LoadFigures::percentile_ms(double fraction) const {

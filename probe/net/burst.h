@@ -20,12 +20,30 @@ struct BurstReply {
     wire::Bytes answer;
 };
 
-// UDP flows kept open between rounds: each socket is one flow (its source port), so a query sent on
-// it later reuses whatever mapping a NAT or balancer made for it. Closing the set closes them all.
+// Hands out the source ports of one run's flows, each once: from 1024 up to the kernel's
+// ephemeral range (net.ipv4.ip_local_port_range, which it hands to other sockets), past it to
+// 65535, then the range itself. A flow's socket is closed between rounds, so only this keeps two
+// sets of flows (the sessions ramp, its paced flows, the mapping timeout) off each other's ports,
+// and so off each other's NAT entries.
+class PortAllocator {
+public:
+    explicit PortAllocator(std::uint64_t seed);
+    std::optional<std::uint16_t> next();  // nullopt once every port was handed out
+
+private:
+    std::uint32_t handed_out_ = 0, start_ = 0;
+    std::uint16_t low_ = 32768, high_ = 60999;
+};
+
+// UDP flows kept between rounds: each flow is a source port of its own, so a query sent on it later
+// reuses whatever mapping a NAT or balancer made for it. A flow's socket is open only while an
+// exchange on it waits, so the flows are not limited by the open-file limit, only each round is.
 class FlowSet {
 public:
-    // More flows than the ephemeral port range holds take explicitly bound free ports from 1024 up.
-    static Result<FlowSet> open(const Endpoint& server, std::size_t flows);
+    // With `ports`: each flow's port from it, checked free (about 36,000 outside the ephemeral
+    // range), its socket open only during exchanges: as many flows as ports, for a state-table
+    // ramp. Without: kernel-chosen ports, every socket held while the set lives (few flows).
+    static Result<FlowSet> open(const Endpoint& server, std::size_t flows, PortAllocator* ports = nullptr);
     // Adds `flows` more to the set (a state-table ramp grows one set round by round).
     Result<void> grow(const Endpoint& server, std::size_t flows);
     std::size_t size() const { return sockets_.size(); }
@@ -46,10 +64,15 @@ public:
                                              const std::function<bool(const std::vector<BurstReply>&)>& enough = {});
 
 private:
-    Fd epoll_;  // every flow's socket, its index as the event's data: waits cost nothing per idle flow
-    std::vector<Fd> sockets_;
+    explicit FlowSet(PortAllocator* ports) : ports_in_use_(ports) {}
+    Result<void> open_sockets(const std::vector<Send>& queries);
+    void close_sockets();
+
+    Endpoint server_;
+    Fd epoll_;  // the open flows' sockets, each flow's index as the event's data
+    std::vector<Fd> sockets_;  // per flow: open only during an exchange that sends on it
     std::vector<std::uint16_t> ports_;
-    std::uint16_t next_free_port_ = 1024;  // where the search for a free port goes on
+    PortAllocator* ports_in_use_;  // the run's (the session owns it), or null: kernel-chosen ports
 };
 
 // Raises this process's open-file limit as far as it may (a state-table ramp holds one socket per
@@ -57,11 +80,6 @@ private:
 void raise_open_file_limit();
 // How many more sockets this process may open, keeping some for taps, files and other probes.
 std::size_t open_file_headroom();
-
-// Sends each query from its own new socket (one new UDP flow each), all within a few milliseconds,
-// keeps every socket open, and collects answers until `wait` has passed with nothing pending.
-Result<std::vector<BurstReply>> udp_burst(const Endpoint& server, const std::vector<wire::Bytes>& queries,
-                                          std::chrono::milliseconds wait);
 
 struct LoadOptions {
     int sockets = 8;              // flows the load is spread over (an L4 balancer spreads flows, not queries)
