@@ -222,7 +222,8 @@ std::optional<model::Diagnosis> diagnosis_of(const json& document) {
     return diagnosis;
 }
 
-Result<RunResult> result_of(const json& document) {
+// `at` names the part being read, for the message when a field has the wrong type.
+Result<RunResult> result_of(const json& document, std::string& at) {
     RunResult result;
     result.tool_version = document.value("version", "");
     if (auto profile = document.find("profile"); profile != document.end() && profile->is_object())
@@ -237,16 +238,20 @@ Result<RunResult> result_of(const json& document) {
     result.targets = document.value("targets", std::vector<std::string>{});
     result.path = document.value("path", std::vector<std::string>{});
     for (const auto& entry : document.value("verdicts", json::array())) {
+        at = "verdicts[" + std::to_string(result.verdicts.size()) + "]";
         DNSPATH_TRY(auto verdict, verdict_of(entry));
         result.verdicts.push_back(std::move(verdict));
     }
+    at = "summary";
     const json summary = document.value("summary", json::object());
     result.ipv4 = summary_of(summary.value("ipv4", json()));
     result.ipv6 = summary_of(summary.value("ipv6", json()));
     for (const auto& entry : document.value("probes", json::array())) {
+        at = "probes[" + std::to_string(result.probes.size()) + "]";
         DNSPATH_TRY(auto probe, probe_of(entry));
         result.probes.push_back(std::move(probe));
     }
+    at = "taps";
     for (const auto& entry : document.value("taps", json::array()))
         result.taps.push_back({entry.value("name", ""), entry.value("source", ""), entry.value("frames", std::size_t{0}),
                                entry.value("kernel_drops", std::uint64_t{0}),
@@ -254,7 +259,9 @@ Result<RunResult> result_of(const json& document) {
                                entry.value("malformed", std::uint64_t{0}),
                                entry.value("fragment_overflows", std::uint64_t{0}),
                                entry.value("stream_overflows", std::uint64_t{0})});
+    at = "standards";
     DNSPATH_TRY(result.standards, standards_of(document));
+    at = "diagnosis, resolvers, device_identity or addressing";
     result.diagnosis = diagnosis_of(document);
     result.resolvers = resolvers_of(document);
     if (auto identities = document.find("device_identity"); identities != document.end() && identities->is_array())
@@ -280,12 +287,17 @@ Result<RunResult> parse_json(std::string_view text, const std::string& path) {
         return fail(path + ": result schema version " + (version.is_number_integer() ? std::to_string(version.get<int>()) : "0 (before versions)") +
                     "; this dnspath reads version " + std::to_string(model::kSchemaVersion) +
                     " (run the probe again, or use the dnspath that wrote it)");
+    std::string at = "the top level";
     try {
-        auto result = result_of(document);
+        auto result = result_of(document, at);
         if (!result) return fail(path + ": " + result.error().message);
         return result;
     } catch (const json::exception& error) {
-        return fail(path + ": unexpected field type: " + error.what());
+        // nlohmann's text after its "[json.exception.type_error.302] " tag says what was found.
+        std::string what = error.what();
+        if (auto tag = what.find("] "); what.rfind("[json.exception.", 0) == 0 && tag != std::string::npos)
+            what = what.substr(tag + 2);
+        return fail(path + ": " + at + ": a field has the wrong type (" + what + "); is this a dnspath result.json?");
     }
 }
 
@@ -293,7 +305,7 @@ Result<RunResult> read_json(const std::string& path) {
     std::error_code error;
     const auto status = std::filesystem::status(path, error);
     if (error || !std::filesystem::exists(status)) return fail(path + ": no such file");
-    if (std::filesystem::is_directory(status)) return fail(path + ": is a folder, not a result.json");
+    if (std::filesystem::is_directory(status)) return fail(path + ": a folder with no result.json in it (give a run folder or its result.json)");
     if (!std::filesystem::is_regular_file(status)) return fail(path + ": not a regular file");
     if (std::filesystem::file_size(path, error) > (256u << 20)) return fail(path + ": over 256 MiB, not a result.json");
     DNSPATH_TRY(std::string text, wire::read_regular_file(path, 256u << 20));

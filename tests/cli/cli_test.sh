@@ -60,7 +60,7 @@ check "respond on an address not here" 2 "no interface here has that address" --
 check "respond bad address" 2 "not an IPv4 or IPv6 address" -- "$bin" respond --listen nowhere
 check "report on garbage" 2 "not a JSON document" -- bash -c "echo '{x' > '$work/r.json'; '$bin' report '$work/r.json'"
 check "report on a missing file" 2 "no such file" -- "$bin" report "$work/none.json"
-check "report on a folder without a result" 2 "is a folder" -- "$bin" report "$work"
+check "report on a folder without a result" 2 "a folder with no result.json in it" -- "$bin" report "$work"
 check "report on a result from before schema versions" 2 "reads version 1" -- bash -c "printf '{\"tool\": \"dnspath\"}' > '$work/old.json'; '$bin' report '$work/old.json'"
 # report and compare in every format and language, on two recorded lab results.
 golden="$src/tests/reports/golden"
@@ -83,7 +83,7 @@ check "compare: worse exits 1" 1 "worse" -- "$bin" compare "$golden/clean.result
 check "compare: better exits 0" 0 "改善" -- "$bin" compare "$golden/two-devices.result.json" "$golden/clean.result.json" --lang ja --format md
 check "compare: the same run exits 0" 0 "nothing changed" -- "$bin" compare "$golden/clean.result.json" "$golden/clean.result.json"
 check "compare in JSON" 1 '"worse": true' -- "$bin" compare "$golden/clean.result.json" "$golden/two-devices.result.json" --format json
-check "compare: a folder without a result" 2 "is a folder" -- "$bin" compare "$work" "$golden/clean.result.json"
+check "compare: a folder without a result" 2 "a folder with no result.json in it" -- "$bin" compare "$work" "$golden/clean.result.json"
 check "compare: a missing file" 2 "no such file" -- "$bin" compare "$golden/clean.result.json" "$work/none.json"
 check "capture needs a device" 2 "required" -- "$bin" capture
 check "capture on a missing interface" 2 "no interface 'nosuchif0'|CAP_NET_RAW" -- "$bin" capture --device d=nosuchif0, --seconds 1 --out "$work/c1"
