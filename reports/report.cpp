@@ -65,7 +65,7 @@ std::string render(const RunResult& result, Format format, const TextOptions& op
         case Format::text: return render_text(result, options);
         case Format::html: return render_html(result, options.language);
         case Format::md: return render_markdown(result, options.language);
-        case Format::junit: return render_junit(result, options.language);
+        case Format::junit: return render_junit(result, options.language, options.junit_warnings);
         case Format::json: return to_json(result);
     }
     return render_text(result, options);

@@ -87,11 +87,15 @@ std::vector<Finding> findings(const RunResult& result, Language language = Langu
 
 // How the terminal report is laid out: colors (off for NO_COLOR or a pipe), the width reasons
 // wrap at (the terminal's, or COLUMNS), or each verdict on one line (`wide`).
+// What a warning is in JUnit (`--junit-warn`): a skip with its message (default), or a failure.
+enum class JunitWarnings { skip, fail };
+
 struct TextOptions {
     bool color = false;
     std::size_t width = 100;
     bool wide = false;
     Language language = Language::en;
+    JunitWarnings junit_warnings = JunitWarnings::skip;  // --junit-warn
 };
 // The terminal columns `text` takes: East Asian wide characters count two.
 std::size_t display_width(const std::string& text);
@@ -102,8 +106,10 @@ std::string render_text(const RunResult& result, const TextOptions& options);
 std::string render_html(const RunResult& result, Language language = Language::en);
 // Markdown for a ticket: findings, the verdict table, the summary.
 std::string render_markdown(const RunResult& result, Language language = Language::en);
-// JUnit XML: one suite per device, one test case per device × checkpoint × family.
-std::string render_junit(const RunResult& result, Language language = Language::en);
+// JUnit XML: one suite per checkpoint group, one test case per verdict under a stable English name
+// (`udp-large.ipv4`); a warning is a skip with its message, or a failure with JunitWarnings::fail.
+std::string render_junit(const RunResult& result, Language language = Language::en,
+                         JunitWarnings warnings = JunitWarnings::skip);
 
 // Every format a result renders in, by the name `report --format` takes.
 enum class Format { text, html, md, junit, json };

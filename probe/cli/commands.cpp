@@ -349,6 +349,7 @@ int command_report(const ReportOptions& options) {
     auto how = render_options(options.json ? "json" : options.format, options.lang, options.no_color, options.wide,
                               !options.out.empty());
     if (!how) return usage_error(how.error().message);
+    how->second.junit_warnings = options.junit_warn == "fail" ? reports::JunitWarnings::fail : reports::JunitWarnings::skip;
     auto result = reports::read_json(result_file(options.path));
     if (!result) return usage_error(result.error().message);
     if (!options.html.empty()) {

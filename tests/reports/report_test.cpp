@@ -439,8 +439,12 @@ TEST(Resolvers, EveryFormatShowsTheConsequenceAndEachAnswer) {
     EXPECT_NE(html.find("EDE 22: &lt;b&gt;no reachable authority&lt;/b&gt;"), std::string::npos) << "extra text is data, escaped";
     const auto junit = render_junit(result, Language::en);
     EXPECT_NE(junit.find("<testsuite name=\"resolvers\" tests=\"3\" failures=\"2\""), std::string::npos) << junit;
-    EXPECT_NE(junit.find("name=\"unbound — 3000 octets signed\">\n      <failure type=\"resolver-failed\" message=\"SERVFAIL EDE 22, 5.1 s\""),
+    EXPECT_NE(junit.find("name=\"unbound.3000 octets signed\" time=\"0.000\">\n      <properties><property name=\"title\" "
+                         "value=\"3000 octets signed\"/></properties>\n      <failure type=\"resolver-failed\" "
+                         "message=\"SERVFAIL EDE 22, 5.1 s\""),
               std::string::npos) << junit;
+    EXPECT_NE(render_junit(result, Language::ja).find("name=\"unbound.3000 octets signed\""), std::string::npos)
+        << "the same name in Japanese";
     const auto ja = render_text(result, TextOptions{false, 200, false, Language::ja});
     EXPECT_NE(ja.find("2 台中 2 台のフルリゾルバ"), std::string::npos) << ja;
     EXPECT_NE(ja.find("6.0 秒"), std::string::npos) << ja;
