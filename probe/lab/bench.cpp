@@ -7,16 +7,15 @@
 #include <sstream>
 #include <thread>
 
+#include <arpa/inet.h>
+
+#include <nlohmann/json.hpp>
+
 #include "probe/lab/lab.h"
 #include "probe/wire/wire.h"
 
 namespace dnspath::lab {
 namespace {
-
-std::string trim(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    return text;
-}
 
 // `ip -o link show IFACE` → its MTU and whether it is up.
 Result<std::pair<int, bool>> link_state(const std::string& interface) {
@@ -47,27 +46,67 @@ std::string lease_value(const std::string& text, const std::string& key) {
 
 }  // namespace
 
-std::string interface_in_use(const std::string& interface) {
-    std::string why;
-    if (auto addresses = run_command({"ip", "-o", "addr", "show", "dev", interface, "scope", "global"}); addresses) {
-        std::istringstream lines(addresses->output);
-        for (std::string line; std::getline(lines, line);) {
-            std::istringstream words(line);
-            std::string word, previous;
-            while (words >> word) {
-                if (previous == "inet" || previous == "inet6") why += (why.empty() ? "" : ", ") + word;
-                previous = word;
-            }
-        }
+namespace {
+
+// Whether two address literals of one family share their first `length` bits.
+bool same_prefix(const std::string& a, const std::string& b, int length) {
+    unsigned char first[16] = {}, second[16] = {};
+    const int family = a.find(':') == std::string::npos ? AF_INET : AF_INET6;
+    if (::inet_pton(family, a.c_str(), first) != 1 || ::inet_pton(family, b.c_str(), second) != 1) return false;
+    for (int bit = 0; bit < length && bit < (family == AF_INET ? 32 : 128); ++bit) {
+        const int mask = 0x80 >> (bit % 8);
+        if ((first[bit / 8] & mask) != (second[bit / 8] & mask)) return false;
     }
-    for (const char* family : {"-4", "-6"})
-        if (auto routes = run_command({"ip", family, "route", "show", "dev", interface}); routes) {
-            std::istringstream lines(routes->output);
-            for (std::string line; std::getline(lines, line);)
-                if (!line.empty() && line.rfind("fe80::", 0) != 0 && line.rfind("multicast", 0) != 0)
-                    why += (why.empty() ? "route " : ", route ") + trim(line);
+    return true;
+}
+
+}  // namespace
+
+std::string configured_by_hand(const std::string& addresses_json, const std::string& routes_json) {
+    using json = nlohmann::json;
+    const json addresses = json::parse(addresses_json, nullptr, false);
+    const json routes = json::parse(routes_json, nullptr, false);
+    if (!addresses.is_array() || !routes.is_array()) return "its addresses and routes could not be read";
+    std::string why;
+    auto add = [&](const std::string& what) { why += (why.empty() ? "" : ", ") + what; };
+    // A lease's or SLAAC's address has a lifetime; one set by hand lives forever (0xffffffff).
+    std::vector<std::pair<std::string, int>> leased;  // (address, prefix length) of the dynamic ones
+    for (const auto& link : addresses)
+        for (const auto& address : link.value("addr_info", json::array())) {
+            if (address.value("scope", "") != "global") continue;
+            const std::string local = address.value("local", "");
+            const int length = address.value("prefixlen", 0);
+            const bool dynamic = address.value("dynamic", false) || address.value("valid_life_time", 0xffffffffLL) != 0xffffffffLL;
+            if (!dynamic) add(local + "/" + std::to_string(length));
+            else leased.emplace_back(local, length);
         }
+    auto via_lease_router = [&](const std::string& gateway) {
+        for (const auto& [address, length] : leased)
+            if (same_prefix(address, gateway, length)) return true;
+        return false;
+    };
+    for (const auto& route : routes) {
+        const std::string destination = route.value("dst", ""), protocol = route.value("protocol", "");
+        const std::string gateway = route.value("gateway", "");
+        if (destination.rfind("fe80::", 0) == 0 || destination.rfind("ff00::", 0) == 0 || route.value("type", "") == "multicast")
+            continue;
+        if (protocol == "ra" || protocol == "kernel" || protocol == "dhcp") continue;  // the DUT's, or an address's own
+        if (!gateway.empty() && via_lease_router(gateway)) continue;  // a DHCP client's default route
+        add("route " + destination + (gateway.empty() ? "" : " via " + gateway) + (protocol.empty() ? "" : " proto " + protocol));
+    }
     return why;
+}
+
+std::string interface_in_use(const std::string& interface) {
+    auto addresses = run_command({"ip", "-j", "addr", "show", "dev", interface});
+    auto routes4 = run_command({"ip", "-j", "-4", "route", "show", "dev", interface});
+    auto routes6 = run_command({"ip", "-j", "-6", "route", "show", "dev", interface});
+    if (!addresses || !routes4 || !routes6) return "its addresses and routes could not be read";
+    nlohmann::json routes = nlohmann::json::parse(routes4->output, nullptr, false);
+    const nlohmann::json more = nlohmann::json::parse(routes6->output, nullptr, false);
+    if (!routes.is_array()) routes = nlohmann::json::array();
+    if (more.is_array()) routes.insert(routes.end(), more.begin(), more.end());
+    return configured_by_hand(addresses->output, routes.dump());
 }
 
 Result<void> BenchSession::take(const std::string& interface, const std::string& namespace_name) {

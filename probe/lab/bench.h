@@ -88,7 +88,14 @@ inline constexpr const char* kMovedInterfacesFile = "moved-interfaces";
 // "PREFIX/LEN -" when one is withdrawn (written by Kea's hook, read by the bench).
 inline constexpr const char* kDelegationsFile = "delegations";
 
-// Why an interface may not be taken: its addresses and routes ("" when it is free).
+// Why an interface may not be taken: its addresses and routes ("" when it is free). What the DUT
+// on its cable handed it (SLAAC addresses and routes from its RA, a DHCP lease: addresses with a
+// lifetime, routes of protocol ra, dhcp or kernel, a route via the lease's router) does not count:
+// every Debian host takes those from a home router's LAN port before the bench starts. An address
+// set by hand, or a route over another gateway, does.
 std::string interface_in_use(const std::string& interface);
+// The same judgement on `ip -j addr show dev IF` and `ip -j route show dev IF` output (both
+// families' routes in one array), for tests.
+std::string configured_by_hand(const std::string& addresses_json, const std::string& routes_json);
 
 }  // namespace dnspath::lab
