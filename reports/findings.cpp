@@ -125,4 +125,43 @@ std::vector<Finding> findings(const RunResult& result, Language language) {
     return out;
 }
 
+namespace {
+
+std::string_view severity_word(Severity severity) {
+    return severity == Severity::broken ? "breaks" : severity == Severity::degraded ? "degrades" : "warns";
+}
+
+int rank(std::string_view word) {
+    return word == "breaks" ? 3 : word == "degrades" ? 2 : word == "warns" ? 1 : 0;
+}
+
+void add_once(std::vector<std::string>& list, const std::string& value) {
+    if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+}
+
+}  // namespace
+
+RunSeverity severity_of(const RunResult& result) {
+    RunSeverity run;
+    for (const auto& finding : findings(result, Language::en)) {
+        DeviceSeverity device{finding.device, std::string(severity_word(finding.severity)), {}, {}};
+        for (const auto& verdict : result.verdicts) {
+            if (verdict.status != Status::fail && verdict.status != Status::warn) continue;
+            for (const auto& blame : verdict.blame) {
+                if (blame.device != finding.device) continue;
+                add_once(device.causes, std::string(to_string(blame.cause.code)));
+                add_once(device.checkpoints, std::string(model::to_string(verdict.checkpoint)) + "/" +
+                                                 std::string(to_string(verdict.family)));
+            }
+        }
+        if (rank(device.severity) > rank(run.overall)) run.overall = device.severity;
+        run.devices.push_back(std::move(device));
+    }
+    for (const auto& verdict : result.verdicts) {
+        const std::string_view floor = verdict.status == Status::fail ? "degrades" : verdict.status == Status::warn ? "warns" : "clean";
+        if (rank(floor) > rank(run.overall)) run.overall = std::string(floor);
+    }
+    return run;
+}
+
 }  // namespace dnspath::reports

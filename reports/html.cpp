@@ -220,7 +220,8 @@ std::string page_head(const RunResult& result, Language language) {
             "@media print{details{display:block}.pill{border:1px solid #000;color:#000;background:none!important}"
             ".path-down{display:none}.path-across{display:block}h2{break-after:avoid}.finding,.matrix,tr{break-inside:avoid}}"
             "</style></head><body>\n";
-    const char* heading = counts[0] ? "heading:fail" : counts[1] ? "heading:warn" : "heading:pass";
+    // The title follows result.json's `overall`, as every format's does.
+    const std::string heading = "overall:" + severity_of(result).overall;
     const std::string title = result.diagnosis ? diagnosis_head(result, language).asked : "dnspath: " + word(heading, language);
     html << "<h1>" << escape(title) << "</h1>\n<p class=\"meta\">"
          << escape(fill_text(word("meta", language), {{"failed", counts[0]}, {"warn", counts[1]}, {"passed", counts[2]}},

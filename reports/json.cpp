@@ -235,6 +235,14 @@ std::string to_json(const RunResult& result) {
         {"taps", taps},
         {"standards", standards_json(result)},
     };
+    // One severity, from the data: every format derives its title and colours from the same figures.
+    const RunSeverity severity = severity_of(result);
+    document["overall"] = severity.overall;
+    json devices = json::array();
+    for (const auto& device : severity.devices)
+        devices.push_back({{"name", device.name}, {"severity", device.severity}, {"causes", device.causes},
+                           {"checkpoints", device.checkpoints}});
+    document["devices"] = devices;
     if (result.diagnosis) add_diagnosis(document, result);
     if (!result.resolvers.empty()) document["resolvers"] = resolvers_json(result);
     if (!result.identities.empty()) {

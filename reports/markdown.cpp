@@ -68,7 +68,7 @@ std::string render_markdown(const RunResult& result, Language language) {
     int counts[4] = {};
     for (const auto& verdict : result.verdicts) ++counts[status_rank(verdict.status)];
     std::ostringstream md;
-    const char* heading = counts[0] ? "heading:fail" : counts[1] ? "heading:warn" : "heading:pass";
+    const std::string heading = "overall:" + severity_of(result).overall;  // result.json's `overall`
     if (result.diagnosis) {
         // A diagnosis leads with its question and first finding, not a path's headline.
         const auto head = diagnosis_head(result, language);

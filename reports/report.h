@@ -85,6 +85,21 @@ struct Finding {
 };
 std::vector<Finding> findings(const RunResult& result, Language language = Language::en);
 
+// The run's one severity and each guilty device's, from the findings and the verdicts (result.json
+// `overall` and `devices[]`): "breaks" (no fallback worked), "degrades" (a failure a fallback
+// carried), "warns" (warnings only), "clean". A failing verdict that blames nobody makes the run
+// degrade at least.
+struct DeviceSeverity {
+    std::string name, severity;
+    std::vector<std::string> causes;       // cause codes its blame entries carry, first seen first
+    std::vector<std::string> checkpoints;  // "udp-large/ipv4"
+};
+struct RunSeverity {
+    std::string overall = "clean";
+    std::vector<DeviceSeverity> devices;
+};
+RunSeverity severity_of(const RunResult& result);
+
 // How the terminal report is laid out: colors (off for NO_COLOR or a pipe), the width reasons
 // wrap at (the terminal's, or COLUMNS), or each verdict on one line (`wide`).
 // What a warning is in JUnit (`--junit-warn`): a skip with its message (default), or a failure.

@@ -238,5 +238,21 @@ TEST(Formats, JUnitHasOneCasePerVerdictWithStableNamesDevicesAndTimes) {
     }
 }
 
+// One severity from the data: the run's and each device's, as result.json carries them and the
+// titles follow. core drops TCP/53 and fragments (no fallback: breaks); edge only translates.
+TEST(Formats, OneSeverityForTheRunAndEachDevice) {
+    const auto severity = severity_of(recorded("two-devices"));
+    EXPECT_EQ(severity.overall, "breaks");
+    ASSERT_EQ(severity.devices.size(), 2u);
+    EXPECT_EQ(severity.devices[0].name, "edge");
+    EXPECT_EQ(severity.devices[0].severity, "warns");
+    EXPECT_EQ(severity.devices[1].name, "core");
+    EXPECT_EQ(severity.devices[1].severity, "breaks");
+    EXPECT_NE(std::find(severity.devices[1].causes.begin(), severity.devices[1].causes.end(), "tcp-filter"),
+              severity.devices[1].causes.end());
+    EXPECT_EQ(severity_of(recorded("clean")).overall, "clean");
+    EXPECT_NE(render_markdown(recorded("two-devices"), Language::en).find("# dnspath: this path breaks DNS"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace dnspath::reports
