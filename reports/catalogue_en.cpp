@@ -87,8 +87,8 @@ const Table kEnglish = {
     {"pmtu:size-cap", "answer packets of {size} octets and more vanish with or without DF: a size filter (see udp-large), "
                       "not an MTU; largest DF packet toward the server {forward}, back {back}"},
     {"udp-fragments:size-cap", "large answers in fragments are lost ({answers_lost} octets) while queries in small fragments "
-                               "pass: fragments as such are not filtered; a smaller MTU further on (see pmtu) or a filter on "
-                               "the UDP length (see udp-large)"},
+                               "pass: fragments as such are not filtered; the answers are lost to a limit on their UDP "
+                               "length (see udp-large) or to a smaller MTU further on (see pmtu)"},
     {"dnssec-passthrough:size-cap", "a signed {size}-octet answer never arrived over UDP"},
     {"dns-proxy:size-cap", "a signed answer of {size} octets never arrives through the proxy"},
     {"edns-buffer-cap", "answers of {size} octets and more come back TC=1 although {advertised} was advertised: something on "

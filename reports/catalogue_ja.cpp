@@ -85,8 +85,8 @@ const Table kJapanese = {
     {"pmtu:size-cap", "{size} オクテット以上の応答パケットが DF の有無にかかわらず消える：MTU ではなくサイズによるフィルタ"
                       "（udp-large を参照）。サーバ方向の DF パケットの最大 {forward}、戻り方向 {back}"},
     {"udp-fragments:size-cap", "フラグメントになった大きな応答が失われる（{answers_lost} オクテット）一方、小さなフラグメントの"
-                               "クエリは通る：フラグメントそのものはフィルタされていない。先の区間の小さな MTU（pmtu を参照）"
-                               "か UDP 長によるフィルタ（udp-large を参照）"},
+                               "クエリは通る：フラグメントそのものはフィルタされていない。応答は UDP 長の制限（udp-large を参照）"
+                               "か、先の区間の小さな MTU（pmtu を参照）で失われている"},
     {"dnssec-passthrough:size-cap", "署名付きの {size} オクテットの応答が UDP で届かなかった"},
     {"dns-proxy:size-cap", "署名付きの {size} オクテットの応答がプロキシを通って届かない"},
     {"edns-buffer-cap", "{advertised} を通知したのに {size} オクテット以上の応答が TC=1 で返る：経路上の何かが EDNS バッファ"
