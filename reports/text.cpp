@@ -2,6 +2,7 @@
 // terminal's width (reasons wrap under their column unless wide), a totals line, and the
 // per-family summary.
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include <sstream>
@@ -55,6 +56,44 @@ std::size_t display_width(const std::string& text) {
 // `text` in lines of at most `width` terminal columns, broken at a space when the line has one,
 // else between two characters (Japanese has no spaces); never inside a UTF-8 sequence. Every line
 // after the first starts with `indent` spaces.
+namespace {
+
+// Whether a line may end at `at` (the next line starting there, or after the space there), by
+// Japanese line-breaking rules that read right in English too: closing punctuation never starts a
+// line, an opening bracket never ends one, a number is never split nor torn from its unit
+// ("1232 octets", "1 ms"), and two narrow characters are never parted except at a space.
+bool may_break_at(const std::string& text, std::size_t at) {
+    if (at == 0 || at >= text.size()) return true;
+    std::size_t before = at - 1;
+    while (before > 0 && (static_cast<unsigned char>(text[before]) & 0xC0) == 0x80) --before;
+    if (text[before] == ' ') return false;  // the space itself is the break
+    const std::string_view previous(text.data() + before, at - before);
+    for (std::string_view opening : {"（", "(", "「", "["})
+        if (previous == opening) return false;
+    if (text[at] == ' ') {
+        const std::size_t next = at + 1;
+        const bool unit_follows = next < text.size() && (std::isalpha(static_cast<unsigned char>(text[next])) ||
+                                                         text[next] == '%' || (static_cast<unsigned char>(text[next]) & 0x80));
+        return !(std::isdigit(static_cast<unsigned char>(text[before])) && unit_follows);
+    }
+    for (std::string_view closing : {"、", "。", "）", "：", ")", ",", ".", "」", "・"})
+        if (text.compare(at, closing.size(), closing) == 0) return false;
+    const bool narrow_before = (static_cast<unsigned char>(text[before]) & 0x80) == 0 && text[before] != ' ';
+    const bool narrow_after = (static_cast<unsigned char>(text[at]) & 0x80) == 0;
+    return !(narrow_before && narrow_after);
+}
+
+// The last break at or before `end` (after `start`) the rules allow; `end` itself when none does.
+std::size_t allowed_break(const std::string& text, std::size_t start, std::size_t end) {
+    for (std::size_t at = end; at > start; --at) {
+        if ((static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) continue;  // inside a character
+        if (may_break_at(text, at)) return at;
+    }
+    return end;
+}
+
+}  // namespace
+
 std::string wrap(const std::string& text, std::size_t indent, std::size_t width) {
     const std::size_t room = width > indent + 20 ? width - indent : 20;
     auto length_at = [&](std::size_t at) { return sequence_length(static_cast<unsigned char>(text[at])); };
@@ -78,10 +117,7 @@ std::string wrap(const std::string& text, std::size_t indent, std::size_t width)
             const bool between_wide = wide_at(at) || wide_at(previous);
             const bool space_near = last_space != std::string::npos && last_space > start && room - used_at_space <= 12;
             if (last_space != std::string::npos && last_space > start && (!between_wide || space_near)) end = last_space;
-            // Closing punctuation never starts a line (kinsoku): take the character before along.
-            else if (between_wide && end > start && text.compare(end, 3, "、") * text.compare(end, 3, "。") *
-                                                         text.compare(end, 3, "）") * text.compare(end, 3, "：") == 0)
-                end = previous;
+            end = allowed_break(text, start, end);
         }
         if (end == start) end = start + length_at(start);
         if (!out.empty()) out += "\n" + std::string(indent, ' ');

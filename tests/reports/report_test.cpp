@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "probe/judge/judge.h"
+#include "reports/messages.h"
 #include "reports/report.h"
 
 namespace dnspath::reports {
@@ -111,6 +112,31 @@ TEST(Report, TextNamesTheDeviceTheCauseAndSummary) {
     EXPECT_NE(text.find("UDP answers of 1480 octets and more vanish"), std::string::npos);
     EXPECT_NE(text.find("largest UDP answer 1472 octets"), std::string::npos);
     EXPECT_EQ(text.find("\033["), std::string::npos);  // no colors when asked for none
+}
+
+// Line breaking by Japanese rules, which read right in English too: no number split, no unit torn
+// from its number, no opening bracket at a line's end, no closing punctuation at a line's start.
+TEST(Report, WrappingKeepsNumbersUnitsAndBracketsWhole) {
+    auto lines = [](const std::string& wrapped) {
+        std::vector<std::string> out;
+        std::istringstream in(wrapped);
+        for (std::string line; std::getline(in, line);) out.push_back(line);
+        return out;
+    };
+    // Each width puts the natural break inside "65001", between "1" and "ms", or after "（".
+    for (std::size_t width = 20; width <= 60; ++width) {
+        const auto wrapped = lines(wrap("未知のオプション（65001）、DO=1 とバッファサイズが変更されずに届いた（1 ms）", 0, width));
+        for (std::size_t i = 0; i + 1 < wrapped.size(); ++i) {
+            const std::string& line = wrapped[i];
+            const std::string& next = wrapped[i + 1];
+            EXPECT_FALSE(std::isdigit(static_cast<unsigned char>(line.back())) && std::isdigit(static_cast<unsigned char>(next.front())))
+                << width << ": a number split: " << line << " / " << next;
+            EXPECT_FALSE(line.size() >= 3 && line.compare(line.size() - 3, 3, "（") == 0) << width << ": " << line;
+            EXPECT_FALSE(next.rfind("ms", 0) == 0) << width << ": a unit torn from its number: " << line << " / " << next;
+            EXPECT_FALSE(next.rfind("、", 0) == 0 || next.rfind("）", 0) == 0) << width << ": " << next;
+        }
+    }
+    EXPECT_EQ(wrap("answers of 1232, 1500, 4000 octets arrive", 0, 32), "answers of 1232, 1500,\n4000 octets arrive");
 }
 
 TEST(Report, ReadingGarbageIsAnError) {
