@@ -66,10 +66,12 @@ expect "run --lang xx is a usage error" bash -c "'$bin' run --target 127.0.0.1 -
 
 # Interrupted: a UDP socket that reads nothing makes every probe time out; SIGINT must still write
 # result.json with what was measured.
-silent=$((port + 1))
-python3 -c "import socket,time; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', $silent)); time.sleep(30)" &
+# The sink takes a port the kernel gives it and says which: a port picked here could be taken by
+# a concurrent test, and the ICMP refusals of a port nobody holds would end the run at once.
+python3 -c "import socket,time,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1], flush=True); time.sleep(30)" >"$work/sink.port" &
 sink=$!
-sleep 0.3
+for _ in $(seq 50); do [ -s "$work/sink.port" ] && break; sleep 0.1; done
+silent=$(cat "$work/sink.port")
 "$bin" run --target 127.0.0.1 --port "$silent" --probes edns-size --families ipv4 --out "$work/interrupted" \
   >/dev/null 2>&1 &
 run=$!
