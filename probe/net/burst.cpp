@@ -18,12 +18,14 @@
 namespace dnspath::net {
 namespace {
 
-Result<Fd> open_udp(const Endpoint& server, std::uint16_t source_port) {
+// A UDP socket connected to `server`, from `source_port` when not 0: shared with other sockets
+// (SO_REUSEADDR, the load kind's fixed ports) or, for a flow of a FlowSet, this socket's alone.
+Result<Fd> open_udp(const Endpoint& server, std::uint16_t source_port, bool shared_port = true) {
     Fd socket(::socket(server.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!socket.valid()) return fail("socket: " + errno_text(errno));
     if (source_port != 0) {
         int on = 1;
-        ::setsockopt(socket.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+        if (shared_port) ::setsockopt(socket.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
         Endpoint local;
         local.storage.ss_family = static_cast<sa_family_t>(server.family());
         if (server.is_ipv6()) {
@@ -43,35 +45,22 @@ Result<Fd> open_udp(const Endpoint& server, std::uint16_t source_port) {
     return socket;
 }
 
+// Whether the socket call that just failed met the open-file limit (read at once, before errno changes).
+bool out_of_files() { return errno == EMFILE || errno == ENFILE; }
+constexpr const char* kOutOfFiles = "the open-file limit (ulimit -n) is reached";
+
+std::uint16_t local_port_of(const Fd& socket) {
+    Endpoint local;
+    local.length = sizeof local.storage;
+    if (::getsockname(socket.get(), local.sockaddr_ptr(), &local.length) != 0) return 0;
+    return local.port();
+}
+
 std::uint16_t dns_id(wire::ByteView message) {
     return message.size() >= 2 ? static_cast<std::uint16_t>(message[0] << 8 | message[1]) : 0;
 }
 
 }  // namespace
-
-// A UDP socket bound to `port` (no SO_REUSEADDR: the port must be this flow's alone) and
-// connected to `server`.
-Result<Fd> open_udp_on_port(const Endpoint& server, std::uint16_t port) {
-    Fd socket(::socket(server.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!socket.valid()) {
-        if (errno == EMFILE || errno == ENFILE) return fail("the open-file limit (ulimit -n) is reached");
-        return fail("socket: " + errno_text(errno));
-    }
-    Endpoint local;
-    local.storage.ss_family = static_cast<sa_family_t>(server.family());
-    if (server.is_ipv6()) {
-        reinterpret_cast<sockaddr_in6*>(&local.storage)->sin6_port = htons(port);
-        local.length = sizeof(sockaddr_in6);
-    } else {
-        reinterpret_cast<sockaddr_in*>(&local.storage)->sin_port = htons(port);
-        local.length = sizeof(sockaddr_in);
-    }
-    if (::bind(socket.get(), local.sockaddr_ptr(), local.length) != 0)
-        return fail("port " + std::to_string(port) + " is in use");
-    if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0)
-        return fail("connect " + server.to_string() + ": " + errno_text(errno));
-    return socket;
-}
 
 // The kernel's ephemeral port range (net.ipv4.ip_local_port_range), which it hands to other
 // sockets: a flow's port is chosen outside it first, so a port let go between rounds stays free.
@@ -142,10 +131,7 @@ Result<void> FlowSet::grow(const Endpoint& server, std::size_t flows) {
             DNSPATH_TRY(Fd socket, open_udp(server, 0));
             epoll_event event{EPOLLIN, {.u64 = sockets_.size()}};
             if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, socket.get(), &event) != 0) return fail("epoll_ctl: " + errno_text(errno));
-            Endpoint local;
-            local.length = sizeof local.storage;
-            ::getsockname(socket.get(), local.sockaddr_ptr(), &local.length);
-            ports_.push_back(local.port());
+            ports_.push_back(local_port_of(socket));
             sockets_.push_back(std::move(socket));
         }
         return Ok{};
@@ -157,13 +143,13 @@ Result<void> FlowSet::grow(const Endpoint& server, std::size_t flows) {
         for (;;) {
             const auto port = ports_in_use_->next();
             if (!port) return fail("no free UDP port left for flow " + std::to_string(ports_.size() + 1));
-            auto probe = open_udp_on_port(server, *port);
+            auto probe = open_udp(server, *port, false);
             if (probe) {
                 ports_.push_back(*port);
                 sockets_.emplace_back();
                 break;
             }
-            if (probe.error().message.find("open-file limit") != std::string::npos) return fail(probe.error().message);
+            if (out_of_files()) return fail("cannot open flow " + std::to_string(ports_.size() + 1) + ": " + kOutOfFiles);
         }
     }
     return Ok{};
@@ -175,10 +161,9 @@ Result<void> FlowSet::open_sockets(const std::vector<Send>& queries) {
     for (const auto& one : queries) {
         if (one.flow >= ports_.size()) return fail("flow " + std::to_string(one.flow) + " is not open");
         if (sockets_[one.flow].valid()) continue;
-        auto socket = open_udp_on_port(server_, ports_[one.flow]);
+        auto socket = open_udp(server_, ports_[one.flow], false);
         if (!socket) {
-            if (socket.error().message.find("open-file limit") != std::string::npos)
-                return fail("cannot open flow " + std::to_string(one.flow + 1) + ": " + socket.error().message);
+            if (out_of_files()) return fail("cannot open flow " + std::to_string(one.flow + 1) + ": " + kOutOfFiles);
             continue;
         }
         epoll_event event{EPOLLIN, {.u64 = one.flow}};
