@@ -39,7 +39,8 @@ struct ProfileRun {
 };
 ProfileRun run_from_profile(const profile::Profile& profile, const std::string& profile_path);
 
-// Called before each probe kind runs on a family: its name, the family, and how far along the run is.
+// Called as each probe kind ends on a family (kinds run side by side, so in the order they end): its
+// name, the family, and how many steps ended before it out of how many.
 using Progress = std::function<void(std::string_view kind, model::Family family, std::size_t step, std::size_t steps)>;
 
 // Runs the plan; `stop` ends it early, and the result then holds what was measured, marked interrupted.

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "probe/judge/judge.h"
 #include "probe/kinds/kinds.h"
@@ -104,6 +105,100 @@ std::set<Family> check_reachability(Session& session, const RunConfig& config, b
     return unreachable;
 }
 
+// One kind on one family, as the plan lists it.
+struct Step {
+    const ProbeKind* kind;
+    Family family;
+};
+
+// A part's verdicts appended, and the figures it measured written over the result's.
+void absorb(model::RunResult& result, model::RunResult&& part) {
+    for (auto& verdict : part.verdicts) result.verdicts.push_back(std::move(verdict));
+    model::overlay(result.ipv4, part.ipv4);
+    model::overlay(result.ipv6, part.ipv6);
+}
+
+// The path's loss rate per family, before any verdict is weighed against it: the families are
+// measured side by side, each on a lane, and their estimates go back to the session.
+void measure_losses(Session& session, const std::set<Family>& unreachable, model::RunResult& result) {
+    std::vector<Family> families;
+    for (const auto& [family, endpoint] : session.config().targets)
+        if (!unreachable.count(family)) families.push_back(family);
+    std::vector<Session> lanes;
+    std::vector<model::RunResult> parts(families.size());
+    for (std::size_t i = 0; i < families.size(); ++i) lanes.push_back(session.lane(static_cast<std::uint32_t>(i + 1)));
+    {
+        std::vector<std::jthread> threads;
+        for (std::size_t i = 0; i < families.size(); ++i)
+            threads.emplace_back([&, i] {
+                if (!lanes[i].stopped()) measure_loss(lanes[i], families[i], parts[i]);
+            });
+    }
+    for (std::size_t i = 0; i < families.size(); ++i) {
+        session.set_loss(families[i], lanes[i].loss(families[i]));
+        session.join(std::move(lanes[i]));
+        absorb(result, std::move(parts[i]));
+    }
+}
+
+// The na verdicts of a step that cannot run: its family is unreachable or has no target, or the
+// kind needs the responder and this is target mode. False when the step is to run.
+bool settled_without_running(const Step& step, const Session& session, const std::set<Family>& unreachable,
+                             model::RunResult& part) {
+    std::optional<model::Cause> why;
+    if (unreachable.count(step.family)) why = cause(CauseCode::not_measured, {{"why", "unreachable"}});
+    else if (!session.config().targets.count(step.family)) why = cause(CauseCode::not_measured, {{"why", "no-target"}});
+    else if (step.kind->run == nullptr)
+        why = cause(CauseCode::not_measured, {{"why", "target-mode"}, {"kind", model::to_string(step.kind->id)}});
+    if (!why) return false;
+    for (auto checkpoint : step.kind->checkpoints) add_verdict(part, checkpoint, step.family, model::Status::na, *why);
+    return true;
+}
+
+// Runs the steps at once, each on a lane of the session with a part of its own, and joins the
+// lanes' records in plan order. A lost probe's wait then overlaps the others' waits.
+void run_side_by_side(Session& session, const std::vector<Step>& steps, const std::vector<std::size_t>& chosen,
+                      std::vector<model::RunResult>& parts, const std::function<void(std::size_t)>& finished) {
+    std::vector<Session> lanes;
+    for (std::size_t i = 0; i < chosen.size(); ++i) lanes.push_back(session.lane(static_cast<std::uint32_t>(chosen[i] + 1)));
+    std::vector<std::atomic<bool>> ended(chosen.size());
+    {
+        std::vector<std::jthread> threads;
+        for (std::size_t i = 0; i < chosen.size(); ++i)
+            threads.emplace_back([&, i] {
+                const Step& step = steps[chosen[i]];
+                if (!lanes[i].stopped()) step.kind->run(lanes[i], step.family, parts[chosen[i]]);
+                ended[i].store(true);
+            });
+        // Progress in the order the steps end (the threads join at the end of this block).
+        std::vector<bool> told(chosen.size(), false);
+        for (std::size_t told_count = 0; told_count < chosen.size();) {
+            for (std::size_t i = 0; i < chosen.size(); ++i)
+                if (!told[i] && ended[i].load()) {
+                    told[i] = true;
+                    ++told_count;
+                    finished(chosen[i]);
+                }
+            if (told_count < chosen.size()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+    for (auto& lane : lanes) session.join(std::move(lane));
+}
+
+// Runs a segment of steps side by side, with every waiting after-together step (ttl) whose family
+// already has a failure: the plan's first failure is then known (the segments run in plan
+// order), so it need not wait for the rest of the plan.
+void run_segment(Session& session, const std::vector<Step>& steps, std::vector<std::size_t> segment,
+                 std::vector<std::size_t>& after_together, std::vector<model::RunResult>& parts,
+                 const std::function<void(std::size_t)>& finished) {
+    std::erase_if(after_together, [&](std::size_t i) {
+        if (!session.first_failure(steps[i].family)) return false;
+        segment.push_back(i);
+        return true;
+    });
+    run_side_by_side(session, steps, segment, parts, finished);
+}
+
 }  // namespace
 
 Result<model::RunResult> run_plan(const RunConfig& config, const std::atomic<bool>& stop, const Progress& progress) {
@@ -143,44 +238,55 @@ Result<model::RunResult> run_plan(const RunConfig& config, const std::atomic<boo
     for (const auto& target : config.targets) result.targets.push_back(target);
 
     Session session(std::move(session_config), config.seed, stop);
-    std::vector<std::pair<const ProbeKind*, Family>> steps;
+    std::vector<Step> steps;
     for (const auto& name : config.plan.probes)
         for (const auto& family_name : config.plan.families)
-            steps.emplace_back(find_probe_kind(name, target_mode), family_of(family_name));
+            steps.push_back({find_probe_kind(name, target_mode), family_of(family_name)});
 
     std::set<Family> unreachable = check_reachability(session, config, target_mode, stop, result);
+    measure_losses(session, unreachable, result);
 
-    // The path's loss rate, before any verdict is weighed against it.
-    for (const auto& [family, endpoint] : session.config().targets) {
-        if (stop.load() || unreachable.count(family)) continue;
-        if (progress) progress("loss", family, 0, steps.size());
-        measure_loss(session, family, result);
-    }
-
+    // Each step decides into a part of its own; the parts join in plan order, so the verdicts
+    // read as the plan lists them whichever step ended first.
+    std::vector<model::RunResult> parts(steps.size());
+    std::size_t done = 0;
+    auto finished = [&](std::size_t step) {
+        if (progress) progress(model::to_string(steps[step].kind->id), steps[step].family, done++, steps.size());
+    };
+    // Steps side by side in segments: a barrier kind's steps (both families) are a segment of
+    // their own between the steps before and after them.
+    std::vector<std::size_t> side_by_side, after_together, alone;
     for (std::size_t i = 0; i < steps.size(); ++i) {
-        if (stop.load()) break;
-        const auto [kind, family] = steps[i];
-        if (progress) progress(model::to_string(kind->id), family, i, steps.size());
-        if (unreachable.count(family)) {
-            for (auto checkpoint : kind->checkpoints)
-                add_verdict(result, checkpoint, family, model::Status::na,
-                            cause(CauseCode::not_measured, {{"why", "unreachable"}}));
+        if (settled_without_running(steps[i], session, unreachable, parts[i])) {
+            finished(i);
             continue;
         }
-        if (!session.config().targets.count(family)) {
-            for (auto checkpoint : kind->checkpoints)
-                add_verdict(result, checkpoint, family, model::Status::na,
-                            cause(CauseCode::not_measured, {{"why", "no-target"}}));
-            continue;
-        }
-        if (kind->run == nullptr) {
-            for (auto checkpoint : kind->checkpoints)
-                add_verdict(result, checkpoint, family, model::Status::na,
-                            cause(CauseCode::not_measured, {{"why", "target-mode"}, {"kind", model::to_string(kind->id)}}));
-            continue;
-        }
-        kind->run(session, family, result);
+        const auto schedule = steps[i].kind->schedule;
+        (schedule == Schedule::alone            ? alone
+         : schedule == Schedule::after_together ? after_together
+                                                : side_by_side).push_back(i);
     }
+    std::vector<std::size_t> segment;
+    bool barrier_segment = false;
+    for (auto i : side_by_side) {
+        const bool barrier = steps[i].kind->schedule == Schedule::barrier;
+        const bool same_barrier = barrier && barrier_segment && steps[segment.back()].kind == steps[i].kind;
+        if (!segment.empty() && (barrier || barrier_segment) && !same_barrier) {
+            run_segment(session, steps, segment, after_together, parts, finished);
+            segment.clear();
+        }
+        barrier_segment = barrier;
+        segment.push_back(i);
+    }
+    run_segment(session, steps, segment, after_together, parts, finished);
+    run_side_by_side(session, steps, after_together, parts, finished);
+    for (auto i : alone) {
+        if (stop.load()) break;
+        steps[i].kind->run(session, steps[i].family, parts[i]);
+        finished(i);
+    }
+    for (auto& part : parts) absorb(result, std::move(part));
+
     result.interrupted = stop.load();
     result.probes = std::move(session.records());
     judge::judge_together(result);

@@ -59,11 +59,12 @@ bool load_optional_profile(const std::string& path, std::optional<profile::Profi
     return true;
 }
 
-// One progress line per probe kind and family: rewritten in place on a terminal.
+// One progress line per probe kind and family as it ends (kinds run side by side): rewritten in
+// place on a terminal.
 void show_progress(std::string_view kind, model::Family family, std::size_t step, std::size_t steps) {
     const bool tty = isatty(STDERR_FILENO) != 0;
     std::cerr << (tty ? "\r\033[K" : "") << "[" << step + 1 << "/" << steps << "] " << kind << " "
-              << model::to_string(family) << (tty ? "" : "\n") << std::flush;
+              << model::to_string(family) << " done" << (tty ? "" : "\n") << std::flush;
 }
 
 // Which boxes the path's devices are: the profile's model and firmware, then NAME=TEXT flags.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <thread>
 
 #include "probe/judge/judge.h"
 #include "probe/wire/wire.h"
@@ -90,6 +91,50 @@ std::string_view to_string(OutcomeKind kind) {
 
 Session::Session(SessionConfig config, std::uint64_t seed, const std::atomic<bool>& stop)
     : config_(std::move(config)), random_(seed), stop_(stop), timeout_(config_.plan.timeout_ms) {}
+
+Session Session::child(std::uint32_t first_counter) {
+    Session child(config_, random_(), stop_);
+    child.loss_ = loss_;
+    child.failures_ = failures_;
+    child.inherited_failures_ = failures_.size();
+    child.timeout_ = timeout_;
+    child.smoothed_rtt_ms_ = smoothed_rtt_ms_;
+    child.counter_ = first_counter;
+    return child;
+}
+
+Session Session::lane(std::uint32_t lane) { return child(lane << 12); }
+
+std::vector<QueryOutcome> Session::ask_all(Family family, const std::vector<QuerySpec>& specs) {
+    std::vector<QueryOutcome> outcomes(specs.size());
+    std::vector<std::function<void(Session&)>> tasks;
+    for (std::size_t i = 0; i < specs.size(); ++i)
+        tasks.push_back([&, i](Session& lane) { outcomes[i] = lane.ask(family, specs[i]); });
+    side_by_side(tasks);
+    return outcomes;
+}
+
+void Session::side_by_side(const std::vector<std::function<void(Session&)>>& tasks) {
+    std::vector<Session> lanes;
+    for (std::size_t i = 0; i < tasks.size(); ++i) lanes.push_back(child(counter_ + static_cast<std::uint32_t>(i) * 256));
+    counter_ += static_cast<std::uint32_t>(tasks.size()) * 256;
+    {
+        std::vector<std::jthread> threads;
+        for (std::size_t i = 0; i < tasks.size(); ++i) threads.emplace_back([&, i] { tasks[i](lanes[i]); });
+    }
+    for (auto& lane : lanes) {
+        if (lane.smoothed_rtt_ms_ >= 0 && lane.smoothed_rtt_ms_ != smoothed_rtt_ms_) learn_rtt(lane.smoothed_rtt_ms_);
+        join(std::move(lane));
+    }
+}
+
+void Session::join(Session&& lane) {
+    records_.insert(records_.end(), std::make_move_iterator(lane.records_.begin()),
+                    std::make_move_iterator(lane.records_.end()));
+    // The lane started with this session's failures; only what it added is new.
+    for (std::size_t i = lane.inherited_failures_; i < lane.failures_.size(); ++i)
+        failures_.push_back(std::move(lane.failures_[i]));
+}
 
 std::string Session::next_probe_id() {
     // A run-unique counter plus randomness, so two runs' packets never correlate with each other.
@@ -244,6 +289,8 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     }
 
     fill_outcome(record, outcome);
+    if (record.outcome != model::Outcome::answer) record.reproduce = reproduce_command(record, server, spec.query_size,
+                                               spec.apex && !spec.name && !config_.key.empty());
     records_.push_back(std::move(record));
     // Plain UDP queries that met silence are what the ttl kind traces; losses that are the
     // measurement itself (pmtu steps) are not failures.
@@ -252,6 +299,42 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
         spec.kind != "reachability" && spec.kind != "loss")
         failures_.emplace_back(family, spec);
     return outcome;
+}
+
+std::string reproduce_command(const model::ProbeRecord& record, const net::Endpoint& server,
+                              std::optional<std::size_t> padded_to, bool keyed_cookie) {
+    std::string line = "dig @" + server.address();
+    if (server.port() != 53) line += " -p " + std::to_string(server.port());
+    line += " " + record.qname + " " + wire::type_name(record.qtype);
+    line += record.via_proxy ? " +recurse" : " +norecurse";
+    if (record.transport == "tcp") line += " +tcp";
+    if (!record.bufsize) {
+        line += " +noedns";
+    } else {
+        line += " +bufsize=" + std::to_string(*record.bufsize);
+        if (record.edns_version != 0) line += " +edns=" + std::to_string(record.edns_version) + " +nobadvers";
+        if (record.dnssec_ok) line += " +dnssec";
+    }
+    std::vector<std::string> cannot;
+    if (record.fragment_size) cannot.push_back("the query in " + std::to_string(*record.fragment_size) + "-octet IP fragments");
+    if (record.question_count) cannot.push_back("QDCOUNT " + std::to_string(*record.question_count));
+    if (record.tcp_mss) cannot.push_back("TCP MSS " + std::to_string(*record.tcp_mss));
+    // Without the key's cookie the responder answers a large apex question over UDP with TC=1.
+    if (keyed_cookie && record.transport != "tcp") cannot.push_back("the key's cookie (needed for a large UDP answer)");
+    // EDNS Padding (RFC 7830) brought the query to its size; dig pads to a multiple of at most 512.
+    if (padded_to && record.bufsize && !record.fragment_size) {
+        if (*padded_to <= 512) line += " +padding=" + std::to_string(*padded_to);
+        else cannot.push_back("a query padded to " + std::to_string(*padded_to) + " octets");
+    }
+    // (Over IPv4 Linux sends dig's queries with DF set, as the probe's; over IPv6 the probe also
+    // kept the kernel from fragmenting them.)
+    if (record.dont_fragment && server.is_ipv6()) cannot.push_back("IPV6_DONTFRAG");
+    line += record.transport == "tcp" ? " +tries=1 +time=3" : " +ignore +tries=1 +time=2";
+    if (!cannot.empty()) {
+        line += "  # dig cannot send:";
+        for (std::size_t i = 0; i < cannot.size(); ++i) line += (i ? ", " : " ") + cannot[i];
+    }
+    return line;
 }
 
 std::multimap<std::string, std::string> parse_echo(const wire::Message& answer) {

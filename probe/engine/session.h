@@ -89,7 +89,21 @@ class Session {
 public:
     Session(SessionConfig config, std::uint64_t seed, const std::atomic<bool>& stop);
 
+    // A session for one of the kinds that run side by side: the same target, key, loss estimates
+    // and learned timeout, its own probe ids (numbered from `lane` × 4096, so no two lanes' ids
+    // meet), random numbers, records and sockets. Nothing is shared, so lanes need no locks.
+    Session lane(std::uint32_t lane);
+    // Takes a finished lane's records and failures, in the order the lanes are joined.
+    void join(Session&& lane);
+
     QueryOutcome ask(model::Family family, const QuerySpec& spec);
+    // The queries asked at once, each on a lane of its own, so their waits overlap; the outcomes
+    // and records in the order of `specs`. For probes whose tries do not depend on each other.
+    std::vector<QueryOutcome> ask_all(model::Family family, const std::vector<QuerySpec>& specs);
+    // Runs the tasks at once, each on a session of its own (the same target, estimates and
+    // timeout; its own ids, up to 256 before they overlap another task's counter, and records),
+    // and takes their records in the order given. For measurements that do not depend on each other.
+    void side_by_side(const std::vector<std::function<void(Session&)>>& tasks);
 
     // A query as `ask` would send it, without sending it (the ttl kind sends it itself).
     struct BuiltQuery {
@@ -124,6 +138,7 @@ public:
     net::PortAllocator& flow_ports() { return flow_ports_; }
 
 private:
+    Session child(std::uint32_t first_counter);
     std::string next_probe_id();
     void learn_rtt(double rtt_ms);
 
@@ -132,12 +147,21 @@ private:
     const std::atomic<bool>& stop_;
     std::vector<model::ProbeRecord> records_;
     std::vector<std::pair<model::Family, QuerySpec>> failures_;
+    std::size_t inherited_failures_ = 0;  // a lane's: the failures it started with
     std::map<model::Family, LossEstimate> loss_;
     std::chrono::milliseconds timeout_;
     double smoothed_rtt_ms_ = -1;
     std::uint32_t counter_ = 0;
     net::PortAllocator flow_ports_{random_()};
 };
+
+// A dig command line that asks the record's question of `server` the way the probe asked it: one
+// try, TC=1 answers shown rather than retried over TCP, and a shell comment naming what dig cannot
+// send (crafted query fragments, padding over 512 octets, QDCOUNT other than 1, a small TCP MSS).
+// `padded_to`: the size EDNS Padding brought the query to; `keyed_cookie`: the query carried the
+// key's cookie (an apex question), which dig cannot make.
+std::string reproduce_command(const model::ProbeRecord& record, const net::Endpoint& server,
+                              std::optional<std::size_t> padded_to = std::nullopt, bool keyed_cookie = false);
 
 // The responder's echo (TXT key=value strings) as a multimap: "opt" may repeat.
 std::multimap<std::string, std::string> parse_echo(const wire::Message& answer);

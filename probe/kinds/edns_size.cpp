@@ -6,6 +6,7 @@
 // udp-large, udp-no-edns and edns-truncation.
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "probe/kinds/judges.h"
 #include "probe/kinds/kinds.h"
@@ -41,16 +42,32 @@ public:
           payload_(net::route_mtu(session.config().targets.at(family)).value_or(1500) - headers()) {}
 
     // One size, with the tries that rule random loss out should it be lost. `once`: one try, for a
-    // bisection step (checked later) or above a confirmed loss (a larger answer arriving shows
-    // loss anyway).
-    Delivery ask(std::uint32_t size, bool once = false) {
-        QuerySpec spec{.kind = "edns-size", .size = size, .edns = edns_};
-        spec.tries = once ? 1 : session_.confirm_tries(family_, fragments(size));
-        auto outcome = session_.ask(family_, spec);
-        auto delivery = classify(outcome, size);
-        if (delivery != Delivery::delivered) probes_.push_back({size, outcome.probe_id});
-        seen_[size] = delivery;
-        return delivery;
+    // bisection step (checked later).
+    Delivery ask(std::uint32_t size, bool once = false) { return ask_all({{size, std::nullopt}}, once).front(); }
+
+    // Sizes asked at once (their waits overlap), each whole or, with a fragment size, in crafted
+    // fragments of it; each with the tries that rule random loss out (`once`: one try).
+    struct Ask {
+        std::uint32_t size;
+        std::optional<std::uint32_t> fragment;
+    };
+    std::vector<Delivery> ask_all(const std::vector<Ask>& asks, bool once = false) {
+        std::vector<QuerySpec> specs;
+        for (const auto& [size, fragment] : asks) {
+            QuerySpec spec{.kind = "edns-size", .size = size, .edns = edns_, .answer_fragment_size = fragment};
+            spec.tries = once ? 1 : session_.confirm_tries(family_, fragments(size, fragment));
+            specs.push_back(spec);
+        }
+        auto outcomes = session_.ask_all(family_, specs);
+        std::vector<Delivery> deliveries;
+        for (std::size_t i = 0; i < asks.size(); ++i) {
+            auto delivery = classify(outcomes[i], asks[i].size);
+            // An experiment (fragmented) is evidence of the limit, not a size of the ladder.
+            if (delivery != Delivery::delivered) probes_.push_back({asks[i].fragment ? 0 : asks[i].size, outcomes[i].probe_id});
+            if (!asks[i].fragment) seen_[asks[i].size] = delivery;
+            deliveries.push_back(delivery);
+        }
+        return deliveries;
     }
 
     // Losses below `low` that a delivery above them showed to be chance (a bisection step asked
@@ -59,18 +76,6 @@ public:
         for (auto it = seen_.begin(); it != seen_.end() && it->first < low;)
             it = it->second == Delivery::lost ? seen_.erase(it) : std::next(it);
         std::erase_if(probes_, [low](const auto& entry) { return entry.first != 0 && entry.first < low; });
-    }
-
-    // The same size again, answered in crafted fragments of `fragment` octets.
-    Delivery in_fragments(std::uint32_t size, std::uint32_t fragment, model::Params& experiments, const char* what) {
-        QuerySpec spec{.kind = "edns-size", .size = size, .edns = edns_, .answer_fragment_size = fragment};
-        spec.tries = session_.confirm_tries(family_, fragments(size, fragment));
-        auto outcome = session_.ask(family_, spec);
-        auto delivery = classify(outcome, size);
-        if (delivery != Delivery::delivered) probes_.push_back({0, outcome.probe_id});
-        experiments.push_back({{"what", what}, {"size", size}, {"fragment", fragment},
-                               {"outcome", delivery == Delivery::delivered ? "delivered" : "lost"}});
-        return delivery;
     }
 
     int fragments(std::uint32_t size, std::optional<std::uint32_t> cut = std::nullopt) const {
@@ -96,8 +101,8 @@ private:
     std::vector<std::pair<std::uint32_t, std::string>> probes_;  // size asked (0: an experiment), probe id
 };
 
-// The largest size delivered below the first confirmed failure, refined by bisecting the gap with
-// one try a step; the boundary found is confirmed, and bisecting starts again above it when it
+// The largest size delivered below the first confirmed failure, refined by narrowing the gap with
+// one try a size (narrow_boundary); the boundary found is confirmed, and bisecting starts again above it when it
 // arrives after all.
 std::optional<std::uint32_t> refine_largest(SizeProber& prober) {
     std::optional<std::uint32_t> largest, first_failure;
@@ -108,14 +113,13 @@ std::optional<std::uint32_t> refine_largest(SizeProber& prober) {
     if (!largest || !first_failure || *first_failure <= *largest) return largest;
     std::uint32_t low = *largest, high = *first_failure, lost = high;
     while (!prober.session().stopped()) {
-        lost = high;
-        while (lost - low > kRefineStep && !prober.session().stopped()) {
-            std::uint32_t middle = low + (lost - low) / 2;
-            if (prober.ask(middle, true) == Delivery::delivered)
-                low = middle;
-            else
-                lost = middle;
-        }
+        std::tie(low, lost) = narrow_boundary(low, high, kRefineStep, prober.session(), [&](const std::vector<std::uint32_t>& sizes) {
+            std::vector<SizeProber::Ask> asks;
+            for (auto size : sizes) asks.push_back({size, std::nullopt});
+            std::vector<bool> arrived;
+            for (auto delivery : prober.ask_all(asks, true)) arrived.push_back(delivery == Delivery::delivered);
+            return arrived;
+        });
         if (lost == high || prober.ask(lost) != Delivery::delivered) break;
         low = lost;  // it arrived when asked again: that loss was chance
     }
@@ -132,15 +136,19 @@ LimitEvidence test_limit(SizeProber& prober, std::uint32_t lost, std::uint32_t l
     LimitEvidence evidence;
     evidence.payload = static_cast<std::uint32_t>(prober.payload());
     evidence.experiments = model::Params::array();
-    evidence.large_fragments_pass =
-        prober.in_fragments(lost, kSmallFragment, evidence.experiments, "lost-size-in-small-fragments") == Delivery::delivered;
     const std::uint32_t small = std::min<std::uint32_t>(900, largest);
     // Cut so the small answer takes at least two fragments.
     const auto cut = static_cast<std::uint32_t>(std::clamp<int>(static_cast<int>(small) / 2 + prober.headers() + 16, 96,
                                                                 static_cast<int>(kSmallFragment)));
-    if (small + prober.headers() > cut)
-        evidence.small_fragments_pass =
-            prober.in_fragments(small, cut, evidence.experiments, "small-answer-in-fragments") == Delivery::delivered;
+    std::vector<SizeProber::Ask> asks{{lost, kSmallFragment}};
+    if (small + prober.headers() > cut) asks.push_back({small, cut});
+    const auto deliveries = prober.ask_all(asks);
+    const char* what[] = {"lost-size-in-small-fragments", "small-answer-in-fragments"};
+    for (std::size_t i = 0; i < asks.size(); ++i)
+        evidence.experiments.push_back({{"what", what[i]}, {"size", asks[i].size}, {"fragment", *asks[i].fragment},
+                                        {"outcome", deliveries[i] == Delivery::delivered ? "delivered" : "lost"}});
+    evidence.large_fragments_pass = deliveries[0] == Delivery::delivered;
+    if (asks.size() > 1) evidence.small_fragments_pass = deliveries[1] == Delivery::delivered;
     return evidence;
 }
 
@@ -149,8 +157,9 @@ void judge_without_edns(Session& session, Family family, model::RunResult& resul
     // Decisive, so tried until random loss at the path's rate cannot explain a silence.
     QuerySpec fit_spec{.kind = "edns-size", .size = 512}, over_spec{.kind = "edns-size", .size = 600};
     fit_spec.tries = over_spec.tries = session.confirm_tries(family, 1);
-    auto plain_fit = session.ask(family, fit_spec);
-    auto plain_over = session.ask(family, over_spec);
+    auto plain = session.ask_all(family, {fit_spec, over_spec});
+    const auto& plain_fit = plain[0];
+    const auto& plain_over = plain[1];
     std::vector<std::string> plain_probes{plain_fit.probe_id, plain_over.probe_id};
     auto fit = classify(plain_fit, 512);
     if (fit == Delivery::delivered && plain_over.answered() && plain_over.message->header.tc)
@@ -259,11 +268,12 @@ void run_edns_size(Session& session, Family family, model::RunResult& result) {
     edns.udp_size = static_cast<std::uint16_t>(std::clamp<std::uint32_t>(sizes.back(), 4096, 65535));
 
     SizeProber prober(session, family, edns);
-    bool cliff_seen = false;
-    for (auto size : sizes) {
-        if (session.stopped()) return;
-        if (prober.ask(size, cliff_seen) == Delivery::lost) cliff_seen = true;
-    }
+    // The whole ladder at once, every size with the tries that rule random loss out: the lost
+    // sizes' waits overlap instead of adding up.
+    std::vector<SizeProber::Ask> ladder;
+    for (auto size : sizes) ladder.push_back({size, std::nullopt});
+    prober.ask_all(ladder);
+    if (session.stopped()) return;
     const auto& seen = prober.seen();
     if (std::any_of(seen.begin(), seen.end(), [](const auto& entry) { return entry.second == Delivery::refused; })) {
         add_verdict(result, Checkpoint::udp_large, family, Status::na, cause(CauseCode::refused, {{"why", "key-mismatch"}}),

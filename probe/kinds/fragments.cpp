@@ -29,86 +29,101 @@ int pieces(std::size_t size, std::size_t piece) { return static_cast<int>((size 
 
 namespace {
 
-// Asks one fragmented question with the tries that rule random loss out should it be lost.
-bool fragmented_arrives(Session& session, Family family, QuerySpec spec, int fragments, std::vector<std::string>& probes,
-                        bool& raw_missing) {
-    auto arrived = [&](const QueryOutcome& outcome) {
-        if (!outcome.answered()) return false;
-        if (spec.size) return !outcome.message->header.tc && outcome.answer_size == *spec.size;
-        return echo_value(parse_echo(*outcome.message), "qlen") == std::to_string(outcome.query_size);
-    };
+// A fragmented question's answer is whole: the size asked, or (a query in fragments) an echo
+// showing the query arrived at its full length.
+bool arrived(const QuerySpec& spec, const QueryOutcome& outcome) {
+    if (!outcome.answered()) return false;
+    if (spec.size) return !outcome.message->header.tc && outcome.answer_size == *spec.size;
+    return echo_value(parse_echo(*outcome.message), "qlen") == std::to_string(outcome.query_size);
+}
+
+bool raw_socket_missing(const QueryOutcome& outcome) { return outcome.detail.find("CAP_NET_RAW") != std::string::npos; }
+
+// A query spec with the tries that rule random loss out over `fragments` packets.
+QuerySpec confirmed(Session& session, Family family, QuerySpec spec, int fragments) {
     spec.tries = session.confirm_tries(family, fragments);
-    auto outcome = session.ask(family, spec);
-    if (outcome.detail.find("CAP_NET_RAW") != std::string::npos) raw_missing = true;
-    if (arrived(outcome) || raw_missing) return arrived(outcome);
-    probes.push_back(outcome.probe_id);
-    return false;
+    return spec;
 }
 
 }  // namespace
 
+// Everything is asked in two rounds, each at once so the lost questions' waits overlap: the
+// fragmented answers and queries, then the experiments their losses call for.
 void run_fragments(Session& session, Family family, model::RunResult& result) {
     const auto& server = session.config().targets.at(family);
     const int overhead = family == Family::ipv6 ? 48 : 28;  // IP + UDP headers (+ fragment header on v6)
     FragmentOutcomes outcomes;
     outcomes.mtu = net::route_mtu(server).value_or(1500);
     std::vector<std::string> probes;
-    bool raw_missing = false;
-
-    // Answers: every size above what one packet of the local link carries must be fragmented.
     wire::Edns edns;
     edns.udp_size = 4096;
+    wire::Edns query_edns;
+    query_edns.udp_size = 1232;
+
+    // Answers: every size above what one packet of the local link carries must be fragmented.
+    // Queries: crafted fragments, the 1280-octet first fragment being the IPv6 minimum MTU case.
+    std::vector<QuerySpec> first;
     for (int size : {outcomes.mtu - overhead + 100, 3000, 4000}) {
         if (size <= outcomes.mtu - overhead || size > 4096) continue;
-        if (session.stopped()) return;
-        const auto requested = static_cast<std::uint32_t>(size);
-        QuerySpec spec{.kind = "fragments", .size = requested, .edns = edns};
-        spec.tries = session.confirm_tries(family, (size + overhead) / (outcomes.mtu - overhead) + 1);
-        auto outcome = session.ask(family, spec);
-        if (outcome.answered() && !outcome.message->header.tc && outcome.answer_size == requested) {
+        first.push_back(confirmed(session, family, {.kind = "fragments", .size = static_cast<std::uint32_t>(size), .edns = edns},
+                                  (size + overhead) / (outcomes.mtu - overhead) + 1));
+    }
+    const std::size_t answer_count = first.size();
+    for (std::uint32_t fragment_size : {1280u, 576u})
+        first.push_back(confirmed(session, family,
+                                  {.kind = "fragments", .echo = true, .edns = query_edns, .query_size = kFragmentedQuerySize,
+                                   .fragment_size = fragment_size},
+                                  pieces(kFragmentedQuerySize, fragment_size)));
+    const auto asked = session.ask_all(family, first);
+    if (session.stopped()) return;
+    for (std::size_t i = 0; i < answer_count; ++i) {
+        const auto requested = *first[i].size;
+        if (arrived(first[i], asked[i])) {
             outcomes.answers_passed.push_back(requested);
             continue;
         }
-        probes.push_back(outcome.probe_id);
-        (outcome.answered() ? outcomes.answers_damaged : outcomes.answers_lost).push_back(requested);
+        probes.push_back(asked[i].probe_id);
+        (asked[i].answered() ? outcomes.answers_damaged : outcomes.answers_lost).push_back(requested);
     }
-
-    // Queries: crafted fragments, the 1280-octet first fragment being the IPv6 minimum MTU case.
-    for (std::uint32_t fragment_size : {1280u, 576u}) {
-        if (session.stopped()) return;
-        wire::Edns query_edns;
-        query_edns.udp_size = 1232;
-        QuerySpec spec{.kind = "fragments", .echo = true, .edns = query_edns, .query_size = kFragmentedQuerySize,
-                       .fragment_size = fragment_size};
-        const bool arrived = fragmented_arrives(session, family, spec, pieces(kFragmentedQuerySize, fragment_size), probes,
-                                                raw_missing);
-        if (raw_missing) break;
-        (arrived ? outcomes.queries_passed : outcomes.queries_lost).push_back(fragment_size);
+    outcomes.raw_socket = std::none_of(asked.begin() + static_cast<std::ptrdiff_t>(answer_count), asked.end(), raw_socket_missing);
+    for (std::size_t i = answer_count; i < first.size() && outcomes.raw_socket; ++i) {
+        const bool passed = arrived(first[i], asked[i]);
+        if (!passed) probes.push_back(asked[i].probe_id);
+        (passed ? outcomes.queries_passed : outcomes.queries_lost).push_back(static_cast<std::uint32_t>(*first[i].fragment_size));
     }
-    outcomes.raw_socket = !raw_missing;
 
     // The smallest lost answer again in small fragments: arriving so, its fragments were too large
-    // for a link (an MTU) — not its UDP length, which every first fragment carries.
+    // for a link (an MTU) — not its UDP length, which every first fragment carries. Small messages
+    // in small fragments: a fragment filter loses them, a limit on the UDP length (whose first
+    // fragment carries the whole length) does not.
+    std::vector<QuerySpec> second;
+    std::vector<std::optional<bool>*> into;
     if (!outcomes.answers_lost.empty()) {
-        QuerySpec pieces{.kind = "fragments", .size = outcomes.answers_lost.front(), .edns = edns,
-                         .answer_fragment_size = kLargePiece};
-        outcomes.large_answer_in_pieces_passes = fragmented_arrives(
-            session, family, pieces, static_cast<int>(outcomes.answers_lost.front() / (kLargePiece - 64) + 1), probes, raw_missing);
+        const auto lost = outcomes.answers_lost.front();
+        second.push_back(confirmed(session, family,
+                                   {.kind = "fragments", .size = lost, .edns = edns, .answer_fragment_size = kLargePiece},
+                                   static_cast<int>(lost / (kLargePiece - 64) + 1)));
+        into.push_back(&outcomes.large_answer_in_pieces_passes);
     }
-    // Small messages in small fragments: a fragment filter loses them, a limit on the UDP length
-    // (whose first fragment carries the whole length) does not.
     if (!outcomes.answers_lost.empty() || !outcomes.queries_lost.empty()) {
-        QuerySpec small_answer{.kind = "fragments", .size = kSmallMessage, .edns = edns, .answer_fragment_size = kSmallPiece};
-        outcomes.small_answer_passes =
-            fragmented_arrives(session, family, small_answer, pieces(kSmallMessage, kSmallPiece), probes, raw_missing);
+        second.push_back(confirmed(session, family,
+                                   {.kind = "fragments", .size = kSmallMessage, .edns = edns, .answer_fragment_size = kSmallPiece},
+                                   pieces(kSmallMessage, kSmallPiece)));
+        into.push_back(&outcomes.small_answer_passes);
         if (outcomes.raw_socket) {
-            wire::Edns query_edns;
-            query_edns.udp_size = 1232;
-            QuerySpec small_query{.kind = "fragments", .echo = true, .edns = query_edns, .query_size = kSmallMessage,
-                                  .fragment_size = kSmallPiece};
-            outcomes.small_query_passes =
-                fragmented_arrives(session, family, small_query, pieces(kSmallMessage, kSmallPiece), probes, raw_missing);
+            second.push_back(confirmed(session, family,
+                                       {.kind = "fragments", .echo = true, .edns = query_edns, .query_size = kSmallMessage,
+                                        .fragment_size = kSmallPiece},
+                                       pieces(kSmallMessage, kSmallPiece)));
+            into.push_back(&outcomes.small_query_passes);
         }
+    }
+    const auto experiments = session.ask_all(family, second);
+    for (std::size_t i = 0; i < second.size(); ++i) {
+        if (raw_socket_missing(experiments[i])) continue;
+        const bool passed = arrived(second[i], experiments[i]);
+        if (!passed) probes.push_back(experiments[i].probe_id);
+        *into[i] = passed;
     }
     judge_fragments(result, family, outcomes, probes);
 }

@@ -16,6 +16,7 @@ struct KindFunctions {
     model::KindId id;
     KindFn run;
     KindFn target;
+    Schedule schedule = Schedule::together;
 };
 
 using model::KindId;
@@ -25,14 +26,14 @@ constexpr KindFunctions kFunctions[] = {
     {KindId::options, run_options, run_target_options},
     {KindId::nat, run_nat, run_target_needs_echo},
     {KindId::fragments, run_fragments, nullptr},
-    {KindId::pmtu, run_pmtu, nullptr},
+    {KindId::pmtu, run_pmtu, nullptr, Schedule::barrier},
     {KindId::dnssec, run_dnssec, run_target_dnssec},
-    {KindId::ttl, run_ttl, nullptr},
+    {KindId::ttl, run_ttl, nullptr, Schedule::after_together},
     {KindId::proxy, run_proxy, nullptr},
-    {KindId::sessions, run_sessions, nullptr},
-    {KindId::load, run_load, run_load},
+    {KindId::sessions, run_sessions, nullptr, Schedule::alone},
+    {KindId::load, run_load, run_load, Schedule::alone},
     {KindId::interception, run_interception, nullptr},
-    {KindId::udp_mapping_timeout, run_mapping_timeout, nullptr},
+    {KindId::udp_mapping_timeout, run_mapping_timeout, nullptr, Schedule::alone},
 };
 // The plan kinds are declared between reachability and the diagnose-only kinds.
 static_assert(std::size(kFunctions) == static_cast<std::size_t>(KindId::dnssec_path) - 1);
@@ -45,7 +46,7 @@ static_assert([] {
 std::vector<ProbeKind> joined(bool target_mode) {
     std::vector<ProbeKind> kinds;
     for (const auto& functions : kFunctions) {
-        ProbeKind kind{functions.id, {}, target_mode ? functions.target : functions.run};
+        ProbeKind kind{functions.id, {}, target_mode ? functions.target : functions.run, functions.schedule};
         for (const auto& checkpoint : model::entry_of(functions.id).checkpoints) kind.checkpoints.push_back(checkpoint.id);
         kinds.push_back(std::move(kind));
     }

@@ -13,10 +13,21 @@ namespace dnspath::probe {
 
 using KindFn = void (*)(Session& session, model::Family family, model::RunResult& result);
 
+// When a kind may run. Most kinds only ask and wait, so they run side by side, each on a lane of
+// the session: a lost probe's wait then overlaps the others' instead of adding to them. pmtu
+// teaches the host the path MTU (its DF queries draw ICMP too-big, which the kernel caches, and
+// TCP's segment size follows the cache), so it is a barrier: the kinds listed before it in the
+// plan end before it starts, and those after it start once it ended, as in a run one by one. The
+// ttl kind traces what the others lost, so it runs after them. A kind that loads the path or
+// fills a device's state (load, sessions, mapping timeout) runs alone: others' probes would
+// disturb its count, and its traffic would make theirs look lossy.
+enum class Schedule { together, barrier, after_together, alone };
+
 struct ProbeKind {
     model::KindId id;
     std::vector<model::Checkpoint> checkpoints;
     KindFn run;  // nullptr in target mode where the kind needs the responder: its checkpoints are na
+    Schedule schedule = Schedule::together;
 };
 
 const std::vector<ProbeKind>& probe_kinds();
@@ -81,6 +92,36 @@ PortAssessment assess_ports(const std::vector<PortSample>& samples);
 // target-mode name); shared by the options kind and target mode.
 void judge_edns_version(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_qdcount(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
+
+// Narrows the boundary between a size that arrived (`low`) and one that was lost (`lost`) until
+// they are at most `resolution` apart, asking up to seven sizes between them at once a round
+// (each once; `ask_all(sizes)` says which arrived): a binary search's rounds, a third as many.
+// As in a binary search, the lowest lost size of a round is the new bound and what lies above it
+// is not looked at. The bounds it ends with.
+template <typename Size, typename AskAll>
+std::pair<Size, Size> narrow_boundary(Size low, Size lost, Size resolution, const Session& session, AskAll&& ask_all) {
+    constexpr long long kAtOnce = 7;
+    while (lost - low > resolution && !session.stopped()) {
+        std::vector<Size> sizes;
+        const long long gap = static_cast<long long>(lost) - static_cast<long long>(low);
+        for (long long i = 1; i <= kAtOnce; ++i) {
+            const auto size = static_cast<Size>(static_cast<long long>(low) + gap * i / (kAtOnce + 1));
+            if (size > low && size < lost && (sizes.empty() || size > sizes.back())) sizes.push_back(size);
+        }
+        if (sizes.empty()) break;
+        const std::vector<bool> arrived = ask_all(sizes);
+        Size new_lost = lost;
+        for (std::size_t i = 0; i < sizes.size(); ++i) {
+            if (!arrived[i]) {
+                new_lost = sizes[i];
+                break;
+            }
+            low = sizes[i];
+        }
+        lost = new_lost;
+    }
+    return {low, lost};
+}
 
 // Shared by the kinds: one verdict with its cause and the probes behind it.
 void add_verdict(model::RunResult& result, model::Checkpoint checkpoint, model::Family family, model::Status status,

@@ -8,6 +8,7 @@
 // arrives, are a PMTUD black hole (an MTU whose ICMP is dropped, or an MTU mismatch on a link:
 // nobody can fragment what is silently refused); a limit on the UDP length is a size cap.
 #include <algorithm>
+#include <functional>
 
 #include "probe/kinds/judges.h"
 #include "probe/kinds/kinds.h"
@@ -23,15 +24,16 @@ namespace {
 
 constexpr std::uint32_t kSmallFragment = 576;
 
-// Steps up through typical link MTUs (tunnels, PPPoE 1454/1492, Ethernet 1500), then bisects the
-// gap to the exact size. `delivered(size, direction, confirm)` sends one packet and says if it
-// arrived; a step's loss is confirmed, a bisection's is not until the end: the boundary found is
-// then confirmed, and bisecting starts again above it when it arrives after all.
-template <typename Send>
-Direction measure(const std::vector<int>& steps, Send&& delivered) {
+// Steps up through typical link MTUs (tunnels, PPPoE 1454/1492, Ethernet 1500), then narrows the
+// gap to the exact size. `delivered(size, direction)` sends one packet, its loss confirmed, and
+// says if it arrived; `arrived_all(sizes, direction)` sends several at once, one try each (the
+// narrowing's rounds): the boundary found is then confirmed, and narrowing starts again above it
+// when it arrives after all.
+template <typename Send, typename SendAll>
+Direction measure(const std::vector<int>& steps, const Session& session, Send&& delivered, SendAll&& arrived_all) {
     Direction direction;
     for (int size : steps) {
-        if (delivered(size, direction, true)) {
+        if (delivered(size, direction)) {
             direction.largest = size;
         } else {
             direction.smallest_lost = size;
@@ -41,15 +43,10 @@ Direction measure(const std::vector<int>& steps, Send&& delivered) {
     if (!direction.largest || !direction.smallest_lost) return direction;
     int low = *direction.largest, high = *direction.smallest_lost;
     for (;;) {
-        int lost = high;
-        while (lost - low > 1) {
-            int middle = low + (lost - low) / 2;
-            if (delivered(middle, direction, false))
-                low = middle;
-            else
-                lost = middle;
-        }
-        if (lost == high || !delivered(lost, direction, true)) {
+        auto [narrowed_low, lost] = narrow_boundary(low, high, 1, session,
+                                                    [&](const std::vector<int>& sizes) { return arrived_all(sizes, direction); });
+        low = narrowed_low;
+        if (lost == high || !delivered(lost, direction)) {
             high = lost;
             break;
         }
@@ -83,9 +80,8 @@ public:
 
     // A query padded to `packet` octets of IP, with DF (or not), or sent in fragments of `fragment`.
     bool query(int packet, bool dont_fragment, std::optional<std::size_t> fragment, Direction* direction, bool confirm = true) {
-        QuerySpec spec{.kind = "pmtu", .echo = true, .edns = edns_, .dont_fragment = dont_fragment,
-                       .query_size = static_cast<std::size_t>(packet - overhead()), .fragment_size = fragment};
-        return decisive(session_, family_, spec, 1, confirm, probes_, [&](const QueryOutcome& outcome) {
+        return decisive(session_, family_, query_spec(packet, dont_fragment, fragment), 1, confirm, probes_,
+                        [&](const QueryOutcome& outcome) {
             if (direction && outcome.icmp_mtu) {
                 direction->icmp_mtu = outcome.icmp_mtu;
                 direction->icmp_from = outcome.icmp_from;
@@ -96,15 +92,50 @@ public:
 
     // An answer of `packet` octets of IP, with DF (or not), or in crafted fragments of `fragment`.
     bool answer(int packet, bool df, std::optional<std::uint32_t> fragment, bool confirm = true) {
-        const auto size = static_cast<std::uint32_t>(packet - overhead());
-        QuerySpec spec{.kind = "pmtu", .size = size, .edns = edns_, .df_answer = df, .answer_fragment_size = fragment};
+        const QuerySpec spec = answer_spec(packet, df, fragment);
+        const auto size = *spec.size;
         const int pieces = fragment ? static_cast<int>((size + *fragment - 1) / (*fragment - 64)) : 1;
-        return decisive(session_, family_, spec, pieces, confirm, probes_, [size](const QueryOutcome& outcome) {
-            return outcome.answered() && !outcome.message->header.tc && outcome.answer_size == size;
-        });
+        return decisive(session_, family_, spec, pieces, confirm, probes_,
+                        [size](const QueryOutcome& outcome) { return answered_whole(outcome, size); });
+    }
+
+    // Several DF queries (or DF answers) at once, one try each; an ICMP too-big any of them drew
+    // goes into `direction`.
+    std::vector<bool> df_all(const std::vector<int>& packets, bool queries, Direction* direction) {
+        std::vector<QuerySpec> specs;
+        for (int packet : packets) {
+            QuerySpec spec = queries ? query_spec(packet, true, std::nullopt) : answer_spec(packet, true, std::nullopt);
+            spec.tries = 1;
+            specs.push_back(spec);
+        }
+        auto outcomes = session_.ask_all(family_, specs);
+        std::vector<bool> arrived;
+        for (std::size_t i = 0; i < outcomes.size(); ++i) {
+            const auto& outcome = outcomes[i];
+            if (direction && outcome.icmp_mtu) {
+                direction->icmp_mtu = outcome.icmp_mtu;
+                direction->icmp_from = outcome.icmp_from;
+            }
+            const bool ok = queries ? outcome.answered() : answered_whole(outcome, *specs[i].size);
+            if (!ok) probes_.push_back(outcome.probe_id);
+            arrived.push_back(ok);
+        }
+        return arrived;
     }
 
 private:
+    QuerySpec query_spec(int packet, bool dont_fragment, std::optional<std::size_t> fragment) const {
+        return {.kind = "pmtu", .echo = true, .edns = edns_, .dont_fragment = dont_fragment,
+                .query_size = static_cast<std::size_t>(packet - overhead()), .fragment_size = fragment};
+    }
+    QuerySpec answer_spec(int packet, bool df, std::optional<std::uint32_t> fragment) const {
+        const auto size = static_cast<std::uint32_t>(packet - overhead());
+        return {.kind = "pmtu", .size = size, .edns = edns_, .df_answer = df, .answer_fragment_size = fragment};
+    }
+    static bool answered_whole(const QueryOutcome& outcome, std::uint32_t size) {
+        return outcome.answered() && !outcome.message->header.tc && outcome.answer_size == size;
+    }
+
     Session& session_;
     Family family_;
     wire::Edns edns_;
@@ -114,24 +145,44 @@ private:
 // What stops packets of `lost` octets in one direction, by experiment. Queries: without DF (IPv4),
 // in small fragments, and a small query in fragments. Answers: without DF, in small fragments,
 // and a small answer in fragments.
-PacketLimit explain(PmtuProber& prober, Family family, bool answers, int lost, model::Params& experiments) {
-    auto record = [&](const char* what, int size, bool arrived) {
-        experiments.push_back({{"what", what}, {"direction", answers ? "answers" : "queries"}, {"size", size},
-                               {"outcome", arrived ? "delivered" : "lost"}});
-        return arrived;
-    };
+PacketLimit explain(Session& session, Family family, bool answers, int lost, model::Params& experiments,
+                    std::vector<std::string>& probes) {
+    // The experiments run at once (their losses' waits overlap) and are read in the order a
+    // one-by-one run would have asked them: the first that decides ends the reading, and only
+    // the experiments read are evidence.
     // Without DF a router fragments a packet too large for its link: an MTU lets it through.
     // (IPv6 routers never fragment; for answers the server fragments once a Packet Too Big reached it.)
-    if (family == Family::ipv4 || answers) {
-        const bool plain = answers ? prober.answer(lost, false, std::nullopt) : prober.query(lost, false, std::nullopt, nullptr);
-        if (record("same-size-without-df", lost, plain)) return PacketLimit::mtu;
-    }
-    const bool pieces = answers ? prober.answer(lost, false, kSmallFragment)
-                                : prober.query(lost, false, kSmallFragment, nullptr);
-    if (record("same-size-in-small-fragments", lost, pieces)) return PacketLimit::ip_length;
     const int small = 700;
-    const bool small_pieces = answers ? prober.answer(small, false, 400) : prober.query(small, false, 400, nullptr);
-    return record("small-message-in-fragments", small, small_pieces) ? PacketLimit::udp_length : PacketLimit::fragments;
+    struct Experiment {
+        const char* what;
+        int size;
+        std::optional<std::uint32_t> fragment;
+        bool arrived = false;
+        std::vector<std::string> probes{};
+    };
+    std::vector<Experiment> planned;
+    if (family == Family::ipv4 || answers) planned.push_back({"same-size-without-df", lost, std::nullopt});
+    planned.push_back({"same-size-in-small-fragments", lost, kSmallFragment});
+    planned.push_back({"small-message-in-fragments", small, 400});
+    std::vector<std::function<void(Session&)>> tasks;
+    for (auto& experiment : planned)
+        tasks.push_back([&](Session& lane) {
+            PmtuProber prober(lane, family, experiment.probes);
+            experiment.arrived = answers ? prober.answer(experiment.size, false, experiment.fragment)
+                                         : prober.query(experiment.size, false, experiment.fragment, nullptr);
+        });
+    session.side_by_side(tasks);
+    for (const auto& experiment : planned) {
+        experiments.push_back({{"what", experiment.what}, {"direction", answers ? "answers" : "queries"},
+                               {"size", experiment.size}, {"outcome", experiment.arrived ? "delivered" : "lost"}});
+        probes.insert(probes.end(), experiment.probes.begin(), experiment.probes.end());
+        if (!experiment.arrived) continue;
+        const std::string what = experiment.what;
+        return what == "same-size-without-df"           ? PacketLimit::mtu
+               : what == "same-size-in-small-fragments" ? PacketLimit::ip_length
+                                                        : PacketLimit::udp_length;
+    }
+    return PacketLimit::fragments;
 }
 
 }  // namespace
@@ -192,25 +243,43 @@ void run_pmtu(Session& session, Family family, model::RunResult& result) {
     for (int size : {1280, 1400, 1420, 1440, 1454, 1460, 1472, 1480, 1492, 1500})
         if (size <= ceiling) steps.push_back(size);
     if (steps.empty() || steps.back() != ceiling) steps.push_back(ceiling);
-    std::vector<std::string> probes;
-    PmtuProber prober(session, family, probes);
     PmtuEvidence evidence;
     evidence.ceiling = ceiling;
     evidence.experiments = model::Params::array();
 
-    // Toward the server: DF queries padded to the packet size; the answer is small.
-    evidence.forward = measure(steps, [&](int packet, Direction& direction, bool confirm) {
-        return !session.stopped() && prober.query(packet, true, std::nullopt, &direction, confirm);
-    });
-    // Back toward the probe: answers sent with DF, sized to the packet.
-    evidence.reverse = measure(steps, [&](int packet, Direction&, bool confirm) {
-        return !session.stopped() && prober.answer(packet, true, std::nullopt, confirm);
+    // The two directions are measured and explained side by side, each with its own probes and
+    // experiments; the evidence lists the forward direction's first.
+    std::vector<std::string> forward_probes, reverse_probes;
+    auto reverse_experiments = model::Params::array();
+    session.side_by_side({
+        [&](Session& lane) {
+            // Toward the server: DF queries padded to the packet size; the answer is small.
+            PmtuProber prober(lane, family, forward_probes);
+            evidence.forward = measure(
+                steps, lane,
+                [&](int packet, Direction& direction) {
+                    return !lane.stopped() && prober.query(packet, true, std::nullopt, &direction);
+                },
+                [&](const std::vector<int>& packets, Direction& direction) { return prober.df_all(packets, true, &direction); });
+            if (evidence.forward.smallest_lost && !evidence.forward.icmp_mtu && !lane.stopped())
+                evidence.forward_limit = explain(lane, family, false, *evidence.forward.smallest_lost, evidence.experiments,
+                                                 forward_probes);
+        },
+        [&](Session& lane) {
+            // Back toward the probe: answers sent with DF, sized to the packet.
+            PmtuProber prober(lane, family, reverse_probes);
+            evidence.reverse = measure(
+                steps, lane, [&](int packet, Direction&) { return !lane.stopped() && prober.answer(packet, true, std::nullopt); },
+                [&](const std::vector<int>& packets, Direction&) { return prober.df_all(packets, false, nullptr); });
+            if (evidence.reverse.smallest_lost && !lane.stopped())
+                evidence.reverse_limit = explain(lane, family, true, *evidence.reverse.smallest_lost, reverse_experiments,
+                                                 reverse_probes);
+        },
     });
     if (session.stopped()) return;
-    if (evidence.forward.smallest_lost && !evidence.forward.icmp_mtu)
-        evidence.forward_limit = explain(prober, family, false, *evidence.forward.smallest_lost, evidence.experiments);
-    if (evidence.reverse.smallest_lost && !session.stopped())
-        evidence.reverse_limit = explain(prober, family, true, *evidence.reverse.smallest_lost, evidence.experiments);
+    for (auto& experiment : reverse_experiments) evidence.experiments.push_back(std::move(experiment));
+    std::vector<std::string> probes = std::move(forward_probes);
+    probes.insert(probes.end(), reverse_probes.begin(), reverse_probes.end());
 
     // The path MTU is what an MTU (or a black hole) limits; a size cap says nothing of it.
     auto& summary = summary_for(result, family);

@@ -69,4 +69,28 @@ std::size_t ResolverExperience::failures() const {
     }));
 }
 
+void overlay(FamilySummary& into, const FamilySummary& from) {
+    // A field added to FamilySummary needs its line here, or lanes lose it: the size says when.
+    // (192 octets on LP64 with libstdc++: 5 optional ints, an optional bool, 7 optional doubles, a string.)
+    static_assert(sizeof(void*) != 8 || sizeof(FamilySummary) == 192,
+                  "FamilySummary changed: give the new field its line in overlay()");
+    auto take = [](auto& to, const auto& value) {
+        if (value) to = value;
+    };
+    take(into.largest_udp_answer, from.largest_udp_answer);
+    take(into.path_mtu, from.path_mtu);
+    take(into.nat, from.nat);
+    take(into.load_qps_through, from.load_qps_through);
+    take(into.load_qps_baseline, from.load_qps_baseline);
+    take(into.load_p99_ms_through, from.load_p99_ms_through);
+    take(into.load_p99_ms_baseline, from.load_p99_ms_baseline);
+    take(into.loss_rate, from.loss_rate);
+    take(into.loss_samples, from.loss_samples);
+    take(into.state_table_tested_to, from.state_table_tested_to);
+    take(into.state_table_capacity, from.state_table_capacity);
+    if (!from.state_table_policy.empty()) into.state_table_policy = from.state_table_policy;
+    take(into.udp_mapping_timeout_s, from.udp_mapping_timeout_s);
+    take(into.udp_mapping_tested_to_s, from.udp_mapping_tested_to_s);
+}
+
 }  // namespace dnspath::model

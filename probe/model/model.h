@@ -161,6 +161,9 @@ struct ProbeRecord {
     std::string source;  // "address:port" the query left from (capture follows TCP by it)
     bool tcp_connected = false;  // TCP: the handshake completed
     std::string detail;  // a local error's text (OS errors), only for `error` outcomes
+    // A probe that got no whole answer: a dig command line asking the same question the same way
+    // (server, transport, EDNS buffer, DO, RD), with what dig cannot send named in a comment.
+    std::optional<std::string> reproduce;
 };
 
 struct FamilySummary {
@@ -184,6 +187,9 @@ struct FamilySummary {
     std::optional<double> udp_mapping_timeout_s;
     std::optional<double> udp_mapping_tested_to_s;
 };
+// Writes the figures `from` has over `into`'s: each kind sets figures of its own, so the summaries
+// of kinds that ran side by side merge without conflict.
+void overlay(FamilySummary& into, const FamilySummary& from);
 
 // Source ports of the load kind's bulk traffic: taps leave them out, since they would only flood
 // the captures with queries no verdict cites. The first half loads the path through the device,

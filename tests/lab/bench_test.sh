@@ -383,15 +383,15 @@ early_rc=$?
 if [ $early_rc -eq 2 ] && grep -q "the interfaces are back" "$work/early.err"; then passes=$((passes + 1)); else
   echo "FAIL early: exit $early_rc, $(tail -2 "$work/early.err")"; failures=$((failures + 1)); fi
 left_clean early
-# SIGTERM while probing: the DUT drops IPv4 fragments, so the edns-size kind waits out timeouts
-# for seconds; the signal is sent once its progress line appears (after the fragments kind), so it
-# lands inside the run, not before or after it. What was measured is written, marked interrupted,
+# SIGTERM while probing: the DUT drops IPv4 fragments; the signal is sent once the fragments kind
+# says it is done, while the mapping-timeout kind (which holds answers back for minutes) has still
+# to end, so it lands inside the run, not before or after it. What was measured is written, marked interrupted,
 # exit 2, and the interfaces come back.
 make_dut frag4
-"$bin" bench --lan $lan --wan $wan --out "$work/late" --families ipv4 --probes fragments,edns-size --dut-name home-router \
+"$bin" bench --lan $lan --wan $wan --out "$work/late" --families ipv4 --probes fragments,edns-size,udp-mapping-timeout --dut-name home-router \
   >"$work/late.out" 2>"$work/late.err" &
 bench_pid=$!
-for _ in $(seq 600); do grep -q "edns-size ipv4" "$work/late.err" 2>/dev/null && break; sleep 0.05; done
+for _ in $(seq 600); do grep -q "fragments ipv4 done" "$work/late.err" 2>/dev/null && break; sleep 0.05; done
 sleep 0.3
 kill -TERM $bench_pid
 wait $bench_pid

@@ -8,7 +8,7 @@ set -u
 bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "skipped: needs root"; exit 77; }
-profile=$here/fault-cap.toml   # slow enough (lost probes) to stop midway
+profile=$here/interrupt.toml   # a plan long enough to stop midway
 prefix=dtcap
 work=$(mktemp -d)
 trap '"$bin" lab down --prefix $prefix >/dev/null 2>&1; rm -rf "$work"' EXIT
