@@ -62,6 +62,8 @@ const Table kWords = {
     {"sizes-legend", "Each probe at its requested answer size: green delivered, amber TC=1, red lost; dashed: the largest "
                      "delivered, dotted: the path MTU."},
     {"section:load", "Load through the device"},
+    {"section:reproduce", "Reproduce each failure (one dig command per failing checkpoint)"},
+    {"reproduce", "reproduce with"},
     {"section:verdicts", "Verdicts"},
     {"section:taps", "Taps"},
     {"section:standards", "Standards, item by item"},

@@ -60,6 +60,8 @@ const Table kWords = {
     {"section:sizes", "応答サイズ"},
     {"sizes-legend", "各プローブを要求した応答サイズの位置に示す：緑は到着、橙は TC=1、赤は消失。破線は届いた最大、点線は経路 MTU。"},
     {"section:load", "機器を通した負荷"},
+    {"section:reproduce", "失敗の再現（確認項目ごとに1つのコマンド）"},
+    {"reproduce", "再現コマンド"},
     {"section:verdicts", "判定"},
     {"section:taps", "タップ"},
     {"section:standards", "基準の確認項目ごとの判定"},

@@ -79,6 +79,10 @@ std::string verdict_row(const RunResult& result, const Verdict& verdict, Languag
         for (std::size_t i = 0; i < sources.size(); ++i) html << (i ? " · " : "") << escape(sources[i]);
         html << "</span>";
     }
+    for (const auto& [reproduced, command] : reproductions(result))
+        if (reproduced == &verdict)
+            html << "<div class=\"repro\"><span class=\"src\">" << escape(word("reproduce", language)) << "</span><code>"
+                 << escape(command) << "</code></div>";
     auto evidence = evidence_lines(result, verdict, language);
     if (!evidence.empty()) {
         html << "<details><summary>" << escape(word("evidence", language)) << " (" << evidence.size()
@@ -198,6 +202,8 @@ std::string page_head(const RunResult& result, Language language) {
             "td,th{border-bottom:1px solid #e0e0e0;padding:6px 8px;text-align:left;vertical-align:top}"
             "td{overflow-wrap:anywhere}.pill{color:#fff;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:bold}"
             ".src{color:#616161;font-size:12px}details{font-size:12px;color:#424242}"
+            ".repro{margin:4px 0}.repro code{display:block;overflow-wrap:anywhere;font-size:12px;background:#f5f5f5;"
+            "padding:4px 6px;border-radius:4px;user-select:all}"
             "details pre{white-space:pre-wrap}svg{max-width:100%;height:auto}"
             "svg text{font-family:system-ui,'Noto Sans CJK JP',sans-serif}.scroll{overflow-x:auto}"
             ".node rect{fill:#eceff1;stroke:#455a64;stroke-width:1}.guilty rect{fill:#ffcdd2;stroke:#c62828;stroke-width:3}"

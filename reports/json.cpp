@@ -119,6 +119,7 @@ json probe_json(const ProbeRecord& probe) {
             {"small_fragments_answer", probe.small_fragments_answer},
             {"answer_fragment_size", optional_json(probe.answer_fragment_size)},
             {"tcp_mss", optional_json(probe.tcp_mss)},
+            {"reproduce", optional_json(probe.reproduce)},
             {"fragment_size", optional_json(probe.fragment_size)},
             {"via_proxy", probe.via_proxy},
             {"query_size", probe.query_size},

@@ -157,6 +157,7 @@ Result<ProbeRecord> probe_of(const json& entry) {
     probe.small_fragments_answer = entry.value("small_fragments_answer", false);
     probe.answer_fragment_size = optional_of<std::uint32_t>(entry, "answer_fragment_size");
     probe.tcp_mss = optional_of<int>(entry, "tcp_mss");
+    probe.reproduce = optional_of<std::string>(entry, "reproduce");
     probe.fragment_size = optional_of<std::uint32_t>(entry, "fragment_size");
     probe.via_proxy = entry.value("via_proxy", false);
     probe.query_size = entry.value("query_size", std::uint32_t{0});

@@ -117,6 +117,12 @@ std::string render_markdown(const RunResult& result, Language language) {
             md << "| " << cell(row.title) << " | " << word("status:" + std::string(to_string(row.status)), language) << " | "
                << cell(row.note) << " |\n";
     }
+    if (const auto found = reproductions(result); !found.empty()) {
+        md << "\n## " << word("section:reproduce", language) << "\n\n";
+        for (const auto& [verdict, command] : found)
+            md << "- `" << model::to_string(verdict->checkpoint) << "` " << to_string(verdict->family) << "\n\n  ```sh\n  "
+               << command << "\n  ```\n";
+    }
     return md.str();
 }
 

@@ -58,6 +58,18 @@ int status_rank(Status status);
 // The run's verdicts in that order, stable within a status.
 std::vector<const Verdict*> failures_first(const RunResult& result);
 
+// For each failing or warning verdict, the dig line of its first probe that got no answer (else of
+// its first TC=1 answer) (`probes[].reproduce`): what a person runs to see the failure again.
+// Failures first.
+struct Reproduction {
+    const Verdict* verdict;
+    std::string command;
+};
+std::vector<Reproduction> reproductions(const RunResult& result);
+// A command line cut at spaces into lines of at most `width` columns, each but the last ending
+// in " \" so the lines paste into a shell as one command (a trailing comment stays whole).
+std::vector<std::string> shell_lines(const std::string& command, std::size_t width);
+
 // The head of a diagnosis (`dnspath diagnose`): the question, then the first finding (or none).
 struct DiagnosisHead {
     std::string asked;     // "Diagnosis of example.jp. — server …"

@@ -2,6 +2,7 @@
 #include "reports/messages.h"
 
 #include <algorithm>
+#include <sstream>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -49,6 +50,39 @@ std::vector<const Verdict*> failures_first(const RunResult& result) {
     std::stable_sort(ordered.begin(), ordered.end(),
                      [](const Verdict* a, const Verdict* b) { return status_rank(a->status) < status_rank(b->status); });
     return ordered;
+}
+
+std::vector<Reproduction> reproductions(const RunResult& result) {
+    std::vector<Reproduction> found;
+    for (const auto* verdict : failures_first(result)) {
+        if (verdict->status != Status::fail && verdict->status != Status::warn) continue;
+        // A TC=1 answer is often the expected first leg (tcp-fallback): what failed after it, first.
+        const model::ProbeRecord* chosen = nullptr;
+        for (const auto& id : verdict->probes) {
+            const auto* probe = model::find_probe(result, id);
+            if (!probe || !probe->reproduce) continue;
+            if (!chosen || (chosen->outcome == model::Outcome::truncated && probe->outcome != model::Outcome::truncated))
+                chosen = probe;
+        }
+        if (chosen) found.push_back({verdict, *chosen->reproduce});
+    }
+    return found;
+}
+
+std::vector<std::string> shell_lines(const std::string& command, std::size_t width) {
+    const auto comment = command.find("  #");
+    const std::string words = command.substr(0, comment);
+    std::vector<std::string> lines{""};
+    std::istringstream in(words);
+    for (std::string part; in >> part;) {
+        if (!lines.back().empty() && lines.back().size() + 1 + part.size() + 2 > width) {
+            lines.back() += " \\";
+            lines.push_back("    ");
+        }
+        lines.back() += (lines.back().empty() || lines.back() == "    " ? "" : " ") + part;
+    }
+    if (comment != std::string::npos) lines.push_back(command.substr(comment + 2));
+    return lines;
 }
 
 Result<Format> parse_format(std::string_view text) {

@@ -263,6 +263,19 @@ std::string summary_line(std::string_view family, const FamilySummary& summary, 
 
 }  // namespace
 
+// The dig line of each failing or warning verdict, cut to the terminal in lines a shell takes.
+std::string render_reproductions(const RunResult& result, const TextOptions& options) {
+    const auto found = reproductions(result);
+    if (found.empty()) return "";
+    std::string out = word("section:reproduce", options.language) + "\n";
+    for (const auto& [verdict, command] : found) {
+        out += "  " + std::string(model::to_string(verdict->checkpoint)) + " " + std::string(to_string(verdict->family)) + "\n";
+        const std::size_t width = options.wide ? std::string::npos : (options.width > 8 ? options.width - 4 : 4);
+        for (const auto& line : shell_lines(command, width)) out += "    " + line + "\n";
+    }
+    return out;
+}
+
 std::string render_text_summary(const RunResult& result, Language language) {
     return summary_line("ipv4", result.ipv4, language) + summary_line("ipv6", result.ipv6, language);
 }
@@ -282,6 +295,7 @@ std::string render_text(const RunResult& result, const TextOptions& options) {
     std::istringstream summary(render_text_summary(result, language));
     for (std::string line; std::getline(summary, line);) out += wrap(line, 2, options.width) + "\n";
     if (const auto standards = standards_text(result, language, options.width); !standards.empty()) out += "\n" + standards;
+    if (const auto reproduce = render_reproductions(result, options); !reproduce.empty()) out += "\n" + reproduce;
     if (result.interrupted) out += word("interrupted", language) + "\n";
     return out;
 }
