@@ -13,7 +13,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # dnsmasq-base is the binary without the system service, so nothing starts answering DNS on the host.
 packages=(build-essential cmake pkg-config python3 iproute2 iputils-ping nftables ethtool procps
   bind9 bind9-dnsutils unbound tshark dnsmasq-base python3-jsonschema python3-junitparser
-  libpcap-dev libtins-dev libssl-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
+  libpcap-dev libtins-dev libssl-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev zlib1g-dev
   libgtest-dev clang libclang-rt-14-dev chromium fonts-noto-cjk libcap2-bin pdns-recursor knot knot-resolver udhcpc dnsdist
   kea-dhcp6-server radvd isc-dhcp-client conntrack)
 

@@ -2,7 +2,10 @@
 // drawn with the guilty devices marked, the answer-size ladder per family as a chart, the load
 // figures as bars, and every verdict with its sources and evidence one click away.
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
+#include <string_view>
 #include <map>
 #include <set>
 #include <sstream>
@@ -175,7 +178,40 @@ std::string resolvers_html(const RunResult& result, Language language) {
     return html.str() + "</table>\n";
 }
 
-std::string taps_table(const RunResult& result, Language language) {
+// A link target for a tap's pcapng from the page: the first of taps/ beside the page, taps/
+// beside the result, and the path the run wrote that exists, relative to the page's folder.
+std::string tap_href(const std::string& pcapng, const PagePlace& place) {
+    namespace fs = std::filesystem;
+    if (place.taps_beside_page) return "taps/" + fs::path(pcapng).filename().string();
+    if (pcapng.empty() || place.page_dir.empty()) return pcapng;
+    const fs::path name = fs::path(pcapng).filename();
+    std::error_code error;
+    const fs::path page = fs::weakly_canonical(fs::absolute(place.page_dir, error), error);
+    for (const fs::path& candidate : {fs::path(place.page_dir) / "taps" / name, fs::path(place.result_dir) / "taps" / name,
+                                      fs::path(pcapng)}) {
+        if (place.result_dir.empty() && candidate.parent_path() == fs::path("taps")) continue;
+        if (!fs::exists(candidate, error)) continue;
+        const auto relative = fs::weakly_canonical(fs::absolute(candidate, error), error).lexically_relative(page);
+        if (!relative.empty()) return relative.generic_string();
+    }
+    return pcapng;
+}
+
+// A path as an href: characters that mean something in a URL are percent-encoded.
+std::string href_of(const std::string& path) {
+    std::string out;
+    for (unsigned char c : path) {
+        if (std::isalnum(c) || std::string_view("/._-~").find(static_cast<char>(c)) != std::string_view::npos) out += static_cast<char>(c);
+        else {
+            char buffer[4];
+            std::snprintf(buffer, sizeof buffer, "%%%02X", c);
+            out += buffer;
+        }
+    }
+    return out;
+}
+
+std::string taps_table(const RunResult& result, Language language, const PagePlace& place) {
     if (result.taps.empty()) return "";
     std::ostringstream html;
     html << "<h2>" << escape(word("section:taps", language)) << "</h2>\n<table><tr>";
@@ -184,7 +220,10 @@ std::string taps_table(const RunResult& result, Language language) {
     html << "</tr>\n";
     for (const auto& tap : result.taps)
         html << "<tr><td>" << escape(tap.name) << "</td><td>" << escape(tap.source) << "</td><td>" << tap.frames
-             << "</td><td>" << tap.kernel_drops + tap.interface_drops << "</td><td>" << escape(tap.pcapng) << "</td></tr>\n";
+             << "</td><td>" << tap.kernel_drops + tap.interface_drops << "</td><td>"
+             << (tap.pcapng.empty() ? std::string()
+                                    : "<a href=\"" + escape(href_of(tap_href(tap.pcapng, place))) + "\">" + escape(tap.pcapng) + "</a>")
+             << "</td></tr>\n";
     html << "</table>\n";
     return html.str();
 }
@@ -282,7 +321,7 @@ std::string standards_html(const RunResult& result, Language language) {
 
 }  // namespace
 
-std::string render_html(const RunResult& result, Language language) {
+std::string render_html(const RunResult& result, Language language, const PagePlace& place) {
     if (result.diagnosis) return render_diagnosis_html(result, language);
     std::ostringstream html;
     html << page_head(result, language) << findings_html(result, language) << resolvers_html(result, language) << "<h2>"
@@ -300,7 +339,7 @@ std::string render_html(const RunResult& result, Language language) {
     html << "</tr>\n";
     for (const auto* verdict : failures_first(result)) html << verdict_row(result, *verdict, language);
     html << "</table>\n" << standards_html(result, language) << probe_matrices(result, language)
-         << taps_table(result, language) << "</body></html>\n";
+         << taps_table(result, language, place) << "</body></html>\n";
     return html.str();
 }
 

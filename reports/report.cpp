@@ -18,7 +18,7 @@ Result<std::pair<std::string, std::string>> write_outputs(const RunResult& resul
     const std::string html_path = (std::filesystem::path(dir) / "report.html").string();
     DNSPATH_TRY_VOID(write_json(result, json_path));
     std::ofstream html(html_path);
-    html << render_html(result, language);
+    html << render_html(result, language, PagePlace{dir, dir});
     if (!html.flush()) return fail("cannot write " + html_path);
     return std::pair{json_path, html_path};
 }

@@ -117,14 +117,28 @@ std::size_t display_width(const std::string& text);
 // The findings, then the verdicts (failures first) fitted to the width, a totals line and the
 // per-family summary.
 std::string render_text(const RunResult& result, const TextOptions& options);
+// Where an HTML page will stand and where its result.json came from, so the page links each tap's
+// pcapng by a path relative to itself (taps/ beside the page, else beside the result, else where
+// the run wrote it); empty: the taps are linked by the paths the run wrote.
+struct PagePlace {
+    std::string page_dir;
+    std::string result_dir;
+    bool taps_beside_page = false;  // a bundle: every tap is in taps/ beside the page
+};
 // One self-contained HTML page: the path with the guilty devices marked, charts, every verdict.
-std::string render_html(const RunResult& result, Language language = Language::en);
+std::string render_html(const RunResult& result, Language language = Language::en, const PagePlace& place = {});
 // Markdown for a ticket: findings, the verdict table, the summary.
 std::string render_markdown(const RunResult& result, Language language = Language::en);
 // JUnit XML: one suite per checkpoint group, one test case per verdict under a stable English name
 // (`udp-large.ipv4`); a warning is a skip with its message, or a failure with JunitWarnings::fail.
 std::string render_junit(const RunResult& result, Language language = Language::en,
                          JunitWarnings warnings = JunitWarnings::skip);
+
+// A tarball for a ticket (`report --bundle OUT.tar.gz`): result.json as read, the report in every
+// format (report.txt, report.html linking taps/, report.md, report.xml, in `language`) and every
+// tap's pcapng under taps/. The taps it could not find, by name (the bundle is made without them).
+Result<std::vector<std::string>> write_bundle(const RunResult& result, const std::string& result_path,
+                                              const std::string& bundle_path, Language language);
 
 // Every format a result renders in, by the name `report --format` takes.
 enum class Format { text, html, md, junit, json };

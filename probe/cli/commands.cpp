@@ -353,10 +353,21 @@ int command_report(const ReportOptions& options) {
     how->second.junit_warnings = options.junit_warn == "fail" ? reports::JunitWarnings::fail : reports::JunitWarnings::skip;
     auto result = reports::read_json(result_file(options.path));
     if (!result) return usage_error(result.error().message);
+    const std::string path = result_file(options.path);
     if (!options.html.empty()) {
-        if (auto written = emit(reports::render_html(*result, how->second.language), options.html); !written)
+        const reports::PagePlace place{std::filesystem::path(options.html).parent_path().string(),
+                                       std::filesystem::path(path).parent_path().string()};
+        if (auto written = emit(reports::render_html(*result, how->second.language, place), options.html); !written)
             return usage_error(written.error().message);
         std::cerr << "report: " << options.html << "\n";
+    }
+    if (!options.bundle.empty()) {
+        auto missing = reports::write_bundle(*result, path, options.bundle, how->second.language);
+        if (!missing) return usage_error(missing.error().message);
+        std::cerr << "bundle: " << options.bundle << " (result.json, report.txt/.html/.md/.xml, "
+                  << result->taps.size() - missing->size() << " taps)\n";
+        for (const auto& tap : *missing) std::cerr << "bundle: tap " << tap << " has no pcapng to pack (not found)\n";
+        if (options.out.empty()) return reports::exit_code(*result);
     }
     if (auto written = emit(reports::render(*result, how->first, how->second), options.out); !written)
         return usage_error(written.error().message);

@@ -62,7 +62,7 @@ struct AnalyzeOptions {
 };
 
 struct ReportOptions {
-    std::string path, format = "text", lang = "en", out, html, junit_warn = "skip";
+    std::string path, format = "text", lang = "en", out, html, junit_warn = "skip", bundle;
     bool json = false, no_color = false, wide = false;
 };
 

@@ -176,6 +176,8 @@ CLI::App* add_report(CLI::App& app, ReportOptions& report) {
     cmd->add_flag("--no-color", report.no_color, "No colors (NO_COLOR in the environment works too)");
     cmd->add_flag("--wide", report.wide, "Each verdict on one line instead of wrapping reasons at the terminal width");
     cmd->add_option("--html", report.html, "Also write the HTML report (path diagram, charts) to this file");
+    cmd->add_option("--bundle", report.bundle,
+                    "Pack result.json, the report in every format and the taps into this .tar.gz (for a ticket)");
     cmd->add_option("--junit-warn", report.junit_warn, "JUnit: a warning is a skip (with its message) or a failure")
         ->check(CLI::IsMember({"skip", "fail"}))
         ->capture_default_str();

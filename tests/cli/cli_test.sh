@@ -74,6 +74,25 @@ from junitparser import JUnitXml
 suites = list(JUnitXml.fromfile('$work/report.junit.ja'))
 print('cases', sum(s.tests for s in suites), 'failures', sum(s.failures for s in suites), [c.name for c in suites[1]][0])"
 check "the HTML report is one file in the language asked" 0 "" -- bash -c "grep -q '<html lang=\"ja\">' '$work/report.html.ja' && ! grep -qE '(src|href)=\"http' '$work/report.html.ja'"
+# --bundle: a run folder copied elsewhere (its taps beside result.json) packs into one .tar.gz whose
+# report links the taps inside it; a result whose taps are gone is packed without them, said so.
+mkdir -p "$work/copied/taps"
+python3 -c "
+import json, sys
+d = json.load(open('$golden/two-devices.result.json'))
+d['taps'] = d['taps'][:1]
+json.dump(d, open('$work/copied/result.json', 'w'))
+name = d['taps'][0]['pcapng'].rsplit('/', 1)[-1]
+open('$work/copied/taps/' + name, 'wb').write(open('$src/tests/pcaps/bind.pcap', 'rb').read())
+"
+check "report --bundle packs the result, every format and the taps" 1 "1 taps" -- "$bin" report "$work/copied" --bundle "$work/ticket.tar.gz"
+check "the bundle opens with tar and its report links the tap inside it" 0 "" -- bash -c "mkdir -p '$work/opened' && tar -xzf '$work/ticket.tar.gz' -C '$work/opened' && for f in result.json report.txt report.html report.md report.xml; do [ -s '$work/opened/ticket/'\$f ] || exit 1; done && tap=\$(ls '$work/opened/ticket/taps/') && cmp -s '$work/opened/ticket/taps/'\$tap '$src/tests/pcaps/bind.pcap' && grep -q \"href=\\\"taps/\$tap\\\"\" '$work/opened/ticket/report.html'"
+check "report --html elsewhere links the taps relative to the page" 0 "" -- bash -c "mkdir -p '$work/pages' && '$bin' report '$work/copied' --html '$work/pages/p.html' --out /dev/null; grep -q 'href=\"../copied/taps/' '$work/pages/p.html'"
+check "report --bundle without the taps says which are missing" 1 "tap edge.in has no pcapng to pack" -- bash -c "python3 -c \"
+import json; d = json.load(open('$golden/two-devices.result.json'))
+for tap in d['taps']: tap['pcapng'] = '$work/gone/' + tap['name'] + '.pcapng'
+json.dump(d, open('$work/lonely.json', 'w'))\" && '$bin' report '$work/lonely.json' --bundle '$work/bare.tar.gz'"
+check "report --bundle where nothing can be written" 2 "cannot write" -- "$bin" report "$golden/two-devices.result.json" --bundle "$work/no/such/dir/x.tar.gz"
 check "report: unknown format" 2 "unknown format 'xml'" -- "$bin" report "$golden/two-devices.result.json" --format xml
 check "report: unknown language" 2 "unknown language 'fr'" -- "$bin" report "$golden/two-devices.result.json" --lang fr
 check "report --out a folder" 2 "is a folder" -- "$bin" report "$golden/two-devices.result.json" --out "$work"
