@@ -77,9 +77,9 @@ std::vector<std::string> shell_lines(const std::string& command, std::size_t wid
     for (std::string part; in >> part;) {
         if (!lines.back().empty() && lines.back().size() + 1 + part.size() + 2 > width) {
             lines.back() += " \\";
-            lines.push_back("    ");
+            lines.push_back("");
         }
-        lines.back() += (lines.back().empty() || lines.back() == "    " ? "" : " ") + part;
+        lines.back() += (lines.back().empty() ? "" : " ") + part;
     }
     if (comment != std::string::npos) lines.push_back(command.substr(comment + 2));
     return lines;

@@ -200,6 +200,18 @@ std::string blamed_text(const Verdict& verdict) {
     return blamed.empty() ? "-" : blamed;
 }
 
+// The verdicts as blocks for a narrow terminal: "udp-large ipv4 FAIL core", then the reason.
+std::string render_stacked(const std::vector<const Verdict*>& ordered, const TextOptions& options) {
+    std::string out;
+    for (const auto* verdict : ordered) {
+        const std::string status = word("status:" + std::string(to_string(verdict->status)), options.language);
+        out += std::string(model::to_string(verdict->checkpoint)) + " " + std::string(to_string(verdict->family)) + "  " +
+               paint(options.color, verdict->status, status) + "  " + blamed_text(*verdict) + "\n    " +
+               wrap(render_cause(*verdict, options.language), 4, options.width) + "\n";
+    }
+    return out;
+}
+
 std::string render_table(const RunResult& result, const TextOptions& options) {
     const Language language = options.language;
     const auto ordered = failures_first(result);
@@ -214,6 +226,9 @@ std::string render_table(const RunResult& result, const TextOptions& options) {
         widths[3] = std::max(widths[3], blamed_text(*verdict).size());
     }
     const std::size_t reason_column = widths[0] + widths[1] + widths[2] + widths[3] + 5;
+    // A narrow terminal leaves the reason too little room beside the columns: each verdict is
+    // then a block, its reason on the lines under it.
+    if (!options.wide && options.width < reason_column + 32) return render_stacked(ordered, options);
     std::string out = pad(headers[0], widths[0]) + "  " + pad(headers[1], widths[1]) + " " + pad(headers[2], widths[2]) +
                       " " + pad(headers[3], widths[3]) + " " + headers[4] + "\n";
     for (const auto* verdict : ordered) {
@@ -267,11 +282,14 @@ std::string summary_line(std::string_view family, const FamilySummary& summary, 
 std::string render_reproductions(const RunResult& result, const TextOptions& options) {
     const auto found = reproductions(result);
     if (found.empty()) return "";
-    std::string out = word("section:reproduce", options.language) + "\n";
+    std::string out = (options.wide ? word("section:reproduce", options.language)
+                                    : wrap(word("section:reproduce", options.language), 0, options.width)) + "\n";
     for (const auto& [verdict, command] : found) {
-        out += "  " + std::string(model::to_string(verdict->checkpoint)) + " " + std::string(to_string(verdict->family)) + "\n";
-        const std::size_t width = options.wide ? std::string::npos : (options.width > 8 ? options.width - 4 : 4);
-        for (const auto& line : shell_lines(command, width)) out += "    " + line + "\n";
+        // The command and its continuation lines at one indent: a query name is one word, and
+        // a narrow terminal must still hold it.
+        out += "# " + std::string(model::to_string(verdict->checkpoint)) + " " + std::string(to_string(verdict->family)) + "\n";
+        const std::size_t width = options.wide ? std::string::npos : (options.width > 6 ? options.width - 2 : 4);
+        for (const auto& line : shell_lines(command, width)) out += "  " + line + "\n";
     }
     return out;
 }

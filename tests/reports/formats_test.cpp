@@ -166,7 +166,8 @@ TEST(Formats, JapaneseFindingsReasonsAndTitlesLeaveNoEnglish) {
 TEST(Formats, EveryTerminalLineFitsItsWidthInColumnsInBothLanguages) {
     const RunResult result = recorded("two-devices");
     for (auto language : {Language::en, Language::ja}) {
-        for (std::size_t width : {80u, 100u}) {
+        // 60: a narrow terminal, where each verdict becomes a block with its reason under it.
+        for (std::size_t width : {60u, 72u, 80u, 100u}) {
             TextOptions options;
             options.width = width;
             options.language = language;
