@@ -231,6 +231,10 @@ std::string fill_text(std::string_view text, const Params& params, Language lang
     return fill(text, params, language);
 }
 
+std::string cli_line(std::string_view key, const Params& params, Language language) {
+    return fill(word(key, language), params, language);
+}
+
 const std::vector<CheckpointInfo>& checkpoints() {
     static const std::vector<CheckpointInfo> all = [] {
         std::vector<CheckpointInfo> built;

@@ -140,6 +140,10 @@ std::string render_junit(const RunResult& result, Language language = Language::
 Result<std::vector<std::string>> write_bundle(const RunResult& result, const std::string& result_path,
                                               const std::string& bundle_path, Language language);
 
+// One of the CLI's own status lines in the report's language: `key` names a "cli:" word of the
+// catalogue ("cli:result", "cli:report", …), filled from `params`.
+std::string cli_line(std::string_view key, const model::Params& params, Language language);
+
 // Every format a result renders in, by the name `report --format` takes.
 enum class Format { text, html, md, junit, json };
 Result<Format> parse_format(std::string_view text);  // "text", "html", "md", "junit", "json"

@@ -60,11 +60,17 @@ bool load_optional_profile(const std::string& path, std::optional<profile::Profi
 }
 
 // One progress line per probe kind and family as it ends (kinds run side by side): rewritten in
-// place on a terminal.
-void show_progress(std::string_view kind, model::Family family, std::size_t step, std::size_t steps) {
-    const bool tty = isatty(STDERR_FILENO) != 0;
-    std::cerr << (tty ? "\r\033[K" : "") << "[" << step + 1 << "/" << steps << "] " << kind << " "
-              << model::to_string(family) << " done" << (tty ? "" : "\n") << std::flush;
+// place on a terminal, in the run's language.
+probe::Progress progress_in(reports::Language language) {
+    return [language](std::string_view kind, model::Family family, std::size_t step, std::size_t steps) {
+        const bool tty = isatty(STDERR_FILENO) != 0;
+        std::cerr << (tty ? "\r\033[K" : "")
+                  << reports::cli_line("cli:step-done",
+                                       {{"step", step + 1}, {"steps", steps}, {"kind", std::string(kind)},
+                                        {"family", std::string(model::to_string(family))}},
+                                       language)
+                  << (tty ? "" : "\n") << std::flush;
+    };
 }
 
 // Which boxes the path's devices are: the profile's model and firmware, then NAME=TEXT flags.
@@ -128,10 +134,10 @@ Result<std::optional<model::Addressing>> addressing_of(const std::vector<std::st
 
 // Real resolvers behind the same path, asked signed names once the plan is done.
 void ask_resolvers(model::RunResult& result, const std::vector<peers::Resolver>& resolvers, const probe::RunConfig& config,
-                   const std::atomic<bool>& stop) {
+                   const std::atomic<bool>& stop, reports::Language language) {
     const bool tty = isatty(STDERR_FILENO) != 0;
-    std::cerr << (tty ? "\r\033[K" : "") << "[resolvers] asking " << resolvers.size() << " resolver"
-              << (resolvers.size() == 1 ? "" : "s") << " signed names" << (tty ? "" : "\n") << std::flush;
+    std::cerr << (tty ? "\r\033[K" : "") << reports::cli_line("cli:resolvers", {{"count", resolvers.size()}}, language)
+              << (tty ? "" : "\n") << std::flush;
     char run_id[16];
     std::snprintf(run_id, sizeof run_id, "r%06llx", static_cast<unsigned long long>(config.seed & 0xffffff));
     const auto zone = wire::Name::parse(config.zone).value_or(wire::Name{});
@@ -163,13 +169,15 @@ int finish(const model::RunResult& result, const std::pair<std::string, std::str
     if (json) {
         std::cout << reports::to_json(result);
     } else {
-        char duration[32];
-        std::snprintf(duration, sizeof duration, "%.1f s", result.duration_s);
-        std::cout << reports::render_text(result, text) << "result: " << written.first << " (" << result.probes.size()
-                  << " probes, " << duration << ")\nreport: " << written.second << "\n";
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%.1f", result.duration_s);
+        std::cout << reports::render_text(result, text)
+                  << reports::cli_line("cli:result", {{"path", written.first}, {"probes", result.probes.size()}, {"seconds", seconds}},
+                                       text.language)
+                  << "\n" << reports::cli_line("cli:report", {{"path", written.second}}, text.language) << "\n";
     }
     if (result.interrupted) {
-        std::cerr << "dnspath: interrupted; the partial result is in " << written.first << "\n";
+        std::cerr << reports::cli_line("cli:interrupted", {{"path", written.first}}, text.language) << "\n";
         return kExitUsage;
     }
     return reports::exit_code(result);
@@ -266,18 +274,18 @@ int command_run(const RunOptions& options) {
     // ICMP); everything else goes.
     auto dropped = net::drop_privileges({CAP_NET_RAW});
     if (!dropped) return usage_error(dropped.error().message);
-    if (!user.empty()) std::cerr << "dnspath run: going on as " << *dropped << "\n";
-    auto result = probe::run_plan(run->config, stop, show_progress);
+    const auto text = text_options(options.no_color, options.wide, options.lang);
+    if (!user.empty()) std::cerr << reports::cli_line("cli:user", {{"user", *dropped}}, text.language) << "\n";
+    auto result = probe::run_plan(run->config, stop, progress_in(text.language));
     if (isatty(STDERR_FILENO)) std::cerr << "\r\033[K" << std::flush;
     if (!result) return usage_error(result.error().message);
     if (taps) judge::judge_with_findings(*result, taps->finish(*result));
     result->identities = std::move(identities).value();
     result->addressing = std::move(addressing).value();
     // After the taps: the resolvers' own traffic is theirs, not the plan's probes.
-    if (!resolvers.empty() && !stop.load()) ask_resolvers(*result, resolvers, run->config, stop);
+    if (!resolvers.empty() && !stop.load()) ask_resolvers(*result, resolvers, run->config, stop, text.language);
     probe::stamp_run(*result, options.command_line, options.profile_path,
                      loaded ? std::optional<std::string>(loaded->name) : std::nullopt);
-    const auto text = text_options(options.no_color, options.wide, options.lang);
     auto written = reports::write_outputs(*result, options.out_dir, text.language);
     if (!written) return usage_error(written.error().message);
     return finish(*result, *written, options.json, text);
@@ -359,14 +367,16 @@ int command_report(const ReportOptions& options) {
                                        std::filesystem::path(path).parent_path().string()};
         if (auto written = emit(reports::render_html(*result, how->second.language, place), options.html); !written)
             return usage_error(written.error().message);
-        std::cerr << "report: " << options.html << "\n";
+        std::cerr << reports::cli_line("cli:report", {{"path", options.html}}, how->second.language) << "\n";
     }
     if (!options.bundle.empty()) {
         auto missing = reports::write_bundle(*result, path, options.bundle, how->second.language);
         if (!missing) return usage_error(missing.error().message);
-        std::cerr << "bundle: " << options.bundle << " (result.json, report.txt/.html/.md/.xml, "
-                  << result->taps.size() - missing->size() << " taps)\n";
-        for (const auto& tap : *missing) std::cerr << "bundle: tap " << tap << " has no pcapng to pack (not found)\n";
+        const auto language = how->second.language;
+        std::cerr << reports::cli_line("cli:bundle", {{"path", options.bundle}, {"taps", result->taps.size() - missing->size()}},
+                                       language)
+                  << "\n";
+        for (const auto& tap : *missing) std::cerr << reports::cli_line("cli:bundle-missing", {{"tap", tap}}, language) << "\n";
         if (options.out.empty()) return reports::exit_code(*result);
     }
     if (auto written = emit(reports::render(*result, how->first, how->second), options.out); !written)

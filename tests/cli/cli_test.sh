@@ -85,7 +85,7 @@ json.dump(d, open('$work/copied/result.json', 'w'))
 name = d['taps'][0]['pcapng'].rsplit('/', 1)[-1]
 open('$work/copied/taps/' + name, 'wb').write(open('$src/tests/pcaps/bind.pcap', 'rb').read())
 "
-check "report --bundle packs the result, every format and the taps" 1 "1 taps" -- "$bin" report "$work/copied" --bundle "$work/ticket.tar.gz"
+check "report --bundle packs the result, every format and the taps" 1 "taps: 1" -- "$bin" report "$work/copied" --bundle "$work/ticket.tar.gz"
 check "the bundle opens with tar and its report links the tap inside it" 0 "" -- bash -c "mkdir -p '$work/opened' && tar -xzf '$work/ticket.tar.gz' -C '$work/opened' && for f in result.json report.txt report.html report.md report.xml; do [ -s '$work/opened/ticket/'\$f ] || exit 1; done && tap=\$(ls '$work/opened/ticket/taps/') && cmp -s '$work/opened/ticket/taps/'\$tap '$src/tests/pcaps/bind.pcap' && grep -q \"href=\\\"taps/\$tap\\\"\" '$work/opened/ticket/report.html'"
 check "report --html elsewhere links the taps relative to the page" 0 "" -- bash -c "mkdir -p '$work/pages' && '$bin' report '$work/copied' --html '$work/pages/p.html' --out /dev/null; grep -q 'href=\"../copied/taps/' '$work/pages/p.html'"
 check "report --bundle without the taps says which are missing" 1 "tap edge.in has no pcapng to pack" -- bash -c "python3 -c \"

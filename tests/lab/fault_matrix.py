@@ -156,6 +156,19 @@ def loss_table(percent):
             f"    numgen random mod 100 < {percent} drop\n  }}\n}}\n")
 
 
+def wait_until_answers(address, seconds=10.0):
+    """Until a DNS server at `address` answers a query from the probe's namespace (a deadline,
+    then an error naming the address)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        asked = subprocess.run(["ip", "netns", "exec", ns("probe"), "dig", "+tries=1", "+time=1", "+short",
+                                "@" + address, "probe.dnspath.test.", "SOA"], capture_output=True, text=True)
+        if asked.returncode == 0 and asked.stdout.strip():
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"the DNS proxy on {address} did not answer within {seconds:.0f} s")
+
+
 class Lab:
     def __init__(self, binary, work):
         self.binary, self.work, self.dnsmasq = binary, work, []
@@ -201,7 +214,10 @@ class Lab:
                     "--pid-file=" + os.path.join(self.work, device + ".dnsmasq.pid"),
                     f"--listen-address={v4}", f"--listen-address={v6}", "--server=198.18.2.2"] + fault["dnsmasq"]
             self.dnsmasq.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            time.sleep(0.4)
+            # The run asks the proxy within a second of starting (kinds run side by side): it must
+            # serve on both addresses first, not merely have been started.
+            for address in (v4, v6):
+                wait_until_answers(address)
         percent = loss if not fault["loss_is_the_fault"] else 0
         if fault["loss_is_the_fault"]:
             subprocess.run(["ip", "netns", "exec", ns(device), "nft", "-f", "-"], input=loss_table(loss), text=True, check=True)
