@@ -82,10 +82,11 @@ const Table kEnglish = {
     {"no-answer:proxy", "the proxy {proxy} does not answer a small query ({outcome})"},
     {"no-answer:small", "the {records} records are missing from the answer"},
     {"qdcount:no-answer", "QDCOUNT 0 answered {qdcount0}, QDCOUNT 2 answered {qdcount2}: RFC 9619 wants FORMERR"},
-    {"size-cap", "UDP answers of {size} octets and more vanish without a trace (advertised {advertised}[, largest delivered "
-                 "{largest} octets ±8][, a gap of {gap} octets])[: {names}]"},
-    {"pmtu:size-cap", "answer packets of {size} octets and more vanish with or without DF: a size filter (see udp-large), "
-                      "not an MTU; largest DF packet toward the server {forward}, back {back}"},
+    {"size-cap", "UDP answers of {size} octets (DNS message) and more vanish without a trace (advertised {advertised}[, "
+                 "largest delivered {largest} octets ±8][, a gap of {gap} octets])[: {names}]"},
+    {"pmtu:size-cap", "answer packets of {size} octets (IP packet) and more vanish with or without DF: a size filter "
+                      "(see udp-large, which counts the DNS message alone), not an MTU; largest DF packet toward the "
+                      "server {forward} octets[, back {back} octets]"},
     {"udp-fragments:size-cap", "large answers in fragments are lost ({answers_lost} octets) while queries in small fragments "
                                "pass: fragments as such are not filtered; the answers are lost to a limit on their UDP "
                                "length (see udp-large) or to a smaller MTU further on (see pmtu)"},

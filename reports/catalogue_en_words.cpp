@@ -32,7 +32,8 @@ const Table kWords = {
     {"status:warn", "WARN"},
     {"status:na", "NA"},
     {"totals", "{failed} failed, {warn} warn, {passed} passed[, {na} not measured]"},
-    {"summary", "{family}: largest UDP answer {largest}, path MTU {mtu}, NAT {nat}[, loss {loss} of small queries][, load "
+    {"summary", "{family}: largest UDP answer {largest} (DNS message), path MTU {mtu} (IP packet), NAT {nat}[, loss {loss} of "
+                "small queries][, load "
                 "{through} q/s through the device vs {baseline} without (p99 {p99_through} vs {p99_baseline} ms)]"},
     {"octets", "{n} octets"},
     {"unknown", "unknown"},

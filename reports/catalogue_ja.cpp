@@ -80,10 +80,11 @@ const Table kJapanese = {
     {"no-answer:proxy", "プロキシ {proxy} が小さなクエリに応答しない（{outcome}）"},
     {"no-answer:small", "応答に {records} のレコードがない"},
     {"qdcount:no-answer", "QDCOUNT 0 への応答は {qdcount0}、QDCOUNT 2 への応答は {qdcount2}：RFC 9619 では FORMERR"},
-    {"size-cap", "{size} オクテット以上の UDP 応答が痕跡なく消える（通知したサイズ {advertised}[、届いた最大 "
+    {"size-cap", "{size} オクテット（DNS メッセージ）以上の UDP 応答が痕跡なく消える（通知したサイズ {advertised}[、届いた最大 "
                  "{largest} オクテット ±8][、{gap} オクテットの隔たり]）[：{names}]"},
-    {"pmtu:size-cap", "{size} オクテット以上の応答パケットが DF の有無にかかわらず消える：MTU ではなくサイズによるフィルタ"
-                      "（udp-large を参照）。サーバ方向の DF パケットの最大 {forward}、戻り方向 {back}"},
+    {"pmtu:size-cap", "{size} オクテット（IP パケット）以上の応答パケットが DF の有無にかかわらず消える：MTU ではなくサイズによる"
+                      "フィルタ（udp-large を参照。そちらは DNS メッセージだけを数える）。サーバ方向の DF パケットの最大 "
+                      "{forward} オクテット[、戻り方向 {back} オクテット]"},
     {"udp-fragments:size-cap", "フラグメントになった大きな応答が失われる（{answers_lost} オクテット）一方、小さなフラグメントの"
                                "クエリは通る：フラグメントそのものはフィルタされていない。応答は UDP 長の制限（udp-large を参照）"
                                "か、先の区間の小さな MTU（pmtu を参照）で失われている"},

@@ -31,7 +31,7 @@ const Table kWords = {
     {"status:warn", "警告"},
     {"status:na", "未測定"},
     {"totals", "不合格 {failed}、警告 {warn}、合格 {passed}[、未測定 {na}]"},
-    {"summary", "{family}：最大の UDP 応答 {largest}、経路 MTU {mtu}、NAT {nat}[、小さなクエリの損失率 {loss}][、負荷 機器経由 "
+    {"summary", "{family}：最大の UDP 応答 {largest}（DNS メッセージ）、経路 MTU {mtu}（IP パケット）、NAT {nat}[、小さなクエリの損失率 {loss}][、負荷 機器経由 "
                 "{through} q/s・機器なし {baseline} q/s（p99 {p99_through} ms・{p99_baseline} ms）]"},
     {"octets", "{n} オクテット"},
     {"unknown", "不明"},

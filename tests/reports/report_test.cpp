@@ -109,7 +109,7 @@ TEST(Report, TextNamesTheDeviceTheCauseAndSummary) {
     auto text = render_text(sample(), TextOptions{});
     EXPECT_NE(text.find("FAIL"), std::string::npos);
     EXPECT_NE(text.find("cpe"), std::string::npos);
-    EXPECT_NE(text.find("UDP answers of 1480 octets and more vanish"), std::string::npos);
+    EXPECT_NE(text.find("UDP answers of 1480 octets (DNS message) and more vanish"), std::string::npos);
     EXPECT_NE(text.find("largest UDP answer 1472 octets"), std::string::npos);
     EXPECT_EQ(text.find("\033["), std::string::npos);  // no colors when asked for none
 }
