@@ -128,7 +128,9 @@ std::string fill_part(std::string_view part, const Params& params, Language lang
         const std::string name(inside.substr(0, bar));
         const auto found = params.is_object() ? params.find(name) : params.end();
         if (found == params.end() || !present(*found)) complete = false;
-        filled += found == params.end() ? "?" : format(*found, language, spec_named(specs, name));
+        // A figure the result lacks (a result written by hand or by another tool) reads as
+        // "unknown", never as a bare "?" that looks like a broken template.
+        filled += found == params.end() ? "(" + word("unknown", language) + ")" : format(*found, language, spec_named(specs, name));
         if (bar != std::string_view::npos) {
             const std::string_view forms = inside.substr(bar + 1);
             const auto second = forms.find('|');

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <cctype>
 #include <set>
@@ -253,6 +254,63 @@ TEST(Formats, OneSeverityForTheRunAndEachDevice) {
               severity.devices[1].causes.end());
     EXPECT_EQ(severity_of(recorded("clean")).overall, "clean");
     EXPECT_NE(render_markdown(recorded("two-devices"), Language::en).find("# dnspath: this path breaks DNS"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dnspath::reports
+
+namespace dnspath::reports {
+namespace {
+
+// A placeholder the parameters could not fill prints "?" on its own: after a space, a bracket or
+// a colon, and before one or the end (a question mark ending a word, "a wildcard?", is prose).
+bool has_unfilled_placeholder(const std::string& text) {
+    auto boundary = [](const std::string& side) {
+        return side.empty() || side == " " || side == "(" || side == ")" || side == ":" || side == "," || side == ";" ||
+               side == "（" || side == "）" || side == "：" || side == "、" || side == "。";
+    };
+    for (std::size_t at = text.find('?'); at != std::string::npos; at = text.find('?', at + 1)) {
+        std::string before, after;
+        if (at > 0) {
+            std::size_t start = at - 1;
+            while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+            before = text.substr(start, at - start);
+        }
+        if (at + 1 < text.size()) {
+            std::size_t end = at + 2;
+            while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) ++end;
+            after = text.substr(at + 1, end - at - 1);
+        }
+        if (boundary(before) && boundary(after)) return true;
+    }
+    return false;
+}
+
+// Every cause and finding of every recorded result (the golden runs and the fuzz corpus's lab
+// results) renders in both languages with every placeholder filled.
+TEST(Formats, NoRecordedResultPrintsAPlaceholderAsAQuestionMark) {
+    EXPECT_TRUE(has_unfilled_placeholder("answers of ? octets vanish"));
+    EXPECT_FALSE(has_unfilled_placeholder("a random name was not denied (a wildcard?)"));
+    std::vector<std::string> files;
+    for (const auto& directory : {kGolden, std::string(DNSPATH_SOURCE_DIR) + "/tests/fuzz/corpus/result/"})
+        for (const auto& entry : std::filesystem::directory_iterator(directory))
+            if (entry.path().extension() == ".json") files.push_back(entry.path().string());
+    std::size_t rendered = 0;
+    for (const auto& file : files) {
+        auto result = read_json(file);
+        if (!result) continue;  // the corpus also holds broken inputs, on purpose
+        for (auto language : {Language::en, Language::ja})
+            for (const auto& verdict : result->verdicts) {
+                const auto sentence = render_cause(verdict, language);
+                EXPECT_FALSE(has_unfilled_placeholder(sentence)) << file << " " << model::to_string(verdict.checkpoint) << ": " << sentence;
+                for (const auto& finding : verdict.findings) {
+                    const auto line = render_finding(finding, language);
+                    EXPECT_FALSE(has_unfilled_placeholder(line)) << file << ": " << line;
+                }
+                ++rendered;
+            }
+    }
+    EXPECT_GT(rendered, 100u);
 }
 
 }  // namespace
