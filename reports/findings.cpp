@@ -125,11 +125,11 @@ std::vector<Finding> findings(const RunResult& result, Language language) {
     return out;
 }
 
-namespace {
-
 std::string_view severity_word(Severity severity) {
     return severity == Severity::broken ? "breaks" : severity == Severity::degraded ? "degrades" : "warns";
 }
+
+namespace {
 
 int rank(std::string_view word) {
     return word == "breaks" ? 3 : word == "degrades" ? 2 : word == "warns" ? 1 : 0;
@@ -162,6 +162,10 @@ RunSeverity severity_of(const RunResult& result) {
         if (rank(floor) > rank(run.overall)) run.overall = std::string(floor);
     }
     return run;
+}
+
+const char* severity_color(std::string_view severity) {
+    return severity == "breaks" ? "#c62828" : severity == "degrades" ? "#ef8f00" : severity == "warns" ? "#f9a825" : "#2e7d32";
 }
 
 }  // namespace dnspath::reports

@@ -35,7 +35,7 @@ std::string findings_html(const RunResult& result, Language language) {
     std::ostringstream html;
     html << "<h2>" << escape(word("findings", language)) << "</h2>\n";
     for (const auto& finding : all) {
-        const char* color = finding.severity == Severity::broken ? "#c62828" : "#ef8f00";
+        const char* color = severity_color(severity_word(finding.severity));
         html << "<div class=\"finding\" style=\"border-left:4px solid " << color << ";padding:4px 12px;margin:8px 0\">"
              << "<b>" << escape(finding.device) << "</b> <span class=\"pill\" style=\"background:" << color << "\">"
              << escape(word("severity-name:" + std::string(to_string(finding.severity)), language)) << "</span><ul>";
@@ -246,15 +246,16 @@ std::string page_head(const RunResult& result, Language language) {
             "details pre{white-space:pre-wrap}svg{max-width:100%;height:auto}"
             "svg text{font-family:system-ui,'Noto Sans CJK JP',sans-serif}.scroll{overflow-x:auto}"
             ".node rect{fill:#eceff1;stroke:#455a64;stroke-width:1}.guilty rect{fill:#ffcdd2;stroke:#c62828;stroke-width:3}"
-            ".suspect rect{fill:#ffe0b2;stroke:#ef8f00;stroke-width:2}.clean rect{fill:#c8e6c9}"
+            ".degraded rect{fill:#ffe0b2;stroke:#ef8f00;stroke-width:2}.suspect rect{fill:#fff9c4;stroke:#f9a825;stroke-width:2}.clean rect{fill:#c8e6c9}"
             ".link{stroke:#555;stroke-width:2}.tap{fill:#1565c0}.tap.lost{fill:#c62828}"
             "text.fail{fill:#c62828}text.warn{fill:#ef8f00}text.more{fill:#616161;font-style:italic}"
             ".path-down{display:none}@media (max-width:720px){body{margin:12px}.path-across{display:none}"
             ".path-down{display:block;max-width:440px}}"
             ".legend span{margin-right:16px;font-size:12px;white-space:nowrap}.legend i{display:inline-block;"
             "width:12px;height:12px;margin-right:4px;vertical-align:-1px}.swatch{border-radius:3px}"
-            ".swatch.guilty{background:#ffcdd2;border:2px solid #c62828}.swatch.suspect{background:#ffe0b2;"
-            "border:2px solid #ef8f00}.swatch.clean{background:#c8e6c9;border:1px solid #455a64}"
+            ".swatch.guilty{background:#ffcdd2;border:2px solid #c62828}"
+            ".swatch.degraded{background:#ffe0b2;border:2px solid #ef8f00}"
+            ".swatch.suspect{background:#fff9c4;border:2px solid #f9a825}.swatch.clean{background:#c8e6c9;border:1px solid #455a64}"
             ".dot{border-radius:6px;background:#1565c0}.dot.lost{background:#c62828}"
             "circle[class^=outcome-]{fill:#c62828}"
             "circle.outcome-answer{fill:#2e7d32}circle.outcome-truncated{fill:#ef8f00}"

@@ -60,7 +60,9 @@ std::vector<std::string> path_devices(const RunResult& result) {
 // What the diagram says about the devices: the failing and warning verdicts each is blamed for.
 struct Marks {
     std::map<std::string, std::set<std::string>> failing, warning;
+    std::map<std::string, std::string> severity;  // result.json's devices[].severity: the box's colour
     explicit Marks(const RunResult& result) {
+        for (const auto& device : severity_of(result).devices) severity[device.name] = device.severity;
         for (const auto& verdict : result.verdicts)
             for (const auto& device : blamed_devices(verdict)) {
                 const std::string label = std::string(model::to_string(verdict.checkpoint)) + "/" + std::string(to_string(verdict.family));
@@ -77,8 +79,12 @@ struct Marks {
         for (const auto& [device, labels] : warning) most = std::max(most, labels.size());
         return static_cast<int>(std::min<std::size_t>(most, kMaxLabels));
     }
+    // The colour of a device's box: its severity, the same word its finding card and the title
+    // read (breaks: red, degrades: orange, warns: yellow).
     std::string css(const std::string& device) const {
-        return failing.count(device) ? "guilty" : warning.count(device) ? "suspect" : "clean";
+        const auto found = severity.find(device);
+        if (found == severity.end()) return failing.count(device) ? "guilty" : warning.count(device) ? "suspect" : "clean";
+        return found->second == "breaks" ? "guilty" : found->second == "degrades" ? "degraded" : "suspect";
     }
 };
 
@@ -169,7 +175,7 @@ std::string draw(const RunResult& result, Language language, Layout layout) {
 std::string legend(Language language) {
     std::ostringstream html;
     html << "<p class=\"legend\">";
-    for (const char* key : {"guilty", "suspect", "clean"})
+    for (const char* key : {"guilty", "degraded", "suspect", "clean"})
         html << "<span><i class=\"swatch " << key << "\"></i>" << html_escape(word("legend:" + std::string(key), language))
              << "</span>";
     html << "<span><i class=\"dot\"></i>" << html_escape(word("legend:tap", language)) << "</span>"

@@ -106,10 +106,10 @@ std::string render(const RunResult& result, Format format, const TextOptions& op
 }
 
 int exit_code(const RunResult& result) {
-    return std::any_of(result.verdicts.begin(), result.verdicts.end(),
-                       [](const Verdict& verdict) { return verdict.status == Status::fail; })
-               ? 1
-               : 0;
+    // From the run's one severity (result.json's `overall`): a failing checkpoint makes it at
+    // least "degrades", so 1 means a checkpoint failed, as the CLI promises.
+    const auto overall = severity_of(result).overall;
+    return overall == "breaks" || overall == "degrades" ? 1 : 0;
 }
 
 }  // namespace dnspath::reports

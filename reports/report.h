@@ -99,6 +99,10 @@ struct RunSeverity {
     std::vector<DeviceSeverity> devices;
 };
 RunSeverity severity_of(const RunResult& result);
+// A finding's severity as the word result.json's `overall` and `devices[].severity` use.
+std::string_view severity_word(Severity severity);
+// The colour every format paints a severity word ("breaks", "degrades", "warns", "clean") in.
+const char* severity_color(std::string_view severity);
 
 // How the terminal report is laid out: colors (off for NO_COLOR or a pipe), the width reasons
 // wrap at (the terminal's, or COLUMNS), or each verdict on one line (`wide`).
