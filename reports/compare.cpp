@@ -216,14 +216,16 @@ std::string render_comparison(const Comparison& comparison, Format format, const
         out << "<!DOCTYPE html>\n<html lang=\"" << to_string(language) << "\"><head><meta charset=\"utf-8\"><title>"
             << escape(heading) << "</title><style>body{font-family:system-ui,'Noto Sans CJK JP',sans-serif;margin:24px}"
             << "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e0e0e0;padding:6px 8px;"
-            << "text-align:left;vertical-align:top}.worse{color:#c62828;font-weight:bold}</style></head><body>\n<h1>"
+            << "text-align:left;vertical-align:top}.worse{color:#c62828;font-weight:bold}h1,td{overflow-wrap:anywhere}th,.id{white-space:nowrap}"
+            << "</style></head><body>\n<h1>"
             << escape(heading) << "</h1>\n<p>" << escape(totals_text(comparison, language)) << "</p>\n<table><tr><th>"
             << escape(word("column:change", language)) << "</th><th>" << escape(word("column:checkpoint", language))
             << "</th><th>" << escape(word("column:before", language)) << "</th><th>" << escape(word("column:after", language))
             << "</th></tr>\n";
         for (const auto& row : rows)
-            out << "<tr><td" << (row.worse ? " class=\"worse\"" : "") << ">" << escape(row.direction) << "</td><td>"
-                << escape(row.what) << "</td><td>" << escape(row.before) << "</td><td>" << escape(row.after) << "</td></tr>\n";
+            out << "<tr><td class=\"id" << (row.worse ? " worse" : "") << "\">" << escape(row.direction)
+                << "</td><td class=\"id\">" << escape(row.what) << "</td><td>" << escape(row.before) << "</td><td>"
+                << escape(row.after) << "</td></tr>\n";
         out << "</table></body></html>\n";
         return out.str();
     }

@@ -71,11 +71,13 @@ std::string verdict_row(const RunResult& result, const Verdict& verdict, Languag
     std::ostringstream html;
     std::string blamed;
     for (const auto& device : blamed_devices(verdict)) blamed += (blamed.empty() ? "" : " + ") + device;
-    html << "<tr><td><b>" << escape(std::string(model::to_string(verdict.checkpoint))) << "</b><br><span class=\"src\">"
-         << escape(checkpoint_title(verdict.checkpoint, language)) << "</span></td><td>" << to_string(verdict.family)
-         << "</td><td><span class=\"pill\" style=\"background:" << status_color(verdict.status) << "\">"
-         << escape(word("status:" + std::string(to_string(verdict.status)), language)) << "</span></td><td>"
-         << escape(blamed) << "</td><td>" << escape(render_cause(verdict, language));
+    // Ids, families, badges and device names never wrap inside; only the reason does.
+    html << "<tr><td><b class=\"id\">" << escape(std::string(model::to_string(verdict.checkpoint)))
+         << "</b><br><span class=\"src\">" << escape(checkpoint_title(verdict.checkpoint, language))
+         << "</span></td><td><span class=\"id\">" << to_string(verdict.family)
+         << "</span></td><td><span class=\"pill\" style=\"background:" << status_color(verdict.status) << "\">"
+         << escape(word("status:" + std::string(to_string(verdict.status)), language)) << "</span></td><td><span class=\"id\">"
+         << escape(blamed) << "</span></td><td class=\"reason\">" << escape(render_cause(verdict, language));
     auto sources = checkpoint_sources(verdict.checkpoint, language);
     if (!sources.empty()) {
         html << "<br><span class=\"src\">";
@@ -239,7 +241,12 @@ std::string page_head(const RunResult& result, Language language) {
          << "<style>body{font-family:system-ui,'Noto Sans CJK JP',sans-serif;margin:24px;color:#212121;max-width:1400px}"
             "h1{margin-bottom:4px}.meta{color:#616161}table{border-collapse:collapse;width:100%;margin-top:8px}"
             "td,th{border-bottom:1px solid #e0e0e0;padding:6px 8px;text-align:left;vertical-align:top}"
-            "td{overflow-wrap:anywhere}.pill{color:#fff;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:bold}"
+            "td{overflow-wrap:break-word}td.reason,td a{overflow-wrap:anywhere}th,.id,.pill{white-space:nowrap}"
+            ".pill{color:#fff;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:bold}"
+            // Below 720 px each verdict is one block: its id, family, badge and device on a line, the reason under it.
+            "@media (max-width:720px){table.verdicts tr:first-child{display:none}table.verdicts tr{display:block;"
+            "border-bottom:1px solid #e0e0e0;padding:6px 0}table.verdicts td{display:inline-block;border:0;padding:2px 8px 2px 0}"
+            "table.verdicts td.reason{display:block}}"
             ".src{color:#616161;font-size:12px}details{font-size:12px;color:#424242}"
             ".repro{margin:4px 0}.repro code{display:block;overflow-wrap:anywhere;font-size:12px;background:#f5f5f5;"
             "padding:4px 6px;border-radius:4px;user-select:all}"
@@ -294,7 +301,7 @@ std::string render_diagnosis_html(const RunResult& result, Language language) {
     if (!head.sentence.empty()) html << "<p>" << escape(head.sentence) << "</p>";
     if (!head.fix.empty()) html << "<p><b>" << escape(word("fix", language)) << ":</b> " << escape(head.fix) << "</p>";
     if (head.stopped) html << "<p class=\"src\">" << escape(word("chain-stopped", language)) << "</p>";
-    html << "</div>\n<h2>" << escape(word("section:verdicts", language)) << "</h2>\n<table><tr>";
+    html << "</div>\n<h2>" << escape(word("section:verdicts", language)) << "</h2>\n<table class=\"verdicts\"><tr>";
     for (const char* column : {"column:checkpoint", "column:family", "column:verdict", "column:device", "column:reason"})
         html << "<th>" << escape(word(column, language)) << "</th>";
     html << "</tr>\n";
@@ -334,7 +341,7 @@ std::string render_html(const RunResult& result, Language language, const PagePl
              << escape(word("sizes-legend", language)) << "</p>\n<div class=\"scroll\">" << chart << "</div>\n";
     if (auto chart = html_load_chart(result, language); !chart.empty())
         html << "<h2>" << escape(word("section:load", language)) << "</h2>\n" << chart;
-    html << "<h2>" << escape(word("section:verdicts", language)) << "</h2>\n<table><tr>";
+    html << "<h2>" << escape(word("section:verdicts", language)) << "</h2>\n<table class=\"verdicts\"><tr>";
     for (const char* column : {"column:checkpoint", "column:family", "column:verdict", "column:device", "column:reason"})
         html << "<th>" << escape(word(column, language)) << "</th>";
     html << "</tr>\n";

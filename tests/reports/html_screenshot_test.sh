@@ -41,4 +41,23 @@ if [ "$red" -lt 0 ] || [ "$red" -gt 400 ]; then
 else
   echo "ok   the clean run at 1000 px: $red guilty-red pixels"
 fi
+# Layout, measured in the page: the same pages (and compare's) get a script that checks, once
+# laid out, that nothing is wider than the window and that no badge, id, family or device name
+# wraps inside (an inline element laid out on more than one line box); --dump-dom prints its verdict.
+layout_check='<script>addEventListener("load",()=>{const p=[];const d=document.documentElement;
+if(d.scrollWidth>innerWidth+1)p.push("page "+d.scrollWidth+" px wide in "+innerWidth);
+for(const e of document.querySelectorAll(".pill,.id"))if(e.getClientRects().length>1)p.push("wraps: "+e.textContent);
+const o=document.createElement("pre");o.id="layout";o.textContent=p.length?p.join(" | "):"LAYOUT-OK";document.body.appendChild(o)})</script>'
+"$bin" compare "$src/tests/reports/golden/clean.result.json" "$src/tests/reports/golden/two-devices.result.json" --format html \
+  --lang ja --out "$work/compare.ja.html" >/dev/null 2>&1
+for page in report.en report.ja compare.ja; do
+  sed "s|</body>|$(printf '%s' "$layout_check" | tr '\n' ' ' | sed 's/[&|]/\\&/g')</body>|" "$work/$page.html" >"$work/$page.check.html"
+  for width in 1400 1000 600; do
+    verdict=$(timeout 90 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$work/profile" \
+      --window-size="$width,1800" --virtual-time-budget=3000 --dump-dom "file://$work/$page.check.html" 2>/dev/null |
+      sed -n 's|.*<pre id="layout">\(.*\)</pre>.*|\1|p')
+    if [ "$verdict" = LAYOUT-OK ]; then echo "ok   $page at $width px: no overflow, nothing wraps inside a badge or an id"
+    else echo "FAIL $page at $width px: ${verdict:-no layout verdict (the script did not run)}"; failures=$((failures + 1)); fi
+  done
+done
 [ "$failures" -eq 0 ]
