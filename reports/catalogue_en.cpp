@@ -315,6 +315,9 @@ const Table kCauseNames = {
 // The fix for a cause, with {device} filled in. Keyed by cause code; a cause without an entry
 // gets none (the sentence says what is wrong; not every cause has one remedy).
 const Table kFixes = {
+    {"size-cap:under-1232", "let UDP DNS answers up to 4096 octets through {device} (remove the UDP length limit); until "
+                            "then set the servers' EDNS buffer size to {buffer} octets or less (the largest answer that "
+                            "arrived), so larger answers come back TC=1 and go over TCP, and keep TCP/53 open"},
     {"size-cap", "let UDP DNS answers up to 4096 octets through {device} (remove the UDP length limit), or set the "
                  "servers' EDNS buffer size to 1232 so answers fit; keep TCP/53 open either way"},
     {"fragment-filter", "allow IP fragments of DNS traffic through {device} (IPv4 non-first fragments, IPv6 fragment "

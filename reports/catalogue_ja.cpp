@@ -310,6 +310,9 @@ const Table kCauseNames = {
 };
 
 const Table kFixes = {
+    {"size-cap:under-1232", "{device} で 4096 オクテットまでの UDP の DNS 応答を通す（UDP 長の制限を外す）。それまでは"
+                            "サーバの EDNS バッファサイズを {buffer} オクテット以下（届いた最大の応答）にして、それより大きな応答は "
+                            "TC=1 で返して TCP に切り替えさせ、TCP 53 番は開けておく"},
     {"size-cap", "{device} で 4096 オクテットまでの UDP の DNS 応答を通す（UDP 長の制限を外す）か、サーバの EDNS バッファ"
                  "サイズを 1232 にして応答を収める。いずれにしても TCP 53 番は開けておく"},
     {"fragment-filter", "{device} で DNS の IP フラグメント（IPv4 の後続フラグメント、IPv6 のフラグメントヘッダ）を通すか、"

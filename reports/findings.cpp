@@ -44,12 +44,32 @@ std::vector<std::string> devices_in_order(const RunResult& result) {
     return devices;
 }
 
-// The fix for a cause in `language`, {device} unfilled; none for causes without one remedy.
-std::optional<std::string> fix_for(CauseCode code, Language language) {
+// A number parameter of a cause, when it is one (a result read from a file may hold anything).
+std::optional<long long> number_param(const model::Params& params, const char* name) {
+    const auto found = params.find(name);
+    if (found == params.end() || !found->is_number()) return std::nullopt;
+    return found->get<long long>();
+}
+
+// The fix for a cause in `language` and what fills it ({device} is added by the caller); none
+// for causes without one remedy. A fix follows the figures measured: a size cap at or under 1232
+// octets leaves no room for the usual 1232 buffer, so the buffer advised is what did arrive, and
+// larger answers go over TCP.
+std::optional<std::pair<std::string, model::Params>> fix_for(const model::Cause& cause, Language language) {
     const auto& fixes = messages(language).fixes;
-    auto fix = fixes.find(to_string(code));
+    std::string key(to_string(cause.code));
+    model::Params params = model::Params::object();
+    if (cause.code == CauseCode::size_cap) {
+        const auto lost = number_param(cause.params, "size");
+        const auto largest = number_param(cause.params, "largest");
+        if ((largest && *largest < 1232) || (!largest && lost && *lost <= 1232)) {
+            key += ":under-1232";
+            params["buffer"] = largest.value_or(512);
+        }
+    }
+    auto fix = fixes.find(key);
     if (fix == fixes.end()) return std::nullopt;
-    return fix->second;
+    return std::pair{std::string(fix->second), params};
 }
 
 void add_unique(std::vector<std::string>& into, const std::string& item) {
@@ -116,8 +136,10 @@ std::vector<Finding> findings(const RunResult& result, Language language) {
             finding.causes[line->second].checkpoints.push_back(where);
             blamed_probes.insert(blame->probes.begin(), blame->probes.end());
             blamed_checkpoints.insert(verdict.checkpoint);
-            if (auto fix = fix_for(own.cause.code, language))
-                add_unique(finding.fixes, fill_template(*fix, {{"device", device}}));
+            if (auto fix = fix_for(own.cause, language)) {
+                fix->second["device"] = device;
+                add_unique(finding.fixes, fill_template(fix->first, fix->second));
+            }
         }
         finding.items = failed_items(result, blamed_probes, blamed_checkpoints, language);
         if (!finding.causes.empty()) out.push_back(std::move(finding));

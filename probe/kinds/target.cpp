@@ -50,7 +50,7 @@ std::vector<Asked> listed_names(const Session& session) {
 
 void run_target_edns_size(Session& session, Family family, model::RunResult& result) {
     std::vector<std::string> probes, lost, truncated, shortened;
-    std::optional<std::size_t> largest;
+    std::optional<std::size_t> largest, smallest_lost;
     auto names = listed_names(session);
     for (auto& asked : names) {
         if (session.stopped()) return;
@@ -64,7 +64,10 @@ void run_target_edns_size(Session& session, Family family, model::RunResult& res
         asked.full_size = truth.answer_size;
         auto udp = session.ask(family, asked.spec);
         const std::string what = asked.label + " (" + std::to_string(asked.full_size) + ")";
-        if (!udp.answered()) lost.push_back(what);
+        if (!udp.answered()) {
+            lost.push_back(what);
+            smallest_lost = std::min(smallest_lost.value_or(asked.full_size), asked.full_size);
+        }
         else if (udp.message->header.tc) truncated.push_back(what);
         else if (udp.answer_size < asked.full_size) shortened.push_back(what);
         else largest = std::max(largest.value_or(0), udp.answer_size);
@@ -78,6 +81,7 @@ void run_target_edns_size(Session& session, Family family, model::RunResult& res
         add_verdict(result, Checkpoint::udp_large, family, Status::fail, cause(CauseCode::truncated_without_tc, figures), probes);
     } else if (!lost.empty()) {
         figures["names"] = lost;
+        figures["size"] = *smallest_lost;  // the smallest answer lost: the sentence's and the fix's figure
         add_verdict(result, Checkpoint::udp_large, family, Status::fail, cause(CauseCode::size_cap, figures), probes);
     } else if (!truncated.empty()) {
         figures["names"] = truncated;

@@ -105,7 +105,13 @@ for f in ipv4 ipv6; do
   expect capped "largest answer $f is t600" "d['summary']['$f']['largest_udp_answer'] < 1232"
   expect capped "tcp still passes on $f" "v('tcp-fallback', '$f')['status'] == 'pass'"
   expect capped "capture blames the router for the lost answers on $f (target mode)" "v('udp-large', '$f')['device'] == 'router' and 'answer-dropped' in v('udp-large', '$f')['rules']"
+  expect capped "udp-large $f names the smallest answer lost, a figure over the cap" "v('udp-large', '$f')['p'].get('size', 0) > 1240"
 done
+# The sentence has its figure and the fix fits the cap: a buffer no larger than what arrived, not 1232.
+report_text=$("$bin" report "$work/capped" --no-color --wide 2>&1)
+if grep -qE "UDP answers of [0-9]+ octets \(DNS message\) and more vanish" <<<"$report_text" &&
+   grep -qE "EDNS buffer size to [0-9]+ octets or less" <<<"$report_text" && ! grep -q "buffer size to 1232" <<<"$report_text"; then
+  passes=$((passes + 1)); else echo "FAIL capped: the report's sentence or fix does not follow the cap"; failures=$((failures + 1)); fi
 kill "$named_pid" 2>/dev/null; wait 2>/dev/null
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

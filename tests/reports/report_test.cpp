@@ -205,6 +205,21 @@ TEST(Report, FindingsComeFirstWithSeverityFixAndItems) {
     EXPECT_NE(text.find("  cpe — breaks DNS here"), std::string::npos);
 }
 
+// A fix follows the figures: under a 512-octet cap the 1232 buffer would not fit, so the fix
+// advises the size that arrived and TCP for the rest, in both languages.
+TEST(Report, ASizeCapsFixFollowsTheMeasuredCap) {
+    auto result = sample();
+    result.verdicts[0].blame[0].cause = {CauseCode::size_cap, {{"size", 600}, {"largest", 512}, {"advertised", 4096}}};
+    const auto fixes = findings(result)[0].fixes;
+    ASSERT_EQ(fixes.size(), 1u);
+    EXPECT_NE(fixes[0].find("EDNS buffer size to 512 octets or less"), std::string::npos) << fixes[0];
+    EXPECT_EQ(fixes[0].find("1232"), std::string::npos) << fixes[0];
+    EXPECT_NE(findings(result, Language::ja)[0].fixes[0].find("512 オクテット以下"), std::string::npos);
+    // A cap that lets 1232 through keeps the usual advice.
+    result.verdicts[0].blame[0].cause = {CauseCode::size_cap, {{"size", 1480}, {"largest", 1472}, {"advertised", 4096}}};
+    EXPECT_NE(findings(result)[0].fixes[0].find("set the servers' EDNS buffer size to 1232"), std::string::npos);
+}
+
 TEST(Report, TheTableFitsTheWidthFailuresFirstWithTotals) {
     auto result = sample();
     result.verdicts.push_back(verdict("pmtu", Family::ipv6, Status::warn,
