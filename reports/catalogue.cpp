@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <span>
 
 #include "reports/messages.h"
@@ -276,6 +277,23 @@ std::string checkpoint_title(model::Checkpoint checkpoint, Language language) {
     return std::string(name);
 }
 
+// A verdict blamed on several devices for different causes says what each did, in path order:
+// the sentence itself describes the verdict's one cause.
+std::string what_each_did(const Verdict& verdict, Language language) {
+    std::set<model::CauseCode> codes;
+    for (const auto& blame : verdict.blame) codes.insert(blame.cause.code);
+    if (verdict.blame.size() < 2 || codes.size() < 2) return "";
+    const auto& names = messages(language).cause_names;
+    std::string each;
+    for (const auto& blame : verdict.blame) {
+        const auto name = names.find(std::string(to_string(blame.cause.code)));
+        const std::string cause = name == names.end() ? std::string(to_string(blame.cause.code)) : std::string(name->second);
+        each += (each.empty() ? "" : word("list-semicolon", language)) +
+                fill(word("device-did", language), {{"device", blame.device}, {"cause", cause}}, language);
+    }
+    return fill(word("each-device", language), {{"each", each}}, language);
+}
+
 std::string render_cause(const Verdict& verdict, Language language) {
     const std::string code(to_string(verdict.cause.code));
     const std::string checkpoint(model::to_string(verdict.checkpoint));
@@ -291,7 +309,8 @@ std::string render_cause(const Verdict& verdict, Language language) {
         }
     keys.push_back(checkpoint + ":" + code);
     keys.push_back(code);
-    return fill(lookup(keys, language), params, language, model::spec_of(verdict.cause.code).params);
+    return fill(lookup(keys, language), params, language, model::spec_of(verdict.cause.code).params) +
+           what_each_did(verdict, language);
 }
 
 std::string render_finding(const model::CaptureFinding& finding, Language language) {

@@ -64,10 +64,9 @@ bool load_optional_profile(const std::string& path, std::optional<profile::Profi
 probe::Progress progress_in(reports::Language language) {
     return [language](std::string_view kind, model::Family family, std::size_t step, std::size_t steps) {
         const bool tty = isatty(STDERR_FILENO) != 0;
-        std::cerr << (tty ? "\r\033[K" : "")
-                  << reports::cli_line("cli:step-done",
-                                       {{"step", step + 1}, {"steps", steps}, {"kind", std::string(kind)},
-                                        {"family", std::string(model::to_string(family))}},
+        // The "[3/18]" prefix stays outside the template, where brackets mark optional parts.
+        std::cerr << (tty ? "\r\033[K" : "") << "[" << step + 1 << "/" << steps << "] "
+                  << reports::cli_line("cli:step-done", {{"kind", std::string(kind)}, {"family", std::string(model::to_string(family))}},
                                        language)
                   << (tty ? "" : "\n") << std::flush;
     };
@@ -136,7 +135,8 @@ Result<std::optional<model::Addressing>> addressing_of(const std::vector<std::st
 void ask_resolvers(model::RunResult& result, const std::vector<peers::Resolver>& resolvers, const probe::RunConfig& config,
                    const std::atomic<bool>& stop, reports::Language language) {
     const bool tty = isatty(STDERR_FILENO) != 0;
-    std::cerr << (tty ? "\r\033[K" : "") << reports::cli_line("cli:resolvers", {{"count", resolvers.size()}}, language)
+    std::cerr << (tty ? "\r\033[K" : "") << "[" << reports::cli_line("cli:resolvers-tag", {}, language) << "] "
+              << reports::cli_line("cli:resolvers", {{"count", resolvers.size()}}, language)
               << (tty ? "" : "\n") << std::flush;
     char run_id[16];
     std::snprintf(run_id, sizeof run_id, "r%06llx", static_cast<unsigned long long>(config.seed & 0xffffff));

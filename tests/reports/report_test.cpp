@@ -220,6 +220,23 @@ TEST(Report, ASizeCapsFixFollowsTheMeasuredCap) {
     EXPECT_NE(findings(result)[0].fixes[0].find("set the servers' EDNS buffer size to 1232"), std::string::npos);
 }
 
+// A verdict blamed on two devices for different causes says what each did; one cause, nothing added.
+TEST(Report, AVerdictBlamingTwoDevicesSaysWhatEachDid) {
+    auto result = sample();
+    auto& verdict = result.verdicts[0];
+    model::Blame second;
+    second.device = "isp-router";
+    second.cause = {CauseCode::fragment_filter, {{"direction", "answers"}}};
+    verdict.blame.push_back(second);
+    EXPECT_NE(render_cause(verdict).find("(by device: cpe: a size limit; isp-router: a fragment filter)"), std::string::npos)
+        << render_cause(verdict);
+    EXPECT_NE(render_cause(verdict, Language::ja).find("（機器ごと：cpe：サイズ制限；isp-router：フラグメントのフィルタ）"),
+              std::string::npos)
+        << render_cause(verdict, Language::ja);
+    verdict.blame[1].cause = verdict.blame[0].cause;
+    EXPECT_EQ(render_cause(verdict).find("by device"), std::string::npos);
+}
+
 TEST(Report, TheTableFitsTheWidthFailuresFirstWithTotals) {
     auto result = sample();
     result.verdicts.push_back(verdict("pmtu", Family::ipv6, Status::warn,
