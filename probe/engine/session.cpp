@@ -89,6 +89,16 @@ std::string_view to_string(OutcomeKind kind) {
     return "error";
 }
 
+void SendPacer::wait() {
+    const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+    std::int64_t slot = next_ns_.load();
+    std::int64_t mine = 0;
+    do {
+        mine = std::max(slot, static_cast<std::int64_t>(now));
+    } while (!next_ns_.compare_exchange_weak(slot, mine + gap_ns_));
+    if (mine > now) std::this_thread::sleep_for(std::chrono::nanoseconds(mine - now));
+}
+
 Session::Session(SessionConfig config, std::uint64_t seed, const std::atomic<bool>& stop)
     : config_(std::move(config)), random_(seed), stop_(stop), timeout_(config_.plan.timeout_ms) {}
 
@@ -248,6 +258,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
             outcome.query_size = encoded->size();
             // TCP recovers its own losses, given time: a retransmission waits at least 200 ms (a SYN 1 s).
             const auto tcp_deadline = std::max(timeout_, std::chrono::milliseconds(1000));
+            if (config_.pacer) config_.pacer->wait();
             auto exchange = spec.transport == Transport::tcp ? net::tcp_exchange(server, *encoded, tcp_deadline, {spec.tcp_mss})
                             : spec.fragment_size
                                 ? net::fragmented_udp_exchange(server, *encoded, *spec.fragment_size, timeout_,
