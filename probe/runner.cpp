@@ -7,7 +7,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <thread>
+#include <mutex>
 
 #include "probe/judge/judge.h"
 #include "probe/kinds/kinds.h"
@@ -124,19 +124,18 @@ void measure_losses(Session& session, const std::set<Family>& unreachable, model
     std::vector<Family> families;
     for (const auto& [family, endpoint] : session.config().targets)
         if (!unreachable.count(family)) families.push_back(family);
-    std::vector<Session> lanes;
     std::vector<model::RunResult> parts(families.size());
-    for (std::size_t i = 0; i < families.size(); ++i) lanes.push_back(session.lane(static_cast<std::uint32_t>(i + 1)));
-    {
-        std::vector<std::jthread> threads;
-        for (std::size_t i = 0; i < families.size(); ++i)
-            threads.emplace_back([&, i] {
-                if (!lanes[i].stopped()) measure_loss(lanes[i], families[i], parts[i]);
-            });
-    }
+    std::vector<LossEstimate> estimates(families.size());
+    std::vector<std::function<void(Session&)>> tasks;
+    for (std::size_t i = 0; i < families.size(); ++i)
+        tasks.push_back([&, i](Session& lane) {
+            if (lane.stopped()) return;
+            measure_loss(lane, families[i], parts[i]);
+            estimates[i] = lane.loss(families[i]);
+        });
+    session.side_by_side(tasks);
     for (std::size_t i = 0; i < families.size(); ++i) {
-        session.set_loss(families[i], lanes[i].loss(families[i]));
-        session.join(std::move(lanes[i]));
+        session.set_loss(families[i], estimates[i]);
         absorb(result, std::move(parts[i]));
     }
 }
@@ -159,30 +158,16 @@ bool settled_without_running(const Step& step, const Session& session, const std
 // lanes' records in plan order. A lost probe's wait then overlaps the others' waits.
 void run_side_by_side(Session& session, const std::vector<Step>& steps, const std::vector<std::size_t>& chosen,
                       std::vector<model::RunResult>& parts, const std::function<void(std::size_t)>& finished) {
-    std::vector<Session> lanes;
-    for (std::size_t i = 0; i < chosen.size(); ++i) lanes.push_back(session.lane(static_cast<std::uint32_t>(chosen[i] + 1)));
-    std::vector<std::atomic<bool>> ended(chosen.size());
-    {
-        std::vector<std::jthread> threads;
-        for (std::size_t i = 0; i < chosen.size(); ++i)
-            threads.emplace_back([&, i] {
-                const Step& step = steps[chosen[i]];
-                if (!lanes[i].stopped()) step.kind->run(lanes[i], step.family, parts[chosen[i]]);
-                ended[i].store(true);
-            });
-        // Progress in the order the steps end (the threads join at the end of this block).
-        std::vector<bool> told(chosen.size(), false);
-        for (std::size_t told_count = 0; told_count < chosen.size();) {
-            for (std::size_t i = 0; i < chosen.size(); ++i)
-                if (!told[i] && ended[i].load()) {
-                    told[i] = true;
-                    ++told_count;
-                    finished(chosen[i]);
-                }
-            if (told_count < chosen.size()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-    }
-    for (auto& lane : lanes) session.join(std::move(lane));
+    std::mutex telling;  // progress is told in the order the steps end, one line at a time
+    std::vector<std::function<void(Session&)>> tasks;
+    for (auto index : chosen)
+        tasks.push_back([&, index](Session& lane) {
+            const Step& step = steps[index];
+            if (!lane.stopped()) step.kind->run(lane, step.family, parts[index]);
+            const std::lock_guard<std::mutex> lock(telling);
+            finished(index);
+        });
+    session.side_by_side(tasks);
 }
 
 // Runs a segment of steps side by side, with every waiting after-together step (ttl) whose family
