@@ -59,10 +59,16 @@ expect "a profile's plan.user makes the run go on as nobody" \
 
 # 1b. The process as it probes: a port that never answers keeps it probing while /proc is read,
 # then Ctrl-C; it must still write what it measured, as nobody.
-silent=$((port + 1))
-python3 -c "import socket,time; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', $silent)); time.sleep(30)" &
+# The sink picks its own free port and names it once bound: a closed port would end the run in
+# milliseconds (ICMP port unreachable), before /proc could be read; that was this test's flake.
+python3 -c "
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0))
+open(sys.argv[1] + '.tmp', 'w').write(str(s.getsockname()[1])); __import__('os').rename(sys.argv[1] + '.tmp', sys.argv[1])
+time.sleep(30)" "$work/silent-port" &
 sink=$!
-sleep 0.3
+for _ in $(seq 100); do [ -s "$work/silent-port" ] && break; sleep 0.05; done
+silent=$(cat "$work/silent-port")
 "$bin" run --target 127.0.0.1 --port "$silent" --key-file "$work/key" --probes edns-size --families ipv4 \
   --device "lo=lo,lo" --user nobody --out "$work/probing" >/dev/null 2>"$work/1b.err" &
 run=$!
