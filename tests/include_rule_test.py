@@ -16,15 +16,17 @@ PARTS = {
     "profile": (["probe/profile/"], "probe/profile/profile.h", ["wire", "model"]),
     "net": (["probe/net/"], "probe/net/net.h", ["wire"]),
     "responder": (["probe/responder/"], "probe/responder/responder.h", ["wire", "net"]),
-    "lab": (["probe/lab/"], "probe/lab/lab.h", ["wire", "profile"]),
+    "lab": (["probe/lab/"], "probe/lab/lab.h", ["wire", "profile", "model", "run"]),
     "engine": (["probe/engine/", "probe/kinds/", "probe/runner.cpp", "probe/probe.h"], "probe/probe.h",
                ["wire", "model", "judge", "profile", "net"]),
     "diagnose": (["probe/diagnose/"], "probe/diagnose/diagnose.h", ["wire", "model", "net"]),
     "peers": (["probe/peers/"], "probe/peers/peers.h", ["wire", "model", "net"]),
     "capture": (["capture/"], "capture/capture.h", ["wire", "model", "net"]),
     "reports": (["reports/"], "reports/report.h", ["wire", "model"]),
+    "run": (["probe/run/"], "probe/run/run.h", ["wire", "model", "judge", "profile", "net", "engine", "capture", "reports",
+                                                "peers"]),
     "cli": (["probe/cli/"], None, ["wire", "model", "judge", "profile", "net", "responder", "lab", "engine",
-                                   "capture", "reports", "diagnose", "peers"]),
+                                   "capture", "reports", "diagnose", "peers", "run"]),
 }
 
 

@@ -2,6 +2,7 @@
 // on both interfaces, and gives the interfaces back whatever happens.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -10,47 +11,38 @@
 #include "probe/cli/support.h"
 #include "probe/lab/lab.h"
 #include "probe/profile/profile.h"
+#include "probe/run/run.h"
 
 namespace dnspath::cli {
 namespace {
 
-// The bench's run: `dnspath run` in the LAN namespace, taps on both interfaces naming the DUT.
-std::vector<std::string> bench_run_command(const BenchCliOptions& options, const lab::BenchSession& session) {
-    std::vector<std::string> argv{"ip", "netns", "exec", session.facts().lan_namespace, self_executable(), "run",
-                                  "--out", options.out_dir, "--lang", options.lang};
-    if (!options.profile_path.empty()) argv.insert(argv.end(), {"--profile", options.profile_path});
-    for (const auto& arg : session.run_arguments(options.dut_name)) argv.push_back(arg);
-    if (!options.dut_model.empty()) argv.insert(argv.end(), {"--device-model", options.dut_name + "=" + options.dut_model});
-    if (!options.dut_firmware.empty())
-        argv.insert(argv.end(), {"--device-firmware", options.dut_name + "=" + options.dut_firmware});
-    const auto& facts = session.facts();
-    // A field test: the DUT's proxy forwards to the ISP's resolvers, which this bench cannot see.
-    if (facts.wan_namespace.empty() && !facts.dut_dns.empty()) argv.push_back("--proxy-upstream-unseen");
-    for (auto [key, value] : {std::pair{"wan-ipv4", &facts.dut_wan_lease}, std::pair{"wan-ipv6", &facts.dut_wan_ipv6},
-                              std::pair{"delegated-prefix", &facts.delegated_prefix}, std::pair{"lan-ipv4", &facts.lan_ipv4},
-                              std::pair{"lan-ipv6", &facts.lan_ipv6}})
-        if (!value->empty()) argv.insert(argv.end(), {"--addressing", std::string(key) + "=" + *value});
-    argv.insert(argv.end(), {"--addressing", "device=" + options.dut_name});
-    for (const auto& target : options.targets) argv.insert(argv.end(), {"--target", target});
-    if (!options.key_file.empty()) argv.insert(argv.end(), {"--key-file", options.key_file});
-    if (options.json) argv.push_back("--json");
+// The bench's run: a child run in the LAN namespace, its request on standard input, taps on both
+// interfaces naming the DUT.
+Result<run::RunRequest> bench_request(const BenchCliOptions& options, const lab::BenchSession& session) {
+    run::RunRequest request;
+    if (!options.profile_path.empty()) {
+        auto profile = profile::load_profile_file(options.profile_path);
+        if (!profile) return fail(profile.error().describe());
+        request = run::request_from_profile(*profile, options.profile_path);
+    }
+    request = session.run_request(std::move(request), options.dut_name);
+    if (!options.dut_model.empty() || !options.dut_firmware.empty()) {
+        auto& identities = request.identities;
+        auto found = std::find_if(identities.begin(), identities.end(), [&](const auto& each) { return each.name == options.dut_name; });
+        auto& dut = found != identities.end() ? *found : identities.emplace_back(model::DeviceIdentity{options.dut_name, "", ""});
+        if (!options.dut_model.empty()) dut.model = options.dut_model;
+        if (!options.dut_firmware.empty()) dut.firmware = options.dut_firmware;
+    }
+    if (!options.targets.empty()) request.config.targets = options.targets;
+    if (!options.key_file.empty()) request.key_file = options.key_file;
     // Both of SAC035's modes in one run: the default plan (route mode, through the DUT) and the
     // proxy kind (the DUT's own DNS proxy), unless the profile or --probes say otherwise.
-    const std::vector<std::string> probes = [&] {
-        auto chosen = options.probes;
-        if (chosen.empty() && options.profile_path.empty()) {
-            chosen = profile::default_plan().probes;
-            if (!session.facts().dut_dns.empty()) chosen.push_back("proxy");
-        }
-        return chosen;
-    }();
-    for (auto [flag, list] : {std::pair{"--probes", &probes}, std::pair{"--families", &options.families}})
-        if (!list->empty()) {
-            std::string joined;
-            for (const auto& item : *list) joined += (joined.empty() ? "" : ",") + item;
-            argv.insert(argv.end(), {flag, joined});
-        }
-    return argv;
+    if (!options.probes.empty()) request.config.plan.probes = options.probes;
+    if (!options.families.empty()) request.config.plan.families = options.families;
+    request.out_dir = options.out_dir;
+    request.language = reports::parse_language(options.lang).value_or(reports::Language::en);
+    request.command_line = options.command_line;
+    return request;
 }
 
 void print_bench(const BenchCliOptions& options, const lab::BenchFacts& facts) {
@@ -73,7 +65,7 @@ void print_bench(const BenchCliOptions& options, const lab::BenchFacts& facts) {
 // The far side only: serve until Ctrl-C (or --seconds) while a tap on the WAN interface writes
 // OUT/taps/DUT.out.pcapng; a probe elsewhere asks our responder, and `analyze` can join the two.
 int serve_wan_side(const BenchCliOptions& options, const lab::BenchSession& session, const std::atomic<bool>& stop) {
-    if (auto ready = prepare_out_dir(options.out_dir); !ready) return usage_error(ready.error().message);
+    if (auto ready = run::prepare_out_dir(options.out_dir); !ready) return usage_error(ready.error().message);
     auto tap = lab::Process::spawn({self_executable(), "capture", "--device", options.dut_name + "=," + session.wan_tap(),
                                     "--out", options.out_dir},
                                    {options.out_dir + "/capture.log", true});
@@ -108,7 +100,7 @@ int command_bench(const BenchCliOptions& given) {
         return usage_error("--resolvers needs --lan and --wan: the resolvers sit in the home and resolve through the device "
                            "to the bench's responder");
     if (!options.lan.empty())
-        if (auto ready = prepare_out_dir(options.out_dir); !ready) return usage_error(ready.error().message);
+        if (auto ready = run::prepare_out_dir(options.out_dir); !ready) return usage_error(ready.error().message);
     std::atomic<bool> stop{false};
     StopOnSignal on_signal(stop);  // taken before the bench is built: a Ctrl-C then restores it
     lab::BenchOptions bench{options.lan, options.wan, options.uplink, std::nullopt, options.force,
@@ -122,7 +114,13 @@ int command_bench(const BenchCliOptions& given) {
     if (stop.load()) return usage_error("interrupted while the bench was built; the interfaces are back");
     if (auto dropped = keep_only_teardown_privileges(); !dropped) return usage_error(dropped.error().message);
     if (options.lan.empty()) return serve_wan_side(options, *session, stop);
-    auto probe = lab::Process::spawn(bench_run_command(options, *session), {});
+    auto request = bench_request(options, *session);
+    if (!request) return usage_error(request.error().message);
+    std::vector<std::string> argv{"ip", "netns", "exec", session->facts().lan_namespace, self_executable(), "run", "--request", "-"};
+    if (options.json) argv.push_back("--json");
+    lab::Process::Options child;
+    child.standard_input = run::to_json(*request);
+    auto probe = lab::Process::spawn(argv, child);
     if (!probe) return usage_error(probe.error().message);
     return probe->wait([&stop] { return stop.load(); });
 }

@@ -13,14 +13,13 @@ namespace dnspath::cli {
 
 struct RunOptions {
     std::string profile_path, zone, key_file, out_dir = "dnspath-results", lang = "en", user;
+    std::string request_path;  // a child run's whole request as JSON ("-": standard input)
     bool check_only = false, json = false, no_color = false, wide = false;
     std::vector<std::string> targets, probes, families, devices, proxies, baseline, resolvers;
     std::vector<std::string> device_models, device_firmware;  // NAME=TEXT
-    std::vector<std::string> addressing;                      // KEY=VALUE, from `bench`
     int port = 0;
     int repeat = 0;  // 0: the profile's plan.repetitions
     std::uint64_t seed = 0;
-    bool proxy_upstream_unseen = false;  // from `bench --lan` alone
     std::vector<std::string> command_line;  // as typed, for the result's record
 };
 
@@ -35,6 +34,7 @@ struct LabOptions {
     std::string action, profile_path, prefix, out_dir = "dnspath-results", lang = "en";  // action: up, run, down
     bool json = false;
     std::vector<std::string> probes, families;
+    std::vector<std::string> command_line;  // as typed, for the result's record
 };
 
 struct BenchCliOptions {
@@ -47,6 +47,7 @@ struct BenchCliOptions {
     int pd_length = 56;  // DHCPv6-PD: the prefix length delegated to the DUT
     double seconds = 0;  // --wan alone: serve this long (0: until Ctrl-C)
     bool force = false, json = false;
+    std::vector<std::string> command_line;  // as typed, for the result's record
 };
 
 struct NameOptions {

@@ -9,14 +9,26 @@
 #include "probe/cli/support.h"
 #include "probe/lab/lab.h"
 #include "probe/profile/profile.h"
+#include "probe/run/run.h"
 #include "reports/report.h"
 
 namespace dnspath::cli {
 
 namespace {
 
+// The command a person types to probe the lab by hand (`lab up` prints it).
+std::string typed_run(const run::RunRequest& request) {
+    std::string line;
+    for (auto [flag, list] : {std::pair{" --target ", &request.config.targets}, std::pair{" --proxy ", &request.config.proxies},
+                              std::pair{" --baseline ", &request.config.baseline}})
+        for (const auto& address : *list) line += flag + address;
+    line += " --port " + std::to_string(request.config.port) + " --key-file " + request.key_file;
+    for (const auto& resolver : request.resolvers) line += " --resolver " + resolver.name + "=" + resolver.address;
+    return line;
+}
+
 // What `lab up` leaves running, and how to use it.
-void print_lab(const lab::LabSession& session, const profile::Profile& profile, const std::vector<std::string>& args) {
+void print_lab(const lab::LabSession& session, const profile::Profile& profile, const run::RunRequest& request) {
     const auto& layout = session.layout();
     std::cout << "lab up: " << layout.nodes.size() + layout.servers.size() - 1 << " namespaces, "
               << (layout.load_balanced ? "load-balanced service on " : "responder on ") << layout.server_ipv4() << " and "
@@ -34,8 +46,8 @@ void print_lab(const lab::LabSession& session, const profile::Profile& profile, 
         if (layout.nodes[i].device) std::cout << "   (taps " << layout.tap_in(i) << ", " << layout.tap_out(i) << ")";
         std::cout << "\n";
     }
-    std::cout << "probe it: ip netns exec " << layout.probe().namespace_name << " " << self_executable() << " run";
-    for (const auto& arg : args) std::cout << " " << arg;
+    std::cout << "probe it: ip netns exec " << layout.probe().namespace_name << " " << self_executable() << " run"
+              << typed_run(request);
     std::cout << "\nask it:   ip netns exec " << layout.probe().namespace_name << " dig @" << layout.server_ipv4()
               << " p1.s1500.echo." << profile.target.zone << " TXT   (large answers need the token: use run)\n"
               << "remove:   " << self_executable() << " lab down --prefix " << layout.prefix << "\n";
@@ -55,24 +67,26 @@ int lab_pass(const profile::Profile& profile, std::string profile_path, const st
     // No lab is built after this one: from here the parent only waits and tears down.
     if (last)
         if (auto dropped = keep_only_teardown_privileges(); !dropped) return usage_error(dropped.error().message);
-    // The probe runs in the probe namespace as a child reading its plan from a file, so a Ctrl-C
-    // reaches it and it still writes what it measured before the lab goes away.
+    // The probe runs in the probe namespace as a child given its request on standard input, so a
+    // Ctrl-C reaches it and it still writes what it measured before the lab goes away. The embedded
+    // profile gets a file, for the record's sha256.
     if (profile_path.empty()) {
         profile_path = session->layout().state_dir + "/default.toml";
         std::ofstream(profile_path) << cli::kEmbeddedDefaultProfile;
     }
+    auto request = session->run_request(run::request_from_profile(profile, profile_path));
+    for (auto [from, into] : {std::pair{&options.probes, &request.config.plan.probes},
+                              std::pair{&options.families, &request.config.plan.families}})
+        if (!from->empty()) *into = *from;
+    request.out_dir = out_dir;
+    request.language = reports::parse_language(options.lang).value_or(reports::Language::en);
+    request.command_line = options.command_line;
     std::vector<std::string> argv{"ip", "netns", "exec", session->layout().probe().namespace_name, self_executable(),
-                                  "run", "--profile", profile_path, "--out", out_dir};
-    for (const auto& args : {session->run_arguments(), session->tap_arguments()}) argv.insert(argv.end(), args.begin(), args.end());
+                                  "run", "--request", "-"};
     if (json) argv.push_back("--json");
-    argv.insert(argv.end(), {"--lang", options.lang});
-    for (auto [flag, list] : {std::pair{"--probes", &options.probes}, std::pair{"--families", &options.families}})
-        if (!list->empty()) {
-            std::string joined;
-            for (const auto& item : *list) joined += (joined.empty() ? "" : ",") + item;
-            argv.insert(argv.end(), {flag, joined});
-        }
-    auto probe = lab::Process::spawn(argv, {});
+    lab::Process::Options child;
+    child.standard_input = run::to_json(request);
+    auto probe = lab::Process::spawn(argv, child);
     if (!probe) return usage_error(probe.error().message);
     return probe->wait([&stop] { return stop.load(); });
 }
@@ -141,7 +155,7 @@ int command_lab(const LabOptions& options) {
         if (!session) return usage_error(session.error().message);
         if (stop.load()) return usage_error("interrupted while the lab was built; it is torn down");
         session->keep();
-        print_lab(*session, *loaded, session->run_arguments());
+        print_lab(*session, *loaded, session->run_request(run::request_from_profile(*loaded, options.profile_path)));
         if (several) std::cout << "(balancer = \"" << loaded->devices.back().balancer << "\", the first of balancers; lab run makes a pass with each)\n";
         return kExitPass;
     }

@@ -71,9 +71,6 @@ CLI::App* add_run(CLI::App& app, RunOptions& run) {
     cmd->add_flag("--check", run.check_only, "Validate the profile and exit (0 valid, 2 invalid)");
     cmd->add_option("--target,-t", run.targets, "Responder address (IPv4 and/or IPv6; repeat for both)");
     cmd->add_option("--proxy", run.proxies, "A DNS proxy to test with the proxy kind, e.g. a CPE's LAN address (one per family)");
-    cmd->add_flag("--proxy-upstream-unseen", run.proxy_upstream_unseen,
-                  "Set by `bench --lan` alone: the proxy forwards to its own upstream, not to dnspath's responder, "
-                  "so dns-proxy is reported na");
     cmd->add_option("--baseline", run.baseline,
                     "The responder reached without the device under test, for the load kind (one per family)");
     cmd->add_option("--port", run.port, "Responder port (default 53)")->check(CLI::Range(1, 65535));
@@ -94,9 +91,6 @@ CLI::App* add_run(CLI::App& app, RunOptions& run) {
                     "pcapng goes to OUT/taps/");
     cmd->add_option("--device-model", run.device_models, "NAME=MODEL: which box a device of the path is, for the result (repeat)");
     cmd->add_option("--device-firmware", run.device_firmware, "NAME=VERSION: the device's firmware, for the result (repeat)");
-    cmd->add_option("--addressing", run.addressing,
-                    "KEY=VALUE, set by `bench`: how it numbered the device (device, wan-ipv4, wan-ipv6, "
-                    "delegated-prefix, lan-ipv4, lan-ipv6), for the result (repeat)");
     cmd->add_option("--resolver", run.resolvers,
                     "A validating resolver that reaches the responder through the same path: NAME=ADDRESS[#PORT] (repeat); "
                     "after the plan it is asked signed names, and what it answered goes beside the verdicts");
@@ -106,6 +100,14 @@ CLI::App* add_run(CLI::App& app, RunOptions& run) {
     cmd->add_option("--user", run.user,
                     "Once sockets and taps are open, go on as this user (keeping only CAP_NET_RAW)");
     add_output_language(cmd, run.lang);
+    // The lab's and the bench's child run: the whole input as JSON, so no input flag may join it.
+    auto* request = cmd->add_option("--request", run.request_path,
+                                    "The run's whole request as JSON, from a file or - for standard input (what `lab run` "
+                                    "and `bench` hand the run they start); only --json, --no-color and --wide go with it");
+    for (auto* other : cmd->get_options())
+        if (other != request && !other->check_lname("json") && !other->check_lname("no-color") && !other->check_lname("wide") &&
+            !other->check_lname("help"))
+            request->excludes(other);
     return cmd;
 }
 
@@ -300,6 +302,7 @@ int main(int argc, char** argv) {
     CaptureOptions capture;
     AnalyzeOptions analyze;
     LabOptions lab;
+    lab.command_line.assign(argv, argv + argc);
     std::string key_path;
     ReportOptions report;
     CompareOptions compare;
@@ -314,6 +317,7 @@ int main(int argc, char** argv) {
     auto* analyze_cmd = add_analyze(app, analyze);
     auto [lab_up, lab_run, lab_down] = add_lab(app, lab);
     BenchCliOptions bench;
+    bench.command_line.assign(argv, argv + argc);
     auto* bench_cmd = add_bench(app, bench);
     DiagnoseOptions diagnose;
     diagnose.command_line.assign(argv, argv + argc);

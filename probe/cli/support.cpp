@@ -16,15 +16,6 @@ int usage_error(const std::string& message) {
     return kExitUsage;
 }
 
-Result<void> prepare_out_dir(const std::string& dir) {
-    std::error_code error;
-    std::filesystem::create_directories(dir, error);
-    if (error || !std::filesystem::is_directory(dir, error))
-        return fail("cannot create output folder " + dir + (error ? ": " + error.message() : ": not a folder"));
-    if (::access(dir.c_str(), W_OK) != 0) return fail("cannot write into output folder " + dir);
-    return Ok{};
-}
-
 std::string self_executable() {
     std::error_code error;
     auto path = std::filesystem::read_symlink("/proc/self/exe", error);

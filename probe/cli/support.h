@@ -30,10 +30,6 @@ void print_profile_errors(const profile::ProfileErrors& problems);
 // Writes a rendered report to `out`, or to standard output when none is given.
 Result<void> emit(const std::string& text, const std::string& out);
 
-// The folder a run writes into, made (or found) before any probe goes out: a run that measured for
-// minutes and then could not write would lose everything.
-Result<void> prepare_out_dir(const std::string& dir);
-
 // The running dnspath binary (for children: responders, the probe in a namespace).
 std::string self_executable();
 

@@ -273,20 +273,26 @@ void BenchSession::restore() {
     (void)lab_down(options_.prefix);
 }
 
-std::vector<std::string> BenchSession::run_arguments(const std::string& dut_name) const {
-    std::vector<std::string> args;
+run::RunRequest BenchSession::run_request(run::RunRequest request, const std::string& dut_name) const {
+    auto& config = request.config;
     if (!facts_.wan_namespace.empty()) {  // else a field test: the caller names the remote responder
-        args.insert(args.end(), {"--target", kBenchWanIpv4});
-        if (!facts_.lan_ipv6.empty()) args.insert(args.end(), {"--target", kBenchWanIpv6});
-        args.insert(args.end(), {"--port", "53", "--key-file", key_path()});
+        config.targets = {kBenchWanIpv4};
+        if (!facts_.lan_ipv6.empty()) config.targets.push_back(kBenchWanIpv6);
+        config.port = 53;
+        request.key_file = key_path();
     }
-    if (!facts_.dut_dns.empty()) args.insert(args.end(), {"--proxy", facts_.dut_dns});
-    for (const auto& resolver : facts_.resolvers) args.insert(args.end(), {"--resolver", resolver});
+    if (!facts_.dut_dns.empty()) config.proxies = {facts_.dut_dns};
+    // A field test: the DUT's proxy forwards to the ISP's resolvers, which this bench cannot see.
+    config.proxy_upstream_unseen = facts_.wan_namespace.empty() && !facts_.dut_dns.empty();
+    for (const auto& resolver : facts_.resolvers)
+        if (auto address = run::parse_resolver_address(resolver)) request.resolvers.push_back(*address);
     // Taps on both sides name the DUT for what it drops or changes; a LAN-side tap alone (a field
     // test) records the evidence and blames nobody: one side cannot tell the DUT from the far path.
     if (!facts_.lan_namespace.empty())
-        args.insert(args.end(), {"--device", dut_name + "=netns:" + facts_.lan_namespace + "/" + options_.lan + "," + wan_tap()});
-    return args;
+        request.devices = {{dut_name, "netns:" + facts_.lan_namespace + "/" + options_.lan, wan_tap()}};
+    request.addressing = model::Addressing{dut_name, facts_.dut_wan_lease, facts_.dut_wan_ipv6, facts_.delegated_prefix,
+                                           facts_.lan_ipv4, facts_.lan_ipv6, false};
+    return request;
 }
 
 std::string BenchSession::wan_tap() const {

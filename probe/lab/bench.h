@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "probe/lab/process.h"
+#include "probe/run/run.h"
 
 namespace dnspath::lab {
 
@@ -59,9 +60,10 @@ public:
 
     const BenchFacts& facts() const { return facts_; }
     std::string key_path() const { return facts_.state_dir + "/key"; }
-    // `dnspath run` arguments: the responder (route mode), the DUT's DNS (proxy mode), the key, and
-    // taps on the LAN and WAN interfaces naming the DUT `dut_name`.
-    std::vector<std::string> run_arguments(const std::string& dut_name) const;
+    // `request` made to test the DUT `dut_name`: the responder (route mode), the DUT's DNS (proxy
+    // mode), the key, the resolvers in the home, how the bench numbered it, and taps on the LAN and
+    // WAN interfaces naming it.
+    run::RunRequest run_request(run::RunRequest request, const std::string& dut_name) const;
     // The WAN-side tap as netns:NS/IFACE ("" without a WAN side): `--wan` alone captures on it.
     std::string wan_tap() const;
 

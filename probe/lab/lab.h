@@ -9,6 +9,7 @@
 #include "probe/lab/bench.h"
 #include "probe/lab/process.h"
 #include "probe/profile/profile.h"
+#include "probe/run/run.h"
 
 namespace dnspath::lab {
 
@@ -135,10 +136,9 @@ public:
 
     const Layout& layout() const { return layout_; }
     std::string key_path() const;
-    // `dnspath run` arguments that probe this lab: targets, the first cpe's proxy, the baseline
-    // behind a balancer, port and key; and the taps on both sides of every device.
-    std::vector<std::string> run_arguments() const;
-    std::vector<std::string> tap_arguments() const;
+    // `request` made to probe this lab: its targets, the first cpe's proxy, the baseline behind a
+    // balancer, port, key and resolvers, and taps on both sides of every device.
+    run::RunRequest run_request(run::RunRequest request) const;
     void keep() { armed_ = false; }
 
 private:

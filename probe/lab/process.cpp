@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,12 +132,34 @@ Result<Process> Process::spawn(const std::vector<std::string>& argv, const Optio
         posix_spawn_file_actions_adddup2(&actions, 1, 2);
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     }
+    int input[2] = {-1, -1};
+    if (!options.standard_input.empty()) {
+        // A socket pair rather than a pipe: a child that dies before reading gives EPIPE to send()
+        // with MSG_NOSIGNAL, where a pipe's write would kill this process with SIGPIPE.
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, input) != 0)
+            return fail(std::string("cannot make a socket pair: ") + std::strerror(errno));
+        posix_spawn_file_actions_adddup2(&actions, input[0], 0);  // dup2 clears O_CLOEXEC on fd 0
+    }
     SpawnAttributes attributes(options.new_session);
     pid_t pid = -1;
     auto args = c_args(argv);
     int spawned = posix_spawnp(&pid, args[0], &actions, &attributes.attributes, args.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0) return fail("cannot start " + join_command(argv) + ": " + std::strerror(spawned));
+    if (input[0] >= 0) close(input[0]);
+    if (spawned != 0) {
+        if (input[1] >= 0) close(input[1]);
+        return fail("cannot start " + join_command(argv) + ": " + std::strerror(spawned));
+    }
+    if (input[1] >= 0) {
+        // The child reads all of it before anything else; one that died early ends the sending.
+        const std::string& text = options.standard_input;
+        for (std::size_t sent = 0; sent < text.size();) {
+            const ssize_t wrote = send(input[1], text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
+            if (wrote <= 0 && errno != EINTR) break;
+            if (wrote > 0) sent += static_cast<std::size_t>(wrote);
+        }
+        close(input[1]);
+    }
     Process process;
     process.pid_ = pid;
     return process;

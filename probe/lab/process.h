@@ -35,6 +35,9 @@ public:
     struct Options {
         std::string log_path;       // stdout and stderr go here ("" = inherit)
         bool new_session = false;   // detach from our terminal and process group
+        // Given to the child on its standard input through a pipe, then end of file (a child run's
+        // request as JSON); empty: stdin is inherited (or /dev/null with a log).
+        std::string standard_input;
     };
     static Result<Process> spawn(const std::vector<std::string>& argv, const Options& options);
 

@@ -101,32 +101,26 @@ LabSession::~LabSession() {
 
 std::string LabSession::key_path() const { return layout_.state_dir + "/key"; }
 
-std::vector<std::string> LabSession::run_arguments() const {
-    std::vector<std::string> args;
-    if (layout_.ipv4) args.insert(args.end(), {"--target", layout_.server_ipv4()});
-    if (layout_.ipv6) args.insert(args.end(), {"--target", layout_.server_ipv6()});
-    if (!layout_.proxies.empty()) {
-        const auto& proxy = layout_.proxies.front();
-        if (layout_.ipv4) args.insert(args.end(), {"--proxy", proxy.ipv4});
-        if (layout_.ipv6) args.insert(args.end(), {"--proxy", proxy.ipv6});
-    }
-    if (layout_.load_balanced) {
-        // Without the balancer's function: one backend by its own address, over the same links.
-        const auto& backend = layout_.servers.front();
-        if (layout_.ipv4) args.insert(args.end(), {"--baseline", backend.ipv4});
-        if (layout_.ipv6) args.insert(args.end(), {"--baseline", backend.ipv6});
-    }
-    args.insert(args.end(), {"--port", "53", "--key-file", key_path()});
-    for (const auto& resolver : layout_.resolvers) args.insert(args.end(), {"--resolver", resolver.software + "=" + resolver.address});
-    return args;
-}
-
-std::vector<std::string> LabSession::tap_arguments() const {
+run::RunRequest LabSession::run_request(run::RunRequest request) const {
+    auto& config = request.config;
+    auto both = [this](const std::string& ipv4, const std::string& ipv6) {
+        std::vector<std::string> addresses;
+        if (layout_.ipv4) addresses.push_back(ipv4);
+        if (layout_.ipv6) addresses.push_back(ipv6);
+        return addresses;
+    };
+    config.targets = both(layout_.server_ipv4(), layout_.server_ipv6());
+    if (!layout_.proxies.empty()) config.proxies = both(layout_.proxies.front().ipv4, layout_.proxies.front().ipv6);
+    // Without the balancer's function: one backend by its own address, over the same links.
+    if (layout_.load_balanced) config.baseline = both(layout_.servers.front().ipv4, layout_.servers.front().ipv6);
+    config.port = 53;
+    request.key_file = key_path();
+    for (const auto& resolver : layout_.resolvers) request.resolvers.push_back({resolver.software, resolver.address, 53});
     // Taps on both sides of every device, so each failing verdict can name the one to blame.
-    std::vector<std::string> args;
+    request.devices.clear();
     for (std::size_t i = 1; i + 1 < layout_.nodes.size(); ++i)
-        args.insert(args.end(), {"--device", layout_.nodes[i].name + "=" + layout_.tap_in(i) + "," + layout_.tap_out(i)});
-    return args;
+        request.devices.push_back({layout_.nodes[i].name, layout_.tap_in(i), layout_.tap_out(i)});
+    return request;
 }
 
 }  // namespace dnspath::lab

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:?usage: tests/fuzz/run.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(message packet profile capture_file result echo pcapng dnssec)
+[ ${#targets[@]} -gt 0 ] || targets=(message packet profile capture_file result echo pcapng dnssec request)
 command -v clang++ >/dev/null || { echo "run.sh: clang++ is not installed (./setup.sh installs it)" >&2; exit 2; }
 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DDNSPATH_FUZZ=ON \
   -DDNSPATH_SANITIZERS="address;undefined" >/dev/null
