@@ -2,6 +2,7 @@
 // files afterwards), and the device each failing verdict is blamed on.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,6 +52,12 @@ private:
     std::vector<std::unique_ptr<LiveTap>> taps_;  // device i: taps_[2i] (in), taps_[2i+1] (out); null if absent
     std::vector<std::string> paths_;
 };
+
+// `dnspath capture`: taps alone, for a run made elsewhere, until `stop` or `seconds` (0: until
+// stop); what each tap saw and lost. `analyze` then names the devices from the pcapng files.
+Result<std::vector<model::TapSummary>> capture_until(const std::vector<DeviceSpec>& devices, std::uint16_t port,
+                                                     const std::string& taps_dir, double seconds,
+                                                     const std::atomic<bool>& stop);
 
 // The devices to analyze, in path order: `device_specs` (NAME=IN,OUT) as given, then `tap_specs`
 // (DEVICE.in=FILE, .out, or a CPE's .lan/.wan) grouped by device — ordered as `topology` lists

@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "capture/capture.h"
 
@@ -145,6 +147,17 @@ Result<void> add_tap(const std::string& text, std::vector<DeviceSpec>& tapped) {
 }
 
 }  // namespace
+
+Result<std::vector<model::TapSummary>> capture_until(const std::vector<DeviceSpec>& devices, std::uint16_t port,
+                                                     const std::string& taps_dir, double seconds,
+                                                     const std::atomic<bool>& stop) {
+    DNSPATH_TRY(CaptureSession session, CaptureSession::start(devices, port, taps_dir));
+    const auto started = std::chrono::steady_clock::now();
+    while (!stop.load() &&
+           (seconds <= 0 || std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() < seconds))
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return session.stop();
+}
 
 Result<std::vector<DeviceSpec>> order_devices(const std::vector<std::string>& device_specs,
                                               const std::vector<std::string>& tap_specs,

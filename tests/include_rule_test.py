@@ -16,7 +16,7 @@ PARTS = {
     "profile": (["probe/profile/"], "probe/profile/profile.h", ["wire", "model"]),
     "net": (["probe/net/"], "probe/net/net.h", ["wire"]),
     "responder": (["probe/responder/"], "probe/responder/responder.h", ["wire", "net"]),
-    "lab": (["probe/lab/"], "probe/lab/lab.h", ["wire", "profile", "model", "run"]),
+    "lab": (["probe/lab/"], "probe/lab/lab.h", ["wire", "profile", "model", "net", "run"]),
     "engine": (["probe/engine/", "probe/kinds/", "probe/runner.cpp", "probe/probe.h"], "probe/probe.h",
                ["wire", "model", "judge", "profile", "net"]),
     "diagnose": (["probe/diagnose/"], "probe/diagnose/diagnose.h", ["wire", "model", "net"]),
@@ -24,7 +24,7 @@ PARTS = {
     "capture": (["capture/"], "capture/capture.h", ["wire", "model", "net"]),
     "reports": (["reports/"], "reports/report.h", ["wire", "model"]),
     "run": (["probe/run/"], "probe/run/run.h", ["wire", "model", "judge", "profile", "net", "engine", "capture", "reports",
-                                                "peers"]),
+                                                "peers", "diagnose"]),
     "cli": (["probe/cli/"], None, ["wire", "model", "judge", "profile", "net", "responder", "lab", "engine",
                                    "capture", "reports", "diagnose", "peers", "run"]),
 }

@@ -1,5 +1,6 @@
-// The dnspath command line: arguments parsed here (CLI11), one function per subcommand
-// (probe/cli/commands.h) does the rest; errors come back as one-line messages and exit codes.
+// The dnspath command line: arguments parsed here (CLI11) into each part's request; one function
+// per subcommand (probe/cli/options.h) calls the part and prints; errors come back as one-line
+// messages and exit codes.
 #include <cctype>
 #include <algorithm>
 #include <cmath>
@@ -8,8 +9,10 @@
 #include <array>
 #include <iostream>
 
-#include "probe/cli/commands.h"
+#include "probe/cli/options.h"
+#include "probe/lab/lab.h"
 #include "probe/model/model.h"
+#include "probe/net/net.h"
 
 namespace {
 
@@ -57,11 +60,39 @@ CLI::Validator server_id() {
         "ID");
 }
 
-// --lang for the commands that probe or analyze and then print a table and write report.html.
-void add_output_language(CLI::App* cmd, std::string& lang) {
-    cmd->add_option("--lang", lang, "Language of the table and report.html: en or ja")
-        ->check(CLI::IsMember({"en", "ja"}))
-        ->capture_default_str();
+// --lang: the language of the table, the status lines and report.html.
+void add_output_language(CLI::App* cmd, dnspath::reports::Language& language,
+                         const char* what = "Language of the table and report.html: en or ja") {
+    cmd->add_option_function<std::string>(
+           "--lang", [&language](const std::string& name) { language = dnspath::reports::parse_language(name).value_or(language); },
+           what)
+        ->check(CLI::Validator(
+            [](std::string& name) {
+                auto parsed = dnspath::reports::parse_language(name);
+                return parsed ? std::string() : parsed.error().message;
+            },
+            "en|ja"))
+        ->default_str("en");
+}
+
+// What `lab run` and `bench` put on top of the profile's plan, and how the result is printed.
+void add_run_choices(CLI::App* cmd, dnspath::lab::RunChoices& choices);
+
+// --json, --no-color, --wide: how a result is printed.
+void add_printing(CLI::App* cmd, Printing& print, bool json = true) {
+    if (json) cmd->add_flag("--json", print.json, "Print result.json to stdout instead of the table");
+    cmd->add_flag("--no-color", print.no_color, "No colors in the table (NO_COLOR in the environment works too)");
+    cmd->add_flag("--wide", print.wide, "Each verdict on one line instead of wrapping reasons at the terminal width");
+}
+
+void add_run_choices(CLI::App* cmd, dnspath::lab::RunChoices& choices) {
+    cmd->add_option("--out,-o", choices.out_dir, "Folder for result.json, report.html and taps/")->capture_default_str();
+    cmd->add_flag("--json", choices.json, "Print result.json to stdout instead of the table");
+    add_output_language(cmd, choices.language);
+    cmd->add_option("--probes", choices.probes, "Probe kinds to run (default: the profile's plan)")
+        ->check(CLI::IsMember(dnspath::model::plan_kinds()))
+        ->delimiter(',');
+    cmd->add_option("--families", choices.families, "ipv4, ipv6 or both")->check(CLI::IsMember(families()))->delimiter(',');
 }
 
 CLI::App* add_run(CLI::App& app, RunOptions& run) {
@@ -94,40 +125,35 @@ CLI::App* add_run(CLI::App& app, RunOptions& run) {
     cmd->add_option("--resolver", run.resolvers,
                     "A validating resolver that reaches the responder through the same path: NAME=ADDRESS[#PORT] (repeat); "
                     "after the plan it is asked signed names, and what it answered goes beside the verdicts");
-    cmd->add_flag("--json", run.json, "Print result.json to stdout instead of the table");
-    cmd->add_flag("--no-color", run.no_color, "No colors in the table (NO_COLOR in the environment works too)");
-    cmd->add_flag("--wide", run.wide, "Each verdict on one line instead of wrapping reasons at the terminal width");
-    cmd->add_option("--user", run.user,
-                    "Once sockets and taps are open, go on as this user (keeping only CAP_NET_RAW)");
-    add_output_language(cmd, run.lang);
+    cmd->add_option("--user", run.user, "Once sockets and taps are open, go on as this user (keeping only CAP_NET_RAW)");
+    add_output_language(cmd, run.print.language);
     // The lab's and the bench's child run: the whole input as JSON, so no input flag may join it.
     auto* request = cmd->add_option("--request", run.request_path,
                                     "The run's whole request as JSON, from a file or - for standard input (what `lab run` "
                                     "and `bench` hand the run they start); only --json, --no-color and --wide go with it");
     for (auto* other : cmd->get_options())
-        if (other != request && !other->check_lname("json") && !other->check_lname("no-color") && !other->check_lname("wide") &&
-            !other->check_lname("help"))
-            request->excludes(other);
+        if (other != request && !other->check_lname("help")) request->excludes(other);
+    add_printing(cmd, run.print);
     return cmd;
 }
 
-CLI::App* add_respond(CLI::App& app, RespondOptions& respond) {
+CLI::App* add_respond(CLI::App& app, dnspath::responder::ServeRequest& respond) {
     auto* cmd = app.add_subcommand("respond", "Serve the probe zone: exact-size answers, TC=1, echo");
-    cmd->add_option("--listen,-l", respond.listen, "Address to listen on (repeat)")->required();
-    cmd->add_option("--port", respond.port, "Port (default 53)")->check(CLI::Range(1, 65535));
+    auto& server = respond.server;
+    cmd->add_option("--listen,-l", server.listen, "Address to listen on (repeat)")->required();
+    cmd->add_option("--port", server.port, "Port (default 53)")->check(CLI::Range(1, 65535));
     cmd->add_option("--zone", respond.zone, "Probe zone")->capture_default_str();
     cmd->add_option("--key-file,-k", respond.key_file, "Key shared with the probe; without it no large answers");
-    cmd->add_flag("--dont-fragment", respond.dont_fragment, "Set DF / IPV6_DONTFRAG on UDP answers (PMTU tests)");
+    cmd->add_flag("--dont-fragment", server.force_dont_fragment, "Set DF / IPV6_DONTFRAG on UDP answers (PMTU tests)");
     cmd->add_option("--zone-key", respond.zone_key, "PEM ECDSA P-256 zone key; created there if missing (default: a new key per start)");
     cmd->add_option("--ds-file", respond.ds_file, "Write the zone's DS record (a trust anchor) to this file");
-    cmd->add_option("--standby-keys", respond.standby_keys,
-                    "Publish N RSA-4096-sized standby DNSKEYs (an algorithm rollover's DNSKEY size)")
+    cmd->add_option("--standby-keys", respond.standby_keys, "Publish N RSA-4096-sized standby DNSKEYs (an algorithm rollover's DNSKEY size)")
         ->check(CLI::Range(0, 4));
-    cmd->add_option("--server-id", respond.server_id, "Name echoed as server=ID (which backend answered)")
-        ->check(server_id());
-    cmd->add_option("--rate", respond.rate, "Queries per second per source address")->check(CLI::Range(1, 1000000))->capture_default_str();
-    cmd->add_option("--workers", respond.workers, "UDP worker threads, one socket each (default: one per core)")
-        ->check(CLI::Range(1, 64));
+    cmd->add_option("--server-id", server.answers.server_id, "Name echoed as server=ID (which backend answered)")->check(server_id());
+    cmd->add_option("--rate", server.queries_per_second_per_source, "Queries per second per source address")
+        ->check(CLI::Range(1, 1000000))
+        ->capture_default_str();
+    cmd->add_option("--workers", server.workers, "UDP worker threads, one socket each (default: one per core)")->check(CLI::Range(1, 64));
     return cmd;
 }
 
@@ -159,12 +185,11 @@ CLI::App* add_analyze(CLI::App& app, AnalyzeOptions& analyze) {
     cmd->add_option("--device", analyze.devices, "NAME=IN.pcapng,OUT.pcapng, in path order");
     cmd->add_option("--tap", analyze.taps, "DEVICE.in=FILE or DEVICE.out=FILE (.lan/.wan also work; pcap or pcapng; repeat)");
     cmd->add_option("--profile,-p", analyze.profile_path, "Profile whose topology gives the devices' path order (and the zone)");
-    cmd->add_option("--result", analyze.result_path, "The run's result.json (or its folder)")->required();
-    cmd->add_option("--out,-o", analyze.out_dir, "Folder for the re-attributed result.json and report.html")->capture_default_str();
+    cmd->add_option("--result", analyze.request.result_path, "The run's result.json (or its folder)")->required();
+    cmd->add_option("--out,-o", analyze.request.out_dir, "Folder for the re-attributed result.json and report.html")->capture_default_str();
     cmd->add_option("--zone", analyze.zone, "Probe zone (default: the profile's, else probe.dnspath.test.)");
-    cmd->add_flag("--json", analyze.json, "Print JSON instead of the table");
-    cmd->add_flag("--wide", analyze.wide, "Each verdict on one line instead of wrapping reasons at the terminal width");
-    add_output_language(cmd, analyze.lang);
+    add_printing(cmd, analyze.print);
+    add_output_language(cmd, analyze.print.language);
     return cmd;
 }
 
@@ -172,14 +197,12 @@ CLI::App* add_report(CLI::App& app, ReportOptions& report) {
     auto* cmd = app.add_subcommand("report", "Render a saved result.json (or a run folder) in any format and language");
     cmd->add_option("result", report.path, "Path to result.json, or the run folder holding it")->required();
     cmd->add_option("--format,-f", report.format, "text, html, md, junit or json")->capture_default_str();
-    cmd->add_option("--lang", report.lang, "Language of every sentence: en or ja")->capture_default_str();
+    add_output_language(cmd, report.print.language, "Language of every sentence: en or ja");
     cmd->add_option("--out,-o", report.out, "Write to this file instead of standard output");
-    cmd->add_flag("--json", report.json, "Same as --format json");
-    cmd->add_flag("--no-color", report.no_color, "No colors (NO_COLOR in the environment works too)");
-    cmd->add_flag("--wide", report.wide, "Each verdict on one line instead of wrapping reasons at the terminal width");
+    cmd->add_flag("--json", report.print.json, "Same as --format json");
+    add_printing(cmd, report.print, false);
     cmd->add_option("--html", report.html, "Also write the HTML report (path diagram, charts) to this file");
-    cmd->add_option("--bundle", report.bundle,
-                    "Pack result.json, the report in every format and the taps into this .tar.gz (for a ticket)");
+    cmd->add_option("--bundle", report.bundle, "Pack result.json, the report in every format and the taps into this .tar.gz (for a ticket)");
     cmd->add_option("--junit-warn", report.junit_warn, "JUnit: a warning is a skip (with its message) or a failure")
         ->check(CLI::IsMember({"skip", "fail"}))
         ->capture_default_str();
@@ -192,24 +215,25 @@ CLI::App* add_compare(CLI::App& app, CompareOptions& compare) {
     cmd->add_option("old", compare.before, "The earlier result.json, or its run folder")->required();
     cmd->add_option("new", compare.after, "The later result.json, or its run folder")->required();
     cmd->add_option("--format,-f", compare.format, "text, html, md, junit or json")->capture_default_str();
-    cmd->add_option("--lang", compare.lang, "Language of every sentence: en or ja")->capture_default_str();
+    add_output_language(cmd, compare.print.language, "Language of every sentence: en or ja");
     cmd->add_option("--out,-o", compare.out, "Write to this file instead of standard output");
-    cmd->add_flag("--no-color", compare.no_color, "No colors (NO_COLOR in the environment works too)");
-    cmd->add_flag("--wide", compare.wide, "Each change on one line");
+    add_printing(cmd, compare.print, false);
     return cmd;
 }
 
-CLI::App* add_bench(CLI::App& app, BenchCliOptions& bench) {
+CLI::App* add_bench(CLI::App& app, BenchCliOptions& options) {
     auto* cmd = app.add_subcommand("bench", "Test a real device cabled between two interfaces: this host plays the ISP on "
                                             "its WAN side and the home on its LAN side");
+    auto& bench = options.bench;
+    auto& run = options.run;
     cmd->add_option("--lan", bench.lan, "Interface cabled to the device's LAN port (the home side)");
     cmd->add_option("--wan", bench.wan, "Interface cabled to the device's WAN port (the ISP side)");
     cmd->add_option("--uplink", bench.uplink, "How the device gets its WAN address: dhcp (from this host) or static "
                                               "(198.18.200.2/24, gateway and DNS 198.18.200.1, set on the device)")
         ->check(CLI::IsMember({"dhcp", "static"}))
         ->capture_default_str();
-    cmd->add_option("--wan-mtu", bench.wan_mtu, "MTU of the WAN link, e.g. 1454 to emulate PPPoE")->check(CLI::Range(576, 9000));
-    cmd->add_option("--pd-length", bench.pd_length, "Length of the prefix DHCPv6-PD delegates to the device (48 to 64)")
+    cmd->add_option("--wan-mtu", options.wan_mtu, "MTU of the WAN link, e.g. 1454 to emulate PPPoE")->check(CLI::Range(576, 9000));
+    cmd->add_option("--pd-length", bench.delegated_length, "Length of the prefix DHCPv6-PD delegates to the device (48 to 64)")
         ->check(CLI::Range(48, 64))
         ->capture_default_str();
     cmd->add_option("--resolvers", bench.resolvers,
@@ -217,53 +241,43 @@ CLI::App* add_bench(CLI::App& app, BenchCliOptions& bench) {
                     "knot-resolver, powerdns; asked signed names after the plan, their answers in the result")
         ->check(CLI::IsMember({"unbound", "bind", "knot-resolver", "powerdns"}))
         ->delimiter(',');
-    cmd->add_option("--dut-name", bench.dut_name,
-                    "The device's name on the path (default: the profile's one device, else \"dut\")");
-    cmd->add_option("--dut-model", bench.dut_model, "The device's model, recorded in the result (or the profile's `model`)");
-    cmd->add_option("--dut-firmware", bench.dut_firmware,
-                    "The device's firmware version, recorded in the result (or the profile's `firmware`)");
-    cmd->add_option("--profile,-p", bench.profile_path, "Profile with the plan to run (targets are the bench's own)");
+    cmd->add_option("--dut-name", run.dut, "The device's name on the path (default: the profile's one device, else \"dut\")");
+    cmd->add_option("--dut-model", run.dut_model, "The device's model, recorded in the result (or the profile's `model`)");
+    cmd->add_option("--dut-firmware", run.dut_firmware, "The device's firmware version, recorded in the result (or the profile's `firmware`)");
+    cmd->add_option("--profile,-p", options.profile_path, "Profile with the plan to run (targets are the bench's own)");
     cmd->add_flag("--force", bench.force, "Take interfaces even when they have addresses or routes");
     cmd->add_option("--lan-address", bench.lan_address, "Static LAN address ADDR/LEN instead of the device's DHCP");
     cmd->add_option("--lan-gateway", bench.lan_gateway, "With --lan-address: the device's LAN address");
     cmd->add_option("--lan-dns", bench.lan_dns, "With --lan-address: the device's DNS proxy (default: the gateway)");
-    cmd->add_option("--target", bench.targets, "With --lan alone: the remote responder (a field test)");
-    cmd->add_option("--key-file", bench.key_file, "With --lan alone: the remote responder's key");
-    cmd->add_option("--seconds", bench.seconds, "With --wan alone: serve this long (default: until Ctrl-C)")->check(finite_number());
-    cmd->add_option("--out,-o", bench.out_dir, "Folder for result.json, report.html and taps/")->capture_default_str();
-    cmd->add_flag("--json", bench.json, "Print result.json to stdout instead of the table");
-    add_output_language(cmd, bench.lang);
-    cmd->add_option("--probes", bench.probes, "Probe kinds to run (default: the profile's plan)")
-        ->check(CLI::IsMember(dnspath::model::plan_kinds()))
-        ->delimiter(',');
-    cmd->add_option("--families", bench.families, "ipv4, ipv6 or both")->check(CLI::IsMember(families()))->delimiter(',');
+    cmd->add_option("--target", run.targets, "With --lan alone: the remote responder (a field test)");
+    cmd->add_option("--key-file", run.key_file, "With --lan alone: the remote responder's key");
+    cmd->add_option("--seconds", options.seconds, "With --wan alone: serve this long (default: until Ctrl-C)")->check(finite_number());
+    add_run_choices(cmd, run.choices);
     return cmd;
 }
 
-CLI::App* add_diagnose(CLI::App& app, DiagnoseOptions& diagnose) {
+CLI::App* add_diagnose(CLI::App& app, DiagnoseOptions& options) {
     auto* cmd = app.add_subcommand("diagnose", "The JPRS DNSSEC check manual's chains for a zone: path fault or zone fault? "
                                                "Exit 1 on a finding");
-    cmd->add_option("name", diagnose.name, "The signed zone, e.g. example.jp")->required();
-    cmd->add_option("--server,-s", diagnose.server, "Its authoritative server (IPv4 or IPv6 address; default: found "
-                                                    "through --resolver)");
+    auto& diagnose = options.diagnose;
+    cmd->add_option("name", options.name, "The signed zone, e.g. example.jp")->required();
+    cmd->add_option("--server,-s", diagnose.server, "Its authoritative server (IPv4 or IPv6 address; default: found through --resolver)");
     cmd->add_option("--parent", diagnose.parent, "The parent zone's server, for the DS checks (A-47 … A-81, A-115)");
     cmd->add_option("--resolver,-r", diagnose.resolver, "A validating resolver to check (F-2, F-154, F-27/28)");
     cmd->add_option("--echo-name", diagnose.echo_name, "An echo name of a dnspath responder the resolver reaches (`dnspath "
-                                                   "name --echo`): shows whether it sets DO upstream (F-130)");
-    cmd->add_option("--symptom", diagnose.symptom, "JPRS scenario 1..9 (default: every check)")->check(CLI::Range(1, 9));
+                                                       "name --echo`): shows whether it sets DO upstream (F-130)");
+    cmd->add_option("--symptom", options.symptom, "JPRS scenario 1..9 (default: every check)")->check(CLI::Range(1, 9));
     cmd->add_option("--port", diagnose.port, "Port of --server and --parent")->check(CLI::Range(1, 65535))->capture_default_str();
     cmd->add_option("--expiry-warning-days", diagnose.expiry_warning_days, "Warn when an RRSIG expires within this many days")
         ->check(CLI::Range(0, 3650))
         ->capture_default_str();
-    cmd->add_option("--opt-out", diagnose.opt_out, "The zone's NSEC3 opt-out as configured: yes or no (A-246/A-248)")
+    cmd->add_option("--opt-out", options.opt_out, "The zone's NSEC3 opt-out as configured: yes or no (A-246/A-248)")
         ->check(CLI::IsMember({"yes", "no"}));
-    cmd->add_option("--timeout-ms", diagnose.timeout_ms, "Wait this long for each answer")->check(CLI::Range(100, 30000))->capture_default_str();
-    cmd->add_flag("--all", diagnose.all, "Run the whole chain instead of stopping at the first finding");
-    cmd->add_option("--out,-o", diagnose.out_dir, "Also write result.json and report.html into this folder");
-    cmd->add_flag("--json", diagnose.json, "Print the result JSON (findings[0] is the first finding)");
-    add_output_language(cmd, diagnose.lang);
-    cmd->add_flag("--no-color", diagnose.no_color, "No colors (NO_COLOR in the environment works too)");
-    cmd->add_flag("--wide", diagnose.wide, "Each verdict on one line");
+    cmd->add_option("--timeout-ms", options.timeout_ms, "Wait this long for each answer")->check(CLI::Range(100, 30000))->capture_default_str();
+    cmd->add_flag("--all", diagnose.keep_going, "Run the whole chain instead of stopping at the first finding");
+    cmd->add_option("--out,-o", options.out_dir, "Also write result.json and report.html into this folder");
+    add_printing(cmd, options.print);
+    add_output_language(cmd, options.print.language);
     return cmd;
 }
 
@@ -277,32 +291,31 @@ std::array<CLI::App*, 3> add_lab(CLI::App& app, LabOptions& lab) {
     for (auto* sub : {up, run, down})
         sub->add_option("--profile,-p", lab.profile_path, "Profile with a [lab] section (default: the built-in profiles/default.toml)");
     down->add_option("--prefix", lab.prefix, "Remove namespaces named PREFIX-* (instead of --profile)");
-    run->add_option("--out,-o", lab.out_dir, "Folder for result.json, report.html and taps/")->capture_default_str();
-    run->add_flag("--json", lab.json, "Print result.json to stdout instead of the table");
-    add_output_language(run, lab.lang);
-    run->add_option("--probes", lab.probes, "Probe kinds to run (default: the profile's plan)")
-        ->check(CLI::IsMember(dnspath::model::plan_kinds()))
-        ->delimiter(',');
-    run->add_option("--families", lab.families, "ipv4, ipv6 or both")->check(CLI::IsMember(families()))->delimiter(',');
+    add_run_choices(run, lab.choices);
     return {up, run, down};
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    prepare_process();
+    dnspath::net::raise_open_file_limit();  // once, while every capability is held: the children inherit it
     CLI::App app{"dnspath: finds which box on a network path breaks DNS.\n"
                  "Exit codes: 0 every checkpoint passed, 1 a checkpoint failed, 2 usage or environment error."};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("dnspath ") + DNSPATH_VERSION);
-    RunOptions run;
-    run.command_line.assign(argv, argv + argc);
-    RespondOptions respond;
+    const std::vector<std::string> typed(argv, argv + argc);
+    RunOptions run{.command_line = typed};
+    dnspath::responder::ServeRequest respond;
     NameOptions name;
     CaptureOptions capture;
     AnalyzeOptions analyze;
     LabOptions lab;
-    lab.command_line.assign(argv, argv + argc);
+    lab.choices.command_line = typed;
+    BenchCliOptions bench;
+    bench.run.dut.clear();  // "": the profile's one device, else "dut"
+    bench.run.choices.command_line = typed;
+    DiagnoseOptions diagnose;
+    diagnose.diagnose.command_line = typed;
     std::string key_path;
     ReportOptions report;
     CompareOptions compare;
@@ -316,11 +329,7 @@ int main(int argc, char** argv) {
     auto* capture_cmd = add_capture(app, capture);
     auto* analyze_cmd = add_analyze(app, analyze);
     auto [lab_up, lab_run, lab_down] = add_lab(app, lab);
-    BenchCliOptions bench;
-    bench.command_line.assign(argv, argv + argc);
     auto* bench_cmd = add_bench(app, bench);
-    DiagnoseOptions diagnose;
-    diagnose.command_line.assign(argv, argv + argc);
     auto* diagnose_cmd = add_diagnose(app, diagnose);
     auto* version_cmd = app.add_subcommand("version", "Print the version");
     try {
@@ -347,10 +356,8 @@ int main(int argc, char** argv) {
         if (analyze_cmd->parsed()) return command_analyze(analyze);
         if (diagnose_cmd->parsed()) return command_diagnose(diagnose);
         if (bench_cmd->parsed()) return command_bench(bench);
-        if (lab_up->parsed() || lab_run->parsed() || lab_down->parsed()) {
-            lab.action = lab_up->parsed() ? "up" : lab_run->parsed() ? "run" : "down";
-            return command_lab(lab);
-        }
+        for (auto [sub, action] : {std::pair{lab_up, "up"}, std::pair{lab_run, "run"}, std::pair{lab_down, "down"}})
+            if (sub->parsed()) return command_lab(action, lab);
     } catch (const std::exception& error) {
         std::cerr << "dnspath: internal error: " << error.what() << "\n";
         return 2;

@@ -1,8 +1,9 @@
 #include "probe/cli/support.h"
 
-#include <linux/capability.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -22,15 +23,36 @@ std::string self_executable() {
     return error ? std::string("dnspath") : path.string();
 }
 
-Result<std::string> keep_only_teardown_privileges() {
-    // SYS_PTRACE: `ip netns pids` reads /proc/PID/ns of daemons that kept every capability.
-    return net::drop_privileges({CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW, CAP_KILL, CAP_DAC_OVERRIDE, CAP_SYS_PTRACE,
-                                 CAP_SETPCAP});
+reports::TextOptions text_options(bool no_color, bool wide, reports::Language language) {
+    reports::TextOptions options;
+    options.language = language;
+    const char* no_color_env = std::getenv("NO_COLOR");  // no-color.org: set and not empty
+    options.color = !no_color && (no_color_env == nullptr || *no_color_env == '\0') && isatty(STDOUT_FILENO) != 0;
+    options.wide = wide;
+    winsize size{};
+    const char* columns = std::getenv("COLUMNS");
+    if (columns != nullptr && std::atoi(columns) >= 40) options.width = static_cast<std::size_t>(std::atoi(columns));
+    else if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col >= 40) options.width = size.ws_col;
+    return options;
+}
+
+void status_line(const std::string& line) {
+    const bool tty = isatty(STDERR_FILENO) != 0;
+    std::cerr << (tty ? "\r\033[K" : "") << line << (tty ? "" : "\n") << std::flush;
+}
+
+void clear_status_line() {
+    if (isatty(STDERR_FILENO)) std::cerr << "\r\033[K" << std::flush;
 }
 
 void drop_capabilities_of_this_thread() { net::drop_thread_capabilities(); }
 
 // Writes a rendered report to `out`, or to standard output when none is given.
+int usage_error(const Error& error, reports::Language language) {
+    if (language == reports::Language::en || error.code.empty()) return usage_error(error.message);
+    return usage_error(reports::describe_error({error.code, error.call, error.os_error, error.argument, error.message}, language));
+}
+
 Result<void> emit(const std::string& text, const std::string& out) {
     if (out.empty()) {
         std::cout << text;

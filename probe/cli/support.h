@@ -1,5 +1,5 @@
-// What the subcommands share at the edge: exit codes, the one-line usage error, the output
-// folder made before any work, signals turned into a stop flag, and where this binary lives.
+// What the subcommands share at the edge: exit codes, the one-line usage error, the terminal's
+// layout, status lines, signals turned into a stop flag, and where this binary lives.
 #pragma once
 
 #include <pthread.h>
@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "probe/profile/profile.h"
+#include "reports/report.h"
 #include "probe/wire/wire.h"
 
 namespace dnspath::cli {
@@ -22,6 +23,9 @@ constexpr int kExitUsage = 2;
 
 // "dnspath: MESSAGE" on stderr; returns kExitUsage.
 int usage_error(const std::string& message);
+// The same for an Error: in English its own words; in another language its code's sentence, when
+// it has a code (its English words when it has none).
+int usage_error(const Error& error, reports::Language language);
 
 // A profile's errors on standard error: a file that cannot be read at all is one usage error; a
 // profile's own errors are FILE:LINE:COL lines, one per problem.
@@ -33,11 +37,13 @@ Result<void> emit(const std::string& text, const std::string& out);
 // The running dnspath binary (for children: responders, the probe in a namespace).
 std::string self_executable();
 
-// Once a lab or bench stands, its parent only waits for the run and then tears it down: it keeps
-// what that needs (entering and deleting namespaces, seeing and stopping what runs in them, the
-// files its daemons wrote) and what its child run keeps (taps, crafted packets), and drops the
-// rest, for itself and every process it starts later.
-Result<std::string> keep_only_teardown_privileges();
+// The terminal report's layout: colors unless --no-color, NO_COLOR or a pipe; the width from
+// COLUMNS or the terminal; `wide` keeps each verdict on one line.
+reports::TextOptions text_options(bool no_color, bool wide, reports::Language language);
+
+// A progress or status line on standard error: rewritten in place on a terminal.
+void status_line(const std::string& line);
+void clear_status_line();
 
 // Turns SIGINT/SIGTERM into a flag the work checks, without a global: the signals are blocked in
 // every thread (start this before any other thread) and one thread waits for them.

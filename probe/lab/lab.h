@@ -148,3 +148,5 @@ private:
 };
 
 }  // namespace dnspath::lab
+
+#include "probe/lab/runs.h"

@@ -118,6 +118,9 @@ struct ProfileErrors {
 };
 
 Result<Profile, ProfileErrors> load_profile_file(const std::string& path);
+// profiles/default.toml, built into the binary: the lab `dnspath lab run` builds with no --profile.
+std::string_view default_profile_text();
+
 Result<Profile, ProfileErrors> parse_profile(std::string_view text, const std::string& source_name);
 
 // The plan used when no profile names one.

@@ -4,4 +4,5 @@
 
 #include "probe/responder/answer.h"
 #include "probe/responder/server.h"
+#include "probe/responder/service.h"
 #include "probe/responder/signer.h"

@@ -142,6 +142,15 @@ Result<RunOutcome> conclude(model::RunResult result, const std::optional<std::ve
     return RunOutcome{std::move(result), written->first, written->second};
 }
 
+Result<model::RunResult> diagnose_zone(const diagnose::Options& options, const std::function<void(std::string_view)>& progress,
+                                       const std::string& out_dir, reports::Language language) {
+    DNSPATH_TRY_VOID(diagnose::validate(options));
+    DNSPATH_TRY(model::RunResult result, diagnose::run(options, progress));
+    judge::judge_standards(result);
+    if (!out_dir.empty()) DNSPATH_TRY_VOID(reports::write_outputs(result, out_dir, language));
+    return result;
+}
+
 Result<RunOutcome> analyze(const AnalyzeRequest& request) {
     auto result = reports::read_json(result_file(request.result_path));
     if (!result) return fail(result.error().message);

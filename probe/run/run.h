@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "capture/capture.h"
+#include "probe/diagnose/diagnose.h"
 #include "probe/model/model.h"
 #include "probe/probe.h"
 #include "probe/profile/profile.h"
@@ -98,6 +99,11 @@ struct AnalyzeRequest {
     reports::Language language = reports::Language::en;
 };
 Result<RunOutcome> analyze(const AnalyzeRequest& request);
+
+// `diagnose`: the JPRS manual's chain against a zone's servers, judged against the standards, and
+// written into `out_dir` when one is given.
+Result<model::RunResult> diagnose_zone(const diagnose::Options& options, const std::function<void(std::string_view)>& progress,
+                                       const std::string& out_dir, reports::Language language);
 
 // A run folder stands for the result.json inside it.
 std::string result_file(const std::string& path);

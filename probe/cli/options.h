@@ -1,0 +1,96 @@
+// What the command line gathers for each subcommand before it calls the part that does the work:
+// the part's own request where it has one, and how the answer is printed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "probe/diagnose/diagnose.h"
+#include "probe/lab/lab.h"
+#include "probe/responder/responder.h"
+#include "probe/run/run.h"
+#include "reports/report.h"
+
+namespace dnspath::cli {
+
+struct Printing {
+    bool json = false, no_color = false, wide = false;
+    reports::Language language = reports::Language::en;
+};
+
+// `run`: a profile and flags on top of it (run::RunRequest is built from them), or a child's request.
+struct RunOptions {
+    std::string profile_path, request_path, zone, key_file, user, out_dir = "dnspath-results";
+    bool check_only = false;
+    std::vector<std::string> targets, probes, families, devices, proxies, baseline, resolvers, device_models, device_firmware;
+    int port = 0, repeat = 0;
+    std::uint64_t seed = 0;
+    std::vector<std::string> command_line;
+    Printing print;
+};
+
+struct LabOptions {
+    std::string profile_path, prefix;
+    lab::RunChoices choices;
+};
+
+struct BenchCliOptions {
+    lab::BenchOptions bench;
+    lab::BenchRun run;
+    std::string profile_path;
+    int wan_mtu = 0;
+    double seconds = 0;  // --wan alone: serve this long (0: until Ctrl-C)
+};
+
+struct DiagnoseOptions {
+    diagnose::Options diagnose;
+    std::string name, opt_out, out_dir;
+    int symptom = 0, timeout_ms = 1500;
+    Printing print;
+};
+
+struct NameOptions {
+    std::string key_file, zone = "probe.dnspath.test.", id;
+    std::uint32_t size = 0;
+    bool dnssec = false, echo = false, dont_fragment = false, minimum_mtu = false;
+};
+
+struct AnalyzeOptions {
+    std::vector<std::string> devices, taps;  // NAME=IN,OUT; DEVICE.in=FILE, DEVICE.out=FILE
+    std::string profile_path, zone;
+    run::AnalyzeRequest request;
+    Printing print;
+};
+
+struct ReportOptions {
+    std::string path, format = "text", out, html, junit_warn = "skip", bundle;
+    Printing print;
+};
+
+struct CompareOptions {
+    std::string before, after, format = "text", out;
+    Printing print;
+};
+
+struct CaptureOptions {
+    std::vector<std::string> devices;
+    std::string out_dir = "dnspath-capture";
+    int port = 53;
+    double seconds = 0;  // 0: until Ctrl-C
+};
+
+// One function per subcommand: the part's work, then what it printed; the exit code (0 pass,
+// 1 a checkpoint failed, 2 usage or environment error).
+int command_run(const RunOptions& options);
+int command_respond(const responder::ServeRequest& request);
+int command_keygen(const std::string& path);
+int command_report(const ReportOptions& options);
+int command_compare(const CompareOptions& options);
+int command_lab(const std::string& action, const LabOptions& options);
+int command_bench(BenchCliOptions options);
+int command_name(const NameOptions& options);
+int command_analyze(const AnalyzeOptions& options);
+int command_capture(const CaptureOptions& options);
+int command_diagnose(DiagnoseOptions options);
+
+}  // namespace dnspath::cli

@@ -1,0 +1,61 @@
+// What `dnspath lab` and `dnspath bench` do once their path stands: the probe run as a child in
+// the probe's namespace, given its RunRequest on standard input; the parent keeps only what
+// teardown needs. Included through probe/lab/lab.h.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "probe/lab/bench.h"
+#include "probe/profile/profile.h"
+#include "probe/run/run.h"
+
+namespace dnspath::lab {
+
+class LabSession;
+
+// A run of `executable` in `namespace_name`, its request as JSON on standard input (--json: it
+// prints result.json instead of the table). Waits for it, forwarding a Ctrl-C; its exit code.
+Result<int> run_child(const std::string& namespace_name, const std::string& executable, const run::RunRequest& request,
+                      bool json, const std::atomic<bool>& stop);
+
+// Once a lab or bench stands, its parent only waits for the run and then tears it down: it keeps
+// what that needs (entering and deleting namespaces, seeing and stopping what runs in them, the
+// files its daemons wrote) and what its child run keeps (taps, crafted packets), and drops the
+// rest, for itself and every process it starts later.
+Result<std::string> keep_only_teardown_privileges();
+
+// What `lab run` and `bench` put on top of the profile's plan.
+struct RunChoices {
+    std::vector<std::string> probes, families;  // empty: the plan's
+    std::string out_dir = "dnspath-results";
+    reports::Language language = reports::Language::en;
+    bool json = false;
+    std::vector<std::string> command_line;  // as the user typed it, for the result's record
+};
+
+// One `lab run` pass: the lab built for `profile` (its file `profile_path`, "" for the built-in
+// one), the plan run in it, the lab torn down. `last`: no lab is built after this one, so the
+// parent drops what building needed. The child's exit code.
+Result<int> run_lab_pass(const profile::Profile& profile, const std::string& profile_path, const RunChoices& choices,
+                         const std::string& executable, bool last, const std::atomic<bool>& stop);
+
+// `bench` with a LAN side: the DUT named `dut` (model and firmware as given), the plan run from
+// the home side with taps on both interfaces; `profile` gives the plan when there is one.
+struct BenchRun {
+    std::string dut = "dut", dut_model, dut_firmware;
+    std::vector<std::string> targets;  // --lan alone: the remote responder (a field test)
+    std::string key_file;
+    RunChoices choices;
+};
+Result<int> run_bench(const BenchSession& session, const BenchRun& bench, const std::optional<profile::Profile>& profile,
+                      const std::string& executable, const std::atomic<bool>& stop);
+
+// `bench --wan` alone: serve until `stop` or `seconds` (0: until stop) while a tap on the WAN
+// interface writes OUT/taps/DUT.out.pcapng; a probe elsewhere asks our responder.
+Result<void> serve_wan_side(const BenchSession& session, const std::string& dut, const std::string& out_dir, double seconds,
+                            const std::string& executable, const std::atomic<bool>& stop);
+
+}  // namespace dnspath::lab
