@@ -3,6 +3,7 @@
 // catalogue_ja.cpp), and filled from the typed parameters.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -30,12 +31,41 @@ const model::ParamSpec* spec_named(Specs specs, std::string_view name) {
     return nullptr;
 }
 
+std::string fill(std::string_view text, const Params& params, Language language, Specs specs = {});
+
+// A local error in the reader's language: its code's sentence with the call, the capability or
+// the wire problem; an errno by its own words (Japanese for the common ones, else its name); an
+// error without a code by its English words.
+std::string format_error(const Params& value, Language language) {
+    const auto error = model::local_error_from(value);
+    if (error.code.empty()) return error.text;
+    Params params{{"call", error.call}, {"capability", error.argument}, {"what", error.argument}, {"path", error.argument},
+                  {"name", error.argument}};
+    if (error.os_error != 0) {
+        const char* name = strerrorname_np(error.os_error);
+        const std::string key = std::string("errno:") + (name ? name : "?");
+        const std::string worded = word(key, language);
+        params["reason"] = worded != key ? worded : language == Language::en ? std::string(std::strerror(error.os_error))
+                                                                              : std::string(name ? name : "?");
+    }
+    return fill(word("error:" + error.code, language), params, language);
+}
+
+}  // namespace
+
+std::string describe_error(const model::LocalError& error, Language language) {
+    return format_error(model::to_params(error), language);
+}
+
+namespace {
+
 // One value as it reads, by its declared type: words and causes in the reader's language; device
 // names, addresses and outside text exactly as they are (a device called "target" stays "target");
 // an undeclared (derived) parameter is already text.
 std::string format(const Params& value, Language language, model::ParamType type) {
     using model::ParamType;
     if (value.is_null()) return word("nothing", language);
+    if (type == ParamType::error && value.is_object()) return format_error(value, language);
     if (value.is_boolean()) return word(value.get<bool>() ? "yes" : "no", language);
     if (value.is_number_integer() || value.is_number_unsigned()) return value.dump();
     if (value.is_number_float()) {
@@ -68,7 +98,6 @@ std::string format(const Params& value, Language language, const model::ParamSpe
     return format(value, language, spec ? spec->type : model::ParamType::text);
 }
 
-std::string fill(std::string_view text, const Params& params, Language language, Specs specs = {});
 
 // Derived parameters a sentence needs that the engine rightly keeps as structure.
 Params prepare(const Params& params, Language language) {
@@ -330,7 +359,7 @@ std::string render_finding(const model::CaptureFinding& finding, Language langua
 
 std::string render_probe(const ProbeRecord& probe, Language language) {
     Params params{{"id", probe.id}, {"kind", probe.kind}, {"outcome", std::string(to_string(probe.outcome))},
-                  {"detail", probe.detail}};
+                  {"detail", probe.error ? format_error(model::to_params(*probe.error), language) : ""}};
     if (probe.transport != probe.kind) params["transport"] = probe.transport;  // not "tcp tcp"
     if (probe.requested_size) params["size"] = *probe.requested_size;
     if (probe.bufsize) {

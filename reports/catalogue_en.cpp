@@ -65,7 +65,7 @@ const Table kEnglish = {
     {"not-measured:no-echo", "no echo came back, so what the server sees is unknown"},
     {"not-measured:too-few-answers", "too few answers to judge ({answers})"},
     {"not-measured:not-exercised", "nothing on this path needed fragments (the local link's MTU {mtu} carries 4000-octet answers whole)"},
-    {"not-measured:no-trace", "not traced: {detail}"},
+    {"not-measured:no-trace", "not traced: {error}"},
     {"not-measured:server-not-reached", "the server was not reached within {max_ttl|hop|hops}[: {route}]"},
     {"not-measured:no-large-name", "no listed name's answer exceeds 1232 octets, so nothing came back TC=1 (list a larger name)"},
     {"not-measured:no-signed-name", "no listed name has dnssec = true"},
@@ -173,7 +173,7 @@ const Table kEnglish = {
     {"overload:slow", "the device costs over half the throughput: {through_text}; without it {baseline_text} (ratio {ratio})"},
     {"overload:nothing-through", "nothing was answered through the device under load; without it {baseline_text}"},
     {"overload:nothing-answered", "nothing was answered under load, through the device or without it"},
-    {"probe-error", "the probe could not run: {detail}"},
+    {"probe-error", "the probe could not run: {error}"},
     {"inconclusive", "undecided between {candidates}: at the loss measured on this path[ ({loss_rate})], random loss "
                      "could have produced what was seen[ (probability {p_value})]; run again with --repeat {repeat} to decide"},
     {"udp-large:ok", "[every size from {from} to {to} octets delivered whole (advertised {advertised})][ (largest delivered {largest} octets)]"},

@@ -63,7 +63,7 @@ const Table kJapanese = {
     {"not-measured:no-echo", "エコーが返らず、サーバが何を受け取ったか分からない"},
     {"not-measured:too-few-answers", "判定するには応答が少なすぎる（{answers}）"},
     {"not-measured:not-exercised", "この経路ではフラグメントが必要にならなかった（手元のリンクの MTU {mtu} で 4000 オクテットの応答がそのまま届く）"},
-    {"not-measured:no-trace", "追跡していない：{detail}"},
+    {"not-measured:no-trace", "追跡していない：{error}"},
     {"not-measured:server-not-reached", "{max_ttl} ホップ以内にサーバへ届かなかった[：{route}]"},
     {"not-measured:no-large-name", "1232 オクテットを超える応答の名前が一覧になく、TC=1 で返るものがなかった（大きな名前を加える）"},
     {"not-measured:no-signed-name", "dnssec = true の名前が一覧にない"},
@@ -171,7 +171,7 @@ const Table kJapanese = {
     {"overload:slow", "機器がスループットの半分以上を奪う：{through_text}；機器なし {baseline_text}（比 {ratio}）"},
     {"overload:nothing-through", "負荷時に機器を通した応答が一つもない；機器なし {baseline_text}"},
     {"overload:nothing-answered", "負荷時、機器を通しても通さなくても応答が一つもない"},
-    {"probe-error", "プローブを実行できなかった：{detail}"},
+    {"probe-error", "プローブを実行できなかった：{error}"},
     {"inconclusive", "判定できない（候補：{candidates}）。この経路で測った損失率[（{loss_rate}）]では、ランダムな損失でも"
                      "同じ結果になりうる[（確率 {p_value}）]。--repeat {repeat} を付けて再実行すると判定できる"},
     {"udp-large:ok", "[{from} から {to} オクテットまでの全サイズが完全に届いた（通知したサイズ {advertised}）][（届いた最大 {largest} オクテット）]"},

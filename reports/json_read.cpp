@@ -173,7 +173,10 @@ Result<ProbeRecord> probe_of(const json& entry) {
     probe.echo = echo_of(entry.value("echo", json()));
     probe.source = entry.value("source", "");
     probe.tcp_connected = entry.value("tcp_connected", false);
-    probe.detail = entry.value("detail", "");
+    if (auto error = entry.find("error"); error != entry.end() && error->is_object())
+        probe.error = model::local_error_from(*error);
+    else if (auto detail = entry.value("detail", std::string()); !detail.empty())
+        probe.error = model::LocalError{.text = detail};  // a result written before errors had codes
     return probe;
 }
 
@@ -190,7 +193,7 @@ std::vector<model::ResolverExperience> resolvers_of(const json& document) {
             if (!item.is_object()) continue;
             model::ResolverAnswer answer{item.value("question", ""), item.value("name", ""),
                                          item.value("qtype", std::uint16_t{0}), item.value("size", std::uint32_t{0}),
-                                         item.value("outcome", "")};
+                                         model::outcome_from(item.value("outcome", "")).value_or(model::Outcome::error)};
             if (auto rcode = item.find("rcode"); rcode != item.end() && rcode->is_number_integer()) answer.rcode = rcode->get<int>();
             answer.authenticated = item.value("ad", false);
             for (const auto& error : item.value("ede", json::array()))
@@ -282,7 +285,8 @@ Result<RunResult> result_of(const json& document, std::string& at) {
 Result<RunResult> parse_json(std::string_view text, const std::string& path) {
     json document = json::parse(text.begin(), text.end(), nullptr, false);
     if (document.is_discarded() || !document.is_object()) return fail(path + ": not a JSON document");
-    if (document.value("tool", json()) != "dnspath") return fail(path + ": not a dnspath result (no \"tool\": \"dnspath\")");
+    if (document.value("tool", json()) != "dnspath")
+        return fail_code(path + ": not a dnspath result (no \"tool\": \"dnspath\")", "not-a-result", path);
     const json version = document.value("schema_version", json());
     if (!version.is_number_integer() || version.get<int>() != model::kSchemaVersion)
         return fail(path + ": result schema version " + (version.is_number_integer() ? std::to_string(version.get<int>()) : "0 (before versions)") +
@@ -305,8 +309,9 @@ Result<RunResult> parse_json(std::string_view text, const std::string& path) {
 Result<RunResult> read_json(const std::string& path) {
     std::error_code error;
     const auto status = std::filesystem::status(path, error);
-    if (error || !std::filesystem::exists(status)) return fail(path + ": no such file");
-    if (std::filesystem::is_directory(status)) return fail(path + ": a folder with no result.json in it (give a run folder or its result.json)");
+    if (error || !std::filesystem::exists(status)) return fail_code(path + ": no such file", "no-such-file", path);
+    if (std::filesystem::is_directory(status))
+        return fail_code(path + ": a folder with no result.json in it (give a run folder or its result.json)", "folder-without-result", path);
     if (!std::filesystem::is_regular_file(status)) return fail(path + ": not a regular file");
     if (std::filesystem::file_size(path, error) > (256u << 20)) return fail(path + ": over 256 MiB, not a result.json");
     DNSPATH_TRY(std::string text, wire::read_regular_file(path, 256u << 20));

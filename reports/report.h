@@ -46,6 +46,8 @@ std::string checkpoint_title(model::Checkpoint checkpoint, Language language = L
 std::string render_cause(const Verdict& verdict, Language language = Language::en);
 std::string render_finding(const model::CaptureFinding& finding, Language language = Language::en);
 // "probe p0001abc (edns-size udp, size 1500, bufsize 4096 DO=0): timeout after 3 tries"
+// A local error (a code with its argument) in `language`; an error without a code by its words.
+std::string describe_error(const model::LocalError& error, Language language = Language::en);
 std::string render_probe(const ProbeRecord& probe, Language language = Language::en);
 // Every catalogue key of one table ("sentences", "titles", "cause_names", "fixes", "words",
 // "values") in one language, and its text: for the tests that both languages say everything.

@@ -18,16 +18,16 @@ std::string duration_text(double ms, Language language) {
 }
 
 bool validated(const model::ResolverAnswer& answer) {
-    return answer.outcome == "answer" && answer.rcode.value_or(-1) == 0 && answer.authenticated;
+    return answer.outcome == model::Outcome::answer && answer.rcode.value_or(-1) == 0 && answer.authenticated;
 }
 
 // "AD, 3 ms", "SERVFAIL EDE 22, 5.1 s", "no answer (timeout), 12 s".
 std::string cell_text(const model::ResolverAnswer& answer, Language language) {
     model::Params params{{"time", duration_text(answer.ms, language)}};
     std::string key;
-    if (answer.outcome != "answer") {
+    if (answer.outcome != model::Outcome::answer) {
         key = "resolver-silent";
-        params["outcome"] = value_word(answer.outcome, language);
+        params["outcome"] = value_word(std::string(to_string(answer.outcome)), language);
     } else if (validated(answer)) {
         key = "resolver-validated";
     } else {

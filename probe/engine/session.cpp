@@ -17,23 +17,18 @@ namespace {
 
 // The outcome's typed fields on the record: what came back, or why nothing did.
 void fill_outcome(model::ProbeRecord& record, const QueryOutcome& outcome) {
-    record.outcome = outcome.kind == OutcomeKind::answer        ? model::Outcome::answer
-                     : outcome.kind == OutcomeKind::timeout     ? model::Outcome::timeout
-                     : outcome.kind == OutcomeKind::refused     ? model::Outcome::refused
-                     : outcome.kind == OutcomeKind::reset       ? model::Outcome::reset
-                     : outcome.kind == OutcomeKind::undecodable ? model::Outcome::undecodable
-                                                                : model::Outcome::error;
+    record.outcome = outcome.kind;
     record.query_size = static_cast<std::uint32_t>(outcome.query_size);
     record.attempts = outcome.attempts;
     record.tcp_connected = outcome.tcp_connected;
     record.icmp_mtu = outcome.icmp_mtu;
     record.icmp_from = outcome.icmp_from;
     if (outcome.local.length != 0) record.source = outcome.local.address() + ":" + std::to_string(outcome.local.port());
-    if (outcome.kind == OutcomeKind::answer || outcome.kind == OutcomeKind::undecodable) {
+    if (outcome.kind == model::Outcome::answer || outcome.kind == model::Outcome::undecodable) {
         record.answer_size = static_cast<std::uint32_t>(outcome.answer_size);
         record.rtt_ms = outcome.rtt_ms;
     }
-    if (outcome.kind == OutcomeKind::error || outcome.kind == OutcomeKind::undecodable) record.detail = outcome.detail;
+    if (outcome.kind == model::Outcome::error || outcome.kind == model::Outcome::undecodable) record.error = outcome.error;
     if (!outcome.answered()) return;
     const auto& message = *outcome.message;
     if (message.header.tc) record.outcome = model::Outcome::truncated;
@@ -76,18 +71,6 @@ model::ProbeRecord query_record(const QuerySpec& spec, const Session::BuiltQuery
 }
 
 }  // namespace
-
-std::string_view to_string(OutcomeKind kind) {
-    switch (kind) {
-        case OutcomeKind::answer: return "answer";
-        case OutcomeKind::timeout: return "timeout";
-        case OutcomeKind::refused: return "refused";
-        case OutcomeKind::reset: return "reset";
-        case OutcomeKind::error: return "error";
-        case OutcomeKind::undecodable: return "undecodable";
-    }
-    return "error";
-}
 
 void SendPacer::wait() {
     const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
@@ -205,7 +188,10 @@ Session::BuiltQuery Session::rebuild(const QuerySpec& spec, const BuiltQuery& fi
         encoded = wire::encode(query);
     }
     if (encoded) built.bytes = std::move(encoded).value();
-    else built.error = encoded.error().describe();
+    else {
+        built.error = encoded.error().describe();
+        built.error_word = wire::to_string(encoded.error().code);
+    }
     return built;
 }
 
@@ -222,6 +208,36 @@ double Session::exchange_loss(Family family, int fragments) const {
 int Session::confirm_tries(Family family, int fragments) const {
     const int budget = 6 * std::max(1, config_.plan.repetitions);
     return judge::tries_to_rule_out(exchange_loss(family, fragments), judge::kSignificance / 4, budget);
+}
+
+Session::Fetched Session::ask_as_resolver(Family family, QuerySpec spec, std::vector<std::string>& probes,
+                                          std::optional<int> tcp_tries) {
+    auto udp = ask(family, spec);
+    probes.push_back(udp.probe_id);
+    return tcp_fallback(family, std::move(spec), std::move(udp), probes, tcp_tries);
+}
+
+Session::Fetched Session::tcp_fallback(Family family, QuerySpec spec, QueryOutcome udp, std::vector<std::string>& probes,
+                                       std::optional<int> tcp_tries) {
+    if (!udp.answered() || !udp.message->header.tc) return {std::move(udp), false};
+    spec.transport = Transport::tcp;
+    if (tcp_tries) spec.tries = *tcp_tries;
+    auto tcp = ask(family, spec);
+    probes.push_back(tcp.probe_id);
+    return {std::move(tcp), true};
+}
+
+model::Params with_error(model::Params params, const QueryOutcome& outcome) {
+    if (outcome.error) params["error"] = model::to_params(*outcome.error);
+    return params;
+}
+
+model::LocalError local_error(const Error& error) {
+    return {error.code, error.call, error.os_error, error.argument, error.message};
+}
+
+model::LocalError local_error(const net::ExchangeError& error) {
+    return {error.code, error.call, error.os_error, error.argument, error.message};
 }
 
 std::optional<QuerySpec> Session::first_failure(Family family) const {
@@ -241,8 +257,8 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     model::ProbeRecord record = query_record(spec, built, family);
 
     if (!encoded) {
-        outcome.kind = OutcomeKind::error;
-        outcome.detail = "cannot encode the query: " + built.error;
+        outcome.kind = model::Outcome::error;
+        outcome.error = model::LocalError{"encode", "", 0, built.error_word, "cannot encode the query: " + built.error};
     } else {
         const int attempts = !spec.retry ? 1 : spec.tries ? *spec.tries : 1 + config_.plan.retries;
         // A proxy is retried as a stub retries it: the same query again from the same socket.
@@ -266,7 +282,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
                                 : net::udp_exchange(server, *encoded, timeout_, {spec.dont_fragment, one_socket ? attempts : 1});
             if (!exchange) {
                 const auto& error = exchange.error();
-                outcome.detail = error.message;
+                if (error.kind == net::ExchangeFailure::error) outcome.error = local_error(error);
                 // Any try that got its handshake shows the SYNs pass: a stall, not a filter.
                 outcome.tcp_connected = outcome.tcp_connected || error.connected;
                 if (error.local.length != 0) outcome.local = error.local;
@@ -274,12 +290,12 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
                     outcome.icmp_mtu = error.icmp_mtu;
                     outcome.icmp_from = error.icmp_from;
                 }
-                outcome.kind = error.kind == net::ExchangeFailure::timeout  ? OutcomeKind::timeout
-                               : error.kind == net::ExchangeFailure::refused ? OutcomeKind::refused
-                               : error.kind == net::ExchangeFailure::reset   ? OutcomeKind::reset
-                                                                             : OutcomeKind::error;
+                outcome.kind = error.kind == net::ExchangeFailure::timeout  ? model::Outcome::timeout
+                               : error.kind == net::ExchangeFailure::refused ? model::Outcome::refused
+                               : error.kind == net::ExchangeFailure::reset   ? model::Outcome::reset
+                                                                             : model::Outcome::error;
                 // Only silence is worth another try; a refusal or reset is an answer in itself.
-                if (outcome.kind != OutcomeKind::timeout) break;
+                if (outcome.kind != model::Outcome::timeout) break;
                 continue;
             }
             learn_rtt(exchange->rtt_ms);
@@ -289,10 +305,11 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
             outcome.local = exchange->local;
             auto message = wire::decode(exchange->answer);
             if (!message) {
-                outcome.kind = OutcomeKind::undecodable;
-                outcome.detail = "answer does not decode: " + message.error().describe();
+                outcome.kind = model::Outcome::undecodable;
+                outcome.error = model::LocalError{"decode", "", 0, std::string(wire::to_string(message.error().code)),
+                                                  "answer does not decode: " + message.error().describe()};
             } else {
-                outcome.kind = OutcomeKind::answer;
+                outcome.kind = model::Outcome::answer;
                 outcome.message = std::move(message).value();
             }
             break;
@@ -305,7 +322,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     records_.push_back(std::move(record));
     // Plain UDP queries that met silence are what the ttl kind traces; losses that are the
     // measurement itself (pmtu steps) are not failures.
-    if (outcome.kind == OutcomeKind::timeout && spec.transport == Transport::udp && !spec.fragment_size &&
+    if (outcome.kind == model::Outcome::timeout && spec.transport == Transport::udp && !spec.fragment_size &&
         !spec.dont_fragment && !spec.df_answer && !spec.small_fragments_answer && !spec.answer_fragment_size &&
         spec.kind != "reachability" && spec.kind != "loss")
         failures_.emplace_back(family, spec);

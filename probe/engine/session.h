@@ -47,16 +47,19 @@ struct QuerySpec {
     std::optional<std::uint32_t> answer_delay_ms{};  // ask the responder to answer this late ("w<ms>")
 };
 
-enum class OutcomeKind { answer, timeout, refused, reset, error, undecodable };
-std::string_view to_string(OutcomeKind kind);
+
+// A local error as results record it: a code and its argument, the English words beside them.
+model::LocalError local_error(const Error& error);
+model::LocalError local_error(const net::ExchangeError& error);
 
 struct QueryOutcome {
-    OutcomeKind kind = OutcomeKind::error;
+    // The results' one vocabulary; a session never says `truncated` (the record does, from TC=1).
+    model::Outcome kind = model::Outcome::error;
     std::string probe_id;
     std::optional<wire::Message> message;
     std::size_t answer_size = 0;
     double rtt_ms = 0;
-    std::string detail;
+    std::optional<model::LocalError> error;  // error and undecodable outcomes: what failed
     net::Endpoint local;
     int attempts = 0;
     std::size_t query_size = 0;
@@ -64,8 +67,11 @@ struct QueryOutcome {
     std::string icmp_from;
     bool tcp_connected = false;  // TCP: the handshake completed, whatever came after
 
-    bool answered() const { return kind == OutcomeKind::answer && message.has_value(); }
+    bool answered() const { return kind == model::Outcome::answer && message.has_value(); }
 };
+
+// `params` with the outcome's local error as a cause's `error` parameter, when it has one.
+model::Params with_error(model::Params params, const QueryOutcome& outcome);
 
 // Spaces the run's queries at least `gap` apart, across every lane (thread-safe; the one thing
 // lanes share): side by side, the kinds would otherwise start in one burst, and a device that
@@ -113,6 +119,17 @@ public:
     void join(Session&& lane);
 
     QueryOutcome ask(model::Family family, const QuerySpec& spec);
+    // A question asked as a resolver asks it: over UDP, then again over TCP when the answer came
+    // back TC=1 (with `tcp_tries`, else the spec's). Every probe's id joins `probes`.
+    struct Fetched {
+        QueryOutcome outcome;  // the last answer: TCP's when it fell back
+        bool via_tcp = false;
+    };
+    Fetched ask_as_resolver(model::Family family, QuerySpec spec, std::vector<std::string>& probes,
+                            std::optional<int> tcp_tries = std::nullopt);
+    // The fallback alone, after a UDP answer the caller asked (and recorded) its own way.
+    Fetched tcp_fallback(model::Family family, QuerySpec spec, QueryOutcome udp, std::vector<std::string>& probes,
+                         std::optional<int> tcp_tries = std::nullopt);
     // The queries asked at once, each on a lane of its own, so their waits overlap; the outcomes
     // and records in the order of `specs`. For probes whose tries do not depend on each other.
     std::vector<QueryOutcome> ask_all(model::Family family, const std::vector<QuerySpec>& specs);
@@ -128,6 +145,7 @@ public:
         wire::Bytes bytes;
         std::uint16_t dns_id = 0;
         std::string error;  // not empty when it could not be encoded
+        std::string error_word;  // the wire error's code word ("size-unreachable")
     };
     BuiltQuery build(const QuerySpec& spec);
     // Try `attempt` (from 2) of a built probe: the same probe id and DNS id (what the judges compare

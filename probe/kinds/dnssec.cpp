@@ -63,17 +63,9 @@ void run_dnssec(Session& session, Family family, model::RunResult& result) {
         // loss at the measured rate cannot explain its silence.
         QuerySpec spec{.kind = "dnssec", .size = size, .dnssec_label = true, .edns = large,
                        .tries = session.confirm_tries(family, static_cast<int>(size / 1400 + 1))};
-        auto outcome = session.ask(family, spec);
-        probes.push_back(outcome.probe_id);
-        const bool truncated = outcome.answered() && outcome.message->header.tc;
-        if (truncated) {
-            // A resolver retries over TCP; the records must survive that way at least. Through an
-            // interceptor that is two connections, each of whose handshakes a lossy path can stall.
-            spec.transport = Transport::tcp;
-            spec.tries = session.confirm_tries(family, 2);
-            outcome = session.ask(family, spec);
-            probes.push_back(outcome.probe_id);
-        }
+        // A resolver retries over TCP; the records must survive that way at least. Through an
+        // interceptor that is two connections, each of whose handshakes a lossy path can stall.
+        auto [outcome, truncated] = session.ask_as_resolver(family, spec, probes, session.confirm_tries(family, 2));
         model::Params where{{"what", "signed"}, {"size", size}, {"via_tcp", truncated}};
         if (!outcome.answered()) {
             problems.push_back(cause(truncated ? CauseCode::tcp_filter : CauseCode::size_cap, where));

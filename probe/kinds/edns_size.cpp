@@ -21,7 +21,7 @@ using model::Family;
 using model::Status;
 
 Delivery classify(const QueryOutcome& outcome, std::uint32_t size) {
-    if (outcome.kind == OutcomeKind::timeout) return Delivery::lost;
+    if (outcome.kind == model::Outcome::timeout) return Delivery::lost;
     if (!outcome.answered()) return Delivery::other;
     const auto& message = *outcome.message;
     if (message.full_rcode() == wire::rcode::refused) return Delivery::refused;
@@ -164,7 +164,7 @@ void judge_without_edns(Session& session, Family family, model::RunResult& resul
     auto fit = classify(plain_fit, 512);
     if (fit == Delivery::delivered && plain_over.answered() && plain_over.message->header.tc)
         add_verdict(result, Checkpoint::udp_no_edns, family, Status::pass, cause(CauseCode::ok), plain_probes);
-    else if (fit == Delivery::lost || plain_over.kind == OutcomeKind::timeout)
+    else if (fit == Delivery::lost || plain_over.kind == model::Outcome::timeout)
         add_verdict(result, Checkpoint::udp_no_edns, family, Status::fail, cause(CauseCode::no_answer, {{"what", "no-edns"}}),
                     plain_probes);
     else

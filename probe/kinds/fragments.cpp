@@ -37,7 +37,7 @@ bool arrived(const QuerySpec& spec, const QueryOutcome& outcome) {
     return echo_value(parse_echo(*outcome.message), "qlen") == std::to_string(outcome.query_size);
 }
 
-bool raw_socket_missing(const QueryOutcome& outcome) { return outcome.detail.find("CAP_NET_RAW") != std::string::npos; }
+bool raw_socket_missing(const QueryOutcome& outcome) { return outcome.error && outcome.error->code == "needs-capability"; }
 
 // A query spec with the tries that rule random loss out over `fragments` packets.
 QuerySpec confirmed(Session& session, Family family, QuerySpec spec, int fragments) {

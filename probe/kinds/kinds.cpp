@@ -100,14 +100,9 @@ ZoneKey fetch_zone_key(Session& session, Family family, bool via_proxy, std::vec
     // rollover-sized DNSKEY RRset does not fit).
     QuerySpec spec{.kind = via_proxy ? "proxy" : "dnssec", .edns = edns, .qtype = wire::rr_type::dnskey,
                    .apex = true, .via_proxy = via_proxy};
-    fetched.answer = session.ask(family, spec);
-    probes.push_back(fetched.answer.probe_id);
-    if (fetched.answer.answered() && fetched.answer.message->header.tc) {
-        spec.transport = Transport::tcp;
-        fetched.answer = session.ask(family, spec);
-        fetched.via_tcp = true;
-        probes.push_back(fetched.answer.probe_id);
-    }
+    auto asked = session.ask_as_resolver(family, spec, probes);
+    fetched.answer = std::move(asked.outcome);
+    fetched.via_tcp = asked.via_tcp;
     if (!fetched.answer.answered()) {
         fetched.cause = cause(CauseCode::no_answer, {{"what", "dnskey"}, {"transport", fetched.via_tcp ? "tcp" : "udp"},
                                                      {"outcome", to_string(fetched.answer.kind)}});

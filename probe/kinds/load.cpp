@@ -35,7 +35,7 @@ void run_load(Session& session, Family family, model::RunResult& result) {
     // path and not the responder's signing or padding.
     auto built = session.build({.kind = "load", .edns = wire::Edns{}, .qtype = wire::rr_type::soa, .apex = true});
     if (!built.error.empty()) {
-        add_verdict(result, Checkpoint::device_load, family, Status::fail, cause(CauseCode::probe_error, {{"detail", built.error}}));
+        add_verdict(result, Checkpoint::device_load, family, Status::fail, cause(CauseCode::probe_error, {{"error", model::to_params({"encode", "", 0, built.error_word, built.error})}}));
         return;
     }
     net::LoadOptions options;
@@ -49,7 +49,7 @@ void run_load(Session& session, Family family, model::RunResult& result) {
     auto direct = through ? net::udp_load(config.baseline.at(family), built.bytes, baseline_options) : through;
     if (!through || !direct) {
         add_verdict(result, Checkpoint::device_load, family, Status::fail,
-                    cause(CauseCode::probe_error, {{"detail", !through ? through.error().message : direct.error().message}}));
+                    cause(CauseCode::probe_error, {{"error", model::to_params(local_error(!through ? through.error() : direct.error()))}}));
         return;
     }
     auto& summary = summary_for(result, family);

@@ -138,7 +138,7 @@ void run_mapping_timeout(Session& session, Family family, model::RunResult& resu
     auto opened = net::FlowSet::open(session.config().targets.at(family), flows);
     if (!opened) {
         add_verdict(result, Checkpoint::udp_mapping_timeout, family, Status::na,
-                    cause(CauseCode::probe_error, {{"detail", opened.error().message}}));
+                    cause(CauseCode::probe_error, {{"error", model::to_params(local_error(opened.error()))}}));
         return;
     }
     std::vector<Session::BuiltQuery> built;
@@ -166,7 +166,7 @@ void run_mapping_timeout(Session& session, Family family, model::RunResult& resu
     auto replies = opened->exchange(sends, kSendGap, longest, enough);
     if (!replies) {
         add_verdict(result, Checkpoint::udp_mapping_timeout, family, Status::na,
-                    cause(CauseCode::probe_error, {{"detail", replies.error().message}}));
+                    cause(CauseCode::probe_error, {{"error", model::to_params(local_error(replies.error()))}}));
         return;
     }
     enough(*replies);

@@ -24,7 +24,7 @@ QueryOutcome ask_proxy(Session& session, Family family, QuerySpec spec, int frag
     for (int attempt = 0; attempt < tries && !session.stopped(); ++attempt) {
         outcome = session.ask(family, spec);
         probes.push_back(outcome.probe_id);
-        if (outcome.answered() || outcome.kind != OutcomeKind::timeout) break;
+        if (outcome.answered() || outcome.kind != model::Outcome::timeout) break;
     }
     return outcome;
 }
@@ -106,16 +106,9 @@ void run_proxy(Session& session, Family family, model::RunResult& result) {
     for (std::uint32_t size : {1232u, 1500u, 4000u}) {
         if (session.stopped()) return;
         QuerySpec spec{.kind = "proxy", .size = size, .dnssec_label = true, .edns = edns, .via_proxy = true};
-        auto outcome = ask_proxy(session, family, spec, static_cast<int>(size / 1400 + 1), probes);
-        bool via_tcp = false;
-        if (outcome.answered() && outcome.message->header.tc) {
-            // A decisive probe too (tcp-filter), through the proxy's own upstream connection.
-            spec.transport = Transport::tcp;
-            spec.tries = session.confirm_tries(family, 2);
-            outcome = session.ask(family, spec);
-            probes.push_back(outcome.probe_id);
-            via_tcp = true;
-        }
+        auto first = ask_proxy(session, family, spec, static_cast<int>(size / 1400 + 1), probes);
+        // The TCP retry is a decisive probe too (tcp-filter), through the proxy's own upstream connection.
+        auto [outcome, via_tcp] = session.tcp_fallback(family, spec, std::move(first), probes, session.confirm_tries(family, 2));
         model::Params where{{"size", size}, {"via_tcp", via_tcp}};
         answers.push_back(where);
         if (!outcome.answered()) {

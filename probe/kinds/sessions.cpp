@@ -256,7 +256,7 @@ void run_sessions(Session& session, Family family, model::RunResult& result) {
     }
     if (!ramp || !followed) {
         add_verdict(result, Checkpoint::udp_sessions, family, Status::fail,
-                    cause(CauseCode::probe_error, {{"detail", !ramp ? ramp.error().message : followed.error().message}}));
+                    cause(CauseCode::probe_error, {{"error", model::to_params(local_error(!ramp ? ramp.error() : followed.error()))}}));
         return;
     }
     judge_sessions(result, family, outcomes, probes);

@@ -103,12 +103,13 @@ void run_target_tcp(Session& session, Family family, model::RunResult& result) {
                     {direct.probe_id});
     else
         add_verdict(result, Checkpoint::tcp_direct, family, Status::fail,
-                    cause(direct.kind == OutcomeKind::timeout || direct.kind == OutcomeKind::refused ||
-                                  direct.kind == OutcomeKind::reset
+                    cause(direct.kind == model::Outcome::timeout || direct.kind == model::Outcome::refused ||
+                                  direct.kind == model::Outcome::reset
                               ? CauseCode::tcp_filter
                               : CauseCode::probe_error,
-                          {{"action", direct.kind == OutcomeKind::timeout ? "drop" : "reset"},
-                           {"stage", direct.tcp_connected ? "data" : "syn"}, {"detail", direct.detail}}),
+                          with_error({{"action", direct.kind == model::Outcome::timeout ? "drop" : "reset"},
+                                      {"stage", direct.tcp_connected ? "data" : "syn"}},
+                                     direct)),
                     {direct.probe_id});
     // The fallback a resolver makes: the largest listed answer with a 1232-octet buffer.
     for (const auto& asked : names) {
@@ -124,7 +125,7 @@ void run_target_tcp(Session& session, Family family, model::RunResult& result) {
             add_verdict(result, Checkpoint::tcp_fallback, family, Status::pass, cause(CauseCode::ok, figures),
                         {udp.probe_id, retry.probe_id});
         else {
-            figures["action"] = retry.kind == OutcomeKind::timeout ? "drop" : "reset";
+            figures["action"] = retry.kind == model::Outcome::timeout ? "drop" : "reset";
             figures["stage"] = retry.tcp_connected ? "data" : "syn";
             add_verdict(result, Checkpoint::tcp_fallback, family, Status::fail, cause(CauseCode::tcp_filter, figures),
                         {udp.probe_id, retry.probe_id});
@@ -180,12 +181,8 @@ void run_target_dnssec(Session& session, Family family, model::RunResult& result
         ++signed_names;
         asked.spec.kind = "dnssec";
         asked.spec.edns->udp_size = 1232;
-        auto outcome = session.ask(family, asked.spec);
-        if (outcome.answered() && outcome.message->header.tc) {
-            asked.spec.transport = Transport::tcp;
-            outcome = session.ask(family, asked.spec);
-        }
-        probes.push_back(outcome.probe_id);
+        // Both probes' ids are kept: the UDP one that came back TC=1 and the TCP one after it.
+        auto outcome = session.ask_as_resolver(family, asked.spec, probes).outcome;
         if (!outcome.answered())
             problems.push_back(cause(CauseCode::no_answer, {{"name", asked.label}, {"outcome", to_string(outcome.kind)}}));
         else if (auto problem = target_signature_problem(*outcome.message, keys, asked.label))

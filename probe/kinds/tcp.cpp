@@ -20,12 +20,12 @@ model::Cause tcp_failure(const QueryOutcome& outcome, std::uint32_t size) {
     if (outcome.answered())
         return cause(CauseCode::truncated_without_tc, {{"transport", "tcp"}, {"size", size}, {"answer", outcome.answer_size}});
     switch (outcome.kind) {
-        case OutcomeKind::refused: return cause(CauseCode::tcp_filter, {{"action", "reset"}, {"stage", "syn"}});
-        case OutcomeKind::reset:
+        case model::Outcome::refused: return cause(CauseCode::tcp_filter, {{"action", "reset"}, {"stage", "syn"}});
+        case model::Outcome::reset:
             return cause(CauseCode::tcp_filter, {{"action", "reset"}, {"stage", outcome.tcp_connected ? "data" : "syn"}});
-        case OutcomeKind::timeout:
+        case model::Outcome::timeout:
             return cause(CauseCode::tcp_filter, {{"action", "drop"}, {"stage", outcome.tcp_connected ? "data" : "syn"}});
-        default: return cause(CauseCode::probe_error, {{"detail", outcome.detail}});
+        default: return cause(CauseCode::probe_error, with_error(model::Params::object(), outcome));
     }
 }
 
@@ -46,7 +46,7 @@ std::optional<model::Cause> ask_tcp(Session& session, Family family, QuerySpec s
     auto outcome = session.ask(family, spec);
     probes.push_back(outcome.probe_id);
     if (delivered_whole(outcome, size)) return std::nullopt;
-    if (outcome.tcp_connected && (outcome.kind == OutcomeKind::timeout || outcome.kind == OutcomeKind::reset)) {
+    if (outcome.tcp_connected && (outcome.kind == model::Outcome::timeout || outcome.kind == model::Outcome::reset)) {
         // Opened, then nothing: do small segments cross where large ones die?
         QuerySpec small = spec;
         small.tcp_mss = kSmallMss;

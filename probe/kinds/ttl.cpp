@@ -46,7 +46,7 @@ void run_ttl(Session& session, Family family, model::RunResult& result) {
     auto hops = net::trace_query(server, built.bytes, session.config().plan.max_ttl, per_hop);
     if (!hops) {
         add_verdict(result, Checkpoint::path_trace, family, Status::na,
-                    cause(CauseCode::not_measured, {{"why", "no-trace"}, {"detail", hops.error().message}}));
+                    cause(CauseCode::not_measured, {{"why", "no-trace"}, {"error", model::to_params(local_error(hops.error()))}}));
         return;
     }
     std::vector<model::Params> lines, changes;

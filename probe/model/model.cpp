@@ -65,7 +65,7 @@ namespace dnspath::model {
 
 std::size_t ResolverExperience::failures() const {
     return static_cast<std::size_t>(std::count_if(answers.begin(), answers.end(), [](const ResolverAnswer& answer) {
-        return answer.outcome != "answer" || answer.rcode.value_or(-1) != 0 || !answer.authenticated;
+        return answer.outcome != Outcome::answer || answer.rcode.value_or(-1) != 0 || !answer.authenticated;
     }));
 }
 
@@ -91,6 +91,27 @@ void overlay(FamilySummary& into, const FamilySummary& from) {
     if (!from.state_table_policy.empty()) into.state_table_policy = from.state_table_policy;
     take(into.udp_mapping_timeout_s, from.udp_mapping_timeout_s);
     take(into.udp_mapping_tested_to_s, from.udp_mapping_tested_to_s);
+}
+
+Params to_params(const LocalError& error) {
+    Params params{{"code", error.code}};
+    if (!error.call.empty()) params["call"] = error.call;
+    if (error.os_error != 0) params["errno"] = error.os_error;
+    if (!error.argument.empty()) params["argument"] = error.argument;
+    if (!error.text.empty()) params["text"] = error.text;
+    return params;
+}
+
+LocalError local_error_from(const Params& params) {
+    LocalError error;
+    if (!params.is_object()) return error;
+    auto text = [&](const char* key) { return params.contains(key) && params[key].is_string() ? params[key].get<std::string>() : ""; };
+    error.code = text("code");
+    error.call = text("call");
+    if (params.contains("errno") && params["errno"].is_number_integer()) error.os_error = params["errno"].get<int>();
+    error.argument = text("argument");
+    error.text = text("text");
+    return error;
 }
 
 }  // namespace dnspath::model

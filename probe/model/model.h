@@ -124,6 +124,21 @@ struct Echo {
     std::optional<std::string> server;
 };
 
+// A local error as a code with its argument; reports word it in the run's language. Codes: "os"
+// (a system call failed: `call`, `os_error` an errno), "needs-capability" (`argument`: the
+// capability), "encode" (the query could not be built), "decode" (the answer did not parse;
+// `argument`: what was wrong), "query-too-large"; "" : `text` alone (English).
+struct LocalError {
+    std::string code;
+    std::string call;
+    int os_error = 0;
+    std::string argument;
+    std::string text;  // the English words, for logs and for an error without a code
+};
+// As a cause parameter of type `error`, and back.
+Params to_params(const LocalError& error);
+LocalError local_error_from(const Params& params);
+
 // What one probe did, whatever came of it: the raw material verdicts are drawn from.
 struct ProbeRecord {
     std::string id;
@@ -160,7 +175,7 @@ struct ProbeRecord {
     std::optional<Echo> echo;
     std::string source;  // "address:port" the query left from (capture follows TCP by it)
     bool tcp_connected = false;  // TCP: the handshake completed
-    std::string detail;  // a local error's text (OS errors), only for `error` outcomes
+    std::optional<LocalError> error;  // only for `error` and `undecodable` outcomes
     // A probe that got no whole answer: a dig command line asking the same question the same way
     // (server, transport, EDNS buffer, DO, RD), with what dig cannot send named in a comment.
     std::optional<std::string> reproduce;
@@ -251,7 +266,7 @@ struct ResolverAnswer {
     std::string name;       // the query name
     std::uint16_t qtype = 0;
     std::uint32_t size = 0;  // octets the authoritative answer has (0: not fixed, e.g. the DNSKEY set)
-    std::string outcome;     // "answer", "timeout", "refused", "reset", "error", "undecodable"
+    Outcome outcome = Outcome::error;  // never `truncated`: a TC=1 answer was asked again over TCP
     std::optional<int> rcode;
     bool authenticated = false;  // AD=1: the resolver validated it
     std::vector<ExtendedError> errors;

@@ -101,7 +101,7 @@ constexpr std::pair<ParamType, std::string_view> kTypeNames[] = {
     {ParamType::number_list, "number list"}, {ParamType::device_list, "device list"},
     {ParamType::address_list, "address list"}, {ParamType::text_list, "text list"},
     {ParamType::words, "words"},             {ParamType::cause_list, "cause list"},
-    {ParamType::figures, "figures"},
+    {ParamType::figures, "figures"},         {ParamType::error, "error"},
 };
 
 const ParamSpec* find_param(std::span<const ParamSpec> params, std::string_view name) {
@@ -134,6 +134,7 @@ bool fits_one(const ParamSpec& spec, ParamType type, const Params& value) {
         case ParamType::cause: return value.is_string() && cause_from(value.get<std::string>()).has_value();
         case ParamType::rule: return value.is_string() && finding_rule_from(value.get<std::string>()).has_value();
         case ParamType::figures: return value.is_object() || value.is_array();
+        case ParamType::error: return value.is_object() && value.contains("code") && value["code"].is_string();
         default: return false;
     }
 }
@@ -184,6 +185,7 @@ nlohmann::json value_schema(const ParamSpec& spec, ParamType type) {
         case ParamType::cause: return {{"$ref", "#/$defs/cause_code"}};
         case ParamType::rule: return {{"$ref", "#/$defs/finding_rule"}};
         case ParamType::figures: return {{"type", {"object", "array"}}};
+        case ParamType::error: return {{"$ref", "#/$defs/local_error"}};
         default: break;
     }
     if (auto element = element_type(type)) return {{"type", "array"}, {"items", value_schema(spec, *element)}};

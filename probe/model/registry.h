@@ -39,6 +39,7 @@ enum class ParamType {
     words,         // a list of declared values
     cause_list,
     figures,       // structured figures (hops, load figures, per-backend counts): reports derive text
+    error,         // a local error: {code, call, errno, argument, text} (model::LocalError)
 };
 std::string_view to_string(ParamType type);
 

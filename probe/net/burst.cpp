@@ -22,7 +22,7 @@ namespace {
 // (SO_REUSEADDR, the load kind's fixed ports) or, for a flow of a FlowSet, this socket's alone.
 Result<Fd> open_udp(const Endpoint& server, std::uint16_t source_port, bool shared_port = true) {
     Fd socket(::socket(server.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!socket.valid()) return fail("socket: " + errno_text(errno));
+    if (!socket.valid()) return fail_os("socket", "socket", errno);
     if (source_port != 0) {
         int on = 1;
         if (shared_port) ::setsockopt(socket.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
@@ -38,10 +38,10 @@ Result<Fd> open_udp(const Endpoint& server, std::uint16_t source_port, bool shar
             local.length = sizeof(sockaddr_in);
         }
         if (::bind(socket.get(), local.sockaddr_ptr(), local.length) != 0)
-            return fail("bind to port " + std::to_string(source_port) + ": " + errno_text(errno));
+            return fail_os("bind to port " + std::to_string(source_port), "bind", errno);
     }
     if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0)
-        return fail("connect " + server.to_string() + ": " + errno_text(errno));
+        return fail_os("connect " + server.to_string(), "connect", errno);
     return socket;
 }
 
@@ -99,7 +99,7 @@ Result<FlowSet> FlowSet::open(const Endpoint& server, std::size_t flows, PortAll
     FlowSet set(ports);
     set.server_ = server;
     set.epoll_ = Fd(::epoll_create1(EPOLL_CLOEXEC));
-    if (!set.epoll_.valid()) return fail("epoll: " + errno_text(errno));
+    if (!set.epoll_.valid()) return fail_os("epoll", "epoll_create1", errno);
     DNSPATH_TRY_VOID(set.grow(server, flows));
     return set;
 }
@@ -130,7 +130,7 @@ Result<void> FlowSet::grow(const Endpoint& server, std::size_t flows) {
         for (std::size_t i = 0; i < flows; ++i) {
             DNSPATH_TRY(Fd socket, open_udp(server, 0));
             epoll_event event{EPOLLIN, {.u64 = sockets_.size()}};
-            if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, socket.get(), &event) != 0) return fail("epoll_ctl: " + errno_text(errno));
+            if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, socket.get(), &event) != 0) return fail_os("epoll_ctl", "epoll_ctl", errno);
             ports_.push_back(local_port_of(socket));
             sockets_.push_back(std::move(socket));
         }
@@ -167,7 +167,7 @@ Result<void> FlowSet::open_sockets(const std::vector<Send>& queries) {
             continue;
         }
         epoll_event event{EPOLLIN, {.u64 = one.flow}};
-        if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, socket->get(), &event) != 0) return fail("epoll_ctl: " + errno_text(errno));
+        if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, socket->get(), &event) != 0) return fail_os("epoll_ctl", "epoll_ctl", errno);
         sockets_[one.flow] = std::move(socket).value();
     }
     return Ok{};
@@ -215,7 +215,7 @@ Result<std::vector<BurstReply>> FlowSet::exchange(const std::vector<Send>& queri
         if (enough) left = std::min<long>(left, 100);
         int ready = ::epoll_wait(epoll_.get(), events.data(), static_cast<int>(events.size()),
                                  static_cast<int>(std::max<long>(left, 0)));
-        if (ready < 0 && errno != EINTR) return fail("epoll_wait: " + errno_text(errno));
+        if (ready < 0 && errno != EINTR) return fail_os("epoll_wait", "epoll_wait", errno);
         for (int e = 0; e < ready; ++e) {
             const std::size_t flow = events[static_cast<std::size_t>(e)].data.u64;
             for (;;) {  // every datagram waiting on this flow
@@ -394,7 +394,7 @@ Result<LoadFigures> udp_load(const Endpoint& server, wire::ByteView query, const
         if (sending) refill();
         figures.lost += flight.expire(now, options.timeout);
         int ready = ::poll(polls.data(), polls.size(), 10);
-        if (ready < 0 && errno != EINTR) return fail("poll: " + errno_text(errno));
+        if (ready < 0 && errno != EINTR) return fail_os("poll", "poll", errno);
         for (auto& entry : polls)
             if (entry.revents & POLLIN) receiver.receive(entry.fd, flight, figures);
     }

@@ -88,8 +88,8 @@ Result<void> send_fragments(const Endpoint& source, const Endpoint& destination,
     Fd raw(::socket(destination.family(), SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW));
     if (!raw.valid()) {
         if (errno == EPERM || errno == EACCES)
-            return fail("crafting fragments needs a raw socket, which needs CAP_NET_RAW (run as root)");
-        return fail("raw socket: " + errno_text(errno));
+            return fail_capability("crafting fragments needs a raw socket, which needs CAP_NET_RAW (run as root)", "CAP_NET_RAW");
+        return fail_os("raw socket", "socket", errno);
     }
     Endpoint to = destination;
     // Raw IPv6 sockets take the port field as the protocol; it must be zero here.
@@ -97,7 +97,7 @@ Result<void> send_fragments(const Endpoint& source, const Endpoint& destination,
     else reinterpret_cast<sockaddr_in*>(&to.storage)->sin_port = 0;
     for (const auto& packet : fragment_udp(source, destination, payload, fragment_size, identification)) {
         if (::sendto(raw.get(), packet.data(), packet.size(), 0, to.sockaddr_ptr(), to.length) < 0)
-            return fail("sending a fragment of " + std::to_string(packet.size()) + " octets: " + errno_text(errno));
+            return fail_os("sending a fragment of " + std::to_string(packet.size()) + " octets", "sendto", errno);
     }
     return Ok{};
 }
@@ -110,16 +110,16 @@ Result<Exchange, ExchangeError> fragmented_udp_exchange(const Endpoint& server, 
     };
     // The answer socket: connected, so the kernel picks the source address and filters replies.
     Fd receiver(::socket(server.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    if (!receiver.valid()) return error(ExchangeFailure::error, "socket: " + errno_text(errno));
+    if (!receiver.valid()) return unexpected(os_failure(ExchangeFailure::error, "socket", "socket", errno));
     if (::connect(receiver.get(), server.sockaddr_ptr(), server.length) != 0)
-        return error(ExchangeFailure::error, "connect " + server.to_string() + ": " + errno_text(errno));
+        return unexpected(os_failure(ExchangeFailure::error, "connect " + server.to_string(), "connect", errno));
     Endpoint local;
     local.length = sizeof local.storage;
     ::getsockname(receiver.get(), local.sockaddr_ptr(), &local.length);
 
     const auto start = Clock::now();
     if (auto sent = send_fragments(local, server, payload, fragment_size, identification); !sent)
-        return error(ExchangeFailure::error, sent.error().message);
+        return unexpected(failure_from(ExchangeFailure::error, sent.error()));
     const auto deadline = start + timeout;
     const std::uint16_t id = payload.size() >= 2 ? wire::load_u16(payload.data()) : 0;
     wire::Bytes buffer(65536);

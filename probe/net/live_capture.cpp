@@ -24,9 +24,10 @@ Result<pcap*> open_live_capture(const LiveCaptureSpec& spec) {
         return fail(spec.label + ": " + left.error().message);
     }
     if (activated == PCAP_ERROR_NO_SUCH_DEVICE)
-        return fail(spec.label + ": no interface '" + spec.interface + "'" +
-                    (spec.namespace_name.empty() ? "" : " in namespace " + spec.namespace_name));
-    if (activated == PCAP_ERROR_PERM_DENIED) return fail(spec.label + ": capturing needs CAP_NET_RAW (run as root)");
+        return fail_code(spec.label + ": no interface '" + spec.interface + "'" +
+                             (spec.namespace_name.empty() ? "" : " in namespace " + spec.namespace_name),
+                         "no-such-interface", spec.interface);
+    if (activated == PCAP_ERROR_PERM_DENIED) return fail_capability(spec.label + ": capturing needs CAP_NET_RAW (run as root)", "CAP_NET_RAW");
     if (activated < 0) return fail(spec.label + ": " + message);
     return handle;
 }

@@ -78,16 +78,16 @@ Result<void> become_user(const std::string& user, const std::vector<std::string>
     passwd entry{}, *found = nullptr;
     char buffer[4096];
     if (::getpwnam_r(user.c_str(), &entry, buffer, sizeof buffer, &found) != 0 || found == nullptr)
-        return fail("--user " + user + ": no such user");
+        return fail_code("--user " + user + ": no such user", "no-such-user", user);
     for (const auto& path : hand_over)
         if (::chown(path.c_str(), entry.pw_uid, entry.pw_gid) != 0 && errno != ENOENT)
             return fail("--user " + user + ": cannot give " + path + " to the user: " + std::strerror(errno) +
                         (errno == EPERM ? " (needs CAP_CHOWN: run as root)" : ""));
     if (::prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) return fail("cannot keep capabilities across the user change");
     if (::setgroups(0, nullptr) != 0 || ::setresgid(entry.pw_gid, entry.pw_gid, entry.pw_gid) != 0)
-        return fail("--user " + user + ": changing the group needs CAP_SETGID (run as root)");
+        return fail_capability("--user " + user + ": changing the group needs CAP_SETGID (run as root)", "CAP_SETGID");
     if (::setresuid(entry.pw_uid, entry.pw_uid, entry.pw_uid) != 0)
-        return fail("--user " + user + ": changing the user needs CAP_SETUID (run as root)");
+        return fail_capability("--user " + user + ": changing the user needs CAP_SETUID (run as root)", "CAP_SETUID");
     ::prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
     // The change cleared the effective set; raise what setup still needs from the permitted one.
     std::uint64_t effective = 0, permitted = 0;

@@ -76,8 +76,8 @@ sockaddr* Endpoint::sockaddr_ptr() { return reinterpret_cast<sockaddr*>(&storage
 
 namespace {
 
-Unexpected<ExchangeError> exchange_error(ExchangeFailure kind, std::string message) {
-    return {ExchangeError{kind, std::move(message), std::nullopt, {}, {}}};
+Unexpected<ExchangeError> os_error(ExchangeFailure kind, const std::string& what, const char* call, int error) {
+    return {os_failure(kind, what, call, error)};
 }
 
 ExchangeFailure classify(int error) {
@@ -173,7 +173,7 @@ Result<Endpoint> local_address_toward(const Endpoint& server) {
 Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteView query,
                                              std::chrono::milliseconds timeout, const UdpOptions& options) {
     Fd socket(::socket(server.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    if (!socket.valid()) return exchange_error(ExchangeFailure::error, "socket: " + errno_text(errno));
+    if (!socket.valid()) return os_error(ExchangeFailure::error, "socket", "socket", errno);
     if (options.dont_fragment) {
         // DF set, but the kernel neither fragments nor trusts its PMTU cache: each size is tried
         // as given, and ICMP errors are queued for us to read.
@@ -191,13 +191,13 @@ Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteV
     }
     // connect() makes the kernel drop datagrams from any other source and report ICMP errors.
     if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0)
-        return exchange_error(classify(errno), "connect " + server.to_string() + ": " + errno_text(errno));
+        return os_error(classify(errno), "connect " + server.to_string(), "connect", errno);
     const auto start = Clock::now();
     auto deadline = start + timeout;
     int sent = 1;
     if (::send(socket.get(), query.data(), query.size(), 0) < 0) {
-        if (errno == EMSGSIZE) return exchange_error(ExchangeFailure::error, "larger than the local interface MTU");
-        return exchange_error(classify(errno), "send: " + errno_text(errno));
+        if (errno == EMSGSIZE) return os_error(ExchangeFailure::error, "larger than the local interface MTU", "send", errno);
+        return os_error(classify(errno), "send", "send", errno);
     }
     const std::uint16_t id = query.size() >= 2 ? wire::load_u16(query.data()) : 0;
     wire::Bytes buffer(65536);
@@ -224,7 +224,7 @@ Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteV
                 drain_icmp_errors(socket.get(), server.is_ipv6(), error);
                 return unexpected(std::move(error));
             }
-            return exchange_error(classify(errno), "recv: " + errno_text(errno));
+            return os_error(classify(errno), "recv", "recv", errno);
         }
         // A stray datagram with another id (a late answer to an earlier try) is not ours.
         if (received < 2 || wire::load_u16(buffer.data()) != id) continue;
@@ -235,18 +235,22 @@ Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteV
 
 Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteView query,
                                              std::chrono::milliseconds timeout, const TcpOptions& options) {
-    if (query.size() > 0xffff) return exchange_error(ExchangeFailure::error, "query over 65535 octets");
+    if (query.size() > 0xffff) {
+        ExchangeError error{ExchangeFailure::error, "query over 65535 octets", std::nullopt, {}, {}};
+        error.code = "query-too-large";
+        return unexpected(std::move(error));
+    }
     Fd socket(::socket(server.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-    if (!socket.valid()) return exchange_error(ExchangeFailure::error, "socket: " + errno_text(errno));
+    if (!socket.valid()) return os_error(ExchangeFailure::error, "socket", "socket", errno);
     if (options.mss) {
         int mss = *options.mss;
         if (::setsockopt(socket.get(), IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss) != 0)
-            return exchange_error(ExchangeFailure::error, "TCP_MAXSEG: " + errno_text(errno));
+            return os_error(ExchangeFailure::error, "TCP_MAXSEG", "setsockopt", errno);
     }
     const auto start = Clock::now();
     const auto deadline = start + timeout;
     if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0 && errno != EINPROGRESS)
-        return exchange_error(classify(errno), "connect " + server.to_string() + ": " + errno_text(errno));
+        return os_error(classify(errno), "connect " + server.to_string(), "connect", errno);
     // The port is bound once connect() starts: capture follows the connection by it.
     const Endpoint local = local_of(socket.get());
     auto exchange_error = [&local](ExchangeFailure kind, std::string message) {
@@ -257,9 +261,17 @@ Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteV
     int error = 0;
     socklen_t length = sizeof error;
     ::getsockopt(socket.get(), SOL_SOCKET, SO_ERROR, &error, &length);
-    if (error != 0) return exchange_error(classify(error), "connect " + server.to_string() + ": " + errno_text(error));
-    auto stalled = [&local](ExchangeFailure kind, std::string message) {
-        return unexpected(ExchangeError{kind, std::move(message), std::nullopt, {}, local, true});
+    if (error != 0) {
+        auto failed = os_failure(classify(error), "connect " + server.to_string(), "connect", error);
+        failed.local = local;
+        return unexpected(std::move(failed));
+    }
+    auto stalled = [&local](ExchangeFailure kind, std::string message, const char* call = nullptr, int os_error = 0) {
+        ExchangeError failed = call != nullptr ? os_failure(kind, message, call, os_error)
+                                               : ExchangeError{kind, std::move(message), std::nullopt, {}, {}};
+        failed.local = local;
+        failed.connected = true;
+        return unexpected(std::move(failed));
     };
 
     wire::Bytes framed{static_cast<std::uint8_t>(query.size() >> 8), static_cast<std::uint8_t>(query.size())};
@@ -270,7 +282,7 @@ Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteV
         ssize_t n = ::send(socket.get(), framed.data() + sent, framed.size() - sent, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR) continue;
-            return stalled(classify(errno), "TCP send: " + errno_text(errno));
+            return stalled(classify(errno), "TCP send", "send", errno);
         }
         sent += static_cast<std::size_t>(n);
     }
@@ -284,7 +296,7 @@ Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteV
             if (n == 0) return stalled(ExchangeFailure::reset, "TCP connection closed before the answer ended");
             if (n < 0) {
                 if (errno == EAGAIN || errno == EINTR) continue;
-                return stalled(classify(errno), "TCP recv: " + errno_text(errno));
+                return stalled(classify(errno), "TCP recv", "recv", errno);
             }
             got += static_cast<std::size_t>(n);
         }
@@ -295,6 +307,23 @@ Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteV
     wire::Bytes answer(wire::load_u16(prefix));
     if (auto r = read_exact(answer.data(), answer.size()); !r) return unexpected(r.error());
     return Exchange{std::move(answer), elapsed_ms(start), local_of(socket.get())};
+}
+
+ExchangeError os_failure(ExchangeFailure kind, const std::string& what, const char* call, int os_error) {
+    ExchangeError error{kind, what + ": " + errno_text(os_error), std::nullopt, {}, {}};
+    error.code = "os";
+    error.call = call;
+    error.os_error = os_error;
+    return error;
+}
+
+ExchangeError failure_from(ExchangeFailure kind, const Error& from) {
+    ExchangeError error{kind, from.message, std::nullopt, {}, {}};
+    error.code = from.code;
+    error.call = from.call;
+    error.os_error = from.os_error;
+    error.argument = from.argument;
+    return error;
 }
 
 std::string_view to_string(ExchangeFailure failure) {

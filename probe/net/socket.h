@@ -71,7 +71,15 @@ struct ExchangeError {
     std::string icmp_from;
     Endpoint local;  // the address and port the query left from, when a socket got that far (length 0: none)
     bool connected = false;  // TCP: the handshake completed before it failed (a data stall, not a filter)
+    // What failed, as an Error's code says it (code "os": `call` and its errno); "" for silence.
+    std::string code, call;
+    int os_error = 0;
+    std::string argument;
 };
+// A system call that failed an exchange: "WHAT: strerror" in words; the call and errno as the code.
+ExchangeError os_failure(ExchangeFailure kind, const std::string& what, const char* call, int os_error);
+// An Error (a crafted packet that could not leave, say) as an exchange's failure.
+ExchangeError failure_from(ExchangeFailure kind, const Error& error);
 
 // How a UDP query leaves: DF set without the kernel's PMTU cache (to measure the path MTU), and
 // whether ICMP errors about it are collected.

@@ -44,23 +44,23 @@ Result<std::vector<Hop>> trace_query(const Endpoint& server, wire::ByteView quer
     Fd icmp(::socket(server.family(), SOCK_RAW | SOCK_CLOEXEC, ipv6 ? int{IPPROTO_ICMPV6} : int{IPPROTO_ICMP}));
     if (!icmp.valid()) {
         if (errno == EPERM || errno == EACCES)
-            return fail("reading ICMP needs a raw socket, which needs CAP_NET_RAW (run as root)");
-        return fail("raw ICMP socket: " + errno_text(errno));
+            return fail_capability("reading ICMP needs a raw socket, which needs CAP_NET_RAW (run as root)", "CAP_NET_RAW");
+        return fail_os("raw ICMP socket", "socket", errno);
     }
     std::vector<Hop> hops;
     wire::Bytes buffer(65536);
     for (int ttl = 1; ttl <= max_ttl; ++ttl) {
         Fd udp(::socket(server.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0));
-        if (!udp.valid()) return fail("socket: " + errno_text(errno));
+        if (!udp.valid()) return fail_os("socket", "socket", errno);
         if (ipv6)
             ::setsockopt(udp.get(), IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof ttl);
         else
             ::setsockopt(udp.get(), IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
-        if (::connect(udp.get(), server.sockaddr_ptr(), server.length) != 0) return fail("connect: " + errno_text(errno));
+        if (::connect(udp.get(), server.sockaddr_ptr(), server.length) != 0) return fail_os("connect", "connect", errno);
         Endpoint local;
         local.length = sizeof local.storage;
         ::getsockname(udp.get(), local.sockaddr_ptr(), &local.length);
-        if (::send(udp.get(), query.data(), query.size(), 0) < 0) return fail("send: " + errno_text(errno));
+        if (::send(udp.get(), query.data(), query.size(), 0) < 0) return fail_os("send", "send", errno);
 
         Hop hop;
         hop.ttl = ttl;

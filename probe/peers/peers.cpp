@@ -6,6 +6,17 @@
 namespace dnspath::peers {
 namespace {
 
+// A failed exchange in the results' vocabulary.
+model::Outcome outcome_of(net::ExchangeFailure failure) {
+    switch (failure) {
+        case net::ExchangeFailure::timeout: return model::Outcome::timeout;
+        case net::ExchangeFailure::refused: return model::Outcome::refused;
+        case net::ExchangeFailure::reset: return model::Outcome::reset;
+        case net::ExchangeFailure::error: break;
+    }
+    return model::Outcome::error;
+}
+
 using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kStubRetry{2000};
 
@@ -23,10 +34,10 @@ wire::Bytes stub_query(const Question& question, std::uint16_t id) {
 void read_answer(model::ResolverAnswer& answer, wire::ByteView bytes) {
     auto message = wire::decode(bytes);
     if (!message) {
-        answer.outcome = "undecodable";
+        answer.outcome = model::Outcome::undecodable;
         return;
     }
-    answer.outcome = "answer";
+    answer.outcome = model::Outcome::answer;
     answer.rcode = message->full_rcode();
     answer.authenticated = message->header.ad;
     if (message->edns)
@@ -54,7 +65,7 @@ model::ResolverAnswer ask(const Resolver& resolver, const Question& question, co
     while (!udp && udp.error().kind == net::ExchangeFailure::timeout && !stop.load() && left().count() > 0)
         udp = net::udp_exchange(resolver.server, query, std::min(left(), kStubRetry));
     if (!udp) {
-        answer.outcome = std::string(net::to_string(udp.error().kind));
+        answer.outcome = outcome_of(udp.error().kind);
         return finish();
     }
     read_answer(answer, udp->answer);
@@ -62,7 +73,7 @@ model::ResolverAnswer ask(const Resolver& resolver, const Question& question, co
     auto tcp = net::tcp_exchange(resolver.server, stub_query(question, static_cast<std::uint16_t>(random())),
                                  std::max(left(), std::chrono::milliseconds(1)));
     if (!tcp) {
-        answer.outcome = std::string(net::to_string(tcp.error().kind));
+        answer.outcome = outcome_of(tcp.error().kind);
         return finish();
     }
     answer.errors.clear();

@@ -23,15 +23,16 @@ Result<int> open_regular_file(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         const int error = errno;
-        if (error == ENOENT) return fail(path + ": no such file");
-        if (error == EACCES) return fail(path + ": permission denied");
+        if (error == ENOENT) return fail_code(path + ": no such file", "no-such-file", path);
+        if (error == EACCES) return fail_code(path + ": permission denied", "permission-denied", path);
         return fail(path + ": cannot read: " + std::strerror(error));
     }
     struct stat info {};
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
         const bool folder = S_ISDIR(info.st_mode);
         ::close(fd);
-        return fail(path + (folder ? ": is a folder" : ": not a regular file"));
+        if (folder) return fail_code(path + ": is a folder", "is-a-folder", path);
+        return fail(path + ": not a regular file");
     }
     return fd;
 }

@@ -2,6 +2,7 @@
 // gcc 12's C++20 library has no std::expected; this is the small subset dnspath needs.
 #pragma once
 
+#include <cstring>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -9,9 +10,17 @@
 
 namespace dnspath {
 
-// A human-readable error for everything outside the packet path (profiles, sockets, files).
+// An error for everything outside the packet path (profiles, sockets, files): its English words,
+// and, where reports can word it in the run's language, its code and argument. Codes: "os" (a
+// system call failed: `call` and `os_error`, an errno), "needs-capability" (`argument`: the
+// capability), "no-such-file", "permission-denied", "is-a-folder", "not-a-result" (`argument`: the
+// path), "no-such-interface", "no-such-user" (`argument`: its name); "" : the words alone.
 struct Error {
     std::string message;
+    std::string code;
+    std::string call;
+    int os_error = 0;
+    std::string argument;
 };
 
 template <typename E>
@@ -25,6 +34,19 @@ Unexpected<std::decay_t<E>> unexpected(E&& error) {
 }
 
 inline Unexpected<Error> fail(std::string message) { return {Error{std::move(message)}}; }
+// A system call that failed: "WHAT: strerror" in words; the call and errno as the code.
+inline Unexpected<Error> fail_os(const std::string& what, std::string call, int os_error) {
+    return {Error{what + ": " + std::strerror(os_error), "os", std::move(call), os_error, ""}};
+}
+// An error reports can word in any language: `code` and its `argument` (a path, a name), with
+// its English words beside them.
+inline Unexpected<Error> fail_code(std::string message, std::string code, std::string argument) {
+    return {Error{std::move(message), std::move(code), "", 0, std::move(argument)}};
+}
+// A privilege the work needs and the process lacks.
+inline Unexpected<Error> fail_capability(std::string message, std::string capability) {
+    return {Error{std::move(message), "needs-capability", "", 0, std::move(capability)}};
+}
 
 template <typename T, typename E = Error>
 class [[nodiscard]] Result {

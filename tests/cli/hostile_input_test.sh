@@ -175,8 +175,19 @@ try "bench --seconds nan" -- "$bin" bench --wan nosuch1 --seconds nan
 try "bench --pd-length 40" -- "$bin" bench --wan nosuch1 --pd-length 40
 try "bench --resolvers with one side" -- "$bin" bench --wan nosuch1 --resolvers unbound
 try "bench --resolvers nosuch" -- "$bin" bench --lan nosuch0 --wan nosuch1 --resolvers nosuch
-try "run --addressing without =" -- "$bin" run --target 127.0.0.1 --port "$port" --addressing lan-ipv6 --probes edns-size
-try "run --addressing unknown key" -- "$bin" run --target 127.0.0.1 --port "$port" --addressing color=red --probes edns-size
+# A child run's request (what the lab and the bench hand it): not JSON, the wrong types, a field it
+# does not have, a port out of range, an unknown kind, a flag beside it, and 1 MiB of nesting.
+printf 'not json' >"$work/request-garbage.json"
+printf '{"config": {"targets": "198.18.0.2"}}' >"$work/request-type.json"
+printf '{"config": {"targets": ["198.18.0.2"], "port": 70000}}' >"$work/request-port.json"
+printf '{"config": {"targets": ["198.18.0.2"], "plan": {"probes": ["nosuch"]}}}' >"$work/request-kind.json"
+printf '{"targets": ["198.18.0.2"]}' >"$work/request-field.json"
+python3 -c "print('[' * 500000 + ']' * 500000)" >"$work/request-deep.json"
+for what in garbage type port kind field deep; do
+  try "run --request: $what" -- "$bin" run --request "$work/request-$what.json"
+done
+try "run --request beside --target" -- "$bin" run --request "$work/request-field.json" --target 127.0.0.1
+try "run --request from an empty stdin" -- bash -c "'$bin' run --request - </dev/null"
 try "lab bogus" -- "$bin" lab bogus
 try "lab down without a profile or prefix" -- "$bin" lab down --prefix ""
 try "an unknown subcommand" -- "$bin" frobnicate

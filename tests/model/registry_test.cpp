@@ -52,6 +52,7 @@ Params sample(const ParamSpec& param) {
         case ParamType::text_list: return Params::array({"a", "b"});
         case ParamType::cause_list: return Params::array({"mtu"});
         case ParamType::figures: return Params::object();
+        case ParamType::error: return Params{{"code", "os"}, {"call", "connect"}, {"errno", 113}};
         default: return "x";
     }
 }
@@ -64,7 +65,8 @@ Params mistyped(const ParamSpec& param) {
         case ParamType::text:
         case ParamType::item:
         case ParamType::flag:
-        case ParamType::figures: return 7;
+        case ParamType::figures:
+        case ParamType::error: return 7;
         default: return Params::object({{"not", "this"}});
     }
 }

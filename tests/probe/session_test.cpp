@@ -113,7 +113,7 @@ TEST(SessionLanes, ALanesLossesReachTheSession) {
     std::atomic<bool> stop{false};
     Session session(config_for(server.port()), 7, stop);
     auto outcomes = session.ask_all(model::Family::ipv4, sized_queries(3));
-    for (const auto& outcome : outcomes) EXPECT_EQ(outcome.kind, OutcomeKind::timeout);
+    for (const auto& outcome : outcomes) EXPECT_EQ(outcome.kind, model::Outcome::timeout);
     ASSERT_TRUE(session.first_failure(model::Family::ipv4).has_value());
     EXPECT_EQ(session.first_failure(model::Family::ipv4)->size, 512u) << "the first in the order asked";
 }

@@ -68,6 +68,8 @@ TEST(Formats, ComparisonMatchesItsGoldenFiles) {
 
 // Words a Japanese operator writes in Latin letters: protocol names, record types, flags, RFCs,
 // option and tool names, placeholders' neighbours such as "ms" and "q/s".
+constexpr std::string_view kFileSuffixes[] = {".json", ".html", ".toml", ".pcapng", ".md"};
+
 const std::set<std::string> kLatinAllowed = {
     "DNS", "EDNS", "EDNS0", "TCP", "UDP", "IP", "IPv4", "IPv6", "ICMP", "ICMPv6", "DO", "TC", "RA", "DF", "NAT", "MTU",
     "MSS", "RRSIG", "DNSKEY", "RRset", "OPT", "REFUSED", "FORMERR", "BADVERS", "RCODE", "QDCOUNT", "RFC", "SYN", "ACK",
@@ -115,7 +117,11 @@ std::vector<std::string> english_words(const std::string& text, const std::vecto
         std::string token = bare.substr(at, end - at);
         at = end;
         while (!token.empty() && (token.back() == '.' || token.back() == '-')) token.pop_back();
-        if (data.count(token) || token.find(':') != std::string::npos) continue;
+        // A file's name (result.json, report.html) is data too.
+        const bool file_name = std::any_of(std::begin(kFileSuffixes), std::end(kFileSuffixes), [&](std::string_view suffix) {
+            return token.size() > suffix.size() && token.compare(token.size() - suffix.size(), suffix.size(), suffix) == 0;
+        });
+        if (data.count(token) || token.find(':') != std::string::npos || file_name) continue;
         std::string word;
         for (std::size_t i = 0; i <= token.size(); ++i) {
             if (i < token.size() && std::isalnum(static_cast<unsigned char>(token[i]))) { word += token[i]; continue; }

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <span>
 #include <set>
 #include <sstream>
@@ -301,6 +304,39 @@ TEST(Catalogue, OptionalPartsNeedTheirValues) {
     EXPECT_EQ(fill_template("unclosed {name", {{"name", 1}}), "unclosed {name");
 }
 
+// A local error is a code with its argument: each language words it, nothing English leaks into
+// Japanese but the call's own name; an error written before codes keeps its words.
+TEST(Catalogue, LocalErrorsAreWordedInTheReadersLanguage) {
+    const model::LocalError unreachable{"os", "connect", EHOSTUNREACH, "", "connect 198.18.0.2:53: No route to host"};
+    auto failed = verdict("tcp-direct", Family::ipv4, Status::fail, {CauseCode::probe_error, {{"error", model::to_params(unreachable)}}});
+    EXPECT_EQ(render_cause(failed), "the probe could not run: connect failed: no route to host");
+    EXPECT_EQ(render_cause(failed, Language::ja), "プローブを実行できなかった：connect が失敗した：ホストに到達できない");
+    const model::LocalError raw{"needs-capability", "", 0, "CAP_NET_RAW", "crafting fragments needs CAP_NET_RAW"};
+    auto capability = verdict("udp-fragments", Family::ipv4, Status::fail, {CauseCode::probe_error, {{"error", model::to_params(raw)}}});
+    EXPECT_NE(render_cause(capability, Language::ja).find("CAP_NET_RAW が必要"), std::string::npos) << render_cause(capability, Language::ja);
+    const model::LocalError rare{"os", "send", EDQUOT, "", ""};
+    auto quota = verdict("tcp-direct", Family::ipv4, Status::fail, {CauseCode::probe_error, {{"error", model::to_params(rare)}}});
+    EXPECT_NE(render_cause(quota).find(std::strerror(EDQUOT)), std::string::npos) << render_cause(quota);
+    EXPECT_NE(render_cause(quota, Language::ja).find("EDQUOT"), std::string::npos) << render_cause(quota, Language::ja);
+    ProbeRecord probe;
+    probe.id = "p7";
+    probe.kind = "udp";
+    probe.outcome = model::Outcome::undecodable;
+    probe.error = model::LocalError{"decode", "", 0, "compression-loop", "answer does not decode: compression-loop at offset 40"};
+    EXPECT_NE(render_probe(probe).find("the answer did not decode (compression-loop)"), std::string::npos) << render_probe(probe);
+    EXPECT_NE(render_probe(probe, Language::ja).find("応答を解読できなかった（compression-loop）"), std::string::npos);
+    // A result.json written before errors had codes: its probe's "detail" reads as the words alone.
+    std::ifstream file(std::string(DNSPATH_SOURCE_DIR) + "/tests/reports/golden/clean.result.json");
+    auto document = nlohmann::json::parse(file);
+    document["probes"][0]["outcome"] = "error";
+    document["probes"][0]["detail"] = "an old error";
+    auto legacy = parse_json(document.dump(), "old.json");
+    ASSERT_TRUE(legacy) << legacy.error().message;
+    ASSERT_TRUE(legacy->probes.at(0).error);
+    EXPECT_EQ(legacy->probes.at(0).error->text, "an old error");
+    EXPECT_NE(render_probe(legacy->probes.at(0), Language::ja).find("an old error"), std::string::npos);
+}
+
 TEST(Catalogue, SentencesFollowCheckpointAndQualifier) {
     auto pmtu = verdict("pmtu", Family::ipv6, Status::fail,
                         {CauseCode::pmtud_blackhole,
@@ -329,7 +365,7 @@ TEST(HtmlReport, MarksTheGuiltyDeviceAndDrawsTheSizes) {
     result.taps.push_back({"cpe.out", "netns:x-cpe/out", 9, 3, 0, "taps/cpe.out.pcapng"});
     result.taps.push_back({"router.in", "netns:x-router/in", 9, 0, 0, ""});
     result.verdicts.push_back(verdict("udp-fragments", Family::ipv6, Status::fail,
-                                      {CauseCode::probe_error, {{"detail", "<lost> & gone"}}}, {},
+                                      {CauseCode::probe_error, {{"error", {{"code", ""}, {"text", "<lost> & gone"}}}}}, {},
                                       {{"cpe", {"p2"}, FindingRule::query_dropped}, {"router", {"p3"}, FindingRule::query_dropped}}));
     result.ipv4.load_qps_through = 50000;
     result.ipv4.load_qps_baseline = 70000;
@@ -473,11 +509,11 @@ RunResult with_resolvers() {
     RunResult result;
     result.tool_version = "0.1.0";
     model::ResolverExperience unbound{"unbound", "127.0.0.11:53", {}};
-    unbound.answers.push_back({"dnskey", "probe.dnspath.test.", 48, 0, "answer", 0, true, {}, 3.2, true});
-    unbound.answers.push_back({"s3000", "x.s3000.do.t1.probe.dnspath.test.", 16, 3000, "answer", 2, false,
+    unbound.answers.push_back({"dnskey", "probe.dnspath.test.", 48, 0, model::Outcome::answer, 0, true, {}, 3.2, true});
+    unbound.answers.push_back({"s3000", "x.s3000.do.t1.probe.dnspath.test.", 16, 3000, model::Outcome::answer, 2, false,
                                {{22, "<b>no reachable authority</b>"}}, 5100, false});
     model::ResolverExperience bind{"bind", "127.0.0.12:53", {}};
-    bind.answers.push_back({"dnskey", "probe.dnspath.test.", 48, 0, "timeout", std::nullopt, false, {}, 6000, false});
+    bind.answers.push_back({"dnskey", "probe.dnspath.test.", 48, 0, model::Outcome::timeout, std::nullopt, false, {}, 6000, false});
     result.resolvers = {unbound, bind};
     return result;
 }
@@ -610,11 +646,11 @@ namespace {
 TEST(Resolvers, CompareCallsALostValidationWorse) {
     RunResult before;
     model::ResolverExperience unbound{"unbound", "127.0.0.11:53", {}};
-    unbound.answers.push_back({"dnskey", "probe.dnspath.test.", 48, 0, "answer", 0, true, {}, 3, false});
-    unbound.answers.push_back({"s3000", "x.probe.dnspath.test.", 16, 3000, "answer", 0, true, {}, 4, false});
+    unbound.answers.push_back({"dnskey", "probe.dnspath.test.", 48, 0, model::Outcome::answer, 0, true, {}, 3, false});
+    unbound.answers.push_back({"s3000", "x.probe.dnspath.test.", 16, 3000, model::Outcome::answer, 0, true, {}, 4, false});
     before.resolvers = {unbound};
     RunResult after = before;
-    after.resolvers[0].answers[1] = {"s3000", "y.probe.dnspath.test.", 16, 3000, "timeout", std::nullopt, false, {}, 6000, false};
+    after.resolvers[0].answers[1] = {"s3000", "y.probe.dnspath.test.", 16, 3000, model::Outcome::timeout, std::nullopt, false, {}, 6000, false};
     const auto comparison = compare(before, after, "nftables", "dnsdist");
     ASSERT_EQ(comparison.resolvers.size(), 1u);
     EXPECT_EQ(comparison.resolvers[0].direction, Direction::worse);
