@@ -17,14 +17,19 @@
 namespace dnspath::lab {
 namespace {
 
-// `ip -o link show IFACE` → its MTU and whether it is up.
+// `ip -j link show IFACE` → its MTU and whether it is up; output that does not read is an error
+// naming the command, never a guess.
 Result<std::pair<int, bool>> link_state(const std::string& interface) {
-    DNSPATH_TRY(auto shown, run_command({"ip", "-o", "link", "show", "dev", interface}));
-    if (shown.exit_code != 0) return fail("interface " + interface + " does not exist on this host");
-    int mtu = 1500;
-    if (auto at = shown.output.find(" mtu "); at != std::string::npos) mtu = std::atoi(shown.output.c_str() + at + 5);
-    const bool up = shown.output.find(",UP") != std::string::npos || shown.output.find("<UP") != std::string::npos;
-    return std::pair{mtu, up};
+    const std::vector<std::string> command{"ip", "-j", "link", "show", "dev", interface};
+    DNSPATH_TRY(auto shown, run_command(command));
+    if (shown.exit_code != 0) return fail_code("interface " + interface + " does not exist on this host", "no-such-interface", interface);
+    const auto links = nlohmann::json::parse(shown.output, nullptr, false);
+    if (links.is_discarded() || !links.is_array() || links.empty() || !links[0].is_object() ||
+        !links[0].value("mtu", nlohmann::json()).is_number_integer())
+        return fail(join_command(command) + ": output that does not read as JSON with an mtu");
+    const auto flags = links[0].value("flags", nlohmann::json::array());
+    const bool up = flags.is_array() && std::find(flags.begin(), flags.end(), "UP") != flags.end();
+    return std::pair{links[0]["mtu"].get<int>(), up};
 }
 
 // The udhcpc script: writes the lease's variables to $LEASE_FILE, applying nothing itself (the
@@ -185,11 +190,15 @@ Result<void> BenchSession::build_lan() {
     // holds a DHCPv6 lease from our WAN side (it may still be numbering its LAN from the delegation).
     // One from the delegated prefix first, when the DUT announces a ULA beside it.
     auto global_address = [&](const std::string& within) -> std::string {
-        std::vector<std::string> show{"ip", "-n", ns, "-6", "-o", "addr", "show", "dev", lan, "scope", "global"};
+        std::vector<std::string> show{"ip", "-n", ns, "-j", "-6", "addr", "show", "dev", lan, "scope", "global"};
         if (!within.empty()) show.insert(show.end(), {"to", within});
-        if (auto shown = run_command(show); shown)
-            if (auto at = shown->output.find("inet6 "); at != std::string::npos)
-                return shown->output.substr(at + 6, shown->output.find(' ', at + 6) - at - 6);
+        auto shown = run_command(show);
+        const auto links = shown ? nlohmann::json::parse(shown->output, nullptr, false) : nlohmann::json();
+        if (!links.is_array()) return "";
+        for (const auto& link : links)
+            for (const auto& address : link.value("addr_info", nlohmann::json::array()))
+                if (address.is_object() && address.value("local", nlohmann::json()).is_string())
+                    return address["local"].get<std::string>() + "/" + std::to_string(address.value("prefixlen", 64));
         return "";
     };
     const auto started = std::chrono::steady_clock::now();

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -61,7 +62,7 @@ std::string join_command(const std::vector<std::string>& argv) {
     return out;
 }
 
-Result<CommandOutput> run_command(const std::vector<std::string>& argv, std::string_view input) {
+Result<CommandOutput> run_command(const std::vector<std::string>& argv, std::string_view input, std::chrono::milliseconds deadline) {
     if (argv.empty()) return fail("empty command");
     int to_child[2], from_child[2];
     if (pipe2(to_child, O_CLOEXEC) != 0) return fail("pipe: " + std::string(std::strerror(errno)));
@@ -98,7 +99,16 @@ Result<CommandOutput> run_command(const std::vector<std::string>& argv, std::str
     close(to_child[1]);
     CommandOutput result;
     char buffer[4096];
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    bool late = false;
     for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()).count();
+        pollfd entry{from_child[0], POLLIN, 0};
+        if (left <= 0 || ::poll(&entry, 1, static_cast<int>(left)) == 0) {
+            late = true;  // it keeps its output open past the deadline: stop it
+            kill(pid, SIGKILL);
+            break;
+        }
         ssize_t n = read(from_child[0], buffer, sizeof buffer);
         if (n > 0) {
             result.output.append(buffer, static_cast<std::size_t>(n));
@@ -110,12 +120,28 @@ Result<CommandOutput> run_command(const std::vector<std::string>& argv, std::str
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
+    if (late)
+        return fail(join_command(argv) + " did not finish within " + std::to_string(deadline.count() / 1000) + " s (killed)");
     result.exit_code = exit_status(status);
     return result;
 }
 
-Result<void> run_checked(const std::vector<std::string>& argv, std::string_view input) {
-    DNSPATH_TRY(CommandOutput result, run_command(argv, input));
+Result<void> wait_until(const std::string& what, std::chrono::milliseconds deadline, std::chrono::milliseconds step,
+                        const std::function<Result<bool>()>& ready) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    for (;;) {
+        DNSPATH_TRY(bool done, ready());
+        if (done) return Ok{};
+        if (std::chrono::steady_clock::now() >= until) break;
+        std::this_thread::sleep_for(step);
+    }
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g", static_cast<double>(deadline.count()) / 1000);
+    return fail(what + " within " + seconds + " s");
+}
+
+Result<void> run_checked(const std::vector<std::string>& argv, std::string_view input, std::chrono::milliseconds deadline) {
+    DNSPATH_TRY(CommandOutput result, run_command(argv, input, deadline));
     if (result.exit_code != 0) {
         std::string output = result.output;
         while (!output.empty() && output.back() == '\n') output.pop_back();

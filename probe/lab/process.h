@@ -20,10 +20,19 @@ struct CommandOutput {
     std::string output;  // stdout and stderr together
 };
 
-// Runs argv to completion (PATH is searched), feeding `input` on stdin.
-Result<CommandOutput> run_command(const std::vector<std::string>& argv, std::string_view input = {});
+// Runs argv to completion (PATH is searched), feeding `input` on stdin. A command still running
+// at `deadline` is killed, and that is an error naming it: no lab step can hang the lab.
+inline constexpr std::chrono::milliseconds kCommandDeadline{30'000};
+Result<CommandOutput> run_command(const std::vector<std::string>& argv, std::string_view input = {},
+                                  std::chrono::milliseconds deadline = kCommandDeadline);
 // Like run_command, but a non-zero exit is an error that quotes the command and its output.
-Result<void> run_checked(const std::vector<std::string>& argv, std::string_view input = {});
+Result<void> run_checked(const std::vector<std::string>& argv, std::string_view input = {},
+                         std::chrono::milliseconds deadline = kCommandDeadline);
+// Asks `ready` every `step` until it says true or `deadline` passes; `ready` returns an error to
+// stop at once (the daemon it waits for exited). Running out of time is an error saying what
+// did not happen: "WHAT within N s".
+Result<void> wait_until(const std::string& what, std::chrono::milliseconds deadline, std::chrono::milliseconds step,
+                        const std::function<Result<bool>()>& ready);
 // `argv` run inside network namespace `ns` (ip netns exec).
 std::vector<std::string> in_namespace(const std::string& ns, std::vector<std::string> argv);
 std::string join_command(const std::vector<std::string>& argv);

@@ -100,13 +100,14 @@ ResolverLaunch powerdns_launch(const LabResolver& resolver, const std::string& d
 // Ready when its UDP socket is bound; asking it a question would cross a path that may be broken.
 Result<void> wait_listening(Process& process, const std::string& ns, const std::string& address, const std::string& log,
                             const std::string& name) {
-    for (int attempt = 0; attempt < 100; ++attempt) {
-        auto bound = run_command(in_namespace(ns, {"ss", "-Hlun", "src", address + ":53"}));
-        if (bound && bound->output.find(address) != std::string::npos) return Ok{};
-        if (!process.running()) return fail(name + " exited at start (log: " + log + ")");
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return fail(name + " did not listen on " + address + " within 10 s (log: " + log + ")");
+    using std::chrono::milliseconds;
+    return wait_until(name + " did not listen on " + address + " (log: " + log + ")", milliseconds(10'000), milliseconds(100),
+                      [&]() -> Result<bool> {
+                          auto bound = run_command(in_namespace(ns, {"ss", "-Hlun", "src", address + ":53"}));
+                          if (bound && bound->output.find(address) != std::string::npos) return true;
+                          if (!process.running()) return fail(name + " exited at start (log: " + log + ")");
+                          return false;
+                      });
 }
 
 }  // namespace

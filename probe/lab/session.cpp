@@ -13,14 +13,15 @@ namespace {
 
 // Waits until a responder's log says it serves, or it exits, or 5 s pass.
 Result<void> wait_serving(Process& responder, const std::string& log, const std::string& id) {
-    for (int attempt = 0; attempt < 100; ++attempt) {
-        std::ifstream in(log);
-        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (text.find("serving") != std::string::npos) return Ok{};
-        if (!responder.running()) return fail("the lab responder " + id + " exited: " + text);
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return fail("the lab responder " + id + " did not start within 5 s (log: " + log + ")");
+    using std::chrono::milliseconds;
+    return wait_until("the lab responder " + id + " did not start (log: " + log + ")", milliseconds(5000), milliseconds(50),
+                      [&]() -> Result<bool> {
+                          std::ifstream in(log);
+                          std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                          if (text.find("serving") != std::string::npos) return true;
+                          if (!responder.running()) return fail("the lab responder " + id + " exited: " + text);
+                          return false;
+                      });
 }
 
 // Starts a responder in each server namespace, detached. They share the probe key and the zone
@@ -46,16 +47,17 @@ Result<void> start_dnsdist(const Layout& layout, const std::string& zone) {
     DNSPATH_TRY_VOID(write_file(config, dnsdist_config(layout)));
     DNSPATH_TRY(Process dnsdist,
                 Process::spawn(in_namespace(ns, {"dnsdist", "--supervised", "--disable-syslog", "-C", config}), {log, true}));
-    for (int attempt = 0; attempt < 100; ++attempt) {
-        auto asked = run_command(in_namespace(ns, {"dig", "+time=1", "+tries=1", "@" + layout.server_ipv4(), zone, "SOA"}));
-        if (asked && asked->output.find("status: NOERROR") != std::string::npos) {
-            dnsdist.release();  // it lives in the lab until `lab down`
-            return Ok{};
-        }
-        if (!dnsdist.running()) return fail("dnsdist exited (log: " + log + ")");
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return fail("dnsdist did not answer through " + layout.server_ipv4() + " within 10 s (log: " + log + ")");
+    using std::chrono::milliseconds;
+    DNSPATH_TRY_VOID(wait_until("dnsdist did not answer through " + layout.server_ipv4() + " (log: " + log + ")",
+                                milliseconds(10'000), milliseconds(100), [&]() -> Result<bool> {
+                                    auto asked = run_command(in_namespace(
+                                        ns, {"dig", "+time=1", "+tries=1", "@" + layout.server_ipv4(), zone, "SOA"}));
+                                    if (asked && asked->output.find("status: NOERROR") != std::string::npos) return true;
+                                    if (!dnsdist.running()) return fail("dnsdist exited (log: " + log + ")");
+                                    return false;
+                                }));
+    dnsdist.release();  // it lives in the lab until `lab down`
+    return Ok{};
 }
 
 }  // namespace
