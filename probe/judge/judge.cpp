@@ -115,6 +115,16 @@ std::optional<std::string> interceptor(const model::RunResult& result, Family fa
                 it->second->device)
                 caught[*it->second->device].insert(probe.id);
     }
+    // The interception kind's own probes are the experiment made for this: when its verdict failed
+    // and a device caught those probes, that device is the interceptor, whatever share of the
+    // other probes the taps saw it catch (side by side, a lossy tap can miss some of them).
+    for (const auto& verdict : result.verdicts) {
+        if (verdict.family != family || verdict.checkpoint != Checkpoint::dns_interception || !failing(verdict)) continue;
+        for (const auto& device : result.path)
+            if (auto found = caught.find(device); found != caught.end())
+                for (const auto& probe : verdict.probes)
+                    if (found->second.count(probe)) return device;
+    }
     const std::size_t needed = std::max<std::size_t>(1, answered / 2);
     for (const auto& device : result.path)
         if (auto found = caught.find(device); found != caught.end() && found->second.size() >= needed) return device;

@@ -221,6 +221,34 @@ TEST(Judge, AnInterceptorIsNamedAndExplainsTheOtherVerdicts) {
     EXPECT_EQ(verdict(result, "pmtu").cause.code, CauseCode::no_answer);
 }
 
+// The interception kind's own probes decide: a device the taps saw catch them is the interceptor
+// when that verdict failed, even if the taps saw it catch under half of the family's other
+// answered probes (side by side on a lossy path, a tap misses some).
+TEST(Judge, TheInterceptionKindsOwnProbesNameTheInterceptor) {
+    auto result = run({"core", "edge"});
+    add(result, "dns-interception", Family::ipv4, Status::fail, CauseCode::interception, {{"evidence", {"no-echo"}}}, {"i1"});
+    add(result, "udp-large", Family::ipv4, Status::fail, CauseCode::size_cap, {{"largest", 1232}}, {"u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8"});
+    for (auto& probe : result.probes) probe.outcome = model::Outcome::answer;
+    const std::vector<CaptureFinding> findings{finding(FindingRule::answered_locally, "i1", "edge"),
+                                               finding(FindingRule::answered_locally, "u1", "edge")};
+    judge_with_findings(result, findings);
+    const auto& intercepted = verdict(result, "dns-interception");
+    ASSERT_TRUE(intercepted.cause.params.contains("device")) << intercepted.cause.params.dump();
+    EXPECT_EQ(intercepted.cause.params["device"], "edge");
+    // The size cap it affected is the interception's doing, not a cap of its own.
+    const auto& large = verdict(result, "udp-large");
+    EXPECT_EQ(large.cause.code, CauseCode::interception);
+    EXPECT_EQ(large.cause.params.value("device", ""), "edge");
+    // Without the experiment's verdict failing, one of nine answered probes is no interceptor.
+    auto passed = run({"core", "edge"});
+    add(passed, "dns-interception", Family::ipv4, Status::pass, CauseCode::ok, {}, {"i1"});
+    add(passed, "udp-large", Family::ipv4, Status::fail, CauseCode::size_cap, {{"largest", 1232}}, {"u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8"});
+    for (auto& probe : passed.probes) probe.outcome = model::Outcome::answer;
+    judge_with_findings(passed, {finding(FindingRule::answered_locally, "u1", "edge")});
+    EXPECT_EQ(verdict(passed, "dns-interception").status, Status::pass);
+    EXPECT_EQ(verdict(passed, "udp-large").cause.code, CauseCode::size_cap);
+}
+
 TEST(Judge, AProxyAskedOnPurposeIsNoInterceptor) {
     auto result = run({"cpe"});
     add(result, "dns-interception", Family::ipv4, Status::pass, CauseCode::ok, {}, {"p1"});
