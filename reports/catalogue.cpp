@@ -53,6 +53,20 @@ std::string format_error(const Params& value, Language language) {
 
 }  // namespace
 
+std::string describe_profile_problem(std::string_view code, const std::vector<std::pair<std::string, std::string>>& args,
+                                     Language language) {
+    const std::string key = "profile:" + std::string(code);
+    const std::string text = word(key, language);
+    if (text == key) return "";
+    Params params = Params::object();
+    for (const auto& [name, value] : args) {
+        if (value.empty()) continue;  // an empty value leaves its optional part out
+        const bool type = (name == "expected" && code == "wrong-type") || name == "got";
+        params[name] = type ? word("type:" + value, language) : value;
+    }
+    return fill(text, params, language);
+}
+
 std::string describe_error(const model::LocalError& error, Language language) {
     return format_error(model::to_params(error), language);
 }

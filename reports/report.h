@@ -46,6 +46,10 @@ std::string checkpoint_title(model::Checkpoint checkpoint, Language language = L
 std::string render_cause(const Verdict& verdict, Language language = Language::en);
 std::string render_finding(const model::CaptureFinding& finding, Language language = Language::en);
 // "probe p0001abc (edns-size udp, size 1500, bufsize 4096 DO=0): timeout after 3 tries"
+// A profile's problem by its code and arguments (profile::ProfileError) in `language`; "" for a
+// code the catalogue does not know.
+std::string describe_profile_problem(std::string_view code, const std::vector<std::pair<std::string, std::string>>& args,
+                                     Language language);
 // A local error (a code with its argument) in `language`; an error without a code by its words.
 std::string describe_error(const model::LocalError& error, Language language = Language::en);
 std::string render_probe(const ProbeRecord& probe, Language language = Language::en);

@@ -16,10 +16,10 @@ namespace {
 
 // The profile at `path` into `into` ("" for none); false, after printing its FILE:LINE:COL
 // errors, when the profile is bad.
-bool load_optional_profile(const std::string& path, std::optional<profile::Profile>& into) {
+bool load_optional_profile(const std::string& path, std::optional<profile::Profile>& into, reports::Language language) {
     if (path.empty()) return true;
     auto profile = profile::load_profile_file(path);
-    if (!profile) return print_profile_errors(profile.error()), false;
+    if (!profile) return print_profile_errors(profile.error(), language), false;
     into = std::move(profile).value();
     return true;
 }
@@ -124,7 +124,7 @@ int finish(const run::RunOutcome& outcome, const Printing& print) {
 
 int command_run(const RunOptions& options) {
     std::optional<profile::Profile> loaded;
-    if (!load_optional_profile(options.profile_path, loaded)) return kExitUsage;
+    if (!load_optional_profile(options.profile_path, loaded, options.print.language)) return kExitUsage;
     if (options.check_only) {
         if (!loaded) return usage_error("--check needs --profile");
         std::cout << options.profile_path << ": valid profile '" << loaded->name << "': " << loaded->plan.probes.size()
@@ -150,7 +150,7 @@ int command_run(const RunOptions& options) {
 
 int command_analyze(const AnalyzeOptions& options) {
     std::optional<profile::Profile> profile;
-    if (!load_optional_profile(options.profile_path, profile)) return kExitUsage;
+    if (!load_optional_profile(options.profile_path, profile, options.print.language)) return kExitUsage;
     std::vector<std::string> topology;
     for (const auto& device : profile ? profile->devices : std::vector<profile::Device>{}) topology.push_back(device.name);
     auto devices = capture::order_devices(options.devices, options.taps, topology, profile ? profile->source : "");

@@ -92,7 +92,7 @@ int command_lab(const std::string& action, const LabOptions& options) {
     if (embedded || !options.profile_path.empty()) {
         auto profile = embedded ? profile::parse_profile(profile::default_profile_text(), "<embedded default.toml>")
                                 : profile::load_profile_file(options.profile_path);
-        if (!profile) return print_profile_errors(profile.error()), kExitUsage;
+        if (!profile) return print_profile_errors(profile.error(), options.choices.language), kExitUsage;
         if (!profile->lab) return usage_error(options.profile_path + ": no [lab] section; this profile is for a real path");
         loaded = std::move(profile).value();
     }
@@ -130,7 +130,7 @@ int command_bench(BenchCliOptions options) {
     std::optional<profile::Profile> profile;
     if (!options.profile_path.empty()) {
         auto loaded = profile::load_profile_file(options.profile_path);
-        if (!loaded) return print_profile_errors(loaded.error()), kExitUsage;
+        if (!loaded) return print_profile_errors(loaded.error(), options.run.choices.language), kExitUsage;
         profile = std::move(loaded).value();
     }
     // The DUT is the profile's one device when it lists one (its model and firmware with it).

@@ -68,9 +68,17 @@ Result<void> emit(const std::string& text, const std::string& out) {
     return Ok{};
 }
 
-void print_profile_errors(const profile::ProfileErrors& problems) {
+void print_profile_errors(const profile::ProfileErrors& problems, reports::Language language) {
     const bool unreadable = problems.errors.size() == 1 && problems.errors.front().line == 0;
-    std::cerr << (unreadable ? "dnspath: profile " : "") << problems.describe() << "\n";
+    if (language == reports::Language::en || unreadable) {
+        std::cerr << (unreadable ? "dnspath: profile " : "") << problems.describe() << "\n";
+        return;
+    }
+    for (const auto& problem : problems.errors) {
+        const auto worded = reports::describe_profile_problem(problem.code, problem.args, language);
+        std::cerr << problem.file << ":" << problem.line << ":" << problem.column << ": "
+                  << (worded.empty() ? problem.message : worded) << "\n";
+    }
 }
 
 }  // namespace dnspath::cli

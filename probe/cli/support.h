@@ -29,7 +29,8 @@ int usage_error(const Error& error, reports::Language language);
 
 // A profile's errors on standard error: a file that cannot be read at all is one usage error; a
 // profile's own errors are FILE:LINE:COL lines, one per problem.
-void print_profile_errors(const profile::ProfileErrors& problems);
+// In another language than English, a problem with a code is worded by the catalogue.
+void print_profile_errors(const profile::ProfileErrors& problems, reports::Language language = reports::Language::en);
 
 // Writes a rendered report to `out`, or to standard output when none is given.
 Result<void> emit(const std::string& text, const std::string& out);

@@ -103,11 +103,18 @@ struct Profile {
 };
 
 // One problem in a profile, located for the person who wrote it.
+// `message` is English; `code` and `args`, when set, let reports word it in another language:
+// unknown-key {key, section, expected}, not-one-of {path, choices, value}, out-of-range {path,
+// min, max, value}, wrong-type {path, expected, got}, too-many {path, count, limit}; the type
+// words are "table", "table-array", "string", "integer", "boolean", "string-array",
+// "integer-array", "array", "float", "date", "nothing".
 struct ProfileError {
     std::string file;
     int line = 0;
     int column = 0;
     std::string message;
+    std::string code;
+    std::vector<std::pair<std::string, std::string>> args;
     std::string describe() const;  // "file:line:column: message"
 };
 

@@ -108,6 +108,21 @@ std::string_view kind_name(Kind kind) {
     return "a value";
 }
 
+// The type words ProfileError's codes use, from the English phrases above.
+std::string type_word(std::string_view phrase) {
+    static constexpr std::pair<std::string_view, std::string_view> kWords[] = {
+        {"a table", "table"},           {"an array of tables ([[...]])", "table-array"},
+        {"a string", "string"},         {"an integer", "integer"},
+        {"true or false", "boolean"},   {"a boolean", "boolean"},
+        {"an array of strings", "string-array"}, {"an array of integers", "integer-array"},
+        {"an array", "array"},          {"a float", "float"},
+        {"a date/time", "date"},
+    };
+    for (const auto& [english, word] : kWords)
+        if (english == phrase) return std::string(word);
+    return "nothing";
+}
+
 std::string_view node_type_name(const toml::node& node) {
     switch (node.type()) {
         case toml::node_type::table: return "a table";
@@ -172,14 +187,23 @@ void Validator::error(const toml::source_region& where, std::string message) {
                                           static_cast<int>(where.begin.column), std::move(message)});
 }
 
+void Validator::coded_error(const toml::source_region& where, std::string message, std::string code,
+                            std::vector<std::pair<std::string, std::string>> args) {
+    error(where, std::move(message));
+    errors_.errors.back().code = std::move(code);
+    errors_.errors.back().args = std::move(args);
+}
+
 void Validator::check_table(const toml::table& table, const std::string& prefix) {
     for (auto&& [key, node] : table) {
         std::string path = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
         const Rule* rule = find_rule(path);
         if (rule == nullptr) {
-            error(key.source(), "unknown key '" + std::string(key.str()) + "'" +
-                                    (prefix.empty() ? std::string(" at top level") : " in [" + prefix + "]") +
-                                    "; expected one of: " + allowed_keys(prefix));
+            coded_error(key.source(),
+                        "unknown key '" + std::string(key.str()) + "'" +
+                            (prefix.empty() ? std::string(" at top level") : " in [" + prefix + "]") +
+                            "; expected one of: " + allowed_keys(prefix),
+                        "unknown-key", {{"key", std::string(key.str())}, {"section", prefix}, {"expected", allowed_keys(prefix)}});
             continue;
         }
         check_value(node, *rule, path);
@@ -193,21 +217,26 @@ void Validator::check_scalar(const toml::node& node, const Rule& rule, Kind kind
         if (!node.is_string()) return mismatch(node, "a string", path);
         const auto& value = node.as_string()->get();
         if (!rule.choices.empty() && !in_choices(value, rule.choices))
-            error(node.source(),
-                  path + " must be one of " + pretty_choices(rule.choices) + ", got \"" + value + "\"");
+            coded_error(node.source(), path + " must be one of " + pretty_choices(rule.choices) + ", got \"" + value + "\"",
+                        "not-one-of", {{"path", path}, {"choices", pretty_choices(rule.choices)}, {"value", value}});
     } else if (kind == Kind::integer) {
         if (!node.is_integer()) return mismatch(node, "an integer", path);
         auto value = node.as_integer()->get();
         if (value < rule.min || value > rule.max)
-            error(node.source(), path + " must be within " + std::to_string(rule.min) + " - " +
-                                     std::to_string(rule.max) + ", got " + std::to_string(value));
+            coded_error(node.source(),
+                        path + " must be within " + std::to_string(rule.min) + " - " + std::to_string(rule.max) + ", got " +
+                            std::to_string(value),
+                        "out-of-range",
+                        {{"path", path}, {"min", std::to_string(rule.min)}, {"max", std::to_string(rule.max)},
+                         {"value", std::to_string(value)}});
     } else if (kind == Kind::boolean) {
         if (!node.is_boolean()) return mismatch(node, "true or false", path);
     }
 }
 
 void Validator::mismatch(const toml::node& node, std::string_view expected, const std::string& path) {
-    error(node.source(), path + ": expected " + std::string(expected) + ", got " + std::string(node_type_name(node)));
+    coded_error(node.source(), path + ": expected " + std::string(expected) + ", got " + std::string(node_type_name(node)),
+                "wrong-type", {{"path", path}, {"expected", type_word(expected)}, {"got", type_word(node_type_name(node))}});
 }
 
 void Validator::check_value(const toml::node& node, const Rule& rule, const std::string& path) {
@@ -219,8 +248,11 @@ void Validator::check_value(const toml::node& node, const Rule& rule, const std:
             if (!node.is_array_of_tables()) return mismatch(node, kind_name(rule.kind), path);
             const auto& array = *node.as_array();
             if (array.size() > kMaxArrayItems)
-                return error(node.source(), path + " has " + std::to_string(array.size()) + " entries; at most " +
-                                                std::to_string(kMaxArrayItems) + " are allowed");
+                return coded_error(node.source(),
+                                   path + " has " + std::to_string(array.size()) + " entries; at most " +
+                                       std::to_string(kMaxArrayItems) + " are allowed",
+                                   "too-many", {{"path", path}, {"count", std::to_string(array.size())},
+                                                {"limit", std::to_string(kMaxArrayItems)}});
             for (const auto& element : array) check_table(*element.as_table(), path);
             return;
         }
@@ -231,8 +263,10 @@ void Validator::check_value(const toml::node& node, const Rule& rule, const std:
             std::size_t limit = rule.kind == Kind::string_array && rule.max > 0 ? static_cast<std::size_t>(rule.max)
                                                                                   : kMaxArrayItems;
             if (array.size() > limit)
-                return error(node.source(), path + " has " + std::to_string(array.size()) + " entries; at most " +
-                                                std::to_string(limit) + " are allowed");
+                return coded_error(node.source(),
+                                   path + " has " + std::to_string(array.size()) + " entries; at most " + std::to_string(limit) +
+                                       " are allowed",
+                                   "too-many", {{"path", path}, {"count", std::to_string(array.size())}, {"limit", std::to_string(limit)}});
             Kind element_kind = rule.kind == Kind::string_array ? Kind::string : Kind::integer;
             Rule element_rule = rule;
             if (rule.kind == Kind::string_array) element_rule.max = 0;

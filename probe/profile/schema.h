@@ -18,6 +18,9 @@ public:
     explicit Validator(std::string file) : file_(std::move(file)) {}
 
     void error(const toml::source_region& where, std::string message);
+    // An error reports can word in any language (ProfileError's codes).
+    void coded_error(const toml::source_region& where, std::string message, std::string code,
+                     std::vector<std::pair<std::string, std::string>> args);
     void check_table(const toml::table& table, const std::string& prefix);
     ProfileErrors take() { return std::move(errors_); }
     bool failed() const { return !errors_.errors.empty(); }

@@ -2,6 +2,8 @@
 // error must point.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <filesystem>
 #include <fstream>
 
@@ -143,6 +145,25 @@ TEST(Profile, InvalidRowsNameFileLineColumnAndWhatWasExpected) {
         EXPECT_NE(error.message.find(row.message_part), std::string::npos) << error.message;
         EXPECT_EQ(error.describe().rfind("bad.toml:" + std::to_string(row.line) + ":", 0), 0u) << error.describe();
     }
+}
+
+// The schema's problems carry a code and its arguments, so reports can word them in Japanese.
+TEST(Profile, SchemaProblemsCarryACodeAndItsArguments) {
+    auto profile = parse_profile("[target]\naddresses = [\"198.18.2.2\"]\n[plan]\nretries = \"two\"\ntimeout_ms = 99999999\n"
+                                 "probes = [\"nosuch\"]\nprob = 1\n",
+                                 "coded.toml");
+    ASSERT_FALSE(profile);
+    std::map<std::string, const ProfileError*> by_code;
+    for (const auto& error : profile.error().errors) by_code[error.code] = &error;
+    ASSERT_TRUE(by_code.count("wrong-type"));
+    EXPECT_EQ(by_code["wrong-type"]->args,
+              (std::vector<std::pair<std::string, std::string>>{{"path", "plan.retries"}, {"expected", "integer"}, {"got", "string"}}));
+    ASSERT_TRUE(by_code.count("out-of-range"));
+    EXPECT_EQ(by_code["out-of-range"]->args.front(), (std::pair<std::string, std::string>{"path", "plan.timeout_ms"}));
+    ASSERT_TRUE(by_code.count("not-one-of"));
+    ASSERT_TRUE(by_code.count("unknown-key"));
+    EXPECT_EQ(by_code["unknown-key"]->args.front(), (std::pair<std::string, std::string>{"key", "prob"}));
+    EXPECT_EQ(by_code["unknown-key"]->line, 7);
 }
 
 TEST(Profile, AllErrorsAreReportedNotJustTheFirst) {

@@ -75,7 +75,7 @@ const std::set<std::string> kLatinAllowed = {
     "MSS", "RRSIG", "DNSKEY", "RRset", "OPT", "REFUSED", "FORMERR", "BADVERS", "RCODE", "QDCOUNT", "RFC", "SYN", "ACK",
     "Packet", "Too", "Big", "too", "big", "unreachable", "fragmentation", "needed", "Cookie", "Padding", "EDE", "Report",
     "Channel", "ID", "LB", "CPE", "JPRS", "DNSSEC", "dnsmasq", "edns", "packet", "max", "key", "file", "proxy",
-    "baseline", "target", "proxies", "ADDRESS", "dnssec", "true", "ms", "dnspath", "raw", "CAP", "NET", "RAW", "DNAT",
+    "baseline", "target", "proxies", "ADDRESS", "dnssec", "true", "false", "ms", "dnspath", "raw", "CAP", "NET", "RAW", "DNAT",
     "pcapng", "Wireshark", "p50", "p99", "q", "s", "TTL", "SOA", "NS", "TXT", "A", "AAAA", "DS", "PASS", "FAIL", "WARN", "NA",
     "LAN", "AD", "BIND", "KSK", "ZSK", "SEP", "NSEC", "NSEC3", "NSEC3PARAM", "SERVFAIL", "NTP", "OpenSSL", "Unbound",
     "Knot", "SALT", "keygen", "signzone", "dsfromkey", "policy", "validation", "auto", "anchor", "trust", "all", "parent",

@@ -337,6 +337,21 @@ TEST(Catalogue, LocalErrorsAreWordedInTheReadersLanguage) {
     EXPECT_NE(render_probe(legacy->probes.at(0), Language::ja).find("an old error"), std::string::npos);
 }
 
+// A profile's problems by their codes: the Japanese reader gets Japanese, names and values as given.
+TEST(Catalogue, ProfileProblemsAreWordedInTheReadersLanguage) {
+    EXPECT_EQ(describe_profile_problem("wrong-type", {{"path", "plan.retries"}, {"expected", "integer"}, {"got", "string"}},
+                                       Language::ja),
+              "plan.retries：整数のはずが文字列だった");
+    EXPECT_EQ(describe_profile_problem("out-of-range", {{"path", "plan.retries"}, {"min", "0"}, {"max", "10"}, {"value", "99"}},
+                                       Language::ja),
+              "plan.retries は 0 から 10 の範囲。指定は 99");
+    EXPECT_EQ(describe_profile_problem("unknown-key", {{"key", "prob"}, {"section", ""}, {"expected", "profile, plan"}}, Language::ja),
+              "不明なキー「prob」。使えるキー：profile, plan");
+    EXPECT_EQ(describe_profile_problem("unknown-key", {{"key", "x"}, {"section", "plan"}, {"expected", "probes"}}, Language::ja),
+              "不明なキー「x」（plan の中）。使えるキー：probes");
+    EXPECT_EQ(describe_profile_problem("no-such-code", {}, Language::ja), "");
+}
+
 TEST(Catalogue, SentencesFollowCheckpointAndQualifier) {
     auto pmtu = verdict("pmtu", Family::ipv6, Status::fail,
                         {CauseCode::pmtud_blackhole,
