@@ -61,7 +61,7 @@ run_tests() {
     build build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DDNSPATH_FUZZ=ON -DDNSPATH_WERROR=OFF \
       -DDNSPATH_SANITIZERS="address;undefined" -DBUILD_TESTING=ON >/dev/null
     (cd build-fuzz && ctest --output-on-failure -j "$jobs" -L unit --timeout 300)
-    for target in message packet profile capture_file result echo pcapng dnssec; do
+    for target in message packet profile capture_file result echo pcapng dnssec request; do
       mkdir -p "build-fuzz/corpus-$target"
       # A crash fails the run: the log's tail says which input, saved beside it as crash-*.
       local log status=0

@@ -55,7 +55,7 @@ const Table kJapanese = {
     {"not-measured:no-target", "未測定：このアドレスファミリの対象が指定されていない"},
     {"not-measured:target-mode", "対象モードでは未測定：'{kind}' 種別には dnspath の応答器が必要"},
     {"not-measured:not-implemented", "未測定：プローブ種別 '{kind}' はまだ実装されていない"},
-    {"not-measured:proxy-upstream-unseen", "未測定：機器の DNS プロキシ（{proxy}）は dnspath のレスポンダではなく自分の上流に転送するため、上流へ何を送るか見えない。--wan も付けてベンチする（ベンチがその上流になる）"},
+    {"not-measured:proxy-upstream-unseen", "未測定：機器の DNS プロキシ（{proxy}）は dnspath の応答サーバではなく自分の上流に転送するため、上流へ何を送るか見えない。--wan も付けてベンチする（ベンチがその上流になる）"},
     {"not-measured:proxy-is-target", "未測定：プロキシとして指定された DNS サーバ（{proxy}）はサーバそのもので、間に試験するプロキシがない（LAN に上流のアドレスを配る機器）"},
     {"not-measured:no-proxy", "試験するこのファミリのプロキシがない：--proxy ADDRESS か target.proxies（CPE の LAN 側アドレス）を指定する"},
     {"not-measured:no-baseline",
@@ -76,7 +76,7 @@ const Table kJapanese = {
     {"no-answer:tc-answer", "大きすぎる問い合わせへの TC=1 の応答が届かない（{outcome}）：リゾルバは TCP に切り替えられない"},
     {"no-answer:df", "DF 付きのパケットが 1280 オクテットでさえ通らない"},
     {"no-answer:options", "EDNS オプション付きのクエリに応答がない（{outcome}）"},
-    {"no-answer:edns-version", "EDNS バージョン 1 のクエリが捨てられた（{outcome}）"},
+    {"no-answer:edns-version", "EDNS バージョン 1 のクエリが破棄された（{outcome}）"},
     {"no-answer:proxy", "プロキシ {proxy} が小さなクエリに応答しない（{outcome}）"},
     {"no-answer:small", "応答に {records} のレコードがない"},
     {"qdcount:no-answer", "QDCOUNT 0 への応答は {qdcount0}、QDCOUNT 2 への応答は {qdcount2}：RFC 9619 では FORMERR"},
@@ -99,27 +99,27 @@ const Table kJapanese = {
                              "[：{names}]：リゾルバは完全な応答として扱ってしまう"},
     {"udp-no-edns:truncated-without-tc", "EDNS なしの DNS が RFC 1035 どおりでない：EDNS なしの 600 オクテットの応答が "
                                          "TC=1 で返らなかった（512 オクテットの配送：{delivered}）"},
-    {"fragment-filter", "IP フラグメントが捨てられている（{direction}、{family}）：フラグメントになった DNS メッセージは"
+    {"fragment-filter", "IP フラグメントが破棄されている（{direction}、{family}）：フラグメントになった DNS メッセージは"
                         "完全な形で届かない[；失われた応答：{answers_lost} オクテット][；{queries_lost} オクテットの"
                         "フラグメント化したクエリが失われた]"},
-    {"fragment-filter:answers", "フラグメント化した応答が捨てられている（{family}）：1 パケットに収まらない応答はすべて戻り道で"
+    {"fragment-filter:answers", "フラグメント化した応答が破棄されている（{family}）：1 パケットに収まらない応答はすべて戻り道で"
                                 "失われ、フラグメント化したクエリは通る[；失われた応答：{answers_lost} オクテット]"},
-    {"fragment-filter:queries", "フラグメント化したクエリが捨てられている（{family}）：1 パケットに収まらないクエリはサーバに"
+    {"fragment-filter:queries", "フラグメント化したクエリが破棄されている（{family}）：1 パケットに収まらないクエリはサーバに"
                                 "届かない[；{queries_lost} オクテットのフラグメント化したクエリが失われた]"},
     {"mtu", "経路上に小さな MTU がある[（{mtu}）]が、それを知らせる ICMP は届く[（送信元 {sender}）]"},
     {"pmtu:mtu:queries", "経路 MTU {forward}：{icmp_from} からの ICMP too big が MTU {icmp_mtu} を知らせたので、経路 MTU 探索は働く"},
     {"pmtu:mtu:answers", "DF 付きで送った {back} オクテットを超える応答が戻り道で消える（DF を立てるサーバと TCP はここで"
                          "経路 MTU 探索に頼る。その ICMP はサーバ宛て）"},
     {"pmtud-blackhole", "経路 MTU 探索のブラックホール：経路 MTU を超えるパケットが消え、ICMP too big が送信元に届かない"
-                        "[（{icmp_dropped_by} が捨てている）][；影響：{transports}]"},
+                        "[（{icmp_dropped_by} が破棄している）][；影響：{transports}]"},
     {"pmtu:pmtud-blackhole:queries", "サーバ方向の経路 MTU 探索のブラックホール：{forward} オクテットを超える DF パケットが消え、"
-                                     "ICMP too big が返らない[（{icmp_dropped_by} が捨てている）]；影響：{transports}"},
+                                     "ICMP too big が返らない[（{icmp_dropped_by} が破棄している）]；影響：{transports}"},
     {"pmtu:pmtud-blackhole:answers", "プローブ方向の経路 MTU 探索のブラックホール：{back} オクテットを超える応答パケットが"
                                      "再送後も消え、サーバは Packet Too Big を受け取れない。同じ応答を 1280 オクテットの"
-                                     "フラグメントで送ると届く[（{icmp_dropped_by} が ICMP を捨てている）]；影響：{transports}"},
+                                     "フラグメントで送ると届く[（{icmp_dropped_by} が ICMP を破棄している）]；影響：{transports}"},
     {"tcp-filter", "TCP 53 番がフィルタされている[（{action}、段階：{stage}）]"},
     {"tcp-filter:reset", "TCP 53 番が拒否された：接続にリセットが返った（段階：{stage}）"},
-    {"tcp-filter:drop", "TCP 53 番が黙って捨てられた（段階：{stage}）"},
+    {"tcp-filter:drop", "TCP 53 番が黙って破棄された（段階：{stage}）"},
     {"dnssec-passthrough:tcp-filter", "署名付きの {size} オクテットの応答が TC=1 で返り、TCP での再問い合わせに失敗した"},
     {"dns-proxy:tcp-filter", "プロキシから署名付きの {size} オクテットの応答が TC=1 で返り、TCP での再問い合わせに失敗した"},
     {"interception", "経路上の機器が DNS を横取りしている[（{device}）]：対象へのクエリにその機器が自ら応答するか、"
@@ -152,7 +152,7 @@ const Table kJapanese = {
     {"rate-limit", "新しい UDP フローが流量制限されている：同時に送った {flows} 本のうち応答は {answered} 本だけだが、"
                    "一本ずつ送った {paced_flows} 本では {paced_answered} 本に応答があった（状態テーブルの枯渇ではなく流量制限）"},
     {"state-table-full", "新しい UDP フロー {flows} 本のうち応答は {answered} 本だけ（連続したのは最初の {prefix} 本）で、"
-                         "そのあと一本ずつ送ったフローも捨てられる（{paced_flows} 本中 {paced_answered} 本）：約 {answered} "
+                         "そのあと一本ずつ送ったフローも破棄される（{paced_flows} 本中 {paced_answered} 本）：約 {answered} "
                          "フローで状態テーブルが満杯[（数えると {capacity} フロー、計画の求める {minimum} に届かない）]"},
     {"state-table-full:evict-old", "新しい UDP フローにはすべて応答があったが、古いフローが消えていた：新しいエントリのために"
                                    "古いものを追い出す状態テーブルで、保持できるのは {capacity} フロー（同時に開いた "
@@ -167,7 +167,7 @@ const Table kJapanese = {
     {"loss-located:query", "追跡 {traced}：クエリがサーバに届かない[；ホップ {hop} の先で失われる][；経路 {route}]"},
     {"query-changed", "追跡 {traced}：クエリが途中で変えられた：{change_list}[；経路 {route}]"},
     {"overload", "機器を通した負荷時 {through_text}；機器なし {baseline_text}；スループット比 {ratio}"},
-    {"overload:drops", "負荷がかかると機器がクエリを捨てる：{through_text}；機器なし {baseline_text}"},
+    {"overload:drops", "負荷がかかると機器がクエリを破棄する：{through_text}；機器なし {baseline_text}"},
     {"overload:slow", "機器がスループットの半分以上を奪う：{through_text}；機器なし {baseline_text}（比 {ratio}）"},
     {"overload:nothing-through", "負荷時に機器を通した応答が一つもない；機器なし {baseline_text}"},
     {"overload:nothing-answered", "負荷時、機器を通しても通さなくても応答が一つもない"},
@@ -205,13 +205,13 @@ const Table kJapanese = {
     {"device-load:ok", "機器を通して {through_text}；機器なし {baseline_text}；スループット比 {ratio}"},
     {"path-trace:ok", "追跡 {traced}：{route}"},
     {"dns-interception:ok", "クエリは対象そのものに届く：エコーに送った DNS ID とファミリが見え、RA は立っていない"},
-    {"finding:query-dropped", "{device} がクエリを捨てた[（フラグメント {fragments} 個）]"},
-    {"finding:answer-dropped", "{device} が応答を捨てた[（{size} オクテット、フラグメント {fragments} 個）]"},
-    {"finding:fragments-dropped", "{device} は{direction}のフラグメント {fragments} 個のうち {passed} 個を通し、残りを捨てた"},
+    {"finding:query-dropped", "{device} がクエリを破棄した[（フラグメント {fragments} 個）]"},
+    {"finding:answer-dropped", "{device} が応答を破棄した[（{size} オクテット、フラグメント {fragments} 個）]"},
+    {"finding:fragments-dropped", "{device} は{direction}のフラグメント {fragments} 個のうち {passed} 個を通し、残りを破棄した"},
     {"finding:icmp-too-big", "{device} は{direction}を MTU {mtu} には大きすぎるとして拒み、それを知らせた（ICMP フレーム {icmp_frame}）"},
     {"finding:icmp-time-exceeded", "{device} で{direction}の TTL が尽き、それを知らせた"},
     {"finding:icmp-unreachable", "{device} が{direction}を ICMP unreachable（コード {code}）で拒んだ"},
-    {"finding:icmp-dropped", "{device} が、{sender} が{direction}について送った ICMP too big（MTU {mtu}）を捨てた："
+    {"finding:icmp-dropped", "{device} が、{sender} が{direction}について送った ICMP too big（MTU {mtu}）を破棄した："
                              "経路 MTU 探索のブラックホール"},
     {"finding:answered-locally", "{device} がクエリに自ら応答した。サーバには届いていない"},
     {"finding:opt-removed", "{device} が{direction}から OPT レコードを取り除いた"},
@@ -221,10 +221,10 @@ const Table kJapanese = {
     {"finding:tc-set", "{device} が応答を切り詰めた（TC=1、{from} → {to} オクテット）"},
     {"finding:answer-cut", "{device} が応答を TC なしで {from} から {to} オクテットに切った"},
     {"finding:rrsig-stripped", "{device} が応答から RRSIG を取り除いた（{from} → {to}）"},
-    {"finding:tcp-syn-dropped", "{device} が TCP SYN を捨てた"},
+    {"finding:tcp-syn-dropped", "{device} が TCP SYN を破棄した"},
     {"finding:tcp-syn-reset", "{device} が TCP SYN にリセットを返した"},
-    {"finding:tcp-synack-dropped", "{device} が TCP SYN-ACK を捨てた"},
-    {"finding:tcp-data-dropped", "{device} は TCP のハンドシェイクを通し、応答のセグメントを捨てた"},
+    {"finding:tcp-synack-dropped", "{device} が TCP SYN-ACK を破棄した"},
+    {"finding:tcp-data-dropped", "{device} は TCP のハンドシェイクを通し、応答のセグメントを破棄した"},
     {"finding:reoriginated", "{device} が DNS プロキシとして{direction}を送り直した（DNS ID {from_id} → {to_id}）"},
     {"finding:destination-changed", "{device} がクエリを {from} ではなく {to} に送った（DNAT または横取り）"},
     {"finding:source-translated", "{device} が送信元を {from} → {to} に変換した"},
@@ -240,7 +240,7 @@ const Table kJapanese = {
     {"server-reach:no-answer:udp-tcp", "サーバが UDP（{failure}）でも TCP でも応答しない：停止しているか経路が切れている"},
     {"server-reach:interception", "ゾーン自身の SOA への応答が権威応答ではない（AA=0[、証拠 {evidence}]）：経路上のリゾルバか DNS プロキシが {target} の代わりに応答している"},
     {"server-reach:refused", "サーバがゾーンの権威として応答しない（{rcode}）：ゾーンが読み込まれていない（頂点の DS など、サーバが拒否する署名済みファイルは SERVFAIL になる）"},
-    {"server-edns:no-answer:edns", "EDNS0 付きのクエリに応答がなく（{failure}）通常のクエリには応答がある：EDNS0 のクエリが落とされている"},
+    {"server-edns:no-answer:edns", "EDNS0 付きのクエリに応答がなく（{failure}）通常のクエリには応答がある：EDNS0 のクエリが破棄されている"},
     {"server-edns:wrong-rcode", "サーバが EDNS0 のクエリに {rcode} を返す：EDNS0 に対応していない"},
     {"server-edns:option-stripped:opt", "UDP の応答に OPT レコードがない"},
     {"server-tcp:tcp-filter", "サーバへの TCP/53 が失敗する（{failure}）"},
@@ -282,7 +282,7 @@ const Table kJapanese = {
     {"resolver-reach:no-answer:udp-tcp", "フルリゾルバ {target} が応答しない（{failure}）"},
     {"resolver-validation:no-answer:upstream", "フルリゾルバ {target} が EDE {ede} 付きの SERVFAIL を返す：ゾーンのサーバに到達できない（ゾーンではなく、その経路の障害）"},
     {"resolver-do:do-cleared:upstream", "フルリゾルバ {target} が自身のクエリを DO=0 で送る：DNSSEC を行っていない（検証が無効）"},
-    {"resolver-do:not-measured:no-echo", "未測定：エコー名にエコーが返らなかった（{rcode}）。有効なトークン付きの dnspath レスポンダの名前か？"},
+    {"resolver-do:not-measured:no-echo", "未測定：エコー名にエコーが返らなかった（{rcode}）。有効なトークン付きの dnspath 応答サーバの名前か？"},
     {"validation-failed", "ゾーン自体の確認はすべて合格なのに、フルリゾルバが SERVFAIL を返す[（EDE {ede}）]：トラストアンカー（または時刻）が誤っている"},
     {"ad-missing", "フルリゾルバが AD なしで応答する：検証していないか、ゾーンに至るトラストアンカーがない"},
     {"not-measured:unsupported-algorithm", "未測定：dnspath が検証しないアルゴリズムで署名されている（検証するのは 8、10、13、14、15）"},
@@ -293,7 +293,7 @@ const Table kJapanese = {
     {"not-measured:no-ds", "未測定：親に DS がない"},
     {"not-measured:no-referral", "未測定：親が委任応答を返さなかった"},
     {"not-measured:no-nxdomain", "未測定：ランダムな名前が否定されなかった（ワイルドカード？）"},
-    {"not-measured:needs-responder", "未測定：フルリゾルバ自身のクエリは背後の dnspath レスポンダかタップでしか見えない"},
+    {"not-measured:needs-responder", "未測定：フルリゾルバ自身のクエリは背後の dnspath 応答サーバかタップでしか見えない"},
 };
 
 const Table kCauseNames = {

@@ -1,4 +1,5 @@
 // The run request: built from a profile, and carried as JSON to a child run in a namespace.
+#include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -49,6 +50,19 @@ void config_from_json(const json& in, probe::RunConfig& config) {
     config.seed = in.value("seed", defaults.seed);
 }
 
+// Whether `value` holds a fraction anywhere: no field of a request is one, and converting one
+// that does not fit (1e112 into an octet count) is undefined behaviour, not an error.
+bool holds_fraction(const json& value, int depth = 0) {
+    if (value.is_number_float()) return true;
+    if (depth > 8 || !value.is_structured()) return false;  // deeper than any field of a request
+    for (const auto& element : value) if (holds_fraction(element, depth + 1)) return true;
+    return false;
+}
+
+bool whole_in(const json& value, std::int64_t low, std::int64_t high) {
+    return value.is_number_integer() && value.get<std::int64_t>() >= low && value.get<std::int64_t>() <= high;
+}
+
 // What the JSON types cannot say: a port that fits, known kinds and families, sane counts (a
 // profile's plan is checked by its loader; a request's is checked here).
 Result<void> check_config(const json& in) {
@@ -62,6 +76,9 @@ Result<void> check_config(const json& in) {
         if (value.is_number() && !(value.is_number_integer() && value.get<std::int64_t>() >= 0 &&
                                    value.get<std::int64_t>() <= 100'000'000))
             return fail("a run request's config.plan." + key + " is a whole number from 0 to 100000000");
+    if (plan.contains("sizes") && plan["sizes"].is_array())
+        for (const auto& size : plan["sizes"])
+            if (!whole_in(size, 0, 65535)) return fail("a run request's config.plan.sizes holds " + size.dump().substr(0, 40));
     const auto kinds = model::plan_kinds();
     if (plan.contains("probes") && plan["probes"].is_array())
         for (const auto& kind : plan["probes"])
@@ -122,6 +139,14 @@ Result<RunRequest> request_from_json(std::string_view text) {
     for (const auto& [key, value] : in.items())
         if (std::find(std::begin(known), std::end(known), key) == std::end(known))
             return fail("a run request has no field '" + key + "'");
+    if (holds_fraction(in)) return fail("a run request holds a fraction where only whole numbers go");
+    if (in.contains("config") && in["config"].is_object() && in["config"].contains("seed") &&
+        !(in["config"]["seed"].is_number_unsigned() || whole_in(in["config"]["seed"], 0, INT64_MAX)))
+        return fail("a run request's config.seed is a whole number from 0");
+    if (in.contains("resolvers") && in["resolvers"].is_array())
+        for (const auto& resolver : in["resolvers"])
+            if (resolver.is_object() && resolver.contains("port") && !whole_in(resolver["port"], 1, 65535))
+                return fail("a run request's resolvers[].port is 1..65535");
     RunRequest request;
     if (in.contains("config")) {
         if (!in["config"].is_object()) return fail("a run request's config is an object");

@@ -81,6 +81,12 @@ TEST(RunRequest, RefusesWhatIsNotARequestAndNamesTheField) {
     EXPECT_FALSE(request_from_json(R"({"config": {"plan": {"repetitions": -1}}})"));
     EXPECT_FALSE(request_from_json(R"({"config": {"plan": {"probes": ["rm -rf"]}}})"));
     EXPECT_FALSE(request_from_json(R"({"config": {"plan": {"families": ["ipx"]}}})"));
+    // Found by fuzz_request: a size too large for any whole number was undefined behaviour.
+    EXPECT_FALSE(request_from_json(R"({"config": {"plan": {"sizes": [6.6e112, 1232]}}})"));
+    EXPECT_FALSE(request_from_json(R"({"config": {"plan": {"sizes": [70000]}}})"));
+    EXPECT_FALSE(request_from_json(R"({"config": {"seed": -1}})"));
+    EXPECT_FALSE(request_from_json(R"({"resolvers": [{"name": "u", "address": "127.0.0.1", "port": 1e9}]})"));
+    EXPECT_FALSE(request_from_json(R"({"resolvers": [{"name": "u", "address": "127.0.0.1", "port": 0}]})"));
 }
 
 TEST(RunRequest, AProfileGivesItsPlanTapsIdentitiesAndAKeyBesideIt) {
