@@ -46,6 +46,9 @@ using Progress = std::function<void(std::string_view kind, model::Family family,
 // Runs the plan; `stop` ends it early, and the result then holds what was measured, marked interrupted.
 Result<model::RunResult> run_plan(const RunConfig& config, const std::atomic<bool>& stop, const Progress& progress);
 
+// A local error as results record it: its code and argument, the English words beside them.
+model::LocalError local_error(const Error& error);
+
 // Records what the result needs to be compared and traced later: the command line, the profile
 // (name, path, sha256 of its bytes), the end time and the host kernel.
 void stamp_run(model::RunResult& result, const std::vector<std::string>& command_line, const std::string& profile_path,

@@ -2,9 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <random>
 #include <tuple>
 
@@ -60,10 +58,18 @@ Result<void> add_identities(const RunOptions& options, std::vector<model::Device
 
 // A child run's request, as JSON in a file or on standard input ("-").
 Result<run::RunRequest> read_request(const std::string& path) {
-    std::ifstream file;
-    if (path != "-" && !(file.open(path, std::ios::binary), file)) return fail("--request " + path + ": cannot read it");
-    std::istream& in = path == "-" ? std::cin : file;  // a socket pair from the lab: /dev/stdin would not open
-    auto request = run::request_from_json(std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()});
+    constexpr std::size_t kLimit = 1 << 20;  // a request is a few KiB; a folder, FIFO or huge file is refused
+    std::string text;
+    if (path == "-") {  // a socket pair from the lab: /dev/stdin would not open, so read the stream
+        char buffer[4096];
+        while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
+            text.append(buffer, static_cast<std::size_t>(std::cin.gcount()));
+            if (text.size() > kLimit) return fail("--request -: over 1 MiB, not a run request");
+        }
+    } else {
+        DNSPATH_TRY(text, wire::read_regular_file(path, kLimit));
+    }
+    auto request = run::request_from_json(text);
     if (!request) return fail("--request " + path + ": " + request.error().message);
     return request;
 }

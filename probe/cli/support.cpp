@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "probe/net/net.h"
+#include "probe/probe.h"
 
 namespace dnspath::cli {
 
@@ -50,7 +51,7 @@ void drop_capabilities_of_this_thread() { net::drop_thread_capabilities(); }
 // Writes a rendered report to `out`, or to standard output when none is given.
 int usage_error(const Error& error, reports::Language language) {
     if (language == reports::Language::en || error.code.empty()) return usage_error(error.message);
-    return usage_error(reports::describe_error({error.code, error.call, error.os_error, error.argument, error.message}, language));
+    return usage_error(reports::describe_error(probe::local_error(error), language));
 }
 
 Result<void> emit(const std::string& text, const std::string& out) {

@@ -236,10 +236,6 @@ model::LocalError local_error(const Error& error) {
     return {error.code, error.call, error.os_error, error.argument, error.message};
 }
 
-model::LocalError local_error(const net::ExchangeError& error) {
-    return {error.code, error.call, error.os_error, error.argument, error.message};
-}
-
 std::optional<QuerySpec> Session::first_failure(Family family) const {
     for (const auto& [failed_family, spec] : failures_)
         if (failed_family == family) return spec;
@@ -282,7 +278,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
                                 : net::udp_exchange(server, *encoded, timeout_, {spec.dont_fragment, one_socket ? attempts : 1});
             if (!exchange) {
                 const auto& error = exchange.error();
-                if (error.kind == net::ExchangeFailure::error) outcome.error = local_error(error);
+                if (error.kind == net::ExchangeFailure::error) outcome.error = local_error(error.cause);
                 // Any try that got its handshake shows the SYNs pass: a stall, not a filter.
                 outcome.tcp_connected = outcome.tcp_connected || error.connected;
                 if (error.local.length != 0) outcome.local = error.local;

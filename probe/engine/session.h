@@ -17,6 +17,7 @@
 #include "probe/profile/profile.h"
 #include "probe/wire/wire.h"
 #include "probe/model/model.h"
+#include "probe/probe.h"
 
 namespace dnspath::probe {
 
@@ -48,9 +49,6 @@ struct QuerySpec {
 };
 
 
-// A local error as results record it: a code and its argument, the English words beside them.
-model::LocalError local_error(const Error& error);
-model::LocalError local_error(const net::ExchangeError& error);
 
 struct QueryOutcome {
     // The results' one vocabulary; a session never says `truncated` (the record does, from TC=1).

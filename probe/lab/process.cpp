@@ -104,7 +104,9 @@ Result<CommandOutput> run_command(const std::vector<std::string>& argv, std::str
     for (;;) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()).count();
         pollfd entry{from_child[0], POLLIN, 0};
-        if (left <= 0 || ::poll(&entry, 1, static_cast<int>(left)) == 0) {
+        const int ready = left <= 0 ? 0 : ::poll(&entry, 1, static_cast<int>(left));
+        if (ready < 0 && errno == EINTR) continue;  // a signal, not the end: wait on, within the deadline
+        if (ready == 0) {
             late = true;  // it keeps its output open past the deadline: stop it
             kill(pid, SIGKILL);
             break;

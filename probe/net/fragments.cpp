@@ -106,7 +106,7 @@ Result<Exchange, ExchangeError> fragmented_udp_exchange(const Endpoint& server, 
                                                         std::size_t fragment_size, std::chrono::milliseconds timeout,
                                                         std::uint32_t identification) {
     auto error = [](ExchangeFailure kind, std::string message) {
-        return unexpected(ExchangeError{kind, std::move(message), std::nullopt, {}, {}});
+        return unexpected(ExchangeError{kind, Error{std::move(message)}, std::nullopt, {}, {}});
     };
     // The answer socket: connected, so the kernel picks the source address and filters replies.
     Fd receiver(::socket(server.family(), SOCK_DGRAM | SOCK_CLOEXEC, 0));

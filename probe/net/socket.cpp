@@ -209,7 +209,7 @@ Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteV
                 deadline = Clock::now() + timeout;
                 continue;
             }
-            ExchangeError error{ExchangeFailure::timeout, "no answer within " + std::to_string(timeout.count()) + " ms",
+            ExchangeError error{ExchangeFailure::timeout, Error{"no answer within " + std::to_string(timeout.count()) + " ms"},
                                 std::nullopt, {}, {}};
             if (options.dont_fragment) drain_icmp_errors(socket.get(), server.is_ipv6(), error);
             return unexpected(std::move(error));
@@ -220,7 +220,7 @@ Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteV
             if (errno == EMSGSIZE && options.dont_fragment) {
                 // A "too big" ICMP surfaced as a socket error: keep waiting until the deadline
                 // is the wrong call, the query is gone. Report it with the MTU.
-                ExchangeError error{ExchangeFailure::timeout, "the path answered ICMP too big", std::nullopt, {}, {}};
+                ExchangeError error{ExchangeFailure::timeout, Error{"the path answered ICMP too big"}, std::nullopt, {}, {}};
                 drain_icmp_errors(socket.get(), server.is_ipv6(), error);
                 return unexpected(std::move(error));
             }
@@ -236,9 +236,7 @@ Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteV
 Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteView query,
                                              std::chrono::milliseconds timeout, const TcpOptions& options) {
     if (query.size() > 0xffff) {
-        ExchangeError error{ExchangeFailure::error, "query over 65535 octets", std::nullopt, {}, {}};
-        error.code = "query-too-large";
-        return unexpected(std::move(error));
+        return unexpected(failure_from(ExchangeFailure::error, fail_code("query over 65535 octets", "query-too-large", "").error));
     }
     Fd socket(::socket(server.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!socket.valid()) return os_error(ExchangeFailure::error, "socket", "socket", errno);
@@ -254,7 +252,7 @@ Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteV
     // The port is bound once connect() starts: capture follows the connection by it.
     const Endpoint local = local_of(socket.get());
     auto exchange_error = [&local](ExchangeFailure kind, std::string message) {
-        return unexpected(ExchangeError{kind, std::move(message), std::nullopt, {}, local});
+        return unexpected(ExchangeError{kind, Error{std::move(message)}, std::nullopt, {}, local});
     };
     if (!wait_for(socket.get(), POLLOUT, deadline))
         return exchange_error(ExchangeFailure::timeout, "TCP connect timed out (no SYN-ACK)");
@@ -268,7 +266,7 @@ Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteV
     }
     auto stalled = [&local](ExchangeFailure kind, std::string message, const char* call = nullptr, int os_error = 0) {
         ExchangeError failed = call != nullptr ? os_failure(kind, message, call, os_error)
-                                               : ExchangeError{kind, std::move(message), std::nullopt, {}, {}};
+                                               : ExchangeError{kind, Error{std::move(message)}, std::nullopt, {}, {}};
         failed.local = local;
         failed.connected = true;
         return unexpected(std::move(failed));
@@ -310,21 +308,10 @@ Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteV
 }
 
 ExchangeError os_failure(ExchangeFailure kind, const std::string& what, const char* call, int os_error) {
-    ExchangeError error{kind, what + ": " + errno_text(os_error), std::nullopt, {}, {}};
-    error.code = "os";
-    error.call = call;
-    error.os_error = os_error;
-    return error;
+    return failure_from(kind, fail_os(what, call, os_error).error);
 }
 
-ExchangeError failure_from(ExchangeFailure kind, const Error& from) {
-    ExchangeError error{kind, from.message, std::nullopt, {}, {}};
-    error.code = from.code;
-    error.call = from.call;
-    error.os_error = from.os_error;
-    error.argument = from.argument;
-    return error;
-}
+ExchangeError failure_from(ExchangeFailure kind, const Error& error) { return {kind, error, std::nullopt, {}, {}}; }
 
 std::string_view to_string(ExchangeFailure failure) {
     switch (failure) {

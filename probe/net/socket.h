@@ -64,17 +64,13 @@ enum class ExchangeFailure { timeout, refused, reset, error };
 std::string_view to_string(ExchangeFailure failure);
 struct ExchangeError {
     ExchangeFailure kind = ExchangeFailure::error;
-    std::string message;
+    Error cause;  // its words, and for a local failure its code (a call and its errno, say)
     // An ICMP error that came back for the query (read from the socket's error queue): a router
     // saying "fragmentation needed / packet too big" names the MTU it could not exceed.
     std::optional<int> icmp_mtu;
     std::string icmp_from;
     Endpoint local;  // the address and port the query left from, when a socket got that far (length 0: none)
     bool connected = false;  // TCP: the handshake completed before it failed (a data stall, not a filter)
-    // What failed, as an Error's code says it (code "os": `call` and its errno); "" for silence.
-    std::string code, call;
-    int os_error = 0;
-    std::string argument;
 };
 // A system call that failed an exchange: "WHAT: strerror" in words; the call and errno as the code.
 ExchangeError os_failure(ExchangeFailure kind, const std::string& what, const char* call, int os_error);
