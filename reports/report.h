@@ -110,11 +110,11 @@ std::string_view severity_word(Severity severity);
 // The colour every format paints a severity word ("breaks", "degrades", "warns", "clean") in.
 const char* severity_color(std::string_view severity);
 
-// How the terminal report is laid out: colors (off for NO_COLOR or a pipe), the width reasons
-// wrap at (the terminal's, or COLUMNS), or each verdict on one line (`wide`).
 // What a warning is in JUnit (`--junit-warn`): a skip with its message (default), or a failure.
 enum class JunitWarnings { skip, fail };
 
+// How the terminal report is laid out: colors (off for NO_COLOR or a pipe), the width reasons
+// wrap at (the terminal's, or COLUMNS), or each verdict on one line (`wide`).
 struct TextOptions {
     bool color = false;
     std::size_t width = 100;
@@ -122,6 +122,12 @@ struct TextOptions {
     Language language = Language::en;
     JunitWarnings junit_warnings = JunitWarnings::skip;  // --junit-warn
 };
+// The layout for standard output: colors unless `no_color`, NO_COLOR is set or stdout is not a
+// terminal; the width from COLUMNS, else the terminal's.
+TextOptions terminal_text_options(bool no_color, bool wide, Language language);
+// Writes a rendered report to the file `out` (a regular file or a new one), or to standard output
+// when `out` is "".
+Result<void> write_output(const std::string& text, const std::string& out);
 // The terminal columns `text` takes: East Asian wide characters count two.
 std::size_t display_width(const std::string& text);
 // The findings, then the verdicts (failures first) fitted to the width, a totals line and the

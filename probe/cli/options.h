@@ -18,14 +18,9 @@ struct Printing {
     reports::Language language = reports::Language::en;
 };
 
-// `run`: a profile and flags on top of it (run::RunRequest is built from them), or a child's request.
 struct RunOptions {
-    std::string profile_path, request_path, zone, key_file, user, out_dir = "dnspath-results";
-    bool check_only = false;
-    std::vector<std::string> targets, probes, families, devices, proxies, baseline, resolvers, device_models, device_firmware;
-    int port = 0, repeat = 0;
-    std::uint64_t seed = 0;
-    std::vector<std::string> command_line;
+    run::RunFlags flags;
+    bool check_only = false;  // --check: validate the profile and exit
     Printing print;
 };
 
@@ -38,21 +33,19 @@ struct BenchCliOptions {
     lab::BenchOptions bench;
     lab::BenchRun run;
     std::string profile_path;
-    int wan_mtu = 0;
     double seconds = 0;  // --wan alone: serve this long (0: until Ctrl-C)
 };
 
 struct DiagnoseOptions {
     diagnose::Options diagnose;
-    std::string name, opt_out, out_dir;
-    int symptom = 0, timeout_ms = 1500;
+    std::string name, out_dir;
     Printing print;
 };
 
 struct NameOptions {
-    std::string key_file, zone = "probe.dnspath.test.", id;
+    wire::ProbeName probe;  // id "": a random one; its size from `size` (0: none)
     std::uint32_t size = 0;
-    bool dnssec = false, echo = false, dont_fragment = false, minimum_mtu = false;
+    std::string key_file, zone = "probe.dnspath.test.";
 };
 
 struct AnalyzeOptions {
@@ -87,8 +80,8 @@ int command_keygen(const std::string& path);
 int command_report(const ReportOptions& options);
 int command_compare(const CompareOptions& options);
 int command_lab(const std::string& action, const LabOptions& options);
-int command_bench(BenchCliOptions options);
-int command_name(const NameOptions& options);
+int command_bench(const BenchCliOptions& options);
+int command_name(NameOptions options);
 int command_analyze(const AnalyzeOptions& options);
 int command_capture(const CaptureOptions& options);
 int command_diagnose(DiagnoseOptions options);

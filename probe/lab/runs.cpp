@@ -89,4 +89,32 @@ Result<void> serve_wan_side(const BenchSession& session, const std::string& dut,
     return Ok{};
 }
 
+Result<BalancerPasses> run_balancer_passes(const profile::Profile& profile, const std::string& profile_path, const RunChoices& choices,
+                                           const std::string& executable, const std::atomic<bool>& stop,
+                                           const std::function<void(const std::string&)>& announce) {
+    const auto& balancers = profile.devices.back().balancers;
+    BalancerPasses passes;
+    for (const auto& balancer : balancers) {
+        profile::Profile pass = profile;
+        pass.devices.back().balancer = balancer;
+        if (announce) announce(balancer);
+        auto each = choices;
+        each.out_dir += "/" + balancer;
+        each.json = false;
+        DNSPATH_TRY(int code, run_lab_pass(pass, profile_path, each, executable, &balancer == &balancers.back(), stop));
+        passes.worst = std::max(passes.worst, code);
+        if (code == 2 || stop.load()) return passes.stopped = true, passes;
+    }
+    const auto& out = choices.out_dir;
+    DNSPATH_TRY(model::RunResult first, reports::read_json(out + "/" + balancers[0] + "/result.json"));
+    DNSPATH_TRY(model::RunResult second, reports::read_json(out + "/" + balancers[1] + "/result.json"));
+    passes.comparison = reports::compare(first, second, balancers[0], balancers[1]);
+    reports::TextOptions text;
+    text.language = choices.language;
+    text.color = false;
+    passes.comparison_path = out + "/comparison.md";
+    DNSPATH_TRY_VOID(reports::write_output(reports::render_comparison(passes.comparison, reports::Format::md, text), passes.comparison_path));
+    return passes;
+}
+
 }  // namespace dnspath::lab

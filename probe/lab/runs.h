@@ -58,4 +58,45 @@ Result<int> run_bench(const BenchSession& session, const BenchRun& bench, const 
 Result<void> serve_wan_side(const BenchSession& session, const std::string& dut, const std::string& out_dir, double seconds,
                             const std::string& executable, const std::atomic<bool>& stop);
 
+// A load balancer listed with several `balancers`: one `lab run` pass per balancer into
+// OUT/<balancer>/, then the first two compared (the first as "before") into OUT/comparison.md.
+// `announce` hears each balancer as its pass starts. The worst exit code of the passes.
+struct BalancerPasses {
+    int worst = 0;
+    bool stopped = false;  // a pass could not run or was interrupted: no comparison
+    reports::Comparison comparison;
+    std::string comparison_path;
+};
+Result<BalancerPasses> run_balancer_passes(const profile::Profile& profile, const std::string& profile_path, const RunChoices& choices,
+                                           const std::string& executable, const std::atomic<bool>& stop,
+                                           const std::function<void(const std::string&)>& announce);
+
+// What `lab up` leaves running and how to use it by hand.
+std::string describe_lab(const LabSession& session, const profile::Profile& profile, const std::string& executable);
+
+// What the bench made of its interfaces: who plays the ISP and the home, and what the DUT handed out.
+std::string describe_bench(const BenchOptions& options, const BenchFacts& facts);
+
+// Bench flags that only work together, checked before any interface is touched.
+Result<void> check_bench(const BenchOptions& bench, const BenchRun& run);
+
+// How a lab or bench tells the person what it stands up and does, a line (or a few) at a time.
+using Say = std::function<void(const std::string&)>;
+
+// `lab up`: the lab built for `profile` and left standing; how to use it by hand.
+Result<std::string> lab_up(profile::Profile profile, const std::string& executable, const std::atomic<bool>& stop);
+
+// `lab run`: one pass, or one per balancer of a load balancer listed with several (then compared).
+struct LabRun {
+    int code = 0;  // the run's exit code (the worst pass's)
+    std::optional<BalancerPasses> passes;
+};
+Result<LabRun> lab_run(profile::Profile profile, const std::string& profile_path, const RunChoices& choices,
+                       const std::string& executable, const std::atomic<bool>& stop, const Say& say);
+
+// `bench`: the interfaces taken, the plan run from the home side (or, with --wan alone, the ISP
+// side served for `seconds`, 0 until `stop`), the interfaces handed back. The run's exit code.
+Result<int> bench(BenchOptions options, BenchRun run, const std::optional<profile::Profile>& profile, double seconds,
+                  const std::string& executable, const std::atomic<bool>& stop, const Say& say);
+
 }  // namespace dnspath::lab

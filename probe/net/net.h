@@ -8,5 +8,6 @@
 #include "probe/net/live_capture.h"
 #include "probe/net/namespace.h"
 #include "probe/net/privilege.h"
+#include "probe/net/signals.h"
 #include "probe/net/socket.h"
 #include "probe/net/trace.h"

@@ -47,6 +47,24 @@ struct RunRequest {
 // firmware), before anything given on top of it.
 RunRequest request_from_profile(const profile::Profile& profile, const std::string& profile_path);
 
+// What `dnspath run` was given: a profile and flags on top of it, each as typed (checked when the
+// request is built), or a whole request as JSON in a file or on standard input ("-").
+struct RunFlags {
+    std::string profile_path, request_path, zone, key_file, user, out_dir = "dnspath-results";
+    std::vector<std::string> targets, proxies, baseline, probes, families;
+    std::vector<std::string> devices;                          // NAME=TAP_IN,TAP_OUT
+    std::vector<std::string> resolvers;                        // NAME=ADDRESS[#PORT]
+    std::vector<std::string> device_models, device_firmware;  // NAME=TEXT
+    int port = 0, repeat = 0;                                  // 0: the profile's
+    std::uint64_t seed = 0;
+    reports::Language language = reports::Language::en;
+    std::vector<std::string> command_line;
+};
+
+// The run the flags describe: the request read from `request_path` when one is given; otherwise
+// the profile's request (`loaded`, read from `profile_path`) with each given flag on top.
+Result<RunRequest> request_from_flags(const RunFlags& flags, const std::optional<profile::Profile>& loaded);
+
 // A resolver as `NAME=ADDRESS[#PORT]` or `ADDRESS[#PORT]`.
 Result<ResolverAddress> parse_resolver_address(const std::string& text);
 

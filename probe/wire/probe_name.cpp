@@ -1,4 +1,5 @@
 #include "probe/wire/probe_name.h"
+#include "probe/wire/key_file.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -6,6 +7,8 @@
 
 #include <cctype>
 #include <charconv>
+#include <cstdio>
+#include <random>
 
 namespace dnspath::wire {
 namespace {
@@ -141,6 +144,21 @@ bool token_valid(const ProbeName& probe, const Name& zone, ByteView key) {
     std::string expected = probe_token(probe, zone, key);
     return expected.size() == probe.token->size() &&
            CRYPTO_memcmp(expected.data(), probe.token->data(), expected.size()) == 0;
+}
+
+Result<std::string> probe_name_text(ProbeName probe, const std::string& zone_text, const std::string& key_file) {
+    auto zone = Name::parse(zone_text);
+    if (!zone) return fail("--zone: " + zone.error().message);
+    auto key = key_file.empty() ? Result<Bytes>(Bytes{}) : read_key_file(key_file);
+    if (!key) return unexpected(key.error());
+    if (probe.id.empty()) {
+        char random_id[16];
+        std::snprintf(random_id, sizeof random_id, "m%08x", std::random_device{}());
+        probe.id = random_id;
+    }
+    const auto name = make_probe_name(probe, *zone, *key);
+    DNSPATH_TRY_VOID(parse_probe_name(name, *zone));
+    return name.to_string();
 }
 
 }  // namespace dnspath::wire

@@ -38,6 +38,10 @@ struct ProbeName {
 // Builds the query name, adding a token when `key` is not empty.
 Name make_probe_name(const ProbeName& probe, const Name& zone, ByteView key);
 
+// `dnspath name`: the probe's name below the zone `zone_text` as text, its token from the key in
+// `key_file` ("" for none), a random id when it has none; checked by reading it back.
+Result<std::string> probe_name_text(ProbeName probe, const std::string& zone_text, const std::string& key_file);
+
 // Reads a probe name below `zone`; fails on labels the scheme does not know.
 Result<ProbeName> parse_probe_name(const Name& name, const Name& zone);
 

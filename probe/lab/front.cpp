@@ -1,0 +1,52 @@
+// `dnspath lab up|run` and `dnspath bench` from a loaded profile to an exit code: what stands is
+// told through `say`, and torn down or handed back whatever happens.
+#include "probe/lab/lab.h"
+
+namespace dnspath::lab {
+
+Result<std::string> lab_up(profile::Profile profile, const std::string& executable, const std::atomic<bool>& stop) {
+    // A lab with several balancers stands with the first one; `lab run` makes a pass with each.
+    if (!profile.devices.empty() && !profile.devices.back().balancers.empty())
+        profile.devices.back().balancer = profile.devices.back().balancers.front();
+    DNSPATH_TRY(LabSession session, LabSession::start(profile, executable));
+    if (stop.load()) return fail("interrupted while the lab was built; it is torn down");
+    session.keep();
+    return describe_lab(session, profile, executable);
+}
+
+Result<LabRun> lab_run(profile::Profile profile, const std::string& profile_path, const RunChoices& choices,
+                       const std::string& executable, const std::atomic<bool>& stop, const Say& say) {
+    const auto* last = profile.devices.empty() ? nullptr : &profile.devices.back();
+    LabRun outcome;
+    if (!last || last->balancers.size() < 2) {
+        if (last && !last->balancers.empty()) profile.devices.back().balancer = last->balancers.front();
+        DNSPATH_TRY(outcome.code, run_lab_pass(profile, profile_path, choices, executable, true, stop));
+        return outcome;
+    }
+    DNSPATH_TRY(BalancerPasses passes, run_balancer_passes(profile, profile_path, choices, executable, stop, [&](const std::string& balancer) {
+        say("lab run: pass with balancer = \"" + balancer + "\"");
+    }));
+    outcome.code = passes.stopped ? 2 : passes.worst;
+    if (!passes.stopped) outcome.passes = std::move(passes);
+    return outcome;
+}
+
+Result<int> bench(BenchOptions options, BenchRun run, const std::optional<profile::Profile>& profile, double seconds,
+                  const std::string& executable, const std::atomic<bool>& stop, const Say& say) {
+    // The DUT is the profile's one device when it lists one (its model and firmware with it).
+    if (run.dut.empty()) run.dut = profile && profile->devices.size() == 1 ? profile->devices.front().name : "dut";
+    DNSPATH_TRY_VOID(check_bench(options, run));
+    if (!options.lan.empty()) DNSPATH_TRY_VOID(run::prepare_out_dir(run.choices.out_dir));
+    DNSPATH_TRY(BenchSession session, BenchSession::start(options, executable));
+    say(describe_bench(options, session.facts()));
+    if (stop.load()) return fail("interrupted while the bench was built; the interfaces are back");
+    DNSPATH_TRY_VOID(keep_only_teardown_privileges());
+    if (!options.lan.empty()) return run_bench(session, run, profile, executable, stop);
+    const auto& out = run.choices.out_dir;
+    say("bench: serving; probe from the DUT's LAN with: dnspath run --target " + std::string(kBenchWanIpv4) + " --key-file " +
+        session.key_path() + " --proxy <the DUT's DNS>; the WAN tap writes " + out + "/taps/" + run.dut + ".out.pcapng; Ctrl-C ends");
+    DNSPATH_TRY_VOID(serve_wan_side(session, run.dut, out, seconds, executable, stop));
+    return 0;
+}
+
+}  // namespace dnspath::lab

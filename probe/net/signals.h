@@ -1,0 +1,27 @@
+// SIGINT and SIGTERM turned into a stop flag that long work checks, without a global. Included
+// through probe/net/net.h.
+#pragma once
+
+#include <signal.h>
+
+#include <atomic>
+#include <thread>
+
+namespace dnspath::net {
+
+// The signals are blocked in the calling thread and in every thread it starts later (construct
+// it before any other thread), and one thread, without capabilities, waits for them.
+class StopOnSignal {
+public:
+    explicit StopOnSignal(std::atomic<bool>& stop);
+    ~StopOnSignal();
+    StopOnSignal(const StopOnSignal&) = delete;
+    StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+private:
+    std::atomic<bool>& stop_;
+    sigset_t signals_{};
+    std::thread waiter_;
+};
+
+}  // namespace dnspath::net
