@@ -52,15 +52,16 @@ std::vector<model::CaptureFinding> correlate_into(const std::vector<DeviceSpec>&
 Result<DeviceSpec> DeviceSpec::parse(const std::string& text) {
     auto equals = text.find('=');
     if (equals == std::string::npos || equals == 0)
-        return fail("--device '" + text + "': expected NAME=TAP_IN,TAP_OUT");
+        return fail_usage("--device '" + text + "': expected NAME=TAP_IN,TAP_OUT", "expected-device", "--device", text);
     DeviceSpec spec;
     spec.name = text.substr(0, equals);
     std::string taps = text.substr(equals + 1);
     auto comma = taps.find(',');
-    if (comma == std::string::npos) return fail("--device '" + text + "': expected NAME=TAP_IN,TAP_OUT (a comma)");
+    if (comma == std::string::npos)
+        return fail_usage("--device '" + text + "': expected NAME=TAP_IN,TAP_OUT (a comma)", "expected-device", "--device", text);
     spec.tap_in = taps.substr(0, comma);
     spec.tap_out = taps.substr(comma + 1);
-    if (spec.tap_in.empty() && spec.tap_out.empty()) return fail("--device '" + text + "': no tap given");
+    if (spec.tap_in.empty() && spec.tap_out.empty()) return fail_usage("--device '" + text + "': no tap given", "no-tap", "--device", text);
     return spec;
 }
 
@@ -131,15 +132,15 @@ Result<void> add_tap(const std::string& text, std::vector<DeviceSpec>& tapped) {
     auto equals = text.find('=');
     auto dot = text.rfind('.', equals);
     if (equals == std::string::npos || dot == std::string::npos || dot == 0)
-        return fail("--tap '" + text + "': expected DEVICE.in=FILE or DEVICE.out=FILE");
+        return fail_usage("--tap '" + text + "': expected DEVICE.in=FILE or DEVICE.out=FILE", "expected-tap-file", "--tap", text);
     const std::string device = text.substr(0, dot);
     std::string side = text.substr(dot + 1, equals - dot - 1);
     // A CPE's sides are usually called LAN and WAN.
     if (side == "lan") side = "in";
     if (side == "wan") side = "out";
     if (side != "in" && side != "out")
-        return fail("--tap '" + text + "': the side is '" + side +
-                    "'; expected DEVICE.in (or .lan, the probe side) or DEVICE.out (or .wan)");
+        return fail_usage("--tap '" + text + "': the side is '" + side + "'; expected DEVICE.in (or .lan, the probe side) or DEVICE.out (or .wan)",
+                          "expected-tap-file", "--tap", text);
     auto found = std::find_if(tapped.begin(), tapped.end(), [&](const auto& spec) { return spec.name == device; });
     if (found == tapped.end()) found = tapped.insert(tapped.end(), DeviceSpec{device, "", ""});
     (side == "in" ? found->tap_in : found->tap_out) = text.substr(equals + 1);
@@ -173,8 +174,8 @@ Result<std::vector<DeviceSpec>> order_devices(const std::vector<std::string>& de
     if (!topology.empty()) {
         for (const auto& spec : tapped)
             if (std::find(topology.begin(), topology.end(), spec.name) == topology.end())
-                return fail("--tap names device '" + spec.name + "', which " + topology_source +
-                            " does not list in its topology");
+                return fail_usage("--tap names device '" + spec.name + "', which " + topology_source + " does not list in its topology",
+                                  "tap-not-in-topology", topology_source, spec.name);
         std::vector<DeviceSpec> ordered;
         for (const auto& name : topology) {
             auto found = std::find_if(tapped.begin(), tapped.end(), [&](const auto& spec) { return spec.name == name; });
@@ -183,7 +184,7 @@ Result<std::vector<DeviceSpec>> order_devices(const std::vector<std::string>& de
         tapped = std::move(ordered);
     }
     devices.insert(devices.end(), tapped.begin(), tapped.end());
-    if (devices.empty()) return fail("analyze: give --device NAME=IN,OUT or --tap DEVICE.in=FILE");
+    if (devices.empty()) return fail_usage("analyze: give --device NAME=IN,OUT or --tap DEVICE.in=FILE", "analyze-needs-taps", "", "");
     return devices;
 }
 

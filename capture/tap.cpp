@@ -19,12 +19,12 @@ Result<TapSource> TapSource::parse(const std::string& text) {
     if (text.rfind("netns:", 0) == 0) {
         auto slash = text.find('/', 6);
         if (slash == std::string::npos || slash == 6 || slash + 1 >= text.size())
-            return fail("tap '" + text + "': expected netns:NAMESPACE/INTERFACE");
+            return fail_usage("tap '" + text + "': expected netns:NAMESPACE/INTERFACE", "expected-netns-tap", "", text);
         source.namespace_name = text.substr(6, slash - 6);
         source.interface = text.substr(slash + 1);
         return source;
     }
-    if (text.empty()) return fail("empty tap");
+    if (text.empty()) return fail_usage("empty tap", "empty-tap", "", "");
     source.interface = text;
     return source;
 }

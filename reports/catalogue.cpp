@@ -39,7 +39,7 @@ std::string fill(std::string_view text, const Params& params, Language language,
 std::string format_error(const Params& value, Language language) {
     const auto error = model::local_error_from(value);
     if (error.code.empty()) return error.text;
-    Params params{{"call", error.call}, {"capability", error.argument}, {"what", error.argument}, {"path", error.argument},
+    Params params{{"call", error.call}, {"flag", error.call}, {"capability", error.argument}, {"what", error.argument}, {"path", error.argument},
                   {"name", error.argument}};
     if (error.os_error != 0) {
         const char* name = strerrorname_np(error.os_error);
@@ -48,7 +48,9 @@ std::string format_error(const Params& value, Language language) {
         params["reason"] = worded != key ? worded : language == Language::en ? std::string(std::strerror(error.os_error))
                                                                               : std::string(name ? name : "?");
     }
-    return fill(word("error:" + error.code, language), params, language);
+    const std::string key = "error:" + error.code;
+    const std::string text = word(key, language);
+    return text == key ? error.text : fill(text, params, language);  // a code without a sentence keeps its own words
 }
 
 }  // namespace

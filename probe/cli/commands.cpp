@@ -21,6 +21,11 @@ bool load_profile(const std::string& path, std::optional<profile::Profile>& into
     return true;
 }
 
+// The lab and the bench build namespaces and move interfaces: root, or its two capabilities.
+Error needs_root(const std::string& command, const std::string& why) {
+    return fail_capability(command + " needs CAP_NET_ADMIN and CAP_SYS_ADMIN " + why + ": run it as root", "CAP_NET_ADMIN, CAP_SYS_ADMIN").error;
+}
+
 run::RunHooks hooks_in(reports::Language language) {
     run::RunHooks hooks;
     hooks.progress = [language](std::string_view kind, model::Family family, std::size_t step, std::size_t steps) {
@@ -62,13 +67,15 @@ int command_run(const RunOptions& options) {
     std::optional<profile::Profile> loaded;
     if (!load_profile(options.flags.profile_path, loaded, options.flags.language)) return kExitUsage;
     if (options.check_only) {
-        if (!loaded) return usage_error("--check needs --profile");
-        std::cout << options.flags.profile_path << ": valid profile '" << loaded->name << "': " << loaded->plan.probes.size()
-                  << " probe kinds, " << loaded->devices.size() << " devices" << (loaded->lab ? ", lab section" : "") << "\n";
+        if (!loaded) return usage_error(fail_usage("--check needs --profile", "flag-needs-flag", "--check", "--profile").error, options.flags.language);
+        const auto language = options.flags.language;
+        std::cout << reports::cli_line("cli:profile-valid", {{"path", options.flags.profile_path}, {"name", loaded->name},
+                                       {"kinds", loaded->plan.probes.size()}, {"devices", loaded->devices.size()},
+                                       {"lab", loaded->lab ? reports::cli_line("cli:lab-section", {}, language) : ""}}, language) << "\n";
         return kExitPass;
     }
     auto request = run::request_from_flags(options.flags, loaded);
-    if (!request) return usage_error(request.error().message);
+    if (!request) return usage_error(request.error(), options.flags.language);
     request->config.tool_version = DNSPATH_VERSION;
     const auto language = request->language;
     auto prepared = run::prepare(std::move(request).value());
@@ -88,7 +95,7 @@ int command_analyze(const AnalyzeOptions& options) {
     std::vector<std::string> topology;
     for (const auto& device : profile ? profile->devices : std::vector<profile::Device>{}) topology.push_back(device.name);
     auto devices = capture::order_devices(options.devices, options.taps, topology, profile ? profile->source : "");
-    if (!devices) return usage_error(devices.error().message);
+    if (!devices) return usage_error(devices.error(), options.print.language);
     auto request = options.request;
     request.devices = *devices;
     request.zone = !options.zone.empty() ? options.zone : profile ? profile->target.zone : request.zone;
@@ -116,7 +123,7 @@ int command_keygen(const std::string& path) {
 
 int command_report(const ReportOptions& options) {
     auto format = reports::parse_format(options.print.json ? "json" : options.format);
-    if (!format) return usage_error(format.error().message);
+    if (!format) return usage_error(format.error(), options.print.language);
     auto text = reports::terminal_text_options(options.print.no_color || !options.out.empty(), options.print.wide, options.print.language);
     text.junit_warnings = options.junit_warn == "fail" ? reports::JunitWarnings::fail : reports::JunitWarnings::skip;
     const std::string path = run::result_file(options.path);
@@ -126,24 +133,24 @@ int command_report(const ReportOptions& options) {
         const reports::PagePlace place{std::filesystem::path(options.html).parent_path().string(),
                                        std::filesystem::path(path).parent_path().string()};
         if (auto written = reports::write_output(reports::render_html(*result, text.language, place), options.html); !written)
-            return usage_error(written.error().message);
+            return usage_error(written.error(), text.language);
         say(reports::cli_line("cli:report", {{"path", options.html}}, text.language));
     }
     if (!options.bundle.empty()) {
         auto missing = reports::write_bundle(*result, path, options.bundle, text.language);
-        if (!missing) return usage_error(missing.error().message);
+        if (!missing) return usage_error(missing.error(), text.language);
         say(reports::cli_line("cli:bundle", {{"path", options.bundle}, {"taps", result->taps.size() - missing->size()}}, text.language));
         for (const auto& tap : *missing) say(reports::cli_line("cli:bundle-missing", {{"tap", tap}}, text.language));
         if (options.out.empty()) return reports::exit_code(*result);
     }
     if (auto written = reports::write_output(reports::render(*result, *format, text), options.out); !written)
-        return usage_error(written.error().message);
+        return usage_error(written.error(), text.language);
     return reports::exit_code(*result);
 }
 
 int command_compare(const CompareOptions& options) {
     auto format = reports::parse_format(options.format);
-    if (!format) return usage_error(format.error().message);
+    if (!format) return usage_error(format.error(), options.print.language);
     const auto text = reports::terminal_text_options(options.print.no_color || !options.out.empty(), options.print.wide, options.print.language);
     auto before = reports::read_json(run::result_file(options.before));
     if (!before) return usage_error(before.error(), text.language);
@@ -151,7 +158,7 @@ int command_compare(const CompareOptions& options) {
     if (!after) return usage_error(after.error(), text.language);
     const auto comparison = reports::compare(*before, *after, options.before, options.after);
     if (auto written = reports::write_output(reports::render_comparison(comparison, *format, text), options.out); !written)
-        return usage_error(written.error().message);
+        return usage_error(written.error(), text.language);
     return comparison.worse() ? kExitFail : kExitPass;
 }
 
@@ -194,16 +201,19 @@ int command_diagnose(DiagnoseOptions options) {
 }
 
 int command_lab(const std::string& action, const LabOptions& options) {
-    if (geteuid() != 0) return usage_error("lab needs CAP_NET_ADMIN and CAP_SYS_ADMIN to create network namespaces: run it as root");
+    if (geteuid() != 0) return usage_error(needs_root("lab", "to create network namespaces"), options.choices.language);
     std::optional<profile::Profile> loaded;
     if (!load_profile(options.profile_path, loaded, options.choices.language, action != "down")) return kExitUsage;
-    if (loaded && !loaded->lab) return usage_error(options.profile_path + ": no [lab] section; this profile is for a real path");
+    if (loaded && !loaded->lab)
+        return usage_error(fail_usage(options.profile_path + ": no [lab] section; this profile is for a real path", "no-lab-section", "", options.profile_path).error,
+                           options.choices.language);
     if (action == "down") {
         const std::string prefix = !options.prefix.empty() ? options.prefix : loaded ? loaded->lab->prefix : "";
-        if (prefix.empty()) return usage_error("lab down: give --profile or --prefix");
+        if (prefix.empty())
+            return usage_error(fail_usage("lab down: give --profile or --prefix", "lab-down-needs", "", "").error, options.choices.language);
         auto removed = lab::lab_down(prefix);
-        if (!removed) return usage_error(removed.error().message);
-        std::cout << "lab down: removed " << *removed << " namespaces with prefix " << prefix << "-\n";
+        if (!removed) return usage_error(removed.error(), options.choices.language);
+        std::cout << reports::cli_line("cli:lab-down", {{"count", *removed}, {"prefix", prefix + "-"}}, options.choices.language) << "\n";
         return kExitPass;
     }
     // Signals are taken from here: a Ctrl-C while the lab is built is kept until it stands, and
@@ -212,10 +222,10 @@ int command_lab(const std::string& action, const LabOptions& options) {
     net::StopOnSignal on_signal(stop);
     if (action == "up") {
         auto described = lab::lab_up(*loaded, self_executable(), stop);
-        return described ? (std::cout << *described, kExitPass) : usage_error(described.error().message);
+        return described ? (std::cout << *described, kExitPass) : usage_error(described.error(), options.choices.language);
     }
     auto ran = lab::lab_run(*loaded, options.profile_path, options.choices, self_executable(), stop, say);
-    if (!ran) return usage_error(ran.error().message);
+    if (!ran) return usage_error(ran.error(), options.choices.language);
     if (ran->passes) {
         const auto text = reports::terminal_text_options(false, false, options.choices.language);
         const bool json = options.choices.json;
@@ -226,13 +236,13 @@ int command_lab(const std::string& action, const LabOptions& options) {
 }
 
 int command_bench(const BenchCliOptions& options) {
-    if (geteuid() != 0) return usage_error("bench needs CAP_NET_ADMIN and CAP_SYS_ADMIN to move interfaces into namespaces: run it as root");
+    if (geteuid() != 0) return usage_error(needs_root("bench", "to move interfaces into namespaces"), options.run.choices.language);
     std::optional<profile::Profile> profile;
     if (!load_profile(options.profile_path, profile, options.run.choices.language)) return kExitUsage;
     std::atomic<bool> stop{false};
     net::StopOnSignal on_signal(stop);  // taken before the bench is built: a Ctrl-C then restores it
     auto code = lab::bench(options.bench, options.run, profile, options.seconds, self_executable(), stop, say);
-    return code ? *code : usage_error(code.error().message);
+    return code ? *code : usage_error(code.error(), options.run.choices.language);
 }
 
 }  // namespace dnspath::cli

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <iostream>
+#include <regex>
 
 #include "probe/cli/options.h"
 
@@ -41,6 +42,46 @@ const auto kFinite = check("NUMBER", is_finite, "is not a finite number");
 const auto kServerId = check("ID", is_server_id, "is not a server id: 1-63 letters, digits, '.', '-' or '_'");
 const auto kPort = CLI::Range(1, 65535);
 const std::vector<std::string> kFamilies{"ipv4", "ipv6"};
+
+// The language asked for with --lang, read before CLI11 parses: its own errors come before ours.
+Language typed_language(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        const std::string_view value = arg == "--lang" && i + 1 < argc ? std::string_view(argv[i + 1])
+                                       : arg.starts_with("--lang=")    ? arg.substr(7)
+                                                                       : std::string_view();
+        if (auto parsed = dnspath::reports::parse_language(std::string(value))) return *parsed;
+    }
+    return Language::en;
+}
+
+// CLI11's message, or in another language the catalogue's sentence for the kinds of mistake it
+// reports (anything else keeps CLI11's words inside the catalogue's frame).
+std::string usage_message(const CLI::ParseError& error, Language language) {
+    struct Kind { std::regex pattern; const char* key; std::vector<const char*> names; };
+    static const std::vector<Kind> kinds{
+        {std::regex(R"(^(\S+) is required$)"), "cli:usage-required", {"name"}},
+        {std::regex(R"(^A subcommand is required$)"), "cli:usage-subcommand", {}},
+        {std::regex(R"(^The following arguments? (?:was|were) not expected: (.*)$)"), "cli:usage-unexpected", {"what"}},
+        {std::regex(R"(^(\S+): Value (.*) not in range (\S+) to (\S+)$)"), "cli:usage-range", {"flag", "value", "low", "high"}},
+        {std::regex(R"(^(\S+): (.*) not in \{(.*)\}$)"), "cli:usage-not-one-of", {"flag", "value", "choices"}},
+        {std::regex(R"(^(\S+) excludes (\S+)$)"), "cli:usage-excludes", {"flag", "other"}},
+        {std::regex(R"(^(\S+): \d+ required .* missing$)"), "cli:usage-missing-value", {"flag"}},
+        {std::regex(R"(^(\S+): '(.*)' is not a whole number.*$)"), "cli:usage-not-whole", {"flag", "value"}},
+        {std::regex(R"(^(\S+): '(.*)' is not a finite number$)"), "cli:usage-not-finite", {"flag", "value"}},
+        {std::regex(R"(^(\S+): '(.*)' is not a server id.*$)"), "cli:usage-server-id", {"flag", "value"}},
+        {std::regex(R"(^--lang: unknown language '(.*)'.*$)"), "cli:usage-language", {"value"}}};
+    const std::string text = error.what();
+    if (language == Language::en) return text;
+    std::smatch match;
+    for (const auto& kind : kinds)
+        if (std::regex_match(text, match, kind.pattern)) {
+            dnspath::model::Params params = dnspath::model::Params::object();
+            for (std::size_t i = 0; i < kind.names.size(); ++i) params[kind.names[i]] = match[i + 1].str();
+            return dnspath::reports::cli_line(kind.key, params, language);
+        }
+    return dnspath::reports::cli_line("cli:usage-other", {{"message", text}}, language);
+}
 
 void add_language(CLI::App* cmd, Language& language, const char* what = "Language of the table and report.html: en or ja") {
     const auto known = [](std::string& name) { auto parsed = dnspath::reports::parse_language(name); return parsed ? "" : parsed.error().message; };
@@ -245,6 +286,7 @@ std::array<CLI::App*, 3> add_lab(CLI::App& app, LabOptions& lab) {
     for (auto* sub : {up, run, down})
         sub->add_option("--profile,-p", lab.profile_path, "Profile with a [lab] section (default: the built-in profiles/default.toml)");
     down->add_option("--prefix", lab.prefix, "Remove namespaces named PREFIX-* (instead of --profile)");
+    for (auto* sub : {up, down}) add_language(sub, lab.choices.language, "Language of errors and status lines: en or ja");
     add_run_choices(run, lab.choices);
     return {up, run, down};
 }
@@ -296,9 +338,14 @@ int main(int argc, char** argv) {
         // Help and version are "errors" to CLI11 that exit 0; everything else is a usage error,
         // said on one line with where to look.
         if (error.get_exit_code() == 0) return app.exit(error);
+        const auto language = typed_language(argc, argv);
         std::string where = "dnspath";
         for (const auto* sub : app.get_subcommands()) where += " " + sub->get_name();
-        std::cerr << "dnspath: " << error.what() << " (" << where << " --help)\n";
+        // "dnspath nosuch": CLI11 says a subcommand is required; the word typed was not one.
+        const bool unknown = argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty();
+        const auto message = unknown ? dnspath::reports::cli_line("cli:usage-unknown-subcommand", {{"name", argv[1]}}, language)
+                                     : usage_message(error, language);
+        std::cerr << "dnspath: " << dnspath::reports::cli_line("cli:usage", {{"message", message}, {"help", where + " --help"}}, language) << "\n";
         return 2;
     }
     // Errors are values throughout; this is the net under them, so that nothing a user gives ends

@@ -21,7 +21,12 @@ int usage_error(const Error& error, reports::Language language) {
 
 void print_profile_errors(const profile::ProfileErrors& problems, reports::Language language) {
     const bool unreadable = problems.errors.size() == 1 && problems.errors.front().line == 0;
-    if (language == reports::Language::en || unreadable) return say((unreadable ? "dnspath: profile " : "") + problems.describe());
+    if (language == reports::Language::en) return say((unreadable ? "dnspath: profile " : "") + problems.describe());
+    if (unreadable) {  // the file's own error (no such file, a folder): its code words it
+        const auto& problem = problems.errors.front();
+        const auto& argument = problem.args.empty() ? problem.file : problem.args.front().second;
+        return (void)usage_error(Error{problem.file + ": " + problem.message, problem.code, "", 0, argument}, language);
+    }
     for (const auto& problem : problems.errors) {
         const auto worded = reports::describe_profile_problem(problem.code, problem.args, language);
         say(problem.file + ":" + std::to_string(problem.line) + ":" + std::to_string(problem.column) + ": " +

@@ -9,7 +9,7 @@ Result<std::string> lab_up(profile::Profile profile, const std::string& executab
     if (!profile.devices.empty() && !profile.devices.back().balancers.empty())
         profile.devices.back().balancer = profile.devices.back().balancers.front();
     DNSPATH_TRY(LabSession session, LabSession::start(profile, executable));
-    if (stop.load()) return fail("interrupted while the lab was built; it is torn down");
+    if (stop.load()) return fail_usage("interrupted while the lab was built; it is torn down", "interrupted-building", "lab", "");
     session.keep();
     return describe_lab(session, profile, executable);
 }
@@ -39,7 +39,7 @@ Result<int> bench(BenchOptions options, BenchRun run, const std::optional<profil
     if (!options.lan.empty()) DNSPATH_TRY_VOID(run::prepare_out_dir(run.choices.out_dir));
     DNSPATH_TRY(BenchSession session, BenchSession::start(options, executable));
     say(describe_bench(options, session.facts()));
-    if (stop.load()) return fail("interrupted while the bench was built; the interfaces are back");
+    if (stop.load()) return fail_usage("interrupted while the bench was built; the interfaces are back", "interrupted-building", "bench", "");
     DNSPATH_TRY_VOID(keep_only_teardown_privileges());
     if (!options.lan.empty()) return run_bench(session, run, profile, executable, stop);
     const auto& out = run.choices.out_dir;

@@ -42,7 +42,7 @@ void apply(const RunChoices& choices, run::RunRequest& request) {
 Result<int> run_lab_pass(const profile::Profile& profile, const std::string& profile_path, const RunChoices& choices,
                          const std::string& executable, bool last, const std::atomic<bool>& stop) {
     DNSPATH_TRY(LabSession session, LabSession::start(profile, executable));
-    if (stop.load()) return fail("interrupted while the lab was built; it is torn down, nothing was measured");
+    if (stop.load()) return fail_usage("interrupted while the lab was built; it is torn down, nothing was measured", "interrupted-building", "lab", "");
     if (last) DNSPATH_TRY_VOID(keep_only_teardown_privileges());
     // The built-in profile gets a file for the record's sha256, as a profile given by path has.
     std::string recorded = profile_path;

@@ -55,13 +55,13 @@ std::string describe_bench(const BenchOptions& options, const BenchFacts& facts)
 }
 
 Result<void> check_bench(const BenchOptions& bench, const BenchRun& run) {
-    if (bench.wan.empty() && bench.lan.empty()) return fail("bench needs --lan IFACE, --wan IFACE or both");
+    if (bench.wan.empty() && bench.lan.empty()) return fail_usage("bench needs --lan IFACE, --wan IFACE or both", "bench-needs-side", "", "");
     if (bench.wan.empty() && run.targets.empty())
-        return fail("bench --lan alone is a field test: give --target ADDR (a remote responder) and --key-file");
-    if (!bench.lan_address.empty() && bench.lan_gateway.empty()) return fail("--lan-address needs --lan-gateway");
+        return fail_usage("bench --lan alone is a field test: give --target ADDR (a remote responder) and --key-file", "bench-field-needs-target", "", "");
+    if (!bench.lan_address.empty() && bench.lan_gateway.empty()) return fail_usage("--lan-address needs --lan-gateway", "flag-needs-flag", "--lan-address", "--lan-gateway");
     if (!bench.resolvers.empty() && (bench.lan.empty() || bench.wan.empty()))
-        return fail("--resolvers needs --lan and --wan: the resolvers sit in the home and resolve through the device to the "
-                    "bench's responder");
+        return fail_usage("--resolvers needs --lan and --wan: the resolvers sit in the home and resolve through the device to the bench's "
+                          "responder", "bench-resolvers-need-both", "--resolvers", "");
     return Ok{};
 }
 

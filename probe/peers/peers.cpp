@@ -93,13 +93,15 @@ Result<Resolver> parse_resolver(const std::string& text) {
         const std::string digits = address.substr(hash + 1);
         if (digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos ||
             std::stoul(digits) == 0 || std::stoul(digits) > 65535)
-            return fail("--resolver " + text + ": the port after # must be 1..65535");
+            return fail_usage("--resolver " + text + ": the port after # must be 1..65535", "expected-resolver", "--resolver", text);
         port = static_cast<std::uint16_t>(std::stoul(digits));
         address.resize(hash);
     }
     auto server = net::Endpoint::parse(address, port);
-    if (!server) return fail("--resolver " + text + ": " + server.error().message + " (NAME=ADDRESS[#PORT])");
-    if (equals != std::string::npos && name.empty()) return fail("--resolver " + text + ": empty name before =");
+    if (!server)
+        return fail_usage("--resolver " + text + ": " + server.error().message + " (NAME=ADDRESS[#PORT])", "expected-resolver", "--resolver", text);
+    if (equals != std::string::npos && name.empty())
+        return fail_usage("--resolver " + text + ": empty name before =", "expected-resolver", "--resolver", text);
     return Resolver{name.empty() ? address : name, *server};
 }
 

@@ -54,13 +54,13 @@ void build_target(const toml::table& root, Profile& profile, Validator& validato
     if (const auto* addresses = target["addresses"].as_array())
         for (const auto& element : *addresses)
             if (auto text = element.value<std::string>(); text && !valid_address(*text))
-                validator.error(element.source(), "target.addresses: \"" + *text +
-                                                      "\" is not an IPv4 or IPv6 address literal");
+                validator.coded_error(element.source(), "target.addresses: \"" + *text + "\" is not an IPv4 or IPv6 address literal",
+                                      "not-an-address", {{"path", "target.addresses"}, {"value", *text}});
     profile.target.port = static_cast<std::uint16_t>(target["port"].value_or(std::int64_t{53}));
     profile.target.zone = target["zone"].value_or(profile.target.zone);
     if (auto zone = wire::Name::parse(profile.target.zone); !zone)
-        validator.error(target["zone"].node() ? target["zone"].node()->source() : root.source(),
-                        "target.zone: " + zone.error().message);
+        validator.coded_error(target["zone"].node() ? target["zone"].node()->source() : root.source(),
+                              "target.zone: " + zone.error().message, "bad-zone", {{"value", profile.target.zone}, {"reason", zone.error().message}});
     if (auto key = target["key_file"].value<std::string>()) profile.target.key_file = *key;
     profile.target.mode = target["mode"].value_or(profile.target.mode);
     for (const auto* key : {"proxies", "baseline"}) {
@@ -69,8 +69,8 @@ void build_target(const toml::table& root, Profile& profile, Validator& validato
         if (const auto* addresses = target[key].as_array())
             for (const auto& element : *addresses)
                 if (auto text = element.value<std::string>(); text && !valid_address(*text))
-                    validator.error(element.source(), "target." + std::string(key) + ": \"" + *text +
-                                                          "\" is not an IPv4 or IPv6 address literal");
+                    validator.coded_error(element.source(), "target." + std::string(key) + ": \"" + *text + "\" is not an IPv4 or IPv6 address literal",
+                                          "not-an-address", {{"path", "target." + std::string(key)}, {"value", *text}});
     }
     if (const auto* names = target["names"].as_array()) {
         for (const auto& element : *names) {
@@ -79,13 +79,13 @@ void build_target(const toml::table& root, Profile& profile, Validator& validato
             name.name = entry["name"].value_or(std::string{});
             name.type = entry["type"].value_or(name.type);
             name.dnssec = entry["dnssec"].value_or(false);
-            if (name.name.empty()) validator.error(entry.source(), "target.names: each entry needs a name");
+            if (name.name.empty()) validator.coded_error(entry.source(), "target.names: each entry needs a name", "needs-name", {{"path", "target.names"}});
             profile.target.names.push_back(std::move(name));
         }
     }
     if (profile.target.mode == "target" && profile.target.names.empty())
-        validator.error(target.node() ? target.node()->source() : root.source(),
-                        "target.mode = \"target\" needs at least one [[target.names]] entry to ask about");
+        validator.coded_error(target.node() ? target.node()->source() : root.source(),
+                              "target.mode = \"target\" needs at least one [[target.names]] entry to ask about", "target-mode-needs-names", {});
 
 }
 
@@ -115,7 +115,7 @@ void build_plan(const toml::table& root, Profile& profile, Validator& validator)
         static_cast<int>(plan["mapping_timeout_min_s"].value_or(std::int64_t{defaults.mapping_timeout_min_s}));
     profile.plan.user = plan["user"].value_or(std::string{});
     if (plan["probes"] && profile.plan.probes.empty())
-        validator.error(plan["probes"].node()->source(), "plan.probes is empty: list at least one probe kind");
+        validator.coded_error(plan["probes"].node()->source(), "plan.probes is empty: list at least one probe kind", "no-probes", {});
 
 }
 
@@ -164,40 +164,43 @@ void check_device(const toml::table& entry, bool last, const Device& device, std
                                     std::isdigit(static_cast<unsigned char>(c)) || c == '-';
                          });
     if (device.name.empty()) {
-        validator.error(entry.source(), "topology.device: each device needs a name");
+        validator.coded_error(entry.source(), "topology.device: each device needs a name", "needs-name", {{"path", "topology.device"}});
     } else if (!name_ok) {
         // The name becomes a namespace name and a pcap file name in the lab.
-        validator.error(entry["name"].node()->source(),
-                        "topology.device.name must be 1 to 15 lowercase letters, digits or '-', got \"" +
-                            device.name + "\"");
+        validator.coded_error(entry["name"].node()->source(),
+                              "topology.device.name must be 1 to 15 lowercase letters, digits or '-', got \"" + device.name + "\"",
+                              "bad-device-name", {{"value", device.name}});
     } else if (!device_names.insert(device.name).second) {
-        validator.error(entry["name"].node()->source(), "topology.device: the name \"" + device.name +
-                                                            "\" is used twice; device names must be unique");
+        validator.coded_error(entry["name"].node()->source(),
+                              "topology.device: the name \"" + device.name + "\" is used twice; device names must be unique",
+                              "listed-twice", {{"path", "topology.device.name"}, {"value", device.name}});
     }
     for (const auto* key : {"tap_in", "tap_out"}) {
         auto tap = entry[key].value_or(std::string{});
         if (!valid_tap(tap))
-            validator.error(entry[key].node()->source(),
-                            std::string("topology.device.") + key + ": \"" + tap +
-                                "\" is not an interface, netns:NAMESPACE/INTERFACE or a file path");
+            validator.coded_error(entry[key].node()->source(),
+                                  std::string("topology.device.") + key + ": \"" + tap + "\" is not an interface, netns:NAMESPACE/INTERFACE or a file path",
+                                  "bad-tap", {{"path", std::string("topology.device.") + key}, {"value", tap}});
     }
     for (const auto* key : {"edns_packet_max", "proxy_cache", "intercept_dns"})
         if (entry[key] && device.kind != "cpe")
-            validator.error(entry[key].node()->source(), std::string("topology.device.") + key +
-                                                             " only applies to kind = \"cpe\" (the dnsmasq proxy)");
+            validator.coded_error(entry[key].node()->source(),
+                                  std::string("topology.device.") + key + " only applies to kind = \"cpe\" (the dnsmasq proxy)", "only-for-kind",
+                                  {{"path", std::string("topology.device.") + key}, {"kind", "cpe"}});
     if (entry["balancer"] && entry["balancers"])
-        validator.error(entry["balancers"].node()->source(),
-                        "topology.device: give balancer (one) or balancers (each in its own pass), not both");
+        validator.coded_error(entry["balancers"].node()->source(),
+                              "topology.device: give balancer (one) or balancers (each in its own pass), not both", "balancer-and-balancers", {});
     if (device.balancers.size() == 2 && device.balancers[0] == device.balancers[1])
-        validator.error(entry["balancers"].node()->source(), "topology.device.balancers: \"" + device.balancers[0] +
-                                                                 "\" is listed twice");
+        validator.coded_error(entry["balancers"].node()->source(), "topology.device.balancers: \"" + device.balancers[0] + "\" is listed twice",
+                              "listed-twice", {{"path", "topology.device.balancers"}, {"value", device.balancers[0]}});
     for (const auto* key : {"backends", "balancer", "balancers"})
         if (entry[key] && device.kind != "lb")
-            validator.error(entry[key].node()->source(),
-                            std::string("topology.device.") + key + " only applies to kind = \"lb\" (responders behind it)");
+            validator.coded_error(entry[key].node()->source(),
+                                  std::string("topology.device.") + key + " only applies to kind = \"lb\" (responders behind it)", "only-for-kind",
+                                  {{"path", std::string("topology.device.") + key}, {"kind", "lb"}});
     if (device.kind == "lb" && !last)
-        validator.error(entry.source(), "topology.device: a load balancer (kind = \"lb\") must be the last "
-                                        "device, in front of its responders");
+        validator.coded_error(entry.source(), "topology.device: a load balancer (kind = \"lb\") must be the last device, in front of its responders",
+                              "lb-not-last", {});
 }
 
 // [lab]: the namespace prefix and the families a lab builds.
@@ -211,15 +214,17 @@ void build_lab(const toml::table& root, Profile& profile, Validator& validator) 
             for (const auto& resolver : *resolvers) {
                 const std::string software = resolver.value_or(std::string{});
                 if (std::find(settings.resolvers.begin(), settings.resolvers.end(), software) != settings.resolvers.end())
-                    validator.error(resolver.source(), "lab.resolvers: \"" + software + "\" is listed twice");
+                    validator.coded_error(resolver.source(), "lab.resolvers: \"" + software + "\" is listed twice", "listed-twice",
+                                          {{"path", "lab.resolvers"}, {"value", software}});
                 else
                     settings.resolvers.push_back(software);
             }
         if (!valid_prefix(settings.prefix))
-            validator.error((*lab)["prefix"].node()->source(),
-                            "lab.prefix must be 1 to 6 lowercase letters or digits, got \"" + settings.prefix + "\"");
+            validator.coded_error((*lab)["prefix"].node()->source(),
+                                  "lab.prefix must be 1 to 6 lowercase letters or digits, got \"" + settings.prefix + "\"", "bad-prefix",
+                                  {{"value", settings.prefix}});
         if (!settings.ipv4 && !settings.ipv6)
-            validator.error(lab->source(), "lab: at least one of ipv4 and ipv6 must be true");
+            validator.coded_error(lab->source(), "lab: at least one of ipv4 and ipv6 must be true", "lab-no-family", {});
         profile.lab = settings;
     }
 
@@ -242,7 +247,7 @@ void build(const toml::table& root, Profile& profile, Validator& validator) {
     }
     build_lab(root, profile, validator);
     if (profile.target.addresses.empty() && !profile.lab)
-        validator.error(root.source(), "no target: set target.addresses or add a [lab] section that builds one");
+        validator.coded_error(root.source(), "no target: set target.addresses or add a [lab] section that builds one", "no-target", {});
 }
 
 }  // namespace
@@ -278,9 +283,10 @@ Result<Profile, ProfileErrors> parse_profile(std::string_view text, const std::s
     } catch (const toml::parse_error& parse_error) {
         const auto& where = parse_error.source();
         ProfileErrors errors;
-        errors.errors.push_back(ProfileError{source_name, static_cast<int>(where.begin.line),
-                                             static_cast<int>(where.begin.column),
-                                             std::string(parse_error.description())});
+        // toml++ says what is wrong in English; the code lets a report frame it in the reader's language.
+        const std::string detail(parse_error.description());
+        errors.errors.push_back(ProfileError{source_name, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column),
+                                             detail, "toml-syntax", {{"detail", detail}}});
         return unexpected(std::move(errors));
     }
     Validator validator(source_name);
@@ -301,7 +307,8 @@ Result<Profile, ProfileErrors> load_profile_file(const std::string& path) {
         // The reason alone ("is a folder"): describe() puts the path in front.
         std::string reason = text.error().message;
         if (reason.rfind(path + ": ", 0) == 0) reason.erase(0, path.size() + 2);
-        errors.errors.push_back(ProfileError{path, 0, 0, reason});
+        // Its code (no-such-file, is-a-folder, ...) words it in another language.
+        errors.errors.push_back(ProfileError{path, 0, 0, reason, text.error().code, {{"argument", text.error().argument}}});
         return unexpected(std::move(errors));
     }
     return parse_profile(*text, path);

@@ -15,7 +15,7 @@ Result<void> add_identities(const RunFlags& flags, std::vector<model::DeviceIden
         for (const auto& text : *list) {
             const auto equals = text.find('=');
             if (equals == std::string::npos || equals == 0 || equals + 1 == text.size())
-                return fail(std::string(flag) + " " + text + ": expected NAME=TEXT");
+                return fail_usage(std::string(flag) + " " + text + ": expected NAME=TEXT", "expected-name-text", flag, text);
             auto named = [&](const auto& identity) { return identity.name == text.substr(0, equals); };
             auto found = std::find_if(identities.begin(), identities.end(), named);
             auto& entry = found != identities.end() ? *found : identities.emplace_back(model::DeviceIdentity{text.substr(0, equals), "", ""});
@@ -49,8 +49,8 @@ Result<RunRequest> request_from_flags(const RunFlags& flags, const std::optional
     auto request = loaded ? request_from_profile(*loaded, flags.profile_path) : RunRequest{};
     auto& config = request.config;
     if (loaded && config.targets.empty() && flags.targets.empty() && loaded->lab)
-        return fail(flags.profile_path + ": this profile builds its path in a lab: use `dnspath lab run --profile " +
-                    flags.profile_path + "`, or give --target");
+        return fail_usage(flags.profile_path + ": this profile builds its path in a lab: use `dnspath lab run --profile " + flags.profile_path +
+                              "`, or give --target", "profile-is-a-lab", "", flags.profile_path);
     for (auto [from, into] : {std::pair{&flags.targets, &config.targets}, std::pair{&flags.proxies, &config.proxies},
                               std::pair{&flags.baseline, &config.baseline}, std::pair{&flags.probes, &config.plan.probes},
                               std::pair{&flags.families, &config.plan.families}})

@@ -111,7 +111,7 @@ RunRequest request_from_profile(const profile::Profile& profile, const std::stri
 
 Result<ResolverAddress> parse_resolver_address(const std::string& text) {
     auto resolver = peers::parse_resolver(text);
-    if (!resolver) return fail(resolver.error().message);
+    if (!resolver) return unexpected(resolver.error());
     return ResolverAddress{resolver->name, resolver->server.address(), resolver->server.port()};
 }
 

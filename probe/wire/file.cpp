@@ -25,14 +25,14 @@ Result<int> open_regular_file(const std::string& path) {
         const int error = errno;
         if (error == ENOENT) return fail_code(path + ": no such file", "no-such-file", path);
         if (error == EACCES) return fail_code(path + ": permission denied", "permission-denied", path);
-        return fail(path + ": cannot read: " + std::strerror(error));
+        return fail_os(path + ": cannot read", "open", error);
     }
     struct stat info {};
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
         const bool folder = S_ISDIR(info.st_mode);
         ::close(fd);
         if (folder) return fail_code(path + ": is a folder", "is-a-folder", path);
-        return fail(path + ": not a regular file");
+        return fail_code(path + ": not a regular file", "not-a-regular-file", path);
     }
     return fd;
 }
@@ -47,12 +47,12 @@ Result<std::string> read_regular_file(const std::string& path, std::size_t limit
         if (got < 0) {
             const int error = errno;
             ::close(fd);
-            return fail(path + ": cannot read: " + std::strerror(error));
+            return fail_os(path + ": cannot read", "read", error);
         }
         if (got == 0) break;
         if (text.size() + static_cast<std::size_t>(got) > limit) {
             ::close(fd);
-            return fail(path + ": over " + size_text(limit));
+            return fail_code(path + ": over " + size_text(limit), "too-large", path);
         }
         text.append(buffer, static_cast<std::size_t>(got));
     }

@@ -43,6 +43,11 @@ inline Unexpected<Error> fail_os(const std::string& what, std::string call, int 
 inline Unexpected<Error> fail_code(std::string message, std::string code, std::string argument) {
     return {Error{std::move(message), std::move(code), "", 0, std::move(argument)}};
 }
+// A flag or field given in a form the work cannot use: `flag` ("--device") and what was typed,
+// worded in any language by `code`.
+inline Unexpected<Error> fail_usage(std::string message, std::string code, std::string flag, std::string typed) {
+    return {Error{std::move(message), std::move(code), std::move(flag), 0, std::move(typed)}};
+}
 // A privilege the work needs and the process lacks.
 inline Unexpected<Error> fail_capability(std::string message, std::string capability) {
     return {Error{std::move(message), "needs-capability", "", 0, std::move(capability)}};

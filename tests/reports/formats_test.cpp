@@ -81,6 +81,8 @@ const std::set<std::string> kLatinAllowed = {
     "Knot", "SALT", "keygen", "signzone", "dsfromkey", "policy", "validation", "auto", "anchor", "trust", "all", "parent",
     "now", "named", "conf", "AA", "ALG", "checkzone", "module", "config", "validator", "iterator", "validate", "PowerDNS", "Recursor",
     "WAN", "ULA", "NAT66", "wan", "repeat", "RD", "forward", "zone", "server",
+    // Subcommands and profile keys, typed as they are.
+    "lab", "bench", "analyze", "run", "up", "down", "name", "kind", "balancer", "balancers", "TOML", "lb", "en", "ja", "ipv4", "ipv6",
 };
 
 // A template's placeholder names ("{size}"), and the text without them. Hand-written, not
@@ -121,7 +123,9 @@ std::vector<std::string> english_words(const std::string& text, const std::vecto
         const bool file_name = std::any_of(std::begin(kFileSuffixes), std::end(kFileSuffixes), [&](std::string_view suffix) {
             return token.size() > suffix.size() && token.compare(token.size() - suffix.size(), suffix.size(), suffix) == 0;
         });
-        if (data.count(token) || token.find(':') != std::string::npos || file_name) continue;
+        // A flag (--lan) and a profile key's path (lab.prefix, DEVICE.in) are names the user types.
+        const bool typed_name = token.rfind("--", 0) == 0 || token.find('.') != std::string::npos;
+        if (data.count(token) || token.find(':') != std::string::npos || file_name || typed_name) continue;
         std::string word;
         for (std::size_t i = 0; i <= token.size(); ++i) {
             if (i < token.size() && std::isalnum(static_cast<unsigned char>(token[i]))) { word += token[i]; continue; }
