@@ -157,7 +157,7 @@ public:
     const LossEstimate& loss(model::Family family) const;
     // Tries a decisive probe gets: enough that, all lost, random loss at this family's measured
     // rate would explain it with a chance under a quarter of the significance level (a verdict
-    // weighs a few such probes), at most the budget (6 × plan.repetitions). `fragments`: packets
+    // weighs a few such probes), at most the budget (10 × plan.repetitions). `fragments`: packets
     // the answer takes.
     int confirm_tries(model::Family family, int fragments = 1) const;
     // The chance random loss alone loses one exchange of this family (`fragments` answer packets).
