@@ -157,6 +157,7 @@ NFT
 diagnose intercepted
 expect intercepted "an intercepting proxy is the path's fault (scenario 1), not a zone without RRSIGs" "rc == 1 and f['checkpoint'] == 'server-reach' and code == 'interception' and fault == 'path'"
 ip netns exec $prefix-router nft delete table ip dgproxy
+ip netns exec $prefix-router conntrack -F >/dev/null 2>&1  # its DNAT lives on in conntrack otherwise
 stop_all
 
 # Validating resolvers behind the path: Unbound and BIND, with the right and a wrong trust anchor.
