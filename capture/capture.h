@@ -59,9 +59,6 @@ Result<std::vector<model::TapSummary>> capture_until(const std::vector<DeviceSpe
                                                      const std::string& taps_dir, double seconds,
                                                      const std::atomic<bool>& stop);
 
-// What each tap saw and lost, a line each, and a warning when any lost packets.
-std::string describe_taps(const std::vector<model::TapSummary>& taps);
-
 // The devices to analyze, in path order: `device_specs` (NAME=IN,OUT) as given, then `tap_specs`
 // (DEVICE.in=FILE, .out, or a CPE's .lan/.wan) grouped by device — ordered as `topology` lists
 // the devices when it is given (`topology_source` names it in errors), else as first named.

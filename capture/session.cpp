@@ -209,16 +209,4 @@ Result<std::vector<model::CaptureFinding>> analyze_files(const std::vector<Devic
     return correlate_into(devices, observed, result);
 }
 
-std::string describe_taps(const std::vector<model::TapSummary>& taps) {
-    std::string out;
-    bool lost = false;
-    for (const auto& tap : taps) {
-        out += tap.name + " (" + tap.source + "): " + std::to_string(tap.frames) + " frames, " + std::to_string(tap.kernel_drops) +
-               " dropped by the kernel, " + std::to_string(tap.interface_drops) + " by the interface → " + tap.pcapng + "\n";
-        lost = lost || tap.kernel_drops + tap.interface_drops > 0;
-    }
-    if (lost) out += "some taps lost packets: analysis will not blame devices on what they missed\n";
-    return out;
-}
-
 }  // namespace dnspath::capture

@@ -16,7 +16,7 @@ PARTS = {
     "profile": (["probe/profile/"], "probe/profile/profile.h", ["wire", "model"]),
     "net": (["probe/net/"], "probe/net/net.h", ["wire"]),
     "responder": (["probe/responder/"], "probe/responder/responder.h", ["wire", "net"]),
-    "lab": (["probe/lab/"], "probe/lab/lab.h", ["wire", "profile", "model", "net", "run"]),
+    "lab": (["probe/lab/"], "probe/lab/lab.h", ["wire", "profile", "model", "net", "run", "reports"]),
     "engine": (["probe/engine/", "probe/kinds/", "probe/runner.cpp", "probe/probe.h"], "probe/probe.h",
                ["wire", "model", "judge", "profile", "net"]),
     "diagnose": (["probe/diagnose/"], "probe/diagnose/diagnose.h", ["wire", "model", "net"]),

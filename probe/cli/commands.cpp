@@ -26,6 +26,9 @@ Error needs_root(const std::string& command, const std::string& why) {
     return fail_capability(command + " needs CAP_NET_ADMIN and CAP_SYS_ADMIN " + why + ": run it as root", "CAP_NET_ADMIN, CAP_SYS_ADMIN").error;
 }
 
+// What is said when Ctrl-C or SIGTERM arrives: the work stops, and what it measured is kept.
+std::string stopping(reports::Language language) { return reports::cli_line("cli:stopping", {}, language); }
+
 run::RunHooks hooks_in(reports::Language language) {
     run::RunHooks hooks;
     hooks.progress = [language](std::string_view kind, model::Family family, std::size_t step, std::size_t steps) {
@@ -81,7 +84,7 @@ int command_run(const RunOptions& options) {
     auto prepared = run::prepare(std::move(request).value());
     if (!prepared) return usage_error(prepared.error(), language);
     std::atomic<bool> stop{false};
-    net::StopOnSignal on_signal(stop);  // before any tap thread starts, so the threads inherit the mask
+    net::StopOnSignal on_signal(stop, stopping(options.flags.language));  // before any tap thread starts, so the threads inherit the mask
     Printing print = options.print;
     print.language = prepared->request().language;  // a child's request says it
     auto outcome = run::execute(*prepared, stop, hooks_in(print.language));
@@ -104,20 +107,26 @@ int command_analyze(const AnalyzeOptions& options) {
     return outcome ? finish(*outcome, options.print) : usage_error(outcome.error(), request.language);
 }
 
-int command_respond(const responder::ServeRequest& request) {
+int command_respond(const RespondOptions& options) {
+    const auto& request = options.request;
     auto service = responder::Service::open(request);
-    if (!service) return usage_error(service.error().message);
+    if (!service) return usage_error(service.error(), options.language);
     std::atomic<bool> stop{false};
-    net::StopOnSignal on_signal(stop);
-    say(service->describe(request));
-    if (auto served = service->serve(stop); !served) return usage_error(served.error().message);
-    say("dnspath respond: stopped after " + std::to_string(service->answered()) + " answers");
+    net::StopOnSignal on_signal(stop, stopping(options.language));
+    std::string addresses;
+    for (const auto& address : request.server.listen) addresses += (addresses.empty() ? "" : ", ") + address;
+    if (request.key_file.empty()) say(reports::cli_line("cli:respond-no-key", {}, options.language));
+    say(reports::cli_line("cli:respond-serving", {{"zone", request.zone}, {"port", request.server.port}, {"addresses", addresses}},
+                          options.language));
+    say(reports::cli_line("cli:respond-anchor", {{"anchor", service->trust_anchor()}}, options.language));
+    if (auto served = service->serve(stop); !served) return usage_error(served.error(), options.language);
+    say(reports::cli_line("cli:respond-stopped", {{"answers", service->answered()}}, options.language));
     return kExitPass;
 }
 
-int command_keygen(const std::string& path) {
-    if (auto written = wire::write_new_key_file(path); !written) return usage_error(written.error().message);
-    std::cout << "wrote a 256-bit key to " << path << "; give it to both `respond` and `run` with --key-file\n";
+int command_keygen(const KeygenOptions& options) {
+    if (auto written = wire::write_new_key_file(options.path); !written) return usage_error(written.error(), options.language);
+    std::cout << reports::cli_line("cli:keygen", {{"path", options.path}}, options.language) << "\n";
     return kExitPass;
 }
 
@@ -166,27 +175,35 @@ int command_compare(const CompareOptions& options) {
 int command_name(NameOptions options) {
     if (options.size > 0) options.probe.size = options.size;
     auto name = wire::probe_name_text(options.probe, options.zone, options.key_file);
-    return name ? (std::cout << *name << "\n", kExitPass) : usage_error(name.error().message);
+    return name ? (std::cout << *name << "\n", kExitPass) : usage_error(name.error(), options.language);
 }
 
 int command_capture(const CaptureOptions& options) {
+    const auto language = options.language;
     auto devices = capture::order_devices(options.devices, {}, {}, "");
-    if (!devices) return usage_error(devices.error().message);
+    if (!devices) return usage_error(devices.error(), language);
     std::atomic<bool> stop{false};
-    net::StopOnSignal on_signal(stop);  // before the tap threads start, so they never take the signal
+    net::StopOnSignal on_signal(stop, stopping(language));  // before the tap threads start, so they never take the signal
     const std::string taps_dir = (std::filesystem::path(options.out_dir) / "taps").string();
-    say("dnspath capture: " + std::to_string(devices->size()) + " device(s), writing " + taps_dir + "; " +
-        (options.seconds > 0 ? "for " + std::to_string(options.seconds) + " s" : std::string("Ctrl-C to stop")));
+    model::Params start{{"devices", devices->size()}, {"path", taps_dir}};
+    if (options.seconds > 0) start["seconds"] = options.seconds;
+    say(reports::cli_line(options.seconds > 0 ? "cli:capture-timed" : "cli:capture-until-stopped", start, language));
     auto taps = capture::capture_until(*devices, static_cast<std::uint16_t>(options.port), taps_dir, options.seconds, stop);
-    if (!taps) return usage_error(taps.error().message);
-    std::cout << capture::describe_taps(*taps);
+    if (!taps) return usage_error(taps.error(), language);
+    bool lost = false;
+    for (const auto& tap : *taps) {
+        std::cout << reports::cli_line("cli:capture-tap", {{"tap", tap.name}, {"source", tap.source}, {"frames", tap.frames},
+                                       {"kernel", tap.kernel_drops}, {"interface", tap.interface_drops}, {"path", tap.pcapng}}, language) << "\n";
+        lost = lost || tap.kernel_drops + tap.interface_drops > 0;
+    }
+    if (lost) std::cout << reports::cli_line("cli:capture-lost", {}, language) << "\n";
     return kExitPass;
 }
 
 int command_diagnose(DiagnoseOptions options) {
     auto& diagnose = options.diagnose;
     auto zone = wire::Name::parse(options.name);
-    if (!zone) return usage_error("NAME: " + zone.error().message.substr(0, 200) + " (dnspath diagnose --help)");
+    if (!zone) return usage_error(Error{"NAME: " + zone.error().message.substr(0, 200) + " (dnspath diagnose --help)"}, options.print.language);
     diagnose.zone = *zone;
     diagnose.tool_version = DNSPATH_VERSION;
     const bool progress_shown = !options.print.json && isatty(STDERR_FILENO);
@@ -194,7 +211,7 @@ int command_diagnose(DiagnoseOptions options) {
         diagnose, [&](std::string_view checkpoint) { if (progress_shown) status_line("diagnose: " + std::string(checkpoint)); },
         options.out_dir, options.print.language);
     if (progress_shown) clear_status_line();
-    if (!result) return usage_error(result.error().message + " (dnspath diagnose --help)");
+    if (!result) return usage_error(Error{result.error().message + " (dnspath diagnose --help)"}, options.print.language);
     if (options.print.json) std::cout << reports::to_json(*result);
     else std::cout << reports::render_text(*result, reports::terminal_text_options(options.print.no_color, options.print.wide, options.print.language));
     return reports::exit_code(*result);
@@ -219,9 +236,9 @@ int command_lab(const std::string& action, const LabOptions& options) {
     // Signals are taken from here: a Ctrl-C while the lab is built is kept until it stands, and
     // then the lab is torn down (the session's destructor) instead of left behind.
     std::atomic<bool> stop{false};
-    net::StopOnSignal on_signal(stop);
+    net::StopOnSignal on_signal(stop, stopping(options.choices.language));
     if (action == "up") {
-        auto described = lab::lab_up(*loaded, self_executable(), stop);
+        auto described = lab::lab_up(*loaded, self_executable(), stop, options.choices.language);
         return described ? (std::cout << *described, kExitPass) : usage_error(described.error(), options.choices.language);
     }
     auto ran = lab::lab_run(*loaded, options.profile_path, options.choices, self_executable(), stop, say);
@@ -240,7 +257,7 @@ int command_bench(const BenchCliOptions& options) {
     std::optional<profile::Profile> profile;
     if (!load_profile(options.profile_path, profile, options.run.choices.language)) return kExitUsage;
     std::atomic<bool> stop{false};
-    net::StopOnSignal on_signal(stop);  // taken before the bench is built: a Ctrl-C then restores it
+    net::StopOnSignal on_signal(stop, stopping(options.run.choices.language));  // taken before the bench is built: a Ctrl-C then restores it
     auto code = lab::bench(options.bench, options.run, profile, options.seconds, self_executable(), stop, say);
     return code ? *code : usage_error(code.error(), options.run.choices.language);
 }

@@ -140,9 +140,11 @@ CLI::App* add_run(CLI::App& app, RunOptions& run) {
     return cmd;
 }
 
-CLI::App* add_respond(CLI::App& app, dnspath::responder::ServeRequest& respond) {
+CLI::App* add_respond(CLI::App& app, RespondOptions& options) {
     auto* cmd = app.add_subcommand("respond", "Serve the probe zone: exact-size answers, TC=1, echo");
+    auto& respond = options.request;
     auto& server = respond.server;
+    add_language(cmd, options.language, "Language of status lines and errors: en or ja");
     cmd->add_option("--listen,-l", server.listen, "Address to listen on (repeat)")->required();
     cmd->add_option("--port", server.port, "Port (default 53)")->check(kPort);
     cmd->add_option("--zone", respond.zone, "Probe zone")->capture_default_str();
@@ -167,6 +169,7 @@ CLI::App* add_name(CLI::App& app, NameOptions& name) {
     cmd->add_flag("--echo", name.probe.echo, "Ask for the echo of what the responder saw");
     cmd->add_flag("--df", name.probe.dont_fragment, "Ask for the answer with DF set");
     cmd->add_flag("--min", name.probe.minimum_mtu, "Ask for the answer in 1280-octet fragments (IPv6)");
+    add_language(cmd, name.language, "Language of errors: en or ja");
     return cmd;
 }
 
@@ -176,6 +179,7 @@ CLI::App* add_capture(CLI::App& app, CaptureOptions& capture) {
     cmd->add_option("--out,-o", capture.out_dir, "Folder; the pcapng files go in OUT/taps/")->capture_default_str();
     cmd->add_option("--port", capture.port, "DNS port to capture")->check(kPort)->capture_default_str();
     cmd->add_option("--seconds", capture.seconds, "Stop after this long (default: at Ctrl-C)")->check(kFinite)->check(CLI::Range(0.0, 86400.0));
+    add_language(cmd, capture.language, "Language of status lines and errors: en or ja");
     return cmd;
 }
 
@@ -306,21 +310,22 @@ int main(int argc, char** argv) {
     DiagnoseOptions diagnose;
     run.flags.command_line = lab.choices.command_line = bench.run.choices.command_line = diagnose.diagnose.command_line = typed;
     bench.run.dut.clear();  // "": the profile's one device, else "dut"
-    dnspath::responder::ServeRequest respond;
+    RespondOptions respond;
     NameOptions name;
     CaptureOptions capture;
     AnalyzeOptions analyze;
     ReportOptions report;
     CompareOptions compare;
-    std::string key_path;
+    KeygenOptions keygen;
     auto* keygen_cmd = app.add_subcommand("keygen", "Write a new random key file for respond and run");
-    keygen_cmd->add_option("file", key_path, "Where to write the key")->required();
+    keygen_cmd->add_option("file", keygen.path, "Where to write the key")->required();
+    add_language(keygen_cmd, keygen.language, "Language of status lines and errors: en or ja");
     auto* version_cmd = app.add_subcommand("version", "Print the version");
     auto [lab_up, lab_run, lab_down] = add_lab(app, lab);
     const std::vector<std::pair<CLI::App*, std::function<int()>>> commands{
         {add_run(app, run), [&] { return command_run(run); }},
         {add_respond(app, respond), [&] { return command_respond(respond); }},
-        {keygen_cmd, [&] { return command_keygen(key_path); }},
+        {keygen_cmd, [&] { return command_keygen(keygen); }},
         {add_report(app, report), [&] { return command_report(report); }},
         {add_compare(app, compare), [&] { return command_compare(compare); }},
         {add_name(app, name), [&] { return command_name(name); }},

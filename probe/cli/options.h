@@ -46,6 +46,17 @@ struct NameOptions {
     wire::ProbeName probe;  // id "": a random one; its size from `size` (0: none)
     std::uint32_t size = 0;
     std::string key_file, zone = "probe.dnspath.test.";
+    reports::Language language = reports::Language::en;
+};
+
+struct RespondOptions {
+    responder::ServeRequest request;
+    reports::Language language = reports::Language::en;
+};
+
+struct KeygenOptions {
+    std::string path;
+    reports::Language language = reports::Language::en;
 };
 
 struct AnalyzeOptions {
@@ -70,13 +81,14 @@ struct CaptureOptions {
     std::string out_dir = "dnspath-capture";
     int port = 53;
     double seconds = 0;  // 0: until Ctrl-C
+    reports::Language language = reports::Language::en;
 };
 
 // One function per subcommand: the part's work, then what it printed; the exit code (0 pass,
 // 1 a checkpoint failed, 2 usage or environment error).
 int command_run(const RunOptions& options);
-int command_respond(const responder::ServeRequest& request);
-int command_keygen(const std::string& path);
+int command_respond(const RespondOptions& options);
+int command_keygen(const KeygenOptions& options);
 int command_report(const ReportOptions& options);
 int command_compare(const CompareOptions& options);
 int command_lab(const std::string& action, const LabOptions& options);

@@ -15,7 +15,10 @@ int usage_error(const std::string& message) {
 }
 
 int usage_error(const Error& error, reports::Language language) {
-    if (language == reports::Language::en || error.code.empty()) return usage_error(error.message);
+    if (language == reports::Language::en) return usage_error(error.message);
+    // An error without a code (a command's own output, a daemon that would not start) keeps its
+    // English words, quoted inside a sentence of the reader's language.
+    if (error.code.empty()) return usage_error(reports::cli_line("cli:failed", {{"message", error.message}}, language));
     return usage_error(reports::describe_error(probe::local_error(error), language));
 }
 

@@ -17,8 +17,8 @@ constexpr int kExitUsage = 2;
 
 // "dnspath: MESSAGE" on standard error; returns kExitUsage.
 int usage_error(const std::string& message);
-// The same for an Error: in English its own words; in another language its code's sentence, when
-// it has a code (its English words when it has none).
+// The same for an Error: in English its own words; in another language its code's sentence, or,
+// without a code, its English words quoted in a sentence of that language.
 int usage_error(const Error& error, reports::Language language);
 
 // A profile's problems on standard error: a file that cannot be read is one usage error; a

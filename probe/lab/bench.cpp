@@ -118,7 +118,7 @@ Result<void> BenchSession::take(const std::string& interface, const std::string&
     DNSPATH_TRY(auto state, link_state(interface));
     if (!options_.force)
         if (auto used = interface_in_use(interface); !used.empty())
-            return fail("interface " + interface + " is in use (" + used + "); free it or give --force");
+            return fail_usage("interface " + interface + " is in use (" + used + "); free it or give --force", "interface-in-use", interface, used);
     DNSPATH_TRY_VOID(run_checked({"ip", "netns", "add", namespace_name}));
     DNSPATH_TRY_VOID(run_checked({"ip", "-n", namespace_name, "link", "set", "lo", "up"}));
     DNSPATH_TRY_VOID(run_checked({"ip", "link", "set", interface, "netns", namespace_name}));
@@ -177,11 +177,13 @@ Result<void> BenchSession::build_lan() {
         std::ifstream in(lease);
         const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         if (got.exit_code != 0 || text.empty())
-            return fail("no DHCP lease from the DUT on " + lan + " within 16 s (is its DHCP server on? else give --lan-address)");
+            return fail_usage("no DHCP lease from the DUT on " + lan + " within 16 s (is its DHCP server on? else give --lan-address)",
+                              "no-dhcp-lease", lan, "");
         const std::string ip = lease_value(text, "ip"), mask = lease_value(text, "mask");
         facts_.gateway = lease_value(text, "router");
         facts_.dut_dns = lease_value(text, "dns");
-        if (ip.empty() || facts_.gateway.empty()) return fail("the DUT's DHCP lease on " + lan + " has no address or router");
+        if (ip.empty() || facts_.gateway.empty())
+            return fail_usage("the DUT's DHCP lease on " + lan + " has no address or router", "lease-incomplete", lan, "");
         facts_.lan_ipv4 = ip + "/" + (mask.empty() ? "24" : mask);
         DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "addr", "add", facts_.lan_ipv4, "dev", lan}));
         DNSPATH_TRY_VOID(run_checked({"ip", "-n", ns, "route", "add", "default", "via", facts_.gateway}));
@@ -214,16 +216,17 @@ Result<void> BenchSession::build_lan() {
 }
 
 Result<BenchSession> BenchSession::start(const BenchOptions& options, const std::string& executable) {
-    if (options.lan.empty() && options.wan.empty()) return fail("bench needs --lan IFACE, --wan IFACE or both");
-    if (!options.lan.empty() && options.lan == options.wan) return fail("--lan and --wan must be two interfaces");
+    if (options.lan.empty() && options.wan.empty()) return fail_usage("bench needs --lan IFACE, --wan IFACE or both", "bench-needs-side", "", "");
+    if (!options.lan.empty() && options.lan == options.wan)
+        return fail_usage("--lan and --wan must be two interfaces", "same-interface", "", "");
     BenchSession session(options);
     session.facts_.state_dir = "/run/dnspath-" + options.prefix;
     if (!options.wan.empty()) session.facts_.wan_namespace = options.prefix + "-wan";
     if (!options.lan.empty()) session.facts_.lan_namespace = options.prefix + "-lan";
     for (const auto& name : {session.facts_.wan_namespace, session.facts_.lan_namespace})
         if (!name.empty() && std::filesystem::exists("/run/netns/" + name))
-            return fail("namespace " + name + " exists: another bench is running (or: dnspath lab down --prefix " +
-                        options.prefix + ")");
+            return fail_usage("namespace " + name + " exists: another bench is running (or: dnspath lab down --prefix " + options.prefix + ")",
+                              "bench-running", name, options.prefix);
     std::error_code error;
     std::filesystem::create_directories(session.facts_.state_dir, error);
     if (error) return fail("cannot create " + session.facts_.state_dir + ": " + error.message());

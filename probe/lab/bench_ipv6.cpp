@@ -78,7 +78,8 @@ Result<void> BenchSession::start_ipv6_isp() {
     for (auto [program, package] : {std::pair{"/usr/sbin/kea-dhcp6", "kea-dhcp6-server"}, std::pair{"/usr/sbin/radvd", "radvd"},
                                     std::pair{kKeaHooks, "kea-dhcp6-server"}})
         if (!std::filesystem::exists(program))
-            return fail(std::string("the bench's IPv6 side needs ") + program + " (apt-get install " + package + ")");
+            return fail_usage(std::string("the bench's IPv6 side needs ") + program + " (apt-get install " + package + ")", "needs-program",
+                              program, package);
     DNSPATH_TRY_VOID(write_file(dir + "/radvd.conf", radvd_config(wan)));
     DNSPATH_TRY_VOID(write_file(dir + "/kea-dhcp6.json", kea_config(wan, dir, options_.delegated_length)));
     using std::filesystem::perms;

@@ -4,14 +4,15 @@
 
 namespace dnspath::lab {
 
-Result<std::string> lab_up(profile::Profile profile, const std::string& executable, const std::atomic<bool>& stop) {
+Result<std::string> lab_up(profile::Profile profile, const std::string& executable, const std::atomic<bool>& stop,
+                           reports::Language language) {
     // A lab with several balancers stands with the first one; `lab run` makes a pass with each.
     if (!profile.devices.empty() && !profile.devices.back().balancers.empty())
         profile.devices.back().balancer = profile.devices.back().balancers.front();
     DNSPATH_TRY(LabSession session, LabSession::start(profile, executable));
     if (stop.load()) return fail_usage("interrupted while the lab was built; it is torn down", "interrupted-building", "lab", "");
     session.keep();
-    return describe_lab(session, profile, executable);
+    return describe_lab(session, profile, executable, language);
 }
 
 Result<LabRun> lab_run(profile::Profile profile, const std::string& profile_path, const RunChoices& choices,
@@ -38,13 +39,13 @@ Result<int> bench(BenchOptions options, BenchRun run, const std::optional<profil
     DNSPATH_TRY_VOID(check_bench(options, run));
     if (!options.lan.empty()) DNSPATH_TRY_VOID(run::prepare_out_dir(run.choices.out_dir));
     DNSPATH_TRY(BenchSession session, BenchSession::start(options, executable));
-    say(describe_bench(options, session.facts()));
+    say(describe_bench(options, session.facts(), run.choices.language));
     if (stop.load()) return fail_usage("interrupted while the bench was built; the interfaces are back", "interrupted-building", "bench", "");
     DNSPATH_TRY_VOID(keep_only_teardown_privileges());
     if (!options.lan.empty()) return run_bench(session, run, profile, executable, stop);
     const auto& out = run.choices.out_dir;
-    say("bench: serving; probe from the DUT's LAN with: dnspath run --target " + std::string(kBenchWanIpv4) + " --key-file " +
-        session.key_path() + " --proxy <the DUT's DNS>; the WAN tap writes " + out + "/taps/" + run.dut + ".out.pcapng; Ctrl-C ends");
+    const std::string command = "dnspath run --target " + std::string(kBenchWanIpv4) + " --key-file " + session.key_path() + " --proxy DNS";
+    say(reports::cli_line("cli:bench-serving", {{"command", command}, {"path", out + "/taps/" + run.dut + ".out.pcapng"}}, run.choices.language));
     DNSPATH_TRY_VOID(serve_wan_side(session, run.dut, out, seconds, executable, stop));
     return 0;
 }

@@ -72,10 +72,11 @@ Result<BalancerPasses> run_balancer_passes(const profile::Profile& profile, cons
                                            const std::function<void(const std::string&)>& announce);
 
 // What `lab up` leaves running and how to use it by hand.
-std::string describe_lab(const LabSession& session, const profile::Profile& profile, const std::string& executable);
+std::string describe_lab(const LabSession& session, const profile::Profile& profile, const std::string& executable,
+                         reports::Language language);
 
 // What the bench made of its interfaces: who plays the ISP and the home, and what the DUT handed out.
-std::string describe_bench(const BenchOptions& options, const BenchFacts& facts);
+std::string describe_bench(const BenchOptions& options, const BenchFacts& facts, reports::Language language);
 
 // Bench flags that only work together, checked before any interface is touched.
 Result<void> check_bench(const BenchOptions& bench, const BenchRun& run);
@@ -84,7 +85,8 @@ Result<void> check_bench(const BenchOptions& bench, const BenchRun& run);
 using Say = std::function<void(const std::string&)>;
 
 // `lab up`: the lab built for `profile` and left standing; how to use it by hand.
-Result<std::string> lab_up(profile::Profile profile, const std::string& executable, const std::atomic<bool>& stop);
+Result<std::string> lab_up(profile::Profile profile, const std::string& executable, const std::atomic<bool>& stop,
+                           reports::Language language);
 
 // `lab run`: one pass, or one per balancer of a load balancer listed with several (then compared).
 struct LabRun {

@@ -8,7 +8,7 @@
 
 namespace dnspath::net {
 
-StopOnSignal::StopOnSignal(std::atomic<bool>& stop) : stop_(stop) {
+StopOnSignal::StopOnSignal(std::atomic<bool>& stop, std::string said) : stop_(stop), said_(std::move(said)) {
     sigemptyset(&signals_);
     for (int signal_number : {SIGINT, SIGTERM, SIGUSR1}) sigaddset(&signals_, signal_number);  // USR1: our own wake-up
     pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
@@ -18,7 +18,7 @@ StopOnSignal::StopOnSignal(std::atomic<bool>& stop) : stop_(stop) {
         sigwait(&signals_, &signal_number);
         if (signal_number == SIGUSR1) return;
         stop_.store(true);
-        std::cerr << "\ndnspath: stopping (signal " << signal_number << ")\n";
+        std::cerr << "\n" << said_ << "\n";
     });
 }
 

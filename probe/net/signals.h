@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <string>
 #include <thread>
 
 namespace dnspath::net {
@@ -13,13 +14,15 @@ namespace dnspath::net {
 // it before any other thread), and one thread, without capabilities, waits for them.
 class StopOnSignal {
 public:
-    explicit StopOnSignal(std::atomic<bool>& stop);
+    // `said`: the line written to standard error when a signal arrives, in the reader's language.
+    StopOnSignal(std::atomic<bool>& stop, std::string said);
     ~StopOnSignal();
     StopOnSignal(const StopOnSignal&) = delete;
     StopOnSignal& operator=(const StopOnSignal&) = delete;
 
 private:
     std::atomic<bool>& stop_;
+    std::string said_;
     sigset_t signals_{};
     std::thread waiter_;
 };

@@ -35,12 +35,4 @@ Result<Service> Service::open(const ServeRequest& request) {
     return service;
 }
 
-std::string Service::describe(const ServeRequest& request) const {
-    std::string listening;
-    for (const auto& address : request.server.listen) listening += (listening.empty() ? "" : ", ") + address;
-    return (request.key_file.empty() ? "dnspath respond: no --key-file: answers larger than their query are REFUSED\n" : "") +
-           std::string("dnspath respond: serving ") + request.zone + " on port " + std::to_string(request.server.port) + " (" +
-           listening + ")\ndnspath respond: trust anchor: " + trust_anchor_;
-}
-
 }  // namespace dnspath::responder

@@ -28,8 +28,6 @@ public:
     const std::string& trust_anchor() const { return trust_anchor_; }  // the zone's DS record
     Result<void> serve(const std::atomic<bool>& stop) { return server_->serve(stop); }
     std::size_t answered() const { return server_->answered(); }
-    // What it serves where, and its trust anchor, for the person who started it.
-    std::string describe(const ServeRequest& request) const;
 
 private:
     std::unique_ptr<ZoneSigner> signer_;  // the server's answers point at it: it must not move
