@@ -19,6 +19,7 @@ const Table kTitles = {
     {"edns-options", "EDNS options pass unchanged"},
     {"edns-version", "EDNS version 1 gets BADVERS"},
     {"qdcount", "QDCOUNT other than 1 gets FORMERR"},
+    {"unknown-opcode", "an unknown opcode gets NOTIMP"},
     {"udp-no-edns", "Plain DNS answers up to 512 octets"},
     {"edns-truncation", "Oversized answers come back TC=1"},
     {"path-trace", "Where a probe goes (TTL-limited copies)"},
@@ -79,6 +80,8 @@ const Table kEnglish = {
     {"no-answer:df", "no DF packet got through, not even 1280 octets"},
     {"no-answer:options", "a query carrying EDNS options got no answer ({outcome})"},
     {"no-answer:edns-version", "a query with EDNS version 1 was dropped ({outcome})"},
+    {"unknown-opcode:no-answer", "a query with opcode 15 (none defined) was dropped ({outcome}): RFC 8906 wants NOTIMP, and a "
+                                 "box that drops unknown opcodes keeps every future one off the path"},
     {"no-answer:proxy", "the proxy {proxy} does not answer a small query ({outcome})"},
     {"no-answer:small", "the {records} records are missing from the answer"},
     {"qdcount:no-answer", "QDCOUNT 0 answered {qdcount0}, QDCOUNT 2 answered {qdcount2}: RFC 9619 wants FORMERR"},
@@ -162,6 +165,7 @@ const Table kEnglish = {
                 "target is not a dnspath responder"},
     {"wrong-rcode", "answered {rcode} instead of {expected}"},
     {"qdcount:wrong-rcode", "QDCOUNT 0 answered {qdcount0}, QDCOUNT 2 answered {qdcount2}: RFC 9619 wants FORMERR"},
+    {"unknown-opcode:wrong-rcode", "a query with opcode 15 (none defined) was answered {rcode}: RFC 8906 wants NOTIMP"},
     {"loss-located", "traced {traced}: the probe is lost on the way[ ({direction})][ after hop {hop}][; route {route}]"},
     {"loss-located:answer", "traced {traced}: the same query with a small answer is answered, so the query reaches the server "
                             "and the[ {size}-octet] answer is lost on the way back[ (the query was seen up to hop {hop})]"
@@ -185,6 +189,7 @@ const Table kEnglish = {
                         "the responder unchanged"},
     {"edns-version:ok", "EDNS version 1 answered BADVERS"},
     {"qdcount:ok", "QDCOUNT 0 and 2 both answered FORMERR"},
+    {"unknown-opcode:ok", "a query with opcode 15 (none defined) answered NOTIMP"},
     {"udp-fragments:ok", "fragments pass: answers of {answers_passed} octets[, queries in fragments of {queries_passed} "
                          "octets][; {no_raw}]"},
     {"pmtu:ok", "DF packets pass both ways: largest toward the server {forward}, back {back} (tested up to {ceiling})"},

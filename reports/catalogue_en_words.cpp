@@ -347,6 +347,8 @@ const Table kItemLabels = {
     {"RFC 8914", "Extended DNS Errors, seeds 000/001"},
     {"RFC 9567", "DNS error reporting, seed 002"},
     {"RFC 9619", "QDCOUNT is one, seed 002"},
+    {"RFC 8906 8", "unknown opcodes get NOTIMP"},
+    {"RFC 5625 4.3", "a DNS proxy passes what it does not know"},
     {"RFC 4787 REQ-5", "UDP mapping timer"},
     {"RFC 4034 3.1.8.1", "each RRSIG verified with OpenSSL"},
     {"tracebox", "tracebox-style localization"},

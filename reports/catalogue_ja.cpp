@@ -20,6 +20,7 @@ const Table kTitles = {
     {"edns-options", "EDNS オプションが変更されずに通る"},
     {"edns-version", "EDNS バージョン 1 に BADVERS が返る"},
     {"qdcount", "QDCOUNT が 1 以外なら FORMERR が返る"},
+    {"unknown-opcode", "未定義のオペコードに NOTIMP が返る"},
     {"udp-no-edns", "EDNS なしの DNS で 512 オクテットまで応答できる"},
     {"edns-truncation", "大きすぎる応答は TC=1 で返る"},
     {"path-trace", "プローブの通り道（TTL を限った複製）"},
@@ -77,6 +78,7 @@ const Table kJapanese = {
     {"no-answer:df", "DF 付きのパケットが 1280 オクテットでさえ通らない"},
     {"no-answer:options", "EDNS オプション付きのクエリに応答がない（{outcome}）"},
     {"no-answer:edns-version", "EDNS バージョン 1 のクエリが破棄された（{outcome}）"},
+    {"unknown-opcode:no-answer", "オペコード 15（未定義）のクエリが破棄された（{outcome}）：RFC 8906 では NOTIMP。未知のオペコードを破棄する機器があると、将来のオペコードはこの経路を通れない"},
     {"no-answer:proxy", "プロキシ {proxy} が小さなクエリに応答しない（{outcome}）"},
     {"no-answer:small", "応答に {records} のレコードがない"},
     {"qdcount:no-answer", "QDCOUNT 0 への応答は {qdcount0}、QDCOUNT 2 への応答は {qdcount2}：RFC 9619 では FORMERR"},
@@ -161,6 +163,7 @@ const Table kJapanese = {
                 "対象が dnspath の応答器ではない"},
     {"wrong-rcode", "{expected} ではなく {rcode} が返った"},
     {"qdcount:wrong-rcode", "QDCOUNT 0 への応答は {qdcount0}、QDCOUNT 2 への応答は {qdcount2}：RFC 9619 では FORMERR"},
+    {"unknown-opcode:wrong-rcode", "オペコード 15（未定義）のクエリへの応答は {rcode}：RFC 8906 では NOTIMP"},
     {"loss-located", "追跡 {traced}：プローブが途中で失われる[（{direction}）][（ホップ {hop} の先）][；経路 {route}]"},
     {"loss-located:answer", "追跡 {traced}：同じクエリで応答が小さければ応答があるので、クエリはサーバに届き[ {size} "
                             "オクテットの]応答が戻り道で失われている[（クエリはホップ {hop} まで見えた）][；経路 {route}]"},
@@ -183,6 +186,7 @@ const Table kJapanese = {
                         "応答器に届いた"},
     {"edns-version:ok", "EDNS バージョン 1 に BADVERS が返った"},
     {"qdcount:ok", "QDCOUNT 0 と 2 のどちらにも FORMERR が返った"},
+    {"unknown-opcode:ok", "オペコード 15（未定義）のクエリに NOTIMP が返った"},
     {"udp-fragments:ok", "フラグメントは通る：{answers_passed} オクテットの応答[、{queries_passed} オクテットの"
                          "フラグメント化したクエリ][；{no_raw}]"},
     {"pmtu:ok", "DF 付きのパケットが双方向に通る：サーバ方向の最大 {forward}、戻り方向 {back}（{ceiling} まで試験）"},

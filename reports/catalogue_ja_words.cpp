@@ -353,6 +353,8 @@ const Table kItemLabels = {
     {"RFC 8914", "拡張 DNS エラー、資料 000/001"},
     {"RFC 9567", "DNS エラー報告、資料 002"},
     {"RFC 9619", "QDCOUNT は 1、資料 002"},
+    {"RFC 8906 8", "未知のオペコードには NOTIMP"},
+    {"RFC 5625 4.3", "DNS プロキシは知らないものもそのまま通す"},
     {"RFC 4787 REQ-5", "UDP 対応付けのタイマー"},
     {"RFC 4034 3.1.8.1", "各 RRSIG を OpenSSL で検証"},
     {"tracebox", "tracebox 式の位置特定"},

@@ -114,6 +114,7 @@ json probe_json(const ProbeRecord& probe) {
              {"do", probe.dnssec_ok},
              {"edns_version", probe.edns_version},
              {"question_count", optional_json(probe.question_count)},
+             {"opcode", optional_json(probe.opcode)},
              {"df", probe.dont_fragment},
              {"df_answer", probe.df_answer},
              {"small_fragments_answer", probe.small_fragments_answer},

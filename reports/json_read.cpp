@@ -152,6 +152,7 @@ Result<ProbeRecord> probe_of(const json& entry) {
     probe.dnssec_ok = entry.value("do", false);
     probe.edns_version = entry.value("edns_version", std::uint8_t{0});
     probe.question_count = optional_of<int>(entry, "question_count");
+    probe.opcode = optional_of<std::uint8_t>(entry, "opcode");
     probe.dont_fragment = entry.value("df", false);
     probe.df_answer = entry.value("df_answer", false);
     probe.small_fragments_answer = entry.value("small_fragments_answer", false);

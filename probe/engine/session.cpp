@@ -60,6 +60,7 @@ model::ProbeRecord query_record(const QuerySpec& spec, const Session::BuiltQuery
         record.edns_version = spec.edns->version;
     }
     record.question_count = spec.question_count;
+    record.opcode = spec.opcode;
     record.dont_fragment = spec.dont_fragment;
     if (spec.fragment_size) record.fragment_size = static_cast<std::uint32_t>(*spec.fragment_size);
     record.df_answer = spec.df_answer;
@@ -177,6 +178,7 @@ Session::BuiltQuery Session::rebuild(const QuerySpec& spec, const BuiltQuery& fi
                                        wire::make_keyed_cookie(client, static_cast<std::uint32_t>(std::time(nullptr)),
                                                                config_.zone, config_.key)});
     }
+    if (spec.opcode) query.header.opcode = *spec.opcode;
     if (spec.question_count) {
         query.questions.clear();
         for (int i = 0; i < *spec.question_count; ++i) query.questions.push_back({built.name, spec.qtype, wire::class_in});
@@ -342,6 +344,7 @@ std::string reproduce_command(const model::ProbeRecord& record, const net::Endpo
         if (record.edns_version != 0) line += " +edns=" + std::to_string(record.edns_version) + " +nobadvers";
         if (record.dnssec_ok) line += " +dnssec";
     }
+    if (record.opcode) line += " +opcode=" + std::to_string(*record.opcode);
     std::vector<std::string> cannot;
     if (record.fragment_size) cannot.push_back("the query in " + std::to_string(*record.fragment_size) + "-octet IP fragments");
     if (record.question_count) cannot.push_back("QDCOUNT " + std::to_string(*record.question_count));

@@ -33,6 +33,7 @@ struct QuerySpec {
     Transport transport = Transport::udp;
     std::uint16_t qtype = wire::rr_type::txt;
     std::optional<int> question_count{};  // 0 or 2 for the RFC 9619 probes; default one question
+    std::optional<std::uint8_t> opcode{};  // another opcode than QUERY (RFC 8906 8: unknown ones get NOTIMP)
     bool retry = true;                    // a timeout is retried up to plan.retries times
     std::optional<int> tries{};           // instead of 1 + plan.retries (with retry)
     bool dont_fragment = false;           // the query leaves with DF set (path MTU measurement)

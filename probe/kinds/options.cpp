@@ -143,12 +143,33 @@ void judge_qdcount(Session& session, Family family, model::RunResult& result, Qu
                     cause(dropped ? CauseCode::no_answer : CauseCode::wrong_rcode, answered), probes);
 }
 
+// Shared with target mode: an opcode no one defined (15) must get NOTIMP (RFC 8906 8); a box in
+// the middle that drops it, or answers FORMERR itself, keeps every future opcode off the path.
+void judge_unknown_opcode(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
+    spec.kind = "options";
+    spec.opcode = 15;
+    spec.tries = session.confirm_tries(family);  // a silence decides the verdict: loss must not explain it
+    auto outcome = session.ask(family, spec);
+    if (outcome.answered() && outcome.message->full_rcode() == wire::rcode::notimp)
+        add_verdict(result, Checkpoint::unknown_opcode, family, Status::pass, cause(CauseCode::ok, {{"rcode", "NOTIMP"}}),
+                    {outcome.probe_id});
+    else if (outcome.answered())
+        add_verdict(result, Checkpoint::unknown_opcode, family, Status::fail,
+                    cause(CauseCode::wrong_rcode, {{"rcode", wire::rcode_name(outcome.message->full_rcode())}, {"expected", "NOTIMP"}}),
+                    {outcome.probe_id});
+    else
+        add_verdict(result, Checkpoint::unknown_opcode, family, Status::fail,
+                    cause(CauseCode::no_answer, {{"what", "opcode"}, {"outcome", to_string(outcome.kind)}}), {outcome.probe_id});
+}
+
 void run_options(Session& session, Family family, model::RunResult& result) {
     judge_options(session, family, result);
     if (session.stopped()) return;
     judge_edns_version(session, family, result, {.kind = "options"});
     if (session.stopped()) return;
     judge_qdcount(session, family, result, {.kind = "options", .edns = wire::Edns{}});
+    if (session.stopped()) return;
+    judge_unknown_opcode(session, family, result, {.kind = "options", .edns = wire::Edns{}});
 }
 
 }  // namespace dnspath::probe

@@ -203,6 +203,7 @@ void run_target_options(Session& session, Family family, model::RunResult& resul
     if (names.empty()) return;
     judge_edns_version(session, family, result, names.front().spec);
     judge_qdcount(session, family, result, names.front().spec);
+    judge_unknown_opcode(session, family, result, names.front().spec);
     add_verdict(result, Checkpoint::edns_options, family, Status::na, cause(CauseCode::not_measured, {{"why", "needs-echo"}}));
 }
 

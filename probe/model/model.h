@@ -154,6 +154,7 @@ struct ProbeRecord {
     bool dnssec_ok = false;
     std::uint8_t edns_version = 0;
     std::optional<int> question_count;  // set only when not 1
+    std::optional<std::uint8_t> opcode;  // set only when not QUERY (0): the unknown-opcode probe
     bool dont_fragment = false;
     bool df_answer = false;
     bool small_fragments_answer = false;

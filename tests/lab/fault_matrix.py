@@ -111,6 +111,9 @@ FAULTS = [
       dnsmasq=["--edns-packet-max=1000"], proxy=True),
     F("rate-limit", "sessions", {"udp-sessions": {"ipv4": {"rate-limit"}}},
       forward="udp dport 53 limit rate over 2000/second drop", families=("ipv4",), sessions=256),
+    # A DNS-aware filter that drops opcodes other than QUERY (the opcode: bits 1-4 of the DNS
+    # header's third octet, after the 8-octet UDP header).
+    F("opcode-drop", "options", {"unknown-opcode": {"*": {"no-answer"}}}, forward="udp dport 53 @th,81,4 != 0 drop"),
     # Random loss and nothing else: no cause may be claimed but loss.
     F("loss", "edns-size,pmtu,fragments,tcp,sessions", {}, loss_is_the_fault=True),
 ]
@@ -124,7 +127,7 @@ SUBSET = [
     ("frag4-answers-later", "core", 10),
     ("ip-cap-answers", "edge", 5), ("mtu-no-icmp", "core", 0), ("frag6-answers-first", "edge", 5),
     ("frag4-queries", "edge", 0), ("udp-cap-queries", "core", 5), ("tcp-drop", "edge", 5), ("tcp-reset", "core", 0),
-    ("double-nat", "edge", 0), ("interception", "edge", 0), ("rate-limit", "core", 0),
+    ("double-nat", "edge", 0), ("interception", "edge", 0), ("rate-limit", "core", 0), ("opcode-drop", "core", 0),
 ]
 
 
