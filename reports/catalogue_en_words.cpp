@@ -191,6 +191,7 @@ const Table kWords = {
     {"cli:lab-ask-it", "ask it:   {command}   (large answers need the token: use run)"},
     {"cli:lab-remove", "remove:   {command}"},
     {"cli:lab-balancer", "(balancer = \"{balancer}\", the first of balancers; lab run makes a pass with each)"},
+    {"cli:lab-pass", "lab run: pass with balancer = \"{balancer}\""},
     {"cli:stopping", "dnspath: stopping (a signal arrived)"},
     {"cli:respond-no-key", "dnspath respond: no --key-file: answers larger than their query are REFUSED"},
     {"cli:respond-serving", "dnspath respond: serving {zone} on port {port} ({addresses})"},

@@ -187,6 +187,7 @@ const Table kWords = {
     {"cli:lab-ask-it", "問い合わせる：{command}（大きい応答にはトークンが要るので run を使う）"},
     {"cli:lab-remove", "片付ける：{command}"},
     {"cli:lab-balancer", "（balancer = \"{balancer}\"、balancers の最初のもの。lab run はそれぞれで 1 回ずつ測る）"},
+    {"cli:lab-pass", "lab run：balancer = \"{balancer}\" で 1 回測る"},
     {"cli:stopping", "dnspath：シグナルを受けたので止める"},
     {"cli:respond-no-key", "dnspath respond：--key-file がないので、クエリより大きい応答は REFUSED を返す"},
     {"cli:respond-serving", "dnspath respond：{zone} をポート {port}（{addresses}）で応答中"},

@@ -3,6 +3,7 @@
 // messages and exit codes.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <charconv>
 #include <cmath>

@@ -1,6 +1,7 @@
 // `dnspath lab up|run` and `dnspath bench` from a loaded profile to an exit code: what stands is
 // told through `say`, and torn down or handed back whatever happens.
 #include "probe/lab/lab.h"
+#include "reports/report.h"
 
 namespace dnspath::lab {
 
@@ -25,7 +26,7 @@ Result<LabRun> lab_run(profile::Profile profile, const std::string& profile_path
         return outcome;
     }
     DNSPATH_TRY(BalancerPasses passes, run_balancer_passes(profile, profile_path, choices, executable, stop, [&](const std::string& balancer) {
-        say("lab run: pass with balancer = \"" + balancer + "\"");
+        say(reports::cli_line("cli:lab-pass", {{"balancer", balancer}}, choices.language));
     }));
     outcome.code = passes.stopped ? 2 : passes.worst;
     if (!passes.stopped) outcome.passes = std::move(passes);
