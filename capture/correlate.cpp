@@ -245,6 +245,20 @@ void crossing(ProbeFindings& findings, std::size_t near, std::size_t far, const 
                        {"port_changed", before.source.port != after.source.port}});
 }
 
+// Header bits and the name's case, changed in place (same DNS id: a proxy that re-originates a
+// query writes its own header and may use 0x20 on its own query, RFC 5452).
+bool header_changed(ProbeFindings& findings, std::size_t a, std::size_t b, const Sighting& before, const Sighting& after) {
+    if (before.dns_id != after.dns_id) return false;
+    const model::Params direction{{"direction", direction_of(before.answer)}};
+    if (before.header_bits != after.header_bits) {
+        auto params = direction;
+        params["bits"] = header_bit_names(before.header_bits ^ after.header_bits);
+        return findings.at(a, b, FindingRule::header_bits_changed, params), true;
+    }
+    if (before.name == after.name && before.name_case != after.name_case) return findings.at(a, b, FindingRule::name_case_changed, direction), true;
+    return false;
+}
+
 // Rule 2: a change to the query at the first tap where it appears (blamed: it changes what the
 // server answers). Options stripped count only in place (same DNS id): a proxy that re-originates
 // the query sends its own Cookie and Padding.
@@ -256,7 +270,7 @@ bool query_changed(ProbeFindings& findings, std::size_t a, std::size_t b, const 
     if (before.dns_id == after.dns_id && (before.options & ~after.options))
         return findings.at(a, b, FindingRule::options_stripped,
                            {{"direction", "query"}, {"options", option_names(before.options & ~after.options)}}), true;
-    return false;
+    return header_changed(findings, a, b, before, after);
 }
 
 // Rule 3: a change to the answer on its way back, where it appears.
@@ -270,7 +284,7 @@ bool answer_changed(ProbeFindings& findings, std::size_t a, std::size_t b, const
     if (before.dns_id == after.dns_id && (before.options & ~after.options))
         return findings.at(a, b, FindingRule::options_stripped,
                            {{"direction", "answer"}, {"options", option_names(before.options & ~after.options)}}), true;
-    return false;
+    return header_changed(findings, a, b, before, after);
 }
 
 // Rule 1: the query toward the server. True when it decided the probe's fate.

@@ -39,6 +39,10 @@ struct Sighting {
     std::uint16_t dns_id = 0;  // a proxy that re-originates the query picks a new one
     std::uint32_t fragment_id = 0;  // the IP fragment id, when it came in fragments
     std::uint16_t options = 0;  // EDNS options present (capture/dns_scan.h option_bit)
+    // capture/dns_scan.h name_hash of the question name, without and with its letter case (a
+    // retry asks another name under the same DNS id: r<n>)
+    std::uint16_t name = 0, name_case = 0;
+    std::uint8_t header_bits = 0;  // AD, CD, Z (capture/dns_scan.h header_bit_*)
     std::uint8_t ttl = 0;      // IP TTL or hop limit as seen here (of the last fragment or segment)
     bool answer = false;
     bool tcp = false;

@@ -63,6 +63,21 @@ std::string option_names(std::uint16_t bits) {
     return names;
 }
 
+std::vector<std::string> header_bit_names(std::uint8_t bits) {
+    std::vector<std::string> names;
+    if (bits & header_bit_ad) names.emplace_back("AD");
+    if (bits & header_bit_cd) names.emplace_back("CD");
+    if (bits & header_bit_z) names.emplace_back("Z");
+    return names;
+}
+
+std::uint16_t name_hash(wire::ByteView question_name, bool with_case) {
+    std::uint32_t hash = 2166136261u;  // FNV-1a, folded to 16 bits
+    for (auto octet : question_name)
+        hash = (hash ^ (with_case ? octet : static_cast<std::uint8_t>(std::tolower(octet)))) * 16777619u;
+    return static_cast<std::uint16_t>(hash ^ (hash >> 16));
+}
+
 ZoneSuffix::ZoneSuffix(const wire::Name& zone) {
     for (const auto& label : zone.labels()) {
         wire_.push_back(static_cast<char>(label.size()));
@@ -81,6 +96,8 @@ DnsFacts scan_dns(wire::ByteView data, const ZoneSuffix& zone, bool question_onl
     facts.id = u16_at(data, 0);
     facts.qr = data[2] & 0x80;
     facts.tc = data[2] & 0x02;
+    facts.header_bits = static_cast<std::uint8_t>(((data[3] & 0x20) ? header_bit_ad : 0) | ((data[3] & 0x10) ? header_bit_cd : 0) |
+                                                  ((data[3] & 0x40) ? header_bit_z : 0));
     facts.qdcount = u16_at(data, 4);
     const std::uint16_t ancount = u16_at(data, 6), nscount = u16_at(data, 8), arcount = u16_at(data, 10);
     std::size_t at = 12;

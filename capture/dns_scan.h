@@ -28,6 +28,7 @@ struct DnsFacts {
     bool ok = false;  // false: malformed, or cut short (only the question is needed from a quote)
     std::uint16_t id = 0;
     bool qr = false, tc = false;
+    std::uint8_t header_bits = 0;  // AD, CD and Z as header_bit_* flags
     std::uint16_t qdcount = 0;
     bool in_zone = false;           // the first question's name is the zone or below it
     bool apex = false;              // ... and is the zone itself
@@ -39,6 +40,14 @@ struct DnsFacts {
     std::uint16_t options = 0;  // the EDNS options present, as option_bit() bits
     int rrsigs = 0;  // RRSIG records in the answer section
 };
+
+// The header bits a box may change in place (RFC 6840 5.7-5.9, RFC 1035's Z).
+constexpr std::uint8_t header_bit_ad = 1, header_bit_cd = 2, header_bit_z = 4;
+// "AD", "CD", "Z" for the bits set.
+std::vector<std::string> header_bit_names(std::uint8_t bits);
+// A hash of the question name's bytes, letter case included (`with_case`) or not: two taps that
+// agree on the name and disagree on its case saw a box change the case (DNS 0x20).
+std::uint16_t name_hash(wire::ByteView question_name, bool with_case);
 
 // One bit per EDNS option a middlebox is known to strip (NSID, Client Subnet, Cookie, Padding,
 // EDE, Report-Channel), and one for any other code.

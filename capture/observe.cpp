@@ -227,6 +227,9 @@ struct TapObserver::State {
         sighting.dns_id = facts.id;
         if (pieces > 1) sighting.fragment_id = packet.fragment_id;
         sighting.options = facts.options;
+        sighting.header_bits = facts.header_bits;
+        sighting.name = name_hash(facts.question_name, false);
+        sighting.name_case = name_hash(facts.question_name, true);
         sighting.partial = partial;
         sighting.ttl = packet.ttl;
         sighting.source = source;

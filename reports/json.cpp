@@ -97,7 +97,13 @@ json echo_json(const std::optional<model::Echo>& echo) {
             {"transport", optional_json(echo->transport)}, {"query_size", optional_json(echo->query_size)},
             {"dns_id", optional_json(echo->dns_id)},       {"edns", optional_json(echo->edns)},
             {"bufsize", optional_json(echo->bufsize)},     {"do", optional_json(echo->dnssec_ok)},
-            {"server", optional_json(echo->server)}};
+            {"server", optional_json(echo->server)},       {"ad", optional_json(echo->ad)},
+            {"cd", optional_json(echo->cd)},               {"qname", optional_json(echo->qname)}};
+}
+
+json bits_json(const std::optional<model::HeaderBits>& bits) {
+    if (!bits) return nullptr;
+    return {{"ad", bits->ad}, {"cd", bits->cd}, {"z", bits->z}};
 }
 
 json probe_json(const ProbeRecord& probe) {
@@ -115,6 +121,11 @@ json probe_json(const ProbeRecord& probe) {
              {"edns_version", probe.edns_version},
              {"question_count", optional_json(probe.question_count)},
              {"opcode", optional_json(probe.opcode)},
+             {"query_bits", bits_json(probe.query_bits)},
+             {"answer_bits_asked", bits_json(probe.answer_bits_asked)},
+             {"answer_bits", bits_json(probe.answer_bits)},
+             {"mixed_case", probe.mixed_case},
+             {"case_kept", optional_json(probe.case_kept)},
              {"df", probe.dont_fragment},
              {"df_answer", probe.df_answer},
              {"small_fragments_answer", probe.small_fragments_answer},

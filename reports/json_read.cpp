@@ -130,7 +130,16 @@ std::optional<model::Echo> echo_of(const json& value) {
     echo.bufsize = optional_of<std::uint32_t>(value, "bufsize");
     echo.dnssec_ok = optional_of<bool>(value, "do");
     echo.server = optional_of<std::string>(value, "server");
+    echo.ad = optional_of<bool>(value, "ad");
+    echo.cd = optional_of<bool>(value, "cd");
+    echo.qname = optional_of<std::string>(value, "qname");
     return echo;
+}
+
+std::optional<model::HeaderBits> bits_of(const json& entry, const char* key) {
+    const auto found = entry.find(key);
+    if (found == entry.end() || !found->is_object()) return std::nullopt;
+    return model::HeaderBits{found->value("ad", false), found->value("cd", false), found->value("z", false)};
 }
 
 Result<ProbeRecord> probe_of(const json& entry) {
@@ -153,6 +162,11 @@ Result<ProbeRecord> probe_of(const json& entry) {
     probe.edns_version = entry.value("edns_version", std::uint8_t{0});
     probe.question_count = optional_of<int>(entry, "question_count");
     probe.opcode = optional_of<std::uint8_t>(entry, "opcode");
+    probe.query_bits = bits_of(entry, "query_bits");
+    probe.answer_bits_asked = bits_of(entry, "answer_bits_asked");
+    probe.answer_bits = bits_of(entry, "answer_bits");
+    probe.mixed_case = entry.value("mixed_case", false);
+    probe.case_kept = optional_of<bool>(entry, "case_kept");
     probe.dont_fragment = entry.value("df", false);
     probe.df_answer = entry.value("df_answer", false);
     probe.small_fragments_answer = entry.value("small_fragments_answer", false);

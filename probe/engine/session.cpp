@@ -1,5 +1,6 @@
 #include "probe/engine/session.h"
 
+#include <cctype>
 #include <ctime>
 #include <algorithm>
 #include <charconv>
@@ -38,6 +39,24 @@ void fill_outcome(model::ProbeRecord& record, const QueryOutcome& outcome) {
     for (const auto& option : message.edns ? message.edns->options : std::vector<wire::EdnsOption>{})
         if (auto ede = wire::parse_extended_error(option)) record.ede.push_back(ede->info_code);
     record.echo = typed_echo(message);
+    if (record.query_bits || record.answer_bits_asked)
+        record.answer_bits = model::HeaderBits{message.header.ad, message.header.cd, message.header.z};
+    // Case-sensitive on purpose: Name::equals ignores case, as DNS does everywhere but here.
+    if (record.mixed_case) record.case_kept = message.questions.size() == 1 && message.questions.front().name.to_string() == record.qname;
+}
+
+// The name with its letters in alternating case, starting upper (the DNS 0x20 bit, RFC 4343: the
+// case must come back as sent). A probe id stays lowercase: taps find the probe by it.
+wire::Name mixed_case(const wire::Name& name, bool keep_first) {
+    std::vector<std::string> labels = name.labels();
+    bool upper = true;
+    for (std::size_t i = keep_first ? 1 : 0; i < labels.size(); ++i)
+        for (char& c : labels[i])
+            if (std::isalpha(static_cast<unsigned char>(c))) {
+                c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
+                upper = !upper;
+            }
+    return wire::Name(std::move(labels));
 }
 
 // The record of a query as asked, before its outcome is known.
@@ -61,6 +80,9 @@ model::ProbeRecord query_record(const QuerySpec& spec, const Session::BuiltQuery
     }
     record.question_count = spec.question_count;
     record.opcode = spec.opcode;
+    record.query_bits = spec.query_bits;
+    record.answer_bits_asked = spec.answer_bits;
+    record.mixed_case = spec.mixed_case;
     record.dont_fragment = spec.dont_fragment;
     if (spec.fragment_size) record.fragment_size = static_cast<std::uint32_t>(*spec.fragment_size);
     record.df_answer = spec.df_answer;
@@ -161,9 +183,12 @@ Session::BuiltQuery Session::rebuild(const QuerySpec& spec, const BuiltQuery& fi
                           spec.small_fragments_answer, std::nullopt, spec.answer_fragment_size};
     if (attempt > 1) probe.attempt = attempt;
     probe.delay_ms = spec.answer_delay_ms;
+    if (spec.answer_bits)
+        probe.answer_bits = (spec.answer_bits->ad ? 1u : 0u) | (spec.answer_bits->cd ? 2u : 0u) | (spec.answer_bits->z ? 4u : 0u);
     built.name = spec.name ? *spec.name
                  : spec.apex ? config_.zone
                              : wire::make_probe_name(probe, config_.zone, config_.key);
+    if (spec.mixed_case) built.name = mixed_case(built.name, !(spec.name || spec.apex));
     auto query = wire::make_query(built.dns_id, built.name, spec.qtype, spec.edns);
     // A proxy is asked as a stub asks it: recursion desired. A recursive proxy (Unbound, Knot
     // Resolver, BIND as a forwarder) answers RD=0 for an uncached name from its own data: REFUSED
@@ -179,6 +204,11 @@ Session::BuiltQuery Session::rebuild(const QuerySpec& spec, const BuiltQuery& fi
                                                                config_.zone, config_.key)});
     }
     if (spec.opcode) query.header.opcode = *spec.opcode;
+    if (spec.query_bits) {
+        query.header.ad = spec.query_bits->ad;
+        query.header.cd = spec.query_bits->cd;
+        query.header.z = spec.query_bits->z;
+    }
     if (spec.question_count) {
         query.questions.clear();
         for (int i = 0; i < *spec.question_count; ++i) query.questions.push_back({built.name, spec.qtype, wire::class_in});
@@ -345,6 +375,9 @@ std::string reproduce_command(const model::ProbeRecord& record, const net::Endpo
         if (record.dnssec_ok) line += " +dnssec";
     }
     if (record.opcode) line += " +opcode=" + std::to_string(*record.opcode);
+    if (record.query_bits && record.query_bits->ad) line += " +adflag";
+    if (record.query_bits && record.query_bits->cd) line += " +cdflag";
+    if (record.query_bits && record.query_bits->z) line += " +zflag";
     std::vector<std::string> cannot;
     if (record.fragment_size) cannot.push_back("the query in " + std::to_string(*record.fragment_size) + "-octet IP fragments");
     if (record.question_count) cannot.push_back("QDCOUNT " + std::to_string(*record.question_count));
@@ -405,6 +438,9 @@ std::optional<model::Echo> typed_echo(const wire::Message& answer) {
     typed.bufsize = number("bufsize");
     typed.dnssec_ok = flag("do");
     typed.server = echo_value(echo, "server");
+    typed.ad = flag("ad");
+    typed.cd = flag("cd");
+    typed.qname = echo_value(echo, "qname");
     return typed;
 }
 

@@ -47,6 +47,9 @@ struct QuerySpec {
     bool via_proxy = false;               // ask the DNS proxy under test instead of the target
     std::optional<int> tcp_mss{};         // TCP: the segment size the SYN offers (small: large segments are not needed)
     std::optional<std::uint32_t> answer_delay_ms{};  // ask the responder to answer this late ("w<ms>")
+    std::optional<model::HeaderBits> query_bits{};   // header bits the query carries (AD, CD, Z)
+    std::optional<model::HeaderBits> answer_bits{};  // ask the responder to set these in its answer ("h<n>")
+    bool mixed_case = false;              // send the name in mixed case (all labels but the probe id)
 };
 
 

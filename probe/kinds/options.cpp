@@ -1,5 +1,6 @@
 // options: EDNS options and flags reach the responder unchanged (compared with its echo); EDNS
 // version 1 gets BADVERS; QDCOUNT 0 and 2 get FORMERR (RFC 9619).
+#include <algorithm>
 #include <random>
 
 #include "probe/kinds/kinds.h"
@@ -162,6 +163,86 @@ void judge_unknown_opcode(Session& session, Family family, model::RunResult& res
                     cause(CauseCode::no_answer, {{"what", "opcode"}, {"outcome", to_string(outcome.kind)}}), {outcome.probe_id});
 }
 
+namespace {
+
+std::vector<std::string> bits_missing(const model::HeaderBits& wanted, bool ad, bool cd, bool z) {
+    std::vector<std::string> missing;
+    if (wanted.ad && !ad) missing.emplace_back("AD");
+    if (wanted.cd && !cd) missing.emplace_back("CD");
+    if (wanted.z && !z) missing.emplace_back("Z");
+    return missing;
+}
+
+}  // namespace
+
+// AD and CD set in the query, AD, CD and Z asked of the answer (h7): each must arrive as set, both
+// ways (RFC 6840 5.7-5.9; RFC 5625 4.1: a box passes flags it does not know). The echo says what
+// reached the responder, the answer's header what came back. A silence is tried until loss
+// cannot explain it.
+void judge_header_bits(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
+    spec.kind = "options";
+    spec.echo = true;
+    spec.query_bits = model::HeaderBits{true, true, false};
+    spec.answer_bits = model::HeaderBits{true, true, true};
+    spec.tries = session.confirm_tries(family);
+    auto outcome = session.ask(family, spec);
+    if (!outcome.answered()) {
+        add_verdict(result, Checkpoint::header_bits, family, Status::fail,
+                    cause(CauseCode::no_answer, {{"what", "header-bits"}, {"outcome", to_string(outcome.kind)}}), {outcome.probe_id});
+        return;
+    }
+    const auto echo = typed_echo(*outcome.message);
+    if (!echo || !echo->ad || !echo->cd) {
+        add_verdict(result, Checkpoint::header_bits, family, Status::na, cause(CauseCode::not_measured, {{"why", "no-echo"}}),
+                    {outcome.probe_id});
+        return;
+    }
+    const auto& header = outcome.message->header;
+    const auto query_lost = bits_missing(*spec.query_bits, *echo->ad, *echo->cd, false);
+    const auto answer_lost = bits_missing(*spec.answer_bits, header.ad, header.cd, header.z);
+    if (!query_lost.empty() || !answer_lost.empty()) {
+        model::Cause changed = cause(CauseCode::header_bit_changed, {{"direction", query_lost.empty() ? "answer" : "query"},
+                                                                      {"bits", query_lost.empty() ? answer_lost : query_lost}});
+        if (!query_lost.empty() && !answer_lost.empty()) changed.params["also"] = std::vector<std::string>{"header-bit-changed"};
+        add_verdict(result, Checkpoint::header_bits, family, Status::fail, changed, {outcome.probe_id});
+        return;
+    }
+    add_verdict(result, Checkpoint::header_bits, family, Status::pass,
+                cause(CauseCode::ok, {{"header_bits", std::vector<std::string>{"AD", "CD", "Z"}}}), {outcome.probe_id});
+}
+
+// A name in mixed case must come back in the same case (RFC 4343; resolvers that use the 0x20 bit
+// as extra entropy drop answers that do not): a box that lowercases names breaks them. The echo's
+// qname says whether the query or the answer lost the case.
+void judge_case_0x20(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
+    spec.kind = "options";
+    spec.mixed_case = true;
+    spec.echo = !spec.name;  // a real server (target mode) has no echo
+    spec.tries = session.confirm_tries(family);
+    auto outcome = session.ask(family, spec);
+    if (!outcome.answered()) {
+        add_verdict(result, Checkpoint::case_0x20, family, Status::fail,
+                    cause(CauseCode::no_answer, {{"what", "case"}, {"outcome", to_string(outcome.kind)}}), {outcome.probe_id});
+        return;
+    }
+    const auto& records = session.records();
+    const auto found = std::find_if(records.rbegin(), records.rend(), [&](const auto& r) { return r.id == outcome.probe_id; });
+    if (found == records.rend()) return;
+    const auto& record = *found;
+    const auto& questions = outcome.message->questions;
+    if (record.case_kept.value_or(false)) {
+        add_verdict(result, Checkpoint::case_0x20, family, Status::pass, cause(CauseCode::ok, {{"name", record.qname}}),
+                    {outcome.probe_id});
+        return;
+    }
+    model::Params params{{"sent", record.qname}, {"got", questions.size() == 1 ? questions.front().name.to_string() : std::string()}};
+    if (spec.echo) {
+        const auto echo = typed_echo(*outcome.message);
+        params["direction"] = echo && echo->qname == record.qname ? "answer" : "query";
+    }
+    add_verdict(result, Checkpoint::case_0x20, family, Status::fail, cause(CauseCode::name_case_changed, params), {outcome.probe_id});
+}
+
 void run_options(Session& session, Family family, model::RunResult& result) {
     judge_options(session, family, result);
     if (session.stopped()) return;
@@ -170,6 +251,10 @@ void run_options(Session& session, Family family, model::RunResult& result) {
     judge_qdcount(session, family, result, {.kind = "options", .edns = wire::Edns{}});
     if (session.stopped()) return;
     judge_unknown_opcode(session, family, result, {.kind = "options", .edns = wire::Edns{}});
+    if (session.stopped()) return;
+    judge_header_bits(session, family, result, {.kind = "options", .edns = wire::Edns{}});
+    if (session.stopped()) return;
+    judge_case_0x20(session, family, result, {.kind = "options", .edns = wire::Edns{}});
 }
 
 }  // namespace dnspath::probe

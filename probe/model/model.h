@@ -122,6 +122,15 @@ struct Echo {
     std::optional<std::uint32_t> bufsize;
     std::optional<bool> dnssec_ok;
     std::optional<std::string> server;
+    std::optional<bool> ad, cd;  // the query's header bits as they arrived
+    std::optional<std::string> qname;  // the query name as it arrived, when it had capitals (case-0x20)
+};
+
+// The DNS header bits a middlebox or proxy may touch (RFC 6840 5.7-5.9: AD and CD; Z must be zero
+// and passed as it is): what a query carried, or what an answer was asked to carry and did.
+struct HeaderBits {
+    bool ad = false, cd = false, z = false;
+    friend bool operator==(const HeaderBits&, const HeaderBits&) = default;
 };
 
 // A local error as a code with its argument; reports word it in the run's language. Codes: "os"
@@ -155,6 +164,13 @@ struct ProbeRecord {
     std::uint8_t edns_version = 0;
     std::optional<int> question_count;  // set only when not 1
     std::optional<std::uint8_t> opcode;  // set only when not QUERY (0): the unknown-opcode probe
+    // The header-bits probe: the bits the query carried, and those the responder was asked to set
+    // in its answer (label h<n>) with what the answer arrived with (unset: nothing came back).
+    std::optional<HeaderBits> query_bits, answer_bits_asked, answer_bits;
+    // The case-0x20 probe: the query name was sent in mixed case; whether the answer's question
+    // came back in the same case (unset: no answer).
+    bool mixed_case = false;
+    std::optional<bool> case_kept;
     bool dont_fragment = false;
     bool df_answer = false;
     bool small_fragments_answer = false;

@@ -38,8 +38,16 @@ Bytes echo_rdata(const Message& query, std::size_t query_size, const QueryContex
         "qlen=" + std::to_string(query_size),
         "id=" + std::to_string(query.header.id),
         std::string("edns=") + (query.edns ? "1" : "0"),
+        std::string("ad=") + (query.header.ad ? "1" : "0"),
+        std::string("cd=") + (query.header.cd ? "1" : "0"),
     };
     if (!config.server_id.empty()) fields.push_back("server=" + config.server_id);
+    // The name as it arrived, only when it has capitals (the case-0x20 probe): then the probe can
+    // tell a box that changed the query's case from one that changed the answer's.
+    if (query.questions.size() == 1) {
+        const std::string name = query.questions.front().name.to_string();
+        if (std::any_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) fields.push_back("qname=" + name);
+    }
     if (query.edns) {
         fields.push_back("bufsize=" + std::to_string(query.edns->udp_size));
         fields.push_back("version=" + std::to_string(query.edns->version));
@@ -225,6 +233,13 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
     }
     if (question.type != rr_type::txt) return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);
     take_wishes(*probe, context, config, sending);
+    if (probe->answer_bits) {
+        // Asked for on purpose (h<n>): the probe checks that each bit comes back as set here. CD
+        // stays as the query had it otherwise (RFC 6840 5.9).
+        reply.header.ad = *probe->answer_bits & 1;
+        reply.header.cd = reply.header.cd || (*probe->answer_bits & 2);
+        reply.header.z = *probe->answer_bits & 4;
+    }
     const std::size_t requested = probe->size.value_or(0);
     // Anti-amplification: an answer larger than the query needs the token only the profile's key gives.
     if (requested > query_bytes.size() && !sending.authenticated) return refused_reply(query, query_bytes.size());

@@ -31,6 +31,7 @@ std::vector<std::string> unsigned_labels(const ProbeName& probe) {
     if (probe.fragment_size) labels.push_back("f" + std::to_string(*probe.fragment_size));
     if (probe.attempt) labels.push_back("r" + std::to_string(*probe.attempt));
     if (probe.delay_ms) labels.push_back("w" + std::to_string(*probe.delay_ms));
+    if (probe.answer_bits) labels.push_back("h" + std::to_string(*probe.answer_bits));
     return labels;
 }
 
@@ -41,6 +42,7 @@ std::optional<std::uint32_t>* numbered_field(ProbeName& probe, char letter) {
         case 'f': return &probe.fragment_size;
         case 'r': return &probe.attempt;
         case 'w': return &probe.delay_ms;
+        case 'h': return &probe.answer_bits;
         default: return nullptr;
     }
 }
@@ -91,6 +93,7 @@ Result<ProbeName> parse_probe_name(const Name& name, const Name& zone) {
             if (ec != std::errc{} || end != label.data() + label.size())
                 return fail("bad number in label '" + label + "'");
             if (label[0] == 'f' && value < 96) return fail("fragment size under 96 in '" + label + "'");
+            if (label[0] == 'h' && value > 7) return fail("header bits over 7 in '" + label + "'");
             *number = value;
         } else if (label.size() == 17 && label[0] == 't' && i + 1 == labels.size()) {
             probe.token = label.substr(1);

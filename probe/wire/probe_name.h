@@ -33,6 +33,9 @@ struct ProbeName {
     // "w<ms>": answer this many milliseconds late (UDP only, keyed probes only). A NAT or firewall
     // whose mapping for the flow expired meanwhile drops the late answer: the mapping timeout.
     std::optional<std::uint32_t> delay_ms;
+    // "h<n>": set header bits in the answer (1 AD, 2 CD, 4 Z), so the probe sees whether a box
+    // passes them back unchanged (a proxy clearing the upstream's AD, a middlebox zeroing Z).
+    std::optional<std::uint32_t> answer_bits;
 };
 
 // Builds the query name, adding a token when `key` is not empty.

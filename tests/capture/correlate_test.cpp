@@ -262,6 +262,44 @@ TEST(Correlate, OptionsStrippedInPlaceAreBlamedButAProxyMayChangeThem) {
     EXPECT_NE(with_rule(proxied, FindingRule::reoriginated), nullptr);
 }
 
+TEST(Correlate, HeaderBitsAndTheNamesCaseChangedInPlaceAreBlamedButARetryIsNot) {
+    auto probe = at("198.18.0.1", 40001), server = at("198.18.2.2", 53);
+    auto query = [&](const std::string& labels, bool ad, std::uint16_t id = 9) {
+        Edns edns;
+        edns.udp_size = 1232;
+        Message message = make_query(id, Name::parse(labels + ".probe.dnspath.test").value(), rr_type::txt, edns);
+        message.header.ad = ad;
+        message.header.cd = true;
+        return encode(message).value();
+    };
+    // AD cleared on the way by the device: blamed, with the bit named.
+    TapCapture in = tap("alg.in"), out = tap("alg.out");
+    add(in, probe, server, query("p11.EcHo", true));
+    add(out, probe, server, query("p11.EcHo", false));
+    std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
+    auto found = attribute({{"alg", 0, 1}}, taps, {record("p11", Outcome::answer)});
+    const auto* bits = with_rule(found, FindingRule::header_bits_changed);
+    ASSERT_NE(bits, nullptr);
+    EXPECT_EQ(bits->device, "alg");
+    EXPECT_EQ(bits->params["bits"], std::vector<std::string>{"AD"});
+    EXPECT_EQ(bits->params["direction"], "query");
+    // The name lowercased: blamed.
+    TapCapture out2 = tap("alg.out");
+    add(out2, probe, server, query("p11.echo", true));
+    std::vector<TapSightings> taps2{observe(in, kZone), observe(out2, kZone)};
+    auto lowered = attribute({{"alg", 0, 1}}, taps2, {record("p11", Outcome::answer)});
+    ASSERT_NE(with_rule(lowered, FindingRule::name_case_changed), nullptr);
+    // Another name under the same id (a retry's r2 label, the first try lost upstream of the tap
+    // pair): neither a case change nor a bit change.
+    TapCapture in3 = tap("alg.in"), out3 = tap("alg.out");
+    add(in3, probe, server, query("p12.r2", true, 10));
+    add(out3, probe, server, query("p12", true, 10));
+    std::vector<TapSightings> taps3{observe(in3, kZone), observe(out3, kZone)};
+    auto retried = attribute({{"alg", 0, 1}}, taps3, {record("p12", Outcome::answer)});
+    EXPECT_EQ(with_rule(retried, FindingRule::name_case_changed), nullptr);
+    EXPECT_EQ(with_rule(retried, FindingRule::header_bits_changed), nullptr);
+}
+
 TEST(Correlate, AnAnswerWithoutAQuestionIsMatchedToItsQuery) {
     // A FORMERR to QDCOUNT 2 carries no question; the proxy in front drops it.
     auto probe = at("198.18.0.1", 40000), server = at("198.18.2.2", 53);

@@ -114,6 +114,22 @@ FAULTS = [
     # A DNS-aware filter that drops opcodes other than QUERY (the opcode: bits 1-4 of the DNS
     # header's third octet, after the 8-octet UDP header).
     F("opcode-drop", "options", {"unknown-opcode": {"*": {"no-answer"}}}, forward="udp dport 53 @th,81,4 != 0 drop"),
+    # A DNS ALG that clears AD (the header's fourth octet, bit 0x20) in queries or in answers, and
+    # one that lowercases the name's second label (its first letter, at a fixed offset behind the
+    # 11-letter probe id), over IPv4 only: nft rewrites the payload but not the UDP checksum, which
+    # IPv4 may zero and IPv6 may not. The IPv6 verdicts must pass.
+    F("ad-clear", "options", {"header-bits": {"ipv4": {"header-bit-changed"}}},
+      forward="meta nfproto ipv4 udp dport 53 @th,90,1 1 @th,90,1 set 0 udp checksum set 0",
+      params={"header-bits": {"direction": "query"}}),
+    F("ad-clear-answers", "options", {"header-bits": {"ipv4": {"header-bit-changed"}}},
+      forward="meta nfproto ipv4 udp sport 53 @th,90,1 1 @th,90,1 set 0 udp checksum set 0",
+      params={"header-bits": {"direction": "answer"}}),
+    F("case-lower", "options", {"case-0x20": {"ipv4": {"name-case-changed"}}},
+      forward="meta nfproto ipv4 udp dport 53 @th,266,1 0 @th,266,1 set 1 udp checksum set 0",
+      params={"case-0x20": {"direction": "query"}}),
+    F("case-lower-answers", "options", {"case-0x20": {"ipv4": {"name-case-changed"}}},
+      forward="meta nfproto ipv4 udp sport 53 @th,266,1 0 @th,266,1 set 1 udp checksum set 0",
+      params={"case-0x20": {"direction": "answer"}}),
     # Random loss and nothing else: no cause may be claimed but loss.
     F("loss", "edns-size,pmtu,fragments,tcp,sessions", {}, loss_is_the_fault=True),
 ]
@@ -128,6 +144,7 @@ SUBSET = [
     ("ip-cap-answers", "edge", 5), ("mtu-no-icmp", "core", 0), ("frag6-answers-first", "edge", 5),
     ("frag4-queries", "edge", 0), ("udp-cap-queries", "core", 5), ("tcp-drop", "edge", 5), ("tcp-reset", "core", 0),
     ("double-nat", "edge", 0), ("interception", "edge", 0), ("rate-limit", "core", 0), ("opcode-drop", "core", 0),
+    ("ad-clear", "core", 0), ("case-lower-answers", "edge", 5),
 ]
 
 

@@ -110,6 +110,35 @@ TEST(Answer, EchoReportsWhatTheResponderSaw) {
     EXPECT_TRUE(has("transport=udp"));
 }
 
+TEST(Answer, HeaderBitsAreEchoedAndSetWhenTheNameAsks) {
+    ProbeName probe{"p2", std::nullopt, false, true};
+    probe.answer_bits = 5;  // AD and Z, not CD
+    Message query = make_query(0x4243, make_probe_name(probe, kZone, kKey), rr_type::txt, buffer(1232));
+    query.header.cd = true;
+    // Mixed case: the echo carries the name as it arrived.
+    auto labels = query.questions[0].name.labels();
+    labels[1] = "EcHo";
+    query.questions[0].name = Name(labels);
+    auto reply = ask(encode(query).value());
+    EXPECT_TRUE(reply.header.ad);
+    EXPECT_TRUE(reply.header.z);
+    EXPECT_TRUE(reply.header.cd);  // copied from the query (RFC 6840 5.9), not from h5
+    EXPECT_EQ(reply.questions.at(0).name.to_string(), query.questions[0].name.to_string());
+    ASSERT_FALSE(reply.answers.empty());
+    auto strings = parse_txt_rdata(reply.answers[0].rdata).value();
+    auto has = [&](const std::string& text) { return std::find(strings.begin(), strings.end(), text) != strings.end(); };
+    EXPECT_TRUE(has("ad=0"));
+    EXPECT_TRUE(has("cd=1"));
+    EXPECT_TRUE(has("qname=" + query.questions[0].name.to_string()));
+    // Without h<n> no bit is set but the query's CD; a lowercase name is not echoed.
+    auto plain = ask(query_for({"p3", std::nullopt, false, true}, buffer(1232)));
+    EXPECT_FALSE(plain.header.ad);
+    EXPECT_FALSE(plain.header.z);
+    auto plain_strings = parse_txt_rdata(plain.answers.at(0).rdata).value();
+    EXPECT_TRUE(std::none_of(plain_strings.begin(), plain_strings.end(), [](const std::string& s) { return s.starts_with("qname="); }));
+    EXPECT_FALSE(parse_probe_name(Name::parse("p4.h8.probe.dnspath.test").value(), kZone));  // only AD, CD, Z
+}
+
 TEST(Answer, ProtocolErrors) {
     Edns version1;
     version1.version = 1;
