@@ -246,16 +246,22 @@ void crossing(ProbeFindings& findings, std::size_t near, std::size_t far, const 
 }
 
 // Header bits and the name's case, changed in place (same DNS id: a proxy that re-originates a
-// query writes its own header and may use 0x20 on its own query, RFC 5452).
+// query writes its own header and may use 0x20 on its own query, RFC 5452). A proxy asked on
+// purpose must still hand back the upstream's AD (RFC 5625's transparency): that one bit is
+// compared across its re-origination, on the answer.
 bool header_changed(ProbeFindings& findings, std::size_t a, std::size_t b, const Sighting& before, const Sighting& after) {
-    if (before.dns_id != after.dns_id) return false;
+    const bool in_place = before.dns_id == after.dns_id;
+    const bool proxied_answer = !in_place && before.answer && findings.probe().via_proxy;
+    if (!in_place && !proxied_answer) return false;
+    const auto changed = static_cast<std::uint8_t>((before.header_bits ^ after.header_bits) & (in_place ? 0xff : header_bit_ad));
     const model::Params direction{{"direction", direction_of(before.answer)}};
-    if (before.header_bits != after.header_bits) {
+    if (changed != 0) {
         auto params = direction;
-        params["bits"] = header_bit_names(before.header_bits ^ after.header_bits);
+        params["bits"] = header_bit_names(changed);
         return findings.at(a, b, FindingRule::header_bits_changed, params), true;
     }
-    if (before.name == after.name && before.name_case != after.name_case) return findings.at(a, b, FindingRule::name_case_changed, direction), true;
+    if (in_place && before.name == after.name && before.name_case != after.name_case)
+        return findings.at(a, b, FindingRule::name_case_changed, direction), true;
     return false;
 }
 

@@ -354,6 +354,13 @@ std::string render_cause(const Verdict& verdict, Language language) {
         }
     keys.push_back(checkpoint + ":" + code);
     keys.push_back(code);
+    // Through a proxy a checkpoint may read otherwise ("proxy:header-bits:ok"): those keys first.
+    if (verdict.via == model::Via::proxy) {
+        const auto path_keys = keys;
+        keys.clear();
+        for (const auto& key : path_keys) keys.push_back("proxy:" + key);
+        keys.insert(keys.end(), path_keys.begin(), path_keys.end());
+    }
     return fill(lookup(keys, language), params, language, model::spec_of(verdict.cause.code).params) +
            what_each_did(verdict, language);
 }

@@ -142,6 +142,8 @@ const Table kEnglish = {
     {"tcp-fallback:proxy-rewrite", "a resolver would never fall back to TCP: the oversized query got a {answer}-octet UDP answer "
                                    "without TC=1 (the buffer size was rewritten)"},
     {"dns-proxy:proxy-rewrite", "the proxy advertises only {to} octets upstream (below 1232)"},
+    {"header-bits:header-bit-changed:proxy-ad", "the proxy {proxy} answers without the AD bit its upstream set: that hides the upstream's DNSSEC validation from stubs (allowed for a proxy that does not validate, RFC 4035, but not transparent, RFC 5625; SAC035 found DNSSEC flags broken in 6 of 22 home routers)"},
+    {"header-bits:header-bit-changed:proxy-cd", "the proxy {proxy} answers without the CD bit the stub set: a validating stub then takes bogus data for checked (RFC 6840 5.9)"},
     {"option-stripped", "EDNS options stripped[ from the {direction}]: {options}"},
     {"do-cleared", "DO=1 was cleared[ on the way ({direction})]: answers come back unsigned"},
     {"header-bit-changed", "header bits {bits} did not arrive as set[ ({direction})]"},
@@ -150,6 +152,7 @@ const Table kEnglish = {
     {"name-case-changed", "the query name came back as {got}, not as sent ({sent})[ ({direction})]"},
     {"case-0x20:name-case-changed:query", "the query name reached the server in another case ({got}, sent {sent}): a box rewrote it, and resolvers that use the 0x20 bit as entropy (RFC 5452) throw its answers away"},
     {"case-0x20:name-case-changed:answer", "the answer came back with the question as {got}, not as sent ({sent}): resolvers that check the case (0x20) throw it away"},
+    {"case-0x20:name-case-changed:proxy", "the proxy {proxy} answered with the question as {got}, not as asked ({sent}): stubs that check the case (0x20) throw its answers away"},
     {"rrsig-stripped", "RRSIGs missing from the answer[ ({records})][ of {size} octets][ for {name}]: a validating resolver fails"},
     {"signature-invalid", "an RRSIG does not verify[ ({records})][ for {name}][ on the {size}-octet answer]: the signed data was altered"},
     {"nat", "the server sees {seen}, not the probe's {local}: a NAT sits on the path[ ({devices})]"},
@@ -202,6 +205,8 @@ const Table kEnglish = {
     {"unknown-opcode:ok", "a query with opcode 15 (none defined) answered NOTIMP"},
     {"header-bits:ok", "AD and CD reached the responder as set, and AD, CD and Z came back as it set them"},
     {"case-0x20:ok", "the mixed-case name came back as sent ({name})"},
+    {"proxy:header-bits:ok", "the proxy handed back CD as asked and AD as its upstream set it"},
+    {"proxy:case-0x20:ok", "the proxy answered with the question in the case asked ({name})"},
     {"udp-fragments:ok", "fragments pass: answers of {answers_passed} octets[, queries in fragments of {queries_passed} "
                          "octets][; {no_raw}]"},
     {"pmtu:ok", "DF packets pass both ways: largest toward the server {forward}, back {back} (tested up to {ceiling})"},
@@ -320,6 +325,8 @@ const Table kEnglish = {
 // How a cause code reads inside another sentence ("that explains what looked like …").
 const Table kCauseNames = {
     {"proxy-refused", "a proxy answering from its own data"},
+    {"header-bit-changed", "a changed DNS header bit"},
+    {"name-case-changed", "a rewritten name case"},
     {"no-answer", "lost queries"},          {"size-cap", "a size limit"},
     {"mtu", "a smaller MTU"},               {"pmtud-blackhole", "a PMTUD black hole"},
     {"fragment-filter", "a fragment filter"}, {"random-loss", "random loss"},
@@ -351,6 +358,9 @@ const Table kFixes = {
                         "lookups work over TCP meanwhile, one round trip slower"},
     {"proxy-refused", "let the DNS proxy on {device} forward every name to its upstream (for Unbound a forward-zone \".\", "
                       "for dnsmasq --server), or test the path in route mode instead"},
+    {"header-bit-changed:proxy-ad", "let the DNS proxy on {device} pass the AD bit of its upstream's answers (for dnsmasq --proxy-dnssec), or make it validate DNSSEC itself"},
+    {"header-bit-changed:proxy-cd", "update or replace the DNS proxy on {device}: it must copy CD from the query into its answer (RFC 6840 5.9)"},
+    {"name-case-changed:proxy", "update or replace the DNS proxy on {device} so its answers keep the question exactly as the stub asked it"},
     {"proxy-rewrite", "configure the DNS proxy on {device} to forward the EDNS buffer size, DO and options unchanged"},
     {"option-stripped", "update or reconfigure {device} so it forwards EDNS options unchanged"},
     {"do-cleared", "update or reconfigure {device} so it forwards the DO bit: without it no answer is signed"},

@@ -139,6 +139,8 @@ const Table kJapanese = {
     {"tcp-fallback:proxy-rewrite", "リゾルバは TCP に切り替えられない：大きすぎる問い合わせに TC=1 なしの {answer} オクテットの "
                                    "UDP 応答が返った（バッファサイズが書き換えられていた）"},
     {"dns-proxy:proxy-rewrite", "プロキシが上流に通知するのは {to} オクテットだけ（1232 未満）"},
+    {"header-bits:header-bit-changed:proxy-ad", "プロキシ {proxy} の応答では上流が立てた AD ビットが消えている：上流の DNSSEC 検証結果がスタブに届かない（検証しないプロキシには RFC 4035 で許されるが、RFC 5625 の透過性に反する。SAC035 では家庭用ルーター 22 台中 6 台で DNSSEC のフラグが壊れていた）"},
+    {"header-bits:header-bit-changed:proxy-cd", "プロキシ {proxy} の応答ではスタブが立てた CD ビットが消えている：検証するスタブが不正なデータを検証済みと取り違える（RFC 6840 5.9）"},
     {"option-stripped", "EDNS オプションが取り除かれた[（{direction}）]：{options}"},
     {"do-cleared", "DO=1 が[途中で（{direction}）]消された：応答は署名なしで返る"},
     {"header-bit-changed", "ヘッダービット {bits} が送ったとおりに届かなかった[（{direction}）]"},
@@ -147,6 +149,7 @@ const Table kJapanese = {
     {"name-case-changed", "クエリ名が送った {sent} ではなく {got} で返った[（{direction}）]"},
     {"case-0x20:name-case-changed:query", "クエリ名が別の大文字・小文字でサーバーに届いた（{got}、送信は {sent}）：途中の機器が書き換えた。0x20 ビットを乱数に使うフルリゾルバ（RFC 5452）はその応答を捨てる"},
     {"case-0x20:name-case-changed:answer", "応答の質問名が送った {sent} ではなく {got} で返った：大文字・小文字を照合するフルリゾルバ（0x20）はその応答を捨てる"},
+    {"case-0x20:name-case-changed:proxy", "プロキシ {proxy} の応答の質問名が尋ねた {sent} ではなく {got} だった：大文字・小文字を照合するスタブ（0x20）はその応答を捨てる"},
     {"rrsig-stripped", "応答に RRSIG がない[（{records}）][（{size} オクテット）][（{name}）]：検証するリゾルバは失敗する"},
     {"signature-invalid", "RRSIG が検証できない[（{records}）][（{name}）][（{size} オクテットの応答）]：署名されたデータが"
                           "改変されている"},
@@ -199,6 +202,8 @@ const Table kJapanese = {
     {"unknown-opcode:ok", "オペコード 15（未定義）のクエリに NOTIMP が返った"},
     {"header-bits:ok", "AD と CD は立てたまま応答サーバーに届き、AD・CD・Z は応答サーバーが立てたまま戻った"},
     {"case-0x20:ok", "大文字・小文字を混ぜた名前が送ったとおりに返った（{name}）"},
+    {"proxy:header-bits:ok", "プロキシは CD を尋ねたとおりに、AD を上流が立てたとおりに返した"},
+    {"proxy:case-0x20:ok", "プロキシは尋ねたとおりの大文字・小文字の質問名で応答した（{name}）"},
     {"udp-fragments:ok", "フラグメントは通る：{answers_passed} オクテットの応答[、{queries_passed} オクテットの"
                          "フラグメント化したクエリ][；{no_raw}]"},
     {"pmtu:ok", "DF 付きのパケットが双方向に通る：サーバ方向の最大 {forward}、戻り方向 {back}（{ceiling} まで試験）"},
@@ -316,6 +321,8 @@ const Table kJapanese = {
 
 const Table kCauseNames = {
     {"proxy-refused", "プロキシが自分のデータから応答"},
+    {"header-bit-changed", "DNS ヘッダービットの書き換え"},
+    {"name-case-changed", "名前の大文字・小文字の書き換え"},
     {"no-answer", "クエリの消失"},          {"size-cap", "サイズ制限"},
     {"mtu", "小さな MTU"},                  {"pmtud-blackhole", "経路 MTU 探索のブラックホール"},
     {"fragment-filter", "フラグメントのフィルタ"}, {"random-loss", "ランダムな損失"},
@@ -343,6 +350,9 @@ const Table kFixes = {
     {"edns-buffer-cap", "{device} が通知または転送する EDNS バッファサイズを上げる（dnsmasq では --edns-packet-max）。"
                         "それまでは TCP で名前解決でき、往復が一回増える"},
     {"proxy-refused", "{device} の DNS プロキシがすべての名前を上流へ転送するよう設定する（Unbound なら forward-zone \".\"、dnsmasq なら --server）。または経路モードで試験する"},
+    {"header-bit-changed:proxy-ad", "{device} の DNS プロキシが上流の応答の AD ビットをそのまま返すよう設定する（dnsmasq なら --proxy-dnssec）。またはプロキシ自身に DNSSEC 検証をさせる"},
+    {"header-bit-changed:proxy-cd", "{device} の DNS プロキシを更新または交換する：クエリの CD を応答にコピーしなければならない（RFC 6840 5.9）"},
+    {"name-case-changed:proxy", "{device} の DNS プロキシを更新または交換し、スタブが尋ねたとおりの質問（大文字・小文字を含む）で応答させる"},
     {"proxy-rewrite", "{device} の DNS プロキシが EDNS バッファサイズ、DO、オプションを変えずに転送するよう設定する"},
     {"option-stripped", "{device} を更新または設定し直し、EDNS オプションを変えずに転送させる"},
     {"do-cleared", "{device} を更新または設定し直し、DO ビットを転送させる。DO がなければ応答は署名されない"},

@@ -100,7 +100,7 @@ std::vector<Row> rows_of(const Comparison& comparison, Language language) {
                     language);
     };
     for (const auto& change : comparison.verdicts)
-        rows.push_back({direction_word(change.direction), std::string(model::to_string(change.checkpoint)) + "/" + std::string(to_string(change.family)),
+        rows.push_back({direction_word(change.direction), model::verdict_name({.checkpoint = change.checkpoint, .via = change.via}) + "/" + std::string(to_string(change.family)),
                         verdict_text(change.before, language), verdict_text(change.after, language),
                         change.direction == Direction::worse});
     for (const auto& change : comparison.resolvers) {
@@ -142,6 +142,7 @@ std::string as_json(const Comparison& comparison) {
     out["verdicts"] = nlohmann::ordered_json::array();
     for (const auto& change : comparison.verdicts)
         out["verdicts"].push_back({{"checkpoint", model::to_string(change.checkpoint)}, {"family", to_string(change.family)},
+                                   {"via", to_string(change.via)},
                                    {"change", name(change.direction)}, {"before", side(change.before)},
                                    {"after", side(change.after)}});
     out["resolvers"] = nlohmann::ordered_json::array();
@@ -170,9 +171,11 @@ bool Comparison::worse() const {
 
 Comparison compare(const RunResult& before, const RunResult& after, std::string before_name, std::string after_name) {
     Comparison out{std::move(before_name), std::move(after_name), {}, {}, {}, 0};
-    std::map<std::pair<model::Checkpoint, int>, std::pair<std::optional<Verdict>, std::optional<Verdict>>> sides;
-    for (const auto& verdict : before.verdicts) sides[{verdict.checkpoint, static_cast<int>(verdict.family)}].first = verdict;
-    for (const auto& verdict : after.verdicts) sides[{verdict.checkpoint, static_cast<int>(verdict.family)}].second = verdict;
+    using Key = std::tuple<model::Checkpoint, int, int>;
+    std::map<Key, std::pair<std::optional<Verdict>, std::optional<Verdict>>> sides;
+    const auto key_of = [](const Verdict& v) { return Key{v.checkpoint, static_cast<int>(v.family), static_cast<int>(v.via)}; };
+    for (const auto& verdict : before.verdicts) sides[key_of(verdict)].first = verdict;
+    for (const auto& verdict : after.verdicts) sides[key_of(verdict)].second = verdict;
     for (auto& [key, pair] : sides) {
         auto direction = direction_of(pair.first, pair.second);
         if (!direction) {
@@ -180,7 +183,7 @@ Comparison compare(const RunResult& before, const RunResult& after, std::string 
             continue;
         }
         const Verdict& any = pair.second ? *pair.second : *pair.first;
-        out.verdicts.push_back({any.checkpoint, any.family, std::move(pair.first), std::move(pair.second), *direction});
+        out.verdicts.push_back({any.checkpoint, any.family, any.via, std::move(pair.first), std::move(pair.second), *direction});
     }
     std::stable_sort(out.verdicts.begin(), out.verdicts.end(),
                      [](const VerdictChange& a, const VerdictChange& b) { return a.direction < b.direction; });

@@ -67,6 +67,10 @@ std::optional<std::pair<std::string, model::Params>> fix_for(const model::Cause&
             params["buffer"] = largest.value_or(512);
         }
     }
+    // A fix more specific to the cause's selector ("header-bit-changed:proxy-ad") before the code's own.
+    const auto& selector = model::spec_of(cause.code).selector;
+    if (auto value = cause.params.find(selector); !selector.empty() && value != cause.params.end() && value->is_string())
+        if (fixes.count(key + ":" + value->get<std::string>())) key += ":" + value->get<std::string>();
     auto fix = fixes.find(key);
     if (fix == fixes.end()) return std::nullopt;
     return std::pair{std::string(fix->second), params};
@@ -124,7 +128,7 @@ std::vector<Finding> findings(const RunResult& result, Language language) {
             own.status = verdict.status;
             own.cause = blame->cause;
             finding.severity = std::min(finding.severity, severity_of(result, own));
-            const std::string where = std::string(model::to_string(verdict.checkpoint)) + "/" + std::string(to_string(verdict.family));
+            const std::string where = model::verdict_name(verdict) + "/" + std::string(to_string(verdict.family));
             // Parameters read from a result file may have any type: only a string direction counts.
             const auto direction = own.cause.params.find("direction");
             const std::string key = std::string(to_string(own.cause.code)) + "/" +
@@ -172,7 +176,7 @@ RunSeverity severity_of(const RunResult& result) {
             for (const auto& blame : verdict.blame) {
                 if (blame.device != finding.device) continue;
                 add_once(device.causes, std::string(to_string(blame.cause.code)));
-                add_once(device.checkpoints, std::string(model::to_string(verdict.checkpoint)) + "/" +
+                add_once(device.checkpoints, model::verdict_name(verdict) + "/" +
                                                  std::string(to_string(verdict.family)));
             }
         }

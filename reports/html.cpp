@@ -72,7 +72,7 @@ std::string verdict_row(const RunResult& result, const Verdict& verdict, Languag
     std::string blamed;
     for (const auto& device : blamed_devices(verdict)) blamed += (blamed.empty() ? "" : " + ") + device;
     // Ids, families, badges and device names never wrap inside; only the reason does.
-    html << "<tr><td><b class=\"id\">" << escape(std::string(model::to_string(verdict.checkpoint)))
+    html << "<tr><td><b class=\"id\">" << escape(model::verdict_name(verdict))
          << "</b><br><span class=\"src\">" << escape(checkpoint_title(verdict.checkpoint, language))
          << "</span></td><td><span class=\"id\">" << to_string(verdict.family)
          << "</span></td><td><span class=\"pill\" style=\"background:" << status_color(verdict.status) << "\">"
@@ -111,7 +111,7 @@ std::string probe_matrix(const RunResult& result, const Verdict& verdict, const 
                          Language language) {
     std::ostringstream html;
     const auto* probe = model::find_probe(result, finding.probe);
-    html << "<div class=\"matrix\"><p><b>" << escape(std::string(model::to_string(verdict.checkpoint))) << "/" << to_string(verdict.family) << "</b> · "
+    html << "<div class=\"matrix\"><p><b>" << escape(model::verdict_name(verdict)) << "/" << to_string(verdict.family) << "</b> · "
          << escape(probe ? render_probe(*probe, language) : finding.probe) << "</p><div class=\"scroll\"><table><tr><th></th>";
     for (const auto& tap : finding.taps) html << "<th>" << escape(tap.tap) << "</th>";
     html << "</tr>\n";

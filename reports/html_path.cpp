@@ -65,7 +65,7 @@ struct Marks {
         for (const auto& device : severity_of(result).devices) severity[device.name] = device.severity;
         for (const auto& verdict : result.verdicts)
             for (const auto& device : blamed_devices(verdict)) {
-                const std::string label = std::string(model::to_string(verdict.checkpoint)) + "/" + std::string(to_string(verdict.family));
+                const std::string label = model::verdict_name(verdict) + "/" + std::string(to_string(verdict.family));
                 if (verdict.status == Status::fail) failing[device].insert(label);
                 if (verdict.status == Status::warn) warning[device].insert(label);
             }

@@ -82,6 +82,7 @@ json verdict_json(const Verdict& verdict) {
     for (const auto& finding : verdict.findings) findings.push_back(finding_json(finding));
     return {{"checkpoint", model::to_string(verdict.checkpoint)},
             {"family", to_string(verdict.family)},
+            {"via", to_string(verdict.via)},
             {"status", to_string(verdict.status)},
             {"cause", cause_json(verdict.cause)},
             {"probe_cause", verdict.probe_cause ? cause_json(*verdict.probe_cause) : json(nullptr)},

@@ -98,6 +98,9 @@ Result<Verdict> verdict_of(const json& entry) {
     if (!family || !status) return fail("verdict " + name + ": unknown family or status");
     verdict.family = *family;
     verdict.status = *status;
+    const auto via = model::via_from(entry.value("via", "path"));  // results before `via` were all path
+    if (!via) return fail("verdict " + name + ": unknown via");
+    verdict.via = *via;
     DNSPATH_TRY(verdict.cause, cause_of(entry.at("cause")));
     if (auto found = entry.find("probe_cause"); found != entry.end() && !found->is_null()) {
         DNSPATH_TRY(auto probe_cause, cause_of(*found));

@@ -41,7 +41,7 @@ double probe_seconds(const Verdict& verdict, const std::map<std::string, const m
 
 Case case_for(const Verdict& verdict, Language language, bool warnings_fail, double seconds) {
     Case test;
-    test.name = std::string(model::to_string(verdict.checkpoint)) + "." + std::string(to_string(verdict.family));
+    test.name = std::string(model::to_string(verdict.checkpoint)) + (verdict.via == model::Via::proxy ? ".proxy." : ".") + std::string(to_string(verdict.family));
     test.title = checkpoint_title(verdict.checkpoint, language);
     test.devices = model::blamed_devices(verdict);
     test.seconds = seconds;

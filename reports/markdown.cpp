@@ -99,7 +99,7 @@ std::string render_markdown(const RunResult& result, Language language) {
         std::string blamed;
         for (const auto& device : model::blamed_devices(*verdict)) blamed += (blamed.empty() ? "" : " + ") + device;
         const std::string status = word("status:" + std::string(to_string(verdict->status)), language);
-        md << "| `" << model::to_string(verdict->checkpoint) << "` | " << to_string(verdict->family) << " | "
+        md << "| `" << model::verdict_name(*verdict) << "` | " << to_string(verdict->family) << " | "
            << (verdict->status == Status::fail ? "**" + status + "**" : status) << " | " << cell(blamed) << " | "
            << cell(render_cause(*verdict, language)) << " |\n";
     }
@@ -120,7 +120,7 @@ std::string render_markdown(const RunResult& result, Language language) {
     if (const auto found = reproductions(result); !found.empty()) {
         md << "\n## " << word("section:reproduce", language) << "\n\n";
         for (const auto& [verdict, command] : found)
-            md << "- `" << model::to_string(verdict->checkpoint) << "` " << to_string(verdict->family) << "\n\n  ```sh\n  "
+            md << "- `" << model::verdict_name(*verdict) << "` " << to_string(verdict->family) << "\n\n  ```sh\n  "
                << command << "\n  ```\n";
     }
     return md.str();

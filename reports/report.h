@@ -171,6 +171,7 @@ enum class Direction { worse, better, changed };
 struct VerdictChange {
     model::Checkpoint checkpoint = model::Checkpoint::reachability;
     Family family = Family::ipv4;
+    model::Via via = model::Via::path;
     std::optional<Verdict> before, after;  // absent when the run did not decide it
     Direction direction = Direction::changed;
 };

@@ -205,7 +205,7 @@ std::string render_stacked(const std::vector<const Verdict*>& ordered, const Tex
     std::string out;
     for (const auto* verdict : ordered) {
         const std::string status = word("status:" + std::string(to_string(verdict->status)), options.language);
-        out += std::string(model::to_string(verdict->checkpoint)) + " " + std::string(to_string(verdict->family)) + "  " +
+        out += model::verdict_name(*verdict) + " " + std::string(to_string(verdict->family)) + "  " +
                paint(options.color, verdict->status, status) + "  " + blamed_text(*verdict) + "\n    " +
                wrap(render_cause(*verdict, options.language), 4, options.width) + "\n";
     }
@@ -221,7 +221,7 @@ std::string render_table(const RunResult& result, const TextOptions& options) {
     std::size_t widths[4] = {display_width(headers[0]), std::max<std::size_t>(4, display_width(headers[1])),
                              display_width(headers[2]), display_width(headers[3])};
     for (const auto* verdict : ordered) {
-        widths[0] = std::max(widths[0], model::to_string(verdict->checkpoint).size());
+        widths[0] = std::max(widths[0], model::verdict_name(*verdict).size());
         widths[2] = std::max(widths[2], display_width(word("status:" + std::string(to_string(verdict->status)), language)));
         widths[3] = std::max(widths[3], blamed_text(*verdict).size());
     }
@@ -233,7 +233,7 @@ std::string render_table(const RunResult& result, const TextOptions& options) {
                       " " + pad(headers[3], widths[3]) + " " + headers[4] + "\n";
     for (const auto* verdict : ordered) {
         const std::string status = word("status:" + std::string(to_string(verdict->status)), language);
-        out += pad(std::string(model::to_string(verdict->checkpoint)), widths[0]) + "  " + pad(std::string(to_string(verdict->family)), widths[1]) + " " +
+        out += pad(model::verdict_name(*verdict), widths[0]) + "  " + pad(std::string(to_string(verdict->family)), widths[1]) + " " +
                paint(options.color, verdict->status, pad(status, widths[2])) + " " + pad(blamed_text(*verdict), widths[3]) +
                " ";
         const std::string reason = render_cause(*verdict, language);
@@ -287,7 +287,7 @@ std::string render_reproductions(const RunResult& result, const TextOptions& opt
     for (const auto& [verdict, command] : found) {
         // The command and its continuation lines at one indent: a query name is one word, and
         // a narrow terminal must still hold it.
-        out += "# " + std::string(model::to_string(verdict->checkpoint)) + " " + std::string(to_string(verdict->family)) + "\n";
+        out += "# " + model::verdict_name(*verdict) + " " + std::string(to_string(verdict->family)) + "\n";
         const std::size_t width = options.wide ? std::string::npos : (options.width > 6 ? options.width - 2 : 4);
         for (const auto& line : shell_lines(command, width)) out += "  " + line + "\n";
     }

@@ -14,6 +14,20 @@ namespace dnspath::probe {
 
 using model::Family;
 
+// The DNS 0x20 bit (RFC 4343: the case must come back as sent). A probe id stays lowercase: taps
+// find the probe by it.
+wire::Name mixed_case(const wire::Name& name, bool keep_first) {
+    std::vector<std::string> labels = name.labels();
+    bool upper = true;
+    for (std::size_t i = keep_first ? 1 : 0; i < labels.size(); ++i)
+        for (char& c : labels[i])
+            if (std::isalpha(static_cast<unsigned char>(c))) {
+                c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
+                upper = !upper;
+            }
+    return wire::Name(std::move(labels));
+}
+
 namespace {
 
 // The outcome's typed fields on the record: what came back, or why nothing did.
@@ -41,22 +55,12 @@ void fill_outcome(model::ProbeRecord& record, const QueryOutcome& outcome) {
     record.echo = typed_echo(message);
     if (record.query_bits || record.answer_bits_asked)
         record.answer_bits = model::HeaderBits{message.header.ad, message.header.cd, message.header.z};
-    // Case-sensitive on purpose: Name::equals ignores case, as DNS does everywhere but here.
-    if (record.mixed_case) record.case_kept = message.questions.size() == 1 && message.questions.front().name.to_string() == record.qname;
-}
-
-// The name with its letters in alternating case, starting upper (the DNS 0x20 bit, RFC 4343: the
-// case must come back as sent). A probe id stays lowercase: taps find the probe by it.
-wire::Name mixed_case(const wire::Name& name, bool keep_first) {
-    std::vector<std::string> labels = name.labels();
-    bool upper = true;
-    for (std::size_t i = keep_first ? 1 : 0; i < labels.size(); ++i)
-        for (char& c : labels[i])
-            if (std::isalpha(static_cast<unsigned char>(c))) {
-                c = static_cast<char>(upper ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
-                upper = !upper;
-            }
-    return wire::Name(std::move(labels));
+    // Case-sensitive on purpose (Name::equals ignores case, as DNS does everywhere but here), and
+    // against the case this try sent: a retry's name differs (r<n>), its case follows the pattern.
+    if (record.mixed_case && message.questions.size() == 1) {
+        const auto& got = message.questions.front().name;
+        record.case_kept = got.to_string() == mixed_case(got, record.id_in_qname).to_string();
+    }
 }
 
 // The record of a query as asked, before its outcome is known.

@@ -54,6 +54,10 @@ struct QuerySpec {
 
 
 
+// The name with its letters in alternating case, starting upper, the first label (a probe id)
+// kept as it is when `keep_first`: what the case-0x20 probe sends, and so what must come back.
+wire::Name mixed_case(const wire::Name& name, bool keep_first);
+
 struct QueryOutcome {
     // The results' one vocabulary; a session never says `truncated` (the record does, from TC=1).
     model::Outcome kind = model::Outcome::error;

@@ -147,20 +147,20 @@ void judge_qdcount(Session& session, Family family, model::RunResult& result, Qu
 // Shared with target mode: an opcode no one defined (15) must get NOTIMP (RFC 8906 8); a box in
 // the middle that drops it, or answers FORMERR itself, keeps every future opcode off the path.
 void judge_unknown_opcode(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
-    spec.kind = "options";
+    spec.kind = spec.via_proxy ? "proxy" : "options";
     spec.opcode = 15;
     spec.tries = session.confirm_tries(family);  // a silence decides the verdict: loss must not explain it
     auto outcome = session.ask(family, spec);
+    auto verdict = [&](Status status, model::Cause found) {
+        add_verdict(result, Checkpoint::unknown_opcode, family, status, std::move(found), {outcome.probe_id});
+        if (spec.via_proxy) result.verdicts.back().via = model::Via::proxy;
+    };
     if (outcome.answered() && outcome.message->full_rcode() == wire::rcode::notimp)
-        add_verdict(result, Checkpoint::unknown_opcode, family, Status::pass, cause(CauseCode::ok, {{"rcode", "NOTIMP"}}),
-                    {outcome.probe_id});
+        verdict(Status::pass, cause(CauseCode::ok, {{"rcode", "NOTIMP"}}));
     else if (outcome.answered())
-        add_verdict(result, Checkpoint::unknown_opcode, family, Status::fail,
-                    cause(CauseCode::wrong_rcode, {{"rcode", wire::rcode_name(outcome.message->full_rcode())}, {"expected", "NOTIMP"}}),
-                    {outcome.probe_id});
+        verdict(Status::fail, cause(CauseCode::wrong_rcode, {{"rcode", wire::rcode_name(outcome.message->full_rcode())}, {"expected", "NOTIMP"}}));
     else
-        add_verdict(result, Checkpoint::unknown_opcode, family, Status::fail,
-                    cause(CauseCode::no_answer, {{"what", "opcode"}, {"outcome", to_string(outcome.kind)}}), {outcome.probe_id});
+        verdict(Status::fail, cause(CauseCode::no_answer, {{"what", "opcode"}, {"outcome", to_string(outcome.kind)}}));
 }
 
 namespace {
@@ -215,32 +215,36 @@ void judge_header_bits(Session& session, Family family, model::RunResult& result
 // as extra entropy drop answers that do not): a box that lowercases names breaks them. The echo's
 // qname says whether the query or the answer lost the case.
 void judge_case_0x20(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
-    spec.kind = "options";
+    spec.kind = spec.via_proxy ? "proxy" : "options";
     spec.mixed_case = true;
     spec.echo = !spec.name;  // a real server (target mode) has no echo
     spec.tries = session.confirm_tries(family);
     auto outcome = session.ask(family, spec);
-    if (!outcome.answered()) {
-        add_verdict(result, Checkpoint::case_0x20, family, Status::fail,
-                    cause(CauseCode::no_answer, {{"what", "case"}, {"outcome", to_string(outcome.kind)}}), {outcome.probe_id});
-        return;
-    }
+    auto verdict = [&](Status status, model::Cause found) {
+        add_verdict(result, Checkpoint::case_0x20, family, status, std::move(found), {outcome.probe_id});
+        if (spec.via_proxy) result.verdicts.back().via = model::Via::proxy;
+    };
+    if (!outcome.answered()) return verdict(Status::fail, cause(CauseCode::no_answer, {{"what", "case"}, {"outcome", to_string(outcome.kind)}}));
     const auto& records = session.records();
     const auto found = std::find_if(records.rbegin(), records.rend(), [&](const auto& r) { return r.id == outcome.probe_id; });
     if (found == records.rend()) return;
     const auto& record = *found;
+    if (record.case_kept.value_or(false)) return verdict(Status::pass, cause(CauseCode::ok, {{"name", record.qname}}));
+    // What this try sent (a retry's name has its r<n> label): the case pattern over the name that came back.
     const auto& questions = outcome.message->questions;
-    if (record.case_kept.value_or(false)) {
-        add_verdict(result, Checkpoint::case_0x20, family, Status::pass, cause(CauseCode::ok, {{"name", record.qname}}),
-                    {outcome.probe_id});
-        return;
-    }
-    model::Params params{{"sent", record.qname}, {"got", questions.size() == 1 ? questions.front().name.to_string() : std::string()}};
-    if (spec.echo) {
+    const std::string got = questions.size() == 1 ? questions.front().name.to_string() : std::string();
+    const std::string sent = questions.size() == 1 ? mixed_case(questions.front().name, record.id_in_qname).to_string() : record.qname;
+    model::Params params{{"sent", sent}, {"got", got}};
+    if (spec.via_proxy) {
+        params["proxy"] = session.config().proxies.at(family).address();
+        // What the proxy sends upstream is its own query (it may use 0x20 itself, RFC 5452); only
+        // the answer it hands back must keep the stub's case.
+        params["direction"] = "proxy";
+    } else if (spec.echo) {
         const auto echo = typed_echo(*outcome.message);
-        params["direction"] = echo && echo->qname == record.qname ? "answer" : "query";
+        params["direction"] = echo && echo->qname == sent ? "answer" : "query";
     }
-    add_verdict(result, Checkpoint::case_0x20, family, Status::fail, cause(CauseCode::name_case_changed, params), {outcome.probe_id});
+    verdict(Status::fail, cause(CauseCode::name_case_changed, params));
 }
 
 void run_options(Session& session, Family family, model::RunResult& result) {

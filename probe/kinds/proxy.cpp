@@ -54,6 +54,53 @@ void judge_hello(const wire::Message& hello, model::Params& figures, std::vector
     }
 }
 
+// AD=1 and CD=1 asked of the proxy, and the responder asked to set AD in its answer (h1). The
+// proxy must hand CD back as asked (RFC 6840 5.9: dropping it hides bogus data from a validating
+// stub); clearing the upstream's AD is allowed by RFC 4035 for a proxy that does not validate,
+// but hides the upstream's validation from stubs (RFC 5625's transparency; dnsmasq without
+// --proxy-dnssec; SAC035 found DNSSEC flags broken in 6 of 22 routers): a warning.
+void judge_proxy_header_bits(Session& session, Family family, model::RunResult& result, const std::string& proxy) {
+    std::vector<std::string> probes;
+    auto outcome = ask_proxy(session, family,
+                             {.kind = "proxy", .echo = true, .edns = wire::Edns{}, .via_proxy = true,
+                              .query_bits = model::HeaderBits{true, true, false}, .answer_bits = model::HeaderBits{true, false, false}},
+                             1, probes);
+    auto verdict = [&](Status status, model::Cause found) {
+        found.params["proxy"] = proxy;
+        add_verdict(result, Checkpoint::header_bits, family, status, std::move(found), probes);
+        result.verdicts.back().via = model::Via::proxy;
+    };
+    if (!outcome.answered()) return verdict(Status::fail, cause(CauseCode::no_answer, {{"what", "header-bits"}, {"outcome", to_string(outcome.kind)}}));
+    const auto echo = typed_echo(*outcome.message);
+    // Answered from the proxy's own data: nothing about what it passes on.
+    if (!echo) return verdict(Status::na, cause(CauseCode::not_measured, {{"why", "no-echo"}}));
+    const auto& header = outcome.message->header;
+    model::Params figures;
+    if (echo->cd) figures["upstream_cd"] = *echo->cd;
+    if (!header.cd) {
+        figures["bits"] = std::vector<std::string>{"CD"};
+        figures["direction"] = "proxy-cd";
+        return verdict(Status::fail, cause(CauseCode::header_bit_changed, figures));
+    }
+    if (!header.ad) {
+        figures["bits"] = std::vector<std::string>{"AD"};
+        figures["direction"] = "proxy-ad";
+        return verdict(Status::warn, cause(CauseCode::header_bit_changed, figures));
+    }
+    verdict(Status::pass, cause(CauseCode::ok, {{"header_bits", std::vector<std::string>{"AD", "CD"}}}));
+}
+
+// The transparency items asked of the proxy itself, as its stubs ask (RD=1), each a verdict of its
+// own checkpoint through the proxy (via proxy).
+void run_proxy_transparency(Session& session, Family family, model::RunResult& result, const std::string& proxy) {
+    const QuerySpec spec{.kind = "proxy", .edns = wire::Edns{}, .via_proxy = true};
+    judge_unknown_opcode(session, family, result, spec);
+    if (session.stopped()) return;
+    judge_proxy_header_bits(session, family, result, proxy);
+    if (session.stopped()) return;
+    judge_case_0x20(session, family, result, spec);
+}
+
 }  // namespace
 
 void run_proxy(Session& session, Family family, model::RunResult& result) {
@@ -137,6 +184,7 @@ void run_proxy(Session& session, Family family, model::RunResult& result) {
         add_verdict(result, Checkpoint::dns_proxy, family, Status::warn, with_figures(warnings.front()), probes);
     else
         add_verdict(result, Checkpoint::dns_proxy, family, Status::pass, cause(CauseCode::ok, figures), probes);
+    if (!session.stopped()) run_proxy_transparency(session, family, result, proxy);
 }
 
 }  // namespace dnspath::probe

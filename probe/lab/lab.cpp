@@ -245,9 +245,10 @@ std::vector<std::string> proxy_command(const Proxy& proxy, const std::string& up
                                   "--bind-interfaces", "--user=root", "--log-facility=-",
                                   "--pid-file=" + state_dir + "/" + device.name + ".dnsmasq.pid",
                                   "--server=" + upstream,
-                                  // Copies the AD bit and DNSSEC records through, as CPE proxies do.
-                                  "--proxy-dnssec",
                                   device.proxy_cache ? "--cache-size=150" : "--cache-size=0"};
+    // Copies the upstream's AD bit through, as a transparent proxy does; without it dnsmasq clears
+    // AD (the header-bits fault SAC035 found in home routers).
+    if (device.proxy_dnssec) argv.push_back("--proxy-dnssec");
     argv.push_back("--listen-address=" + proxy.ipv4);
     argv.push_back("--listen-address=" + proxy.ipv6);
     if (device.edns_packet_max) argv.push_back("--edns-packet-max=" + std::to_string(*device.edns_packet_max));

@@ -37,7 +37,16 @@ constexpr std::array<std::pair<Outcome, std::string_view>, 7> kOutcomes{
      {Outcome::error, "error"},
      {Outcome::undecodable, "undecodable"}}};
 
+constexpr std::array<std::pair<Via, std::string_view>, 2> kVias{{{Via::path, "path"}, {Via::proxy, "proxy"}}};
+
 }  // namespace
+
+std::string_view to_string(Via via) { return name_of(kVias, via); }
+std::optional<Via> via_from(std::string_view text) { return value_of(kVias, text); }
+std::string verdict_name(const Verdict& verdict) {
+    std::string name(to_string(verdict.checkpoint));
+    return verdict.via == Via::proxy ? name + " (proxy)" : name;
+}
 
 std::string_view to_string(Status status) { return name_of(kStatuses, status); }
 std::string_view to_string(Family family) { return name_of(kFamilies, family); }

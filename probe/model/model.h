@@ -94,9 +94,16 @@ struct Blame {
 };
 
 // One checkpoint's verdict for one address family.
+// Where a verdict's probes went: across the path to the responder, or to a DNS proxy asked on
+// purpose (the same checkpoint, judged as RFC 5625 wants a proxy to behave).
+enum class Via { path, proxy };
+std::string_view to_string(Via via);
+std::optional<Via> via_from(std::string_view text);
+
 struct Verdict {
     Checkpoint checkpoint = Checkpoint::reachability;
     Family family = Family::both;
+    Via via = Via::path;
     Status status = Status::na;
     Cause cause;
     // The cause the probe's view alone gave, kept when the taps changed it (judging again starts
@@ -106,6 +113,9 @@ struct Verdict {
     std::vector<Blame> blame;                // empty: nobody blamed (or no taps)
     std::vector<CaptureFinding> findings;    // what the taps saw about its probes
 };
+
+// How reports name a verdict's checkpoint: "header-bits", or "header-bits (proxy)" through a proxy.
+std::string verdict_name(const Verdict& verdict);
 
 enum class Outcome { answer, truncated, timeout, refused, reset, error, undecodable };
 std::string_view to_string(Outcome outcome);

@@ -133,6 +133,7 @@ Device read_device(const toml::table& entry) {
     if (const auto* balancers = entry["balancers"].as_array())
         for (const auto& balancer : *balancers) device.balancers.push_back(balancer.value_or(std::string{}));
     device.proxy_cache = entry["proxy_cache"].value_or(false);
+    device.proxy_dnssec = entry["proxy_dnssec"].value_or(true);
     device.model = entry["model"].value_or(std::string{});
     device.firmware = entry["firmware"].value_or(std::string{});
     auto faults = entry["faults"];
@@ -182,7 +183,7 @@ void check_device(const toml::table& entry, bool last, const Device& device, std
                                   std::string("topology.device.") + key + ": \"" + tap + "\" is not an interface, netns:NAMESPACE/INTERFACE or a file path",
                                   "bad-tap", {{"path", std::string("topology.device.") + key}, {"value", tap}});
     }
-    for (const auto* key : {"edns_packet_max", "proxy_cache", "intercept_dns"})
+    for (const auto* key : {"edns_packet_max", "proxy_cache", "proxy_dnssec", "intercept_dns"})
         if (entry[key] && device.kind != "cpe")
             validator.coded_error(entry[key].node()->source(),
                                   std::string("topology.device.") + key + " only applies to kind = \"cpe\" (the dnsmasq proxy)", "only-for-kind",

@@ -80,6 +80,7 @@ struct Device {
     std::vector<std::string> balancers;
     std::string model, firmware;         // which box this is (recorded in the result; a bench's DUT)
     bool proxy_cache = false;            // cpe: dnsmasq caches answers (off: every query goes upstream)
+    bool proxy_dnssec = true;            // cpe: dnsmasq copies the upstream's AD (--proxy-dnssec); off clears it
 };
 
 struct Lab {

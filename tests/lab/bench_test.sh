@@ -52,8 +52,11 @@ SCRIPT
   chmod +x "$work/wan.sh"
   : >"$work/resolv.conf"
   ip netns exec $dut udhcpc -f -i wan0 -s "$work/wan.sh" -t 0 -T 1 -A 1 >"$work/udhcpc.log" 2>&1 &
-  local proxy_options=()
-  [ "$1" = small-edns ] && proxy_options=(--edns-packet-max=512)
+  # --proxy-dnssec: a transparent proxy hands back the upstream's AD; the ad-clear DUT, like many
+  # home routers' dnsmasq, does not (SAC035).
+  local proxy_options=(--proxy-dnssec)
+  [ "$1" = ad-clear ] && proxy_options=()
+  [ "$1" = small-edns ] && proxy_options+=(--edns-packet-max=512)
   local lan_dns=198.19.77.1
   [ "$1" = isp-dns ] && lan_dns=198.18.200.1  # hands its LAN the ISP's DNS server, not its own proxy
   if [ "$1" = ipv6 ]; then
@@ -63,7 +66,7 @@ SCRIPT
     ip -n $dut addr add fd00:200::2/64 dev wan0 nodad
     ip -n $dut -6 route add default via fd00:200::1
     ip -n $dut addr add fd00:77::1/64 dev lan0 nodad
-    proxy_options=(--enable-ra --dhcp-range=fd00:77::,ra-only,64)
+    proxy_options+=(--enable-ra --dhcp-range=fd00:77::,ra-only,64)
   fi
   if [ "$1" = pd ]; then
     # IPv6 as a CPE takes it from its ISP: DHCPv6 on its WAN (dhclient asks an address and a
@@ -86,7 +89,7 @@ SCRIPT
     ( for _ in $(seq 300); do ip -n $dut -6 addr show dev wan0 scope link | grep -q inet6 && break; sleep 0.1; done
       exec ip netns exec $dut dhclient -6 -N -P -d -sf "$work/wan6.sh" -lf "$work/dut6.leases" -pf "$work/dut6.pid" wan0 \
         >"$work/dhclient6.log" 2>&1 ) &
-    proxy_options=(--enable-ra --dhcp-range=::,constructor:lan0,ra-only,64)
+    proxy_options+=(--enable-ra --dhcp-range=::,constructor:lan0,ra-only,64)
   fi
   ip netns exec $dut dnsmasq --keep-in-foreground --conf-file=/dev/null --interface=lan0 --bind-interfaces --no-hosts \
     --resolv-file="$work/resolv.conf" --cache-size=0 --dhcp-range=198.19.77.100,198.19.77.150,255.255.255.0,1h \
@@ -145,8 +148,8 @@ d = json.load(open(sys.argv[1])); rc = int(sys.argv[2])
 for x in d["verdicts"]:
     x["devices"] = sorted({b["device"] for b in x["blame"]})
     x["code"], x["p"] = x["cause"]["code"], x["cause"]["params"]
-def v(c, f="ipv4"):
-    found = [x for x in d["verdicts"] if x["checkpoint"] == c and x["family"] == f]
+def v(c, f="ipv4", via="path"):
+    found = [x for x in d["verdicts"] if x["checkpoint"] == c and x["family"] == f and x.get("via", "path") == via]
     return found[0] if found else {"status": "missing", "devices": [], "code": None, "p": {}}
 print(eval(sys.argv[3]))
 PY
@@ -178,8 +181,17 @@ expect clean "the DUT's identity is in the result" "d['device_identity'] == [{'n
 expect clean "a clean home router: exit 0, only its NAT noted, on home-router" "rc == 0 and v('nat')['status'] == 'warn' and v('nat')['devices'] == ['home-router'] and not [x for x in d['verdicts'] if x['status'] == 'fail']"
 expect clean "both modes ran: route (udp-large) and proxy (dns-proxy through the DUT's DNS)" "v('udp-large')['status'] == 'pass' and v('dns-proxy')['status'] == 'pass' and v('dns-proxy')['p']['proxy'] == '198.19.77.1'"
 expect clean "the DUT is named in the path" "d['path'] == ['home-router']"
+expect clean "through the DUT's proxy: AD and CD handed back, the case kept, opcode 15 NOTIMP" "v('header-bits', 'ipv4', 'proxy')['status'] == 'pass' and v('case-0x20', 'ipv4', 'proxy')['status'] == 'pass' and v('unknown-opcode', 'ipv4', 'proxy')['status'] == 'pass'"
 schema_ok clean
 left_clean clean
+
+# A DUT whose dnsmasq clears the upstream's AD (no --proxy-dnssec): header-bits through the proxy
+# warns, named on home-router from the taps; the path's own header bits pass.
+make_dut ad-clear
+bench ad-clear --probes options,proxy
+expect ad-clear "the proxy clears AD: header-bits (proxy) warns on home-router, exit 0" "rc == 0 and v('header-bits', 'ipv4', 'proxy')['status'] == 'warn' and v('header-bits', 'ipv4', 'proxy')['p']['bits'] == ['AD'] and v('header-bits', 'ipv4', 'proxy')['devices'] == ['home-router']"
+expect ad-clear "route mode passes the header bits" "v('header-bits')['status'] == 'pass' and v('case-0x20')['status'] == 'pass'"
+left_clean ad-clear
 
 make_dut small-edns
 bench small-edns

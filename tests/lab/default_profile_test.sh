@@ -22,8 +22,8 @@ for x in d["verdicts"]:
     x["devices"] = [b["device"] for b in x["blame"]]
     x["device"] = x["devices"][0] if len(x["devices"]) == 1 else None
     x["code"], x["p"] = x["cause"]["code"], x["cause"]["params"]
-def v(c, f):
-    found = [x for x in d["verdicts"] if x["checkpoint"] == c and x["family"] == f]
+def v(c, f, via="path"):
+    found = [x for x in d["verdicts"] if x["checkpoint"] == c and x["family"] == f and x.get("via", "path") == via]
     return found[0] if found else {"status": "missing", "device": None, "devices": [], "code": None, "p": {}}
 print(eval(sys.argv[2]))
 PY

@@ -276,7 +276,10 @@ def check(fault, device, loss, result):
         return codes.get(family, codes.get("*"))
 
     for verdict in result["verdicts"]:
+        # A proxy's own verdicts are expected under "CHECKPOINT (proxy)" (reports name them so).
         checkpoint, family = verdict["checkpoint"], verdict["family"]
+        if verdict.get("via", "path") == "proxy":
+            checkpoint += " (proxy)"
         code, params = verdict["cause"]["code"], verdict["cause"]["params"]
         wanted = allowed(checkpoint, family)
         where = f"{checkpoint}/{family}"
@@ -313,7 +316,7 @@ def check(fault, device, loss, result):
         if failing and wanted is not None and code in wanted and code != "mtu" and not verdict["blame"] and checkpoint != "dns-proxy":
             problems.append(f"{where}: {code} but nobody blamed")
     # Every expected verdict is there.
-    decided = {(v["checkpoint"], v["family"]) for v in result["verdicts"]}
+    decided = {(v["checkpoint"] + (" (proxy)" if v.get("via", "path") == "proxy" else ""), v["family"]) for v in result["verdicts"]}
     for checkpoint, families in expect.items():
         for family in fault["families"]:
             if (families.get(family) or families.get("*")) and (checkpoint, family) not in decided:

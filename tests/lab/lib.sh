@@ -35,8 +35,8 @@ for x in d["verdicts"]:
     x["code"] = x["cause"]["code"]
     x["p"] = x["cause"]["params"]
     x["rules"] = [f["rule"] for f in x["findings"]]
-def v(checkpoint, family):
-    found = [x for x in d["verdicts"] if x["checkpoint"] == checkpoint and x["family"] == family]
+def v(checkpoint, family, via="path"):
+    found = [x for x in d["verdicts"] if x["checkpoint"] == checkpoint and x["family"] == family and x.get("via", "path") == via]
     return found[0] if found else {"status": "missing", "device": None, "devices": [], "code": None, "p": {}, "rules": [], "findings": []}
 def largest(family):
     return d["summary"][family]["largest_udp_answer"]

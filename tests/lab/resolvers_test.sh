@@ -28,7 +28,17 @@ for resolver in unbound=127.0.0.11 bind=127.0.0.12 knot-resolver=127.0.0.13 powe
   ip netns exec drc-probe "$bin" run --target 198.18.1.2 --port 53 --key-file /run/dnspath-drc/key --families ipv4 \
     --probes proxy --proxy "${resolver#*=}" --out "$work/proxy-$name" >"$work/proxy-$name.out" 2>&1
   expect "proxy-$name" "$name as the DNS proxy: dns-proxy passes (RD=1, DO and signed answers forwarded)" "v('dns-proxy', 'ipv4')['status'] == 'pass'"
+  echo "proxy-$name via proxy: $(q "proxy-$name" "' '.join(x['checkpoint'] + '=' + x['status'] + '/' + x['code'] for x in d['verdicts'] if x.get('via') == 'proxy')")"
+  expect "proxy-$name" "$name as the DNS proxy keeps the stub's name case" "v('case-0x20', 'ipv4', 'proxy')['status'] == 'pass'"
 done
+# Each one's own behaviour through the proxy, as dig shows it too (Debian 12's versions): Unbound
+# answers opcode 15 NOTIMP and sets AD itself (it validates: the lab gives it the zone's anchor);
+# BIND answers NOTIMP but does not hand back the upstream's AD (warn); Knot Resolver answers
+# opcode 15 NOERROR (RFC 8906 wants NOTIMP) and drops AD too; PowerDNS Recursor drops opcode 15.
+expect proxy-unbound "Unbound: NOTIMP for opcode 15, AD and CD handed back" "v('unknown-opcode', 'ipv4', 'proxy')['status'] == 'pass' and v('header-bits', 'ipv4', 'proxy')['status'] == 'pass'"
+expect proxy-bind "BIND: NOTIMP for opcode 15; the upstream's AD not handed back (a warning)" "v('unknown-opcode', 'ipv4', 'proxy')['status'] == 'pass' and v('header-bits', 'ipv4', 'proxy')['status'] == 'warn' and v('header-bits', 'ipv4', 'proxy')['p']['bits'] == ['AD']"
+expect proxy-knot-resolver "Knot Resolver: opcode 15 answered NOERROR (wrong-rcode), AD not handed back" "v('unknown-opcode', 'ipv4', 'proxy')['code'] == 'wrong-rcode' and v('unknown-opcode', 'ipv4', 'proxy')['p']['rcode'] == 'NOERROR' and v('header-bits', 'ipv4', 'proxy')['status'] == 'warn'"
+expect proxy-powerdns "PowerDNS Recursor: opcode 15 dropped (no-answer), AD and CD handed back" "v('unknown-opcode', 'ipv4', 'proxy')['code'] == 'no-answer' and v('header-bits', 'ipv4', 'proxy')['status'] == 'pass'"
 ip netns exec drc-probe dnsmasq --keep-in-foreground --no-resolv --no-hosts --port=53 --bind-interfaces \
   --listen-address=127.0.0.20 --user=root --pid-file="$work/refusing.pid" >/dev/null 2>&1 &
 refusing=$!
