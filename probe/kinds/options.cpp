@@ -247,6 +247,36 @@ void judge_case_0x20(Session& session, Family family, model::RunResult& result, 
     verdict(Status::fail, cause(CauseCode::name_case_changed, params));
 }
 
+// TYPE65280 (private use: no box can know it) asked. A dnspath responder answers with that type and
+// opaque RDATA the box must pass octet for octet (RFC 3597; RFC 5625 4.3 for proxies); a real
+// server (target mode) answers from its own data, NOERROR or NXDOMAIN. A box that drops the
+// question, answers it itself, or strips or rewrites the record fails.
+void judge_unknown_type(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
+    spec.kind = spec.via_proxy ? "proxy" : "options";
+    spec.qtype = wire::rr_type::private_use;
+    spec.tries = session.confirm_tries(family);
+    auto outcome = session.ask(family, spec);
+    auto verdict = [&](Status status, model::Cause found) {
+        add_verdict(result, Checkpoint::unknown_type, family, status, std::move(found), {outcome.probe_id});
+        if (spec.via_proxy) result.verdicts.back().via = model::Via::proxy;
+    };
+    if (!outcome.answered())
+        return verdict(Status::fail, cause(CauseCode::no_answer, {{"what", "unknown-type"}, {"outcome", to_string(outcome.kind)}}));
+    const auto rcode = outcome.message->full_rcode();
+    const bool own_data = static_cast<bool>(spec.name);
+    if (rcode != wire::rcode::noerror && !(own_data && rcode == wire::rcode::nxdomain))
+        return verdict(Status::fail, cause(CauseCode::wrong_rcode, {{"rcode", wire::rcode_name(rcode)}, {"expected", "NOERROR"}}));
+    if (own_data) return verdict(Status::pass, cause(CauseCode::ok, {{"rcode", wire::rcode_name(rcode)}}));
+    const auto& answers = outcome.message->answers;
+    const auto record = std::find_if(answers.begin(), answers.end(), [](const auto& rr) { return rr.type == wire::rr_type::private_use; });
+    model::Params params{{"type", "TYPE65280"}};
+    if (record == answers.end()) params["what"] = "missing";
+    else if (record->rdata != wire::unknown_type_rdata(outcome.probe_id)) params["what"] = "rdata";
+    else return verdict(Status::pass, cause(CauseCode::ok, {{"rcode", "NOERROR"}}));
+    if (spec.via_proxy) params["proxy"] = session.config().proxies.at(family).address();
+    verdict(Status::fail, cause(CauseCode::unknown_type_changed, params));
+}
+
 void run_options(Session& session, Family family, model::RunResult& result) {
     judge_options(session, family, result);
     if (session.stopped()) return;
@@ -259,6 +289,8 @@ void run_options(Session& session, Family family, model::RunResult& result) {
     judge_header_bits(session, family, result, {.kind = "options", .edns = wire::Edns{}});
     if (session.stopped()) return;
     judge_case_0x20(session, family, result, {.kind = "options", .edns = wire::Edns{}});
+    if (session.stopped()) return;
+    judge_unknown_type(session, family, result, {.kind = "options", .edns = wire::Edns{}});
 }
 
 }  // namespace dnspath::probe

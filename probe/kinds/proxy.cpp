@@ -99,6 +99,8 @@ void run_proxy_transparency(Session& session, Family family, model::RunResult& r
     judge_proxy_header_bits(session, family, result, proxy);
     if (session.stopped()) return;
     judge_case_0x20(session, family, result, spec);
+    if (session.stopped()) return;
+    judge_unknown_type(session, family, result, spec);
 }
 
 }  // namespace

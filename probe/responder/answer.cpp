@@ -231,8 +231,17 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
         reply.set_rcode(rcode::nxdomain);
         return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);
     }
-    if (question.type != rr_type::txt) return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);
+    if (question.type != rr_type::txt && question.type != rr_type::private_use)
+        return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);
     take_wishes(*probe, context, config, sending);
+    if (question.type == rr_type::private_use) {
+        // The unknown-type probe: its own type back, opaque RDATA the probe checks octet for octet
+        // (larger than the query: the token vouches for it, as for any answer).
+        // Signed when asked (DO=1), as the rest of the zone: a validating proxy would call it bogus.
+        add_signed(reply.answers, {ResourceRecord{question.name, rr_type::private_use, class_in, 0, unknown_type_rdata(probe->id)}},
+                   config, sign, now);
+        return fit_to_limit(std::move(reply), limit);
+    }
     if (probe->answer_bits) {
         // Asked for on purpose (h<n>): the probe checks that each bit comes back as set here. CD
         // stays as the query had it otherwise (RFC 6840 5.9).

@@ -49,6 +49,13 @@ std::optional<std::uint32_t>* numbered_field(ProbeName& probe, char letter) {
 
 }  // namespace
 
+Bytes unknown_type_rdata(std::string_view probe_id) {
+    Bytes rdata(probe_id.begin(), probe_id.end());
+    constexpr std::uint8_t kOctets[] = {0x00, 0xff, 0x0a, 0xc0, 0x20, 0x7f};
+    rdata.insert(rdata.end(), std::begin(kOctets), std::end(kOctets));
+    return rdata;
+}
+
 std::string probe_token(const ProbeName& probe, const Name& zone, ByteView key) {
     Name covered(unsigned_labels(probe));
     std::string text = covered.to_string() + zone.to_string();

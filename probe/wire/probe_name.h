@@ -38,6 +38,10 @@ struct ProbeName {
     std::optional<std::uint32_t> answer_bits;
 };
 
+// The opaque RDATA the responder answers TYPE65280 with for a probe (RFC 3597: a box must pass an
+// unknown type's RDATA unchanged): its id, and octets a text-minded box would mangle.
+Bytes unknown_type_rdata(std::string_view probe_id);
+
 // Builds the query name, adding a token when `key` is not empty.
 Name make_probe_name(const ProbeName& probe, const Name& zone, ByteView key);
 

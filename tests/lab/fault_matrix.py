@@ -130,6 +130,11 @@ FAULTS = [
     F("case-lower-answers", "options", {"case-0x20": {"ipv4": {"name-case-changed"}}},
       forward="meta nfproto ipv4 udp sport 53 @th,266,1 0 @th,266,1 set 1 udp checksum set 0",
       params={"case-0x20": {"direction": "answer"}}),
+    # A DNS-aware filter that drops questions for types it does not know: TYPE65280 at the fixed
+    # offsets of the unknown-type probe's QTYPE (its name: an 11-letter id, the token, the zone,
+    # and from the second try an r<n> label: 3 octets more up to r9, 4 from r10).
+    F("type-drop", "options", {"unknown-type": {"*": {"no-answer"}}},
+      forward="; ".join(f"udp dport 53 @th,{bit},16 65280 drop" for bit in (560, 584, 592))),
     # Random loss and nothing else: no cause may be claimed but loss.
     F("loss", "edns-size,pmtu,fragments,tcp,sessions", {}, loss_is_the_fault=True),
 ]
@@ -144,7 +149,7 @@ SUBSET = [
     ("ip-cap-answers", "edge", 5), ("mtu-no-icmp", "core", 0), ("frag6-answers-first", "edge", 5),
     ("frag4-queries", "edge", 0), ("udp-cap-queries", "core", 5), ("tcp-drop", "edge", 5), ("tcp-reset", "core", 0),
     ("double-nat", "edge", 0), ("interception", "edge", 0), ("rate-limit", "core", 0), ("opcode-drop", "core", 0),
-    ("ad-clear", "core", 0), ("case-lower-answers", "edge", 5),
+    ("ad-clear", "core", 0), ("case-lower-answers", "edge", 5), ("type-drop", "edge", 0),
 ]
 
 

@@ -29,7 +29,7 @@ for resolver in unbound=127.0.0.11 bind=127.0.0.12 knot-resolver=127.0.0.13 powe
     --probes proxy --proxy "${resolver#*=}" --out "$work/proxy-$name" >"$work/proxy-$name.out" 2>&1
   expect "proxy-$name" "$name as the DNS proxy: dns-proxy passes (RD=1, DO and signed answers forwarded)" "v('dns-proxy', 'ipv4')['status'] == 'pass'"
   echo "proxy-$name via proxy: $(q "proxy-$name" "' '.join(x['checkpoint'] + '=' + x['status'] + '/' + x['code'] for x in d['verdicts'] if x.get('via') == 'proxy')")"
-  expect "proxy-$name" "$name as the DNS proxy keeps the stub's name case" "v('case-0x20', 'ipv4', 'proxy')['status'] == 'pass'"
+  expect "proxy-$name" "$name as the DNS proxy keeps the stub's name case and passes TYPE65280 signed" "v('case-0x20', 'ipv4', 'proxy')['status'] == 'pass' and v('unknown-type', 'ipv4', 'proxy')['status'] == 'pass'"
 done
 # Each one's own behaviour through the proxy, as dig shows it too (Debian 12's versions): Unbound
 # answers opcode 15 NOTIMP and sets AD itself (it validates: the lab gives it the zone's anchor);

@@ -139,6 +139,16 @@ TEST(Answer, HeaderBitsAreEchoedAndSetWhenTheNameAsks) {
     EXPECT_FALSE(parse_probe_name(Name::parse("p4.h8.probe.dnspath.test").value(), kZone));  // only AD, CD, Z
 }
 
+TEST(Answer, AnUnknownTypeIsAnsweredWithOpaqueRdata) {  // RFC 3597
+    auto name = make_probe_name({"p5"}, kZone, kKey);
+    auto reply = ask(encode(make_query(0x4244, name, rr_type::private_use, buffer(1232))).value());
+    EXPECT_EQ(reply.header.rcode, rcode::noerror);
+    ASSERT_EQ(reply.answers.size(), 1u);
+    EXPECT_EQ(reply.answers[0].type, rr_type::private_use);
+    EXPECT_EQ(reply.answers[0].rdata, unknown_type_rdata("p5"));
+    EXPECT_EQ(type_name(rr_type::private_use), "TYPE65280");
+}
+
 TEST(Answer, ProtocolErrors) {
     Edns version1;
     version1.version = 1;
