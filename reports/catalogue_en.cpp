@@ -23,6 +23,7 @@ const Table kTitles = {
     {"header-bits", "AD, CD and Z pass both ways as set"},
     {"case-0x20", "The query name's letter case comes back as sent"},
     {"unknown-type", "A type no one defined (TYPE65280) passes unchanged"},
+    {"edns-flags", "An unknown EDNS flag passes, EDNS version 1 gets BADVERS"},
     {"udp-no-edns", "Plain DNS answers up to 512 octets"},
     {"edns-truncation", "Oversized answers come back TC=1"},
     {"path-trace", "Where a probe goes (TTL-limited copies)"},
@@ -88,6 +89,8 @@ const Table kEnglish = {
     {"header-bits:no-answer", "a query with AD=1 and CD=1 got no answer ({outcome}): a box drops queries with header bits it does not expect"},
     {"case-0x20:no-answer", "a query whose name was in mixed case got no answer ({outcome})"},
     {"unknown-type:no-answer", "a question for TYPE65280 (a type no one defined) got no answer ({outcome}): a box drops types it does not know, and every new record type with them (RFC 3597)"},
+    {"edns-flags:no-answer:edns-flags", "a query with an unknown EDNS flag (0x4000) got no answer ({outcome}): a box drops what it does not know, and every future EDNS flag with it (RFC 6891 6.1.4)"},
+    {"edns-flags:no-answer:edns-version", "a query with EDNS version 1 and an unknown option got no answer ({outcome}): RFC 6891 wants BADVERS"},
     {"no-answer:proxy", "the proxy {proxy} does not answer a small query ({outcome})"},
     {"no-answer:small", "the {records} records are missing from the answer"},
     {"qdcount:no-answer", "QDCOUNT 0 answered {qdcount0}, QDCOUNT 2 answered {qdcount2}: RFC 9619 wants FORMERR"},
@@ -185,6 +188,8 @@ const Table kEnglish = {
     {"qdcount:wrong-rcode", "QDCOUNT 0 answered {qdcount0}, QDCOUNT 2 answered {qdcount2}: RFC 9619 wants FORMERR"},
     {"unknown-opcode:wrong-rcode", "a query with opcode 15 (none defined) was answered {rcode}: RFC 8906 wants NOTIMP"},
     {"unknown-type:wrong-rcode", "a question for TYPE65280 was answered {rcode}, not {expected}: a box refuses types it does not know (RFC 3597 wants them handled as opaque data)"},
+    {"edns-flags:wrong-rcode", "answered {rcode} where {expected} was due (an unknown EDNS flag is ignored, EDNS version 1 gets BADVERS: RFC 6891)"},
+    {"edns-flags:proxy-rewrite:z", "the unknown EDNS flag (0x4000) did not reach the responder as sent ({to}): a box cleared or changed it (RFC 6891 6.1.4: pass it on, ignore it)"},
     {"loss-located", "traced {traced}: the probe is lost on the way[ ({direction})][ after hop {hop}][; route {route}]"},
     {"loss-located:answer", "traced {traced}: the same query with a small answer is answered, so the query reaches the server "
                             "and the[ {size}-octet] answer is lost on the way back[ (the query was seen up to hop {hop})]"
@@ -212,6 +217,7 @@ const Table kEnglish = {
     {"header-bits:ok", "AD and CD reached the responder as set, and AD, CD and Z came back as it set them"},
     {"case-0x20:ok", "the mixed-case name came back as sent ({name})"},
     {"unknown-type:ok", "a question for TYPE65280 (a type no one defined) was answered {rcode}"},
+    {"edns-flags:ok", "a query with an unknown EDNS flag was answered (the flag arriving as sent where the echo shows it), and EDNS version 1 with an unknown option got BADVERS with an OPT"},
     {"proxy:header-bits:ok", "the proxy handed back CD as asked and AD as its upstream set it"},
     {"proxy:case-0x20:ok", "the proxy answered with the question in the case asked ({name})"},
     {"udp-fragments:ok", "fragments pass: answers of {answers_passed} octets[, queries in fragments of {queries_passed} "

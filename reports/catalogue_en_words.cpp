@@ -355,6 +355,7 @@ const Table kItemLabels = {
     {"SAC035", "home routers and DNSSEC"},
     {"RFC 4343", "names keep their case"},
     {"RFC 3597", "unknown record types pass as opaque data"},
+    {"RFC 6891 6.1.4", "unknown EDNS flags are ignored, not dropped"},
     {"RFC 5625 4.3", "a DNS proxy passes what it does not know"},
     {"RFC 4787 REQ-5", "UDP mapping timer"},
     {"RFC 4034 3.1.8.1", "each RRSIG verified with OpenSSL"},

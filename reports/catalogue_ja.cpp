@@ -24,6 +24,7 @@ const Table kTitles = {
     {"header-bits", "AD・CD・Z ビットが往復とも送ったとおりに届く"},
     {"case-0x20", "クエリ名の大文字・小文字が送ったとおりに返る"},
     {"unknown-type", "未定義のタイプ（TYPE65280）がそのまま通る"},
+    {"edns-flags", "未知の EDNS フラグが通り、EDNS バージョン 1 に BADVERS が返る"},
     {"udp-no-edns", "EDNS なしの DNS で 512 オクテットまで応答できる"},
     {"edns-truncation", "大きすぎる応答は TC=1 で返る"},
     {"path-trace", "プローブの通り道（TTL を限った複製）"},
@@ -85,6 +86,8 @@ const Table kJapanese = {
     {"header-bits:no-answer", "AD=1・CD=1 のクエリに応答がなかった（{outcome}）：想定外のヘッダービットをもつクエリを破棄する機器がある"},
     {"case-0x20:no-answer", "大文字・小文字を混ぜた名前のクエリに応答がなかった（{outcome}）"},
     {"unknown-type:no-answer", "TYPE65280（未定義のタイプ）の質問に応答がなかった（{outcome}）：知らないタイプを破棄する機器があると、新しいレコードタイプはすべて通れない（RFC 3597）"},
+    {"edns-flags:no-answer:edns-flags", "未知の EDNS フラグ（0x4000）を立てたクエリに応答がなかった（{outcome}）：知らないものを破棄する機器があると、将来の EDNS フラグはすべて通れない（RFC 6891 6.1.4）"},
+    {"edns-flags:no-answer:edns-version", "EDNS バージョン 1 と未知のオプションをもつクエリに応答がなかった（{outcome}）：RFC 6891 では BADVERS"},
     {"no-answer:proxy", "プロキシ {proxy} が小さなクエリに応答しない（{outcome}）"},
     {"no-answer:small", "応答に {records} のレコードがない"},
     {"qdcount:no-answer", "QDCOUNT 0 への応答は {qdcount0}、QDCOUNT 2 への応答は {qdcount2}：RFC 9619 では FORMERR"},
@@ -183,6 +186,8 @@ const Table kJapanese = {
     {"qdcount:wrong-rcode", "QDCOUNT 0 への応答は {qdcount0}、QDCOUNT 2 への応答は {qdcount2}：RFC 9619 では FORMERR"},
     {"unknown-opcode:wrong-rcode", "オペコード 15（未定義）のクエリへの応答は {rcode}：RFC 8906 では NOTIMP"},
     {"unknown-type:wrong-rcode", "TYPE65280 の質問への応答が {expected} ではなく {rcode} だった：知らないタイプを拒む機器がある（RFC 3597 では不透明なデータとして扱う）"},
+    {"edns-flags:wrong-rcode", "{expected} が返るべきところに {rcode} が返った（未知の EDNS フラグは無視され、EDNS バージョン 1 には BADVERS：RFC 6891）"},
+    {"edns-flags:proxy-rewrite:z", "未知の EDNS フラグ（0x4000）が送ったとおりに応答サーバーへ届かなかった（{to}）：途中の機器が消すか書き換えた（RFC 6891 6.1.4：そのまま通して無視する）"},
     {"loss-located", "追跡 {traced}：プローブが途中で失われる[（{direction}）][（ホップ {hop} の先）][；経路 {route}]"},
     {"loss-located:answer", "追跡 {traced}：同じクエリで応答が小さければ応答があるので、クエリはサーバに届き[ {size} "
                             "オクテットの]応答が戻り道で失われている[（クエリはホップ {hop} まで見えた）][；経路 {route}]"},
@@ -209,6 +214,7 @@ const Table kJapanese = {
     {"header-bits:ok", "AD と CD は立てたまま応答サーバーに届き、AD・CD・Z は応答サーバーが立てたまま戻った"},
     {"case-0x20:ok", "大文字・小文字を混ぜた名前が送ったとおりに返った（{name}）"},
     {"unknown-type:ok", "TYPE65280（未定義のタイプ）の質問に {rcode} が返った"},
+    {"edns-flags:ok", "未知の EDNS フラグを立てたクエリに応答が返り（エコーで見える場合はフラグも送ったとおりに届き）、未知のオプション付きの EDNS バージョン 1 には OPT 付きの BADVERS が返った"},
     {"proxy:header-bits:ok", "プロキシは CD を尋ねたとおりに、AD を上流が立てたとおりに返した"},
     {"proxy:case-0x20:ok", "プロキシは尋ねたとおりの大文字・小文字の質問名で応答した（{name}）"},
     {"udp-fragments:ok", "フラグメントは通る：{answers_passed} オクテットの応答[、{queries_passed} オクテットの"

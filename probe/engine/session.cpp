@@ -375,7 +375,7 @@ std::string reproduce_command(const model::ProbeRecord& record, const net::Endpo
         line += " +noedns";
     } else {
         line += " +bufsize=" + std::to_string(*record.bufsize);
-        if (record.edns_version != 0) line += " +edns=" + std::to_string(record.edns_version) + " +nobadvers";
+        if (record.edns_version != 0) line += " +edns=" + std::to_string(record.edns_version) + " +noednsnegotiation";  // dig 9.18 would retry with version 0
         if (record.dnssec_ok) line += " +dnssec";
     }
     if (record.opcode) line += " +opcode=" + std::to_string(*record.opcode);

@@ -95,6 +95,7 @@ void judge_qdcount(Session& session, model::Family family, model::RunResult& res
 void judge_unknown_opcode(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_case_0x20(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_unknown_type(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
+void judge_edns_flags(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 
 // Narrows the boundary between a size that arrived (`low`) and one that was lost (`lost`) until
 // they are at most `resolution` apart, asking up to seven sizes between them at once a round

@@ -277,6 +277,46 @@ void judge_unknown_type(Session& session, Family family, model::RunResult& resul
     verdict(Status::fail, cause(CauseCode::unknown_type_changed, params));
 }
 
+// An EDNS flag no one has defined (the bit after DO) must reach the server as sent and be ignored
+// there (RFC 6891 6.1.4), and an unknown option sent with EDNS version 1 must get BADVERS with the
+// server's OPT (RFC 6891 6.1.3): ISC's "ednsflags" and "ednsopt" with version 1. A box that drops
+// either query, clears the flag (the echo shows it, route mode) or strips the OPT fails.
+void judge_edns_flags(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
+    constexpr std::uint16_t kUnknownFlag = 0x4000;
+    spec.kind = spec.via_proxy ? "proxy" : "options";
+    spec.echo = !spec.name && !spec.via_proxy;  // a proxy re-originates: only what it answers counts
+    spec.edns = wire::Edns{};
+    spec.edns->z = kUnknownFlag;
+    spec.tries = session.confirm_tries(family);
+    auto flagged = session.ask(family, spec);
+    QuerySpec versioned = spec;
+    versioned.echo = false;
+    versioned.edns = wire::Edns{};
+    versioned.edns->version = 1;
+    versioned.edns->options.push_back(wire::EdnsOption{kUnknownOptionCode, {'d', 'n', 's', 'p', 'a', 't', 'h'}});
+    auto badvers = session.ask(family, versioned);
+    auto verdict = [&](Status status, model::Cause found) {
+        add_verdict(result, Checkpoint::edns_flags, family, status, std::move(found), {flagged.probe_id, badvers.probe_id});
+        if (spec.via_proxy) result.verdicts.back().via = model::Via::proxy;
+    };
+    if (!flagged.answered())
+        return verdict(Status::fail, cause(CauseCode::no_answer, {{"what", "edns-flags"}, {"outcome", to_string(flagged.kind)}}));
+    if (!badvers.answered())
+        return verdict(Status::fail, cause(CauseCode::no_answer, {{"what", "edns-version"}, {"outcome", to_string(badvers.kind)}}));
+    if (spec.echo) {
+        const auto z = echo_value(parse_echo(*flagged.message), "z");
+        if (z != std::to_string(kUnknownFlag))
+            return verdict(Status::fail, cause(CauseCode::proxy_rewrite, {{"field", "z"}, {"from", kUnknownFlag}, {"to", z.value_or("?")}}));
+    }
+    if (const auto rcode = flagged.message->full_rcode(); rcode != wire::rcode::noerror && !(spec.name && rcode == wire::rcode::nxdomain))
+        return verdict(Status::fail, cause(CauseCode::wrong_rcode, {{"rcode", wire::rcode_name(rcode)}, {"expected", "NOERROR"}}));
+    if (const auto rcode = badvers.message->full_rcode(); rcode != wire::rcode::badvers)
+        return verdict(Status::fail, cause(CauseCode::wrong_rcode, {{"rcode", wire::rcode_name(rcode)}, {"expected", "BADVERS"}}));
+    if (!badvers.message->edns)
+        return verdict(Status::fail, cause(CauseCode::option_stripped, {{"options", {"OPT"}}, {"direction", "answer"}}));
+    verdict(Status::pass, cause(CauseCode::ok));
+}
+
 void run_options(Session& session, Family family, model::RunResult& result) {
     judge_options(session, family, result);
     if (session.stopped()) return;
@@ -291,6 +331,8 @@ void run_options(Session& session, Family family, model::RunResult& result) {
     judge_case_0x20(session, family, result, {.kind = "options", .edns = wire::Edns{}});
     if (session.stopped()) return;
     judge_unknown_type(session, family, result, {.kind = "options", .edns = wire::Edns{}});
+    if (session.stopped()) return;
+    judge_edns_flags(session, family, result, {.kind = "options"});
 }
 
 }  // namespace dnspath::probe

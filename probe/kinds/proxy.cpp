@@ -101,6 +101,8 @@ void run_proxy_transparency(Session& session, Family family, model::RunResult& r
     judge_case_0x20(session, family, result, spec);
     if (session.stopped()) return;
     judge_unknown_type(session, family, result, spec);
+    if (session.stopped()) return;
+    judge_edns_flags(session, family, result, spec);
 }
 
 }  // namespace

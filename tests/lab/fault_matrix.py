@@ -135,6 +135,11 @@ FAULTS = [
     # and from the second try an r<n> label: 3 octets more up to r9, 4 from r10).
     F("type-drop", "options", {"unknown-type": {"*": {"no-answer"}}},
       forward="; ".join(f"udp dport 53 @th,{bit},16 65280 drop" for bit in (560, 584, 592))),
+    # A DNS-aware filter that drops queries with EDNS flags it does not know: the edns-flags probe's
+    # OPT (TYPE 41) and its flag 0x4000 at their offsets behind the probe's name (an 11-letter id,
+    # echo, the token, the zone; r<n> from the second try moves them by 3 or 4 octets).
+    F("edns-flag-drop", "options", {"edns-flags": {"*": {"no-answer"}}},
+      forward="; ".join(f"udp dport 53 @th,{640 + shift},16 41 @th,{689 + shift},1 1 drop" for shift in (0, 24, 32))),
     # Random loss and nothing else: no cause may be claimed but loss.
     F("loss", "edns-size,pmtu,fragments,tcp,sessions", {}, loss_is_the_fault=True),
 ]
@@ -149,7 +154,7 @@ SUBSET = [
     ("ip-cap-answers", "edge", 5), ("mtu-no-icmp", "core", 0), ("frag6-answers-first", "edge", 5),
     ("frag4-queries", "edge", 0), ("udp-cap-queries", "core", 5), ("tcp-drop", "edge", 5), ("tcp-reset", "core", 0),
     ("double-nat", "edge", 0), ("interception", "edge", 0), ("rate-limit", "core", 0), ("opcode-drop", "core", 0),
-    ("ad-clear", "core", 0), ("case-lower-answers", "edge", 5), ("type-drop", "edge", 0),
+    ("ad-clear", "core", 0), ("case-lower-answers", "edge", 5), ("type-drop", "edge", 0), ("edns-flag-drop", "core", 5),
 ]
 
 
