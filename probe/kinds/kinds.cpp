@@ -116,10 +116,11 @@ ZoneKey fetch_zone_key(Session& session, Family family, bool via_proxy, std::vec
 }
 
 void add_verdict(model::RunResult& result, model::Checkpoint checkpoint, Family family, model::Status status,
-                 model::Cause verdict_cause, std::vector<std::string> probes) {
+                 model::Cause verdict_cause, std::vector<std::string> probes, model::Via via) {
     model::Verdict verdict;
     verdict.checkpoint = checkpoint;
     verdict.family = family;
+    verdict.via = via;
     verdict.status = status;
     verdict.cause = std::move(verdict_cause);
     verdict.probes = std::move(probes);

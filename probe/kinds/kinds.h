@@ -129,7 +129,9 @@ std::pair<Size, Size> narrow_boundary(Size low, Size lost, Size resolution, cons
 
 // Shared by the kinds: one verdict with its cause and the probes behind it.
 void add_verdict(model::RunResult& result, model::Checkpoint checkpoint, model::Family family, model::Status status,
-                 model::Cause cause, std::vector<std::string> probes = {});
+                 model::Cause cause, std::vector<std::string> probes = {}, model::Via via = model::Via::path);
+// Where a query of `spec` goes: to the proxy under test, or across the path.
+inline model::Via via_of(const QuerySpec& spec) { return spec.via_proxy ? model::Via::proxy : model::Via::path; }
 model::Cause cause(model::CauseCode code, model::Params params = model::Params::object());
 model::FamilySummary& summary_for(model::RunResult& result, model::Family family);
 // The record of one query sent on a flow of a FlowSet (the loss measurement, the sessions ramp):

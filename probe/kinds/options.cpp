@@ -152,8 +152,7 @@ void judge_unknown_opcode(Session& session, Family family, model::RunResult& res
     spec.tries = session.confirm_tries(family);  // a silence decides the verdict: loss must not explain it
     auto outcome = session.ask(family, spec);
     auto verdict = [&](Status status, model::Cause found) {
-        add_verdict(result, Checkpoint::unknown_opcode, family, status, std::move(found), {outcome.probe_id});
-        if (spec.via_proxy) result.verdicts.back().via = model::Via::proxy;
+        add_verdict(result, Checkpoint::unknown_opcode, family, status, std::move(found), {outcome.probe_id}, via_of(spec));
     };
     if (outcome.answered() && outcome.message->full_rcode() == wire::rcode::notimp)
         verdict(Status::pass, cause(CauseCode::ok, {{"rcode", "NOTIMP"}}));
@@ -221,19 +220,16 @@ void judge_case_0x20(Session& session, Family family, model::RunResult& result, 
     spec.tries = session.confirm_tries(family);
     auto outcome = session.ask(family, spec);
     auto verdict = [&](Status status, model::Cause found) {
-        add_verdict(result, Checkpoint::case_0x20, family, status, std::move(found), {outcome.probe_id});
-        if (spec.via_proxy) result.verdicts.back().via = model::Via::proxy;
+        add_verdict(result, Checkpoint::case_0x20, family, status, std::move(found), {outcome.probe_id}, via_of(spec));
     };
     if (!outcome.answered()) return verdict(Status::fail, cause(CauseCode::no_answer, {{"what", "case"}, {"outcome", to_string(outcome.kind)}}));
-    const auto& records = session.records();
-    const auto found = std::find_if(records.rbegin(), records.rend(), [&](const auto& r) { return r.id == outcome.probe_id; });
-    if (found == records.rend()) return;
-    const auto& record = *found;
-    if (record.case_kept.value_or(false)) return verdict(Status::pass, cause(CauseCode::ok, {{"name", record.qname}}));
-    // What this try sent (a retry's name has its r<n> label): the case pattern over the name that came back.
+    // Compared with the case pattern over the name that came back: what this try sent (a retry's
+    // name has its r<n> label), case-sensitive where Name::equals is not.
     const auto& questions = outcome.message->questions;
-    const std::string got = questions.size() == 1 ? questions.front().name.to_string() : std::string();
-    const std::string sent = questions.size() == 1 ? mixed_case(questions.front().name, record.id_in_qname).to_string() : record.qname;
+    if (questions.size() != 1) return verdict(Status::fail, cause(CauseCode::name_case_changed, {{"got", ""}}));
+    const std::string got = questions.front().name.to_string();
+    const std::string sent = mixed_case(questions.front().name, !spec.name).to_string();
+    if (got == sent) return verdict(Status::pass, cause(CauseCode::ok, {{"name", got}}));
     model::Params params{{"sent", sent}, {"got", got}};
     if (spec.via_proxy) {
         params["proxy"] = session.config().proxies.at(family).address();
@@ -257,8 +253,7 @@ void judge_unknown_type(Session& session, Family family, model::RunResult& resul
     spec.tries = session.confirm_tries(family);
     auto outcome = session.ask(family, spec);
     auto verdict = [&](Status status, model::Cause found) {
-        add_verdict(result, Checkpoint::unknown_type, family, status, std::move(found), {outcome.probe_id});
-        if (spec.via_proxy) result.verdicts.back().via = model::Via::proxy;
+        add_verdict(result, Checkpoint::unknown_type, family, status, std::move(found), {outcome.probe_id}, via_of(spec));
     };
     if (!outcome.answered())
         return verdict(Status::fail, cause(CauseCode::no_answer, {{"what", "unknown-type"}, {"outcome", to_string(outcome.kind)}}));
@@ -296,8 +291,7 @@ void judge_edns_flags(Session& session, Family family, model::RunResult& result,
     versioned.edns->options.push_back(wire::EdnsOption{kUnknownOptionCode, {'d', 'n', 's', 'p', 'a', 't', 'h'}});
     auto badvers = session.ask(family, versioned);
     auto verdict = [&](Status status, model::Cause found) {
-        add_verdict(result, Checkpoint::edns_flags, family, status, std::move(found), {flagged.probe_id, badvers.probe_id});
-        if (spec.via_proxy) result.verdicts.back().via = model::Via::proxy;
+        add_verdict(result, Checkpoint::edns_flags, family, status, std::move(found), {flagged.probe_id, badvers.probe_id}, via_of(spec));
     };
     if (!flagged.answered())
         return verdict(Status::fail, cause(CauseCode::no_answer, {{"what", "edns-flags"}, {"outcome", to_string(flagged.kind)}}));

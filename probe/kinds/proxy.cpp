@@ -67,8 +67,7 @@ void judge_proxy_header_bits(Session& session, Family family, model::RunResult& 
                              1, probes);
     auto verdict = [&](Status status, model::Cause found) {
         found.params["proxy"] = proxy;
-        add_verdict(result, Checkpoint::header_bits, family, status, std::move(found), probes);
-        result.verdicts.back().via = model::Via::proxy;
+        add_verdict(result, Checkpoint::header_bits, family, status, std::move(found), probes, model::Via::proxy);
     };
     if (!outcome.answered()) return verdict(Status::fail, cause(CauseCode::no_answer, {{"what", "header-bits"}, {"outcome", to_string(outcome.kind)}}));
     const auto echo = typed_echo(*outcome.message);

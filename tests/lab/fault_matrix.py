@@ -118,18 +118,13 @@ FAULTS = [
     # one that lowercases the name's second label (its first letter, at a fixed offset behind the
     # 11-letter probe id), over IPv4 only: nft rewrites the payload but not the UDP checksum, which
     # IPv4 may zero and IPv6 may not. The IPv6 verdicts must pass.
-    F("ad-clear", "options", {"header-bits": {"ipv4": {"header-bit-changed"}}},
-      forward="meta nfproto ipv4 udp dport 53 @th,90,1 1 @th,90,1 set 0 udp checksum set 0",
-      params={"header-bits": {"direction": "query"}}),
-    F("ad-clear-answers", "options", {"header-bits": {"ipv4": {"header-bit-changed"}}},
-      forward="meta nfproto ipv4 udp sport 53 @th,90,1 1 @th,90,1 set 0 udp checksum set 0",
-      params={"header-bits": {"direction": "answer"}}),
-    F("case-lower", "options", {"case-0x20": {"ipv4": {"name-case-changed"}}},
-      forward="meta nfproto ipv4 udp dport 53 @th,266,1 0 @th,266,1 set 1 udp checksum set 0",
-      params={"case-0x20": {"direction": "query"}}),
-    F("case-lower-answers", "options", {"case-0x20": {"ipv4": {"name-case-changed"}}},
-      forward="meta nfproto ipv4 udp sport 53 @th,266,1 0 @th,266,1 set 1 udp checksum set 0",
-      params={"case-0x20": {"direction": "answer"}}),
+    *[F(f"{name}{'' if direction == 'query' else '-answers'}", "options", {checkpoint: {"ipv4": {cause}}},
+        forward=f"meta nfproto ipv4 udp {'dport' if direction == 'query' else 'sport'} 53 {rewrite} udp checksum set 0",
+        params={checkpoint: {"direction": direction}})
+      for name, checkpoint, cause, rewrite in (
+          ("ad-clear", "header-bits", "header-bit-changed", "@th,90,1 1 @th,90,1 set 0"),
+          ("case-lower", "case-0x20", "name-case-changed", "@th,266,1 0 @th,266,1 set 1"))
+      for direction in ("query", "answer")],
     # A DNS-aware filter that drops questions for types it does not know: TYPE65280 at the fixed
     # offsets of the unknown-type probe's QTYPE (its name: an 11-letter id, the token, the zone,
     # and from the second try an r<n> label: 3 octets more up to r9, 4 from r10).
