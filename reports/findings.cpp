@@ -46,9 +46,7 @@ std::vector<std::string> devices_in_order(const RunResult& result) {
 
 // A number parameter of a cause, when it is one (a result read from a file may hold anything).
 std::optional<long long> number_param(const model::Params& params, const char* name) {
-    const auto found = params.find(name);
-    if (found == params.end() || !found->is_number()) return std::nullopt;
-    return found->get<long long>();
+    return model::whole_param(params, name);
 }
 
 // The fix for a cause in `language` and what fills it ({device} is added by the caller); none

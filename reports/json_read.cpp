@@ -2,8 +2,11 @@
 // and a wrong file, a folder or another schema version is an error value, never an exception.
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
+#include <type_traits>
 
 #include "reports/report.h"
 
@@ -12,11 +15,47 @@ namespace {
 
 using nlohmann::json;
 
+// A number where a whole number belongs, or one outside its field's range: nlohmann would cast it
+// (undefined for a float out of range), so it is refused like any field of the wrong type.
+struct FieldError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+template <typename T>
+T field_as(const json& value, const char* key) {
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+        using Limits = std::numeric_limits<T>;
+        if (value.is_number_unsigned() && value.get<std::uint64_t>() <= static_cast<std::uint64_t>(Limits::max()))
+            return static_cast<T>(value.get<std::uint64_t>());
+        if (value.is_number_integer() && !value.is_number_unsigned() && value.get<std::int64_t>() >= static_cast<std::int64_t>(Limits::min()) &&
+            (value.get<std::int64_t>() < 0 || static_cast<std::uint64_t>(value.get<std::int64_t>()) <= static_cast<std::uint64_t>(Limits::max())))
+            return static_cast<T>(value.get<std::int64_t>());
+        throw FieldError(std::string("\"") + key + "\" must be a whole number from " + std::to_string(Limits::min()) + " to " +
+                         std::to_string(Limits::max()));
+    } else {
+        return value.get<T>();  // a bool, a double or a string: nlohmann refuses a mismatch itself
+    }
+}
+
 template <typename T>
 std::optional<T> optional_of(const json& object, const char* key) {
     auto found = object.find(key);
     if (found == object.end() || found->is_null()) return std::nullopt;
-    return found->get<T>();
+    return field_as<T>(*found, key);
+}
+
+template <typename T>
+T value_or(const json& object, const char* key, T fallback) {
+    return optional_of<T>(object, key).value_or(fallback);
+}
+
+std::vector<int> whole_numbers(const json& object, const char* key) {
+    std::vector<int> numbers;
+    auto found = object.find(key);
+    if (found == object.end() || found->is_null()) return numbers;
+    if (!found->is_array()) throw FieldError(std::string("\"") + key + "\" must be a list");
+    for (const auto& number : *found) numbers.push_back(field_as<int>(number, key));
+    return numbers;
 }
 
 FamilySummary summary_of(const json& value) {
@@ -156,13 +195,13 @@ Result<ProbeRecord> probe_of(const json& entry) {
     probe.outcome = *outcome;
     probe.transport = entry.value("transport", "udp");
     probe.qname = entry.value("qname", "");
-    probe.qtype = entry.value("qtype", std::uint16_t{16});
-    probe.dns_id = entry.value("dns_id", std::uint16_t{0});
+    probe.qtype = value_or<std::uint16_t>(entry, "qtype", 16);
+    probe.dns_id = value_or<std::uint16_t>(entry, "dns_id", 0);
     probe.id_in_qname = entry.value("id_in_qname", true);
     probe.requested_size = optional_of<std::uint32_t>(entry, "requested_size");
     probe.bufsize = optional_of<std::uint16_t>(entry, "bufsize");
     probe.dnssec_ok = entry.value("do", false);
-    probe.edns_version = entry.value("edns_version", std::uint8_t{0});
+    probe.edns_version = value_or<std::uint8_t>(entry, "edns_version", 0);
     probe.question_count = optional_of<int>(entry, "question_count");
     probe.opcode = optional_of<std::uint8_t>(entry, "opcode");
     probe.query_bits = bits_of(entry, "query_bits");
@@ -178,16 +217,16 @@ Result<ProbeRecord> probe_of(const json& entry) {
     probe.reproduce = optional_of<std::string>(entry, "reproduce");
     probe.fragment_size = optional_of<std::uint32_t>(entry, "fragment_size");
     probe.via_proxy = entry.value("via_proxy", false);
-    probe.query_size = entry.value("query_size", std::uint32_t{0});
+    probe.query_size = value_or<std::uint32_t>(entry, "query_size", 0);
     probe.rcode = optional_of<std::uint16_t>(entry, "rcode");
     probe.answer_size = optional_of<std::uint32_t>(entry, "answer_size");
     probe.rtt_ms = optional_of<double>(entry, "rtt_ms");
-    probe.attempts = entry.value("attempts", 0);
+    probe.attempts = value_or<int>(entry, "attempts", 0);
     probe.ra = entry.value("ra", false);
     probe.aa = entry.value("aa", false);
     probe.icmp_mtu = optional_of<int>(entry, "icmp_mtu");
     probe.icmp_from = entry.value("icmp_from", "");
-    probe.ede = entry.value("ede", std::vector<int>{});
+    probe.ede = whole_numbers(entry, "ede");
     probe.echo = echo_of(entry.value("echo", json()));
     probe.source = entry.value("source", "");
     probe.tcp_connected = entry.value("tcp_connected", false);
@@ -210,12 +249,12 @@ std::vector<model::ResolverExperience> resolvers_of(const json& document) {
         for (const auto& item : entry.value("answers", json::array())) {
             if (!item.is_object()) continue;
             model::ResolverAnswer answer{item.value("question", ""), item.value("name", ""),
-                                         item.value("qtype", std::uint16_t{0}), item.value("size", std::uint32_t{0}),
+                                         value_or<std::uint16_t>(item, "qtype", 0), value_or<std::uint32_t>(item, "size", 0),
                                          model::outcome_from(item.value("outcome", "")).value_or(model::Outcome::error)};
-            if (auto rcode = item.find("rcode"); rcode != item.end() && rcode->is_number_integer()) answer.rcode = rcode->get<int>();
+            if (auto rcode = optional_of<int>(item, "rcode")) answer.rcode = *rcode;
             answer.authenticated = item.value("ad", false);
             for (const auto& error : item.value("ede", json::array()))
-                if (error.is_object()) answer.errors.push_back({error.value("code", 0), error.value("text", "")});
+                if (error.is_object()) answer.errors.push_back({value_or<int>(error, "code", 0), error.value("text", "")});
             answer.ms = item.value("ms", 0.0);
             answer.over_tcp = item.value("tcp", false);
             resolver.answers.push_back(std::move(answer));
@@ -276,11 +315,11 @@ Result<RunResult> result_of(const json& document, std::string& at) {
     at = "taps";
     for (const auto& entry : document.value("taps", json::array()))
         result.taps.push_back({entry.value("name", ""), entry.value("source", ""), entry.value("frames", std::size_t{0}),
-                               entry.value("kernel_drops", std::uint64_t{0}),
-                               entry.value("interface_drops", std::uint64_t{0}), entry.value("pcapng", ""),
-                               entry.value("malformed", std::uint64_t{0}),
-                               entry.value("fragment_overflows", std::uint64_t{0}),
-                               entry.value("stream_overflows", std::uint64_t{0})});
+                               value_or<std::uint64_t>(entry, "kernel_drops", 0),
+                               value_or<std::uint64_t>(entry, "interface_drops", 0), entry.value("pcapng", ""),
+                               value_or<std::uint64_t>(entry, "malformed", 0),
+                               value_or<std::uint64_t>(entry, "fragment_overflows", 0),
+                               value_or<std::uint64_t>(entry, "stream_overflows", 0)});
     at = "standards";
     DNSPATH_TRY(result.standards, standards_of(document));
     at = "diagnosis, resolvers, device_identity or addressing";
@@ -315,6 +354,8 @@ Result<RunResult> parse_json(std::string_view text, const std::string& path) {
         auto result = result_of(document, at);
         if (!result) return fail(path + ": " + result.error().message);
         return result;
+    } catch (const FieldError& error) {
+        return fail(path + ": " + at + ": " + error.what() + "; is this a dnspath result.json?");
     } catch (const json::exception& error) {
         // nlohmann's text after its "[json.exception.type_error.302] " tag says what was found.
         std::string what = error.what();

@@ -409,12 +409,12 @@ void judge_size_at_mtu(const model::RunResult& result, Verdict& verdict) {
     if (verdict.cause.params.contains("experiments")) return;  // the kind's experiments said what limits it
     const Verdict* pmtu = find_verdict(result, Checkpoint::pmtu, verdict.family);
     const auto& summary = verdict.family == Family::ipv6 ? result.ipv6 : result.ipv4;
-    if (!pmtu || !summary.path_mtu || !verdict.cause.params.contains("largest") || !verdict.cause.params["largest"].is_number())
-        return;
+    const auto largest = model::whole_param(verdict.cause.params, "largest");
+    if (!pmtu || !summary.path_mtu || !largest) return;
     const bool mtu_limited = pmtu->cause.code == CauseCode::pmtud_blackhole ||
                              (pmtu->cause.code == CauseCode::mtu && pmtu->status != Status::pass);
     const int headers = verdict.family == Family::ipv6 ? 48 : 28;
-    const int packet = verdict.cause.params["largest"].get<int>() + headers;
+    const int packet = static_cast<int>(*largest) + headers;
     // ±8 octets of refinement, plus the 4 octets a veth lets through above its MTU.
     if (mtu_limited && packet >= *summary.path_mtu - 16 && packet <= *summary.path_mtu + 12)
         recast(verdict, pmtu->cause.code, {{"see", "pmtu"}, {"path_mtu", *summary.path_mtu}});

@@ -114,7 +114,7 @@ Evidence by_size(const model::RunResult& result, Family family, bool proxy_allow
 // diagnose's server-large-udp: the zone's own answers, the largest it has and what arrived.
 Evidence by_size_diagnosed(const Verdict& verdict, int threshold, Status failing) {
     const auto& params = verdict.cause.params;
-    auto figure = [&](const char* name) { return params.contains(name) && params[name].is_number() ? params[name].get<int>() : 0; };
+    auto figure = [&](const char* name) { return static_cast<int>(model::whole_param(params, name).value_or(0)); };
     if (verdict.status == Status::pass) {
         const int largest = figure("largest");
         if (largest >= threshold) return {Status::pass, verdict.probes, std::nullopt, largest};

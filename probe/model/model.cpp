@@ -1,6 +1,8 @@
 #include "probe/model/model.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <array>
 #include <utility>
 
@@ -111,13 +113,33 @@ Params to_params(const LocalError& error) {
     return params;
 }
 
+std::optional<std::int64_t> whole_param(const Params& params, std::string_view name) {
+    if (!params.is_object()) return std::nullopt;
+    const auto found = params.find(name);
+    if (found == params.end()) return std::nullopt;
+    // Kept within int's range: every reader stores these figures in an int.
+    constexpr std::int64_t kLimit = std::numeric_limits<int>::max();
+    if (found->is_number_unsigned()) {
+        const auto number = found->get<std::uint64_t>();
+        return number <= static_cast<std::uint64_t>(kLimit) ? std::optional<std::int64_t>(number) : std::nullopt;
+    }
+    if (found->is_number_integer()) {
+        const auto number = found->get<std::int64_t>();
+        return number >= -kLimit && number <= kLimit ? std::optional(number) : std::nullopt;
+    }
+    if (!found->is_number_float()) return std::nullopt;
+    const double number = found->get<double>();
+    if (!std::isfinite(number) || number != std::floor(number) || std::fabs(number) > static_cast<double>(kLimit)) return std::nullopt;
+    return static_cast<std::int64_t>(number);
+}
+
 LocalError local_error_from(const Params& params) {
     LocalError error;
     if (!params.is_object()) return error;
     auto text = [&](const char* key) { return params.contains(key) && params[key].is_string() ? params[key].get<std::string>() : ""; };
     error.code = text("code");
     error.call = text("call");
-    if (params.contains("errno") && params["errno"].is_number_integer()) error.os_error = params["errno"].get<int>();
+    if (auto number = whole_param(params, "errno")) error.os_error = static_cast<int>(*number);
     error.argument = text("argument");
     error.text = text("text");
     return error;

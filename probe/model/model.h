@@ -158,6 +158,10 @@ struct LocalError {
 Params to_params(const LocalError& error);
 LocalError local_error_from(const Params& params);
 
+// A whole-number parameter when it is one (a float that is whole and in range counts): results
+// read from a file may hold anything, and an out-of-range float must never reach an integer cast.
+std::optional<std::int64_t> whole_param(const Params& params, std::string_view name);
+
 // What one probe did, whatever came of it: the raw material verdicts are drawn from.
 struct ProbeRecord {
     std::string id;

@@ -166,6 +166,25 @@ TEST(Report, ReadingGarbageIsAnError) {
     auto null_params = read_json(path.string());
     ASSERT_FALSE(null_params);
     EXPECT_NE(null_params.error().message.find("must be an object"), std::string::npos);
+    // A float where a whole number belongs is refused in words; one far out of range is never cast
+    // (nlohmann would, and a float out of an integer's range is undefined: found by fuzz_result).
+    std::ofstream(path) << "{\"tool\": \"dnspath\", \"schema_version\": 1, \"probes\": [{\"id\": \"p1\", "
+                           "\"family\": \"ipv4\", \"outcome\": \"timeout\", \"dns_id\": 8.66667e+123}]}";
+    auto huge = read_json(path.string());
+    ASSERT_FALSE(huge);
+    EXPECT_NE(huge.error().message.find("probes[0]: \"dns_id\" must be a whole number from 0 to 65535"), std::string::npos)
+        << huge.error().message;
+    std::ofstream(path) << "{\"tool\": \"dnspath\", \"schema_version\": 1, \"probes\": [{\"id\": \"p1\", "
+                           "\"family\": \"ipv4\", \"outcome\": \"timeout\", \"dns_id\": 70000}]}";
+    EXPECT_FALSE(read_json(path.string()));
+    // A cause's figure out of range reads (parameters are the cause's own) and renders as written.
+    std::ofstream(path) << "{\"tool\": \"dnspath\", \"schema_version\": 1, \"verdicts\": [{\"checkpoint\": \"udp-large\", "
+                           "\"family\": \"ipv4\", \"status\": \"fail\", \"cause\": {\"code\": \"size-cap\", "
+                           "\"params\": {\"largest\": 8.66667e+123, \"limit\": -1e300}}}]}";
+    auto far = read_json(path.string());
+    ASSERT_TRUE(far) << far.error().message;
+    EXPECT_FALSE(render_text(*far, {false, 60, false}).empty());
+    EXPECT_FALSE(model::whole_param(far->verdicts.at(0).cause.params, "largest"));
     // A result from before schema versions says which version it needs.
     std::ofstream(path) << "{\"tool\": \"dnspath\", \"verdicts\": []}";
     auto old = read_json(path.string());
