@@ -245,16 +245,21 @@ void crossing(ProbeFindings& findings, std::size_t near, std::size_t far, const 
                        {"port_changed", before.source.port != after.source.port}});
 }
 
-// Header bits and the name's case, changed in place (same DNS id: a proxy that re-originates a
-// query writes its own header and may use 0x20 on its own query, RFC 5452). A proxy asked on
-// purpose must still hand back the upstream's AD (RFC 5625's transparency): that one bit is
-// compared across its re-origination, on the answer.
+// Header bits, the RCODE and the name's case, changed in place (same DNS id: a proxy that
+// re-originates a query writes its own header and may use 0x20 on its own query, RFC 5452). A
+// proxy asked on purpose must still hand back the upstream's AD and RCODE (RFC 5625's
+// transparency; an NXDOMAIN turned into an address): those are compared across its
+// re-origination, on the answer.
 bool header_changed(ProbeFindings& findings, std::size_t a, std::size_t b, const Sighting& before, const Sighting& after) {
     const bool in_place = before.dns_id == after.dns_id;
     const bool proxied_answer = !in_place && before.answer && findings.probe().via_proxy;
     if (!in_place && !proxied_answer) return false;
     const auto changed = static_cast<std::uint8_t>((before.header_bits ^ after.header_bits) & (in_place ? 0xff : header_bit_ad));
     const model::Params direction{{"direction", direction_of(before.answer)}};
+    if (before.answer && before.rcode != after.rcode)
+        return findings.at(a, b, FindingRule::rcode_changed,
+                           {{"direction", "answer"}, {"from", wire::rcode_name(before.rcode)}, {"to", wire::rcode_name(after.rcode)}}),
+               true;
     if (changed != 0) {
         auto params = direction;
         params["bits"] = header_bit_names(changed);

@@ -43,6 +43,7 @@ struct Sighting {
     // retry asks another name under the same DNS id: r<n>)
     std::uint16_t name = 0, name_case = 0;
     std::uint8_t header_bits = 0;  // AD, CD, Z (capture/dns_scan.h header_bit_*)
+    std::uint8_t rcode = 0;        // the header's RCODE
     std::uint8_t ttl = 0;      // IP TTL or hop limit as seen here (of the last fragment or segment)
     bool answer = false;
     bool tcp = false;

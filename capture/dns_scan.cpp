@@ -98,6 +98,7 @@ DnsFacts scan_dns(wire::ByteView data, const ZoneSuffix& zone, bool question_onl
     facts.tc = data[2] & 0x02;
     facts.header_bits = static_cast<std::uint8_t>(((data[3] & 0x20) ? header_bit_ad : 0) | ((data[3] & 0x10) ? header_bit_cd : 0) |
                                                   ((data[3] & 0x40) ? header_bit_z : 0));
+    facts.rcode = data[3] & 0x0f;
     facts.qdcount = u16_at(data, 4);
     const std::uint16_t ancount = u16_at(data, 6), nscount = u16_at(data, 8), arcount = u16_at(data, 10);
     std::size_t at = 12;

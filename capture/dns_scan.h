@@ -29,6 +29,7 @@ struct DnsFacts {
     std::uint16_t id = 0;
     bool qr = false, tc = false;
     std::uint8_t header_bits = 0;  // AD, CD and Z as header_bit_* flags
+    std::uint8_t rcode = 0;        // the header's RCODE (4 bits)
     std::uint16_t qdcount = 0;
     bool in_zone = false;           // the first question's name is the zone or below it
     bool apex = false;              // ... and is the zone itself

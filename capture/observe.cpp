@@ -228,6 +228,7 @@ struct TapObserver::State {
         if (pieces > 1) sighting.fragment_id = packet.fragment_id;
         sighting.options = facts.options;
         sighting.header_bits = facts.header_bits;
+        sighting.rcode = facts.rcode;
         sighting.name = name_hash(facts.question_name, false);
         sighting.name_case = name_hash(facts.question_name, true);
         sighting.partial = partial;

@@ -187,6 +187,7 @@ Session::BuiltQuery Session::rebuild(const QuerySpec& spec, const BuiltQuery& fi
                           spec.small_fragments_answer, std::nullopt, spec.answer_fragment_size};
     if (attempt > 1) probe.attempt = attempt;
     probe.delay_ms = spec.answer_delay_ms;
+    probe.nxdomain = spec.nxdomain;
     if (spec.answer_bits)
         probe.answer_bits = (spec.answer_bits->ad ? 1u : 0u) | (spec.answer_bits->cd ? 2u : 0u) | (spec.answer_bits->z ? 4u : 0u);
     built.name = spec.name ? *spec.name
@@ -198,9 +199,10 @@ Session::BuiltQuery Session::rebuild(const QuerySpec& spec, const BuiltQuery& fi
     // Resolver, BIND as a forwarder) answers RD=0 for an uncached name from its own data: REFUSED
     // or a referral, never the upstream's answer. The responder ignores RD.
     query.header.rd = spec.via_proxy;
-    // The apex carries no token, so the key vouches for the query in a cookie instead: the
-    // responder sends nothing larger than the query over UDP to a query the key does not vouch for.
-    if (spec.apex && !spec.name && query.edns && !config_.key.empty()) {
+    // The apex and a name that does not exist (nx) carry no token, so the key vouches for the query
+    // in a cookie instead: the responder sends nothing larger than the query over UDP to a query
+    // the key does not vouch for (an NXDOMAIN with its SOA would come back TC=1, records stripped).
+    if ((spec.apex || spec.nxdomain) && !spec.name && query.edns && !config_.key.empty()) {
         wire::Bytes client(8);
         for (auto& octet : client) octet = static_cast<std::uint8_t>(random_());
         query.edns->options.push_back({wire::kCookieOption,

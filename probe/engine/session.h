@@ -50,6 +50,7 @@ struct QuerySpec {
     std::optional<model::HeaderBits> query_bits{};   // header bits the query carries (AD, CD, Z)
     std::optional<model::HeaderBits> answer_bits{};  // ask the responder to set these in its answer ("h<n>")
     bool mixed_case = false;              // send the name in mixed case (all labels but the probe id)
+    bool nxdomain = false;                // ask the responder for NXDOMAIN ("nx": a name that does not exist)
 };
 
 

@@ -93,6 +93,7 @@ PortAssessment assess_ports(const std::vector<PortSample>& samples);
 void judge_edns_version(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_qdcount(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_unknown_opcode(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
+void judge_nxdomain_rewrite(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_case_0x20(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_unknown_type(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_edns_flags(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);

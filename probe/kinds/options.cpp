@@ -311,6 +311,41 @@ void judge_edns_flags(Session& session, Family family, model::RunResult& result,
     verdict(Status::pass, cause(CauseCode::ok));
 }
 
+// A name that does not exist (nx: the responder answers NXDOMAIN with its SOA) must come back
+// NXDOMAIN: a box or proxy that answers it with an address (an ISP's "search helper", SAC032) or
+// with NOERROR breaks every client that tells a typo from a name, and DNSSEC with it. A silence is
+// tried until loss cannot explain it.
+void judge_nxdomain_rewrite(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
+    spec.kind = spec.via_proxy ? "proxy" : "options";
+    spec.nxdomain = true;
+    spec.qtype = family == Family::ipv6 ? wire::rr_type::aaaa : wire::rr_type::a;
+    spec.tries = session.confirm_tries(family);
+    auto outcome = session.ask(family, spec);
+    auto verdict = [&](Status status, model::Cause found) {
+        if (spec.via_proxy) found.params["proxy"] = session.config().proxies.at(family).address();
+        add_verdict(result, Checkpoint::nxdomain_rewrite, family, status, std::move(found), {outcome.probe_id}, via_of(spec));
+    };
+    if (!outcome.answered())
+        return verdict(Status::fail, cause(CauseCode::no_answer, {{"what", "nxdomain"}, {"outcome", to_string(outcome.kind)}}));
+    const auto& message = *outcome.message;
+    const auto rcode = message.full_rcode();
+    const auto address = std::find_if(message.answers.begin(), message.answers.end(), [](const wire::ResourceRecord& rr) {
+        return rr.type == wire::rr_type::a || rr.type == wire::rr_type::aaaa;
+    });
+    if (rcode == wire::rcode::nxdomain && address == message.answers.end())
+        return verdict(Status::pass, cause(CauseCode::ok, {{"rcode", "NXDOMAIN"}}));
+    if (rcode != wire::rcode::nxdomain && rcode != wire::rcode::noerror)
+        return verdict(Status::fail, cause(CauseCode::wrong_rcode, {{"rcode", wire::rcode_name(rcode)}, {"expected", "NXDOMAIN"}}));
+    model::Params params{{"rcode", wire::rcode_name(rcode)}, {"to", address != message.answers.end() ? "address" : "nodata"}};
+    if (address != message.answers.end() && (address->rdata.size() == 4 || address->rdata.size() == 16)) {
+        wire::IpAddress ip;
+        std::copy(address->rdata.begin(), address->rdata.end(), ip.bytes.begin());
+        ip.length = static_cast<std::uint8_t>(address->rdata.size());
+        params["address"] = ip.to_string();
+    }
+    verdict(Status::fail, cause(CauseCode::nxdomain_rewritten, params));
+}
+
 void run_options(Session& session, Family family, model::RunResult& result) {
     judge_options(session, family, result);
     if (session.stopped()) return;
@@ -327,6 +362,8 @@ void run_options(Session& session, Family family, model::RunResult& result) {
     judge_unknown_type(session, family, result, {.kind = "options", .edns = wire::Edns{}});
     if (session.stopped()) return;
     judge_edns_flags(session, family, result, {.kind = "options"});
+    if (session.stopped()) return;
+    judge_nxdomain_rewrite(session, family, result, {.kind = "options", .edns = wire::Edns{}});
 }
 
 }  // namespace dnspath::probe

@@ -102,6 +102,8 @@ void run_proxy_transparency(Session& session, Family family, model::RunResult& r
     judge_unknown_type(session, family, result, spec);
     if (session.stopped()) return;
     judge_edns_flags(session, family, result, spec);
+    if (session.stopped()) return;
+    judge_nxdomain_rewrite(session, family, result, spec);
 }
 
 }  // namespace

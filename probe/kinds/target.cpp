@@ -210,6 +210,8 @@ void run_target_options(Session& session, Family family, model::RunResult& resul
     add_verdict(result, Checkpoint::edns_options, family, Status::na, cause(CauseCode::not_measured, {{"why", "needs-echo"}}));
     // The answer's bits are the server's own choice (AD from a validator, not an authority).
     add_verdict(result, Checkpoint::header_bits, family, Status::na, cause(CauseCode::not_measured, {{"why", "needs-echo"}}));
+    // A real zone's unknown names may be a wildcard's: only a responder's NXDOMAIN is known to be one.
+    add_verdict(result, Checkpoint::nxdomain_rewrite, family, Status::na, cause(CauseCode::not_measured, {{"why", "needs-echo"}}));
 }
 
 void run_target_needs_echo(Session& session, Family family, model::RunResult& result) {

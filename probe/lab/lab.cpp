@@ -160,8 +160,7 @@ Result<void> start_proxies(const Layout& layout) {
     for (const auto& proxy : layout.proxies) {
         const std::string& name = proxy.device->name;
         auto argv = in_namespace(proxy.namespace_name,
-                                 proxy_command(proxy, layout.ipv4 ? layout.server_ipv4() : layout.server_ipv6(),
-                                               layout.state_dir));
+                                 proxy_command(proxy, layout.ipv4 ? layout.server_ipv4() : layout.server_ipv6(), layout));
         const std::string log = layout.state_dir + "/" + name + ".dnsmasq.log";
         DNSPATH_TRY(Process dnsmasq, Process::spawn(argv, {log, true}));
         bool listening = false;
@@ -200,6 +199,7 @@ Result<Layout> plan_lab(const profile::Profile& profile) {
     layout.ipv4 = profile.lab->ipv4;
     layout.ipv6 = profile.lab->ipv6;
     layout.state_dir = "/run/dnspath-" + layout.prefix;
+    layout.zone = profile.target.zone;
     layout.resolvers = plan_resolvers(profile.lab->resolvers);
     layout.nodes.push_back({"probe", layout.prefix + "-probe", nullptr});
     for (const auto& device : profile.devices) {
@@ -239,8 +239,9 @@ Result<Layout> plan_lab(const profile::Profile& profile) {
     return layout;
 }
 
-std::vector<std::string> proxy_command(const Proxy& proxy, const std::string& upstream, const std::string& state_dir) {
+std::vector<std::string> proxy_command(const Proxy& proxy, const std::string& upstream, const Layout& layout) {
     const profile::Device& device = *proxy.device;
+    const std::string& state_dir = layout.state_dir;
     std::vector<std::string> argv{"dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts", "--port=53",
                                   "--bind-interfaces", "--user=root", "--log-facility=-",
                                   "--pid-file=" + state_dir + "/" + device.name + ".dnsmasq.pid",
@@ -252,6 +253,13 @@ std::vector<std::string> proxy_command(const Proxy& proxy, const std::string& up
     argv.push_back("--listen-address=" + proxy.ipv4);
     argv.push_back("--listen-address=" + proxy.ipv6);
     if (device.edns_packet_max) argv.push_back("--edns-packet-max=" + std::to_string(*device.edns_packet_max));
+    // An NXDOMAIN rewriter: the probe's names that do not exist (the nx label, next to the zone)
+    // answered with this address by dnsmasq itself, as an ISP's "search helper" answers typos.
+    if (!device.nxdomain_address.empty()) {
+        std::string zone = layout.zone;
+        if (!zone.empty() && zone.back() == '.') zone.pop_back();
+        argv.push_back("--address=/nx." + zone + "/" + device.nxdomain_address);
+    }
     return argv;
 }
 

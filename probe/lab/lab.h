@@ -60,6 +60,7 @@ struct Layout {
     std::vector<LabResolver> resolvers;  // [lab] resolvers, beside the probe
     bool load_balanced = false;     // the last device is an lb: the probe asks its virtual address
     std::string state_dir;          // /run/dnspath-<prefix>: key, logs
+    std::string zone;               // the responder's zone (a cpe's NXDOMAIN rewriting matches below it)
 
     const Node& probe() const { return nodes.front(); }
     const Node& server() const { return nodes.back(); }
@@ -86,7 +87,7 @@ std::string device_ruleset(const profile::Device& device, const std::vector<Serv
 // backends round robin, health checks every second.
 std::string dnsdist_config(const Layout& layout);
 // The dnsmasq command line of a cpe's proxy, forwarding to `upstream`.
-std::vector<std::string> proxy_command(const Proxy& proxy, const std::string& upstream, const std::string& state_dir);
+std::vector<std::string> proxy_command(const Proxy& proxy, const std::string& upstream, const Layout& layout);
 
 // The resolvers a profile names, each on its fixed loopback address.
 std::vector<LabResolver> plan_resolvers(const std::vector<std::string>& software);

@@ -134,6 +134,7 @@ Device read_device(const toml::table& entry) {
         for (const auto& balancer : *balancers) device.balancers.push_back(balancer.value_or(std::string{}));
     device.proxy_cache = entry["proxy_cache"].value_or(false);
     device.proxy_dnssec = entry["proxy_dnssec"].value_or(true);
+    device.nxdomain_address = entry["nxdomain_address"].value_or(std::string{});
     device.model = entry["model"].value_or(std::string{});
     device.firmware = entry["firmware"].value_or(std::string{});
     auto faults = entry["faults"];
@@ -183,7 +184,11 @@ void check_device(const toml::table& entry, bool last, const Device& device, std
                                   std::string("topology.device.") + key + ": \"" + tap + "\" is not an interface, netns:NAMESPACE/INTERFACE or a file path",
                                   "bad-tap", {{"path", std::string("topology.device.") + key}, {"value", tap}});
     }
-    for (const auto* key : {"edns_packet_max", "proxy_cache", "proxy_dnssec", "intercept_dns"})
+    if (entry["nxdomain_address"] && !valid_address(device.nxdomain_address))
+        validator.coded_error(entry["nxdomain_address"].node()->source(),
+                              "topology.device.nxdomain_address: \"" + device.nxdomain_address + "\" is not an IPv4 or IPv6 address literal",
+                              "not-an-address", {{"path", "topology.device.nxdomain_address"}, {"value", device.nxdomain_address}});
+    for (const auto* key : {"edns_packet_max", "proxy_cache", "proxy_dnssec", "intercept_dns", "nxdomain_address"})
         if (entry[key] && device.kind != "cpe")
             validator.coded_error(entry[key].node()->source(),
                                   std::string("topology.device.") + key + " only applies to kind = \"cpe\" (the dnsmasq proxy)", "only-for-kind",

@@ -81,6 +81,7 @@ struct Device {
     std::string model, firmware;         // which box this is (recorded in the result; a bench's DUT)
     bool proxy_cache = false;            // cpe: dnsmasq caches answers (off: every query goes upstream)
     bool proxy_dnssec = true;            // cpe: dnsmasq copies the upstream's AD (--proxy-dnssec); off clears it
+    std::string nxdomain_address;        // cpe: dnsmasq answers names that do not exist with it (an NXDOMAIN rewriter)
 };
 
 struct Lab {

@@ -65,6 +65,7 @@ const Rule kRules[] = {
     {"topology.device.balancers", Kind::string_array, 0, 2, "nftables|dnsdist"},
     {"topology.device.proxy_cache", Kind::boolean},
     {"topology.device.proxy_dnssec", Kind::boolean},
+    {"topology.device.nxdomain_address", Kind::string},
     {"topology.device.model", Kind::string},
     {"topology.device.firmware", Kind::string},
     {"topology.device.faults", Kind::table},

@@ -1,6 +1,7 @@
 #include "probe/responder/answer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 
 #include "probe/wire/wire.h"
@@ -93,8 +94,7 @@ void add_signed(std::vector<ResourceRecord>& section, std::vector<ResourceRecord
     if (auto rrsig = config.signer->sign(rrset, now)) section.push_back(std::move(rrsig).value());
 }
 
-// NODATA and NXDOMAIN carry the SOA in the authority section (RFC 2308); no NSEC proof (yet), so
-// a validator treats them as unproven.
+// NODATA and NXDOMAIN carry the SOA in the authority section (RFC 2308).
 Message with_soa_authority(Message reply, const AnswerConfig& config, bool sign, std::uint32_t now) {
     add_signed(reply.authorities, {soa_record(config)}, config, sign, now);
     return reply;
@@ -114,6 +114,41 @@ ResourceRecord ds_denial(const Name& name, bool probe_name) {
     rdata.u8(sizeof bitmap);
     for (auto octet : bitmap) rdata.u8(octet);
     return ResourceRecord{name, rr_type::nsec, class_in, 0, rdata.take()};
+}
+
+// An NSEC from `owner` to `next` with only RRSIG and NSEC in its bitmap: no name lies between.
+ResourceRecord nsec_between(const Name& owner, const Name& next) {
+    ByteWriter rdata;
+    encode_name(rdata, next, nullptr);
+    rdata.u8(0);  // window 0
+    rdata.u8(6);
+    std::uint8_t bitmap[6] = {};
+    for (auto type : {rr_type::rrsig, rr_type::nsec}) bitmap[type / 8] |= static_cast<std::uint8_t>(0x80 >> (type % 8));
+    for (auto octet : bitmap) rdata.u8(octet);
+    return ResourceRecord{owner, rr_type::nsec, class_in, 0, rdata.take()};
+}
+
+// "This name does not exist", proven with minimally covering NSECs (RFC 4470's white lies), so a
+// validating proxy (Unbound, BIND, Knot Resolver, PowerDNS Recursor with the zone's anchor) hands
+// the NXDOMAIN on instead of SERVFAIL: one NSEC between siblings just before and just after the
+// name (its first label with the last octet lowered, and with \000 appended), one covering the
+// wildcard below its parent (between "!" and "+", around "*"). Sibling bounds, not \000.name: a
+// next name below the name would say the name exists (an empty non-terminal).
+std::vector<ResourceRecord> nxdomain_denial(const Name& name) {
+    std::vector<std::string> labels = name.labels();
+    std::string first = labels.front();
+    for (char& c : first) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::vector<std::string> parent(labels.begin() + 1, labels.end());
+    auto sibling = [&](std::string label) {
+        std::vector<std::string> named{std::move(label)};
+        named.insert(named.end(), parent.begin(), parent.end());
+        return Name(std::move(named));
+    };
+    std::string before = first;
+    if (!before.empty() && before.back() > 0) --before.back();
+    else if (!before.empty()) before.pop_back();  // an id label never ends in \000; keep it below
+    if (before.empty()) before = std::string(1, '\0');
+    return {nsec_between(sibling(before), sibling(first + std::string(1, '\0'))), nsec_between(sibling("!"), sibling("+"))};
 }
 
 // What a server does with an answer over the client's limit: TC=1 and no records.
@@ -227,9 +262,14 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
         add_signed(reply.authorities, {ds_denial(question.name, static_cast<bool>(probe))}, config, sign, now);
         return fit_to_limit(std::move(reply), limit);
     }
-    if (!probe) {
+    // An unknown name, or a probe asking for one (nx): NXDOMAIN with the SOA (RFC 2308) and, in
+    // the signed zone, the NSECs that prove it.
+    if (!probe || probe->nxdomain) {
         reply.set_rcode(rcode::nxdomain);
-        return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);
+        reply = with_soa_authority(std::move(reply), config, sign, now);
+        if (sign)
+            for (auto& nsec : nxdomain_denial(question.name)) add_signed(reply.authorities, {std::move(nsec)}, config, sign, now);
+        return fit_to_limit(std::move(reply), limit);
     }
     if (question.type != rr_type::txt && question.type != rr_type::private_use)
         return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);

@@ -32,6 +32,7 @@ std::vector<std::string> unsigned_labels(const ProbeName& probe) {
     if (probe.attempt) labels.push_back("r" + std::to_string(*probe.attempt));
     if (probe.delay_ms) labels.push_back("w" + std::to_string(*probe.delay_ms));
     if (probe.answer_bits) labels.push_back("h" + std::to_string(*probe.answer_bits));
+    if (probe.nxdomain) labels.push_back("nx");
     return labels;
 }
 
@@ -69,7 +70,7 @@ std::string probe_token(const ProbeName& probe, const Name& zone, ByteView key) 
 
 Name make_probe_name(const ProbeName& probe, const Name& zone, ByteView key) {
     auto labels = unsigned_labels(probe);
-    if (!key.empty()) labels.push_back("t" + probe_token(probe, zone, key));
+    if (!key.empty() && !probe.nxdomain) labels.push_back("t" + probe_token(probe, zone, key));
     labels.insert(labels.end(), zone.labels().begin(), zone.labels().end());
     return Name(std::move(labels));
 }
@@ -93,6 +94,8 @@ Result<ProbeName> parse_probe_name(const Name& name, const Name& zone) {
             probe.dont_fragment = true;
         } else if (label == "min") {
             probe.minimum_mtu = true;
+        } else if (label == "nx") {
+            probe.nxdomain = true;
         } else if (auto* number = numbered_field(probe, label[0]); number && label.size() > 1 && label.size() < 12 &&
                                                                     !*number) {
             std::uint32_t value = 0;

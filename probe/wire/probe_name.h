@@ -1,5 +1,5 @@
 // The probe-name scheme: how a probe's id, requested answer size and flags ride in the query name,
-// `<id>.s<size>[.do][.echo][.df][.min][.f<fragment>][.r<try>][.w<ms>][.t<token>].<zone>`, so responder and capture read them off any packet.
+// `<id>.s<size>[.do][.echo][.df][.min][.f<fragment>][.r<try>][.w<ms>][.h<bits>][.nx][.t<token>].<zone>`, so responder and capture read them off any packet.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +36,11 @@ struct ProbeName {
     // "h<n>": set header bits in the answer (1 AD, 2 CD, 4 Z), so the probe sees whether a box
     // passes them back unchanged (a proxy clearing the upstream's AD, a middlebox zeroing Z).
     std::optional<std::uint32_t> answer_bits;
+    // "nx": answer NXDOMAIN with the zone's SOA, as for a name that does not exist (the
+    // nxdomain-rewrite probe: a box that turns it into an address rewrites NXDOMAIN). The label
+    // sits next to the zone and the name carries no token, so a lab fault can match its suffix
+    // (dnsmasq --address=/nx.<zone>/); the answer is no larger than any unknown name's NXDOMAIN.
+    bool nxdomain = false;
 };
 
 // The opaque RDATA the responder answers TYPE65280 with for a probe (RFC 3597: a box must pass an

@@ -300,6 +300,49 @@ TEST(Correlate, HeaderBitsAndTheNamesCaseChangedInPlaceAreBlamedButARetryIsNot) 
     EXPECT_EQ(with_rule(retried, FindingRule::header_bits_changed), nullptr);
 }
 
+TEST(Correlate, AnRcodeChangedInPlaceOrAcrossAProxyAskedOnPurposeIsBlamed) {
+    auto probe = at("198.18.0.1", 40002), server = at("198.18.2.2", 53), proxy = at("198.18.1.1", 53002);
+    auto nxdomain = [](std::uint16_t id, bool rewritten) {
+        Bytes bytes = dns("p13", true, id, 1232);
+        bytes[3] = static_cast<std::uint8_t>((bytes[3] & 0xf0) | (rewritten ? rcode::noerror : rcode::nxdomain));
+        return bytes;
+    };
+    // An ALG turning NXDOMAIN into NOERROR in place (same DNS id): blamed, from and to named.
+    TapCapture in = tap("alg.in"), out = tap("alg.out");
+    add(in, probe, server, dns("p13", false, 21, 1232));
+    add(out, probe, server, dns("p13", false, 21, 1232));
+    add(out, server, probe, nxdomain(21, false));
+    add(in, server, probe, nxdomain(21, true));
+    std::vector<TapSightings> taps{observe(in, kZone), observe(out, kZone)};
+    auto found = attribute({{"alg", 0, 1}}, taps, {record("p13", Outcome::answer)});
+    const auto* changed = with_rule(found, FindingRule::rcode_changed);
+    ASSERT_NE(changed, nullptr);
+    EXPECT_EQ(changed->device, "alg");
+    EXPECT_EQ(changed->params["from"], "NXDOMAIN");
+    EXPECT_EQ(changed->params["to"], "NOERROR");
+    // A proxy asked on purpose re-originates (new id) and hands back another RCODE: blamed too.
+    TapCapture lan = tap("cpe.in"), wan = tap("cpe.out");
+    add(lan, probe, proxy, dns("p13", false, 22, 1232));
+    add(wan, proxy, server, dns("p13", false, 7777, 1232));
+    add(wan, server, proxy, nxdomain(7777, false));
+    add(lan, proxy, probe, nxdomain(22, true));
+    auto asked = record("p13", Outcome::answer);
+    asked.via_proxy = true;
+    std::vector<TapSightings> proxied_taps{observe(lan, kZone), observe(wan, kZone)};
+    auto proxied = attribute({{"cpe", 0, 1}}, proxied_taps, {asked});
+    const auto* rewritten = with_rule(proxied, FindingRule::rcode_changed);
+    ASSERT_NE(rewritten, nullptr);
+    EXPECT_EQ(rewritten->device, "cpe");
+    // The same answer, unchanged: nothing.
+    TapCapture in2 = tap("alg.in"), out2 = tap("alg.out");
+    add(in2, probe, server, dns("p13", false, 23, 1232));
+    add(out2, probe, server, dns("p13", false, 23, 1232));
+    add(out2, server, probe, nxdomain(23, false));
+    add(in2, server, probe, nxdomain(23, false));
+    std::vector<TapSightings> clean{observe(in2, kZone), observe(out2, kZone)};
+    EXPECT_EQ(with_rule(attribute({{"alg", 0, 1}}, clean, {record("p13", Outcome::answer)}), FindingRule::rcode_changed), nullptr);
+}
+
 TEST(Correlate, AnAnswerWithoutAQuestionIsMatchedToItsQuery) {
     // A FORMERR to QDCOUNT 2 carries no question; the proxy in front drops it.
     auto probe = at("198.18.0.1", 40000), server = at("198.18.2.2", 53);

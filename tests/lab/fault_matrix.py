@@ -135,6 +135,15 @@ FAULTS = [
     # echo, the token, the zone; r<n> from the second try moves them by 3 or 4 octets).
     F("edns-flag-drop", "options", {"edns-flags": {"*": {"no-answer"}}},
       forward="; ".join(f"udp dport 53 @th,{640 + shift},16 41 @th,{689 + shift},1 1 drop" for shift in (0, 24, 32))),
+    # NXDOMAIN rewritten: an IPv4 DNS ALG turning the answer's RCODE 3 into 0 (the header's fourth
+    # octet, low nibble; the IPv6 verdict must pass), and a DNS proxy answering names that do not
+    # exist with an address of its own (dnsmasq --address on the probe's nx label, next to the zone).
+    F("nxdomain-rcode", "options", {"nxdomain-rewrite": {"ipv4": {"nxdomain-rewritten"}}},
+      forward="meta nfproto ipv4 udp sport 53 @th,92,4 3 @th,92,4 set 0 udp checksum set 0",
+      params={"nxdomain-rewrite": {"to": "nodata"}}),
+    F("nxdomain-address", "proxy", {"nxdomain-rewrite (proxy)": {"*": {"nxdomain-rewritten"}}},
+      dnsmasq=["--address=/nx.probe.dnspath.test/198.18.99.1", "--address=/nx.probe.dnspath.test/fd00:99::1"], proxy=True,
+      params={"nxdomain-rewrite (proxy)": {"to": "address"}}),
     # Random loss and nothing else: no cause may be claimed but loss.
     F("loss", "edns-size,pmtu,fragments,tcp,sessions", {}, loss_is_the_fault=True),
 ]
@@ -150,6 +159,7 @@ SUBSET = [
     ("frag4-queries", "edge", 0), ("udp-cap-queries", "core", 5), ("tcp-drop", "edge", 5), ("tcp-reset", "core", 0),
     ("double-nat", "edge", 0), ("interception", "edge", 0), ("rate-limit", "core", 0), ("opcode-drop", "core", 0),
     ("ad-clear", "core", 0), ("case-lower-answers", "edge", 5), ("type-drop", "edge", 0), ("edns-flag-drop", "core", 5),
+    ("nxdomain-rcode", "edge", 0), ("nxdomain-address", "core", 5),
 ]
 
 

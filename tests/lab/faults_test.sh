@@ -113,6 +113,8 @@ for name in "${profiles[@]}"; do
         expect "$name" "header-bits (proxy) warns: cpe cleared the upstream's AD on $f" "v('header-bits', '$f', 'proxy')['status'] == 'warn' and v('header-bits', '$f', 'proxy')['code'] == 'header-bit-changed' and v('header-bits', '$f', 'proxy')['p']['bits'] == ['AD'] and v('header-bits', '$f', 'proxy')['device'] == 'cpe'"
         expect "$name" "the path passes the header bits on $f" "v('header-bits', '$f')['status'] == 'pass'"
         expect "$name" "the proxy keeps the case and answers NOTIMP to opcode 15 on $f" "v('case-0x20', '$f', 'proxy')['status'] == 'pass' and v('unknown-opcode', '$f', 'proxy')['status'] == 'pass'"
+        expect "$name" "nxdomain-rewrite (proxy) fails: cpe answered a name that does not exist itself on $f" "v('nxdomain-rewrite', '$f', 'proxy')['status'] == 'fail' and v('nxdomain-rewrite', '$f', 'proxy')['code'] == 'nxdomain-rewritten' and v('nxdomain-rewrite', '$f', 'proxy')['device'] == 'cpe'"
+        expect "$name" "the path's NXDOMAIN arrives on $f" "v('nxdomain-rewrite', '$f')['status'] == 'pass'"
       done ;;
     fault-cap6)
       expect "$name" "ipv6 capped at 1232, blamed on guard" "v('udp-large', 'ipv6')['status'] == 'fail' and v('udp-large', 'ipv6')['device'] == 'guard' and 1224 <= largest('ipv6') <= 1240 and v('udp-large', 'ipv6')['code'] == 'size-cap'"

@@ -30,6 +30,8 @@ for resolver in unbound=127.0.0.11 bind=127.0.0.12 knot-resolver=127.0.0.13 powe
   expect "proxy-$name" "$name as the DNS proxy: dns-proxy passes (RD=1, DO and signed answers forwarded)" "v('dns-proxy', 'ipv4')['status'] == 'pass'"
   echo "proxy-$name via proxy: $(q "proxy-$name" "' '.join(x['checkpoint'] + '=' + x['status'] + '/' + x['code'] for x in d['verdicts'] if x.get('via') == 'proxy')")"
   expect "proxy-$name" "$name as the DNS proxy keeps the stub's name case and passes TYPE65280 signed" "v('case-0x20', 'ipv4', 'proxy')['status'] == 'pass' and v('unknown-type', 'ipv4', 'proxy')['status'] == 'pass'"
+  # Each validates the responder's NXDOMAIN (NSECs around the name and its wildcard) and hands it on.
+  expect "proxy-$name" "$name as the DNS proxy hands back NXDOMAIN for a name that does not exist" "v('nxdomain-rewrite', 'ipv4', 'proxy')['status'] == 'pass'"
 done
 # Each one's own behaviour through the proxy, as dig shows it too (Debian 12's versions): Unbound
 # answers opcode 15 NOTIMP and sets AD itself (it validates: the lab gives it the zone's anchor);

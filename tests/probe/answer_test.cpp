@@ -149,6 +149,22 @@ TEST(Answer, AnUnknownTypeIsAnsweredWithOpaqueRdata) {  // RFC 3597
     EXPECT_EQ(type_name(rr_type::private_use), "TYPE65280");
 }
 
+TEST(Answer, AProbeAskingForANameThatDoesNotExistGetsNxdomainWithTheSoa) {  // RFC 2308 2.1
+    ProbeName probe{"p6"};
+    probe.nxdomain = true;
+    const Bytes query = encode(make_query(0x4245, make_probe_name(probe, kZone, kKey), rr_type::a, buffer(1232))).value();
+    auto reply = ask(query, true);
+    EXPECT_EQ(reply.header.rcode, rcode::nxdomain);
+    EXPECT_TRUE(reply.answers.empty());
+    ASSERT_EQ(reply.authorities.size(), 1u);
+    EXPECT_EQ(reply.authorities[0].type, rr_type::soa);
+    // Over UDP the name carries no token (the probe vouches with a keyed cookie): without one the
+    // SOA would make the answer larger than the query, so it comes back TC=1, still NXDOMAIN.
+    auto unvouched = ask(query);
+    EXPECT_EQ(unvouched.header.rcode, rcode::nxdomain);
+    EXPECT_TRUE(unvouched.header.tc);
+}
+
 TEST(Answer, ProtocolErrors) {
     Edns version1;
     version1.version = 1;

@@ -58,6 +58,20 @@ TEST(ProbeName, ARetryIsANewNameWithTheSameIdAndItsOwnToken) {
     EXPECT_FALSE(parse_probe_name(Name::parse("p1.rx.probe.dnspath.test").value(), kZone));
 }
 
+TEST(ProbeName, ANameThatDoesNotExistSitsNextToTheZoneWithoutAToken) {
+    ProbeName probe{"p7"};
+    probe.nxdomain = true;
+    probe.attempt = 2;
+    // nx next to the zone and no token: a lab fault (dnsmasq --address=/nx.<zone>/) matches the suffix.
+    const Name name = make_probe_name(probe, kZone, kKey);
+    EXPECT_EQ(name.to_string(), "p7.r2.nx.probe.dnspath.test.");
+    auto parsed = parse_probe_name(name, kZone);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_TRUE(parsed->nxdomain);
+    EXPECT_EQ(parsed->attempt, 2u);
+    EXPECT_FALSE(parsed->token);
+}
+
 TEST(ProbeName, RejectsWhatTheSchemeDoesNotKnow) {
     EXPECT_FALSE(parse_probe_name(Name::parse("p1.bogus.probe.dnspath.test").value(), kZone));
     EXPECT_FALSE(parse_probe_name(Name::parse("p1.s12x.probe.dnspath.test").value(), kZone));
