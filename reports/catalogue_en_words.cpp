@@ -354,6 +354,8 @@ const Table kItemLabels = {
     {"RFC 6840 5.9", "CD passes as set"},
     {"SAC035", "home routers and DNSSEC"},
     {"SAC032", "DNS answers not modified"},
+    {"RFC 9606", "resolvers describe themselves (RESINFO)"},
+    {"RFC 2181 8", "TTLs are kept"},
     {"RFC 2308 2.1", "NXDOMAIN for a name that does not exist"},
     {"RFC 4343", "names keep their case"},
     {"RFC 3597", "unknown record types pass as opaque data"},

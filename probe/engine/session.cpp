@@ -188,6 +188,7 @@ Session::BuiltQuery Session::rebuild(const QuerySpec& spec, const BuiltQuery& fi
     if (attempt > 1) probe.attempt = attempt;
     probe.delay_ms = spec.answer_delay_ms;
     probe.nxdomain = spec.nxdomain;
+    probe.cache_ttl = spec.cache_ttl;
     if (spec.answer_bits)
         probe.answer_bits = (spec.answer_bits->ad ? 1u : 0u) | (spec.answer_bits->cd ? 2u : 0u) | (spec.answer_bits->z ? 4u : 0u);
     built.name = spec.name ? *spec.name
@@ -288,6 +289,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     const auto& server = spec.via_proxy ? config_.proxies.at(family) : config_.targets.at(family);
     const BuiltQuery built = build(spec);
     outcome.probe_id = built.probe_id;
+    outcome.name = built.name;
     std::optional<wire::Bytes> encoded;
     if (built.error.empty()) encoded = built.bytes;
 

@@ -51,6 +51,7 @@ struct QuerySpec {
     std::optional<model::HeaderBits> answer_bits{};  // ask the responder to set these in its answer ("h<n>")
     bool mixed_case = false;              // send the name in mixed case (all labels but the probe id)
     bool nxdomain = false;                // ask the responder for NXDOMAIN ("nx": a name that does not exist)
+    std::optional<std::uint32_t> cache_ttl{};  // ask the responder for this TTL and the time it served ("c<s>")
 };
 
 
@@ -63,6 +64,7 @@ struct QueryOutcome {
     // The results' one vocabulary; a session never says `truncated` (the record does, from TC=1).
     model::Outcome kind = model::Outcome::error;
     std::string probe_id;
+    wire::Name name;  // the name asked (a proxy's retries ask it again; the cache probe asks it again later)
     std::optional<wire::Message> message;
     std::size_t answer_size = 0;
     double rtt_ms = 0;

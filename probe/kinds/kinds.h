@@ -94,6 +94,9 @@ void judge_edns_version(Session& session, model::Family family, model::RunResult
 void judge_qdcount(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_unknown_opcode(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_nxdomain_rewrite(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
+void judge_resinfo(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
+// proxy-cache, asked of the proxy at `proxy` (probe/kinds/cache.cpp).
+void judge_proxy_cache(Session& session, model::Family family, model::RunResult& result, const std::string& proxy);
 void judge_case_0x20(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_unknown_type(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_edns_flags(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);

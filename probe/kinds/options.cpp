@@ -243,33 +243,79 @@ void judge_case_0x20(Session& session, Family family, model::RunResult& result, 
     verdict(Status::fail, cause(CauseCode::name_case_changed, params));
 }
 
-// TYPE65280 (private use: no box can know it) asked. A dnspath responder answers with that type and
-// opaque RDATA the box must pass octet for octet (RFC 3597; RFC 5625 4.3 for proxies); a real
-// server (target mode) answers from its own data, NOERROR or NXDOMAIN. A box that drops the
-// question, answers it itself, or strips or rewrites the record fails.
-void judge_unknown_type(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
+namespace {
+
+// A question for a type of the responder's own making (TYPE65280, RESINFO), answered with that
+// type and RDATA the box must pass octet for octet; a real server (target mode) answers from its
+// own data, NOERROR or NXDOMAIN. A box that drops the question, answers it itself, or strips or
+// rewrites the record fails. `also` goes into a passing verdict's cause.
+void judge_own_type(Session& session, Family family, model::RunResult& result, QuerySpec spec, Checkpoint checkpoint,
+                    const model::Params& also = model::Params::object()) {
+    const bool resinfo = checkpoint == Checkpoint::resinfo;
     spec.kind = spec.via_proxy ? "proxy" : "options";
-    spec.qtype = wire::rr_type::private_use;
+    spec.qtype = resinfo ? wire::rr_type::resinfo : wire::rr_type::private_use;
     spec.tries = session.confirm_tries(family);
     auto outcome = session.ask(family, spec);
     auto verdict = [&](Status status, model::Cause found) {
-        add_verdict(result, Checkpoint::unknown_type, family, status, std::move(found), {outcome.probe_id}, via_of(spec));
+        add_verdict(result, checkpoint, family, status, std::move(found), {outcome.probe_id}, via_of(spec));
+    };
+    auto passed = [&](const std::string& rcode) {
+        model::Params params = also;
+        params["rcode"] = rcode;
+        verdict(Status::pass, cause(CauseCode::ok, params));
     };
     if (!outcome.answered())
-        return verdict(Status::fail, cause(CauseCode::no_answer, {{"what", "unknown-type"}, {"outcome", to_string(outcome.kind)}}));
+        return verdict(Status::fail, cause(CauseCode::no_answer, {{"what", resinfo ? "resinfo" : "unknown-type"}, {"outcome", to_string(outcome.kind)}}));
     const auto rcode = outcome.message->full_rcode();
     const bool own_data = static_cast<bool>(spec.name);
     if (rcode != wire::rcode::noerror && !(own_data && rcode == wire::rcode::nxdomain))
         return verdict(Status::fail, cause(CauseCode::wrong_rcode, {{"rcode", wire::rcode_name(rcode)}, {"expected", "NOERROR"}}));
-    if (own_data) return verdict(Status::pass, cause(CauseCode::ok, {{"rcode", wire::rcode_name(rcode)}}));
+    if (own_data) return passed(wire::rcode_name(rcode));
     const auto& answers = outcome.message->answers;
-    const auto record = std::find_if(answers.begin(), answers.end(), [](const auto& rr) { return rr.type == wire::rr_type::private_use; });
-    model::Params params{{"type", "TYPE65280"}};
+    const auto record = std::find_if(answers.begin(), answers.end(), [&](const auto& rr) { return rr.type == spec.qtype; });
+    model::Params params{{"type", wire::type_name(spec.qtype)}};
+    const auto sent = resinfo ? wire::resinfo_rdata(outcome.probe_id) : wire::unknown_type_rdata(outcome.probe_id);
     if (record == answers.end()) params["what"] = "missing";
-    else if (record->rdata != wire::unknown_type_rdata(outcome.probe_id)) params["what"] = "rdata";
-    else return verdict(Status::pass, cause(CauseCode::ok, {{"rcode", "NOERROR"}}));
+    else if (record->rdata != sent) params["what"] = "rdata";
+    else return passed("NOERROR");
     if (spec.via_proxy) params["proxy"] = session.config().proxies.at(family).address();
     verdict(Status::fail, cause(CauseCode::unknown_type_changed, params));
+}
+
+// What a proxy says of itself when asked RESINFO for resolver.arpa (RFC 9606, RFC 9462's name for
+// an unencrypted local resolver): its RCODE and its keys, reported, not judged (most proxies
+// forward the name, and their upstream refuses it).
+model::Params proxy_self_description(Session& session, Family family, QuerySpec spec) {
+    spec.kind = "proxy";
+    spec.qtype = wire::rr_type::resinfo;
+    spec.name = wire::Name::parse("resolver.arpa").value();
+    spec.tries = 1;
+    auto outcome = session.ask(family, spec);
+    model::Params self{{"self_rcode", outcome.answered() ? model::Params(wire::rcode_name(outcome.message->full_rcode())) : model::Params()}};
+    if (!outcome.answered()) return self;
+    for (const auto& record : outcome.message->answers) {
+        if (record.type != wire::rr_type::resinfo) continue;
+        std::string keys;
+        if (auto texts = wire::parse_txt_rdata(record.rdata))
+            for (const auto& text : *texts) keys += (keys.empty() ? "" : " ") + text;
+        self["self_resinfo"] = keys;
+    }
+    return self;
+}
+
+}  // namespace
+
+// TYPE65280 (private use: no box can know it) asked (RFC 3597; RFC 5625 4.3 for proxies).
+void judge_unknown_type(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
+    judge_own_type(session, family, result, spec, Checkpoint::unknown_type);
+}
+
+// RESINFO (RFC 9606, type 261: new, so many boxes do not know it) asked and answered with the
+// responder's keys; through a proxy, the proxy's own RESINFO (resolver.arpa) is reported beside.
+void judge_resinfo(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
+    const model::Params self = spec.via_proxy ? proxy_self_description(session, family, spec) : model::Params::object();
+    if (session.stopped()) return;
+    judge_own_type(session, family, result, spec, Checkpoint::resinfo, self);
 }
 
 // An EDNS flag no one has defined (the bit after DO) must reach the server as sent and be ignored
@@ -364,6 +410,8 @@ void run_options(Session& session, Family family, model::RunResult& result) {
     judge_edns_flags(session, family, result, {.kind = "options"});
     if (session.stopped()) return;
     judge_nxdomain_rewrite(session, family, result, {.kind = "options", .edns = wire::Edns{}});
+    if (session.stopped()) return;
+    judge_resinfo(session, family, result, {.kind = "options", .edns = wire::Edns{}});
 }
 
 }  // namespace dnspath::probe

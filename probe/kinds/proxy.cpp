@@ -104,6 +104,10 @@ void run_proxy_transparency(Session& session, Family family, model::RunResult& r
     judge_edns_flags(session, family, result, spec);
     if (session.stopped()) return;
     judge_nxdomain_rewrite(session, family, result, spec);
+    if (session.stopped()) return;
+    judge_resinfo(session, family, result, spec);
+    if (session.stopped()) return;
+    judge_proxy_cache(session, family, result, proxy);
 }
 
 }  // namespace

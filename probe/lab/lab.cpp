@@ -246,13 +246,15 @@ std::vector<std::string> proxy_command(const Proxy& proxy, const std::string& up
                                   "--bind-interfaces", "--user=root", "--log-facility=-",
                                   "--pid-file=" + state_dir + "/" + device.name + ".dnsmasq.pid",
                                   "--server=" + upstream,
-                                  device.proxy_cache ? "--cache-size=150" : "--cache-size=0"};
+                                  device.proxy_cache || device.min_cache_ttl ? "--cache-size=150" : "--cache-size=0"};
     // Copies the upstream's AD bit through, as a transparent proxy does; without it dnsmasq clears
     // AD (the header-bits fault SAC035 found in home routers).
     if (device.proxy_dnssec) argv.push_back("--proxy-dnssec");
     argv.push_back("--listen-address=" + proxy.ipv4);
     argv.push_back("--listen-address=" + proxy.ipv6);
     if (device.edns_packet_max) argv.push_back("--edns-packet-max=" + std::to_string(*device.edns_packet_max));
+    // A cache that keeps records longer than their TTL (raised TTLs, stale records).
+    if (device.min_cache_ttl) argv.push_back("--min-cache-ttl=" + std::to_string(*device.min_cache_ttl));
     // An NXDOMAIN rewriter: the probe's names that do not exist (the nx label, next to the zone)
     // answered with this address by dnsmasq itself, as an ISP's "search helper" answers typos.
     if (!device.nxdomain_address.empty()) {

@@ -82,6 +82,7 @@ struct Device {
     bool proxy_cache = false;            // cpe: dnsmasq caches answers (off: every query goes upstream)
     bool proxy_dnssec = true;            // cpe: dnsmasq copies the upstream's AD (--proxy-dnssec); off clears it
     std::string nxdomain_address;        // cpe: dnsmasq answers names that do not exist with it (an NXDOMAIN rewriter)
+    std::optional<int> min_cache_ttl;    // cpe: dnsmasq caches and keeps records at least this long (--min-cache-ttl)
 };
 
 struct Lab {

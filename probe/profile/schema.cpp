@@ -66,6 +66,8 @@ const Rule kRules[] = {
     {"topology.device.proxy_cache", Kind::boolean},
     {"topology.device.proxy_dnssec", Kind::boolean},
     {"topology.device.nxdomain_address", Kind::string},
+    // dnsmasq's own ceiling for --min-cache-ttl.
+    {"topology.device.min_cache_ttl", Kind::integer, 1, 3600},
     {"topology.device.model", Kind::string},
     {"topology.device.firmware", Kind::string},
     {"topology.device.faults", Kind::table},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <ctime>
 
 #include "probe/wire/wire.h"
@@ -217,6 +218,41 @@ Bytes refused_reply(const Message& query, std::size_t query_size) {
     return encode_or_header(refused);
 }
 
+// An A record whose address says when it was served (198.18.x.y, x.y counting 10 ms steps): the
+// proxy-cache probe tells a copy from a proxy's cache from a new answer by it.
+Bytes served_address() {
+    const auto steps = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count() / 10;
+    return Bytes{198, 18, static_cast<std::uint8_t>((steps >> 8) & 0xff), static_cast<std::uint8_t>(steps & 0xff)};
+}
+
+// The record of a type a probe asks for on purpose: TYPE65280 and RESINFO with RDATA the probe
+// checks octet for octet, and an A record that says when it was served, with the TTL asked for
+// (c<s>: the proxy-cache probe; dnsmasq caches A, not TXT).
+std::optional<ResourceRecord> own_record(const Question& question, const ProbeName& probe) {
+    switch (question.type) {
+        case rr_type::private_use: return ResourceRecord{question.name, question.type, class_in, 0, unknown_type_rdata(probe.id)};
+        case rr_type::resinfo: return ResourceRecord{question.name, question.type, class_in, 0, resinfo_rdata(probe.id)};
+        case rr_type::a:
+            if (!probe.cache_ttl) return std::nullopt;
+            return ResourceRecord{question.name, rr_type::a, class_in, *probe.cache_ttl, served_address()};
+        default: return std::nullopt;
+    }
+}
+
+// The error a query gets before its question is looked at: an opcode other than QUERY, a
+// QDCOUNT other than 1 (RFC 9619), two OPTs, an EDNS version over 0 (BADVERS, RFC 6891 6.1.3).
+std::optional<Bytes> protocol_error(const Message& query) {
+    if (query.header.opcode != 0) return error_reply(query, rcode::notimp);
+    if (query.questions.size() != 1) return error_reply(query, rcode::formerr);
+    if (query.anomalies.opt_count > 1) return error_reply(query, rcode::formerr);
+    if (query.edns && query.edns->version > 0) {
+        Message reply = reply_skeleton(query);  // with our version (0)
+        reply.set_rcode(rcode::badvers);
+        return encode_or_header(reply);
+    }
+    return std::nullopt;
+}
+
 // The answer's bytes; sets the answer's DF and fragment-size wishes from the probe name.
 std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& context, const AnswerConfig& config,
                                   Answer& sending) {
@@ -235,15 +271,7 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
     const std::uint32_t now = config.now != 0 ? config.now : static_cast<std::uint32_t>(std::time(nullptr));
     if (const auto* cookie = query.edns ? query.edns->find(kCookieOption) : nullptr)
         sending.authenticated = keyed_cookie_valid(cookie->data, now, config.zone, config.key);
-    if (query.header.opcode != 0) return error_reply(query, rcode::notimp);
-    // RFC 9619: QDCOUNT must be 1 for a query.
-    if (query.questions.size() != 1) return error_reply(query, rcode::formerr);
-    if (query.anomalies.opt_count > 1) return error_reply(query, rcode::formerr);
-    if (query.edns && query.edns->version > 0) {
-        Message reply = reply_skeleton(query);  // RFC 6891 6.1.3: BADVERS, with our version (0)
-        reply.set_rcode(rcode::badvers);
-        return encode_or_header(reply);
-    }
+    if (auto error = protocol_error(query)) return error;
     const Question& question = query.questions.front();
     if (!question.name.is_subdomain_of(config.zone)) return error_reply(query, rcode::refused);
 
@@ -271,15 +299,13 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
             for (auto& nsec : nxdomain_denial(question.name)) add_signed(reply.authorities, {std::move(nsec)}, config, sign, now);
         return fit_to_limit(std::move(reply), limit);
     }
-    if (question.type != rr_type::txt && question.type != rr_type::private_use)
-        return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);
+    const auto own = own_record(question, *probe);
+    if (question.type != rr_type::txt && !own) return fit_to_limit(with_soa_authority(reply, config, sign, now), limit);
     take_wishes(*probe, context, config, sending);
-    if (question.type == rr_type::private_use) {
-        // The unknown-type probe: its own type back, opaque RDATA the probe checks octet for octet
-        // (larger than the query: the token vouches for it, as for any answer).
-        // Signed when asked (DO=1), as the rest of the zone: a validating proxy would call it bogus.
-        add_signed(reply.answers, {ResourceRecord{question.name, rr_type::private_use, class_in, 0, unknown_type_rdata(probe->id)}},
-                   config, sign, now);
+    if (own) {
+        // Larger than the query: the token vouches for it, as for any answer. Signed when asked
+        // (DO=1), as the rest of the zone: a validating proxy would call it bogus otherwise.
+        add_signed(reply.answers, {*own}, config, sign, now);
         return fit_to_limit(std::move(reply), limit);
     }
     if (probe->answer_bits) {

@@ -154,6 +154,7 @@ std::string type_name(std::uint16_t type) {
         case rr_type::nsec3: return "NSEC3";
         case rr_type::nsec3param: return "NSEC3PARAM";
         case rr_type::any: return "ANY";
+        case rr_type::resinfo: return "RESINFO";
         default: return "TYPE" + std::to_string(type);
     }
 }

@@ -18,6 +18,7 @@ namespace rr_type {
 inline constexpr std::uint16_t a = 1, ns = 2, cname = 5, soa = 6, ptr = 12, mx = 15, txt = 16, aaaa = 28,
                                opt = 41, ds = 43, rrsig = 46, nsec = 47, dnskey = 48, nsec3 = 50, nsec3param = 51,
                                any = 255,
+                               resinfo = 261,        // RFC 9606: a resolver's information, TXT-like RDATA
                                private_use = 65280;  // RFC 6895 3.1: no one defines it, so no box may know it
 }
 std::string type_name(std::uint16_t type);  // "TXT", or "TYPE65280" (RFC 3597)

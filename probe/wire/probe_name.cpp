@@ -1,5 +1,6 @@
 #include "probe/wire/probe_name.h"
 #include "probe/wire/key_file.h"
+#include "probe/wire/message.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -32,6 +33,7 @@ std::vector<std::string> unsigned_labels(const ProbeName& probe) {
     if (probe.attempt) labels.push_back("r" + std::to_string(*probe.attempt));
     if (probe.delay_ms) labels.push_back("w" + std::to_string(*probe.delay_ms));
     if (probe.answer_bits) labels.push_back("h" + std::to_string(*probe.answer_bits));
+    if (probe.cache_ttl) labels.push_back("c" + std::to_string(*probe.cache_ttl));
     if (probe.nxdomain) labels.push_back("nx");
     return labels;
 }
@@ -44,6 +46,7 @@ std::optional<std::uint32_t>* numbered_field(ProbeName& probe, char letter) {
         case 'r': return &probe.attempt;
         case 'w': return &probe.delay_ms;
         case 'h': return &probe.answer_bits;
+        case 'c': return &probe.cache_ttl;
         default: return nullptr;
     }
 }
@@ -55,6 +58,10 @@ Bytes unknown_type_rdata(std::string_view probe_id) {
     constexpr std::uint8_t kOctets[] = {0x00, 0xff, 0x0a, 0xc0, 0x20, 0x7f};
     rdata.insert(rdata.end(), std::begin(kOctets), std::end(kOctets));
     return rdata;
+}
+
+Bytes resinfo_rdata(std::string_view probe_id) {
+    return make_txt_rdata({"qnamemin", "exterr=15-17", "dnspath=" + std::string(probe_id)});
 }
 
 std::string probe_token(const ProbeName& probe, const Name& zone, ByteView key) {
@@ -104,6 +111,7 @@ Result<ProbeName> parse_probe_name(const Name& name, const Name& zone) {
                 return fail("bad number in label '" + label + "'");
             if (label[0] == 'f' && value < 96) return fail("fragment size under 96 in '" + label + "'");
             if (label[0] == 'h' && value > 7) return fail("header bits over 7 in '" + label + "'");
+            if (label[0] == 'c' && value > 3600) return fail("a TTL over 3600 s in '" + label + "'");
             *number = value;
         } else if (label.size() == 17 && label[0] == 't' && i + 1 == labels.size()) {
             probe.token = label.substr(1);

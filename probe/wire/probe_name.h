@@ -1,5 +1,5 @@
 // The probe-name scheme: how a probe's id, requested answer size and flags ride in the query name,
-// `<id>.s<size>[.do][.echo][.df][.min][.f<fragment>][.r<try>][.w<ms>][.h<bits>][.nx][.t<token>].<zone>`, so responder and capture read them off any packet.
+// `<id>.s<size>[.do][.echo][.df][.min][.f<fragment>][.r<try>][.w<ms>][.h<bits>][.c<ttl>][.nx][.t<token>].<zone>`, so responder and capture read them off any packet.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +36,10 @@ struct ProbeName {
     // "h<n>": set header bits in the answer (1 AD, 2 CD, 4 Z), so the probe sees whether a box
     // passes them back unchanged (a proxy clearing the upstream's AD, a middlebox zeroing Z).
     std::optional<std::uint32_t> answer_bits;
+    // "c<s>": answer an A question with this TTL (seconds, at most 3600) and an address that says
+    // when it was served: the proxy-cache probe sees whether a proxy keeps the TTL and serves a
+    // changed record once it expired.
+    std::optional<std::uint32_t> cache_ttl;
     // "nx": answer NXDOMAIN with the zone's SOA, as for a name that does not exist (the
     // nxdomain-rewrite probe: a box that turns it into an address rewrites NXDOMAIN). The label
     // sits next to the zone and the name carries no token, so a lab fault can match its suffix
@@ -46,6 +50,10 @@ struct ProbeName {
 // The opaque RDATA the responder answers TYPE65280 with for a probe (RFC 3597: a box must pass an
 // unknown type's RDATA unchanged): its id, and octets a text-minded box would mangle.
 Bytes unknown_type_rdata(std::string_view probe_id);
+
+// The RESINFO RDATA (RFC 9606: TXT's format, "key=value" strings) the responder answers a probe's
+// RESINFO question with: keys RFC 9606 defines, and the probe id a box cannot know.
+Bytes resinfo_rdata(std::string_view probe_id);
 
 // Builds the query name, adding a token when `key` is not empty.
 Name make_probe_name(const ProbeName& probe, const Name& zone, ByteView key);

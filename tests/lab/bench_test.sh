@@ -56,6 +56,10 @@ SCRIPT
   # home routers' dnsmasq, does not (SAC035).
   local proxy_options=(--proxy-dnssec)
   [ "$1" = ad-clear ] && proxy_options=()
+  # A cache that keeps every record 600 s whatever its TTL, as some home routers' proxies do
+  # (dnsmasq refuses a repeated option: the cache size is set once, below).
+  local cache_size=0
+  [ "$1" = cache-ttl ] && cache_size=150 && proxy_options+=(--min-cache-ttl=600)
   [ "$1" = small-edns ] && proxy_options+=(--edns-packet-max=512)
   local lan_dns=198.19.77.1
   [ "$1" = isp-dns ] && lan_dns=198.18.200.1  # hands its LAN the ISP's DNS server, not its own proxy
@@ -92,7 +96,7 @@ SCRIPT
     proxy_options+=(--enable-ra --dhcp-range=::,constructor:lan0,ra-only,64)
   fi
   ip netns exec $dut dnsmasq --keep-in-foreground --conf-file=/dev/null --interface=lan0 --bind-interfaces --no-hosts \
-    --resolv-file="$work/resolv.conf" --cache-size=0 --dhcp-range=198.19.77.100,198.19.77.150,255.255.255.0,1h \
+    --resolv-file="$work/resolv.conf" --cache-size=$cache_size --dhcp-range=198.19.77.100,198.19.77.150,255.255.255.0,1h \
     --dhcp-option=option:router,198.19.77.1 --dhcp-option=option:dns-server,$lan_dns \
     --dhcp-leasefile="$work/dut.leases" --pid-file="$work/dut-dnsmasq.pid" "${proxy_options[@]}" >"$work/dut-dnsmasq.log" 2>&1 &
   local faults=""
@@ -192,6 +196,12 @@ bench ad-clear --probes options,proxy
 expect ad-clear "the proxy clears AD: header-bits (proxy) warns on home-router, exit 0" "rc == 0 and v('header-bits', 'ipv4', 'proxy')['status'] == 'warn' and v('header-bits', 'ipv4', 'proxy')['p']['bits'] == ['AD'] and v('header-bits', 'ipv4', 'proxy')['devices'] == ['home-router']"
 expect ad-clear "route mode passes the header bits" "v('header-bits')['status'] == 'pass' and v('case-0x20')['status'] == 'pass'"
 left_clean ad-clear
+
+# A DUT whose proxy's cache keeps records past their TTL: proxy-cache fails on home-router.
+make_dut cache-ttl
+bench cache-ttl --probes proxy
+expect cache-ttl "the proxy's cache breaks the TTL rules: proxy-cache (proxy) fails on home-router" "rc == 1 and v('proxy-cache', 'ipv4', 'proxy')['code'] == 'cache-rule-broken' and v('proxy-cache', 'ipv4', 'proxy')['p']['what'] in ('ttl-raised', 'stale')"
+left_clean cache-ttl
 
 make_dut small-edns
 bench small-edns

@@ -125,11 +125,12 @@ FAULTS = [
           ("ad-clear", "header-bits", "header-bit-changed", "@th,90,1 1 @th,90,1 set 0"),
           ("case-lower", "case-0x20", "name-case-changed", "@th,266,1 0 @th,266,1 set 1"))
       for direction in ("query", "answer")],
-    # A DNS-aware filter that drops questions for types it does not know: TYPE65280 at the fixed
-    # offsets of the unknown-type probe's QTYPE (its name: an 11-letter id, the token, the zone,
-    # and from the second try an r<n> label: 3 octets more up to r9, 4 from r10).
-    F("type-drop", "options", {"unknown-type": {"*": {"no-answer"}}},
-      forward="; ".join(f"udp dport 53 @th,{bit},16 65280 drop" for bit in (560, 584, 592))),
+    # A DNS-aware filter that drops questions for types it does not know: TYPE65280 and RESINFO
+    # (261, RFC 9606) at the fixed offsets of the unknown-type and resinfo probes' QTYPE (their
+    # names: an 11-letter id, the token, the zone, and from the second try an r<n> label: 3 octets
+    # more up to r9, 4 from r10).
+    F("type-drop", "options", {"unknown-type": {"*": {"no-answer"}}, "resinfo": {"*": {"no-answer"}}},
+      forward="; ".join(f"udp dport 53 @th,{bit},16 {qtype} drop" for bit in (560, 584, 592) for qtype in (65280, 261))),
     # A DNS-aware filter that drops queries with EDNS flags it does not know: the edns-flags probe's
     # OPT (TYPE 41) and its flag 0x4000 at their offsets behind the probe's name (an 11-letter id,
     # echo, the token, the zone; r<n> from the second try moves them by 3 or 4 octets).
@@ -144,6 +145,9 @@ FAULTS = [
     F("nxdomain-address", "proxy", {"nxdomain-rewrite (proxy)": {"*": {"nxdomain-rewritten"}}},
       dnsmasq=["--address=/nx.probe.dnspath.test/198.18.99.1", "--address=/nx.probe.dnspath.test/fd00:99::1"], proxy=True,
       params={"nxdomain-rewrite (proxy)": {"to": "address"}}),
+    # A DNS proxy whose cache keeps every record 600 s, whatever its TTL (raised TTLs, stale records).
+    F("cache-ttl", "proxy", {"proxy-cache (proxy)": {"*": {"cache-rule-broken"}}},
+      dnsmasq=["--cache-size=150", "--min-cache-ttl=600"], proxy=True),
     # Random loss and nothing else: no cause may be claimed but loss.
     F("loss", "edns-size,pmtu,fragments,tcp,sessions", {}, loss_is_the_fault=True),
 ]
@@ -159,7 +163,7 @@ SUBSET = [
     ("frag4-queries", "edge", 0), ("udp-cap-queries", "core", 5), ("tcp-drop", "edge", 5), ("tcp-reset", "core", 0),
     ("double-nat", "edge", 0), ("interception", "edge", 0), ("rate-limit", "core", 0), ("opcode-drop", "core", 0),
     ("ad-clear", "core", 0), ("case-lower-answers", "edge", 5), ("type-drop", "edge", 0), ("edns-flag-drop", "core", 5),
-    ("nxdomain-rcode", "edge", 0), ("nxdomain-address", "core", 5),
+    ("nxdomain-rcode", "edge", 0), ("nxdomain-address", "core", 5), ("cache-ttl", "edge", 0),
 ]
 
 
@@ -245,9 +249,12 @@ class Lab:
         if fault["dnsmasq"] is not None:
             v4, v6 = LAN[device]
             argv = ["ip", "netns", "exec", ns(device), "dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts",
-                    "--port=53", "--bind-interfaces", "--user=root", "--cache-size=0", "--proxy-dnssec",
+                    "--port=53", "--bind-interfaces", "--user=root", "--proxy-dnssec",
                     "--pid-file=" + os.path.join(self.work, device + ".dnsmasq.pid"),
                     f"--listen-address={v4}", f"--listen-address={v6}", "--server=198.18.2.2"] + fault["dnsmasq"]
+            # No cache unless the fault has one (dnsmasq refuses a repeated option).
+            if not any(arg.startswith("--cache-size") for arg in fault["dnsmasq"]):
+                argv.append("--cache-size=0")
             self.dnsmasq.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             # The run asks the proxy within a second of starting (kinds run side by side): it must
             # serve on both addresses first, not merely have been started.

@@ -115,6 +115,7 @@ for name in "${profiles[@]}"; do
         expect "$name" "the proxy keeps the case and answers NOTIMP to opcode 15 on $f" "v('case-0x20', '$f', 'proxy')['status'] == 'pass' and v('unknown-opcode', '$f', 'proxy')['status'] == 'pass'"
         expect "$name" "nxdomain-rewrite (proxy) fails: cpe answered a name that does not exist itself on $f" "v('nxdomain-rewrite', '$f', 'proxy')['status'] == 'fail' and v('nxdomain-rewrite', '$f', 'proxy')['code'] == 'nxdomain-rewritten' and v('nxdomain-rewrite', '$f', 'proxy')['device'] == 'cpe'"
         expect "$name" "the path's NXDOMAIN arrives on $f" "v('nxdomain-rewrite', '$f')['status'] == 'pass'"
+        expect "$name" "proxy-cache (proxy) fails: cpe's cache breaks the TTL rules on $f" "v('proxy-cache', '$f', 'proxy')['status'] == 'fail' and v('proxy-cache', '$f', 'proxy')['code'] == 'cache-rule-broken' and v('proxy-cache', '$f', 'proxy')['p']['what'] in ('ttl-raised', 'stale')"
       done ;;
     fault-cap6)
       expect "$name" "ipv6 capped at 1232, blamed on guard" "v('udp-large', 'ipv6')['status'] == 'fail' and v('udp-large', 'ipv6')['device'] == 'guard' and 1224 <= largest('ipv6') <= 1240 and v('udp-large', 'ipv6')['code'] == 'size-cap'"

@@ -1,7 +1,9 @@
 // The responder's answer logic on hand-built queries: exact sizes, TC=1, echo, token rule, errors.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <ctime>
+#include <thread>
 
 #include "probe/responder/answer.h"
 #include "probe/wire/wire.h"
@@ -163,6 +165,36 @@ TEST(Answer, AProbeAskingForANameThatDoesNotExistGetsNxdomainWithTheSoa) {  // R
     auto unvouched = ask(query);
     EXPECT_EQ(unvouched.header.rcode, rcode::nxdomain);
     EXPECT_TRUE(unvouched.header.tc);
+}
+
+TEST(Answer, ResinfoIsAnsweredWithTheResponderKeys) {  // RFC 9606
+    auto name = make_probe_name({"p8"}, kZone, kKey);
+    auto reply = ask(encode(make_query(0x4246, name, rr_type::resinfo, buffer(1232))).value());
+    EXPECT_EQ(reply.header.rcode, rcode::noerror);
+    ASSERT_EQ(reply.answers.size(), 1u);
+    EXPECT_EQ(reply.answers[0].type, rr_type::resinfo);
+    EXPECT_EQ(reply.answers[0].rdata, resinfo_rdata("p8"));
+    EXPECT_EQ(parse_txt_rdata(reply.answers[0].rdata).value().back(), "dnspath=p8");
+    EXPECT_EQ(type_name(rr_type::resinfo), "RESINFO");
+}
+
+TEST(Answer, ACacheTtlLabelAnswersAnAddressThatSaysWhenItWasServed) {
+    ProbeName probe{"p9"};
+    probe.cache_ttl = 30;
+    const Bytes query = encode(make_query(0x4247, make_probe_name(probe, kZone, kKey), rr_type::a, buffer(1232))).value();
+    auto first = ask(query);
+    ASSERT_EQ(first.answers.size(), 1u);
+    EXPECT_EQ(first.answers[0].type, rr_type::a);
+    EXPECT_EQ(first.answers[0].ttl, 30u);
+    ASSERT_EQ(first.answers[0].rdata.size(), 4u);
+    EXPECT_EQ(first.answers[0].rdata[0], 198);
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    auto later = ask(query);  // a new answer, not a copy: another address
+    ASSERT_EQ(later.answers.size(), 1u);
+    EXPECT_NE(later.answers[0].rdata, first.answers[0].rdata);
+    // Without the label an A question is NODATA, as before.
+    auto plain = ask(encode(make_query(0x4248, make_probe_name({"p10"}, kZone, kKey), rr_type::a, buffer(1232))).value());
+    EXPECT_TRUE(plain.answers.empty());
 }
 
 TEST(Answer, ProtocolErrors) {

@@ -72,6 +72,16 @@ TEST(ProbeName, ANameThatDoesNotExistSitsNextToTheZoneWithoutAToken) {
     EXPECT_FALSE(parsed->token);
 }
 
+TEST(ProbeName, ACacheTtlRidesInTheNameUpToAnHour) {
+    ProbeName probe{"p4"};
+    probe.cache_ttl = 30;
+    auto parsed = parse_probe_name(make_probe_name(probe, kZone, kKey), kZone);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(parsed->cache_ttl, 30u);
+    EXPECT_TRUE(token_valid(*parsed, kZone, kKey));
+    EXPECT_FALSE(parse_probe_name(Name::parse("p4.c3601.probe.dnspath.test").value(), kZone));
+}
+
 TEST(ProbeName, RejectsWhatTheSchemeDoesNotKnow) {
     EXPECT_FALSE(parse_probe_name(Name::parse("p1.bogus.probe.dnspath.test").value(), kZone));
     EXPECT_FALSE(parse_probe_name(Name::parse("p1.s12x.probe.dnspath.test").value(), kZone));
