@@ -139,6 +139,18 @@ std::string_view lower(std::string_view text, char (&buffer)[64]) {
     return std::string_view(buffer, length);
 }
 
+// A raw probe (wire::read_raw_probe) as the facts of a message below the zone: a query, or the
+// responder's reply, under the probe id it carries.
+DnsFacts raw_probe_facts(const wire::RawProbe& raw) {
+    DnsFacts facts;
+    facts.ok = true;
+    facts.id = raw.id;
+    facts.qr = raw.ack;
+    facts.in_zone = true;
+    facts.first_label = raw.probe_id;
+    return facts;
+}
+
 }  // namespace
 
 struct TapObserver::State {
@@ -190,8 +202,10 @@ struct TapObserver::State {
     // A DNS message seen at this tap (a whole datagram, a reassembled one, or one off a TCP stream).
     void consider(wire::ByteView dns, std::uint64_t frame, bool tcp, int pieces, const Packet& packet,
                   std::uint16_t source_port, std::uint16_t destination_port, bool partial = false) {
-        // A datagram whose later fragments never came: only its question can be read.
-        DnsFacts facts = scan_dns(dns, zone, partial);
+        // A datagram whose later fragments never came: only its question can be read. The
+        // non-dns-53 probe's datagram is not DNS; it is followed by the probe id it carries.
+        const auto raw = tcp ? std::nullopt : wire::read_raw_probe(dns);
+        DnsFacts facts = raw ? raw_probe_facts(*raw) : scan_dns(dns, zone, partial);
         if (!facts.ok) {
             ++out.undecodable;
             return;

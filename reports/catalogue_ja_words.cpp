@@ -367,6 +367,8 @@ const Table kItemLabels = {
     {"RFC 3597", "未知のレコードタイプは不透明なデータとして通る"},
     {"RFC 6891 6.1.4", "未知の EDNS フラグは無視され、破棄されない"},
     {"RFC 5625 4.3", "DNS プロキシは知らないものもそのまま通す"},
+    {"RFC 5625 3", "DNS プロキシは透過的である：知らないものも通す"},
+    {"Netalyzr: DNS-aware firewall", "DNS を解するファイアウォールも 53 番ポートの他の UDP を通す"},
     {"RFC 4787 REQ-5", "UDP 対応付けのタイマー"},
     {"RFC 4034 3.1.8.1", "各 RRSIG を OpenSSL で検証"},
     {"tracebox", "tracebox 式の位置特定"},

@@ -99,7 +99,8 @@ json echo_json(const std::optional<model::Echo>& echo) {
             {"dns_id", optional_json(echo->dns_id)},       {"edns", optional_json(echo->edns)},
             {"bufsize", optional_json(echo->bufsize)},     {"do", optional_json(echo->dnssec_ok)},
             {"server", optional_json(echo->server)},       {"ad", optional_json(echo->ad)},
-            {"cd", optional_json(echo->cd)},               {"qname", optional_json(echo->qname)}};
+            {"cd", optional_json(echo->cd)},               {"qname", optional_json(echo->qname)},
+            {"altport", optional_json(echo->alt_port)}};
 }
 
 json bits_json(const std::optional<model::HeaderBits>& bits) {
@@ -135,6 +136,8 @@ json probe_json(const ProbeRecord& probe) {
              {"reproduce", optional_json(probe.reproduce)},
              {"fragment_size", optional_json(probe.fragment_size)},
              {"via_proxy", probe.via_proxy},
+             {"non_dns", probe.non_dns},
+             {"port", optional_json(probe.port)},
              {"query_size", probe.query_size},
              {"outcome", to_string(probe.outcome)},
              {"rcode", optional_json(probe.rcode)},

@@ -175,6 +175,7 @@ std::optional<model::Echo> echo_of(const json& value) {
     echo.ad = optional_of<bool>(value, "ad");
     echo.cd = optional_of<bool>(value, "cd");
     echo.qname = optional_of<std::string>(value, "qname");
+    echo.alt_port = optional_of<std::uint32_t>(value, "altport");
     return echo;
 }
 
@@ -217,6 +218,8 @@ Result<ProbeRecord> probe_of(const json& entry) {
     probe.reproduce = optional_of<std::string>(entry, "reproduce");
     probe.fragment_size = optional_of<std::uint32_t>(entry, "fragment_size");
     probe.via_proxy = entry.value("via_proxy", false);
+    probe.non_dns = entry.value("non_dns", false);
+    probe.port = optional_of<std::uint16_t>(entry, "port");
     probe.query_size = value_or<std::uint32_t>(entry, "query_size", 0);
     probe.rcode = optional_of<std::uint16_t>(entry, "rcode");
     probe.answer_size = optional_of<std::uint32_t>(entry, "answer_size");

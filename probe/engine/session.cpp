@@ -94,6 +94,9 @@ model::ProbeRecord query_record(const QuerySpec& spec, const Session::BuiltQuery
     if (spec.answer_fragment_size) record.answer_fragment_size = *spec.answer_fragment_size;
     record.via_proxy = spec.via_proxy;
     record.tcp_mss = spec.tcp_mss;
+    record.non_dns = spec.non_dns;
+    record.port = spec.port;
+    if (spec.non_dns) record.qname.clear();
     return record;
 }
 
@@ -183,6 +186,11 @@ Session::BuiltQuery Session::rebuild(const QuerySpec& spec, const BuiltQuery& fi
     BuiltQuery built;
     built.probe_id = first.probe_id;
     built.dns_id = first.dns_id;
+    if (spec.non_dns) {
+        built.name = config_.zone;
+        built.bytes = wire::make_raw_probe(built.dns_id, built.probe_id);
+        return built;
+    }
     wire::ProbeName probe{built.probe_id, spec.size, spec.dnssec_label, spec.echo, spec.df_answer,
                           spec.small_fragments_answer, std::nullopt, spec.answer_fragment_size};
     if (attempt > 1) probe.attempt = attempt;
@@ -286,7 +294,8 @@ std::optional<QuerySpec> Session::first_failure(Family family) const {
 
 QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     QueryOutcome outcome;
-    const auto& server = spec.via_proxy ? config_.proxies.at(family) : config_.targets.at(family);
+    net::Endpoint server = spec.via_proxy ? config_.proxies.at(family) : config_.targets.at(family);
+    if (spec.port) server = net::Endpoint::parse(server.address(), *spec.port).value_or(server);
     const BuiltQuery built = build(spec);
     outcome.probe_id = built.probe_id;
     outcome.name = built.name;
@@ -343,7 +352,13 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
             outcome.answer_size = exchange->answer.size();
             outcome.local = exchange->local;
             auto message = wire::decode(exchange->answer);
-            if (!message) {
+            if (spec.non_dns) {
+                // Its reply is not DNS either: the same datagram, acknowledged, for this probe.
+                const auto reply = wire::read_raw_probe(exchange->answer);
+                const bool acknowledged = reply && reply->ack && reply->probe_id == built.probe_id;
+                outcome.kind = acknowledged ? model::Outcome::answer : model::Outcome::undecodable;
+                if (!acknowledged) outcome.error = model::LocalError{"decode", "", 0, "not-raw-reply", "the reply is not the datagram acknowledged"};
+            } else if (!message) {
                 outcome.kind = model::Outcome::undecodable;
                 outcome.error = model::LocalError{"decode", "", 0, std::string(wire::to_string(message.error().code)),
                                                   "answer does not decode: " + message.error().describe()};
@@ -363,13 +378,20 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     // measurement itself (pmtu steps) are not failures.
     if (outcome.kind == model::Outcome::timeout && spec.transport == Transport::udp && !spec.fragment_size &&
         !spec.dont_fragment && !spec.df_answer && !spec.small_fragments_answer && !spec.answer_fragment_size &&
-        spec.kind != "reachability" && spec.kind != "loss")
+        !spec.non_dns && !spec.port && spec.kind != "reachability" && spec.kind != "loss")
         failures_.emplace_back(family, spec);
     return outcome;
 }
 
 std::string reproduce_command(const model::ProbeRecord& record, const net::Endpoint& server,
                               std::optional<std::size_t> padded_to, bool keyed_cookie) {
+    if (record.non_dns) {
+        // Not DNS, so not dig: the same octets with printf (the DNS id, then the text) and nc.
+        char id[16];
+        std::snprintf(id, sizeof id, "\\x%02x\\x%02x", record.dns_id >> 8, record.dns_id & 0xff);
+        return "printf '" + std::string(id) + "dnspath-raw " + record.id + "' | nc -u -w 2 " + server.address() + " " +
+               std::to_string(server.port());
+    }
     std::string line = "dig @" + server.address();
     if (server.port() != 53) line += " -p " + std::to_string(server.port());
     line += " " + record.qname + " " + wire::type_name(record.qtype);
@@ -449,6 +471,7 @@ std::optional<model::Echo> typed_echo(const wire::Message& answer) {
     typed.ad = flag("ad");
     typed.cd = flag("cd");
     typed.qname = echo_value(echo, "qname");
+    typed.alt_port = number("altport");
     return typed;
 }
 

@@ -52,6 +52,8 @@ struct QuerySpec {
     bool mixed_case = false;              // send the name in mixed case (all labels but the probe id)
     bool nxdomain = false;                // ask the responder for NXDOMAIN ("nx": a name that does not exist)
     std::optional<std::uint32_t> cache_ttl{};  // ask the responder for this TTL and the time it served ("c<s>")
+    bool non_dns = false;                 // send the non-dns-53 probe's datagram (wire::make_raw_probe), not DNS
+    std::optional<std::uint16_t> port{};  // to this port of the server instead of its own
 };
 
 

@@ -445,6 +445,7 @@ bool loss_can_imitate(const model::Cause& cause) {
         case CauseCode::mtu:
         case CauseCode::pmtud_blackhole:
         case CauseCode::no_answer:
+        case CauseCode::dns_aware_filter:
             return true;
         case CauseCode::tcp_filter: return cause.params.value("action", "") == "drop";
         default: return false;

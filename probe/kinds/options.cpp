@@ -392,6 +392,44 @@ void judge_nxdomain_rewrite(Session& session, Family family, model::RunResult& r
     verdict(Status::fail, cause(CauseCode::nxdomain_rewritten, params));
 }
 
+namespace {
+
+// The second port the responder said (in an echo of this family) it answers DNS on.
+std::optional<std::uint16_t> alternate_port(const std::vector<model::ProbeRecord>& records, Family family) {
+    for (const auto& record : records)
+        if (record.family == family && !record.via_proxy && record.echo && record.echo->alt_port &&
+            *record.echo->alt_port > 0 && *record.echo->alt_port <= 0xffff && *record.echo->alt_port != 53)
+            return static_cast<std::uint16_t>(*record.echo->alt_port);
+    return std::nullopt;
+}
+
+}  // namespace
+
+// Octets that are not DNS sent to 53/udp, and a DNS question to the responder's second port, must
+// both pass as any UDP does (RFC 5625 3; Netalyzr's DNS-aware firewall test): a box that passes
+// only what parses as DNS on 53 will drop the next extension it does not know. Each silence is
+// tried until loss cannot explain it; the second port is asked only where the responder says it
+// listens (behind a balancer it does not).
+void judge_non_dns_53(Session& session, Family family, model::RunResult& result) {
+    const int tries = session.confirm_tries(family);
+    auto raw = session.ask(family, {.kind = "options", .tries = tries, .non_dns = true});
+    std::vector<std::string> probes{raw.probe_id};
+    auto verdict = [&](Status status, model::Cause found) {
+        add_verdict(result, Checkpoint::non_dns_53, family, status, std::move(found), probes);
+    };
+    if (raw.kind != model::Outcome::answer)
+        return verdict(Status::fail, cause(CauseCode::dns_aware_filter,
+                                           {{"what", "non-dns-on-53"}, {"port", 53}, {"outcome", to_string(raw.kind)}}));
+    const auto port = alternate_port(session.records(), family);
+    if (!port) return verdict(Status::pass, cause(CauseCode::ok, model::Params::object()));
+    auto elsewhere = session.ask(family, {.kind = "options", .edns = wire::Edns{}, .tries = tries, .port = *port});
+    probes.push_back(elsewhere.probe_id);
+    if (elsewhere.answered())
+        return verdict(Status::pass, cause(CauseCode::ok, {{"alt_port", *port}}));
+    verdict(Status::fail, cause(CauseCode::dns_aware_filter,
+                                {{"what", "dns-off-53"}, {"port", *port}, {"outcome", to_string(elsewhere.kind)}}));
+}
+
 void run_options(Session& session, Family family, model::RunResult& result) {
     judge_options(session, family, result);
     if (session.stopped()) return;
@@ -412,6 +450,8 @@ void run_options(Session& session, Family family, model::RunResult& result) {
     judge_nxdomain_rewrite(session, family, result, {.kind = "options", .edns = wire::Edns{}});
     if (session.stopped()) return;
     judge_resinfo(session, family, result, {.kind = "options", .edns = wire::Edns{}});
+    if (session.stopped()) return;
+    judge_non_dns_53(session, family, result);
 }
 
 }  // namespace dnspath::probe

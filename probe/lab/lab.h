@@ -121,6 +121,7 @@ struct ResponderStart {
     std::string namespace_name;
     std::vector<std::string> listen;  // addresses
     std::string state_dir, zone, executable, id, log;
+    bool alt_port = true;  // also answer on model::kAltDnsPort (not behind a balancer, which forwards port 53 only)
 };
 Result<void> start_responder(const ResponderStart& start);
 

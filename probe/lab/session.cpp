@@ -34,7 +34,8 @@ Result<void> start_responders(const Layout& layout, const std::string& zone, con
         if (layout.ipv6) listen.push_back(server.ipv6);
         DNSPATH_TRY_VOID(start_responder({server.namespace_name, listen, layout.state_dir, zone, executable,
                                           "server" + std::to_string(i + 1),
-                                          layout.state_dir + "/responder" + (i ? std::to_string(i + 1) : "") + ".log"}));
+                                          layout.state_dir + "/responder" + (i ? std::to_string(i + 1) : "") + ".log",
+                                          !layout.load_balanced}));
     }
     return Ok{};
 }
@@ -71,6 +72,7 @@ Result<void> start_responder(const ResponderStart& start) {
                                   // Load measurements must see the path, not the responder's limiter.
                                   "--rate", "1000000"};
     for (const auto& address : start.listen) argv.insert(argv.end(), {"--listen", address});
+    if (start.alt_port) argv.insert(argv.end(), {"--alt-port", std::to_string(model::kAltDnsPort)});
     DNSPATH_TRY(Process responder, Process::spawn(argv, {start.log, true}));
     DNSPATH_TRY_VOID(wait_serving(responder, start.log, start.id));
     responder.release();  // it lives until the namespace is removed

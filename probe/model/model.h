@@ -134,6 +134,7 @@ struct Echo {
     std::optional<std::string> server;
     std::optional<bool> ad, cd;  // the query's header bits as they arrived
     std::optional<std::string> qname;  // the query name as it arrived, when it had capitals (case-0x20)
+    std::optional<std::uint32_t> alt_port;  // a second UDP port the responder answers DNS on
 };
 
 // The DNS header bits a middlebox or proxy may touch (RFC 6840 5.7-5.9: AD and CD; Z must be zero
@@ -192,6 +193,8 @@ struct ProbeRecord {
     std::optional<std::uint32_t> answer_fragment_size;  // the answer was asked in fragments of this size
     std::optional<int> tcp_mss;                          // TCP: the segment size its SYN offered
     bool via_proxy = false;
+    bool non_dns = false;  // the datagram was not DNS (the non-dns-53 probe's; no question name)
+    std::optional<std::uint16_t> port;  // sent to this port of the server instead of its own
     std::uint32_t query_size = 0;
     Outcome outcome = Outcome::error;
     std::optional<std::uint16_t> rcode;
@@ -242,6 +245,9 @@ void overlay(FamilySummary& into, const FamilySummary& from);
 // the second the baseline (the same ports for both would clash in a balancer's conntrack).
 inline constexpr std::uint16_t kLoadSourcePortFirst = 53050;
 inline constexpr std::uint16_t kLoadSourcePortCount = 16;
+// The second UDP port a lab or bench responder answers DNS on (`respond --alt-port`): the
+// non-dns-53 checkpoint asks DNS there, and taps capture it.
+inline constexpr std::uint16_t kAltDnsPort = 8053;
 
 // A tap that watched the run: what it saw and whether it lost packets (then it blames nobody).
 struct TapSummary {

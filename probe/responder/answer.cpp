@@ -44,6 +44,7 @@ Bytes echo_rdata(const Message& query, std::size_t query_size, const QueryContex
         std::string("cd=") + (query.header.cd ? "1" : "0"),
     };
     if (!config.server_id.empty()) fields.push_back("server=" + config.server_id);
+    if (config.alt_port != 0) fields.push_back("altport=" + std::to_string(config.alt_port));
     // The name as it arrived, only when it has capitals (the case-0x20 probe): then the probe can
     // tell a box that changed the query's case from one that changed the answer's.
     if (query.questions.size() == 1) {
@@ -356,6 +357,11 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
 
 std::optional<Answer> answer_query(ByteView query_bytes, const QueryContext& context, const AnswerConfig& config) {
     Answer answer;
+    if (auto raw = read_raw_probe(query_bytes)) {
+        if (raw->ack) return std::nullopt;  // another responder's reply: silence, or two would play ping-pong
+        answer.bytes = raw_probe_reply(query_bytes).value_or(Bytes{});
+        return answer;
+    }
     auto bytes = answer_bytes(query_bytes, context, config, answer);
     if (!bytes) return std::nullopt;
     // No amplification for anyone the key does not vouch for: over UDP, an answer larger than its

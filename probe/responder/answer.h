@@ -17,6 +17,7 @@ struct AnswerConfig {
     const ZoneSigner* signer = nullptr;      // signs answers to DO=1 queries; null: unsigned zone
     std::uint32_t now = 0;                   // seconds since the epoch for RRSIG times; 0 = the clock
     std::string server_id;                   // echoed as server=ID: which backend answered behind a balancer
+    std::uint16_t alt_port = 0;              // echoed as altport=N: a second UDP port it answers DNS on (0: none)
 };
 
 struct QueryContext {
@@ -38,7 +39,8 @@ struct Answer {
 // The longest a responder holds an answer back: past any NAT's UDP mapping a DNS path depends on.
 constexpr std::uint32_t kMaxAnswerDelayMs = 900'000;
 
-// The answer to send, or nullopt to stay silent (responses, garbage shorter than a header).
+// The answer to send, or nullopt to stay silent (responses, garbage shorter than a header). A
+// non-dns-53 probe's datagram (wire::read_raw_probe) gets its same-size reply.
 std::optional<Answer> answer_query(wire::ByteView query, const QueryContext& context, const AnswerConfig& config);
 
 }  // namespace dnspath::responder

@@ -394,6 +394,12 @@ Result<Server> Server::open(const ServerConfig& config) {
             DNSPATH_TRY(net::Fd udp, bind_socket(endpoint, false, config.force_dont_fragment));
             sockets.push_back(Listener{std::move(udp), false, endpoint});
         }
+        // One socket is enough for the few probes asked there.
+        if (config.alt_port != 0) {
+            DNSPATH_TRY(net::Endpoint alternate, net::Endpoint::parse(address, config.alt_port));
+            DNSPATH_TRY(net::Fd udp, bind_socket(alternate, false, config.force_dont_fragment));
+            server.udp_by_worker_.front().push_back(Listener{std::move(udp), false, alternate});
+        }
     }
     return server;
 }

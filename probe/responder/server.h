@@ -16,6 +16,7 @@ namespace dnspath::responder {
 struct ServerConfig {
     std::vector<std::string> listen;  // address literals
     std::uint16_t port = 53;
+    std::uint16_t alt_port = 0;  // also answer UDP on this port (the non-dns-53 probe's DNS elsewhere); 0: none
     AnswerConfig answers;
     bool force_dont_fragment = false;  // DF on IPv4 / IPV6_DONTFRAG, for PMTU tests
     int queries_per_second_per_source = 2000;

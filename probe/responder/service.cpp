@@ -15,6 +15,7 @@ Result<Service> Service::open(const ServeRequest& request) {
     auto zone = wire::Name::parse(request.zone);
     if (!zone) return fail("--zone: " + zone.error().message);
     config.answers.zone = *zone;
+    config.answers.alt_port = config.alt_port;  // the echo says where else it answers
     if (!request.key_file.empty()) {
         DNSPATH_TRY(config.answers.key, wire::read_key_file(request.key_file));
     }

@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -180,6 +181,40 @@ Result<std::string> probe_name_text(ProbeName probe, const std::string& zone_tex
     const auto name = make_probe_name(probe, *zone, *key);
     DNSPATH_TRY_VOID(parse_probe_name(name, *zone));
     return name.to_string();
+}
+
+namespace {
+constexpr std::string_view kRawMagic = "dnspath-raw ", kAckMagic = "dnspath-ack ";
+constexpr std::size_t kRawMaxId = 63;  // a label's length: probe ids are labels
+}  // namespace
+
+Bytes make_raw_probe(std::uint16_t id, std::string_view probe_id) {
+    const std::string text = std::string(kRawMagic) + std::string(probe_id.substr(0, kRawMaxId));
+    Bytes datagram(2 + text.size());
+    datagram[0] = static_cast<std::uint8_t>(id >> 8);
+    datagram[1] = static_cast<std::uint8_t>(id & 0xff);
+    std::copy(text.begin(), text.end(), datagram.begin() + 2);
+    return datagram;
+}
+
+std::optional<RawProbe> read_raw_probe(ByteView datagram) {
+    const std::size_t magic = kRawMagic.size();
+    if (datagram.size() < 2 + magic + 1 || datagram.size() > 2 + magic + kRawMaxId) return std::nullopt;
+    const std::string_view text(reinterpret_cast<const char*>(datagram.data()) + 2, datagram.size() - 2);
+    const bool ack = text.starts_with(kAckMagic);
+    if (!ack && !text.starts_with(kRawMagic)) return std::nullopt;
+    const std::string_view id = text.substr(magic);
+    if (!std::all_of(id.begin(), id.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }))
+        return std::nullopt;
+    return RawProbe{load_u16(datagram.data()), ack, id};
+}
+
+std::optional<Bytes> raw_probe_reply(ByteView datagram) {
+    auto probe = read_raw_probe(datagram);
+    if (!probe || probe->ack) return std::nullopt;
+    Bytes reply(datagram.begin(), datagram.end());
+    std::copy(kAckMagic.begin(), kAckMagic.end(), reply.begin() + 2);
+    return reply;
 }
 
 }  // namespace dnspath::wire

@@ -55,6 +55,20 @@ Bytes unknown_type_rdata(std::string_view probe_id);
 // RESINFO question with: keys RFC 9606 defines, and the probe id a box cannot know.
 Bytes resinfo_rdata(std::string_view probe_id);
 
+// The non-dns-53 probe's datagram: not a DNS message (its header would claim thousands of
+// questions), sent to the DNS port to see whether a box lets any UDP through there. Two octets of
+// id (what the probe's socket matches replies by), "dnspath-raw ", the probe id. The responder
+// sends it back the same size with "dnspath-ack " instead, so it amplifies nothing and needs no key.
+struct RawProbe {
+    std::uint16_t id = 0;
+    bool ack = false;           // the responder's reply
+    std::string_view probe_id;  // points into the datagram read
+};
+Bytes make_raw_probe(std::uint16_t id, std::string_view probe_id);
+// The datagram read as a raw probe or its reply; nullopt for anything else (any DNS message).
+std::optional<RawProbe> read_raw_probe(ByteView datagram);
+// The responder's reply to a raw probe (nullopt: `datagram` is not one).
+std::optional<Bytes> raw_probe_reply(ByteView datagram);
 // Builds the query name, adding a token when `key` is not empty.
 Name make_probe_name(const ProbeName& probe, const Name& zone, ByteView key);
 

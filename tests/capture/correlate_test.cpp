@@ -109,6 +109,26 @@ TEST(Correlate, NatRewritesPortsAndTheRouterDropsTheAnswer) {
     EXPECT_FALSE(drop[0]->taps[2].answer_frame);
 }
 
+TEST(Correlate, TheNonDnsDatagramIsFollowedByItsProbeIdAndItsDropperNamed) {
+    auto probe = at("198.18.0.1", 40000), server = at("198.18.2.2", 53);
+    // A DNS-aware firewall: the datagram that is not DNS crosses the first device, never the second.
+    TapCapture a_in = tap("a.in"), a_out = tap("a.out"), b_in = tap("b.in"), b_out = tap("b.out");
+    for (auto* t : {&a_in, &a_out, &b_in}) add(*t, probe, server, make_raw_probe(9, "p2"));
+    // Its DNS passes (a tap that saw nothing at all would say nothing about the device).
+    for (auto* t : {&a_in, &a_out, &b_in, &b_out}) add(*t, probe, server, dns("p3", false, 8, 1232));
+    std::vector<TapSightings> taps;
+    for (auto* t : {&a_in, &a_out, &b_in, &b_out}) taps.push_back(observe(*t, kZone));
+    EXPECT_EQ(taps[0].undecodable, 0u);
+    ASSERT_EQ(taps[0].by_probe.count("p2"), 1u);
+    auto lost = record("p2", Outcome::timeout);
+    lost.non_dns = true;
+    const auto found = attribute({{"a", 0, 1}, {"b", 2, 3}}, taps, {lost});
+    auto drop = decisive(found);
+    ASSERT_EQ(drop.size(), 1u);
+    EXPECT_EQ(drop[0]->device, "b");
+    EXPECT_EQ(drop[0]->rule, FindingRule::query_dropped);
+}
+
 TEST(Correlate, TwoNatsAreBothNamedInPathOrder) {
     auto probe = at("198.18.0.1", 40000), server = at("198.18.2.2", 53);
     auto first = at("198.18.1.1", 61000), second = at("198.18.3.1", 62000);

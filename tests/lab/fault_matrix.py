@@ -145,6 +145,13 @@ FAULTS = [
     F("nxdomain-address", "proxy", {"nxdomain-rewrite (proxy)": {"*": {"nxdomain-rewritten"}}},
       dnsmasq=["--address=/nx.probe.dnspath.test/198.18.99.1", "--address=/nx.probe.dnspath.test/fd00:99::1"], proxy=True,
       params={"nxdomain-rewrite (proxy)": {"to": "address"}}),
+    # A DNS-aware firewall that passes on 53/udp only what looks like DNS (here: QDCOUNT, the DNS
+    # header's third 16-bit word, at most 2: the non-dns-53 probe's datagram claims thousands of
+    # questions), and one that passes DNS on 53 only (the responder's second port dropped).
+    F("non-dns-drop", "options", {"non-dns-53": {"*": {"dns-aware-filter"}}}, forward="udp dport 53 @th,96,16 > 2 drop",
+      params={"non-dns-53": {"what": "non-dns-on-53"}}),
+    F("dns-port-only", "options", {"non-dns-53": {"*": {"dns-aware-filter"}}}, forward="udp dport 8053 drop",
+      params={"non-dns-53": {"what": "dns-off-53"}}),
     # A DNS proxy whose cache keeps every record 600 s, whatever its TTL (raised TTLs, stale records).
     F("cache-ttl", "proxy", {"proxy-cache (proxy)": {"*": {"cache-rule-broken"}}},
       dnsmasq=["--cache-size=150", "--min-cache-ttl=600"], proxy=True),
@@ -164,6 +171,7 @@ SUBSET = [
     ("double-nat", "edge", 0), ("interception", "edge", 0), ("rate-limit", "core", 0), ("opcode-drop", "core", 0),
     ("ad-clear", "core", 0), ("case-lower-answers", "edge", 5), ("type-drop", "edge", 0), ("edns-flag-drop", "core", 5),
     ("nxdomain-rcode", "edge", 0), ("nxdomain-address", "core", 5), ("cache-ttl", "edge", 0),
+    ("non-dns-drop", "core", 5),
 ]
 
 

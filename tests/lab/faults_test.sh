@@ -41,6 +41,7 @@ for name in "${profiles[@]}"; do
         expect clean "dnssec passes on $f" "v('dnssec-passthrough', '$f')['status'] == 'pass'"
         expect clean "no interception on $f" "v('dns-interception', '$f')['status'] == 'pass'"
         expect clean "the trace reaches the server in 2 hops on $f" "v('path-trace', '$f')['status'] == 'pass' and len(v('path-trace', '$f')['p']['hops']) == 2"
+        expect clean "non-DNS octets on 53 and DNS on 8053 pass on $f" "v('non-dns-53', '$f')['status'] == 'pass' and v('non-dns-53', '$f')['p']['alt_port'] == 8053"
       done ;;
     fault-frag4)
       # Non-first IPv4 fragments dropped both ways: the taps see answers enter the router in
@@ -105,6 +106,7 @@ for name in "${profiles[@]}"; do
         expect "$name" "tcp fallback through the proxy works on $f" "v('tcp-fallback', '$f')['status'] == 'pass'"
         expect "$name" "signed answers arrive over TCP only on $f" "v('dnssec-passthrough', '$f')['status'] == 'warn' and v('dnssec-passthrough', '$f')['code'] == 'edns-buffer-cap' and v('dnssec-passthrough', '$f')['p']['fallback'] == 'tcp'"
         expect "$name" "the proxy checkpoint sees EDNS 1232 upstream on $f" "v('dns-proxy', '$f')['status'] == 'pass' and v('dns-proxy', '$f')['p']['upstream_bufsize'] == 1232"
+        expect "$name" "the intercepting proxy swallows non-DNS octets on 53: a DNS-aware box, named on $f" "v('non-dns-53', '$f')['status'] == 'fail' and v('non-dns-53', '$f')['code'] == 'dns-aware-filter' and v('non-dns-53', '$f')['p']['what'] == 'non-dns-on-53' and v('non-dns-53', '$f')['device'] == 'cpe'"
       done ;;
     fault-proxy-ad)
       # dnsmasq without --proxy-dnssec clears AD in its answers: a warning on the proxy (RFC 4035
@@ -115,6 +117,7 @@ for name in "${profiles[@]}"; do
         expect "$name" "the proxy keeps the case and answers NOTIMP to opcode 15 on $f" "v('case-0x20', '$f', 'proxy')['status'] == 'pass' and v('unknown-opcode', '$f', 'proxy')['status'] == 'pass'"
         expect "$name" "nxdomain-rewrite (proxy) fails: cpe answered a name that does not exist itself on $f" "v('nxdomain-rewrite', '$f', 'proxy')['status'] == 'fail' and v('nxdomain-rewrite', '$f', 'proxy')['code'] == 'nxdomain-rewritten' and v('nxdomain-rewrite', '$f', 'proxy')['device'] == 'cpe'"
         expect "$name" "the path's NXDOMAIN arrives on $f" "v('nxdomain-rewrite', '$f')['status'] == 'pass'"
+        expect "$name" "a proxy that does not intercept passes non-DNS octets on 53 on $f" "v('non-dns-53', '$f')['status'] == 'pass'"
         expect "$name" "proxy-cache (proxy) fails: cpe's cache breaks the TTL rules on $f" "v('proxy-cache', '$f', 'proxy')['status'] == 'fail' and v('proxy-cache', '$f', 'proxy')['code'] == 'cache-rule-broken' and v('proxy-cache', '$f', 'proxy')['p']['what'] in ('ttl-raised', 'stale')"
       done ;;
     fault-cap6)

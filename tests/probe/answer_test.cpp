@@ -314,6 +314,18 @@ TEST(Answer, ADelayIsHonouredForTheKeysOwnUdpProbesOnly) {
     EXPECT_EQ(capped->delay_ms, kMaxAnswerDelayMs);
 }
 
+TEST(Answer, TheRawProbeIsAcknowledgedTheSameSizeWithoutAKey) {
+    const Bytes datagram = make_raw_probe(0x4242, "p9");
+    auto answer = answer_query(datagram, {"198.18.0.1", 40000, false}, config());
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->bytes.size(), datagram.size());
+    auto read = read_raw_probe(answer->bytes);
+    ASSERT_TRUE(read);
+    EXPECT_TRUE(read->ack);
+    EXPECT_EQ(read->id, 0x4242);
+    EXPECT_FALSE(answer_query(answer->bytes, {"198.18.0.1", 40000, false}, config()));  // its own reply: silence
+}
+
 TEST(Answer, DoIsCopiedIntoTheAnswer) {  // RFC 3225 3
     Edns with_do = buffer(4096);
     with_do.dnssec_ok = true;

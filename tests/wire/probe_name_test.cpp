@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "probe/wire/message.h"
 #include "probe/wire/probe_name.h"
 
 namespace dnspath::wire {
@@ -80,6 +81,32 @@ TEST(ProbeName, ACacheTtlRidesInTheNameUpToAnHour) {
     EXPECT_EQ(parsed->cache_ttl, 30u);
     EXPECT_TRUE(token_valid(*parsed, kZone, kKey));
     EXPECT_FALSE(parse_probe_name(Name::parse("p4.c3601.probe.dnspath.test").value(), kZone));
+}
+
+TEST(ProbeName, TheRawProbeIsNotDnsAndItsReplyIsTheSameSize) {
+    const Bytes datagram = make_raw_probe(0x1234, "p0001abcdef");
+    EXPECT_FALSE(decode(datagram));  // its header claims thousands of questions
+    auto read = read_raw_probe(datagram);
+    ASSERT_TRUE(read);
+    EXPECT_EQ(read->id, 0x1234);
+    EXPECT_FALSE(read->ack);
+    EXPECT_EQ(read->probe_id, "p0001abcdef");
+    auto reply = raw_probe_reply(datagram);
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->size(), datagram.size());  // no amplification
+    auto acked = read_raw_probe(*reply);
+    ASSERT_TRUE(acked);
+    EXPECT_TRUE(acked->ack);
+    EXPECT_EQ(acked->probe_id, "p0001abcdef");
+    EXPECT_FALSE(raw_probe_reply(*reply));  // a reply is never answered: no ping-pong between two responders
+    // Anything else is not one: a DNS message, a bad id, a cut or overlong datagram.
+    EXPECT_FALSE(read_raw_probe(encode(make_query(1, kZone, rr_type::txt, std::nullopt)).value()));
+    Bytes bad = make_raw_probe(1, "p1");
+    bad.back() = '!';
+    EXPECT_FALSE(read_raw_probe(bad));
+    EXPECT_FALSE(read_raw_probe(Bytes(datagram.begin(), datagram.begin() + 14)));
+    EXPECT_FALSE(read_raw_probe(make_raw_probe(1, std::string(80, 'a'))).has_value() &&
+                 read_raw_probe(make_raw_probe(1, std::string(80, 'a')))->probe_id.size() > 63);
 }
 
 TEST(ProbeName, RejectsWhatTheSchemeDoesNotKnow) {
