@@ -21,6 +21,10 @@ struct RunConfig {
     // The proxies forward to an upstream of their own, not to our responder (a bench with its LAN
     // side only): what they send upstream cannot be seen, so dns-proxy is not measured.
     bool proxy_upstream_unseen = false;
+    // The proxies' WAN-side addresses (one per family): the responder asks them from outside
+    // (proxy-wan-open). None given: the address the responder sees the probe come from, when a NAT
+    // shows it another than the probe's own.
+    std::vector<std::string> proxy_wan;
     std::vector<std::string> baseline; // the server reached without the device (load kind)
     std::uint16_t port = 53;
     std::string zone = "probe.dnspath.test.";

@@ -194,6 +194,10 @@ Result<model::RunResult> run_plan(const RunConfig& config, const std::atomic<boo
     session_config.plan = config.plan;
     session_config.target_names = config.target_names;
     session_config.proxy_upstream_unseen = config.proxy_upstream_unseen;
+    for (const auto& address : config.proxy_wan) {
+        DNSPATH_TRY(net::Endpoint endpoint, net::Endpoint::parse(address, 53));
+        session_config.proxy_wan[endpoint.is_ipv6() ? Family::ipv6 : Family::ipv4] = endpoint;
+    }
     const bool target_mode = !config.target_names.empty();
     for (const auto& target : config.targets) {
         DNSPATH_TRY(net::Endpoint endpoint, net::Endpoint::parse(target, config.port));

@@ -197,6 +197,7 @@ Session::BuiltQuery Session::rebuild(const QuerySpec& spec, const BuiltQuery& fi
     probe.delay_ms = spec.answer_delay_ms;
     probe.nxdomain = spec.nxdomain;
     probe.cache_ttl = spec.cache_ttl;
+    probe.open_check = spec.open_check;
     if (spec.answer_bits)
         probe.answer_bits = (spec.answer_bits->ad ? 1u : 0u) | (spec.answer_bits->cd ? 2u : 0u) | (spec.answer_bits->z ? 4u : 0u);
     built.name = spec.name ? *spec.name
@@ -327,7 +328,8 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
                             : spec.fragment_size
                                 ? net::fragmented_udp_exchange(server, *encoded, *spec.fragment_size, timeout_,
                                                                static_cast<std::uint32_t>(random_() | 1))
-                                : net::udp_exchange(server, *encoded, timeout_, {spec.dont_fragment, one_socket ? attempts : 1});
+                                : net::udp_exchange(server, *encoded, spec.wait.value_or(timeout_),
+                                                    {spec.dont_fragment, one_socket ? attempts : 1});
             if (!exchange) {
                 const auto& error = exchange.error();
                 if (error.kind == net::ExchangeFailure::error) outcome.error = local_error(error.cause);
@@ -378,7 +380,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     // measurement itself (pmtu steps) are not failures.
     if (outcome.kind == model::Outcome::timeout && spec.transport == Transport::udp && !spec.fragment_size &&
         !spec.dont_fragment && !spec.df_answer && !spec.small_fragments_answer && !spec.answer_fragment_size &&
-        !spec.non_dns && !spec.port && spec.kind != "reachability" && spec.kind != "loss")
+        !spec.non_dns && !spec.port && !spec.open_check && spec.kind != "reachability" && spec.kind != "loss")
         failures_.emplace_back(family, spec);
     return outcome;
 }

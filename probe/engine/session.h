@@ -54,6 +54,10 @@ struct QuerySpec {
     std::optional<std::uint32_t> cache_ttl{};  // ask the responder for this TTL and the time it served ("c<s>")
     bool non_dns = false;                 // send the non-dns-53 probe's datagram (wire::make_raw_probe), not DNS
     std::optional<std::uint16_t> port{};  // to this port of the server instead of its own
+    // Ask the responder to ask a DNS proxy from outside first ("o" label): "" the address it sees
+    // the query come from, else an address in hex (wire::ProbeName::open_check).
+    std::optional<std::string> open_check{};
+    std::optional<std::chrono::milliseconds> wait{};  // instead of the learned timeout
 };
 
 
@@ -102,6 +106,7 @@ struct SessionConfig {
     std::map<model::Family, net::Endpoint> targets;  // one server address per family
     std::map<model::Family, net::Endpoint> proxies;  // a DNS proxy in front of it (a CPE's LAN address)
     bool proxy_upstream_unseen = false;  // the proxies forward elsewhere (RunConfig's, which see)
+    std::map<model::Family, net::Endpoint> proxy_wan;  // the proxies' WAN sides, port 53 (RunConfig's, which see)
     std::map<model::Family, net::Endpoint> baseline; // the server without the device (load comparison)
     std::vector<profile::TargetName> target_names;      // target mode: names to ask a real server
     wire::Name zone;

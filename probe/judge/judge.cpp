@@ -385,6 +385,10 @@ void attach(model::RunResult& result, Verdict& verdict,
         // An NXDOMAIN rewritten is a well-formed answer: a box that answered it itself (dnsmasq's
         // --address) is the one, though a good answer from a box is otherwise harmless.
         verdict.blame = blame_from(findings, {FindingRule::rcode_changed, FindingRule::answered_locally}, result.path, result);
+    } else if (verdict.cause.code == CauseCode::open_resolver) {
+        // The responder asked the proxy from outside; the taps name the proxy's device by the
+        // question it re-originated for the probe (the verdict's first probe).
+        verdict.blame = blame_from(findings, {FindingRule::reoriginated, FindingRule::answered_locally}, result.path, result);
     } else if (verdict.cause.code == CauseCode::cache_rule_broken) {
         // The cache is the proxy's: the device that re-originated the probes' first questions
         // (those fetched upstream), or answered them itself.

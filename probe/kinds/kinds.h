@@ -97,6 +97,11 @@ void judge_nxdomain_rewrite(Session& session, model::Family family, model::RunRe
 void judge_resinfo(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 // proxy-cache, asked of the proxy at `proxy` (probe/kinds/cache.cpp).
 void judge_proxy_cache(Session& session, model::Family family, model::RunResult& result, const std::string& proxy);
+// proxy-wan-open (wan_open.cpp): the proxy asked from outside by the responder; `hello` is the
+// proxy kind's first answered question (its probe names the proxy's device, its echo the
+// proxy's own source address upstream).
+void judge_proxy_wan_open(Session& session, model::Family family, model::RunResult& result, const std::string& proxy,
+                          const QueryOutcome& hello);
 void judge_case_0x20(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_unknown_type(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_edns_flags(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);

@@ -91,7 +91,8 @@ void judge_proxy_header_bits(Session& session, Family family, model::RunResult& 
 
 // The transparency items asked of the proxy itself, as its stubs ask (RD=1), each a verdict of its
 // own checkpoint through the proxy (via proxy).
-void run_proxy_transparency(Session& session, Family family, model::RunResult& result, const std::string& proxy) {
+void run_proxy_transparency(Session& session, Family family, model::RunResult& result, const std::string& proxy,
+                            const QueryOutcome& hello) {
     const QuerySpec spec{.kind = "proxy", .edns = wire::Edns{}, .via_proxy = true};
     judge_unknown_opcode(session, family, result, spec);
     if (session.stopped()) return;
@@ -108,6 +109,8 @@ void run_proxy_transparency(Session& session, Family family, model::RunResult& r
     judge_resinfo(session, family, result, spec);
     if (session.stopped()) return;
     judge_proxy_cache(session, family, result, proxy);
+    if (session.stopped()) return;
+    judge_proxy_wan_open(session, family, result, proxy, hello);
 }
 
 }  // namespace
@@ -193,7 +196,7 @@ void run_proxy(Session& session, Family family, model::RunResult& result) {
         add_verdict(result, Checkpoint::dns_proxy, family, Status::warn, with_figures(warnings.front()), probes);
     else
         add_verdict(result, Checkpoint::dns_proxy, family, Status::pass, cause(CauseCode::ok, figures), probes);
-    if (!session.stopped()) run_proxy_transparency(session, family, result, proxy);
+    if (!session.stopped()) run_proxy_transparency(session, family, result, proxy, hello);
 }
 
 }  // namespace dnspath::probe

@@ -235,7 +235,8 @@ Result<Layout> plan_lab(const profile::Profile& profile) {
     for (std::size_t k = 1; k + 1 < layout.nodes.size(); ++k)
         if (layout.nodes[k].device->kind == "cpe")
             layout.proxies.push_back({layout.nodes[k].device, layout.nodes[k].namespace_name,
-                                      layout.segments[k - 1].right_ipv4, layout.segments[k - 1].right_ipv6});
+                                      layout.segments[k - 1].right_ipv4, layout.segments[k - 1].right_ipv6,
+                                      layout.segments[k].left_ipv4, layout.segments[k].left_ipv6});
     return layout;
 }
 
@@ -252,6 +253,11 @@ std::vector<std::string> proxy_command(const Proxy& proxy, const std::string& up
     if (device.proxy_dnssec) argv.push_back("--proxy-dnssec");
     argv.push_back("--listen-address=" + proxy.ipv4);
     argv.push_back("--listen-address=" + proxy.ipv6);
+    // An open resolver: the proxy answers the Internet side as well (what proxy-wan-open finds).
+    if (device.proxy_wan_open) {
+        argv.push_back("--listen-address=" + proxy.wan_ipv4);
+        argv.push_back("--listen-address=" + proxy.wan_ipv6);
+    }
     if (device.edns_packet_max) argv.push_back("--edns-packet-max=" + std::to_string(*device.edns_packet_max));
     // A cache that keeps records longer than their TTL (raised TTLs, stale records).
     if (device.min_cache_ttl) argv.push_back("--min-cache-ttl=" + std::to_string(*device.min_cache_ttl));

@@ -40,7 +40,8 @@ struct Server {
 struct Proxy {
     const profile::Device* device = nullptr;  // the cpe, in the profile the layout points into
     std::string namespace_name;
-    std::string ipv4, ipv6;
+    std::string ipv4, ipv6;          // its LAN side, where its proxy listens
+    std::string wan_ipv4, wan_ipv6;  // its WAN side: where an outsider would ask it (proxy-wan-open)
 };
 
 // A validating resolver in the probe namespace ("unbound", "bind", "knot-resolver", "powerdns"),

@@ -114,7 +114,10 @@ run::RunRequest LabSession::run_request(run::RunRequest request) const {
         return addresses;
     };
     config.targets = both(layout_.server_ipv4(), layout_.server_ipv6());
-    if (!layout_.proxies.empty()) config.proxies = both(layout_.proxies.front().ipv4, layout_.proxies.front().ipv6);
+    if (!layout_.proxies.empty()) {
+        config.proxies = both(layout_.proxies.front().ipv4, layout_.proxies.front().ipv6);
+        config.proxy_wan = both(layout_.proxies.front().wan_ipv4, layout_.proxies.front().wan_ipv6);
+    }
     // Without the balancer's function: one backend by its own address, over the same links.
     if (layout_.load_balanced) config.baseline = both(layout_.servers.front().ipv4, layout_.servers.front().ipv6);
     config.port = 53;

@@ -136,6 +136,7 @@ Device read_device(const toml::table& entry) {
     device.proxy_dnssec = entry["proxy_dnssec"].value_or(true);
     device.nxdomain_address = entry["nxdomain_address"].value_or(std::string{});
     if (auto value = entry["min_cache_ttl"].value<std::int64_t>()) device.min_cache_ttl = static_cast<int>(*value);
+    device.proxy_wan_open = entry["proxy_wan_open"].value_or(false);
     device.model = entry["model"].value_or(std::string{});
     device.firmware = entry["firmware"].value_or(std::string{});
     auto faults = entry["faults"];
@@ -189,7 +190,7 @@ void check_device(const toml::table& entry, bool last, const Device& device, std
         validator.coded_error(entry["nxdomain_address"].node()->source(),
                               "topology.device.nxdomain_address: \"" + device.nxdomain_address + "\" is not an IPv4 or IPv6 address literal",
                               "not-an-address", {{"path", "topology.device.nxdomain_address"}, {"value", device.nxdomain_address}});
-    for (const auto* key : {"edns_packet_max", "proxy_cache", "proxy_dnssec", "intercept_dns", "nxdomain_address", "min_cache_ttl"})
+    for (const auto* key : {"edns_packet_max", "proxy_cache", "proxy_dnssec", "intercept_dns", "nxdomain_address", "min_cache_ttl", "proxy_wan_open"})
         if (entry[key] && device.kind != "cpe")
             validator.coded_error(entry[key].node()->source(),
                                   std::string("topology.device.") + key + " only applies to kind = \"cpe\" (the dnsmasq proxy)", "only-for-kind",

@@ -83,6 +83,7 @@ struct Device {
     bool proxy_dnssec = true;            // cpe: dnsmasq copies the upstream's AD (--proxy-dnssec); off clears it
     std::string nxdomain_address;        // cpe: dnsmasq answers names that do not exist with it (an NXDOMAIN rewriter)
     std::optional<int> min_cache_ttl;    // cpe: dnsmasq caches and keeps records at least this long (--min-cache-ttl)
+    bool proxy_wan_open = false;         // cpe: dnsmasq answers on its WAN addresses too (an open resolver)
 };
 
 struct Lab {

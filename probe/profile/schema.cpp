@@ -65,6 +65,7 @@ const Rule kRules[] = {
     {"topology.device.balancers", Kind::string_array, 0, 2, "nftables|dnsdist"},
     {"topology.device.proxy_cache", Kind::boolean},
     {"topology.device.proxy_dnssec", Kind::boolean},
+    {"topology.device.proxy_wan_open", Kind::boolean},
     {"topology.device.nxdomain_address", Kind::string},
     // dnsmasq's own ceiling for --min-cache-ttl.
     {"topology.device.min_cache_ttl", Kind::integer, 1, 3600},

@@ -1,4 +1,5 @@
 #include "probe/responder/answer.h"
+#include "probe/responder/open_check.h"
 
 #include <algorithm>
 #include <cctype>
@@ -45,6 +46,7 @@ Bytes echo_rdata(const Message& query, std::size_t query_size, const QueryContex
     };
     if (!config.server_id.empty()) fields.push_back("server=" + config.server_id);
     if (config.alt_port != 0) fields.push_back("altport=" + std::to_string(config.alt_port));
+    if (context.open_check_result) fields.push_back("wanq=" + *context.open_check_result);
     // The name as it arrived, only when it has capitals (the case-0x20 probe): then the probe can
     // tell a box that changed the query's case from one that changed the answer's.
     if (query.questions.size() == 1) {
@@ -203,6 +205,10 @@ void take_wishes(const ProbeName& probe, const QueryContext& context, const Answ
     // Held answers cost the responder memory until they leave: only for the key's own probes.
     if (probe.delay_ms && !context.tcp && sending.authenticated)
         sending.delay_ms = std::min(*probe.delay_ms, kMaxAnswerDelayMs);
+    // Only the key may make the responder send a question elsewhere; asked once per query.
+    if (probe.open_check && !context.tcp && sending.authenticated && !context.open_check_result)
+        if (auto address = open_check_address(*probe.open_check, context.source_address); !address.empty())
+            sending.open_check = std::move(address);
 }
 
 // REFUSED to a sized question the key does not vouch for, with EDE 18 (prohibited) when it still

@@ -24,6 +24,8 @@ struct QueryContext {
     std::string source_address;
     std::uint16_t source_port = 0;
     bool tcp = false;
+    // What asking a DNS proxy from outside gave (open_check.h), once asked: the echo says it.
+    std::optional<std::string> open_check_result;
 };
 
 struct Answer {
@@ -34,6 +36,9 @@ struct Answer {
     bool authenticated = false;  // the key vouches for the query (a probe token or a keyed cookie)
     // The probe asked for the answer this late ("w<ms>"; UDP, keyed probes, at most kMaxAnswerDelayMs).
     std::optional<std::uint32_t> delay_ms;
+    // The probe asked ("o" label, UDP, keyed) that this address be asked from outside first: the
+    // server does, then answers the query again with the result in its context.
+    std::optional<std::string> open_check;
 };
 
 // The longest a responder holds an answer back: past any NAT's UDP mapping a DNS path depends on.

@@ -10,6 +10,8 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <queue>
 #include <span>
@@ -18,6 +20,7 @@
 #include <unordered_map>
 
 #include "probe/net/net.h"
+#include "probe/responder/open_check.h"
 
 namespace dnspath::responder {
 namespace {
@@ -83,6 +86,34 @@ private:
 };
 
 // What every worker reads and counts into.
+// Questions asked of a DNS proxy from outside (open_check.h), each on a thread of its own: they
+// wait up to 1.5 s, which a worker must not. Few at once (keyed probes ask one each); a thread
+// that cannot start leaves the query unanswered, as a lost one. Joined when the server stops.
+class OpenChecks {
+public:
+    bool start(std::function<void()> work) {
+        std::lock_guard lock(mutex_);
+        std::erase_if(running_, [](const Running& check) { return check.done->load(); });
+        if (running_.size() >= kMaxOpenChecks) return false;
+        auto done = std::make_shared<std::atomic<bool>>(false);
+        try {
+            running_.push_back({done, std::jthread([work = std::move(work), done] { work(); done->store(true); })});
+        } catch (const std::system_error&) {
+            return false;
+        }
+        return true;
+    }
+
+private:
+    static constexpr std::size_t kMaxOpenChecks = 16;
+    struct Running {
+        std::shared_ptr<std::atomic<bool>> done;
+        std::jthread thread;
+    };
+    std::mutex mutex_;
+    std::vector<Running> running_;
+};
+
 struct Shared {
     const AnswerConfig& answers;
     bool force_dont_fragment;
@@ -91,6 +122,7 @@ struct Shared {
     std::atomic<bool> failed{false};
     std::mutex error_mutex;
     std::string error;
+    OpenChecks open_checks;  // last: joined first, while what its threads use still stands
 
     void fail(std::string message) {
         std::lock_guard lock(error_mutex);
@@ -286,6 +318,20 @@ private:
     std::priority_queue<Held, std::vector<Held>, std::greater<>> queue_;
 };
 
+// The "o" label: the proxy asked from outside on a thread of its own, then the query answered
+// again with what came of it in the echo, from the socket it came in on.
+void ask_then_answer(int fd, const net::Endpoint& peer, wire::ByteView datagram, QueryContext context, std::string address,
+                     Shared& shared) {
+    shared.open_checks.start([fd, peer, query = wire::Bytes(datagram.begin(), datagram.end()), context = std::move(context),
+                              address = std::move(address), &shared]() mutable {
+        context.open_check_result = ask_from_outside(address, shared.answers.zone);
+        if (auto answer = answer_query(query, context, shared.answers)) {
+            ::sendto(fd, answer->bytes.data(), answer->bytes.size(), 0, peer.sockaddr_ptr(), peer.length);
+            shared.answered.fetch_add(1, std::memory_order_relaxed);
+        }
+    });
+}
+
 // Drains a UDP socket in batches (bounded, so TCP clients get their turn) and answers each datagram.
 void serve_udp(std::span<const Server::Listener> udp, std::size_t socket, UdpBatch& batch, HeldAnswers& held,
                Shared& shared) {
@@ -301,6 +347,10 @@ void serve_udp(std::span<const Server::Listener> udp, std::size_t socket, UdpBat
             QueryContext context{std::move(source), peer.port(), false};
             auto answer = answer_query(batch.datagram(i), context, shared.answers);
             if (!answer) continue;
+            if (answer->open_check) {
+                ask_then_answer(fd, peer, batch.datagram(i), std::move(context), *answer->open_check, shared);
+                continue;
+            }
             std::size_t serial = shared.answered.fetch_add(1, std::memory_order_relaxed);
             if (answer->delay_ms) {
                 held.hold(Clock::now() + std::chrono::milliseconds(*answer->delay_ms), std::move(answer->bytes), peer, socket);

@@ -33,6 +33,7 @@ using nlohmann::json;
 // The engine's configuration without its key: the key stays in its file, never on a pipe.
 json config_json(const probe::RunConfig& config) {
     return {{"targets", config.targets},   {"proxies", config.proxies}, {"proxy_upstream_unseen", config.proxy_upstream_unseen},
+            {"proxy_wan", config.proxy_wan},
             {"baseline", config.baseline}, {"port", config.port},       {"zone", config.zone},
             {"plan", config.plan},         {"target_names", config.target_names}, {"seed", config.seed}};
 }
@@ -42,6 +43,7 @@ void config_from_json(const json& in, probe::RunConfig& config) {
     config.targets = in.value("targets", defaults.targets);
     config.proxies = in.value("proxies", defaults.proxies);
     config.proxy_upstream_unseen = in.value("proxy_upstream_unseen", defaults.proxy_upstream_unseen);
+    config.proxy_wan = in.value("proxy_wan", defaults.proxy_wan);
     config.baseline = in.value("baseline", defaults.baseline);
     config.port = in.value("port", defaults.port);
     config.zone = in.value("zone", defaults.zone);

@@ -36,7 +36,14 @@ std::vector<std::string> unsigned_labels(const ProbeName& probe) {
     if (probe.answer_bits) labels.push_back("h" + std::to_string(*probe.answer_bits));
     if (probe.cache_ttl) labels.push_back("c" + std::to_string(*probe.cache_ttl));
     if (probe.nxdomain) labels.push_back("nx");
+    if (probe.open_check) labels.push_back("o" + *probe.open_check);
     return labels;
+}
+
+// "" or an IPv4 or IPv6 address in hex (8 or 32 lowercase digits): an open_check label's value.
+bool is_address_hex(std::string_view text) {
+    return (text.empty() || text.size() == 8 || text.size() == 32) &&
+           std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // The field a numbered label ("s1232", "f576", "r2", "w20000") sets, by its letter; none for other letters.
@@ -104,6 +111,8 @@ Result<ProbeName> parse_probe_name(const Name& name, const Name& zone) {
             probe.minimum_mtu = true;
         } else if (label == "nx") {
             probe.nxdomain = true;
+        } else if (label[0] == 'o' && !probe.open_check && is_address_hex(std::string_view(label).substr(1))) {
+            probe.open_check = label.substr(1);
         } else if (auto* number = numbered_field(probe, label[0]); number && label.size() > 1 && label.size() < 12 &&
                                                                     !*number) {
             std::uint32_t value = 0;

@@ -45,6 +45,11 @@ struct ProbeName {
     // sits next to the zone and the name carries no token, so a lab fault can match its suffix
     // (dnsmasq --address=/nx.<zone>/); the answer is no larger than any unknown name's NXDOMAIN.
     bool nxdomain = false;
+    // "o" or "o<hex>": before answering, ask a DNS proxy's WAN side from here (port 53, RD=1) and
+    // say in the echo what it did (`wanq=`): at the address the query came from ("" : a NAT's
+    // outside address), or at this one (8 or 32 hex digits, an IPv4 or IPv6 address). Keyed probes
+    // only: the key holder alone can make the responder send a question elsewhere.
+    std::optional<std::string> open_check;
 };
 
 // The opaque RDATA the responder answers TYPE65280 with for a probe (RFC 3597: a box must pass an

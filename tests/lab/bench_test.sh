@@ -61,6 +61,10 @@ SCRIPT
   local cache_size=0
   [ "$1" = cache-ttl ] && cache_size=150 && proxy_options+=(--min-cache-ttl=600)
   [ "$1" = small-edns ] && proxy_options+=(--edns-packet-max=512)
+  # An open resolver: the proxy also answers on its WAN interface, which no firewall guards (bound
+  # as addresses come: the WAN's arrives by DHCP after dnsmasq starts).
+  local bind=--bind-interfaces
+  [ "$1" = wan-open ] && proxy_options+=(--interface=wan0 --no-dhcp-interface=wan0) && bind=--bind-dynamic
   local lan_dns=198.19.77.1
   [ "$1" = isp-dns ] && lan_dns=198.18.200.1  # hands its LAN the ISP's DNS server, not its own proxy
   if [ "$1" = ipv6 ]; then
@@ -95,7 +99,7 @@ SCRIPT
         >"$work/dhclient6.log" 2>&1 ) &
     proxy_options+=(--enable-ra --dhcp-range=::,constructor:lan0,ra-only,64)
   fi
-  ip netns exec $dut dnsmasq --keep-in-foreground --conf-file=/dev/null --interface=lan0 --bind-interfaces --no-hosts \
+  ip netns exec $dut dnsmasq --keep-in-foreground --conf-file=/dev/null --interface=lan0 $bind --no-hosts \
     --resolv-file="$work/resolv.conf" --cache-size=$cache_size --dhcp-range=198.19.77.100,198.19.77.150,255.255.255.0,1h \
     --dhcp-option=option:router,198.19.77.1 --dhcp-option=option:dns-server,$lan_dns \
     --dhcp-leasefile="$work/dut.leases" --pid-file="$work/dut-dnsmasq.pid" "${proxy_options[@]}" >"$work/dut-dnsmasq.log" 2>&1 &
@@ -186,6 +190,7 @@ expect clean "a clean home router: exit 0, only its NAT noted, on home-router" "
 expect clean "both modes ran: route (udp-large) and proxy (dns-proxy through the DUT's DNS)" "v('udp-large')['status'] == 'pass' and v('dns-proxy')['status'] == 'pass' and v('dns-proxy')['p']['proxy'] == '198.19.77.1'"
 expect clean "the DUT is named in the path" "d['path'] == ['home-router']"
 expect clean "through the DUT's proxy: AD and CD handed back, the case kept, opcode 15 NOTIMP" "v('header-bits', 'ipv4', 'proxy')['status'] == 'pass' and v('case-0x20', 'ipv4', 'proxy')['status'] == 'pass' and v('unknown-opcode', 'ipv4', 'proxy')['status'] == 'pass'"
+expect clean "asked from the ISP side at its WAN lease, the DUT's proxy does not resolve" "v('proxy-wan-open', 'ipv4', 'proxy')['status'] == 'pass' and v('proxy-wan-open', 'ipv4', 'proxy')['p']['wan_address'].startswith('198.18.200.')"
 schema_ok clean
 left_clean clean
 
@@ -202,6 +207,13 @@ make_dut cache-ttl
 bench cache-ttl --probes proxy
 expect cache-ttl "the proxy's cache breaks the TTL rules: proxy-cache (proxy) fails on home-router" "rc == 1 and v('proxy-cache', 'ipv4', 'proxy')['code'] == 'cache-rule-broken' and v('proxy-cache', 'ipv4', 'proxy')['p']['what'] in ('ttl-raised', 'stale')"
 left_clean cache-ttl
+
+# A DUT whose proxy answers its WAN side too: asked by the bench's responder from the ISP side,
+# it resolves, an open resolver named on home-router.
+make_dut wan-open
+bench wan-open --probes proxy
+expect wan-open "an open resolver on the WAN side: proxy-wan-open (proxy) fails on home-router" "rc == 1 and v('proxy-wan-open', 'ipv4', 'proxy')['status'] == 'fail' and v('proxy-wan-open', 'ipv4', 'proxy')['code'] == 'open-resolver' and v('proxy-wan-open', 'ipv4', 'proxy')['devices'] == ['home-router']"
+left_clean wan-open
 
 make_dut small-edns
 bench small-edns

@@ -24,6 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TARGETS = ["198.18.2.2", "fd00:2::2"]
 DEVICES = ["edge", "core"]
 LAN = {"edge": ("198.18.0.2", "fd00::2"), "core": ("198.18.1.2", "fd00:1::2")}
+WAN = {"edge": ("198.18.1.1", "fd00:1::1"), "core": ("198.18.2.1", "fd00:2::1")}  # a fault's dnsmasq may say {wan4}, {wan6}
 # The link after each device, both ends (namespace, interface): lowering both keeps it an MTU with ICMP.
 NEXT_LINK = {"edge": [("edge", "out"), ("core", "in")], "core": [("core", "out"), ("server", "eth0")]}
 LOSS_LEVELS = [0, 5, 10]
@@ -152,6 +153,10 @@ FAULTS = [
       params={"non-dns-53": {"what": "non-dns-on-53"}}),
     F("dns-port-only", "options", {"non-dns-53": {"*": {"dns-aware-filter"}}}, forward="udp dport 8053 drop",
       params={"non-dns-53": {"what": "dns-off-53"}}),
+    # A DNS proxy that answers its WAN side too: an open resolver, found by the responder asking it
+    # from outside.
+    F("wan-open", "proxy", {"proxy-wan-open (proxy)": {"*": {"open-resolver"}}},
+      dnsmasq=["--listen-address={wan4}", "--listen-address={wan6}"], proxy=True),
     # A DNS proxy whose cache keeps every record 600 s, whatever its TTL (raised TTLs, stale records).
     F("cache-ttl", "proxy", {"proxy-cache (proxy)": {"*": {"cache-rule-broken"}}},
       dnsmasq=["--cache-size=150", "--min-cache-ttl=600"], proxy=True),
@@ -171,7 +176,7 @@ SUBSET = [
     ("double-nat", "edge", 0), ("interception", "edge", 0), ("rate-limit", "core", 0), ("opcode-drop", "core", 0),
     ("ad-clear", "core", 0), ("case-lower-answers", "edge", 5), ("type-drop", "edge", 0), ("edns-flag-drop", "core", 5),
     ("nxdomain-rcode", "edge", 0), ("nxdomain-address", "core", 5), ("cache-ttl", "edge", 0),
-    ("non-dns-drop", "core", 5),
+    ("non-dns-drop", "core", 5), ("wan-open", "edge", 0),
 ]
 
 
@@ -259,7 +264,8 @@ class Lab:
             argv = ["ip", "netns", "exec", ns(device), "dnsmasq", "--keep-in-foreground", "--no-resolv", "--no-hosts",
                     "--port=53", "--bind-interfaces", "--user=root", "--proxy-dnssec",
                     "--pid-file=" + os.path.join(self.work, device + ".dnsmasq.pid"),
-                    f"--listen-address={v4}", f"--listen-address={v6}", "--server=198.18.2.2"] + fault["dnsmasq"]
+                    f"--listen-address={v4}", f"--listen-address={v6}", "--server=198.18.2.2"]
+            argv += [arg.format(wan4=WAN[device][0], wan6=WAN[device][1]) for arg in fault["dnsmasq"]]
             # No cache unless the fault has one (dnsmasq refuses a repeated option).
             if not any(arg.startswith("--cache-size") for arg in fault["dnsmasq"]):
                 argv.append("--cache-size=0")

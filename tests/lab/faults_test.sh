@@ -106,6 +106,7 @@ for name in "${profiles[@]}"; do
         expect "$name" "tcp fallback through the proxy works on $f" "v('tcp-fallback', '$f')['status'] == 'pass'"
         expect "$name" "signed answers arrive over TCP only on $f" "v('dnssec-passthrough', '$f')['status'] == 'warn' and v('dnssec-passthrough', '$f')['code'] == 'edns-buffer-cap' and v('dnssec-passthrough', '$f')['p']['fallback'] == 'tcp'"
         expect "$name" "the proxy checkpoint sees EDNS 1232 upstream on $f" "v('dns-proxy', '$f')['status'] == 'pass' and v('dns-proxy', '$f')['p']['upstream_bufsize'] == 1232"
+        expect "$name" "a proxy on its LAN addresses only is no open resolver on $f" "v('proxy-wan-open', '$f', 'proxy')['status'] == 'pass' and v('proxy-wan-open', '$f', 'proxy')['p']['wan_outcome'] in ('unreachable', 'silent', 'refused')"
         expect "$name" "the intercepting proxy swallows non-DNS octets on 53: a DNS-aware box, named on $f" "v('non-dns-53', '$f')['status'] == 'fail' and v('non-dns-53', '$f')['code'] == 'dns-aware-filter' and v('non-dns-53', '$f')['p']['what'] == 'non-dns-on-53' and v('non-dns-53', '$f')['device'] == 'cpe'"
       done ;;
     fault-proxy-ad)
@@ -118,6 +119,7 @@ for name in "${profiles[@]}"; do
         expect "$name" "nxdomain-rewrite (proxy) fails: cpe answered a name that does not exist itself on $f" "v('nxdomain-rewrite', '$f', 'proxy')['status'] == 'fail' and v('nxdomain-rewrite', '$f', 'proxy')['code'] == 'nxdomain-rewritten' and v('nxdomain-rewrite', '$f', 'proxy')['device'] == 'cpe'"
         expect "$name" "the path's NXDOMAIN arrives on $f" "v('nxdomain-rewrite', '$f')['status'] == 'pass'"
         expect "$name" "a proxy that does not intercept passes non-DNS octets on 53 on $f" "v('non-dns-53', '$f')['status'] == 'pass'"
+        expect "$name" "proxy-wan-open fails: asked from outside at cpe's WAN address, its proxy answered on $f" "v('proxy-wan-open', '$f', 'proxy')['status'] == 'fail' and v('proxy-wan-open', '$f', 'proxy')['code'] == 'open-resolver' and v('proxy-wan-open', '$f', 'proxy')['device'] == 'cpe' and v('proxy-wan-open', '$f', 'proxy')['p']['rcode'] in ('NOERROR', 'NXDOMAIN')"
         expect "$name" "proxy-cache (proxy) fails: cpe's cache breaks the TTL rules on $f" "v('proxy-cache', '$f', 'proxy')['status'] == 'fail' and v('proxy-cache', '$f', 'proxy')['code'] == 'cache-rule-broken' and v('proxy-cache', '$f', 'proxy')['p']['what'] in ('ttl-raised', 'stale')"
       done ;;
     fault-cap6)

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "probe/responder/answer.h"
+#include "probe/responder/open_check.h"
 #include "probe/wire/wire.h"
 
 namespace dnspath::responder {
@@ -324,6 +325,34 @@ TEST(Answer, TheRawProbeIsAcknowledgedTheSameSizeWithoutAKey) {
     EXPECT_TRUE(read->ack);
     EXPECT_EQ(read->id, 0x4242);
     EXPECT_FALSE(answer_query(answer->bytes, {"198.18.0.1", 40000, false}, config()));  // its own reply: silence
+}
+
+TEST(Answer, AnOpenCheckIsAskedForTheKeysProbesOnlyAndItsResultEchoed) {
+    ProbeName probe{"p10"};
+    probe.echo = true;
+    probe.open_check = "";  // the source the query came from
+    auto keyed = answer_query(query_for(probe, buffer(1232)), {"198.18.1.1", 40000, false}, config());
+    ASSERT_TRUE(keyed);
+    EXPECT_EQ(keyed->open_check, "198.18.1.1");
+    probe.open_check = "fd000001000000000000000000000001";
+    auto explicit_address = answer_query(query_for(probe, buffer(1232)), {"198.18.1.1", 40000, false}, config());
+    ASSERT_TRUE(explicit_address);
+    EXPECT_EQ(explicit_address->open_check, "fd00:1::1");
+    // Without the key's token, over TCP, or once asked: no question sent elsewhere.
+    auto unkeyed = answer_query(query_for(probe, buffer(1232), Bytes{}), {"198.18.1.1", 40000, false}, config());
+    ASSERT_TRUE(unkeyed);
+    EXPECT_FALSE(unkeyed->open_check);
+    EXPECT_FALSE(answer_query(query_for(probe, buffer(1232)), {"198.18.1.1", 40000, true}, config())->open_check);
+    QueryContext asked{"198.18.1.1", 40000, false, "answered:NOERROR:1"};
+    auto answered = answer_query(query_for(probe, buffer(1232)), asked, config());
+    ASSERT_TRUE(answered);
+    EXPECT_FALSE(answered->open_check);
+    auto reply = decode(answered->bytes).value();
+    auto strings = parse_txt_rdata(reply.answers.at(0).rdata).value();
+    EXPECT_NE(std::find(strings.begin(), strings.end(), "wanq=answered:NOERROR:1"), strings.end());
+    EXPECT_EQ(open_check_address("c6120101", ""), "198.18.1.1");
+    EXPECT_EQ(open_check_address("c61201", "x"), "");
+    EXPECT_EQ(open_check_address("zz120101", "x"), "");
 }
 
 TEST(Answer, DoIsCopiedIntoTheAnswer) {  // RFC 3225 3

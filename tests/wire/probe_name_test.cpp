@@ -109,6 +109,22 @@ TEST(ProbeName, TheRawProbeIsNotDnsAndItsReplyIsTheSameSize) {
                  read_raw_probe(make_raw_probe(1, std::string(80, 'a')))->probe_id.size() > 63);
 }
 
+TEST(ProbeName, TheOpenCheckLabelIsSignedAndReadBack) {
+    ProbeName probe{"p5"};
+    probe.open_check = "c6120101";
+    const Name name = make_probe_name(probe, kZone, kKey);
+    EXPECT_NE(name.to_string().find(".oc6120101."), std::string::npos);
+    auto parsed = parse_probe_name(name, kZone);
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(parsed->open_check, "c6120101");
+    EXPECT_TRUE(token_valid(*parsed, kZone, kKey));
+    probe.open_check = "";
+    EXPECT_EQ(parse_probe_name(make_probe_name(probe, kZone, kKey), kZone)->open_check, "");
+    // Another length or a letter past f is no address.
+    EXPECT_FALSE(parse_probe_name(Name::parse("p5.oc61201.probe.dnspath.test").value(), kZone));
+    EXPECT_FALSE(parse_probe_name(Name::parse("p5.ozz120101.probe.dnspath.test").value(), kZone));
+}
+
 TEST(ProbeName, RejectsWhatTheSchemeDoesNotKnow) {
     EXPECT_FALSE(parse_probe_name(Name::parse("p1.bogus.probe.dnspath.test").value(), kZone));
     EXPECT_FALSE(parse_probe_name(Name::parse("p1.s12x.probe.dnspath.test").value(), kZone));

@@ -1,0 +1,22 @@
+// The responder's look at a DNS proxy from outside (the proxy-wan-open probe's "o" label): one
+// question sent to the proxy's WAN address, as anyone on the Internet could send it to an open
+// resolver, and what came of it in the words the echo carries (`wanq=`).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "probe/wire/wire.h"
+
+namespace dnspath::responder {
+
+// The address an "o" label names: `hex` (8 or 32 hex digits) read as an IPv4 or IPv6 address, or,
+// when empty, `source` (the query's source as it arrived: a NAT's outside address). "" for none.
+std::string open_check_address(std::string_view hex, const std::string& source);
+
+// Asks ADDRESS:53 over UDP, RD=1, for `wan-check.<zone>` TXT (a name the responder answers, should
+// the proxy forward it) and waits up to 1.5 s. "answered:RCODE:ANSWERS", "silent" (nothing came
+// back), "unreachable" (ICMP: nothing listens there) or "error".
+std::string ask_from_outside(const std::string& address, const wire::Name& zone);
+
+}  // namespace dnspath::responder
