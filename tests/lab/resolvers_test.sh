@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Real resolvers (Unbound, BIND, Knot Resolver, PowerDNS Recursor) validating behind lab paths:
+# Real resolvers (Unbound, BIND, Knot Resolver, PowerDNS Recursor) validating behind lab paths, and as
+# the DNS proxy a stub asks, with dnsmasq and dnsdist:
 # what each experienced must be in result.json beside the verdicts, and must match the fault —
 # everything validates on a clean path and over IPv6, nothing does when TCP/53 is dropped, and a
 # fragment filter fails its checkpoint without hurting resolvers that ask with 1232 octets.
@@ -7,7 +8,7 @@
 set -u
 bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
-for tool in unbound named kresd pdns_recursor; do
+for tool in unbound named kresd pdns_recursor dnsdist; do
   command -v $tool >/dev/null || { echo "skipped: needs $tool (./setup.sh installs it)"; exit 77; }
 done
 source "$here/lib.sh"
@@ -57,6 +58,24 @@ sleep 0.5
 ip netns exec drc-probe "$bin" run --target 198.18.1.2 --port 53 --key-file /run/dnspath-drc/key --families ipv4 \
   --probes proxy --proxy 127.0.0.20 --out "$work/proxy-refusing" >"$work/proxy-refusing.out" 2>&1
 kill $refusing; wait $refusing 2>/dev/null
+# dnsdist as the DNS proxy, as it is deployed in front of resolvers: plain, and with its packet
+# cache. It passes every item through unchanged (opcode 15 NOTIMP from the responder, AD and CD,
+# the case, the types, NXDOMAIN); its cache hands back the TTL less the time cached and keys on DO.
+for setup in plain cached; do
+  conf="$work/dnsdist-$setup.conf"
+  { echo "setLocal('127.0.0.15:53')"; echo "newServer({address='198.18.1.2:53', healthCheckMode='lazy'})"
+    [ $setup = cached ] && echo 'getPool(""):setCache(newPacketCache(10000, {maxTTL=86400, minTTL=0}))'; } >"$conf"
+  ip netns exec drc-probe dnsdist --supervised --disable-syslog -C "$conf" >"$work/dnsdist-$setup.log" 2>&1 &
+  dnsdist_pid=$!
+  for _ in $(seq 50); do ip netns exec drc-probe dig +short +tries=1 +time=1 @127.0.0.15 probe.dnspath.test SOA >/dev/null 2>&1 && break; sleep 0.1; done
+  ip netns exec drc-probe "$bin" run --target 198.18.1.2 --port 53 --key-file /run/dnspath-drc/key --families ipv4 \
+    --probes proxy --proxy 127.0.0.15 --out "$work/proxy-dnsdist-$setup" >"$work/proxy-dnsdist-$setup.out" 2>&1
+  kill $dnsdist_pid; wait $dnsdist_pid 2>/dev/null
+  echo "proxy-dnsdist-$setup via proxy: $(q "proxy-dnsdist-$setup" "' '.join(x['checkpoint'] + '=' + x['status'] + '/' + x['code'] for x in d['verdicts'] if x.get('via') == 'proxy')")"
+  expect "proxy-dnsdist-$setup" "dnsdist ($setup) as the DNS proxy: dns-proxy and every transparency item pass" "v('dns-proxy', 'ipv4')['status'] == 'pass' and all(x['status'] == 'pass' for x in d['verdicts'] if x.get('via') == 'proxy') and len([x for x in d['verdicts'] if x.get('via') == 'proxy']) >= 9"
+done
+expect proxy-dnsdist-plain "dnsdist without a packet cache caches nothing" "v('proxy-cache', 'ipv4', 'proxy')['p']['cached'] is False"
+expect proxy-dnsdist-cached "dnsdist's packet cache keeps the TTL less the time cached" "v('proxy-cache', 'ipv4', 'proxy')['p']['cached'] is True and 28 <= v('proxy-cache', 'ipv4', 'proxy')['p']['got_ttl'] <= 30"
 # --proxy alone puts the proxy checks in the plan, whatever --probes lists (the README's example).
 ip netns exec drc-probe "$bin" run --target 198.18.1.2 --port 53 --key-file /run/dnspath-drc/key --families ipv4 \
   --probes tcp --proxy 127.0.0.11 --out "$work/proxy-flag" >"$work/proxy-flag.out" 2>&1
