@@ -185,6 +185,8 @@ const Table kEnglish = {
     {"proxy-cache:cache-rule-broken:ttl-lowered", "a record the responder gave a {sent_ttl} s TTL came back from the proxy with {got_ttl} s[ after {elapsed_s} s]: its cache cuts TTLs by more than the time they were cached (RFC 2181 8)"},
     {"proxy-cache:cache-rule-broken:stale", "a record with a {sent_ttl} s TTL was still served from the proxy's cache[ {elapsed_s} s later], though the responder had changed it: the cache keeps records past their TTL (a minimum cache TTL, as dnsmasq's --min-cache-ttl)"},
     {"proxy-cache:cache-rule-broken:unsigned", "an answer the proxy cached for a question without DO was handed to a question with DO, without its RRSIGs: a validating client behind the proxy cannot validate it"},
+    {"proxy-cache:cache-rule-broken:negative-ttl-raised", "an NXDOMAIN whose SOA allowed {sent_ttl} s of negative caching came back from the proxy with {got_ttl} s: its cache keeps a name's absence longer than the zone allows (RFC 2308 5)"},
+    {"proxy-cache:cache-rule-broken:negative-stale", "an NXDOMAIN whose SOA allowed {sent_ttl} s of negative caching was still served from the proxy's cache[ {elapsed_s} s later]: a name that comes into being stays unreachable behind it (RFC 2308 5)"},
     {"open-resolver", "asked from outside at its WAN address {wan_address}, the proxy answered {rcode}[ with {answers|record|records}]: it serves the Internet as an open resolver, which reflection attacks use (RFC 5358)"},
     {"rrsig-stripped", "RRSIGs missing from the answer[ ({records})][ of {size} octets][ for {name}]: a validating resolver fails"},
     {"signature-invalid", "an RRSIG does not verify[ ({records})][ for {name}][ on the {size}-octet answer]: the signed data was altered"},

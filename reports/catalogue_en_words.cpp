@@ -357,6 +357,7 @@ const Table kItemLabels = {
     {"RFC 9606", "resolvers describe themselves (RESINFO)"},
     {"RFC 2181 8", "TTLs are kept"},
     {"RFC 2308 2.1", "NXDOMAIN for a name that does not exist"},
+    {"RFC 2308 5", "negative answers are cached no longer than the SOA allows"},
     {"RFC 4343", "names keep their case"},
     {"RFC 3597", "unknown record types pass as opaque data"},
     {"RFC 6891 6.1.4", "unknown EDNS flags are ignored, not dropped"},

@@ -183,6 +183,8 @@ const Table kJapanese = {
     {"proxy-cache:cache-rule-broken:ttl-lowered", "応答サーバーが TTL {sent_ttl} 秒で返したレコードが[ {elapsed_s} 秒後に]プロキシから TTL {got_ttl} 秒で返った：キャッシュが保持した時間以上に TTL を縮める（RFC 2181 8）"},
     {"proxy-cache:cache-rule-broken:stale", "TTL {sent_ttl} 秒のレコードが[ {elapsed_s} 秒後も]プロキシのキャッシュから返り、応答サーバーが変えた内容が届かなかった：キャッシュが TTL を過ぎてもレコードを保持する（最小キャッシュ TTL の設定など）"},
     {"proxy-cache:cache-rule-broken:unsigned", "DO なしの質問でプロキシがキャッシュした応答が、DO ありの質問に RRSIG なしで返された：プロキシの後ろで検証するクライアントは検証できない"},
+    {"proxy-cache:cache-rule-broken:negative-ttl-raised", "SOA が {sent_ttl} 秒の否定キャッシュしか許さない NXDOMAIN が、プロキシから {got_ttl} 秒で返った：名前がないことをゾーンが許すより長くキャッシュしている（RFC 2308 5）"},
+    {"proxy-cache:cache-rule-broken:negative-stale", "SOA が {sent_ttl} 秒の否定キャッシュしか許さない NXDOMAIN が[ {elapsed_s} 秒後も]プロキシのキャッシュから返った：新しくできた名前がその背後ではしばらく引けない（RFC 2308 5）"},
     {"rrsig-stripped", "応答に RRSIG がない[（{records}）][（{size} オクテット）][（{name}）]：検証するリゾルバは失敗する"},
     {"signature-invalid", "RRSIG が検証できない[（{records}）][（{name}）][（{size} オクテットの応答）]：署名されたデータが"
                           "改変されている"},

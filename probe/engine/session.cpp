@@ -212,7 +212,8 @@ Session::BuiltQuery Session::rebuild(const QuerySpec& spec, const BuiltQuery& fi
     // The apex and a name that does not exist (nx) carry no token, so the key vouches for the query
     // in a cookie instead: the responder sends nothing larger than the query over UDP to a query
     // the key does not vouch for (an NXDOMAIN with its SOA would come back TC=1, records stripped).
-    if ((spec.apex || spec.nxdomain) && !spec.name && query.edns && !config_.key.empty()) {
+    // (A name that does not exist asked again by name, as the cache probe does, too.)
+    if (((spec.apex && !spec.name) || spec.nxdomain) && query.edns && !config_.key.empty()) {
         wire::Bytes client(8);
         for (auto& octet : client) octet = static_cast<std::uint8_t>(random_());
         query.edns->options.push_back({wire::kCookieOption,

@@ -83,12 +83,20 @@ Bytes error_reply(const Message& query, std::uint16_t code) {
     return encode_or_header(reply);
 }
 
-ResourceRecord soa_record(const AnswerConfig& config) {
+// The zone's SOA: TTL and MINIMUM 0 (no one caches the probe's negative answers) unless a probe
+// asks for a negative TTL (nx with c<s>): then both are that TTL and the serial is the time it was
+// served, so a copy handed back from a cache is known by its serial.
+struct NegativeTtl {
+    std::uint32_t ttl = 0;
+    std::uint32_t served = 0;
+};
+ResourceRecord soa_record(const AnswerConfig& config, std::optional<NegativeTtl> negative = std::nullopt) {
     ByteWriter rdata;
     encode_name(rdata, config.zone.prepend("ns"), nullptr);
     encode_name(rdata, config.zone.prepend("hostmaster"), nullptr);
-    for (std::uint32_t value : {1u, 3600u, 600u, 86400u, 0u}) rdata.u32(value);
-    return ResourceRecord{config.zone, rr_type::soa, class_in, 0, rdata.take()};
+    const std::uint32_t ttl = negative ? negative->ttl : 0;
+    for (std::uint32_t value : {negative ? negative->served : 1u, 3600u, 600u, 86400u, ttl}) rdata.u32(value);
+    return ResourceRecord{config.zone, rr_type::soa, class_in, ttl, rdata.take()};
 }
 
 void add_signed(std::vector<ResourceRecord>& section, std::vector<ResourceRecord> rrset, const AnswerConfig& config,
@@ -301,9 +309,15 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
     // the signed zone, the NSECs that prove it.
     if (!probe || probe->nxdomain) {
         reply.set_rcode(rcode::nxdomain);
-        reply = with_soa_authority(std::move(reply), config, sign, now);
+        // The negative TTL a probe asks for (proxy-cache, RFC 2308 5): the SOA's and the NSECs'.
+        std::optional<NegativeTtl> negative;
+        if (probe && probe->cache_ttl) negative = NegativeTtl{*probe->cache_ttl, now};
+        add_signed(reply.authorities, {soa_record(config, negative)}, config, sign, now);
         if (sign)
-            for (auto& nsec : nxdomain_denial(question.name)) add_signed(reply.authorities, {std::move(nsec)}, config, sign, now);
+            for (auto& nsec : nxdomain_denial(question.name)) {
+                nsec.ttl = negative ? negative->ttl : 0;
+                add_signed(reply.authorities, {std::move(nsec)}, config, sign, now);
+            }
         return fit_to_limit(std::move(reply), limit);
     }
     const auto own = own_record(question, *probe);

@@ -206,6 +206,7 @@ left_clean ad-clear
 make_dut cache-ttl
 bench cache-ttl --probes proxy
 expect cache-ttl "the proxy's cache breaks the TTL rules: proxy-cache (proxy) fails on home-router" "rc == 1 and v('proxy-cache', 'ipv4', 'proxy')['code'] == 'cache-rule-broken' and v('proxy-cache', 'ipv4', 'proxy')['p']['what'] in ('ttl-raised', 'stale')"
+expect cache-ttl "its minimum cache TTL keeps an NXDOMAIN past its SOA's 2 s too (RFC 2308 5)" "'negative-stale' in v('proxy-cache', 'ipv4', 'proxy')['p']['rules']"
 left_clean cache-ttl
 
 # A DUT whose proxy answers its WAN side too: asked by the bench's responder from the ISP side,

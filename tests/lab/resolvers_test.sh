@@ -50,7 +50,7 @@ expect proxy-powerdns "PowerDNS Recursor: opcode 15 dropped (no-answer), AD and 
 for name in unbound bind powerdns; do
   expect "proxy-$name" "$name's cache keeps TTLs and lets a changed record through" "v('proxy-cache', 'ipv4', 'proxy')['status'] == 'pass'"
 done
-expect proxy-knot-resolver "Knot Resolver raises a 2 s TTL to its 5 s minimum" "v('proxy-cache', 'ipv4', 'proxy')['code'] == 'cache-rule-broken' and v('proxy-cache', 'ipv4', 'proxy')['p']['what'] == 'ttl-raised' and v('proxy-cache', 'ipv4', 'proxy')['p']['got_ttl'] == 5"
+expect proxy-knot-resolver "Knot Resolver raises a 2 s TTL to its 5 s minimum, a negative one too" "v('proxy-cache', 'ipv4', 'proxy')['code'] == 'cache-rule-broken' and v('proxy-cache', 'ipv4', 'proxy')['p']['what'] == 'ttl-raised' and v('proxy-cache', 'ipv4', 'proxy')['p']['got_ttl'] == 5 and any(r.startswith('negative-') for r in v('proxy-cache', 'ipv4', 'proxy')['p']['rules'])"
 ip netns exec drc-probe dnsmasq --keep-in-foreground --no-resolv --no-hosts --port=53 --bind-interfaces \
   --listen-address=127.0.0.20 --user=root --pid-file="$work/refusing.pid" >/dev/null 2>&1 &
 refusing=$!

@@ -355,6 +355,31 @@ TEST(Answer, AnOpenCheckIsAskedForTheKeysProbesOnlyAndItsResultEchoed) {
     EXPECT_EQ(open_check_address("zz120101", "x"), "");
 }
 
+TEST(Answer, ANegativeTtlAskedForIsTheSoasAndItsSerialTheTimeServed) {  // RFC 2308 5
+    ProbeName probe{"p11"};
+    probe.nxdomain = true;
+    probe.cache_ttl = 2;
+    AnswerConfig at = config();
+    at.now = 1'800'000'000;
+    auto answer = answer_query(encode(make_query(0x4244, make_probe_name(probe, kZone, kKey), rr_type::a, buffer(1232))).value(),
+                               {"198.18.0.1", 40000, true}, at);
+    ASSERT_TRUE(answer);
+    auto reply = decode(answer->bytes).value();
+    EXPECT_EQ(reply.full_rcode(), rcode::nxdomain);
+    ASSERT_EQ(reply.authorities.size(), 1u);
+    const auto& soa = reply.authorities[0];
+    ASSERT_EQ(soa.type, rr_type::soa);
+    EXPECT_EQ(soa.ttl, 2u);
+    ASSERT_GE(soa.rdata.size(), 20u);
+    EXPECT_EQ(load_u32(soa.rdata.data() + soa.rdata.size() - 20), 1'800'000'000u);  // SERIAL
+    EXPECT_EQ(load_u32(soa.rdata.data() + soa.rdata.size() - 4), 2u);              // MINIMUM
+    // Any other NXDOMAIN is not to be cached at all: TTL and MINIMUM 0.
+    probe.cache_ttl.reset();
+    auto plain = decode(answer_query(encode(make_query(0x4245, make_probe_name(probe, kZone, kKey), rr_type::a, buffer(1232))).value(),
+                                     {"198.18.0.1", 40000, true}, at)->bytes).value();
+    EXPECT_EQ(plain.authorities.at(0).ttl, 0u);
+}
+
 TEST(Answer, DoIsCopiedIntoTheAnswer) {  // RFC 3225 3
     Edns with_do = buffer(4096);
     with_do.dnssec_ok = true;
