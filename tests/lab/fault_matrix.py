@@ -113,13 +113,18 @@ FAULTS = [
     F("rate-limit", "sessions", {"udp-sessions": {"ipv4": {"rate-limit"}}},
       forward="udp dport 53 limit rate over 2000/second drop", families=("ipv4",), sessions=256),
     # A DNS-aware filter that drops opcodes other than QUERY (the opcode: bits 1-4 of the DNS
-    # header's third octet, after the 8-octet UDP header).
-    F("opcode-drop", "options", {"unknown-opcode": {"*": {"no-answer"}}}, forward="udp dport 53 @th,81,4 != 0 drop"),
+    # header's third octet, after the 8-octet UDP header). It drops the non-dns-53 datagram too,
+    # whose third octet reads as opcode 12: a DNS-aware filter, rightly named.
+    F("opcode-drop", "options", {"unknown-opcode": {"*": {"no-answer"}}, "non-dns-53": {"*": {"dns-aware-filter"}}},
+      forward="udp dport 53 @th,81,4 != 0 drop"),
     # A DNS ALG that clears AD (the header's fourth octet, bit 0x20) in queries or in answers, and
     # one that lowercases the name's second label (its first letter, at a fixed offset behind the
     # 11-letter probe id), over IPv4 only: nft rewrites the payload but not the UDP checksum, which
-    # IPv4 may zero and IPv6 may not. The IPv6 verdicts must pass.
-    *[F(f"{name}{'' if direction == 'query' else '-answers'}", "options", {checkpoint: {"ipv4": {cause}}},
+    # IPv4 may zero and IPv6 may not. The IPv6 verdicts must pass. The AD rewrite also flips a bit
+    # of the non-dns-53 datagram (its fourth octet), which the responder then does not know: a
+    # DNS-aware box mangling what is not DNS, named as one.
+    *[F(f"{name}{'' if direction == 'query' else '-answers'}", "options",
+        {checkpoint: {"ipv4": {cause}}, **({"non-dns-53": {"ipv4": {"dns-aware-filter"}}} if name == "ad-clear" else {})},
         forward=f"meta nfproto ipv4 udp {'dport' if direction == 'query' else 'sport'} 53 {rewrite} udp checksum set 0",
         params={checkpoint: {"direction": direction}})
       for name, checkpoint, cause, rewrite in (
