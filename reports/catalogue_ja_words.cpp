@@ -299,6 +299,10 @@ const Table kValues = {
     {"udp", "UDP"},            {"tcp", "TCP"},              {"ipv4", "IPv4"},
     {"ipv6", "IPv6"},          {"responder", "応答器"},     {"target", "対象"},
     {"fragments", "フラグメント"}, {"streams", "TCP ストリーム"},
+    {"query-rejected", "質問の署名を検証できず"}, {"query-stripped", "質問の TSIG が消えた"},
+    {"answer-bad-sig", "応答の署名不一致"}, {"answer-stripped", "応答の TSIG が消えた"},
+    {"answer-malformed", "応答の TSIG が壊れた"}, {"proxy-unsigned", "プロキシの応答に署名なし"},
+    {"proxy-own-error", "プロキシが署名付きの質問を拒否"},
 };
 
 // Each standards item's label: what it asks, in a few words (its id stays as the seeds name it).
@@ -371,6 +375,7 @@ const Table kItemLabels = {
     {"RFC 5625 4.3", "DNS プロキシは知らないものもそのまま通す"},
     {"RFC 5625 3", "DNS プロキシは透過的である：知らないものも通す"},
     {"RFC 5358", "外部からの再帰問い合わせは拒否する"},
+    {"RFC 8945 5.5", "転送サーバーは TSIG 署名付きメッセージをそのまま通す"},
     {"Netalyzr: DNS-aware firewall", "DNS を解するファイアウォールも 53 番ポートの他の UDP を通す"},
     {"RFC 4787 REQ-5", "UDP 対応付けのタイマー"},
     {"RFC 4034 3.1.8.1", "各 RRSIG を OpenSSL で検証"},

@@ -137,6 +137,7 @@ json probe_json(const ProbeRecord& probe) {
              {"fragment_size", optional_json(probe.fragment_size)},
              {"via_proxy", probe.via_proxy},
              {"non_dns", probe.non_dns},
+             {"tsig", probe.tsig},
              {"port", optional_json(probe.port)},
              {"query_size", probe.query_size},
              {"outcome", to_string(probe.outcome)},

@@ -219,6 +219,7 @@ Result<ProbeRecord> probe_of(const json& entry) {
     probe.fragment_size = optional_of<std::uint32_t>(entry, "fragment_size");
     probe.via_proxy = entry.value("via_proxy", false);
     probe.non_dns = entry.value("non_dns", false);
+    probe.tsig = entry.value("tsig", false);
     probe.port = optional_of<std::uint16_t>(entry, "port");
     probe.query_size = value_or<std::uint32_t>(entry, "query_size", 0);
     probe.rcode = optional_of<std::uint16_t>(entry, "rcode");

@@ -173,6 +173,12 @@ int command_compare(const CompareOptions& options) {
 
 // A probe name, so dig, a resolver or a script can ask the responder what the probe asks.
 int command_name(NameOptions options) {
+    if (options.tsig) {
+        auto key = wire::read_key_file(options.key_file);
+        if (!key) return usage_error(key.error(), options.language);
+        std::cout << wire::tsig_dig_argument(wire::tsig_key_from(*key)) << "\n";
+        return kExitPass;
+    }
     if (options.size > 0) options.probe.size = options.size;
     auto name = wire::probe_name_text(options.probe, options.zone, options.key_file);
     return name ? (std::cout << *name << "\n", kExitPass) : usage_error(name.error(), options.language);

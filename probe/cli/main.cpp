@@ -172,6 +172,7 @@ CLI::App* add_name(CLI::App& app, NameOptions& name) {
     cmd->add_flag("--echo", name.probe.echo, "Ask for the echo of what the responder saw");
     cmd->add_flag("--df", name.probe.dont_fragment, "Ask for the answer with DF set");
     cmd->add_flag("--min", name.probe.minimum_mtu, "Ask for the answer in 1280-octet fragments (IPv6)");
+    cmd->add_flag("--tsig", name.tsig, "Print the TSIG key the key file gives (the tsig probe's), as dig -y takes it, instead of a name");
     add_language(cmd, name.language, "Language of errors: en or ja");
     return cmd;
 }

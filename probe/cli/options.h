@@ -46,6 +46,7 @@ struct NameOptions {
     wire::ProbeName probe;  // id "": a random one; its size from `size` (0: none)
     std::uint32_t size = 0;
     std::string key_file, zone = "probe.dnspath.test.";
+    bool tsig = false;  // print the run key's TSIG key for dig -y instead of a name
     reports::Language language = reports::Language::en;
 };
 

@@ -95,6 +95,7 @@ model::ProbeRecord query_record(const QuerySpec& spec, const Session::BuiltQuery
     record.via_proxy = spec.via_proxy;
     record.tcp_mss = spec.tcp_mss;
     record.non_dns = spec.non_dns;
+    record.tsig = spec.tsig;
     record.port = spec.port;
     if (spec.non_dns) record.qname.clear();
     return record;
@@ -236,6 +237,11 @@ Session::BuiltQuery Session::rebuild(const QuerySpec& spec, const BuiltQuery& fi
         query.edns->options.push_back(wire::make_padding(*spec.query_size - encoded->size() - 4));
         encoded = wire::encode(query);
     }
+    if (encoded && spec.tsig && !config_.key.empty()) {
+        encoded = wire::tsig_append(*encoded, wire::tsig_key_from(config_.key), static_cast<std::uint64_t>(std::time(nullptr)));
+        if (encoded) built.tsig_mac = wire::tsig_verify(*encoded, wire::tsig_key_from(config_.key),
+                                                        static_cast<std::uint64_t>(std::time(nullptr))).mac;
+    }
     if (encoded) built.bytes = std::move(encoded).value();
     else {
         built.error = encoded.error().describe();
@@ -303,6 +309,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     outcome.name = built.name;
     std::optional<wire::Bytes> encoded;
     if (built.error.empty()) encoded = built.bytes;
+    wire::Bytes request_mac = built.tsig_mac;  // the MAC of the try in flight: its answer is signed over it
 
     model::ProbeRecord record = query_record(spec, built, family);
 
@@ -319,7 +326,10 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
             // server whole or fails on its own, and names the profile gives are asked as given.
             if (attempt > 1 && record.id_in_qname && spec.transport != Transport::tcp) {
                 BuiltQuery again = rebuild(spec, built, static_cast<std::uint32_t>(attempt));
-                if (again.error.empty()) encoded = std::move(again.bytes);
+                if (again.error.empty()) {
+                    encoded = std::move(again.bytes);
+                    request_mac = std::move(again.tsig_mac);
+                }
             }
             outcome.query_size = encoded->size();
             // TCP recovers its own losses, given time: a retransmission waits at least 200 ms (a SYN 1 s).
@@ -368,6 +378,9 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
             } else {
                 outcome.kind = model::Outcome::answer;
                 outcome.message = std::move(message).value();
+                if (spec.tsig)
+                    outcome.tsig = wire::tsig_verify(exchange->answer, wire::tsig_key_from(config_.key),
+                                                     static_cast<std::uint64_t>(std::time(nullptr)), request_mac);
             }
             break;
         }
@@ -408,6 +421,8 @@ std::string reproduce_command(const model::ProbeRecord& record, const net::Endpo
         if (record.dnssec_ok) line += " +dnssec";
     }
     if (record.opcode) line += " +opcode=" + std::to_string(*record.opcode);
+    // The TSIG key is derived from the run's key file; `dnspath name --tsig` prints dig's -y for it.
+    if (record.tsig) line += " -y \"$(dnspath name --tsig -k KEYFILE)\"";
     if (record.query_bits && record.query_bits->ad) line += " +adflag";
     if (record.query_bits && record.query_bits->cd) line += " +cdflag";
     if (record.query_bits && record.query_bits->z) line += " +zflag";

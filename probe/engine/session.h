@@ -54,6 +54,7 @@ struct QuerySpec {
     std::optional<std::uint32_t> cache_ttl{};  // ask the responder for this TTL and the time it served ("c<s>")
     bool non_dns = false;                 // send the non-dns-53 probe's datagram (wire::make_raw_probe), not DNS
     std::optional<std::uint16_t> port{};  // to this port of the server instead of its own
+    bool tsig = false;                    // TSIG-sign the query with the run key's TSIG key (wire::tsig_key_from)
     // Ask the responder to ask a DNS proxy from outside first ("o" label): "" the address it sees
     // the query come from, else an address in hex (wire::ProbeName::open_check).
     std::optional<std::string> open_check{};
@@ -81,6 +82,8 @@ struct QueryOutcome {
     std::optional<int> icmp_mtu;  // an ICMP too-big came back naming this MTU
     std::string icmp_from;
     bool tcp_connected = false;  // TCP: the handshake completed, whatever came after
+    // A TSIG-signed query's answer: what verifying its TSIG (over the query's MAC) found.
+    std::optional<wire::TsigCheck> tsig;
 
     bool answered() const { return kind == model::Outcome::answer && message.has_value(); }
 };
@@ -162,6 +165,7 @@ public:
         std::uint16_t dns_id = 0;
         std::string error;  // not empty when it could not be encoded
         std::string error_word;  // the wire error's code word ("size-unreachable")
+        wire::Bytes tsig_mac;    // a TSIG-signed query's MAC: its answer is signed over it
     };
     BuiltQuery build(const QuerySpec& spec);
     // Try `attempt` (from 2) of a built probe: the same probe id and DNS id (what the judges compare

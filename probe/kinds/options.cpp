@@ -430,6 +430,63 @@ void judge_non_dns_53(Session& session, Family family, model::RunResult& result)
                                 {{"what", "dns-off-53"}, {"port", *port}, {"outcome", to_string(elsewhere.kind)}}));
 }
 
+// A TSIG-signed query (RFC 8945, with the TSIG key both ends derive from the run's key) and the
+// responder's signed answer must each arrive as signed: a box that changes either in place breaks
+// its MAC, one that strips the record leaves it unsigned. The responder's echo says the query's
+// TSIG verified; a query whose TSIG failed gets NOTAUTH with the TSIG error. A proxy answers from
+// its own resolution: TSIG ends at it unless it forwards the query unchanged (RFC 8945 5.5 asks
+// that of a forwarder), so a proxy that answers unsigned, or refuses the signed query with an
+// error of its own (FORMERR, REFUSED, its own BADKEY), warns: measured, Unbound answers FORMERR,
+// BIND NOTAUTH/BADKEY, Knot Resolver and PowerDNS Recursor unsigned. A proxy that drops it, or a
+// box that changes a signed message, fails. A real server (target mode) shares no key.
+void judge_tsig(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
+    spec.kind = spec.via_proxy ? "proxy" : "options";
+    if (session.config().key.empty() || spec.name) {
+        add_verdict(result, Checkpoint::tsig, family, Status::na, cause(CauseCode::not_measured, {{"why", "no-key"}}), {},
+                    via_of(spec));
+        return;
+    }
+    spec.tsig = true;
+    spec.echo = !spec.via_proxy;
+    spec.tries = session.confirm_tries(family);
+    auto outcome = session.ask(family, spec);
+    auto verdict = [&](Status status, model::Cause found) {
+        if (spec.via_proxy) found.params["proxy"] = session.config().proxies.at(family).address();
+        add_verdict(result, Checkpoint::tsig, family, status, std::move(found), {outcome.probe_id}, via_of(spec));
+    };
+    auto broken = [&](Status status, const char* what, model::Params params = model::Params::object()) {
+        params["what"] = what;
+        verdict(status, cause(CauseCode::tsig_broken, std::move(params)));
+    };
+    if (!outcome.answered() || !outcome.tsig)
+        return verdict(Status::fail, cause(CauseCode::no_answer, {{"what", "tsig"}, {"outcome", to_string(outcome.kind)}}));
+    const auto& check = *outcome.tsig;
+    const auto rcode = outcome.message->full_rcode();
+    model::Params error{{"rcode", wire::rcode_name(rcode)}};
+    if (check.status == wire::TsigStatus::error_reply || rcode == wire::rcode::notauth)
+        error["error"] = wire::tsig_error_name(check.error);
+    // The responder knows the key, so a BADKEY is the proxy's own check of a key it does not have.
+    const bool proxy_own_error = spec.via_proxy && rcode != wire::rcode::noerror &&
+                                 !(rcode == wire::rcode::notauth && check.error != wire::tsig_error::badkey);
+    if (proxy_own_error) return broken(Status::warn, "proxy-own-error", error);
+    if (rcode == wire::rcode::notauth || check.status == wire::TsigStatus::error_reply)
+        return broken(Status::fail, "query-rejected", error);
+    if (rcode != wire::rcode::noerror)
+        return verdict(Status::fail, cause(CauseCode::wrong_rcode, {{"rcode", wire::rcode_name(rcode)}, {"expected", "NOERROR"}}));
+    if (spec.echo && echo_value(parse_echo(*outcome.message), "tsig") != "ok" && check.status == wire::TsigStatus::absent)
+        return broken(Status::fail, "query-stripped");
+    switch (check.status) {
+        case wire::TsigStatus::ok:
+            return verdict(Status::pass, cause(CauseCode::ok, {{"name", wire::tsig_key_from(session.config().key).name.to_string()}}));
+        case wire::TsigStatus::absent:
+            return broken(spec.via_proxy ? Status::warn : Status::fail, spec.via_proxy ? "proxy-unsigned" : "answer-stripped");
+        case wire::TsigStatus::malformed:
+            return broken(Status::fail, "answer-malformed");
+        default:
+            return broken(Status::fail, "answer-bad-sig", {{"error", std::string(wire::to_string(check.status))}});
+    }
+}
+
 void run_options(Session& session, Family family, model::RunResult& result) {
     judge_options(session, family, result);
     if (session.stopped()) return;
@@ -452,6 +509,8 @@ void run_options(Session& session, Family family, model::RunResult& result) {
     judge_resinfo(session, family, result, {.kind = "options", .edns = wire::Edns{}});
     if (session.stopped()) return;
     judge_non_dns_53(session, family, result);
+    if (session.stopped()) return;
+    judge_tsig(session, family, result, {.kind = "options", .edns = wire::Edns{}});
 }
 
 }  // namespace dnspath::probe

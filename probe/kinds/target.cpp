@@ -208,6 +208,7 @@ void run_target_options(Session& session, Family family, model::RunResult& resul
     judge_unknown_type(session, family, result, names.front().spec);
     judge_edns_flags(session, family, result, names.front().spec);
     judge_resinfo(session, family, result, names.front().spec);
+    judge_tsig(session, family, result, names.front().spec);
     add_verdict(result, Checkpoint::edns_options, family, Status::na, cause(CauseCode::not_measured, {{"why", "needs-echo"}}));
     // The answer's bits are the server's own choice (AD from a validator, not an authority).
     add_verdict(result, Checkpoint::header_bits, family, Status::na, cause(CauseCode::not_measured, {{"why", "needs-echo"}}));

@@ -194,6 +194,7 @@ struct ProbeRecord {
     std::optional<int> tcp_mss;                          // TCP: the segment size its SYN offered
     bool via_proxy = false;
     bool non_dns = false;  // the datagram was not DNS (the non-dns-53 probe's; no question name)
+    bool tsig = false;     // the query was TSIG-signed (the tsig probe's)
     std::optional<std::uint16_t> port;  // sent to this port of the server instead of its own
     std::uint32_t query_size = 0;
     Outcome outcome = Outcome::error;

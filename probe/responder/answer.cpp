@@ -21,6 +21,11 @@ Message reply_skeleton(const Message& query) {
     reply.header.qr = true;
     reply.header.opcode = query.header.opcode;
     reply.header.rd = query.header.rd;
+    // RD=1 comes from a DNS proxy forwarding (the probe itself asks with RD=0): answered as the
+    // recursive server a proxy forwards to in the field answers it, RA=1. A forwarder that sets RA
+    // on what it hands back (dnsmasq does) then changes nothing, as with a real upstream, and a
+    // TSIG-signed answer passes it unchanged; an authority's RA=0 would read as the proxy's change.
+    reply.header.ra = query.header.rd;
     reply.header.cd = query.header.cd;
     if (query.questions.size() == 1) reply.questions = query.questions;
     if (query.edns) {
@@ -47,6 +52,7 @@ Bytes echo_rdata(const Message& query, std::size_t query_size, const QueryContex
     if (!config.server_id.empty()) fields.push_back("server=" + config.server_id);
     if (config.alt_port != 0) fields.push_back("altport=" + std::to_string(config.alt_port));
     if (context.open_check_result) fields.push_back("wanq=" + *context.open_check_result);
+    if (context.tsig_verified) fields.push_back("tsig=ok");
     // The name as it arrived, only when it has capitals (the case-0x20 probe): then the probe can
     // tell a box that changed the query's case from one that changed the answer's.
     if (query.questions.size() == 1) {
@@ -375,6 +381,41 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
 
 }  // namespace
 
+namespace {
+
+// What a TSIG-signed query (the tsig probe's) carried, verified with the run key's TSIG key;
+// nullopt without a TSIG or a key.
+std::optional<TsigCheck> query_tsig(ByteView query_bytes, const AnswerConfig& config, std::uint64_t now) {
+    if (config.key.empty()) return std::nullopt;
+    auto check = tsig_verify(query_bytes, tsig_key_from(config.key), now);
+    if (check.status == TsigStatus::absent) return std::nullopt;
+    // Octets that do not decode at all are answered as any garbage is (FORMERR with the id).
+    if (check.status == TsigStatus::malformed && !decode(query_bytes)) return std::nullopt;
+    return check;
+}
+
+// A query whose TSIG failed: NOTAUTH with the TSIG error and no MAC (RFC 8945 5.2); one whose
+// TSIG is not the last record: FORMERR.
+std::optional<Bytes> tsig_error_reply(ByteView query_bytes, const TsigCheck& check, const AnswerConfig& config,
+                                      std::uint64_t now) {
+    auto query = decode(query_bytes);
+    if (!query || query->header.qr) return std::nullopt;
+    Message reply = reply_skeleton(*query);
+    if (check.status == TsigStatus::malformed) {
+        reply.set_rcode(rcode::formerr);
+        return encode_or_header(reply);
+    }
+    reply.set_rcode(rcode::notauth);
+    const std::uint16_t error = check.status == TsigStatus::bad_key    ? tsig_error::badkey
+                                : check.status == TsigStatus::bad_time ? tsig_error::badtime
+                                                                       : tsig_error::badsig;
+    auto signed_reply = tsig_append(encode_or_header(reply), tsig_key_from(config.key), now, {}, error);
+    if (!signed_reply) return std::nullopt;
+    return std::move(signed_reply).value();
+}
+
+}  // namespace
+
 std::optional<Answer> answer_query(ByteView query_bytes, const QueryContext& context, const AnswerConfig& config) {
     Answer answer;
     if (auto raw = read_raw_probe(query_bytes)) {
@@ -382,7 +423,17 @@ std::optional<Answer> answer_query(ByteView query_bytes, const QueryContext& con
         answer.bytes = raw_probe_reply(query_bytes).value_or(Bytes{});
         return answer;
     }
-    auto bytes = answer_bytes(query_bytes, context, config, answer);
+    const std::uint64_t now = config.now != 0 ? config.now : static_cast<std::uint64_t>(std::time(nullptr));
+    const auto tsig = query_tsig(query_bytes, config, now);
+    if (tsig && tsig->status != TsigStatus::ok) {
+        auto reply = tsig_error_reply(query_bytes, *tsig, config, now);
+        if (!reply) return std::nullopt;
+        answer.bytes = std::move(*reply);
+        return answer;
+    }
+    QueryContext seen = context;
+    if (tsig) seen.tsig_verified = true;
+    auto bytes = answer_bytes(query_bytes, seen, config, answer);
     if (!bytes) return std::nullopt;
     // No amplification for anyone the key does not vouch for: over UDP, an answer larger than its
     // query (a signed DNSKEY, a signed NXDOMAIN, an echo) becomes TC=1 with no records, so the
@@ -403,6 +454,11 @@ std::optional<Answer> answer_query(ByteView query_bytes, const QueryContext& con
         *bytes = std::move(encoded).value();
         answer.dont_fragment = answer.minimum_mtu = false;
         answer.fragment_size.reset();
+    }
+    if (tsig) {
+        // Signed over the query's MAC, as RFC 8945 5.3 answers a signed query.
+        auto signed_answer = tsig_append(*bytes, tsig_key_from(config.key), now, tsig->mac);
+        if (signed_answer) bytes = std::move(signed_answer).value();
     }
     answer.bytes = std::move(*bytes);
     return answer;

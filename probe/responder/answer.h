@@ -26,6 +26,7 @@ struct QueryContext {
     bool tcp = false;
     // What asking a DNS proxy from outside gave (open_check.h), once asked: the echo says it.
     std::optional<std::string> open_check_result;
+    bool tsig_verified = false;  // the query's TSIG verified (answer_query sets it; the echo says tsig=ok)
 };
 
 struct Answer {

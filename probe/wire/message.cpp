@@ -168,6 +168,7 @@ std::string rcode_name(std::uint16_t code) {
         case rcode::notimp: return "NOTIMP";
         case rcode::refused: return "REFUSED";
         case rcode::badvers: return "BADVERS";
+        case 9: return "NOTAUTH";
         default: return "RCODE" + std::to_string(code);
     }
 }

@@ -12,3 +12,4 @@
 #include "probe/wire/packet.h"
 #include "probe/wire/probe_name.h"
 #include "probe/wire/result.h"
+#include "probe/wire/tsig.h"

@@ -30,7 +30,7 @@ json="$work/run/result.json"
 expect "result.json written" test -s "$json"
 q() { python3 -c "import json,sys; d=json.load(open('$json')); print(eval(sys.argv[1]))" "$1"; }
 expect "no failing verdict" test "$(q "sum(v['status']=='fail' for v in d['verdicts'])")" = 0
-for checkpoint in udp-large tcp-direct tcp-fallback edns-options edns-version qdcount nat pmtu; do
+for checkpoint in udp-large tcp-direct tcp-fallback edns-options edns-version qdcount nat pmtu tsig; do
   for family in ipv4 ipv6; do
     expect "$checkpoint/$family passes" test "$(q "[v['status'] for v in d['verdicts'] if v['checkpoint']=='$checkpoint' and v['family']=='$family']")" = "['pass']"
   done
@@ -49,6 +49,17 @@ expect "dnssec passes on both families" test "$(q "[v['status'] for v in d['verd
 expect "every probe recorded" test "$(q "len(d['probes']) > 100")" = True
 expect "table shows checkpoints" grep -q "udp-large" "$work/out.txt"
 expect "report re-renders" bash -c "'$bin' report '$json' --no-color | grep -q 'largest UDP answer 4096'"
+
+# TSIG against a real peer: BIND's dig signs with the key `name --tsig` prints, and verifies the
+# responder's signed answer (it warns "could not be validated" otherwise); a wrong secret gets
+# NOTAUTH with BADSIG.
+tsig_key=$("$bin" name --tsig -k "$work/key")
+tsig_name=$("$bin" name -k "$work/key" --echo)
+dig @127.0.0.1 -p "$port" "$tsig_name" TXT +norecurse -y "$tsig_key" >"$work/dig-tsig.txt" 2>&1
+expect "dig's signed query verified at the responder" grep -q '"tsig=ok"' "$work/dig-tsig.txt"
+expect "the responder's signed answer verified by dig" bash -c "grep -q 'TSIG PSEUDOSECTION' '$work/dig-tsig.txt' && ! grep -q 'could not be validated' '$work/dig-tsig.txt'"
+dig @127.0.0.1 -p "$port" "$tsig_name" TXT +norecurse -y "hmac-sha256:tsig.dnspath:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" >"$work/dig-badsig.txt" 2>&1
+expect "a wrong TSIG secret gets NOTAUTH with BADSIG" bash -c "grep -q 'status: NOTAUTH' '$work/dig-badsig.txt' && grep -q BADSIG '$work/dig-badsig.txt'"
 
 # A different key: the responder refuses large answers, so udp-large cannot pass.
 "$bin" keygen "$work/otherkey" >/dev/null

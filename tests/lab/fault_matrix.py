@@ -131,6 +131,13 @@ FAULTS = [
           ("ad-clear", "header-bits", "header-bit-changed", "@th,90,1 1 @th,90,1 set 0"),
           ("case-lower", "case-0x20", "name-case-changed", "@th,266,1 0 @th,266,1 set 1"))
       for direction in ("query", "answer")],
+    # A DNS ALG that sets AD in messages carrying two additional records (OPT and a TSIG: only the
+    # tsig probe's) over IPv4: the signed query then fails at the responder (NOTAUTH, BADSIG), the
+    # signed answer at the probe; the taps see AD changed in place.
+    *[F(f"tsig-mangle{'' if direction == 'query' else '-answers'}", "options", {"tsig": {"ipv4": {"tsig-broken"}}},
+        forward=f"meta nfproto ipv4 udp {'dport' if direction == 'query' else 'sport'} 53 @th,144,16 2 @th,90,1 set 1 udp checksum set 0",
+        params={"tsig": {"what": "query-rejected" if direction == "query" else "answer-bad-sig"}})
+      for direction in ("query", "answer")],
     # A DNS-aware filter that drops questions for types it does not know: TYPE65280 and RESINFO
     # (261, RFC 9606) at the fixed offsets of the unknown-type and resinfo probes' QTYPE (their
     # names: an 11-letter id, the token, the zone, and from the second try an r<n> label: 3 octets

@@ -44,6 +44,14 @@ expect proxy-unbound "Unbound: NOTIMP for opcode 15, AD and CD handed back, the 
 expect proxy-bind "BIND: NOTIMP for opcode 15; the upstream's AD not handed back (a warning)" "v('unknown-opcode', 'ipv4', 'proxy')['status'] == 'pass' and v('header-bits', 'ipv4', 'proxy')['status'] == 'warn' and v('header-bits', 'ipv4', 'proxy')['p']['bits'] == ['AD']"
 expect proxy-knot-resolver "Knot Resolver: opcode 15 answered NOERROR (wrong-rcode), AD not handed back" "v('unknown-opcode', 'ipv4', 'proxy')['code'] == 'wrong-rcode' and v('unknown-opcode', 'ipv4', 'proxy')['p']['rcode'] == 'NOERROR' and v('header-bits', 'ipv4', 'proxy')['status'] == 'warn' and v('edns-flags', 'ipv4', 'proxy')['code'] == 'wrong-rcode' and v('edns-flags', 'ipv4', 'proxy')['p']['expected'] == 'BADVERS'"
 expect proxy-powerdns "PowerDNS Recursor: opcode 15 dropped (no-answer), AD and CD handed back" "v('unknown-opcode', 'ipv4', 'proxy')['code'] == 'no-answer' and v('header-bits', 'ipv4', 'proxy')['status'] == 'pass'"
+# TSIG ends at each of them (RFC 8945 5.5 asks a forwarder to pass a signed query unchanged; they
+# resolve it themselves): Unbound answers a signed query FORMERR, BIND NOTAUTH with its own BADKEY,
+# Knot Resolver and PowerDNS Recursor answer it unsigned. Each a warning, named as such.
+expect proxy-unbound "Unbound answers a TSIG-signed query FORMERR (warn)" "v('tsig', 'ipv4', 'proxy')['status'] == 'warn' and v('tsig', 'ipv4', 'proxy')['p']['what'] == 'proxy-own-error' and v('tsig', 'ipv4', 'proxy')['p']['rcode'] == 'FORMERR'"
+expect proxy-bind "BIND answers a TSIG-signed query NOTAUTH with its own BADKEY (warn)" "v('tsig', 'ipv4', 'proxy')['status'] == 'warn' and v('tsig', 'ipv4', 'proxy')['p']['error'] == 'BADKEY'"
+for name in knot-resolver powerdns; do
+  expect "proxy-$name" "$name answers a TSIG-signed query unsigned (warn)" "v('tsig', 'ipv4', 'proxy')['status'] == 'warn' and v('tsig', 'ipv4', 'proxy')['p']['what'] == 'proxy-unsigned'"
+done
 # Their caches: Unbound, BIND and PowerDNS Recursor keep the responder's TTLs (Unbound's copy came
 # back 29 s of 30); Knot Resolver 5.6 raises a 2 s TTL to 5 s (its cache.min_ttl default), which
 # proxy-cache reports as it is.

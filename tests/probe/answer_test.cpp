@@ -393,3 +393,40 @@ TEST(Answer, DoIsCopiedIntoTheAnswer) {  // RFC 3225 3
 
 }  // namespace
 }  // namespace dnspath::responder
+
+namespace dnspath::responder {
+namespace {
+
+// The tsig probe's query: signed with the run key's TSIG key, it gets tsig=ok in its echo and an
+// answer signed over its MAC; a changed one NOTAUTH with BADSIG; a TSIG before another record FORMERR.
+TEST(Answer, TsigSignedQueriesGetSignedAnswersAndBadOnesTheirError) {
+    const auto key = tsig_key_from(kKey);
+    const auto now = static_cast<std::uint64_t>(std::time(nullptr));
+    ProbeName probe{"p9"};
+    probe.echo = true;
+    const Bytes signed_query = tsig_append(query_for(probe, buffer(1232)), key, now).value();
+    const Bytes query_mac = tsig_verify(signed_query, key, now).mac;
+    auto reply = answer_query(signed_query, {"198.18.0.1", 40000, false}, config());
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(tsig_verify(reply->bytes, key, now, query_mac).status, TsigStatus::ok);
+    auto message = decode(reply->bytes).value();
+    ASSERT_FALSE(message.answers.empty());
+    const auto strings = parse_txt_rdata(message.answers.front().rdata).value();
+    EXPECT_NE(std::find(strings.begin(), strings.end(), "tsig=ok"), strings.end());
+
+    Bytes changed = signed_query;
+    changed[2] ^= 0x01;  // RD flipped after signing
+    auto rejected = answer_query(changed, {"198.18.0.1", 40000, false}, config());
+    ASSERT_TRUE(rejected);
+    EXPECT_EQ(decode(rejected->bytes).value().full_rcode(), rcode::notauth);
+    auto error = tsig_verify(rejected->bytes, key, now);
+    EXPECT_EQ(error.status, TsigStatus::error_reply);
+    EXPECT_EQ(error.error, tsig_error::badsig);
+
+    auto twice = answer_query(tsig_append(signed_query, key, now).value(), {"198.18.0.1", 40000, false}, config());
+    ASSERT_TRUE(twice);
+    EXPECT_EQ(decode(twice->bytes).value().full_rcode(), rcode::formerr);
+}
+
+}  // namespace
+}  // namespace dnspath::responder
