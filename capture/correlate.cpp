@@ -326,7 +326,7 @@ bool follow_query(ProbeFindings& findings) {
         return true;
     }
     if (!last_seen && view.size() > 0 && findings.probe().outcome == model::Outcome::timeout &&
-        findings.probe().transport != "tcp") {
+        findings.probe().transport == "udp") {  // TCP and DoT: the handshake is followed instead
         findings.anywhere(FindingRule::not_at_first_tap, {{"tap", view.tap(0).tap}});
         return true;
     }
@@ -359,7 +359,7 @@ bool follow_answer(ProbeFindings& findings) {
 void follow_handshake(ProbeFindings& findings) {
     const auto& view = findings.view();
     const auto& probe = findings.probe();
-    if (probe.transport != "tcp" || probe.outcome == model::Outcome::answer || view.size() == 0 || probe.source.empty())
+    if ((probe.transport != "tcp" && probe.transport != "tls") || probe.outcome == model::Outcome::answer || view.size() == 0 || probe.source.empty())
         return;
     std::string client = probe.source;
     if (client.front() == '[') client = client.substr(1, client.find(']') - 1) + client.substr(client.find(']') + 1);

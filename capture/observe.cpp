@@ -362,7 +362,8 @@ struct TapObserver::State {
             if (auto it = out.handshakes.find(packet.tcp_ack - 1); it != out.handshakes.end() && !it->second.syn_ack_frame)
                 it->second.reset_frame = number;
         }
-        if (packet.payload.empty()) return;
+        // DoT's payload is TLS: only its handshake is followed (the DNS inside cannot be read).
+        if (packet.payload.empty() || packet.source_port == model::kDotPort || packet.destination_port == model::kDotPort) return;
         // DNS over TCP: length-prefixed messages, possibly across segments (RFC 7766), in
         // sequence order whatever order the segments came in.
         auto& stream = streams[key];

@@ -33,8 +33,9 @@ std::string probe_filter(std::uint16_t port) {
     const std::string p = std::to_string(port);
     const std::string load = std::to_string(model::kLoadSourcePortFirst) + "-" +
                              std::to_string(model::kLoadSourcePortFirst + model::kLoadSourcePortCount - 1);
+    // DoT's handshakes on 853 are followed (its TLS payload is not read: observe.cpp).
     return "(port " + p + " and not portrange " + load + ") or udp port " + std::to_string(model::kAltDnsPort) +
-           " or icmp or icmp6 or (ip and ip[6:2] & 0x1fff != 0) or (ip6 and ip6[6] == 44)";
+           " or tcp port " + std::to_string(model::kDotPort) + " or icmp or icmp6 or (ip and ip[6:2] & 0x1fff != 0) or (ip6 and ip6[6] == 44)";
 }
 
 // Touched only by the capture thread while it runs, and by stop() after joining it.

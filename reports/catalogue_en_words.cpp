@@ -364,6 +364,7 @@ const Table kItemLabels = {
     {"RFC 5625 4.3", "a DNS proxy passes what it does not know"},
     {"RFC 5625 3", "a DNS proxy is transparent: what it does not know passes"},
     {"RFC 5358", "recursion is refused to outsiders"},
+    {"RFC 7858", "DNS over TLS reaches the server on port 853"},
     {"RFC 8945 5.5", "a forwarder passes a TSIG-signed message unchanged"},
     {"Netalyzr: DNS-aware firewall", "a firewall that reads DNS still passes other UDP on port 53"},
     {"RFC 4787 REQ-5", "UDP mapping timer"},

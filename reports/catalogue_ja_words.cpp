@@ -303,6 +303,7 @@ const Table kValues = {
     {"answer-bad-sig", "応答の署名不一致"}, {"answer-stripped", "応答の TSIG が消えた"},
     {"answer-malformed", "応答の TSIG が壊れた"}, {"proxy-unsigned", "プロキシの応答に署名なし"},
     {"proxy-own-error", "プロキシが署名付きの質問を拒否"},
+    {"connect", "TCP 接続"}, {"handshake", "TLS ハンドシェイク"},
 };
 
 // Each standards item's label: what it asks, in a few words (its id stays as the seeds name it).
@@ -375,6 +376,7 @@ const Table kItemLabels = {
     {"RFC 5625 4.3", "DNS プロキシは知らないものもそのまま通す"},
     {"RFC 5625 3", "DNS プロキシは透過的である：知らないものも通す"},
     {"RFC 5358", "外部からの再帰問い合わせは拒否する"},
+    {"RFC 7858", "DoT が 853 番ポートでサーバーに届く"},
     {"RFC 8945 5.5", "転送サーバーは TSIG 署名付きメッセージをそのまま通す"},
     {"Netalyzr: DNS-aware firewall", "DNS を解するファイアウォールも 53 番ポートの他の UDP を通す"},
     {"RFC 4787 REQ-5", "UDP 対応付けのタイマー"},

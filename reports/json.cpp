@@ -100,7 +100,7 @@ json echo_json(const std::optional<model::Echo>& echo) {
             {"bufsize", optional_json(echo->bufsize)},     {"do", optional_json(echo->dnssec_ok)},
             {"server", optional_json(echo->server)},       {"ad", optional_json(echo->ad)},
             {"cd", optional_json(echo->cd)},               {"qname", optional_json(echo->qname)},
-            {"altport", optional_json(echo->alt_port)}};
+            {"altport", optional_json(echo->alt_port)},     {"dot", optional_json(echo->dot_port)}};
 }
 
 json bits_json(const std::optional<model::HeaderBits>& bits) {

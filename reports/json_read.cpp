@@ -176,6 +176,7 @@ std::optional<model::Echo> echo_of(const json& value) {
     echo.cd = optional_of<bool>(value, "cd");
     echo.qname = optional_of<std::string>(value, "qname");
     echo.alt_port = optional_of<std::uint32_t>(value, "altport");
+    echo.dot_port = optional_of<std::uint32_t>(value, "dot");
     return echo;
 }
 

@@ -150,6 +150,8 @@ CLI::App* add_respond(CLI::App& app, RespondOptions& options) {
     cmd->add_option("--port", server.port, "Port (default 53)")->check(kPort);
     cmd->add_option("--alt-port", server.alt_port, "Also answer UDP on this port, and say so in the echo (the non-dns-53 "
                                                    "checkpoint's DNS to another port)")->check(kPort);
+    cmd->add_option("--tls-port", server.tls_port, "Also answer DNS over TLS on this TCP port (853 for the dot-853 checkpoint; "
+                                                   "a self-signed certificate made at start), and say so in the echo")->check(kPort);
     cmd->add_option("--zone", respond.zone, "Probe zone")->capture_default_str();
     cmd->add_option("--key-file,-k", respond.key_file, "Key shared with the probe; without it no large answers");
     cmd->add_flag("--dont-fragment", server.force_dont_fragment, "Set DF / IPV6_DONTFRAG on UDP answers (PMTU tests)");

@@ -73,7 +73,7 @@ model::ProbeRecord query_record(const QuerySpec& spec, const Session::BuiltQuery
     record.dns_id = built.dns_id;
     record.kind = spec.kind;
     record.family = family;
-    record.transport = spec.transport == Transport::tcp ? "tcp" : "udp";
+    record.transport = spec.transport == Transport::tcp ? "tcp" : spec.transport == Transport::tls ? "tls" : "udp";
     record.qname = built.name.to_string();
     record.qtype = spec.qtype;
     record.requested_size = spec.size;
@@ -319,12 +319,12 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     } else {
         const int attempts = !spec.retry ? 1 : spec.tries ? *spec.tries : 1 + config_.plan.retries;
         // A proxy is retried as a stub retries it: the same query again from the same socket.
-        const bool one_socket = spec.via_proxy && spec.transport != Transport::tcp && !spec.fragment_size;
+        const bool one_socket = spec.via_proxy && spec.transport == Transport::udp && !spec.fragment_size;
         for (int attempt = 1; attempt <= (one_socket ? 1 : attempts) && !stopped(); ++attempt) {
             outcome.attempts = one_socket ? attempts : attempt;
             // Over UDP each try is a new question (see ProbeName::attempt); TCP reaches the
             // server whole or fails on its own, and names the profile gives are asked as given.
-            if (attempt > 1 && record.id_in_qname && spec.transport != Transport::tcp) {
+            if (attempt > 1 && record.id_in_qname && spec.transport == Transport::udp) {
                 BuiltQuery again = rebuild(spec, built, static_cast<std::uint32_t>(attempt));
                 if (again.error.empty()) {
                     encoded = std::move(again.bytes);
@@ -335,12 +335,20 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
             // TCP recovers its own losses, given time: a retransmission waits at least 200 ms (a SYN 1 s).
             const auto tcp_deadline = std::max(timeout_, std::chrono::milliseconds(1000));
             if (config_.pacer) config_.pacer->wait();
-            auto exchange = spec.transport == Transport::tcp ? net::tcp_exchange(server, *encoded, tcp_deadline, {spec.tcp_mss})
-                            : spec.fragment_size
-                                ? net::fragmented_udp_exchange(server, *encoded, *spec.fragment_size, timeout_,
-                                                               static_cast<std::uint32_t>(random_() | 1))
-                                : net::udp_exchange(server, *encoded, spec.wait.value_or(timeout_),
-                                                    {spec.dont_fragment, one_socket ? attempts : 1});
+            auto exchange = [&]() -> Result<net::Exchange, net::ExchangeError> {
+                if (spec.transport == Transport::tls) {
+                    auto secured = net::tls_exchange(server, *encoded, tcp_deadline);
+                    if (!secured) return unexpected(secured.error());
+                    outcome.tls_protocol = secured->protocol;
+                    return std::move(secured->exchange);
+                }
+                if (spec.transport == Transport::tcp) return net::tcp_exchange(server, *encoded, tcp_deadline, {spec.tcp_mss});
+                if (spec.fragment_size)
+                    return net::fragmented_udp_exchange(server, *encoded, *spec.fragment_size, timeout_,
+                                                        static_cast<std::uint32_t>(random_() | 1));
+                return net::udp_exchange(server, *encoded, spec.wait.value_or(timeout_),
+                                         {spec.dont_fragment, one_socket ? attempts : 1});
+            }();
             if (!exchange) {
                 const auto& error = exchange.error();
                 if (error.kind == net::ExchangeFailure::error) outcome.error = local_error(error.cause);
@@ -360,7 +368,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
                 continue;
             }
             learn_rtt(exchange->rtt_ms);
-            outcome.tcp_connected = spec.transport == Transport::tcp;
+            outcome.tcp_connected = spec.transport != Transport::udp;
             outcome.rtt_ms = exchange->rtt_ms;
             outcome.answer_size = exchange->answer.size();
             outcome.local = exchange->local;
@@ -413,6 +421,7 @@ std::string reproduce_command(const model::ProbeRecord& record, const net::Endpo
     line += " " + record.qname + " " + wire::type_name(record.qtype);
     line += record.via_proxy ? " +recurse" : " +norecurse";
     if (record.transport == "tcp") line += " +tcp";
+    if (record.transport == "tls") line += " +tls";
     if (!record.bufsize) {
         line += " +noedns";
     } else {
@@ -490,6 +499,7 @@ std::optional<model::Echo> typed_echo(const wire::Message& answer) {
     typed.cd = flag("cd");
     typed.qname = echo_value(echo, "qname");
     typed.alt_port = number("altport");
+    typed.dot_port = number("dot");
     return typed;
 }
 

@@ -21,7 +21,7 @@
 
 namespace dnspath::probe {
 
-enum class Transport { udp, tcp };
+enum class Transport { udp, tcp, tls };  // tls: DNS over TLS (RFC 7858), to spec.port
 
 // What to ask. The query name is built from the fields; the rest shapes the message.
 struct QuerySpec {
@@ -82,6 +82,7 @@ struct QueryOutcome {
     std::optional<int> icmp_mtu;  // an ICMP too-big came back naming this MTU
     std::string icmp_from;
     bool tcp_connected = false;  // TCP: the handshake completed, whatever came after
+    std::string tls_protocol;    // DoT: the TLS version the handshake settled on ("TLSv1.3")
     // A TSIG-signed query's answer: what verifying its TSIG (over the query's MAC) found.
     std::optional<wire::TsigCheck> tsig;
 

@@ -96,6 +96,7 @@ void judge_unknown_opcode(Session& session, model::Family family, model::RunResu
 void judge_nxdomain_rewrite(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_resinfo(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 void judge_tsig(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
+void judge_dot_853(Session& session, model::Family family, model::RunResult& result, QuerySpec spec);
 // proxy-cache, asked of the proxy at `proxy` (probe/kinds/cache.cpp).
 void judge_proxy_cache(Session& session, model::Family family, model::RunResult& result, const std::string& proxy);
 // proxy-wan-open (wan_open.cpp): the proxy asked from outside by the responder; `hello` is the

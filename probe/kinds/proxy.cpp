@@ -110,6 +110,8 @@ void run_proxy_transparency(Session& session, Family family, model::RunResult& r
     if (session.stopped()) return;
     judge_tsig(session, family, result, spec);
     if (session.stopped()) return;
+    judge_dot_853(session, family, result, spec);
+    if (session.stopped()) return;
     judge_proxy_cache(session, family, result, proxy);
     if (session.stopped()) return;
     judge_proxy_wan_open(session, family, result, proxy, hello);

@@ -92,6 +92,9 @@ void run_target_edns_size(Session& session, Family family, model::RunResult& res
 }
 
 void run_target_tcp(Session& session, Family family, model::RunResult& result) {
+    // A real server's silence on 853 says nothing of the path (most serve no DoT), so only a
+    // responder, which says in its echo that it does, is asked.
+    add_verdict(result, Checkpoint::dot_853, family, Status::na, cause(CauseCode::not_measured, {{"why", "needs-responder"}}));
     auto names = listed_names(session);
     if (names.empty()) return;
     QuerySpec tcp = names.front().spec;

@@ -1,5 +1,5 @@
-// tcp: TCP/53 direct (JPRS common-1) and the UDP TC=1 → TCP retry a resolver makes (JPRS scenario 1
-// step 3, DNSSEC Japan ⑤ LB-3).
+// tcp: TCP/53 direct (JPRS common-1), the UDP TC=1 → TCP retry a resolver makes (JPRS scenario 1
+// step 3, DNSSEC Japan ⑤ LB-3), and DNS over TLS on 853 (RFC 7858).
 #include "probe/kinds/kinds.h"
 
 namespace dnspath::probe {
@@ -68,19 +68,52 @@ std::optional<model::Cause> ask_tcp(Session& session, Family family, QuerySpec s
 
 }  // namespace
 
-void run_tcp(Session& session, Family family, model::RunResult& result) {
-    wire::Edns edns;
-    edns.udp_size = 1232;
-    std::vector<std::string> direct_probes;
-    auto direct_problem = ask_tcp(session, family, {.kind = "tcp", .size = kTcpAnswerSize, .edns = edns, .transport = Transport::tcp},
-                                  kTcpAnswerSize, direct_probes);
-    if (!direct_problem)
-        add_verdict(result, Checkpoint::tcp_direct, family, Status::pass, cause(CauseCode::ok, {{"size", kTcpAnswerSize}}),
-                    direct_probes);
-    else
-        add_verdict(result, Checkpoint::tcp_direct, family, Status::fail, *direct_problem, direct_probes);
-    if (session.stopped()) return;
+// DNS over TLS to port 853 (RFC 7858): the TCP handshake, the TLS handshake and a query answered,
+// its echo saying it came over TLS. Asked where the responder says (dot= in a UDP echo) it serves
+// DoT; a silence is tried until loss cannot explain it, a reset answers at once. Through a proxy,
+// the proxy's own DoT is asked once: most home routers offer none, which is no fault (na).
+void judge_dot_853(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
+    spec.kind = spec.via_proxy ? "proxy" : "tcp";
+    std::vector<std::string> probes;
+    auto verdict = [&](Status status, model::Cause found) {
+        if (spec.via_proxy) found.params["proxy"] = session.config().proxies.at(family).address();
+        add_verdict(result, Checkpoint::dot_853, family, status, std::move(found), probes, via_of(spec));
+    };
+    std::uint16_t port = model::kDotPort;
+    if (!spec.via_proxy) {
+        QuerySpec hello{.kind = "tcp", .echo = true, .edns = wire::Edns{}};
+        auto asked = session.ask(family, hello);
+        probes.push_back(asked.probe_id);
+        const auto echo = asked.answered() ? typed_echo(*asked.message) : std::nullopt;
+        if (!echo || !echo->dot_port || *echo->dot_port == 0 || *echo->dot_port > 0xffff)
+            return verdict(Status::na, cause(CauseCode::not_measured, {{"why", "no-dot"}}));
+        port = static_cast<std::uint16_t>(*echo->dot_port);
+    }
+    spec.transport = Transport::tls;
+    spec.port = port;
+    spec.echo = !spec.via_proxy;
+    spec.edns = wire::Edns{};
+    spec.tries = spec.via_proxy ? 1 : session.confirm_tries(family);
+    auto outcome = session.ask(family, spec);
+    probes.push_back(outcome.probe_id);
+    if (outcome.answered()) {
+        model::Params figures{{"port", port}, {"rtt_ms", outcome.rtt_ms}, {"protocol", outcome.tls_protocol}};
+        const auto echo = spec.echo ? typed_echo(*outcome.message) : std::nullopt;
+        if (!spec.echo || (echo && echo->transport == "tls")) return verdict(Status::pass, cause(CauseCode::ok, figures));
+        // Answered over TLS by something that is not the responder: a box terminated the TLS.
+        return verdict(Status::fail, cause(CauseCode::interception, {{"evidence", "no-echo"}}));
+    }
+    if (spec.via_proxy)
+        return verdict(Status::na, cause(CauseCode::not_measured, {{"why", "no-dot"}, {"outcome", to_string(outcome.kind)}}));
+    const bool handshake = outcome.error && outcome.error->code == "tls-handshake";
+    const std::string stage = !outcome.tcp_connected ? "connect" : handshake ? "handshake" : "answer";
+    verdict(Status::fail, cause(CauseCode::dot_blocked, with_error({{"stage", stage}, {"outcome", to_string(outcome.kind)}, {"port", port}}, outcome)));
+}
 
+namespace {
+
+// The retry a resolver makes: UDP with a 1232-octet buffer gets TC=1, then TCP gets it whole.
+void judge_tcp_fallback(Session& session, Family family, model::RunResult& result, const wire::Edns& edns) {
     auto udp = session.ask(family, {.kind = "tcp", .size = kFallbackAnswerSize, .edns = edns});
     if (!udp.answered() || !udp.message->header.tc) {
         auto why = udp.answered() ? cause(CauseCode::proxy_rewrite, {{"field", "bufsize"}, {"from", 1232},
@@ -97,6 +130,25 @@ void run_tcp(Session& session, Family family, model::RunResult& result) {
                     probes);
     else
         add_verdict(result, Checkpoint::tcp_fallback, family, Status::fail, *problem, probes);
+}
+
+}  // namespace
+
+void run_tcp(Session& session, Family family, model::RunResult& result) {
+    wire::Edns edns;
+    edns.udp_size = 1232;
+    std::vector<std::string> direct_probes;
+    auto direct_problem = ask_tcp(session, family, {.kind = "tcp", .size = kTcpAnswerSize, .edns = edns, .transport = Transport::tcp},
+                                  kTcpAnswerSize, direct_probes);
+    if (!direct_problem)
+        add_verdict(result, Checkpoint::tcp_direct, family, Status::pass, cause(CauseCode::ok, {{"size", kTcpAnswerSize}}),
+                    direct_probes);
+    else
+        add_verdict(result, Checkpoint::tcp_direct, family, Status::fail, *direct_problem, direct_probes);
+    if (session.stopped()) return;
+    judge_tcp_fallback(session, family, result, edns);
+    if (session.stopped()) return;
+    judge_dot_853(session, family, result, {.kind = "tcp"});
 }
 
 }  // namespace dnspath::probe

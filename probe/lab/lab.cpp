@@ -283,6 +283,8 @@ std::string device_ruleset(const profile::Device& device, const std::vector<Serv
     if (faults.udp_size_cap) forward << "    " << only << "udp sport 53 udp length > " << *faults.udp_size_cap + 8 << " drop\n";
     if (faults.tcp53 == "drop") forward << "    " << only << "tcp dport 53 drop\n";
     if (faults.tcp53 == "reset") forward << "    " << only << "tcp dport 53 reject with tcp reset\n";
+    if (faults.tcp853 == "drop") forward << "    " << only << "tcp dport 853 drop\n";
+    if (faults.tcp853 == "reset") forward << "    " << only << "tcp dport 853 reject with tcp reset\n";
     if (faults.loss_percent) forward << "    " << only << "numgen random mod 100 < " << *faults.loss_percent << " drop\n";
     if (faults.state_limit)
         forward << "    " << only << "meta l4proto udp ct state new ct count over " << *faults.state_limit << " drop\n";

@@ -122,7 +122,9 @@ struct ResponderStart {
     std::string namespace_name;
     std::vector<std::string> listen;  // addresses
     std::string state_dir, zone, executable, id, log;
-    bool alt_port = true;  // also answer on model::kAltDnsPort (not behind a balancer, which forwards port 53 only)
+    // Also answer on model::kAltDnsPort, and DNS over TLS on model::kDotPort (not behind a
+    // balancer, which forwards port 53 only).
+    bool alt_port = true;
 };
 Result<void> start_responder(const ResponderStart& start);
 

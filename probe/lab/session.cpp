@@ -72,7 +72,8 @@ Result<void> start_responder(const ResponderStart& start) {
                                   // Load measurements must see the path, not the responder's limiter.
                                   "--rate", "1000000"};
     for (const auto& address : start.listen) argv.insert(argv.end(), {"--listen", address});
-    if (start.alt_port) argv.insert(argv.end(), {"--alt-port", std::to_string(model::kAltDnsPort)});
+    if (start.alt_port)
+        argv.insert(argv.end(), {"--alt-port", std::to_string(model::kAltDnsPort), "--tls-port", std::to_string(model::kDotPort)});
     DNSPATH_TRY(Process responder, Process::spawn(argv, {start.log, true}));
     DNSPATH_TRY_VOID(wait_serving(responder, start.log, start.id));
     responder.release();  // it lives until the namespace is removed

@@ -135,6 +135,7 @@ struct Echo {
     std::optional<bool> ad, cd;  // the query's header bits as they arrived
     std::optional<std::string> qname;  // the query name as it arrived, when it had capitals (case-0x20)
     std::optional<std::uint32_t> alt_port;  // a second UDP port the responder answers DNS on
+    std::optional<std::uint32_t> dot_port;  // the TCP port the responder answers DNS over TLS on
 };
 
 // The DNS header bits a middlebox or proxy may touch (RFC 6840 5.7-5.9: AD and CD; Z must be zero
@@ -249,6 +250,7 @@ inline constexpr std::uint16_t kLoadSourcePortCount = 16;
 // The second UDP port a lab or bench responder answers DNS on (`respond --alt-port`): the
 // non-dns-53 checkpoint asks DNS there, and taps capture it.
 inline constexpr std::uint16_t kAltDnsPort = 8053;
+inline constexpr std::uint16_t kDotPort = 853;  // DNS over TLS (RFC 7858): the lab's and the bench's responders listen there
 
 // A tap that watched the run: what it saw and whether it lost packets (then it blames nobody).
 struct TapSummary {

@@ -10,4 +10,5 @@
 #include "probe/net/privilege.h"
 #include "probe/net/signals.h"
 #include "probe/net/socket.h"
+#include "probe/net/tls.h"
 #include "probe/net/trace.h"

@@ -233,11 +233,8 @@ Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteV
     }
 }
 
-Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteView query,
-                                             std::chrono::milliseconds timeout, const TcpOptions& options) {
-    if (query.size() > 0xffff) {
-        return unexpected(failure_from(ExchangeFailure::error, fail_code("query over 65535 octets", "query-too-large", "").error));
-    }
+Result<TcpConnection, ExchangeError> tcp_connect(const Endpoint& server, Clock::time_point deadline,
+                                                 const TcpOptions& options) {
     Fd socket(::socket(server.family(), SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!socket.valid()) return os_error(ExchangeFailure::error, "socket", "socket", errno);
     if (options.mss) {
@@ -245,8 +242,6 @@ Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteV
         if (::setsockopt(socket.get(), IPPROTO_TCP, TCP_MAXSEG, &mss, sizeof mss) != 0)
             return os_error(ExchangeFailure::error, "TCP_MAXSEG", "setsockopt", errno);
     }
-    const auto start = Clock::now();
-    const auto deadline = start + timeout;
     if (::connect(socket.get(), server.sockaddr_ptr(), server.length) != 0 && errno != EINPROGRESS)
         return os_error(classify(errno), "connect " + server.to_string(), "connect", errno);
     // The port is bound once connect() starts: capture follows the connection by it.
@@ -264,6 +259,21 @@ Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteV
         failed.local = local;
         return unexpected(std::move(failed));
     }
+    return TcpConnection{std::move(socket), local};
+}
+
+bool wait_until(int fd, short events, Clock::time_point deadline) { return wait_for(fd, events, deadline); }
+
+Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteView query,
+                                             std::chrono::milliseconds timeout, const TcpOptions& options) {
+    if (query.size() > 0xffff) {
+        return unexpected(failure_from(ExchangeFailure::error, fail_code("query over 65535 octets", "query-too-large", "").error));
+    }
+    const auto start = Clock::now();
+    const auto deadline = start + timeout;
+    DNSPATH_TRY(TcpConnection connection, tcp_connect(server, deadline, options));
+    Fd& socket = connection.socket;
+    const Endpoint local = connection.local;
     auto stalled = [&local](ExchangeFailure kind, std::string message, const char* call = nullptr, int os_error = 0) {
         ExchangeError failed = call != nullptr ? os_failure(kind, message, call, os_error)
                                                : ExchangeError{kind, Error{std::move(message)}, std::nullopt, {}, {}};

@@ -99,6 +99,16 @@ Result<Endpoint> local_address_toward(const Endpoint& server);
 struct TcpOptions {
     std::optional<int> mss;
 };
+// A TCP connection made within a deadline (non-blocking), and the port it left from.
+struct TcpConnection {
+    Fd socket;
+    Endpoint local;
+};
+Result<TcpConnection, ExchangeError> tcp_connect(const Endpoint& server, std::chrono::steady_clock::time_point deadline,
+                                                 const TcpOptions& options = {});
+// Waits for `events` (poll) on a non-blocking socket until the deadline; false on timeout.
+bool wait_until(int fd, short events, std::chrono::steady_clock::time_point deadline);
+
 // Connects, sends one length-prefixed query and reads one length-prefixed answer.
 Result<Exchange, ExchangeError> tcp_exchange(const Endpoint& server, wire::ByteView query,
                                              std::chrono::milliseconds timeout, const TcpOptions& options = {});

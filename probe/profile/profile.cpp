@@ -144,6 +144,7 @@ Device read_device(const toml::table& entry) {
     device.faults.drop_ipv6_fragments = faults["drop_ipv6_fragments"].value_or(false);
     if (auto v = faults["udp_size_cap"].value<std::int64_t>()) device.faults.udp_size_cap = static_cast<int>(*v);
     device.faults.tcp53 = faults["tcp53"].value_or(std::string{});
+    device.faults.tcp853 = faults["tcp853"].value_or(std::string{});
     if (auto v = faults["mtu"].value<std::int64_t>()) device.faults.mtu = static_cast<int>(*v);
     device.faults.drop_icmp_too_big = faults["drop_icmp_too_big"].value_or(false);
     device.faults.drop_icmp_too_big_family =

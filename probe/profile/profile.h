@@ -54,6 +54,7 @@ struct Faults {
     bool drop_ipv6_fragments = false;
     std::optional<int> udp_size_cap;  // drop UDP/53 answers whose UDP length exceeds this
     std::string tcp53;                 // "", "drop", "reset"
+    std::string tcp853;                // "", "drop", "reset": DNS over TLS (dot-853)
     std::optional<int> mtu;            // client-side interface MTU
     bool drop_icmp_too_big = false;
     std::string drop_icmp_too_big_family = "both";  // "ipv4", "ipv6": filter one family's PMTUD messages only

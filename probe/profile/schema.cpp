@@ -76,6 +76,7 @@ const Rule kRules[] = {
     {"topology.device.faults.drop_ipv6_fragments", Kind::boolean},
     {"topology.device.faults.udp_size_cap", Kind::integer, 512, 65535},
     {"topology.device.faults.tcp53", Kind::string, 0, 0, "drop|reset"},
+    {"topology.device.faults.tcp853", Kind::string, 0, 0, "drop|reset"},
     // Below 1280 an interface loses IPv6; 576 is the smallest IPv4 datagram every host takes.
     {"topology.device.faults.mtu", Kind::integer, 576, 9000},
     {"topology.device.faults.drop_icmp_too_big", Kind::boolean},

@@ -42,7 +42,7 @@ Bytes echo_rdata(const Message& query, std::size_t query_size, const QueryContex
     std::vector<std::string> fields{
         "src=" + context.source_address,
         "sport=" + std::to_string(context.source_port),
-        std::string("transport=") + (context.tcp ? "tcp" : "udp"),
+        std::string("transport=") + (context.tls ? "tls" : context.tcp ? "tcp" : "udp"),
         "qlen=" + std::to_string(query_size),
         "id=" + std::to_string(query.header.id),
         std::string("edns=") + (query.edns ? "1" : "0"),
@@ -51,6 +51,7 @@ Bytes echo_rdata(const Message& query, std::size_t query_size, const QueryContex
     };
     if (!config.server_id.empty()) fields.push_back("server=" + config.server_id);
     if (config.alt_port != 0) fields.push_back("altport=" + std::to_string(config.alt_port));
+    if (config.tls_port != 0) fields.push_back("dot=" + std::to_string(config.tls_port));
     if (context.open_check_result) fields.push_back("wanq=" + *context.open_check_result);
     if (context.tsig_verified) fields.push_back("tsig=ok");
     // The name as it arrived, only when it has capitals (the case-0x20 probe): then the probe can

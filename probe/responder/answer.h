@@ -18,6 +18,7 @@ struct AnswerConfig {
     std::uint32_t now = 0;                   // seconds since the epoch for RRSIG times; 0 = the clock
     std::string server_id;                   // echoed as server=ID: which backend answered behind a balancer
     std::uint16_t alt_port = 0;              // echoed as altport=N: a second UDP port it answers DNS on (0: none)
+    std::uint16_t tls_port = 0;              // echoed as dot=N: the TCP port it answers DNS over TLS on (0: none)
 };
 
 struct QueryContext {
@@ -27,6 +28,7 @@ struct QueryContext {
     // What asking a DNS proxy from outside gave (open_check.h), once asked: the echo says it.
     std::optional<std::string> open_check_result;
     bool tsig_verified = false;  // the query's TSIG verified (answer_query sets it; the echo says tsig=ok)
+    bool tls = false;            // over TLS (DoT, port 853): the echo says transport=tls
 };
 
 struct Answer {

@@ -436,6 +436,7 @@ Result<Server> Server::open(const ServerConfig& config) {
     Server server(config);
     unsigned workers = config.workers ? config.workers : std::max(1u, std::thread::hardware_concurrency());
     server.udp_by_worker_.resize(std::min(workers, kMaxWorkers));
+    std::vector<DotServer::Listener> dot_listeners;
     for (const auto& address : config.listen) {
         DNSPATH_TRY(net::Endpoint endpoint, net::Endpoint::parse(address, config.port));
         DNSPATH_TRY(net::Fd tcp, bind_socket(endpoint, true, config.force_dont_fragment));
@@ -450,6 +451,14 @@ Result<Server> Server::open(const ServerConfig& config) {
             DNSPATH_TRY(net::Fd udp, bind_socket(alternate, false, config.force_dont_fragment));
             server.udp_by_worker_.front().push_back(Listener{std::move(udp), false, alternate});
         }
+        if (config.tls_port != 0) {
+            DNSPATH_TRY(net::Endpoint dot, net::Endpoint::parse(address, config.tls_port));
+            DNSPATH_TRY(net::Fd dot_socket, bind_socket(dot, true, config.force_dont_fragment));
+            dot_listeners.push_back({std::move(dot_socket), dot});
+        }
+    }
+    if (!dot_listeners.empty()) {
+        DNSPATH_TRY(server.dot_, DotServer::create(std::move(dot_listeners)));
     }
     return server;
 }
@@ -497,6 +506,13 @@ Result<void> Server::serve(const std::atomic<bool>& stop) {
             // share of the flows unanswered, so the run stops with the reason.
             shared.fail(std::string("cannot start a responder thread: ") + error.what());
             break;
+        }
+    }
+    if (dot_) {
+        try {
+            threads.emplace_back([&] { dot_->serve(config_.answers, stop); });
+        } catch (const std::system_error& error) {
+            shared.fail(std::string("cannot start the DoT thread: ") + error.what());
         }
     }
     run_worker(udp_by_worker_[0], tcp_listeners_, shared, stop);

@@ -10,6 +10,7 @@
 
 #include "probe/net/net.h"
 #include "probe/responder/answer.h"
+#include "probe/responder/dot.h"
 
 namespace dnspath::responder {
 
@@ -17,6 +18,7 @@ struct ServerConfig {
     std::vector<std::string> listen;  // address literals
     std::uint16_t port = 53;
     std::uint16_t alt_port = 0;  // also answer UDP on this port (the non-dns-53 probe's DNS elsewhere); 0: none
+    std::uint16_t tls_port = 0;  // also answer DNS over TLS on this TCP port (dot-853; 853); 0: none
     AnswerConfig answers;
     bool force_dont_fragment = false;  // DF on IPv4 / IPV6_DONTFRAG, for PMTU tests
     int queries_per_second_per_source = 2000;
@@ -45,6 +47,7 @@ private:
     ServerConfig config_;
     std::vector<Listener> tcp_listeners_;
     std::vector<std::vector<Listener>> udp_by_worker_;  // worker i's socket on each listen address
+    std::unique_ptr<DotServer> dot_;                    // with a tls_port
     std::unique_ptr<std::atomic<std::size_t>> answered_ = std::make_unique<std::atomic<std::size_t>>(0);
 };
 

@@ -16,6 +16,7 @@ Result<Service> Service::open(const ServeRequest& request) {
     if (!zone) return fail("--zone: " + zone.error().message);
     config.answers.zone = *zone;
     config.answers.alt_port = config.alt_port;  // the echo says where else it answers
+    config.answers.tls_port = config.tls_port;
     if (!request.key_file.empty()) {
         DNSPATH_TRY(config.answers.key, wire::read_key_file(request.key_file));
     }

@@ -18,7 +18,8 @@ expect() {  # expect NAME CONDITION...
 }
 port=$((20000 + RANDOM % 20000))
 "$bin" keygen "$work/key" >/dev/null
-"$bin" respond --listen 127.0.0.1 --listen ::1 --port "$port" --key-file "$work/key" 2>"$work/responder.log" &
+tls_port=$((port + 1))
+"$bin" respond --listen 127.0.0.1 --listen ::1 --port "$port" --tls-port "$tls_port" --key-file "$work/key" 2>"$work/responder.log" &
 responder=$!
 for _ in $(seq 50); do grep -q serving "$work/responder.log" && break; sleep 0.1; done
 
@@ -30,7 +31,7 @@ json="$work/run/result.json"
 expect "result.json written" test -s "$json"
 q() { python3 -c "import json,sys; d=json.load(open('$json')); print(eval(sys.argv[1]))" "$1"; }
 expect "no failing verdict" test "$(q "sum(v['status']=='fail' for v in d['verdicts'])")" = 0
-for checkpoint in udp-large tcp-direct tcp-fallback edns-options edns-version qdcount nat pmtu tsig; do
+for checkpoint in udp-large tcp-direct tcp-fallback edns-options edns-version qdcount nat pmtu tsig dot-853; do
   for family in ipv4 ipv6; do
     expect "$checkpoint/$family passes" test "$(q "[v['status'] for v in d['verdicts'] if v['checkpoint']=='$checkpoint' and v['family']=='$family']")" = "['pass']"
   done
@@ -60,6 +61,11 @@ expect "dig's signed query verified at the responder" grep -q '"tsig=ok"' "$work
 expect "the responder's signed answer verified by dig" bash -c "grep -q 'TSIG PSEUDOSECTION' '$work/dig-tsig.txt' && ! grep -q 'could not be validated' '$work/dig-tsig.txt'"
 dig @127.0.0.1 -p "$port" "$tsig_name" TXT +norecurse -y "hmac-sha256:tsig.dnspath:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" >"$work/dig-badsig.txt" 2>&1
 expect "a wrong TSIG secret gets NOTAUTH with BADSIG" bash -c "grep -q 'status: NOTAUTH' '$work/dig-badsig.txt' && grep -q BADSIG '$work/dig-badsig.txt'"
+
+# DNS over TLS against a real peer: BIND's dig +tls completes the handshake with the responder's
+# self-signed certificate and gets its answer, the echo saying it came over TLS.
+dig @127.0.0.1 -p "$tls_port" +tls "$tsig_name" TXT +norecurse >"$work/dig-tls.txt" 2>&1
+expect "dig +tls gets the responder's answer over TLS" bash -c "grep -q 'status: NOERROR' '$work/dig-tls.txt' && grep -q '\"transport=tls\"' '$work/dig-tls.txt'"
 
 # A different key: the responder refuses large answers, so udp-large cannot pass.
 "$bin" keygen "$work/otherkey" >/dev/null

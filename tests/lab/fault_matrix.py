@@ -131,6 +131,11 @@ FAULTS = [
           ("ad-clear", "header-bits", "header-bit-changed", "@th,90,1 1 @th,90,1 set 0"),
           ("case-lower", "case-0x20", "name-case-changed", "@th,266,1 0 @th,266,1 set 1"))
       for direction in ("query", "answer")],
+    # DNS over TLS blocked: TCP to 853 reset or dropped (the lab's tcp853 fault, as nftables writes it).
+    F("dot-reset", "tcp", {"dot-853": {"*": {"dot-blocked"}}}, forward="tcp dport 853 reject with tcp reset",
+      params={"dot-853": {"stage": "connect", "outcome": "refused"}}),
+    F("dot-drop", "tcp", {"dot-853": {"*": {"dot-blocked"}}}, forward="tcp dport 853 drop",
+      params={"dot-853": {"stage": "connect"}}),
     # A DNS ALG that sets AD in messages carrying two additional records (OPT and a TSIG: only the
     # tsig probe's) over IPv4: the signed query then fails at the responder (NOTAUTH, BADSIG), the
     # signed answer at the probe; the taps see AD changed in place.
@@ -188,7 +193,7 @@ SUBSET = [
     ("double-nat", "edge", 0), ("interception", "edge", 0), ("rate-limit", "core", 0), ("opcode-drop", "core", 0),
     ("ad-clear", "core", 0), ("case-lower-answers", "edge", 5), ("type-drop", "edge", 0), ("edns-flag-drop", "core", 5),
     ("nxdomain-rcode", "edge", 0), ("nxdomain-address", "core", 5), ("cache-ttl", "edge", 0),
-    ("non-dns-drop", "core", 5), ("wan-open", "edge", 0),
+    ("non-dns-drop", "core", 5), ("wan-open", "edge", 0), ("dot-reset", "edge", 0), ("tsig-mangle", "core", 5),
 ]
 
 

@@ -42,6 +42,8 @@ for name in "${profiles[@]}"; do
         expect clean "no interception on $f" "v('dns-interception', '$f')['status'] == 'pass'"
         expect clean "the trace reaches the server in 2 hops on $f" "v('path-trace', '$f')['status'] == 'pass' and len(v('path-trace', '$f')['p']['hops']) == 2"
         expect clean "non-DNS octets on 53 and DNS on 8053 pass on $f" "v('non-dns-53', '$f')['status'] == 'pass' and v('non-dns-53', '$f')['p']['alt_port'] == 8053"
+        expect clean "DNS over TLS on 853 passes on $f" "v('dot-853', '$f')['status'] == 'pass' and v('dot-853', '$f')['p']['port'] == 853 and v('dot-853', '$f')['p']['protocol'].startswith('TLS')"
+        expect clean "a TSIG-signed query and answer pass on $f" "v('tsig', '$f')['status'] == 'pass'"
       done ;;
     fault-frag4)
       # Non-first IPv4 fragments dropped both ways: the taps see answers enter the router in
@@ -75,10 +77,12 @@ for name in "${profiles[@]}"; do
         expect "$name" "the taps show the SYN dropped in the router on $f" "'tcp-syn-dropped' in v('tcp-direct', '$f')['rules']"
         expect "$name" "tcp-fallback $f fails" "v('tcp-fallback', '$f')['status'] == 'fail'"
         expect "$name" "udp untouched on $f" "v('udp-large', '$f')['status'] == 'pass'"
+        expect "$name" "dot-853 $f fails on the router: the SYN to 853 dropped" "v('dot-853', '$f')['code'] == 'dot-blocked' and v('dot-853', '$f')['p']['stage'] == 'connect' and v('dot-853', '$f')['p']['outcome'] == 'timeout' and v('dot-853', '$f')['device'] == 'router' and 'tcp-syn-dropped' in v('dot-853', '$f')['rules']"
       done ;;
     fault-tcprst)
       for f in ipv4 ipv6; do
         expect "$name" "tcp-direct $f fails as a reset" "v('tcp-direct', '$f')['status'] == 'fail' and v('tcp-direct', '$f')['code'] == 'tcp-filter' and v('tcp-direct', '$f')['p']['action'] == 'reset'"
+        expect "$name" "dot-853 $f fails on the router: 853 reset" "v('dot-853', '$f')['code'] == 'dot-blocked' and v('dot-853', '$f')['p']['stage'] == 'connect' and v('dot-853', '$f')['p']['outcome'] == 'refused' and v('dot-853', '$f')['device'] == 'router'"
       done ;;
     fault-mtu)
       expect "$name" "ipv6 answers above 1280-octet packets vanish: the black hole, not a size cap" "v('udp-large', 'ipv6')['status'] == 'fail' and 1224 <= largest('ipv6') <= 1240 and v('udp-large', 'ipv6')['code'] == 'pmtud-blackhole'"

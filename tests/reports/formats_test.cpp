@@ -72,7 +72,7 @@ constexpr std::string_view kFileSuffixes[] = {".json", ".html", ".toml", ".pcapn
 
 const std::set<std::string> kLatinAllowed = {
     "DNS", "EDNS", "EDNS0", "TCP", "UDP", "IP", "IPv4", "IPv6", "ICMP", "ICMPv6", "DO", "TC", "RA", "DF", "NAT", "MTU",
-    "MSS", "RRSIG", "DNSKEY", "RRset", "OPT", "REFUSED", "FORMERR", "BADVERS", "NOTIMP", "RCODE", "QDCOUNT", "CD", "SAC035", "SAC032", "NXDOMAIN", "NOERROR", "RESINFO", "resolver", "arpa", "TSIG", "NOTAUTH", "BADSIG", "TYPE65280", "RDATA", "RFC", "SYN", "ACK",
+    "MSS", "RRSIG", "DNSKEY", "RRset", "OPT", "REFUSED", "FORMERR", "BADVERS", "NOTIMP", "RCODE", "QDCOUNT", "CD", "SAC035", "SAC032", "NXDOMAIN", "NOERROR", "RESINFO", "resolver", "arpa", "TSIG", "NOTAUTH", "BADSIG", "TLS", "DoT", "TYPE65280", "RDATA", "RFC", "SYN", "ACK",
     "Packet", "Too", "Big", "too", "big", "unreachable", "fragmentation", "needed", "Cookie", "Padding", "EDE", "Report",
     "Channel", "ID", "LB", "CPE", "JPRS", "DNSSEC", "dnsmasq", "edns", "packet", "max", "key", "file", "proxy",
     "baseline", "target", "proxies", "ADDRESS", "dnssec", "true", "false", "ms", "dnspath", "raw", "CAP", "NET", "RAW", "DNAT",
