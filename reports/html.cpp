@@ -167,7 +167,10 @@ std::string resolvers_html(const RunResult& result, Language language) {
     for (const auto& cell : block.rows.front().cells) html << "<th>" << escape(cell.question) << "</th>";
     html << "</tr>\n";
     for (const auto& row : block.rows) {
-        html << "<tr><td><b>" << escape(row.name) << "</b><br><span class=\"src\">" << escape(row.address) << "</span></td>";
+        html << "<tr><td><b>" << escape(row.name) << "</b><br><span class=\"src\">" << escape(row.address) << "</span>";
+        // What it says of itself (RESINFO for resolver.arpa, RFC 9606): data, shown as it came.
+        if (!row.self.empty()) html << "<br><span class=\"src\">RESINFO " << escape(row.self) << "</span>";
+        html << "</td>";
         for (const auto& cell : row.cells) {
             html << "<td><span class=\"pill\" style=\"background:" << status_color(cell.status) << "\">"
                  << escape(word("status:" + std::string(to_string(cell.status)), language)) << "</span> " << escape(cell.text);

@@ -206,7 +206,9 @@ json resolvers_json(const RunResult& result) {
         resolvers.push_back({{"name", resolver.name},
                              {"address", resolver.address},
                              {"failures", resolver.failures()},
-                             {"answers", answers}});
+                             {"answers", answers},
+                             {"self_rcode", optional_json(resolver.self_rcode)},
+                             {"self_resinfo", optional_json(resolver.self_resinfo)}});
     }
     return resolvers;
 }

@@ -264,6 +264,8 @@ std::vector<model::ResolverExperience> resolvers_of(const json& document) {
             answer.over_tcp = item.value("tcp", false);
             resolver.answers.push_back(std::move(answer));
         }
+        resolver.self_rcode = optional_of<std::string>(entry, "self_rcode");
+        resolver.self_resinfo = optional_of<std::string>(entry, "self_resinfo");
         resolvers.push_back(std::move(resolver));
     }
     return resolvers;

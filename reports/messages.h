@@ -90,6 +90,7 @@ struct ResolverCell {
 };
 struct ResolverRow {
     std::string name, address;
+    std::string self;  // what it said of itself (RESINFO for resolver.arpa): "NOERROR: qnamemin exterr=…", "" when it did not answer
     Status status = Status::pass;  // fail when any answer was not NOERROR with AD
     std::vector<ResolverCell> cells;
 };

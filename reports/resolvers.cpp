@@ -58,7 +58,8 @@ ResolverBlock resolver_block(const RunResult& result, Language language) {
     std::vector<std::string> failed_questions;
     std::size_t failed = 0;
     for (const auto& resolver : result.resolvers) {
-        ResolverRow row{resolver.name, resolver.address, Status::pass, {}};
+        ResolverRow row{resolver.name, resolver.address, "", Status::pass, {}};
+        if (resolver.self_rcode) row.self = *resolver.self_rcode + (resolver.self_resinfo ? ": " + *resolver.self_resinfo : "");
         for (const auto& answer : resolver.answers) {
             const bool ok = validated(answer);
             row.cells.push_back({question_label(answer.question, language), cell_text(answer, language),

@@ -317,6 +317,10 @@ struct ResolverExperience {
     std::string name;     // "unbound", or the address when not named
     std::string address;  // as asked, "127.0.0.11:53"
     std::vector<ResolverAnswer> answers;
+    // What it says of itself when asked RESINFO for resolver.arpa (RFC 9606, RFC 9462's name for
+    // the local resolver): its RCODE (none: no answer) and its keys, reported, not judged.
+    std::optional<std::string> self_rcode;
+    std::optional<std::string> self_resinfo;
     // SERVFAIL, a timeout or no AD on a signed name: validation failed from this resolver's view.
     std::size_t failures() const;
 };

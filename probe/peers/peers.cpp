@@ -82,6 +82,23 @@ model::ResolverAnswer ask(const Resolver& resolver, const Question& question, co
     return finish();
 }
 
+// RESINFO for resolver.arpa asked once (RD=1, UDP, 2 s): what the resolver says of itself.
+void describe_self(model::ResolverExperience& experience, const Resolver& resolver, std::mt19937& random) {
+    const Question question{"resinfo", wire::Name::parse("resolver.arpa").value(), wire::rr_type::resinfo, 0};
+    auto exchange = net::udp_exchange(resolver.server, stub_query(question, static_cast<std::uint16_t>(random())), kStubRetry);
+    if (!exchange) return;
+    auto message = wire::decode(exchange->answer);
+    if (!message) return;
+    experience.self_rcode = wire::rcode_name(message->full_rcode());
+    for (const auto& record : message->answers) {
+        if (record.type != wire::rr_type::resinfo) continue;
+        std::string keys;
+        if (auto texts = wire::parse_txt_rdata(record.rdata))
+            for (const auto& text : *texts) keys += (keys.empty() ? "" : " ") + text;
+        experience.self_resinfo = keys;
+    }
+}
+
 }  // namespace
 
 Result<Resolver> parse_resolver(const std::string& text) {
@@ -130,6 +147,7 @@ std::vector<model::ResolverExperience> ask_resolvers(const std::vector<Resolver>
                 if (stop.load()) return;
                 experiences[i].answers.push_back(ask(resolvers[i], question, options, random, stop));
             }
+            if (!stop.load()) describe_self(experiences[i], resolvers[i], random);
         });
     askers.clear();  // joins
     return experiences;
