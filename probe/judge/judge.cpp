@@ -92,6 +92,7 @@ bool explained_by_interception(CauseCode code) {
         case CauseCode::inconclusive:
         case CauseCode::truncated_without_tc:
         case CauseCode::wrong_rcode:
+        case CauseCode::tsig_broken:  // a transparent proxy answering for the server re-signs nothing
             return true;
         default:
             return false;
@@ -397,6 +398,10 @@ void attach(model::RunResult& result, Verdict& verdict,
         judge_fragments(verdict, findings, droppers);
         judge_icmp(result, verdict, findings, losses);
         verdict.blame = blame_from(findings, {}, result.path, result);
+        // A signed message no box changed in place: the box that re-originated it (a transparent
+        // proxy) is where its TSIG ended.
+        if (verdict.blame.empty() && verdict.cause.code == CauseCode::tsig_broken)
+            verdict.blame = blame_from(findings, {FindingRule::reoriginated, FindingRule::answered_locally}, result.path, result);
     }
     if (auto found = interceptors.find(verdict.family); found != interceptors.end())
         judge_interception(verdict, found->second);
