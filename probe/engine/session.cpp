@@ -238,9 +238,11 @@ Session::BuiltQuery Session::rebuild(const QuerySpec& spec, const BuiltQuery& fi
         encoded = wire::encode(query);
     }
     if (encoded && spec.tsig && !config_.key.empty()) {
-        encoded = wire::tsig_append(*encoded, wire::tsig_key_from(config_.key), static_cast<std::uint64_t>(std::time(nullptr)));
-        if (encoded) built.tsig_mac = wire::tsig_verify(*encoded, wire::tsig_key_from(config_.key),
-                                                        static_cast<std::uint64_t>(std::time(nullptr))).mac;
+        const auto key = wire::tsig_key_from(config_.key);
+        const auto now = static_cast<std::uint64_t>(std::time(nullptr));
+        encoded = wire::tsig_append(*encoded, key, now);
+        // Its answer is signed over this MAC: read back from the record just written.
+        if (encoded) built.tsig_mac = wire::tsig_verify(*encoded, key, now).mac;
     }
     if (encoded) built.bytes = std::move(encoded).value();
     else {

@@ -387,8 +387,9 @@ namespace {
 // What a TSIG-signed query (the tsig probe's) carried, verified with the run key's TSIG key;
 // nullopt without a TSIG or a key.
 std::optional<TsigCheck> query_tsig(ByteView query_bytes, const AnswerConfig& config, std::uint64_t now) {
-    if (config.key.empty()) return std::nullopt;
-    auto check = tsig_verify(query_bytes, tsig_key_from(config.key), now);
+    // No additional record, no TSIG: most queries skip the walk to the last record.
+    if (!config.tsig || query_bytes.size() < 12 || load_u16(query_bytes.data() + 10) == 0) return std::nullopt;
+    auto check = tsig_verify(query_bytes, *config.tsig, now);
     if (check.status == TsigStatus::absent) return std::nullopt;
     // Octets that do not decode at all are answered as any garbage is (FORMERR with the id).
     if (check.status == TsigStatus::malformed && !decode(query_bytes)) return std::nullopt;
@@ -410,7 +411,7 @@ std::optional<Bytes> tsig_error_reply(ByteView query_bytes, const TsigCheck& che
     const std::uint16_t error = check.status == TsigStatus::bad_key    ? tsig_error::badkey
                                 : check.status == TsigStatus::bad_time ? tsig_error::badtime
                                                                        : tsig_error::badsig;
-    auto signed_reply = tsig_append(encode_or_header(reply), tsig_key_from(config.key), now, {}, error);
+    auto signed_reply = tsig_append(encode_or_header(reply), *config.tsig, now, {}, error);
     if (!signed_reply) return std::nullopt;
     return std::move(signed_reply).value();
 }
@@ -458,7 +459,7 @@ std::optional<Answer> answer_query(ByteView query_bytes, const QueryContext& con
     }
     if (tsig) {
         // Signed over the query's MAC, as RFC 8945 5.3 answers a signed query.
-        auto signed_answer = tsig_append(*bytes, tsig_key_from(config.key), now, tsig->mac);
+        auto signed_answer = tsig_append(*bytes, *config.tsig, now, tsig->mac);
         if (signed_answer) bytes = std::move(signed_answer).value();
     }
     answer.bytes = std::move(*bytes);

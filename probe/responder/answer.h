@@ -19,6 +19,9 @@ struct AnswerConfig {
     std::string server_id;                   // echoed as server=ID: which backend answered behind a balancer
     std::uint16_t alt_port = 0;              // echoed as altport=N: a second UDP port it answers DNS on (0: none)
     std::uint16_t tls_port = 0;              // echoed as dot=N: the TCP port it answers DNS over TLS on (0: none)
+    // The key's TSIG key (wire::tsig_key_from), derived once rather than per query; without it a
+    // TSIG-signed query is answered as any other.
+    std::optional<wire::TsigKey> tsig;
 };
 
 struct QueryContext {

@@ -19,6 +19,7 @@ Result<Service> Service::open(const ServeRequest& request) {
     config.answers.tls_port = config.tls_port;
     if (!request.key_file.empty()) {
         DNSPATH_TRY(config.answers.key, wire::read_key_file(request.key_file));
+        config.answers.tsig = wire::tsig_key_from(config.answers.key);
     }
     DNSPATH_TRY(ZoneSigner signer, ZoneSigner::open(request.zone_key, *zone));
     service.signer_ = std::make_unique<ZoneSigner>(std::move(signer));

@@ -19,7 +19,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static const auto tsig_key = wire::tsig_key_from(wire::Bytes(32, 1));
     static const wire::Bytes request_mac(32, 7);
     (void)wire::tsig_verify(input, tsig_key, 1'800'000'000, request_mac);
-    static const responder::AnswerConfig config{wire::Name::parse("probe.dnspath.test").value(), wire::Bytes(32, 1)};
+    static const responder::AnswerConfig config = [] {
+        responder::AnswerConfig answers{wire::Name::parse("probe.dnspath.test").value(), wire::Bytes(32, 1)};
+        answers.tsig = wire::tsig_key_from(answers.key);
+        return answers;
+    }();
     (void)responder::answer_query(input, {"198.18.0.1", 1234, size % 2 == 0}, config);
     return 0;
 }

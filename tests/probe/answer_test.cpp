@@ -17,7 +17,11 @@ using namespace dnspath::wire;
 const Name kZone = Name::parse("probe.dnspath.test").value();
 const Bytes kKey(32, 7);
 
-AnswerConfig config() { return AnswerConfig{kZone, kKey}; }
+AnswerConfig config() {
+    AnswerConfig answers{kZone, kKey};
+    answers.tsig = tsig_key_from(kKey);
+    return answers;
+}
 
 Bytes query_for(const ProbeName& probe, std::optional<Edns> edns, const Bytes& key = kKey) {
     return encode(make_query(0x4242, make_probe_name(probe, kZone, key), rr_type::txt, edns)).value();
