@@ -135,6 +135,16 @@ Params prepare(const Params& params, Language language) {
                                                                                  : std::string("*"));
         ready["route"] = route.empty() ? word("no-hop", language) : route;
     }
+    // The answer's way back (responder-traced): each hop, marked where only the small copy got.
+    if (auto hops = ready.find("answer_hops"); hops != ready.end() && hops->is_array()) {
+        std::string route;
+        for (const auto& hop : *hops) {
+            const bool named = hop.is_object() && hop.value("from", Params()).is_string();
+            route += (route.empty() ? "" : " → ") + (named ? hop["from"].get<std::string>() : std::string("*"));
+            if (named && !hop.contains("large_from")) route += " (" + word("small-only", language) + ")";
+        }
+        ready["answer_route"] = route.empty() ? word("no-hop", language) : route;
+    }
     if (auto changes = ready.find("changes"); changes != ready.end() && changes->is_array()) {
         std::string list;
         for (const auto& change : *changes)

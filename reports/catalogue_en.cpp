@@ -241,7 +241,9 @@ const Table kEnglish = {
     {"loss-located", "traced {traced}: the probe is lost on the way[ ({direction})][ after hop {hop}][; route {route}]"},
     {"loss-located:answer", "traced {traced}: the same query with a small answer is answered, so the query reaches the server "
                             "and the[ {size}-octet] answer is lost on the way back[ (the query was seen up to hop {hop})]"
-                            "[; route {route}]"},
+                            "[; route {route}][; traced back from the responder, large answers reach hop {answer_dies_at_hop} "
+                            "({answer_dies_at}) and no further][, where a smaller MTU of {answer_mtu} stops them]"
+                            "[; answer route {answer_route}]"},
     {"loss-located:query", "traced {traced}: the query never reaches the server[; it is lost after hop {hop}][; route {route}]"},
     {"query-changed", "traced {traced}: the query changed on the way: {change_list}[; route {route}]"},
     {"overload", "under load through the device {through_text}; without it {baseline_text}; throughput ratio {ratio}"},
@@ -299,7 +301,7 @@ const Table kEnglish = {
                         "{capacity|flow|flows} ({policy}), no fewer than the {minimum} the plan asks for][; {stopped_by} ended the "
                         "ramp at {tested_to} flows]"},
     {"device-load:ok", "through the device {through_text}; without it {baseline_text}; throughput ratio {ratio}"},
-    {"path-trace:ok", "traced {traced}: {route}"},
+    {"path-trace:ok", "traced {traced}: {route}[; the answer's way back: {answer_route}]"},
     {"dns-interception:ok", "queries reach the target itself: the echo shows the DNS id and family sent, and RA is clear"},
     {"finding:query-dropped", "{device} dropped the query[ ({fragments|fragment|fragments})]"},
     {"finding:answer-dropped", "{device} dropped the answer[ ({size} octets in {fragments|fragment|fragments})]"},

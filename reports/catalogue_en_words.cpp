@@ -238,6 +238,7 @@ const Table kWords = {
     {"column:after", "after"},
     {"load-figures", "{qps} q/s, latency p50 {p50} ms p99 {p99} ms, {lost} of {sent} lost"},
     {"no-hop", "no hop answered"},
+    {"small-only", "small answer only"},
     {"hop-change", "{field} changed at hop {hop}[ ({value})]"},
     {"no-raw", "fragmented queries not sent: raw sockets need CAP_NET_RAW"},
     {"and", " and "},

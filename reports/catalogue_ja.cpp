@@ -238,7 +238,9 @@ const Table kJapanese = {
     {"edns-flags:proxy-rewrite:z", "未知の EDNS フラグ（0x4000）が送ったとおりに応答サーバーへ届かなかった（{to}）：途中の機器が消すか書き換えた（RFC 6891 6.1.4：そのまま通して無視する）"},
     {"loss-located", "追跡 {traced}：プローブが途中で失われる[（{direction}）][（ホップ {hop} の先）][；経路 {route}]"},
     {"loss-located:answer", "追跡 {traced}：同じクエリで応答が小さければ応答があるので、クエリはサーバに届き[ {size} "
-                            "オクテットの]応答が戻り道で失われている[（クエリはホップ {hop} まで見えた）][；経路 {route}]"},
+                            "オクテットの]応答が戻り道で失われている[（クエリはホップ {hop} まで見えた）][；経路 {route}]"
+                            "[；応答サーバー側からたどると、大きな応答はホップ {answer_dies_at_hop}（{answer_dies_at}）まで届き、その先へは進まない]"
+                            "[（そこで MTU {answer_mtu} に阻まれる）][；応答の経路 {answer_route}]"},
     {"loss-located:query", "追跡 {traced}：クエリがサーバに届かない[；ホップ {hop} の先で失われる][；経路 {route}]"},
     {"query-changed", "追跡 {traced}：クエリが途中で変えられた：{change_list}[；経路 {route}]"},
     {"overload", "機器を通した負荷時 {through_text}；機器なし {baseline_text}；スループット比 {ratio}"},
@@ -295,7 +297,7 @@ const Table kJapanese = {
                         "{capacity} フローを保持する（{policy}）。計画の求める {minimum} 以上][。{stopped_by}のため "
                         "{tested_to} フローで増加を止めた]"},
     {"device-load:ok", "機器を通して {through_text}；機器なし {baseline_text}；スループット比 {ratio}"},
-    {"path-trace:ok", "追跡 {traced}：{route}"},
+    {"path-trace:ok", "追跡 {traced}：{route}[；応答の戻り道：{answer_route}]"},
     {"dns-interception:ok", "クエリは対象そのものに届く：エコーに送った DNS ID とファミリが見え、RA は立っていない"},
     {"finding:query-dropped", "{device} がクエリを破棄した[（フラグメント {fragments} 個）]"},
     {"finding:answer-dropped", "{device} が応答を破棄した[（{size} オクテット、フラグメント {fragments} 個）]"},

@@ -234,6 +234,7 @@ const Table kWords = {
     {"column:after", "後"},
     {"load-figures", "{qps} q/s、遅延 p50 {p50} ms・p99 {p99} ms、{sent} 件中 {lost} 件消失"},
     {"no-hop", "どのホップも応答せず"},
+    {"small-only", "小さい応答のみ"},
     {"hop-change", "ホップ {hop} で {field} が変化[（{value}）]"},
     {"no-raw", "フラグメント化したクエリは送っていない：raw ソケットには CAP_NET_RAW が必要"},
     {"and", "と"},

@@ -199,6 +199,7 @@ Session::BuiltQuery Session::rebuild(const QuerySpec& spec, const BuiltQuery& fi
     probe.nxdomain = spec.nxdomain;
     probe.cache_ttl = spec.cache_ttl;
     probe.open_check = spec.open_check;
+    probe.answer_trace = spec.answer_trace;
     if (spec.answer_bits)
         probe.answer_bits = (spec.answer_bits->ad ? 1u : 0u) | (spec.answer_bits->cd ? 2u : 0u) | (spec.answer_bits->z ? 4u : 0u);
     built.name = spec.name ? *spec.name

@@ -58,6 +58,8 @@ struct QuerySpec {
     // Ask the responder to ask a DNS proxy from outside first ("o" label): "" the address it sees
     // the query come from, else an address in hex (wire::ProbeName::open_check).
     std::optional<std::string> open_check{};
+    // Ask the responder to trace the answer's way back over this many hops first ("a<n>").
+    std::optional<std::uint32_t> answer_trace{};
     std::optional<std::chrono::milliseconds> wait{};  // instead of the learned timeout
 };
 

@@ -33,6 +33,77 @@ model::Params hop_params(const net::Hop& hop, const QuerySpec& spec, std::vector
     return line;
 }
 
+// One `atr=` entry of the responder's echo ("HOP/SMALL/LARGE", responder/answer_trace.h) as a hop.
+std::optional<model::Params> answer_hop(const std::string& entry) {
+    auto first = entry.find('/'), second = entry.find('/', first == std::string::npos ? first : first + 1);
+    if (first == std::string::npos || second == std::string::npos) return std::nullopt;
+    const auto hop = echo_number(entry.substr(0, first));
+    if (!hop) return std::nullopt;
+    const std::string small = entry.substr(first + 1, second - first - 1), large = entry.substr(second + 1);
+    model::Params line{{"hop", *hop}, {"from", small == "-" ? model::Params() : model::Params(small)}};
+    // FROM,WHAT,IPLENGTH,whole|first
+    std::vector<std::string> parts;
+    for (std::size_t at = 0; at <= large.size();) {
+        auto comma = large.find(',', at);
+        parts.push_back(large.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+        if (comma == std::string::npos) break;
+        at = comma + 1;
+    }
+    if (parts.size() != 4) return line;
+    line["large_from"] = parts[0];
+    line["large"] = parts[1].rfind("ptb", 0) == 0 ? "too-big" : parts[1] == "te" ? "time-exceeded" : "unreachable";
+    if (parts[1].rfind("ptb", 0) == 0)
+        if (auto mtu = echo_number(parts[1].substr(3))) line["mtu"] = *mtu;
+    if (auto length = echo_number(parts[2])) line["quoted_ip_length"] = *length;
+    line["fragment"] = parts[3] == "first";
+    return line;
+}
+
+// The answer's way back, traced by the responder ("a<n>"): copies of the large answer and of a
+// small one sent with TTL 1, 2, …; the routers that quoted each say how far each got. Adds the
+// hops and, when the answer was lost (`lost`), the last hop that had the large answer to `figures`.
+void trace_answer_path(Session& session, Family family, QuerySpec spec, bool lost, model::Params& figures,
+                       std::vector<std::string>& probes) {
+    const auto& plan = session.config().plan;
+    if (session.config().key.empty() || plan.answer_trace == "off" || (plan.answer_trace == "auto" && !lost)) return;
+    spec.kind = "ttl";
+    spec.echo = true;
+    spec.transport = Transport::udp;
+    if (!spec.size) spec.size = 1400;
+    spec.answer_trace = static_cast<std::uint32_t>(std::min<int>(plan.max_ttl, wire::kMaxAnswerTraceHops));
+    // The responder listens for ICMP up to 1.5 s before it answers.
+    spec.wait = std::chrono::milliseconds(3000);
+    auto traced = session.ask(family, spec);
+    probes.push_back(traced.probe_id);
+    const auto echo = traced.answered() ? parse_echo(*traced.message) : std::multimap<std::string, std::string>{};
+    const auto [begin, end] = echo.equal_range("atr");
+    if (begin == end || begin->second == "error") {
+        figures["answer_trace"] = begin == end ? "unanswered" : "responder-error";
+        return;
+    }
+    std::vector<model::Params> hops;
+    std::optional<std::int64_t> last_large;
+    for (auto it = begin; it != end; ++it)
+        if (auto hop = answer_hop(it->second)) {
+            if (hop->contains("large_from")) last_large = (*hop)["hop"].get<std::int64_t>();
+            hops.push_back(std::move(*hop));
+        }
+    figures["answer_trace"] = "traced";
+    figures["answer_hops"] = hops;
+    if (!lost || hops.empty()) return;
+    // The answer was lost: it got as far as the last router that quoted its copy (0: none did).
+    figures["answer_dies_at_hop"] = last_large.value_or(0);
+    for (const auto& hop : hops) {
+        const auto number = hop["hop"].get<std::int64_t>();
+        if (last_large && number == *last_large) {
+            figures["answer_dies_at"] = hop["large_from"];
+            if (hop.value("large", "") == "too-big" && hop.contains("mtu")) figures["answer_mtu"] = hop["mtu"];
+        }
+        if (number > last_large.value_or(0) && hop["from"].is_string() && !figures.contains("answer_next_hop"))
+            figures["answer_next_hop"] = hop["from"];
+    }
+}
+
 }  // namespace
 
 void run_ttl(Session& session, Family family, model::RunResult& result) {
@@ -78,12 +149,14 @@ void run_ttl(Session& session, Family family, model::RunResult& result) {
         const bool query_arrives = check.answered() && !parse_echo(*check.message).empty();
         figures["direction"] = reached || query_arrives ? "answer" : "query";
         figures["hop"] = last_known ? model::Params(*last_known) : model::Params();
+        if (figures["direction"] == "answer") trace_answer_path(session, family, spec, true, figures, probes);
         add_verdict(result, Checkpoint::path_trace, family, Status::warn, cause(CauseCode::loss_located, figures), probes);
     } else if (!reached) {
         figures["why"] = "server-not-reached";
         figures["max_ttl"] = session.config().plan.max_ttl;
         add_verdict(result, Checkpoint::path_trace, family, Status::na, cause(CauseCode::not_measured, figures), probes);
     } else {
+        trace_answer_path(session, family, spec, false, figures, probes);
         add_verdict(result, Checkpoint::path_trace, family, Status::pass, cause(CauseCode::ok, figures), probes);
     }
 }

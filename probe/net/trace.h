@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "probe/net/socket.h"
+#include "probe/wire/wire.h"
 
 namespace dnspath::net {
 
@@ -32,5 +33,37 @@ Result<std::vector<Hop>> trace_query(const Endpoint& server, wire::ByteView quer
 // packet from `local` to `server`. Pure, for tests.
 std::optional<Hop> parse_icmp_error(wire::ByteView icmp, bool ipv6, const std::string& offender,
                                     const Endpoint& local, const Endpoint& server);
+
+// The answer's way back traced from the server's side: copies of an answer sent with TTL (hop
+// limit) 1, 2, … from the socket the query came in on, so they follow the answer's route and NAT
+// mapping; each router that expires one quotes it. Copies are told apart by their UDP length alone
+// (routers may quote no more than the UDP header).
+struct TtlCopy {
+    int ttl = 0;
+    bool large = false;
+    wire::Bytes payload;  // lengths unique among the copies sent together
+};
+
+// What one router said about one copy.
+struct HeardCopy {
+    int ttl = 0;
+    bool large = false;
+    std::string from;
+    wire::IcmpError::Kind kind = wire::IcmpError::Kind::time_exceeded;
+    int code = 0;
+    int mtu = 0;                        // too big: the MTU the router named
+    std::size_t quoted_ip_length = 0;   // the IP total length the copy had there
+    bool fragment = false;              // the quote is of a first fragment (MF set): fragmented before
+};
+
+// Sends `copies` from `fd` (bound to `local`) to `peer`, then reads the ICMP errors that quote
+// them until `quiet` passes without one (at most `longest`). A raw socket: CAP_NET_RAW.
+Result<std::vector<HeardCopy>> trace_copies(int fd, const Endpoint& local, const Endpoint& peer, const std::vector<TtlCopy>& copies,
+                                            std::chrono::milliseconds quiet, std::chrono::milliseconds longest);
+
+// Which copy one ICMP/ICMPv6 error quotes, if it quotes one of `copies` from `local` to `peer`.
+// Pure, for tests.
+std::optional<HeardCopy> match_copy(wire::ByteView icmp, bool ipv6, const std::string& offender, const Endpoint& local,
+                                    const Endpoint& peer, const std::vector<TtlCopy>& copies);
 
 }  // namespace dnspath::net

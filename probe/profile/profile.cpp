@@ -106,6 +106,7 @@ void build_plan(const toml::table& root, Profile& profile, Validator& validator)
     profile.plan.retries = static_cast<int>(plan["retries"].value_or(std::int64_t{defaults.retries}));
     profile.plan.port_samples = static_cast<int>(plan["port_samples"].value_or(std::int64_t{defaults.port_samples}));
     profile.plan.max_ttl = static_cast<int>(plan["max_ttl"].value_or(std::int64_t{defaults.max_ttl}));
+    profile.plan.answer_trace = plan["answer_trace"].value_or(defaults.answer_trace);
     profile.plan.sessions = static_cast<int>(plan["sessions"].value_or(std::int64_t{defaults.sessions}));
     profile.plan.sessions_max = static_cast<int>(plan["sessions_max"].value_or(std::int64_t{defaults.sessions_max}));
     profile.plan.sessions_min = static_cast<int>(plan["sessions_min"].value_or(std::int64_t{defaults.sessions_min}));

@@ -39,6 +39,9 @@ struct Plan {
     int retries = 2;
     int port_samples = 64;
     int max_ttl = 8;
+    // path-trace's answer direction (a keyed responder traces the way back): "auto" when a large
+    // answer was lost on its way back, "always" (the answer route shown on a clean path too), "off".
+    std::string answer_trace = "auto";
     int sessions = 256;      // sessions kind: fresh UDP flows opened at once, the ramp's first round
     int sessions_max = 16384;  // sessions kind: the ramp doubles the flows held open up to this many
     int sessions_min = 256;    // sessions kind: a state table that fills below this many flows fails

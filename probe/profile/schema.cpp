@@ -45,6 +45,7 @@ const Rule kRules[] = {
     {"plan.retries", Kind::integer, 0, 10},
     {"plan.port_samples", Kind::integer, 8, 4096},
     {"plan.max_ttl", Kind::integer, 1, 64},
+    {"plan.answer_trace", Kind::string, 0, 0, "auto|always|off"},
     {"plan.sessions", Kind::integer, 8, 4096},
     {"plan.sessions_max", Kind::integer, 8, 60000},
     {"plan.sessions_min", Kind::integer, 0, 60000},

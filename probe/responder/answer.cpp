@@ -54,6 +54,10 @@ Bytes echo_rdata(const Message& query, std::size_t query_size, const QueryContex
     if (config.tls_port != 0) fields.push_back("dot=" + std::to_string(config.tls_port));
     if (context.open_check_result) fields.push_back("wanq=" + *context.open_check_result);
     if (context.tsig_verified) fields.push_back("tsig=ok");
+    if (context.answer_trace_result) {
+        if (context.answer_trace_result->empty()) fields.push_back("atr=none");
+        for (const auto& hop : *context.answer_trace_result) fields.push_back("atr=" + hop);
+    }
     // The name as it arrived, only when it has capitals (the case-0x20 probe): then the probe can
     // tell a box that changed the query's case from one that changed the answer's.
     if (query.questions.size() == 1) {
@@ -224,6 +228,9 @@ void take_wishes(const ProbeName& probe, const QueryContext& context, const Answ
     if (probe.open_check && !context.tcp && sending.authenticated && !context.open_check_result)
         if (auto address = open_check_address(*probe.open_check, context.source_address); !address.empty())
             sending.open_check = std::move(address);
+    // The same for the copies an answer trace sends: the key holder alone can ask for them.
+    if (probe.answer_trace && !context.tcp && sending.authenticated && !context.answer_trace_result)
+        sending.answer_trace = std::min(*probe.answer_trace, kMaxAnswerTraceHops);
 }
 
 // REFUSED to a sized question the key does not vouch for, with EDE 18 (prohibited) when it still
@@ -343,7 +350,8 @@ std::optional<Bytes> answer_bytes(ByteView query_bytes, const QueryContext& cont
         reply.header.cd = reply.header.cd || (*probe->answer_bits & 2);
         reply.header.z = *probe->answer_bits & 4;
     }
-    const std::size_t requested = probe->size.value_or(0);
+    // Once an answer trace is done, the answer that reports it is small: it has to get back.
+    const std::size_t requested = context.answer_trace_result ? 0 : probe->size.value_or(0);
     // Anti-amplification: an answer larger than the query needs the token only the profile's key gives.
     if (requested > query_bytes.size() && !sending.authenticated) return refused_reply(query, query_bytes.size());
     if (probe->echo)

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "probe/wire/wire.h"
 #include "probe/responder/signer.h"
@@ -32,6 +33,9 @@ struct QueryContext {
     std::optional<std::string> open_check_result;
     bool tsig_verified = false;  // the query's TSIG verified (answer_query sets it; the echo says tsig=ok)
     bool tls = false;            // over TLS (DoT, port 853): the echo says transport=tls
+    // What an answer trace ("a<n>") heard from the answer path, once traced: one `atr=` entry per
+    // hop in the echo, and the answer is the small echo whatever size the name asks.
+    std::optional<std::vector<std::string>> answer_trace_result;
 };
 
 struct Answer {
@@ -45,6 +49,9 @@ struct Answer {
     // The probe asked ("o" label, UDP, keyed) that this address be asked from outside first: the
     // server does, then answers the query again with the result in its context.
     std::optional<std::string> open_check;
+    // The probe asked ("a<n>", UDP, keyed) that the answer's way back be traced over this many hops
+    // first: the server sends TTL-limited copies of `bytes`, then answers again with what it heard.
+    std::optional<std::uint32_t> answer_trace;
 };
 
 // The longest a responder holds an answer back: past any NAT's UDP mapping a DNS path depends on.

@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "probe/net/net.h"
+#include "probe/responder/answer_trace.h"
 #include "probe/responder/open_check.h"
 
 namespace dnspath::responder {
@@ -332,6 +333,23 @@ void ask_then_answer(int fd, const net::Endpoint& peer, wire::ByteView datagram,
     });
 }
 
+// The "a<n>" label: the answer's copies sent with TTL 1 … n from the socket the query came in on,
+// on a thread of its own (it listens up to 1.5 s), then the query answered again, small, with what
+// the routers on the way back quoted in the echo. No raw socket: the echo says so (`atr=error`).
+void trace_then_answer(int fd, const net::Endpoint& local, const net::Endpoint& peer, wire::ByteView datagram,
+                       QueryContext context, Answer answer, Shared& shared) {
+    shared.open_checks.start([fd, local, peer, query = wire::Bytes(datagram.begin(), datagram.end()), context = std::move(context),
+                              answer = std::move(answer), &shared]() mutable {
+        const auto copies = answer_copies(answer.bytes, *answer.answer_trace);
+        auto heard = net::trace_copies(fd, local, peer, copies, std::chrono::milliseconds(400), std::chrono::milliseconds(1500));
+        context.answer_trace_result = heard ? answer_trace_entries(*heard) : std::vector<std::string>{"error"};
+        if (auto reply = answer_query(query, context, shared.answers)) {
+            ::sendto(fd, reply->bytes.data(), reply->bytes.size(), 0, peer.sockaddr_ptr(), peer.length);
+            shared.answered.fetch_add(1, std::memory_order_relaxed);
+        }
+    });
+}
+
 // Drains a UDP socket in batches (bounded, so TCP clients get their turn) and answers each datagram.
 void serve_udp(std::span<const Server::Listener> udp, std::size_t socket, UdpBatch& batch, HeldAnswers& held,
                Shared& shared) {
@@ -349,6 +367,11 @@ void serve_udp(std::span<const Server::Listener> udp, std::size_t socket, UdpBat
             if (!answer) continue;
             if (answer->open_check) {
                 ask_then_answer(fd, peer, batch.datagram(i), std::move(context), *answer->open_check, shared);
+                continue;
+            }
+            if (answer->answer_trace) {
+                batch.flush(fd);
+                trace_then_answer(fd, local, peer, batch.datagram(i), std::move(context), std::move(*answer), shared);
                 continue;
             }
             std::size_t serial = shared.answered.fetch_add(1, std::memory_order_relaxed);

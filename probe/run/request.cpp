@@ -8,7 +8,7 @@
 
 namespace dnspath::profile {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Plan, probes, sizes, families, repetitions, timeout_ms, retries, port_samples,
-                                                max_ttl, sessions, sessions_max, sessions_min, load_seconds, timeout_max_s,
+                                                max_ttl, answer_trace, sessions, sessions_max, sessions_min, load_seconds, timeout_max_s,
                                                 mapping_timeout_min_s, user)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(TargetName, name, type, dnssec)
 }  // namespace dnspath::profile

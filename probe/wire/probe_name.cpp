@@ -37,6 +37,7 @@ std::vector<std::string> unsigned_labels(const ProbeName& probe) {
     if (probe.cache_ttl) labels.push_back("c" + std::to_string(*probe.cache_ttl));
     if (probe.nxdomain) labels.push_back("nx");
     if (probe.open_check) labels.push_back("o" + *probe.open_check);
+    if (probe.answer_trace) labels.push_back("a" + std::to_string(*probe.answer_trace));
     return labels;
 }
 
@@ -55,6 +56,7 @@ std::optional<std::uint32_t>* numbered_field(ProbeName& probe, char letter) {
         case 'w': return &probe.delay_ms;
         case 'h': return &probe.answer_bits;
         case 'c': return &probe.cache_ttl;
+        case 'a': return &probe.answer_trace;
         default: return nullptr;
     }
 }
@@ -122,6 +124,8 @@ Result<ProbeName> parse_probe_name(const Name& name, const Name& zone) {
             if (label[0] == 'f' && value < 96) return fail("fragment size under 96 in '" + label + "'");
             if (label[0] == 'h' && value > 7) return fail("header bits over 7 in '" + label + "'");
             if (label[0] == 'c' && value > 3600) return fail("a TTL over 3600 s in '" + label + "'");
+            if (label[0] == 'a' && (value < 1 || value > kMaxAnswerTraceHops))
+                return fail("answer trace hops outside 1-" + std::to_string(kMaxAnswerTraceHops) + " in '" + label + "'");
             *number = value;
         } else if (label.size() == 17 && label[0] == 't' && i + 1 == labels.size()) {
             probe.token = label.substr(1);

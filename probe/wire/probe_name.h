@@ -50,7 +50,15 @@ struct ProbeName {
     // outside address), or at this one (8 or 32 hex digits, an IPv4 or IPv6 address). Keyed probes
     // only: the key holder alone can make the responder send a question elsewhere.
     std::optional<std::string> open_check;
+    // "a<n>": trace the answer's way back (keyed UDP probes only): before answering, send copies of
+    // the answer with IP TTL / hop limit 1 … n (at most kMaxAnswerTraceHops), a large one (the size
+    // asked) and a small one per hop, read the ICMP errors routers on the answer path send back,
+    // and answer small with what they quoted in the echo (`atr=`).
+    std::optional<std::uint32_t> answer_trace;
 };
+
+// The most hops an answer trace ("a<n>") sends copies for.
+inline constexpr std::uint32_t kMaxAnswerTraceHops = 16;
 
 // The opaque RDATA the responder answers TYPE65280 with for a probe (RFC 3597: a box must pass an
 // unknown type's RDATA unchanged): its id, and octets a text-minded box would mangle.

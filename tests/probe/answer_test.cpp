@@ -3,9 +3,11 @@
 
 #include <chrono>
 #include <ctime>
+#include <set>
 #include <thread>
 
 #include "probe/responder/answer.h"
+#include "probe/responder/answer_trace.h"
 #include "probe/responder/open_check.h"
 #include "probe/wire/wire.h"
 
@@ -430,6 +432,85 @@ TEST(Answer, TsigSignedQueriesGetSignedAnswersAndBadOnesTheirError) {
     auto twice = answer_query(tsig_append(signed_query, key, now).value(), {"198.18.0.1", 40000, false}, config());
     ASSERT_TRUE(twice);
     EXPECT_EQ(decode(twice->bytes).value().full_rcode(), rcode::formerr);
+}
+
+TEST(AnswerTrace, IsAskedForTheKeysUdpProbesOnlyAndOnceTracedTheAnswerIsSmallWithWhatWasHeard) {
+    ProbeName probe{"p12"};
+    probe.echo = true;
+    probe.size = 1400;
+    probe.answer_trace = 4;
+    auto keyed = answer_query(query_for(probe, buffer(4096)), {"198.18.1.1", 40000, false}, config());
+    ASSERT_TRUE(keyed);
+    EXPECT_EQ(keyed->answer_trace, 4u);
+    EXPECT_EQ(keyed->bytes.size(), 1400u);  // the copies are of the answer asked for
+    auto unkeyed = answer_query(query_for(probe, buffer(4096), Bytes{}), {"198.18.1.1", 40000, false}, config());
+    ASSERT_TRUE(unkeyed);
+    EXPECT_FALSE(unkeyed->answer_trace);
+    EXPECT_FALSE(answer_query(query_for(probe, buffer(4096)), {"198.18.1.1", 40000, true}, config())->answer_trace);
+    QueryContext traced{"198.18.1.1", 40000, false};
+    traced.answer_trace_result = std::vector<std::string>{"1/198.18.2.1/198.18.2.1,te,1428,whole", "2/198.18.1.1/-"};
+    auto report = answer_query(query_for(probe, buffer(4096)), traced, config());
+    ASSERT_TRUE(report);
+    EXPECT_FALSE(report->answer_trace);
+    EXPECT_LT(report->bytes.size(), 512u);  // small, so it gets back where the large one did not
+    auto strings = parse_txt_rdata(decode(report->bytes).value().answers.at(0).rdata).value();
+    EXPECT_NE(std::find(strings.begin(), strings.end(), "atr=2/198.18.1.1/-"), strings.end());
+    // The label is bounded: no more than 16 hops of copies.
+    probe.answer_trace = 17;
+    EXPECT_FALSE(parse_probe_name(make_probe_name(probe, kZone, kKey), kZone));
+}
+
+TEST(AnswerTrace, CopiesAreToldApartByTheirLengthAndNeverTakenForTheAnswer) {
+    ProbeName probe{"p13"};
+    probe.size = 1400;
+    auto answer = answer_query(query_for(probe, buffer(4096)), {"198.18.1.1", 40000, false}, config()).value();
+    const auto copies = answer_copies(answer.bytes, 3);
+    ASSERT_EQ(copies.size(), 6u);
+    std::set<std::size_t> lengths;
+    for (const auto& copy : copies) {
+        lengths.insert(copy.payload.size());
+        auto decoded = decode(copy.payload).value();
+        EXPECT_NE(decoded.header.id, decode(answer.bytes).value().header.id);
+        EXPECT_EQ(copy.large, copy.payload.size() > 1400);
+    }
+    EXPECT_EQ(lengths.size(), copies.size());
+    // What routers said, as the echo carries it: one entry per hop, hop order.
+    std::vector<dnspath::net::HeardCopy> heard{
+        {2, false, "198.18.1.1"},
+        {1, true, "198.18.2.1", IcmpError::Kind::time_exceeded, 0, 0, 1428, false},
+        {1, false, "198.18.2.1"},
+        {3, true, "198.18.0.2", IcmpError::Kind::too_big, 4, 1280, 1500, true}};
+    EXPECT_EQ(answer_trace_entries(heard), (std::vector<std::string>{"1/198.18.2.1/198.18.2.1,te,1428,whole", "2/198.18.1.1/-",
+                                                                     "3/-/198.18.0.2,ptb1280,1500,first"}));
+}
+
+TEST(AnswerTrace, AnIcmpQuoteOfOnlyTheUdpHeaderNamesTheCopy) {
+    ProbeName probe{"p14"};
+    probe.size = 1400;
+    auto answer = answer_query(query_for(probe, buffer(4096)), {"198.18.1.1", 40000, false}, config()).value();
+    const auto copies = answer_copies(answer.bytes, 2);
+    const auto local = dnspath::net::Endpoint::parse("198.18.2.2", 53).value();
+    const auto peer = dnspath::net::Endpoint::parse("198.18.0.1", 40000).value();
+    // ICMP time exceeded quoting the IPv4 header and 8 octets (RFC 792's minimum) of copy 2, large.
+    const auto& copy = copies.at(3);
+    ASSERT_TRUE(copy.large);
+    const std::size_t udp_length = copy.payload.size() + 8;
+    Bytes icmp{11, 0, 0, 0, 0, 0, 0, 0,
+               0x45, 0, static_cast<std::uint8_t>((udp_length + 20) >> 8), static_cast<std::uint8_t>(udp_length + 20),
+               0, 0, 0x40, 0, 1, 17, 0, 0, 198, 18, 2, 2, 198, 18, 0, 1,
+               0, 53, 0x9c, 0x40, static_cast<std::uint8_t>(udp_length >> 8), static_cast<std::uint8_t>(udp_length), 0, 0};
+    auto heard = dnspath::net::match_copy(icmp, false, "198.18.1.1", local, peer, copies);
+    ASSERT_TRUE(heard);
+    EXPECT_EQ(heard->ttl, 2);
+    EXPECT_TRUE(heard->large);
+    EXPECT_EQ(heard->quoted_ip_length, udp_length + 20);
+    EXPECT_FALSE(heard->fragment);
+    // Another flow's packet (port 40001) is nobody's copy.
+    icmp[30] = 0x9c, icmp[31] = 0x41;
+    EXPECT_FALSE(dnspath::net::match_copy(icmp, false, "198.18.1.1", local, peer, copies));
+    // A length no copy has: none.
+    icmp[30] = 0x9c, icmp[31] = 0x40, icmp[33] = static_cast<std::uint8_t>(udp_length + 100);
+    EXPECT_FALSE(dnspath::net::match_copy(icmp, false, "198.18.1.1", local, peer, copies));
 }
 
 }  // namespace

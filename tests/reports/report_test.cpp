@@ -494,7 +494,7 @@ namespace {
 // Every {placeholder} of a cause's or a finding's sentence, in both languages, is a parameter
 // its code declares (causes.def, findings.def) or one the catalogue derives from them.
 TEST(Catalogue, PlaceholdersAreDeclaredParameters) {
-    const std::set<std::string> derived = {"through_text", "baseline_text", "route", "change_list", "no_raw", "device"};
+    const std::set<std::string> derived = {"through_text", "baseline_text", "route", "answer_route", "change_list", "no_raw", "device"};
     for (auto language : {Language::en, Language::ja})
         for (const auto& [key, text] : catalogue_entries("sentences", language)) {
             std::span<const model::ParamSpec> specs;
