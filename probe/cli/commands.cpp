@@ -258,6 +258,26 @@ int command_lab(const std::string& action, const LabOptions& options) {
     return ran->code;
 }
 
+int command_lab_reproduce(const LabOptions& options) {
+    const auto language = options.reproduce.choices.language;
+    if (options.reproduce.run && geteuid() != 0) return usage_error(needs_root("lab reproduce --run", "to create network namespaces"), language);
+    std::atomic<bool> stop{false};
+    net::StopOnSignal on_signal(stop, stopping(language));
+    auto done = lab::lab_reproduce(options.reproduce, self_executable(), stop);
+    if (!done) return usage_error(done.error(), language);
+    std::size_t faults = 0;
+    for (const auto& device : done->reproduction.devices) faults += device.faults.size() + device.settings.size();
+    say(reports::cli_line("cli:reproduce-wrote", {{"path", done->profile_path}, {"devices", done->reproduction.devices.size()}, {"faults", faults}}, language));
+    for (const auto& gone : done->reproduction.unreproducible)
+        say(reports::cli_line("cli:reproduce-not-in-lab:" + gone.why, {{"code", gone.code}, {"verdict", gone.verdict}, {"device", gone.device.empty() ? model::Params() : model::Params(gone.device)}}, language));
+    if (!done->check) return kExitPass;
+    for (const auto& again : done->check->reproduced) say(reports::cli_line("cli:reproduce-again", {{"verdict", again}}, language));
+    for (const auto& [expected, said] : done->check->missing)
+        say(reports::cli_line("cli:reproduce-missing", {{"verdict", expected}, {"said", said}}, language));
+    say(reports::cli_line("cli:reproduce-summary", {{"reproduced", done->check->reproduced.size()}, {"expected", done->reproduction.expected.size()}}, language));
+    return done->check->ok() ? kExitPass : kExitFail;
+}
+
 int command_bench(const BenchCliOptions& options) {
     if (geteuid() != 0) return usage_error(needs_root("bench", "to move interfaces into namespaces"), options.run.choices.language);
     std::optional<profile::Profile> profile;

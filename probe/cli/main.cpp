@@ -286,8 +286,8 @@ CLI::App* add_diagnose(CLI::App& app, DiagnoseOptions& options) {
     return cmd;
 }
 
-// `lab up|run|down`; returns the three subcommands so main can tell which was given.
-std::array<CLI::App*, 3> add_lab(CLI::App& app, LabOptions& lab) {
+// `lab up|run|down|reproduce`; returns the subcommands so main can tell which was given.
+std::array<CLI::App*, 4> add_lab(CLI::App& app, LabOptions& lab) {
     auto* cmd = app.add_subcommand("lab", "Build a profile's path from network namespaces with real faults");
     cmd->require_subcommand(1);
     auto* up = cmd->add_subcommand("up", "Build the lab and start its responder; leave it running");
@@ -298,7 +298,13 @@ std::array<CLI::App*, 3> add_lab(CLI::App& app, LabOptions& lab) {
     down->add_option("--prefix", lab.prefix, "Remove namespaces named PREFIX-* (instead of --profile)");
     for (auto* sub : {up, down}) add_language(sub, lab.choices.language, "Language of errors and status lines: en or ja");
     add_run_choices(run, lab.choices);
-    return {up, run, down};
+    auto* reproduce = cmd->add_subcommand("reproduce", "Turn a run's result.json into a lab profile that reproduces its failures (--run: and check it does)");
+    reproduce->add_option("result", lab.reproduce.result_path, "A result.json (field, bench, target mode or lab run), or its run folder")->required();
+    lab.reproduce.choices.out_dir = "dnspath-reproduce";
+    reproduce->add_option("--out,-o", lab.reproduce.choices.out_dir, "Folder for profile.toml (and the lab run's lab/)")->capture_default_str();
+    reproduce->add_flag("--run", lab.reproduce.run, "Run the lab and compare its verdicts with the result's: exit 0 when every failure reappears");
+    add_language(reproduce, lab.reproduce.choices.language);
+    return {up, run, down, reproduce};
 }
 
 }  // namespace
@@ -327,7 +333,7 @@ int main(int argc, char** argv) {
     keygen_cmd->add_option("file", keygen.path, "Where to write the key")->required();
     add_language(keygen_cmd, keygen.language, "Language of status lines and errors: en or ja");
     auto* version_cmd = app.add_subcommand("version", "Print the version");
-    auto [lab_up, lab_run, lab_down] = add_lab(app, lab);
+    auto [lab_up, lab_run, lab_down, lab_reproduce] = add_lab(app, lab);
     const std::vector<std::pair<CLI::App*, std::function<int()>>> commands{
         {add_run(app, run), [&] { return command_run(run); }},
         {add_respond(app, respond), [&] { return command_respond(respond); }},
@@ -342,6 +348,7 @@ int main(int argc, char** argv) {
         {lab_up, [&] { return command_lab("up", lab); }},
         {lab_run, [&] { return command_lab("run", lab); }},
         {lab_down, [&] { return command_lab("down", lab); }},
+        {lab_reproduce, [&] { return command_lab_reproduce(lab); }},
         {version_cmd, [] { return std::cout << "dnspath " << DNSPATH_VERSION << "\n", 0; }}};
     try {
         app.parse(argc, argv);

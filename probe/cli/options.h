@@ -27,6 +27,7 @@ struct RunOptions {
 struct LabOptions {
     std::string profile_path, prefix;
     lab::RunChoices choices;
+    lab::ReproduceRequest reproduce;  // `lab reproduce`
 };
 
 struct BenchCliOptions {
@@ -93,6 +94,7 @@ int command_keygen(const KeygenOptions& options);
 int command_report(const ReportOptions& options);
 int command_compare(const CompareOptions& options);
 int command_lab(const std::string& action, const LabOptions& options);
+int command_lab_reproduce(const LabOptions& options);
 int command_bench(const BenchCliOptions& options);
 int command_name(NameOptions options);
 int command_analyze(const AnalyzeOptions& options);

@@ -33,6 +33,27 @@ Result<LabRun> lab_run(profile::Profile profile, const std::string& profile_path
     return outcome;
 }
 
+Result<Reproduced> lab_reproduce(const ReproduceRequest& request, const std::string& executable, const std::atomic<bool>& stop) {
+    DNSPATH_TRY(model::RunResult field, reports::read_json(run::result_file(request.result_path)));
+    DNSPATH_TRY(Reproduction reproduction, plan_reproduction(field, request.result_path));
+    const auto& out = request.choices.out_dir;
+    DNSPATH_TRY_VOID(run::prepare_out_dir(out));
+    Reproduced done{std::move(reproduction), out + "/profile.toml", std::nullopt, 0};
+    // Its own prefix, so a reproduction stands beside the lab whose result it reproduces.
+    DNSPATH_TRY_VOID(reports::write_output(done.reproduction.profile_text("drep"), done.profile_path));
+    if (!request.run) return done;
+    auto profile = profile::load_profile_file(done.profile_path);
+    if (!profile) return fail_usage(profile.error().describe(), "profile-invalid", "", done.profile_path);
+    auto choices = request.choices;
+    choices.out_dir = out + "/lab";
+    choices.json = false;
+    DNSPATH_TRY(done.lab_code, run_lab_pass(*profile, done.profile_path, choices, executable, true, stop));
+    if (done.lab_code == 2 || stop.load()) return fail_usage("the reproduced lab did not run to the end (" + choices.out_dir + ")", "reproduce-lab-stopped", "", choices.out_dir);
+    DNSPATH_TRY(model::RunResult lab, reports::read_json(choices.out_dir + "/result.json"));
+    done.check = check_reproduction(done.reproduction, lab);
+    return done;
+}
+
 Result<int> bench(BenchOptions options, BenchRun run, const std::optional<profile::Profile>& profile, double seconds,
                   const std::string& executable, const std::atomic<bool>& stop, const Say& say) {
     // The DUT is the profile's one device when it lists one (its model and firmware with it).

@@ -8,6 +8,7 @@
 
 #include "probe/lab/bench.h"
 #include "probe/lab/process.h"
+#include "probe/lab/reproduce.h"
 #include "probe/profile/profile.h"
 #include "probe/run/run.h"
 

@@ -96,6 +96,21 @@ struct LabRun {
 Result<LabRun> lab_run(profile::Profile profile, const std::string& profile_path, const RunChoices& choices,
                        const std::string& executable, const std::atomic<bool>& stop, const Say& say);
 
+// `lab reproduce`: RESULT's reproduction written to OUT/profile.toml and, with `run`, that lab run
+// into OUT/lab and its verdicts checked against the result's.
+struct ReproduceRequest {
+    std::string result_path;  // a result.json or its run folder
+    bool run = false;
+    RunChoices choices;       // out_dir: where profile.toml (and lab/) go
+};
+struct Reproduced {
+    Reproduction reproduction;
+    std::string profile_path;
+    std::optional<ReproductionCheck> check;  // with `run`
+    int lab_code = 0;                        // the lab run's exit code
+};
+Result<Reproduced> lab_reproduce(const ReproduceRequest& request, const std::string& executable, const std::atomic<bool>& stop);
+
 // `bench`: the interfaces taken, the plan run from the home side (or, with --wan alone, the ISP
 // side served for `seconds`, 0 until `stop`), the interfaces handed back. The run's exit code.
 Result<int> bench(BenchOptions options, BenchRun run, const std::optional<profile::Profile>& profile, double seconds,

@@ -32,4 +32,8 @@ done
 expect trace "the report says where, in words" "'large answers reach hop 1 (198.18.2.1) and no further' in open('$work/trace/report.html').read()"
 "$bin" lab down --prefix dtat >/dev/null 2>&1
 left_behind dtat
+# No taps, so the run's path is path-trace's: a router per hop, the cap on the one the answer
+# trace located (hop2 from the probe); that lab, with taps, must blame hop2 for the same failures.
+reproduces trace
+expect trace "the reproduced lab puts the cap on the second router" "'name = \"hop2\"' in open('$work/trace-reproduced/profile.toml').read() and 'udp_size_cap = 1232' in open('$work/trace-reproduced/profile.toml').read().split('name = \"hop2\"')[1]"
 finish

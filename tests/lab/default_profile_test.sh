@@ -37,6 +37,10 @@ check "udp-large ipv6 fails (cpe and isp-router both drop, in path order)" "v('u
 check "udp-fragments ipv6 is the isp-router's fragment filter" "v('udp-fragments', 'ipv6')['code'] == 'fragment-filter'"
 check "no interception on the default path" "v('dns-interception', 'ipv4')['status'] == 'pass' and v('dns-interception', 'ipv6')['status'] == 'pass'"
 check "largest UDP answer is the 1232 cap on both families" "1224 <= d['summary']['ipv4']['largest_udp_answer'] <= 1240 and 1224 <= d['summary']['ipv6']['largest_udp_answer'] <= 1240"
+# The result turned into a lab (issue 27): the same failures on the same devices again, exit 0.
+"$bin" lab reproduce "$work/run" --out "$work/reproduced" --run >"$work/reproduced.out" 2>&1 && passes=$((passes + 1)) ||
+  { echo "FAIL lab reproduce --run of the default lab's result exits 0"; grep -E "did not|dnspath:" "$work/reproduced.out"; failures=$((failures + 1)); }
+grep 'failing verdicts reproduced' "$work/reproduced.out"
 check "udp-fragments ipv6 blamed on isp-router" "v('udp-fragments', 'ipv6')['status'] == 'fail' and v('udp-fragments', 'ipv6')['device'] == 'isp-router'"
 check "nat names cpe" "v('nat', 'ipv4')['device'] == 'cpe' and v('nat', 'ipv4')['p']['devices'] == ['cpe'] and d['summary']['ipv4']['nat'] is True"
 check "TCP fallback rescues resolution" "v('tcp-fallback', 'ipv4')['status'] == 'pass' and v('tcp-fallback', 'ipv6')['status'] == 'pass'"

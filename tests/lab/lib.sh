@@ -66,3 +66,20 @@ finish() {
   echo "$passes passed, $failures failed"
   [ "$failures" -eq 0 ]
 }
+
+reproduces() {  # reproduces NAME [RESULT]: `lab reproduce --run` on a run's result must exit 0 (issue 27)
+  local result=${2:-$work/$1}
+  "$bin" lab reproduce "$result" --out "$work/$1-reproduced" --run >"$work/$1-reproduced.out" 2>&1
+  local rc=$?
+  if [ "$rc" -eq 0 ]; then passes=$((passes + 1)); echo "$1: $(grep 'failing verdicts reproduced' "$work/$1-reproduced.out")"; else
+    echo "FAIL $1: lab reproduce --run exits $rc, not 0"; grep -E "did not reproduce|dnspath:" "$work/$1-reproduced.out" | head -8
+    failures=$((failures + 1)); fi
+  left_behind drep
+}
+
+nothing_to_reproduce() {  # nothing_to_reproduce NAME: a run with no failure is one line, exit 2
+  local out rc
+  out=$("$bin" lab reproduce "$work/$1" --out "$work/$1-reproduced" 2>&1); rc=$?
+  if [ "$rc" -eq 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && printf '%s' "$out" | grep -q 'nothing to reproduce'; then
+    passes=$((passes + 1)); else echo "FAIL $1: lab reproduce of a run with no failure: exit $rc, said: $out"; failures=$((failures + 1)); fi
+}

@@ -22,6 +22,7 @@ profile() {  # profile TIMEOUT LONGEST MINIMUM LOSS: a one-NAT lab, IPv4
 profile 20 60 30 0
 run_lab mapping-20 "$work/mapping-20.toml"
 left_behind dtmt
+reproduces mapping-20
 expect mapping-20 "timeout within 10 % of 20 s" "abs(d['summary']['ipv4']['udp_mapping_timeout_s'] - 20) <= 2"
 expect mapping-20 "under plan.mapping_timeout_min_s (30 s): fails, short-mapping-timeout, on the nat" \
   "v('udp-mapping-timeout', 'ipv4')['status'] == 'fail' and v('udp-mapping-timeout', 'ipv4')['code'] == 'short-mapping-timeout' and v('udp-mapping-timeout', 'ipv4')['device'] == 'nat'"

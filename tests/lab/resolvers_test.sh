@@ -119,11 +119,13 @@ expect tcpdrop "BIND gives up with SERVFAIL before the stub does" "[a['rcode'] f
 expect tcpdrop "a resolver that stays silent is cut off at 6 s, not waited for" "all(a['ms'] < 6500 for r in d['resolvers'] for a in r['answers'])"
 expect tcpdrop "the consequence is said beside the finding" "'4 of 4 resolvers could not resolve and validate: DNSKEY set' in open('$work/tcpdrop.out').read()"
 left_behind drt
+reproduces tcpdrop
 
 run_lab frag "$here/resolvers-frag.toml"
 expect frag "the fragment filter fails its checkpoint on the router" "v('udp-fragments', 'ipv4')['status'] == 'fail' and v('udp-fragments', 'ipv4')['device'] == 'router'"
 expect frag "and does not hurt resolvers asking with 1232 octets" "$ok and len(d['resolvers']) == 2"
 left_behind drf
+reproduces frag
 
 run_lab v6 "$here/resolvers-v6.toml"
 expect v6 "over IPv6 every resolver validates every answer" "${asked//NAMES/$all4} and $ok"

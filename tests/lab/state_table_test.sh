@@ -25,6 +25,7 @@ for limit in 400 3000 "$big"; do
   profile "$limit" 1000
   run_lab "table-$limit" "$work/table-$limit.toml"
   left_behind dtst
+  [ "$limit" = 400 ] && reproduces "table-$limit"
   expect "table-$limit" "capacity within 5 % of $limit" \
     "abs(d['summary']['ipv4']['state_table_capacity'] - $limit) <= 0.05 * $limit"
   expect "table-$limit" "refuse-new" "d['summary']['ipv4']['state_table_policy'] == 'refuse-new'"

@@ -82,7 +82,7 @@ const std::set<std::string> kLatinAllowed = {
     "now", "named", "conf", "AA", "ALG", "checkzone", "module", "config", "validator", "iterator", "validate", "PowerDNS", "Recursor",
     "WAN", "ULA", "NAT66", "wan", "repeat", "RD", "forward", "zone", "server",
     // Subcommands and profile keys, typed as they are.
-    "lab", "bench", "analyze", "run", "up", "down", "respond", "capture", "keygen", "Ctrl", "ISP", "DHCPv6", "name", "kind", "balancer", "balancers", "TOML", "lb", "en", "ja", "DUT", "DHCP", "apt", "get", "install", "ipv4", "ipv6",
+    "lab", "bench", "analyze", "run", "up", "down", "reproduce", "respond", "capture", "keygen", "Ctrl", "ISP", "DHCPv6", "name", "kind", "balancer", "balancers", "TOML", "lb", "en", "ja", "DUT", "DHCP", "apt", "get", "install", "ipv4", "ipv6",
 };
 
 // A template's placeholder names ("{size}"), and the text without them. Hand-written, not
