@@ -167,7 +167,7 @@ const Table kWords = {
     {"cli:reproduce-not-in-lab:inconclusive", "  not reproducible in the lab: {code} ({verdict}: inconclusive in the run, no cause to reproduce)"},
     {"cli:reproduce-again", "  reproduced: {verdict}"},
     {"cli:reproduce-missing", "  did not reproduce: {verdict} (the lab: {said})"},
-    {"cli:reproduce-summary", "lab reproduce: {reproduced} of {expected} failing verdicts reproduced"},
+    {"cli:reproduce-summary", "lab reproduce: {reproduced} of {expected} failing verdicts reproduced; everything side by side: {path}"},
     {"cli:lab-down", "lab down: removed {count|namespace|namespaces} with prefix {prefix}"},
     {"cli:profile-valid", "{path}: valid profile '{name}': {kinds|probe kind|probe kinds}, {devices|device|devices}[, {lab}]"},
     {"cli:lab-section", "lab section"},

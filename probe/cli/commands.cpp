@@ -274,7 +274,7 @@ int command_lab_reproduce(const LabOptions& options) {
     for (const auto& again : done->check->reproduced) say(reports::cli_line("cli:reproduce-again", {{"verdict", again}}, language));
     for (const auto& [expected, said] : done->check->missing)
         say(reports::cli_line("cli:reproduce-missing", {{"verdict", expected}, {"said", said}}, language));
-    say(reports::cli_line("cli:reproduce-summary", {{"reproduced", done->check->reproduced.size()}, {"expected", done->reproduction.expected.size()}}, language));
+    say(reports::cli_line("cli:reproduce-summary", {{"reproduced", done->check->reproduced.size()}, {"expected", done->reproduction.expected.size()}, {"path", done->comparison_path}}, language));
     return done->check->ok() ? kExitPass : kExitFail;
 }
 

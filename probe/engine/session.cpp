@@ -476,6 +476,32 @@ std::multimap<std::string, std::string> parse_echo(const wire::Message& answer) 
     return echo;
 }
 
+// One `atr=` entry of the responder's echo ("HOP/SMALL/LARGE", responder/answer_trace.h) as a hop.
+std::optional<model::Params> answer_trace_hop(const std::string& entry) {
+    auto first = entry.find('/'), second = entry.find('/', first == std::string::npos ? first : first + 1);
+    if (first == std::string::npos || second == std::string::npos) return std::nullopt;
+    const auto hop = echo_number(entry.substr(0, first));
+    if (!hop) return std::nullopt;
+    const std::string small = entry.substr(first + 1, second - first - 1), large = entry.substr(second + 1);
+    model::Params line{{"hop", *hop}, {"from", small == "-" ? model::Params() : model::Params(small)}};
+    // FROM,WHAT,IPLENGTH,whole|first
+    std::vector<std::string> parts;
+    for (std::size_t at = 0; at <= large.size();) {
+        auto comma = large.find(',', at);
+        parts.push_back(large.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
+        if (comma == std::string::npos) break;
+        at = comma + 1;
+    }
+    if (parts.size() != 4) return line;
+    line["large_from"] = parts[0];
+    line["large"] = parts[1].rfind("ptb", 0) == 0 ? "too-big" : parts[1] == "te" ? "time-exceeded" : "unreachable";
+    if (parts[1].rfind("ptb", 0) == 0)
+        if (auto mtu = echo_number(parts[1].substr(3))) line["mtu"] = *mtu;
+    if (auto length = echo_number(parts[2])) line["quoted_ip_length"] = *length;
+    line["fragment"] = parts[3] == "first";
+    return line;
+}
+
 std::optional<model::Echo> typed_echo(const wire::Message& answer) {
     auto echo = parse_echo(answer);
     if (echo.empty()) return std::nullopt;

@@ -223,6 +223,10 @@ std::string reproduce_command(const model::ProbeRecord& record, const net::Endpo
 // The responder's echo (TXT key=value strings) as a multimap: "opt" may repeat.
 std::multimap<std::string, std::string> parse_echo(const wire::Message& answer);
 std::optional<std::string> echo_value(const std::multimap<std::string, std::string>& echo, const std::string& key);
+// One `atr=` entry of an answer trace's echo ("HOP/SMALL/LARGE", responder/answer_trace.h) as a
+// hop's typed parameters (hop, from, and large_from, large, mtu, quoted_ip_length, fragment when a
+// router quoted the large copy); nullopt when it is not one.
+std::optional<model::Params> answer_trace_hop(const std::string& entry);
 // The echo as typed fields (nullopt: the answer carries no echo).
 std::optional<model::Echo> typed_echo(const wire::Message& answer);
 // An echo field read as a number; nullopt when absent or not a number (the echo crossed the path

@@ -33,32 +33,6 @@ model::Params hop_params(const net::Hop& hop, const QuerySpec& spec, std::vector
     return line;
 }
 
-// One `atr=` entry of the responder's echo ("HOP/SMALL/LARGE", responder/answer_trace.h) as a hop.
-std::optional<model::Params> answer_hop(const std::string& entry) {
-    auto first = entry.find('/'), second = entry.find('/', first == std::string::npos ? first : first + 1);
-    if (first == std::string::npos || second == std::string::npos) return std::nullopt;
-    const auto hop = echo_number(entry.substr(0, first));
-    if (!hop) return std::nullopt;
-    const std::string small = entry.substr(first + 1, second - first - 1), large = entry.substr(second + 1);
-    model::Params line{{"hop", *hop}, {"from", small == "-" ? model::Params() : model::Params(small)}};
-    // FROM,WHAT,IPLENGTH,whole|first
-    std::vector<std::string> parts;
-    for (std::size_t at = 0; at <= large.size();) {
-        auto comma = large.find(',', at);
-        parts.push_back(large.substr(at, comma == std::string::npos ? std::string::npos : comma - at));
-        if (comma == std::string::npos) break;
-        at = comma + 1;
-    }
-    if (parts.size() != 4) return line;
-    line["large_from"] = parts[0];
-    line["large"] = parts[1].rfind("ptb", 0) == 0 ? "too-big" : parts[1] == "te" ? "time-exceeded" : "unreachable";
-    if (parts[1].rfind("ptb", 0) == 0)
-        if (auto mtu = echo_number(parts[1].substr(3))) line["mtu"] = *mtu;
-    if (auto length = echo_number(parts[2])) line["quoted_ip_length"] = *length;
-    line["fragment"] = parts[3] == "first";
-    return line;
-}
-
 // The answer's way back, traced by the responder ("a<n>"): copies of the large answer and of a
 // small one sent with TTL 1, 2, …; the routers that quoted each say how far each got. Adds the
 // hops and, when the answer was lost (`lost`), the last hop that had the large answer to `figures`.
@@ -84,7 +58,7 @@ void trace_answer_path(Session& session, Family family, QuerySpec spec, bool los
     std::vector<model::Params> hops;
     std::optional<std::int64_t> last_large;
     for (auto it = begin; it != end; ++it)
-        if (auto hop = answer_hop(it->second)) {
+        if (auto hop = answer_trace_hop(it->second)) {
             if (hop->contains("large_from")) last_large = (*hop)["hop"].get<std::int64_t>();
             hops.push_back(std::move(*hop));
         }

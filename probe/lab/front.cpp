@@ -38,7 +38,7 @@ Result<Reproduced> lab_reproduce(const ReproduceRequest& request, const std::str
     DNSPATH_TRY(Reproduction reproduction, plan_reproduction(field, request.result_path));
     const auto& out = request.choices.out_dir;
     DNSPATH_TRY_VOID(run::prepare_out_dir(out));
-    Reproduced done{std::move(reproduction), out + "/profile.toml", std::nullopt, 0};
+    Reproduced done{std::move(reproduction), out + "/profile.toml", std::nullopt, "", 0};
     // Its own prefix, so a reproduction stands beside the lab whose result it reproduces.
     DNSPATH_TRY_VOID(reports::write_output(done.reproduction.profile_text("drep"), done.profile_path));
     if (!request.run) return done;
@@ -51,6 +51,13 @@ Result<Reproduced> lab_reproduce(const ReproduceRequest& request, const std::str
     if (done.lab_code == 2 || stop.load()) return fail_usage("the reproduced lab did not run to the end (" + choices.out_dir + ")", "reproduce-lab-stopped", "", choices.out_dir);
     DNSPATH_TRY(model::RunResult lab, reports::read_json(choices.out_dir + "/result.json"));
     done.check = check_reproduction(done.reproduction, lab);
+    // Everything else side by side too (figures, warnings, resolvers): `compare`'s table, run vs lab.
+    reports::TextOptions text;
+    text.language = request.choices.language;
+    text.color = false;
+    done.comparison_path = out + "/comparison.md";
+    const auto comparison = reports::compare(field, lab, request.result_path, "lab");
+    DNSPATH_TRY_VOID(reports::write_output(reports::render_comparison(comparison, reports::Format::md, text), done.comparison_path));
     return done;
 }
 

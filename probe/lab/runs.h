@@ -107,6 +107,7 @@ struct Reproduced {
     Reproduction reproduction;
     std::string profile_path;
     std::optional<ReproductionCheck> check;  // with `run`
+    std::string comparison_path;             // with `run`: `compare` of the run and the lab, Markdown
     int lab_code = 0;                        // the lab run's exit code
 };
 Result<Reproduced> lab_reproduce(const ReproduceRequest& request, const std::string& executable, const std::atomic<bool>& stop);

@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const wire::ByteView input(data, size);
     if (auto message = wire::decode(input)) {
         const auto echo = probe::parse_echo(*message);
-        for (const auto& [key, value] : echo) (void)probe::echo_number(value);
+        for (const auto& [key, value] : echo) (void)probe::echo_number(value), (void)probe::answer_trace_hop(value);
         (void)probe::echo_value(echo, "src");
         (void)probe::typed_echo(*message);
         static const auto zone = wire::Name::parse("probe.dnspath.test").value();
@@ -20,5 +20,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     // The raw bytes as one echo string too (the TXT string's contents reach echo_number as they are).
     (void)probe::echo_number(std::string_view(reinterpret_cast<const char*>(data), size));
+    (void)probe::answer_trace_hop(std::string(reinterpret_cast<const char*>(data), size));
     return 0;
 }

@@ -167,5 +167,24 @@ TEST(Reproduce, WhatDigCannotSendIsNamedNotDropped) {
               std::string::npos);
 }
 
+TEST(AnswerTraceEcho, EachEntryIsAHopAndAnythingElseIsNone) {
+    auto large = answer_trace_hop("1/198.18.2.1/198.18.2.1,te,1428,whole").value();
+    EXPECT_EQ(large["hop"], 1);
+    EXPECT_EQ(large["from"], "198.18.2.1");
+    EXPECT_EQ(large["large_from"], "198.18.2.1");
+    EXPECT_EQ(large["large"], "time-exceeded");
+    EXPECT_EQ(large["quoted_ip_length"], 1428);
+    EXPECT_EQ(large["fragment"], false);
+    auto small = answer_trace_hop("2/198.18.1.1/-").value();
+    EXPECT_FALSE(small.contains("large_from"));
+    auto too_big = answer_trace_hop("3/-/fd00:1::1,ptb1280,1500,first").value();
+    EXPECT_TRUE(too_big["from"].is_null());
+    EXPECT_EQ(too_big["large"], "too-big");
+    EXPECT_EQ(too_big["mtu"], 1280);
+    EXPECT_EQ(too_big["fragment"], true);
+    for (const char* bad : {"", "x/y", "1/", "one/a/b", "/1/2"}) EXPECT_FALSE(answer_trace_hop(bad)) << bad;
+    EXPECT_FALSE(answer_trace_hop("1/a/b,c").value().contains("large_from"));  // a mangled large part is dropped
+}
+
 }  // namespace
 }  // namespace dnspath::probe
