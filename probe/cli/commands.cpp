@@ -265,6 +265,10 @@ int command_lab_reproduce(const LabOptions& options) {
     net::StopOnSignal on_signal(stop, stopping(language));
     auto done = lab::lab_reproduce(options.reproduce, self_executable(), stop);
     if (!done) return usage_error(done.error(), language);
+    if (options.reproduce.choices.json) {
+        std::cout << lab::reproduced_json(*done);
+        return !done->check || done->check->ok() ? kExitPass : kExitFail;
+    }
     std::size_t faults = 0;
     for (const auto& device : done->reproduction.devices) faults += device.faults.size() + device.settings.size();
     say(reports::cli_line("cli:reproduce-wrote", {{"path", done->profile_path}, {"devices", done->reproduction.devices.size()}, {"faults", faults}}, language));

@@ -302,6 +302,7 @@ std::array<CLI::App*, 4> add_lab(CLI::App& app, LabOptions& lab) {
     reproduce->add_option("result", lab.reproduce.result_path, "A result.json (field, bench, target mode or lab run), or its run folder")->required();
     lab.reproduce.choices.out_dir = "dnspath-reproduce";
     reproduce->add_option("--out,-o", lab.reproduce.choices.out_dir, "Folder for profile.toml (and the lab run's lab/)")->capture_default_str();
+    reproduce->add_flag("--json", lab.reproduce.choices.json, "Print what was written and compared as JSON instead of lines");
     reproduce->add_flag("--run", lab.reproduce.run, "Run the lab and compare its verdicts with the result's: exit 0 when every failure reappears");
     add_language(reproduce, lab.reproduce.choices.language);
     return {up, run, down, reproduce};

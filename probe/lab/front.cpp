@@ -1,6 +1,8 @@
 // `dnspath lab up|run` and `dnspath bench` from a loaded profile to an exit code: what stands is
 // told through `say`, and torn down or handed back whatever happens.
 #include "probe/lab/lab.h"
+#include <nlohmann/json.hpp>
+
 #include "reports/report.h"
 
 namespace dnspath::lab {
@@ -38,7 +40,7 @@ Result<Reproduced> lab_reproduce(const ReproduceRequest& request, const std::str
     DNSPATH_TRY(Reproduction reproduction, plan_reproduction(field, request.result_path));
     const auto& out = request.choices.out_dir;
     DNSPATH_TRY_VOID(run::prepare_out_dir(out));
-    Reproduced done{std::move(reproduction), out + "/profile.toml", std::nullopt, "", 0};
+    Reproduced done{std::move(reproduction), out + "/profile.toml", std::nullopt, "", "", 0};
     // Its own prefix, so a reproduction stands beside the lab whose result it reproduces.
     DNSPATH_TRY_VOID(reports::write_output(done.reproduction.profile_text("drep"), done.profile_path));
     if (!request.run) return done;
@@ -46,10 +48,13 @@ Result<Reproduced> lab_reproduce(const ReproduceRequest& request, const std::str
     if (!profile) return fail_usage(profile.error().describe(), "profile-invalid", "", done.profile_path);
     auto choices = request.choices;
     choices.out_dir = out + "/lab";
+    // Machines read only the JSON: the lab run's own table goes to a log beside its result.
+    if (choices.json) choices.child_log = out + "/lab.log";
     choices.json = false;
     DNSPATH_TRY(done.lab_code, run_lab_pass(*profile, done.profile_path, choices, executable, true, stop));
     if (done.lab_code == 2 || stop.load()) return fail_usage("the reproduced lab did not run to the end (" + choices.out_dir + ")", "reproduce-lab-stopped", "", choices.out_dir);
-    DNSPATH_TRY(model::RunResult lab, reports::read_json(choices.out_dir + "/result.json"));
+    done.lab_result_path = choices.out_dir + "/result.json";
+    DNSPATH_TRY(model::RunResult lab, reports::read_json(done.lab_result_path));
     done.check = check_reproduction(done.reproduction, lab);
     // Everything else side by side too (figures, warnings, resolvers): `compare`'s table, run vs lab.
     reports::TextOptions text;
@@ -59,6 +64,30 @@ Result<Reproduced> lab_reproduce(const ReproduceRequest& request, const std::str
     const auto comparison = reports::compare(field, lab, request.result_path, "lab");
     DNSPATH_TRY_VOID(reports::write_output(reports::render_comparison(comparison, reports::Format::md, text), done.comparison_path));
     return done;
+}
+
+std::string reproduced_json(const Reproduced& done) {
+    using Json = nlohmann::ordered_json;
+    Json devices = Json::array(), expected = Json::array(), gone = Json::array();
+    for (const auto& device : done.reproduction.devices) {
+        Json settings = Json::object();
+        for (const auto* list : {&device.settings, &device.faults})
+            for (const auto& setting : *list) settings[setting.key] = Json::parse(setting.value, nullptr, false);
+        devices.push_back({{"name", device.name}, {"field_name", device.field_name}, {"kind", device.kind}, {"settings", settings}});
+    }
+    for (const auto& each : done.reproduction.expected) expected.push_back(each.name());
+    for (const auto& each : done.reproduction.unreproducible)
+        gone.push_back({{"verdict", each.verdict}, {"code", each.code}, {"device", each.device}, {"why", each.why}});
+    Json out{{"profile", done.profile_path}, {"devices", devices}, {"expected", expected}, {"not_reproducible", gone}};
+    if (done.check) {
+        Json missing = Json::array();
+        for (const auto& [verdict, said] : done.check->missing) missing.push_back({{"verdict", verdict}, {"lab", said}});
+        out["reproduced"] = done.check->reproduced;
+        out["missing"] = missing;
+        out["comparison"] = done.comparison_path;
+        out["lab_result"] = done.lab_result_path;
+    }
+    return out.dump(2) + "\n";
 }
 
 Result<int> bench(BenchOptions options, BenchRun run, const std::optional<profile::Profile>& profile, double seconds,

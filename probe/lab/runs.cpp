@@ -11,11 +11,12 @@
 namespace dnspath::lab {
 
 Result<int> run_child(const std::string& namespace_name, const std::string& executable, const run::RunRequest& request,
-                      bool json, const std::atomic<bool>& stop) {
+                      bool json, const std::atomic<bool>& stop, const std::string& log_path) {
     std::vector<std::string> argv{"ip", "netns", "exec", namespace_name, executable, "run", "--request", "-"};
     if (json) argv.push_back("--json");
     Process::Options child;
     child.standard_input = run::to_json(request);
+    child.log_path = log_path;
     DNSPATH_TRY(Process probe, Process::spawn(argv, child));
     return probe.wait([&stop] { return stop.load(); });
 }
@@ -54,7 +55,7 @@ Result<int> run_lab_pass(const profile::Profile& profile, const std::string& pro
     apply(choices, request);
     // A child in the probe namespace: a Ctrl-C reaches it and it still writes what it measured
     // before the lab goes away.
-    return run_child(session.layout().probe().namespace_name, executable, request, choices.json, stop);
+    return run_child(session.layout().probe().namespace_name, executable, request, choices.json, stop, choices.child_log);
 }
 
 Result<int> run_bench(const BenchSession& session, const BenchRun& bench, const std::optional<profile::Profile>& profile,

@@ -19,7 +19,7 @@ class LabSession;
 // A run of `executable` in `namespace_name`, its request as JSON on standard input (--json: it
 // prints result.json instead of the table). Waits for it, forwarding a Ctrl-C; its exit code.
 Result<int> run_child(const std::string& namespace_name, const std::string& executable, const run::RunRequest& request,
-                      bool json, const std::atomic<bool>& stop);
+                      bool json, const std::atomic<bool>& stop, const std::string& log_path = "");
 
 // Once a lab or bench stands, its parent only waits for the run and then tears it down: it keeps
 // what that needs (entering and deleting namespaces, seeing and stopping what runs in them, the
@@ -34,6 +34,7 @@ struct RunChoices {
     reports::Language language = reports::Language::en;
     bool json = false;
     std::vector<std::string> command_line;  // as the user typed it, for the result's record
+    std::string child_log;                  // where the child run's own lines go ("": the terminal)
 };
 
 // One `lab run` pass: the lab built for `profile` (its file `profile_path`, "" for the built-in
@@ -108,9 +109,13 @@ struct Reproduced {
     std::string profile_path;
     std::optional<ReproductionCheck> check;  // with `run`
     std::string comparison_path;             // with `run`: `compare` of the run and the lab, Markdown
+    std::string lab_result_path;             // with `run`: the lab's result.json
     int lab_code = 0;                        // the lab run's exit code
 };
 Result<Reproduced> lab_reproduce(const ReproduceRequest& request, const std::string& executable, const std::atomic<bool>& stop);
+// The same for machines (`lab reproduce --json`): the profile, its devices and faults, what is
+// expected, what is not reproducible, and with --run what came back and what did not.
+std::string reproduced_json(const Reproduced& reproduced);
 
 // `bench`: the interfaces taken, the plan run from the home side (or, with --wan alone, the ISP
 // side served for `seconds`, 0 until `stop`), the interfaces handed back. The run's exit code.
