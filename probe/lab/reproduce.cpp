@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
@@ -119,6 +120,7 @@ public:
         for (bool shared : {false, true})
             for (const auto& verdict : run_.verdicts)
                 if ((devices_of(verdict).size() > 1) == shared) place(verdict, out);
+        place_measured_loss();
         settle_kinds();
         plan_keys(out);
         out.devices = path_.devices;
@@ -266,6 +268,8 @@ private:
                 set(device.settings, "proxy_dnssec", "false", because);
                 return true;
             case CauseCode::nxdomain_rewritten:
+                // The lab's proxy rewrites what it is asked itself, not what crosses the path.
+                if (verdict.via != model::Via::proxy) return false;
                 want_kind(index, "cpe", because);
                 set(device.settings, "nxdomain_address", quoted("198.18.99.1"), because);
                 return true;
@@ -326,12 +330,16 @@ private:
         }
         const std::string because = label + " " + code + " (probes " + probe_list(verdict) + ")";
         bool placed = false;
+        // Blamed on several devices, one of which already has a fault of its own: that explains it
+        // (the verdict still says which families it hit); none has: each gets what it implies.
+        const bool explained = devices.size() > 1 && std::any_of(devices.begin(), devices.end(), [&](std::size_t index) {
+            return !path_.devices[index].faults.empty() || !path_.devices[index].settings.empty();
+        });
         for (auto index : devices) {
             auto& device = path_.devices[index];
             const auto faults = device.faults, settings = device.settings;
-            const bool had_any = !faults.empty() || !settings.empty();
             placed = apply(verdict, index, because) || placed;
-            if (devices.size() > 1 && had_any && (device.faults.size() != faults.size() || device.settings.size() != settings.size()))
+            if (explained && (device.faults.size() != faults.size() || device.settings.size() != settings.size()))
                 device.faults = faults, device.settings = settings;
         }
         if (!failing) return;
@@ -353,6 +361,27 @@ private:
         for (std::size_t i = 0; i < verdict.probes.size() && i < 4; ++i) list += (i ? " " : "") + verdict.probes[i];
         if (verdict.probes.size() > 4) list += " …";
         return list.empty() ? "none" : list;
+    }
+
+    // The path's loss as the run measured it, when no random-loss verdict put it on a device: on
+    // the device the most failures blame (in the field the lossy box is rarely known), each way.
+    void place_measured_loss() {
+        double round_trip = 0;
+        for (const auto* summary : {&run_.ipv4, &run_.ipv6}) round_trip = std::max(round_trip, summary->loss_rate.value_or(0));
+        const int each_way = static_cast<int>(std::lround(100 * (1 - std::sqrt(std::max(0.0, 1 - round_trip)))));
+        if (each_way < 1 || path_.devices.empty()) return;
+        for (const auto& device : path_.devices)
+            if (has(device.faults, "loss_percent")) return;
+        std::map<std::size_t, int> blamed;
+        for (const auto& verdict : run_.verdicts)
+            if (verdict.status == Status::fail)
+                for (auto index : devices_of(verdict)) ++blamed[index];
+        std::size_t most = 0;
+        for (const auto& [index, count] : blamed)
+            if (count > blamed[most]) most = index;
+        char measured[64];
+        std::snprintf(measured, sizeof measured, "the path's measured round-trip loss, %.1f %%", 100 * round_trip);
+        set(path_.devices[most].faults, "loss_percent", std::to_string(std::min(each_way, 100)), measured);
     }
 
     void settle_kinds() {
@@ -397,6 +426,11 @@ private:
                 const std::string kind(to_string(model::entry_of(verdict.checkpoint).kind));
                 if (std::find(out.probes.begin(), out.probes.end(), kind) == out.probes.end()) out.probes.push_back(kind);
             }
+        // How many flows the sessions kind opened at once decides what a balancer's limits do.
+        for (const auto& verdict : run_.verdicts)
+            if (verdict.checkpoint == model::Checkpoint::udp_sessions && !plan_.count("sessions"))
+                if (auto flows = number(verdict.cause.params, "flows"); flows && *flows >= 8 && *flows <= 4096)
+                    plan_["sessions"] = std::to_string(static_cast<int>(*flows));
         out.ipv4 = family_present(Family::ipv4);
         out.ipv6 = family_present(Family::ipv6);
         for (const auto& [key, value] : plan_) out.plan.emplace_back(key, value);

@@ -47,9 +47,11 @@ expect $dd "Unbound and BIND validate everything through dnsdist" "all(r['failur
 expect $nft "the passes are compared: interception got worse with dnsdist" "'worse  dns-interception/ipv4' in open('$work/lbd.out').read() and 'dns-interception' in open('$work/lbd/comparison.md').read()"
 
 # Its results turned into labs (issue 27): the clean nftables pass has nothing to reproduce; the
-# dnsdist pass's failures (interception, its rate limit) come back with a dnsdist balancer.
+# dnsdist pass's failures (interception, its rate limit) come back with a dnsdist balancer. Whether
+# dnsdist loses flows of 512 opened at once varies from run to run (udp-sessions reads rate-limit
+# or only interception), in the lab it stands for as in the reproduction: two tries.
 nothing_to_reproduce lbd/nftables
-reproduces lbd "$work/lbd/dnsdist"
+reproduces lbd "$work/lbd/dnsdist" 2
 run_lab ngn "$profiles/ngn-pppoe.toml"
 left_behind ngn
 expect ngn "exit 1: the path breaks DNS" "open('$work/ngn.rc').read().strip() == '1'"
