@@ -302,6 +302,15 @@ std::array<CLI::App*, 4> add_lab(CLI::App& app, LabOptions& lab) {
     reproduce->add_option("result", lab.reproduce.result_path, "A result.json (field, bench, target mode or lab run), or its run folder")->required();
     lab.reproduce.choices.out_dir = "dnspath-reproduce";
     reproduce->add_option("--out,-o", lab.reproduce.choices.out_dir, "Folder for profile.toml (and the lab run's lab/)")->capture_default_str();
+    reproduce->add_option("--prefix", lab.reproduce.prefix, "Namespace prefix of the reproduced lab (1-6 of a-z, 0-9)")
+        ->capture_default_str()
+        ->check(CLI::Validator(
+            [](const std::string& text) {
+                const bool fits = !text.empty() && text.size() <= 6 &&
+                                  std::all_of(text.begin(), text.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
+                return fits ? std::string() : std::string("1-6 of a-z, 0-9");
+            },
+            "PREFIX"));
     reproduce->add_flag("--json", lab.reproduce.choices.json, "Print what was written and compared as JSON instead of lines");
     reproduce->add_flag("--run", lab.reproduce.run, "Run the lab and compare its verdicts with the result's: exit 0 when every failure reappears");
     add_language(reproduce, lab.reproduce.choices.language);

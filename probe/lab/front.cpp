@@ -41,8 +41,8 @@ Result<Reproduced> lab_reproduce(const ReproduceRequest& request, const std::str
     const auto& out = request.choices.out_dir;
     DNSPATH_TRY_VOID(run::prepare_out_dir(out));
     Reproduced done{std::move(reproduction), out + "/profile.toml", std::nullopt, "", "", 0};
-    // Its own prefix, so a reproduction stands beside the lab whose result it reproduces.
-    DNSPATH_TRY_VOID(reports::write_output(done.reproduction.profile_text("drep"), done.profile_path));
+    // Its own prefix (--prefix), so a reproduction stands beside the lab whose result it reproduces.
+    DNSPATH_TRY_VOID(reports::write_output(done.reproduction.profile_text(request.prefix), done.profile_path));
     if (!request.run) return done;
     auto profile = profile::load_profile_file(done.profile_path);
     if (!profile) return fail_usage(profile.error().describe(), "profile-invalid", "", done.profile_path);

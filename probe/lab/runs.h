@@ -101,6 +101,7 @@ Result<LabRun> lab_run(profile::Profile profile, const std::string& profile_path
 // into OUT/lab and its verdicts checked against the result's.
 struct ReproduceRequest {
     std::string result_path;  // a result.json or its run folder
+    std::string prefix = "drep";  // the reproduced lab's namespace prefix
     bool run = false;
     RunChoices choices;       // out_dir: where profile.toml (and lab/) go
 };

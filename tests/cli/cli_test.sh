@@ -112,6 +112,7 @@ check "lab reproduce writes a profile naming the faulty device" 0 "wrote .*profi
 check "the reproduced profile validates" 0 "" -- "$bin" run --profile "$work/rep/profile.toml" --check
 check "lab reproduce --json names the devices and what is expected" 0 '"expected": \[' -- "$bin" lab reproduce "$golden/two-devices.result.json" --out "$work/rep-json" --json
 check "lab reproduce of a run with no failure" 2 "nothing to reproduce" -- "$bin" lab reproduce "$golden/clean.result.json" --out "$work/rep-clean"
+check "lab reproduce with a bad prefix" 2 "" -- "$bin" lab reproduce "$golden/two-devices.result.json" --out "$work/rep-bad" --prefix "Bad!"
 check "lab reproduce of a missing file" 2 "no such file" -- "$bin" lab reproduce "$work/none.json"
 check "lab reproduce of another schema version" 2 "schema" -- bash -c "sed 's/\"schema_version\": 1/\"schema_version\": 99/' '$golden/two-devices.result.json' > '$work/v99.json'; '$bin' lab reproduce '$work/v99.json' --out '$work/rep99'"
 check "lab reproduce of a bad result is one line" 0 "^1$" -- bash -c "'$bin' lab reproduce '$work/v99.json' --out '$work/rep99' 2>&1 | wc -l"

@@ -32,7 +32,7 @@ for v in json.load(open(sys.argv[1]))['verdicts']:
 devices "$work/live/result.json" > "$work/live.devices"
 cat "$work/live.devices"
 # Two devices, one faulty: the result turned into a lab shows the same failures on core again.
-expect "lab reproduce --run of the two-device result exits 0" "'$bin' lab reproduce '$work/live' --out '$work/reproduced' --run >'$work/reproduced.out' 2>&1"
+expect "lab reproduce --run of the two-device result exits 0" "'$bin' lab reproduce '$work/live' --out '$work/reproduced' --prefix rdtab --run >'$work/reproduced.out' 2>&1"
 grep -E "failing verdicts reproduced|did not" "$work/reproduced.out"
 expect "udp-fragments ipv4 blamed on core" "grep -qx 'udp-fragments/ipv4=core' '$work/live.devices'"
 expect "tcp-direct ipv4 blamed on core" "grep -qx 'tcp-direct/ipv4=core' '$work/live.devices'"

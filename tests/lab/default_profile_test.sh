@@ -38,7 +38,7 @@ check "udp-fragments ipv6 is the isp-router's fragment filter" "v('udp-fragments
 check "no interception on the default path" "v('dns-interception', 'ipv4')['status'] == 'pass' and v('dns-interception', 'ipv6')['status'] == 'pass'"
 check "largest UDP answer is the 1232 cap on both families" "1224 <= d['summary']['ipv4']['largest_udp_answer'] <= 1240 and 1224 <= d['summary']['ipv6']['largest_udp_answer'] <= 1240"
 # The result turned into a lab (issue 27): the same failures on the same devices again, exit 0.
-"$bin" lab reproduce "$work/run" --out "$work/reproduced" --run >"$work/reproduced.out" 2>&1 && passes=$((passes + 1)) ||
+"$bin" lab reproduce "$work/run" --out "$work/reproduced" --prefix rdpd --run >"$work/reproduced.out" 2>&1 && passes=$((passes + 1)) ||
   { echo "FAIL lab reproduce --run of the default lab's result exits 0"; grep -E "did not|dnspath:" "$work/reproduced.out"; failures=$((failures + 1)); }
 grep 'failing verdicts reproduced' "$work/reproduced.out"
 check "udp-fragments ipv6 blamed on isp-router" "v('udp-fragments', 'ipv6')['status'] == 'fail' and v('udp-fragments', 'ipv6')['device'] == 'isp-router'"

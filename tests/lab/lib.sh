@@ -69,9 +69,12 @@ finish() {
 
 reproduces() {  # reproduces NAME [RESULT [TRIES]]: `lab reproduce --run` on a run's result must exit 0 (issue 27)
   local result=${2:-$work/$1} tries=${3:-1} rc=1 try
+  # A prefix of its own: lab tests run side by side (ctest -j), each reproduction in its own lab.
+  local prefix
+  prefix=r$(printf '%s' "$work/$1" | md5sum | cut -c1-5)
   # TRIES > 1 only for a device whose own behaviour varies from run to run (dnsdist's flow losses).
   for try in $(seq "$tries"); do
-    "$bin" lab reproduce "$result" --out "$work/$1-reproduced" --run >"$work/$1-reproduced.out" 2>&1
+    "$bin" lab reproduce "$result" --out "$work/$1-reproduced" --prefix "$prefix" --run >"$work/$1-reproduced.out" 2>&1
     rc=$?
     [ "$rc" -eq 0 ] && break
     [ "$try" -lt "$tries" ] && echo "$1: try $try did not reproduce: $(grep 'did not' "$work/$1-reproduced.out" | head -2 | tr '\n' ' ')"
@@ -79,7 +82,7 @@ reproduces() {  # reproduces NAME [RESULT [TRIES]]: `lab reproduce --run` on a r
   if [ "$rc" -eq 0 ]; then passes=$((passes + 1)); echo "$1: $(grep 'failing verdicts reproduced' "$work/$1-reproduced.out")"; else
     echo "FAIL $1: lab reproduce --run exits $rc, not 0"; grep -E "did not reproduce|dnspath:" "$work/$1-reproduced.out" | head -8
     failures=$((failures + 1)); fi
-  left_behind drep
+  left_behind "$prefix"
 }
 
 nothing_to_reproduce() {  # nothing_to_reproduce NAME: a run with no failure is one line, exit 2
