@@ -308,10 +308,6 @@ private:
     void place(const Verdict& verdict, Reproduction& out) {
         if (verdict.status != Status::fail && verdict.status != Status::warn) return;
         if (verdict.checkpoint == model::Checkpoint::path_trace) return;  // a view of the others' losses
-        if (model::entry_of(verdict.checkpoint).kind != model::KindId::reachability) {
-            const std::string kind(to_string(model::entry_of(verdict.checkpoint).kind));
-            if (std::find(kinds_seen_.begin(), kinds_seen_.end(), kind) == kinds_seen_.end()) kinds_seen_.push_back(kind);
-        }
         const bool failing = verdict.status == Status::fail;
         const auto devices = devices_of(verdict);
         // A balancer that answers in the server's place re-originates queries: a DNS-aware one.
@@ -419,8 +415,15 @@ private:
             const auto& device = path_.devices[pending_devices_[i]];
             if (device.faults.empty() && device.settings.empty() && device.kind == "router") out.unreproducible.push_back(pending_[i]);
         }
+        // The kinds of what failed or warned first (registry order, ttl always), then the rest decided.
+        auto failed_or_warned = [&](const std::string& kind) {
+            return std::any_of(run_.verdicts.begin(), run_.verdicts.end(), [&](const Verdict& v) {
+                return (v.status == Status::fail || v.status == Status::warn) && v.checkpoint != model::Checkpoint::path_trace &&
+                       v.checkpoint != model::Checkpoint::reachability && to_string(model::entry_of(v.checkpoint).kind) == kind;
+            });
+        };
         for (const auto& kind : model::plan_kinds())
-            if (std::find(kinds_seen_.begin(), kinds_seen_.end(), kind) != kinds_seen_.end() || kind == "ttl") out.probes.push_back(kind);
+            if (failed_or_warned(kind) || kind == "ttl") out.probes.push_back(kind);
         for (const auto& verdict : run_.verdicts)
             if (verdict.status != Status::na && verdict.checkpoint != model::Checkpoint::reachability) {
                 const std::string kind(to_string(model::entry_of(verdict.checkpoint).kind));
@@ -442,7 +445,6 @@ private:
     std::map<std::size_t, std::set<Family>> families_;
     std::map<std::string, std::set<Family>> icmp_families_;
     std::map<std::string, std::string> plan_;
-    std::vector<std::string> kinds_seen_;
     std::vector<Unreproducible> pending_;
     std::vector<std::size_t> pending_devices_;
     std::optional<std::size_t> reoriginating_balancer_;
