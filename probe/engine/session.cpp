@@ -268,7 +268,7 @@ int Session::confirm_tries(Family family, int fragments) const {
     // run now and then lost the largest size on every try and called it a PMTUD black hole (the
     // fault matrix's `loss` case at 10 % on core, once in a CI-sized lab suite).
     const int budget = 10 * std::max(1, config_.plan.repetitions);
-    return judge::tries_to_rule_out(exchange_loss(family, fragments), judge::kSignificance / 4, budget);
+    return judge::tries_to_rule_out(exchange_loss(family, fragments), judge::kClaimSignificance / 4, budget);
 }
 
 Session::Fetched Session::ask_as_resolver(Family family, QuerySpec spec, std::vector<std::string>& probes,

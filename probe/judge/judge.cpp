@@ -481,7 +481,7 @@ double chance_of_the_losses(const model::RunResult& result, const Verdict& verdi
 }
 
 // A cause is claimed only when random loss at the path's measured rate could not have produced
-// its evidence (chance under kSignificance); otherwise the verdict says it is undecided between
+// its evidence (chance under kClaimSignificance); otherwise the verdict says it is undecided between
 // the cause and random loss, and what would decide it.
 void judge_against_loss(const model::RunResult& result, Verdict& verdict) {
     if (!failing(verdict) || !loss_can_imitate(verdict.cause)) return;
@@ -489,7 +489,7 @@ void judge_against_loss(const model::RunResult& result, Verdict& verdict) {
     const auto loss = measured_loss(result, verdict.family);
     if (!loss) return;
     const double chance = chance_of_the_losses(result, verdict, *loss);
-    if (chance < kSignificance) return;
+    if (chance < kClaimSignificance) return;
     const auto& summary = verdict.family == Family::ipv6 ? result.ipv6 : result.ipv4;
     recast(verdict, CauseCode::inconclusive,
            {{"candidates", {std::string(model::to_string(verdict.cause.code)), "random-loss"}},

@@ -268,7 +268,7 @@ TEST(Judge, ACauseRandomLossCouldExplainIsInconclusive) {
     result.ipv4.loss_rate = 0.19;
     result.ipv4.loss_samples = 64;
     result.ipv6.loss_rate = 0.0;
-    result.ipv6.loss_samples = 64;
+    result.ipv6.loss_samples = 192;
     add(result, "udp-large", Family::ipv4, Status::fail, CauseCode::size_cap, {{"size", 3101}}, {"p1"});
     add(result, "tcp-direct", Family::ipv4, Status::fail, CauseCode::tcp_filter, {{"action", "drop"}, {"stage", "syn"}},
         {"p2", "p3", "p4", "p5"});
@@ -276,6 +276,13 @@ TEST(Judge, ACauseRandomLossCouldExplainIsInconclusive) {
     add(result, "tcp-fallback", Family::ipv4, Status::fail, CauseCode::tcp_filter, {{"action", "reset"}, {"stage", "syn"}},
         {"p7"});
     for (auto& probe : result.probes) probe.attempts = 3;
+    // On the clean path 3 lost tries clear the per-verdict bar at 0 of 192 lost (a run's loss
+    // measurement), 2 do not.
+    auto two_tries = result;
+    for (auto& probe : two_tries.probes)
+        if (probe.id == "p6") probe.attempts = 2;
+    judge_together(two_tries);
+    EXPECT_EQ(verdict(two_tries, "udp-large", Family::ipv6).cause.code, CauseCode::inconclusive);
     judge_together(result);
     const auto& undecided = verdict(result, "udp-large");
     EXPECT_EQ(undecided.cause.code, CauseCode::inconclusive);
