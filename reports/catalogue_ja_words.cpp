@@ -307,6 +307,7 @@ const Table kValues = {
     {"reset", "リセット"},     {"error", "エラー"},         {"undecodable", "解読不能"},
     {"drop", "破棄"},          {"syn", "SYN"},              {"data", "データ"},
     {"sequential", "連番"},    {"fixed", "固定"},           {"preserved", "保存"},
+    {"reused", "少数ポートの使い回し"}, {"narrow", "狭い範囲"}, {"reduced", "縮小された範囲"},
     {"udp", "UDP"},            {"tcp", "TCP"},              {"ipv4", "IPv4"},
     {"ipv6", "IPv6"},          {"responder", "応答器"},     {"target", "対象"},
     {"fragments", "フラグメント"}, {"streams", "TCP ストリーム"},

@@ -321,6 +321,7 @@ std::array<CLI::App*, 4> add_lab(CLI::App& app, LabOptions& lab) {
 
 int main(int argc, char** argv) {
     dnspath::net::raise_open_file_limit();  // once, while every capability is held: the children inherit it
+    dnspath::net::ignore_broken_pipes();
     CLI::App app{"dnspath: finds which box on a network path breaks DNS.\n"
                  "Exit codes: 0 every checkpoint passed, 1 a checkpoint failed, 2 usage or environment error."};
     app.require_subcommand(1);

@@ -8,6 +8,8 @@
 
 namespace dnspath::net {
 
+void ignore_broken_pipes() { ::signal(SIGPIPE, SIG_IGN); }
+
 StopOnSignal::StopOnSignal(std::atomic<bool>& stop, std::string said) : stop_(stop), said_(std::move(said)) {
     sigemptyset(&signals_);
     for (int signal_number : {SIGINT, SIGTERM, SIGUSR1}) sigaddset(&signals_, signal_number);  // USR1: our own wake-up

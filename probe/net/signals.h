@@ -10,6 +10,11 @@
 
 namespace dnspath::net {
 
+// A peer that resets a TLS or TCP connection while we write to it raises SIGPIPE inside OpenSSL's
+// write, and SIGPIPE ends the process: the lab's responder died so under 25 % loss (a DoT client
+// gave up and reset). Ignored once at start, such a write fails with EPIPE, an error like any other.
+void ignore_broken_pipes();
+
 // The signals are blocked in the calling thread and in every thread it starts later (construct
 // it before any other thread), and one thread, without capabilities, waits for them.
 class StopOnSignal {

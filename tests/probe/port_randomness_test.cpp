@@ -33,6 +33,19 @@ TEST(PortRandomness, OnePortForEverythingIsAFailure) {
     EXPECT_EQ(result.cause.params["distinct"], 1);
 }
 
+// dnsdist 1.7's one socket per backend: two ports for every query, wherever they fall.
+TEST(PortRandomness, AFewPortsReusedFailWhateverTheirRange) {
+    for (int second : {1030, 9000, 50619, 65000}) {
+        std::vector<std::uint16_t> ports;
+        for (int i = 0; i < 64; ++i) ports.push_back(static_cast<std::uint16_t>(i % 2 ? second : 1025));
+        auto result = assess_ports(seen(ports));
+        EXPECT_EQ(result.status, Status::fail) << second;
+        EXPECT_EQ(result.cause.params["pattern"], "reused") << second;
+        EXPECT_EQ(result.cause.params["distinct"], 2);
+        EXPECT_EQ(result.cause.params["bits"], 1.0);
+    }
+}
+
 TEST(PortRandomness, NarrowRandomRangeFails) {
     std::mt19937 random(1);
     std::vector<std::uint16_t> ports;
