@@ -166,6 +166,7 @@ const Table kWords = {
     {"cli:reproduce-not-in-lab:not-located", "  not reproducible in the lab: {code} ({verdict}: the run blamed no device, so there is nowhere to put it)"},
     {"cli:reproduce-not-in-lab:inconclusive", "  not reproducible in the lab: {code} ({verdict}: inconclusive in the run, no cause to reproduce)"},
     {"cli:reproduce-again", "  reproduced: {verdict}"},
+    {"cli:reproduce-intermittent", "  intermittent: {verdict} came back in {runs} of {of} lab runs"},
     {"cli:reproduce-missing", "  did not reproduce: {verdict} (the lab: {said})"},
     {"cli:reproduce-summary", "lab reproduce: {reproduced} of {expected} failing verdicts reproduced; everything side by side: {path}"},
     {"cli:lab-down", "lab down: removed {count|namespace|namespaces} with prefix {prefix}"},

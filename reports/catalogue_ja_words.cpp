@@ -162,6 +162,7 @@ const Table kWords = {
     {"cli:reproduce-not-in-lab:not-located", "  ラボでは再現できない：{code}（{verdict}：実行がどの機器も特定しなかったので置き場所がない）"},
     {"cli:reproduce-not-in-lab:inconclusive", "  ラボでは再現できない：{code}（{verdict}：実行では判定保留で、再現する原因がない）"},
     {"cli:reproduce-again", "  再現した：{verdict}"},
+    {"cli:reproduce-intermittent", "  間欠的：{verdict} はラボ {of} 回中 {runs} 回で再現した"},
     {"cli:reproduce-missing", "  再現しなかった：{verdict}（ラボの結果：{said}）"},
     {"cli:reproduce-summary", "lab reproduce：失敗した判定 {expected} 件のうち {reproduced} 件を再現した。全体の比較：{path}"},
     {"cli:lab-down", "lab down：接頭辞 {prefix} の名前空間を {count} 個削除した"},

@@ -276,6 +276,8 @@ int command_lab_reproduce(const LabOptions& options) {
         say(reports::cli_line("cli:reproduce-not-in-lab:" + gone.why, {{"code", gone.code}, {"verdict", gone.verdict}, {"device", gone.device.empty() ? model::Params() : model::Params(gone.device)}}, language));
     if (!done->check) return kExitPass;
     for (const auto& again : done->check->reproduced) say(reports::cli_line("cli:reproduce-again", {{"verdict", again}}, language));
+    for (const auto& [verdict, runs] : done->check->intermittent)
+        say(reports::cli_line("cli:reproduce-intermittent", {{"verdict", verdict}, {"runs", runs}, {"of", done->check->runs}}, language));
     for (const auto& [expected, said] : done->check->missing)
         say(reports::cli_line("cli:reproduce-missing", {{"verdict", expected}, {"said", said}}, language));
     say(reports::cli_line("cli:reproduce-summary", {{"reproduced", done->check->reproduced.size()}, {"expected", done->reproduction.expected.size()}, {"path", done->comparison_path}}, language));

@@ -313,6 +313,8 @@ std::array<CLI::App*, 4> add_lab(CLI::App& app, LabOptions& lab) {
             "PREFIX"));
     reproduce->add_flag("--json", lab.reproduce.choices.json, "Print what was written and compared as JSON instead of lines");
     reproduce->add_flag("--run", lab.reproduce.run, "Run the lab and compare its verdicts with the result's: exit 0 when every failure reappears");
+    reproduce->add_option("--tries", lab.reproduce.tries, "Lab runs at most: one that misses a failure is run again, and a failure seen in some runs only is called intermittent")
+        ->check(CLI::Range(1, 5))->capture_default_str();
     add_language(reproduce, lab.reproduce.choices.language);
     return {up, run, down, reproduce};
 }

@@ -457,7 +457,7 @@ std::string ExpectedVerdict::name() const {
     std::string on;
     for (const auto& device : devices) on += (on.empty() ? "" : "+") + device;
     return model::verdict_name({.checkpoint = checkpoint, .via = via}) + "/" + std::string(to_string(family)) + " " +
-           std::string(to_string(code)) + " on " + on;
+           std::string(to_string(code)) + (on.empty() ? "" : " on " + on);
 }
 
 Result<Reproduction> plan_reproduction(const model::RunResult& run, const std::string& source) {
@@ -515,6 +515,30 @@ ReproductionCheck check_reproduction(const Reproduction& reproduction, const mod
         check.missing.emplace_back(expected.name(), said);
     }
     return check;
+}
+
+ReproductionCheck combine_checks(const Reproduction& reproduction, const std::vector<ReproductionCheck>& runs) {
+    ReproductionCheck combined;
+    combined.runs = static_cast<int>(runs.size());
+    for (const auto& expected : reproduction.expected) {
+        const std::string name = expected.name();
+        // Runs after the first check only what was still missing: a verdict counts in the runs
+        // that checked it.
+        int seen = 0, checked = 0;
+        std::string said = "not decided";
+        for (const auto& run : runs) {
+            if (std::find(run.reproduced.begin(), run.reproduced.end(), name) != run.reproduced.end()) ++seen, ++checked;
+            for (const auto& [missing, lab_said] : run.missing)
+                if (missing == name) said = lab_said, ++checked;
+        }
+        if (seen == 0) {
+            combined.missing.emplace_back(name, said);
+            continue;
+        }
+        combined.reproduced.push_back(name);
+        if (seen < checked) combined.intermittent.emplace_back(name, seen);
+    }
+    return combined;
 }
 
 }  // namespace dnspath::lab

@@ -67,8 +67,17 @@ Result<Reproduction> plan_reproduction(const model::RunResult& run, const std::s
 struct ReproductionCheck {
     std::vector<std::string> reproduced;
     std::vector<std::pair<std::string, std::string>> missing;  // expected, what the lab said
+    // Over several lab runs: those reproduced in some of the runs that checked them, with how many.
+    std::vector<std::pair<std::string, int>> intermittent;
+    int runs = 1;
     bool ok() const { return missing.empty(); }
 };
 ReproductionCheck check_reproduction(const Reproduction& reproduction, const model::RunResult& lab);
+// The checks of several runs of the same lab as one: a verdict is reproduced when any run showed
+// it (intermittent when not every run that checked it did), missing when none did (with what the
+// last run said).
+// A fault that comes and goes — a balancer dropping a burst in one run and not the next — is a
+// fault the lab reproduces, and the engineer is told it is intermittent.
+ReproductionCheck combine_checks(const Reproduction& reproduction, const std::vector<ReproductionCheck>& runs);
 
 }  // namespace dnspath::lab

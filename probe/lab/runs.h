@@ -103,6 +103,7 @@ struct ReproduceRequest {
     std::string result_path;  // a result.json or its run folder
     std::string prefix = "drep";  // the reproduced lab's namespace prefix
     bool run = false;
+    int tries = 3;            // lab runs at most: one that misses a verdict is run again (lab-2/, …)
     RunChoices choices;       // out_dir: where profile.toml (and lab/) go
 };
 struct Reproduced {
@@ -110,7 +111,7 @@ struct Reproduced {
     std::string profile_path;
     std::optional<ReproductionCheck> check;  // with `run`
     std::string comparison_path;             // with `run`: `compare` of the run and the lab, Markdown
-    std::string lab_result_path;             // with `run`: the lab's result.json
+    std::string lab_result_path;             // with `run`: the first lab run's result.json
     int lab_code = 0;                        // the lab run's exit code
 };
 Result<Reproduced> lab_reproduce(const ReproduceRequest& request, const std::string& executable, const std::atomic<bool>& stop);

@@ -107,12 +107,13 @@ check "compare: a folder without a result" 2 "a folder with no result.json in it
 check "compare: a missing file" 2 "no such file" -- "$bin" compare "$golden/clean.result.json" "$work/none.json"
 # lab reproduce (issue 27): a result with failures becomes a profile that validates; bad input is
 # one line and exit 2, and nothing is written for it.
-check "lab reproduce --help" 0 "--run" -- "$bin" lab reproduce --help
+check "lab reproduce --help" 0 "--tries" -- "$bin" lab reproduce --help
 check "lab reproduce writes a profile naming the faulty device" 0 "wrote .*profile.toml" -- "$bin" lab reproduce "$golden/two-devices.result.json" --out "$work/rep"
 check "the reproduced profile validates" 0 "" -- "$bin" run --profile "$work/rep/profile.toml" --check
 check "lab reproduce --json names the devices and what is expected" 0 '"expected": \[' -- "$bin" lab reproduce "$golden/two-devices.result.json" --out "$work/rep-json" --json
 check "lab reproduce of a run with no failure" 2 "nothing to reproduce" -- "$bin" lab reproduce "$golden/clean.result.json" --out "$work/rep-clean"
 check "lab reproduce with a bad prefix" 2 "" -- "$bin" lab reproduce "$golden/two-devices.result.json" --out "$work/rep-bad" --prefix "Bad!"
+check "lab reproduce --tries out of range" 2 "" -- "$bin" lab reproduce "$golden/two-devices.result.json" --out "$work/rep-tries" --tries 0
 check "lab reproduce of a missing file" 2 "no such file" -- "$bin" lab reproduce "$work/none.json"
 check "lab reproduce of another schema version" 2 "schema" -- bash -c "sed 's/\"schema_version\": 1/\"schema_version\": 99/' '$golden/two-devices.result.json' > '$work/v99.json'; '$bin' lab reproduce '$work/v99.json' --out '$work/rep99'"
 check "lab reproduce of a bad result is one line" 0 "^1$" -- bash -c "'$bin' lab reproduce '$work/v99.json' --out '$work/rep99' 2>&1 | wc -l"

@@ -47,21 +47,16 @@ expect $dd "Unbound and BIND validate everything through dnsdist" "all(r['failur
 expect $nft "the passes are compared: interception got worse with dnsdist" "'worse  dns-interception/ipv4' in open('$work/lbd.out').read() and 'dns-interception' in open('$work/lbd/comparison.md').read()"
 
 # Its results turned into labs (issue 27): the clean nftables pass has nothing to reproduce; the
-# dnsdist pass's failures come back with a dnsdist balancer. Two of dnsdist's own verdicts vary
-# between two runs of this very profile (whether it loses some of 512 flows opened at once:
-# udp-sessions rate-limit or interception only; how random its source ports look: port-rewrite
-# fail, warn or pass), so here the reproduction must run to the end and bring back what does not
-# vary — dnsdist answering in the servers' place, on both families; what it printed is shown.
+# dnsdist pass's failures come back with a dnsdist balancer. Whether dnsdist loses part of 512 flows
+# opened at once (udp-sessions rate-limit) varies from run to run of this very profile (its socket
+# buffers overflow or not; 5 of 8 runs on IPv4, 7 of 8 on IPv6 on this machine): the reproduction
+# runs the sessions kind again for what a lab run missed, up to 5 runs in all.
 nothing_to_reproduce lbd/nftables
-"$bin" lab reproduce "$work/lbd/dnsdist" --out "$work/lbd-reproduced" --prefix rlbd --run >"$work/lbd-reproduced.out" 2>&1
-echo $? > "$work/lbd-reproduced.rc"
-grep -E "failing verdicts reproduced|did not" "$work/lbd-reproduced.out"
-expect lbd/dnsdist "the reproduction of the dnsdist pass ran to the end (exit 0 or 1)" "open('$work/lbd-reproduced.rc').read().strip() in ('0', '1')"
-expect lbd/dnsdist "the reproduced lab has a dnsdist balancer" "'balancer = \"dnsdist\"' in open('$work/lbd-reproduced/profile.toml').read()"
+reproduces lbd/dnsdist "$work/lbd/dnsdist" 5
+expect lbd/dnsdist "the reproduced lab has a dnsdist balancer" "'balancer = \"dnsdist\"' in open('$work/lbd/dnsdist-reproduced/profile.toml').read()"
 for f in ipv4 ipv6; do
-  expect lbd/dnsdist "dnsdist's interception reproduced on the lb, $f" "'reproduced: dns-interception/$f interception on lb' in open('$work/lbd-reproduced.out').read()"
+  expect lbd/dnsdist "dnsdist's interception reproduced on the lb, $f" "'reproduced: dns-interception/$f interception on lb' in open('$work/lbd/dnsdist-reproduced.out').read()"
 done
-left_behind rlbd
 run_lab ngn "$profiles/ngn-pppoe.toml"
 left_behind ngn
 expect ngn "exit 1: the path breaks DNS" "open('$work/ngn.rc').read().strip() == '1'"

@@ -107,6 +107,27 @@ TEST(Reproduce, TheLabMustShowEachFailureWithTheSameCauseOnTheSameDevice) {
     EXPECT_FALSE(check.ok());
 }
 
+// Two runs of the same lab: a failure either run showed is reproduced (intermittent when one did
+// not), one neither showed is missing with what the last run said.
+TEST(Reproduce, AFailureSeenInSomeLabRunsIsReproducedAndCalledIntermittent) {
+    auto planned = plan_reproduction(field_run(), "r").value();
+    ASSERT_EQ(planned.expected.size(), 3u);
+    const auto name = [&](std::size_t i) { return planned.expected[i].name(); };
+    ReproductionCheck first{{name(0)}, {{name(1), "pass ok"}, {name(2), "pass ok"}}, {}, 1};
+    ReproductionCheck second{{name(0), name(1)}, {{name(2), "fail no-answer on core"}}, {}, 1};
+    auto combined = combine_checks(planned, {first, second});
+    EXPECT_EQ(combined.runs, 2);
+    EXPECT_EQ(combined.reproduced, (std::vector<std::string>{name(0), name(1)}));
+    EXPECT_EQ(combined.intermittent, (std::vector<std::pair<std::string, int>>{{name(1), 1}}));
+    ASSERT_EQ(combined.missing.size(), 1u);
+    EXPECT_EQ(combined.missing[0], (std::pair<std::string, std::string>{name(2), "fail no-answer on core"}));
+    EXPECT_FALSE(combined.ok());
+    second.reproduced.push_back(name(2));
+    second.missing.clear();
+    EXPECT_TRUE(combine_checks(planned, {first, second}).ok());
+    EXPECT_TRUE(combine_checks(planned, {second}).intermittent.empty());
+}
+
 TEST(Reproduce, WithoutTapsTheRoutersAreTheTracesHopsAndTheFaultGoesWhereTheAnswerDied) {
     model::RunResult run;
     model::Params trace{{"traced", "p02"}, {"direction", "answer"}, {"hop", 2}, {"answer_dies_at_hop", 1},
