@@ -108,6 +108,7 @@ const Table kWords = {
     {"error:nothing-to-reproduce", "{what}: no checkpoint failed in this run; there is nothing to reproduce"},
     {"error:profile-invalid", "{what}: the reproduced profile does not validate (a dnspath bug); dnspath run --profile {what} --check says where"},
     {"error:reproduce-lab-stopped", "the reproduced lab did not run to the end ({what})"},
+    {"error:lab-responder-died", "the lab responder {flag} died during the run; what it did not answer is not the path's doing (log: {what})"},
     {"error:no-lab-section", "{what}: no lab section; this profile is for a real path"},
     {"error:lab-down-needs", "lab down: give --profile or --prefix"},
     {"error:interface-in-use", "interface {flag} is in use ({what}); free it or give --force"},

@@ -106,6 +106,7 @@ const Table kWords = {
     {"error:nothing-to-reproduce", "{what}：この実行で失敗したチェックポイントはない。再現するものがない"},
     {"error:profile-invalid", "{what}：再現用プロファイルが検証を通らない（dnspath の不具合）。dnspath run --profile {what} --check で場所がわかる"},
     {"error:reproduce-lab-stopped", "再現用ラボが最後まで動かなかった（{what}）"},
+    {"error:lab-responder-died", "ラボの応答サーバ {flag} が実行中に停止した。応答しなかった分は経路のせいではない（ログ：{what}）"},
     {"error:no-lab-section", "{what}：lab セクションがない。これは実経路用のプロファイル"},
     {"error:lab-down-needs", "lab down には --profile か --prefix が必要"},
     {"error:interface-in-use", "インタフェース {flag} は使用中（「{what}」）。空けるか、--force を付ける"},

@@ -146,6 +146,10 @@ public:
     // balancer, port, key and resolvers, and taps on both sides of every device.
     run::RunRequest run_request(run::RunRequest request) const;
     void keep() { armed_ = false; }
+    // The responders no longer listening on port 53 in their namespace, each as its id
+    // ("server1") and its log: a run whose far end died measured nothing after that, and must
+    // not be read as the path's doing.
+    std::vector<std::pair<std::string, std::string>> responders_gone() const;
 
 private:
     explicit LabSession(Layout layout) : layout_(std::move(layout)) {}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -55,7 +56,21 @@ Result<int> run_lab_pass(const profile::Profile& profile, const std::string& pro
     apply(choices, request);
     // A child in the probe namespace: a Ctrl-C reaches it and it still writes what it measured
     // before the lab goes away.
-    return run_child(session.layout().probe().namespace_name, executable, request, choices.json, stop, choices.child_log);
+    DNSPATH_TRY(int code, run_child(session.layout().probe().namespace_name, executable, request, choices.json, stop, choices.child_log));
+    // A responder that died mid-run (it did once, to SIGPIPE) turns every later probe into a
+    // failure the path did not cause: said, with its log, instead of a verdict on the path.
+    if (code != 2 && !stop.load())
+        if (auto gone = session.responders_gone(); !gone.empty()) {
+            // Its log lives in the lab's state folder, which teardown removes: kept beside the result.
+            const auto& [id, log] = gone.front();
+            const std::string kept = choices.out_dir + "/" + id + ".responder.log";
+            std::error_code ignored;
+            std::filesystem::copy_file(log, kept, std::filesystem::copy_options::overwrite_existing, ignored);
+            return fail_usage("the lab responder " + id + " died during the run; what it did not answer is not the path's doing (log: " +
+                                  kept + ", result: " + choices.out_dir + ")",
+                              "lab-responder-died", id, kept);
+        }
+    return code;
 }
 
 Result<int> run_bench(const BenchSession& session, const BenchRun& bench, const std::optional<profile::Profile>& profile,

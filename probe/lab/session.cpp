@@ -11,6 +11,11 @@
 namespace dnspath::lab {
 namespace {
 
+std::string server_id(std::size_t index) { return "server" + std::to_string(index + 1); }
+std::string responder_log(const Layout& layout, std::size_t index) {
+    return layout.state_dir + "/responder" + (index ? std::to_string(index + 1) : "") + ".log";
+}
+
 // Waits until a responder's log says it serves, or it exits, or 5 s pass.
 Result<void> wait_serving(Process& responder, const std::string& log, const std::string& id) {
     using std::chrono::milliseconds;
@@ -33,8 +38,7 @@ Result<void> start_responders(const Layout& layout, const std::string& zone, con
         if (layout.ipv4) listen.push_back(server.ipv4);
         if (layout.ipv6) listen.push_back(server.ipv6);
         DNSPATH_TRY_VOID(start_responder({server.namespace_name, listen, layout.state_dir, zone, executable,
-                                          "server" + std::to_string(i + 1),
-                                          layout.state_dir + "/responder" + (i ? std::to_string(i + 1) : "") + ".log",
+                                          server_id(i), responder_log(layout, i),
                                           !layout.load_balanced}));
     }
     return Ok{};
@@ -62,6 +66,17 @@ Result<void> start_dnsdist(const Layout& layout, const std::string& zone) {
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> LabSession::responders_gone() const {
+    std::vector<std::pair<std::string, std::string>> gone;
+    for (std::size_t i = 0; i < layout_.servers.size(); ++i) {
+        auto sockets = run_command(in_namespace(layout_.servers[i].namespace_name, {"ss", "-Hlun", "sport = :53"}));
+        // A failed `ss` says nothing either way: only a listing without port 53 counts.
+        if (sockets && sockets->exit_code == 0 && sockets->output.find(":53") == std::string::npos)
+            gone.emplace_back(server_id(i), responder_log(layout_, i));
+    }
+    return gone;
+}
 
 Result<void> start_responder(const ResponderStart& start) {
     std::vector<std::string> argv{"ip", "netns", "exec", start.namespace_name, start.executable, "respond",

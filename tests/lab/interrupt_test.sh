@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A lab run stopped midway leaves nothing behind: Ctrl-C (SIGINT) or SIGTERM, at several points,
 # tears the lab down by itself and keeps what was measured (schema-valid result.json, pcapng files
-# tshark reads); a crash (SIGKILL) leaves the lab and readable pcapng files, and `lab down` then
+# tshark reads); a responder that dies mid-run is named, exit 2; a crash (SIGKILL) leaves the lab and readable pcapng files, and `lab down` then
 # removes every namespace, veth, process and nftables table of it. Needs root; exits 77 without it.
 # Usage: interrupt_test.sh dnspath
 set -u
@@ -62,6 +62,19 @@ for point in 1 3 7; do
   done
 done
 expect "a late interrupt has a partial result to show" "[ -s '$work/INT-7/result.json' ] && [ -s '$work/TERM-7/result.json' ]"
+
+# The far end dies mid-run (the responder did once, to SIGPIPE): not the path's doing, so the lab
+# run says which responder died, keeps its log beside the result, exits 2, and tears down.
+"$bin" lab run --profile "$profile" --out "$work/dead" >"$work/dead.log" 2>&1 &
+run=$!
+sleep 5
+pkill -KILL -f "respond.*dnspath-$prefix/key"
+wait "$run"
+rc=$?
+expect "a lab run whose responder died exits 2 ($rc)" "[ $rc -eq 2 ]"
+expect "it names the responder that died" "grep -q 'lab responder server1 died during the run' '$work/dead.log'"
+expect "the responder's log is kept beside the result" "[ -f '$work/dead/server1.responder.log' ] && grep -q serving '$work/dead/server1.responder.log'"
+expect "nothing left after the responder died" nothing_left
 
 # A crash: SIGKILL to dnspath and its probe; the lab stays until lab down removes it.
 "$bin" lab run --profile "$profile" --out "$work/kill" >"$work/kill.log" 2>&1 &
