@@ -53,9 +53,8 @@ Result<model::RunResult> run_until_reproduced(const profile::Profile& profile, c
         if (run > 1) {
             // Again only for what is still missing: its kinds and its verdicts, so a run costs what
             // the intermittent part costs (dnsdist's burst: the sessions kind, seconds, not the lab).
-            const auto combined = combine_checks(done.reproduction, checks);
             std::erase_if(still_missing.expected, [&](const ExpectedVerdict& expected) {
-                return std::none_of(combined.missing.begin(), combined.missing.end(),
+                return std::none_of(done.check->missing.begin(), done.check->missing.end(),
                                     [&](const auto& missing) { return missing.first == expected.name(); });
             });
             again.plan.probes.clear();
@@ -82,9 +81,9 @@ Result<model::RunResult> run_until_reproduced(const profile::Profile& profile, c
             done.lab_result_path = choices.out_dir + "/result.json";
             first_lab = std::move(lab);
         }
-        if (combine_checks(done.reproduction, checks).ok()) break;
+        done.check = combine_checks(done.reproduction, checks);
+        if (done.check->ok()) break;
     }
-    done.check = combine_checks(done.reproduction, checks);
     return std::move(*first_lab);
 }
 

@@ -165,8 +165,7 @@ Result<void> start_proxies(const Layout& layout) {
         DNSPATH_TRY(Process dnsmasq, Process::spawn(argv, {log, true}));
         bool listening = false;
         for (int i = 0; i < 100 && !listening; ++i) {
-            auto sockets = run_command(in_namespace(proxy.namespace_name, {"ss", "-Hlun", "sport = :53"}));
-            listening = sockets && sockets->output.find(":53") != std::string::npos;
+            listening = listens_on_udp_53(proxy.namespace_name).value_or(false);
             if (!listening) {
                 if (!dnsmasq.running()) return fail("dnsmasq in " + name + " exited (log: " + log + ")");
                 usleep(50000);

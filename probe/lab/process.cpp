@@ -256,6 +256,13 @@ std::vector<std::string> in_namespace(const std::string& ns, std::vector<std::st
     return full;
 }
 
+Result<bool> listens_on_udp_53(const std::string& ns) {
+    const auto argv = in_namespace(ns, {"ss", "-Hlun", "sport = :53"});
+    DNSPATH_TRY(CommandOutput sockets, run_command(argv));
+    if (sockets.exit_code != 0) return fail(join_command(argv) + " failed: " + sockets.output);
+    return sockets.output.find(":53") != std::string::npos;
+}
+
 Result<void> write_file(const std::string& path, const std::string& text, std::filesystem::perms perms) {
     if (!(std::ofstream(path) << text)) return fail("cannot write " + path);
     std::error_code error;

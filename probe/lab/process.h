@@ -36,6 +36,9 @@ Result<void> wait_until(const std::string& what, std::chrono::milliseconds deadl
 // `argv` run inside network namespace `ns` (ip netns exec).
 std::vector<std::string> in_namespace(const std::string& ns, std::vector<std::string> argv);
 std::string join_command(const std::vector<std::string>& argv);
+// Whether something in namespace `ns` listens on UDP port 53 (`ss`): a daemon up, or still up. An
+// error when `ss` itself failed, which says nothing either way.
+Result<bool> listens_on_udp_53(const std::string& ns);
 
 // A child process that is stopped (SIGTERM, then SIGKILL) when this object goes away, unless
 // released to outlive us (`lab up`).

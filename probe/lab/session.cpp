@@ -70,9 +70,8 @@ Result<void> start_dnsdist(const Layout& layout, const std::string& zone) {
 std::vector<std::pair<std::string, std::string>> LabSession::responders_gone() const {
     std::vector<std::pair<std::string, std::string>> gone;
     for (std::size_t i = 0; i < layout_.servers.size(); ++i) {
-        auto sockets = run_command(in_namespace(layout_.servers[i].namespace_name, {"ss", "-Hlun", "sport = :53"}));
         // A failed `ss` says nothing either way: only a listing without port 53 counts.
-        if (sockets && sockets->exit_code == 0 && sockets->output.find(":53") == std::string::npos)
+        if (auto listening = listens_on_udp_53(layout_.servers[i].namespace_name); listening && !*listening)
             gone.emplace_back(server_id(i), responder_log(layout_, i));
     }
     return gone;
