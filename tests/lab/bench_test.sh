@@ -294,6 +294,9 @@ bench_pid=$!
 routed=no released=no
 for _ in $(seq 200); do ip -n dpb-wan -6 route show 2>/dev/null | grep -q "^fd00:7700:.* via fe80::" && { routed=yes; break; }; sleep 0.1; done
 if [ $routed = yes ]; then
+  # Kea routes the prefix when it commits the lease, before dhclient has written it down: a release
+  # sent from an empty lease file releases nothing (the CI's rare "withdrawn on release no").
+  for _ in $(seq 50); do grep -q iaprefix "$work/dut6.leases" 2>/dev/null && break; sleep 0.1; done
   ip netns exec $dut dhclient -6 -r -N -P -sf "$work/wan6.sh" -lf "$work/dut6.leases" -pf "$work/dut6.pid" wan0 >/dev/null 2>&1
   for _ in $(seq 50); do ip -n dpb-wan -6 route show | grep -q "^fd00:7700:" || { released=yes; break; }; sleep 0.1; done
 fi
