@@ -195,6 +195,21 @@ public:
     net::PortAllocator& flow_ports() { return flow_ports_; }
 
 private:
+    // One try of a query on the wire, and the MAC its answer must be signed over.
+    struct SentTry {
+        wire::Bytes query;
+        wire::Bytes mac;
+    };
+    Result<net::Exchange, net::ExchangeError> exchange_once(const net::Endpoint& server, const QuerySpec& spec,
+                                                            const wire::Bytes& query, int attempts, bool one_socket,
+                                                            QueryOutcome& outcome);
+    // Tries sent together, each from its own socket: which one to take (an answer first) and how it went.
+    std::pair<std::size_t, Result<net::Exchange, net::ExchangeError>> exchange_together(const net::Endpoint& server,
+                                                                                          const QuerySpec& spec,
+                                                                                          const std::vector<SentTry>& sent);
+    void take_failure(const net::ExchangeError& error, QueryOutcome& outcome);
+    void take_answer(const net::Exchange& exchange, const QuerySpec& spec, const BuiltQuery& built,
+                     const wire::Bytes& request_mac, QueryOutcome& outcome);
     Session child(std::uint32_t first_counter);
     std::string next_probe_id();
     void learn_rtt(double rtt_ms);
