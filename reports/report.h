@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -201,5 +202,24 @@ std::string render_comparison(const Comparison& comparison, Format format, const
 
 // 0 when no checkpoint failed, 1 when one did (the CLI's documented exit codes).
 int exit_code(const RunResult& result);
+
+// Where a saved result is: `path` itself, or the result.json inside the run folder `path` names.
+std::string result_file(const std::string& path);
+// `dnspath report`: a saved result (file or run folder) rendered as `format` to `out` (standard
+// output when ""), and when asked the HTML page to `html` and a bundle to `bundle`; what was
+// written is said through `say`. The run's exit code (0 or 1).
+struct SavedReport {
+    std::string path, out, html, bundle;
+    Format format = Format::text;
+    TextOptions text;
+};
+Result<int> report_saved(const SavedReport& job, const std::function<void(const std::string&)>& say);
+// `dnspath compare`: two saved results (files or run folders) compared and rendered to `out`;
+// 1 when anything got worse, else 0.
+Result<int> compare_saved(const std::string& before, const std::string& after, Format format, const TextOptions& text,
+                          const std::string& out);
+// A command-line parser's message about a mistake, in `language`: the catalogue's sentence for the
+// kinds of mistake CLI11 reports, anything else its own words inside the catalogue's frame.
+std::string usage_message(const std::string& parser_message, Language language);
 
 }  // namespace dnspath::reports

@@ -135,40 +135,16 @@ int command_report(const ReportOptions& options) {
     if (!format) return usage_error(format.error(), options.print.language);
     auto text = reports::terminal_text_options(options.print.no_color || !options.out.empty(), options.print.wide, options.print.language);
     text.junit_warnings = options.junit_warn == "fail" ? reports::JunitWarnings::fail : reports::JunitWarnings::skip;
-    const std::string path = run::result_file(options.path);
-    auto result = reports::read_json(path);
-    if (!result) return usage_error(result.error(), text.language);
-    if (!options.html.empty()) {
-        const reports::PagePlace place{std::filesystem::path(options.html).parent_path().string(),
-                                       std::filesystem::path(path).parent_path().string()};
-        if (auto written = reports::write_output(reports::render_html(*result, text.language, place), options.html); !written)
-            return usage_error(written.error(), text.language);
-        say(reports::cli_line("cli:report", {{"path", options.html}}, text.language));
-    }
-    if (!options.bundle.empty()) {
-        auto missing = reports::write_bundle(*result, path, options.bundle, text.language);
-        if (!missing) return usage_error(missing.error(), text.language);
-        say(reports::cli_line("cli:bundle", {{"path", options.bundle}, {"taps", result->taps.size() - missing->size()}}, text.language));
-        for (const auto& tap : *missing) say(reports::cli_line("cli:bundle-missing", {{"tap", tap}}, text.language));
-        if (options.out.empty()) return reports::exit_code(*result);
-    }
-    if (auto written = reports::write_output(reports::render(*result, *format, text), options.out); !written)
-        return usage_error(written.error(), text.language);
-    return reports::exit_code(*result);
+    auto code = reports::report_saved({options.path, options.out, options.html, options.bundle, *format, text}, say);
+    return code ? *code : usage_error(code.error(), text.language);
 }
 
 int command_compare(const CompareOptions& options) {
     auto format = reports::parse_format(options.format);
     if (!format) return usage_error(format.error(), options.print.language);
     const auto text = reports::terminal_text_options(options.print.no_color || !options.out.empty(), options.print.wide, options.print.language);
-    auto before = reports::read_json(run::result_file(options.before));
-    if (!before) return usage_error(before.error(), text.language);
-    auto after = reports::read_json(run::result_file(options.after));
-    if (!after) return usage_error(after.error(), text.language);
-    const auto comparison = reports::compare(*before, *after, options.before, options.after);
-    if (auto written = reports::write_output(reports::render_comparison(comparison, *format, text), options.out); !written)
-        return usage_error(written.error(), text.language);
-    return comparison.worse() ? kExitFail : kExitPass;
+    auto code = reports::compare_saved(options.before, options.after, *format, text, options.out);
+    return code ? *code : usage_error(code.error(), text.language);
 }
 
 // A probe name, so dig, a resolver or a script can ask the responder what the probe asks.
@@ -265,23 +241,10 @@ int command_lab_reproduce(const LabOptions& options) {
     net::StopOnSignal on_signal(stop, stopping(language));
     auto done = lab::lab_reproduce(options.reproduce, self_executable(), stop);
     if (!done) return usage_error(done.error(), language);
-    if (options.reproduce.choices.json) {
-        std::cout << lab::reproduced_json(*done);
-        return !done->check || done->check->ok() ? kExitPass : kExitFail;
-    }
-    std::size_t faults = 0;
-    for (const auto& device : done->reproduction.devices) faults += device.faults.size() + device.settings.size();
-    say(reports::cli_line("cli:reproduce-wrote", {{"path", done->profile_path}, {"devices", done->reproduction.devices.size()}, {"faults", faults}}, language));
-    for (const auto& gone : done->reproduction.unreproducible)
-        say(reports::cli_line("cli:reproduce-not-in-lab:" + gone.why, {{"code", gone.code}, {"verdict", gone.verdict}, {"device", gone.device.empty() ? model::Params() : model::Params(gone.device)}}, language));
-    if (!done->check) return kExitPass;
-    for (const auto& again : done->check->reproduced) say(reports::cli_line("cli:reproduce-again", {{"verdict", again}}, language));
-    for (const auto& [verdict, runs] : done->check->intermittent)
-        say(reports::cli_line("cli:reproduce-intermittent", {{"verdict", verdict}, {"runs", runs}, {"of", done->check->runs}}, language));
-    for (const auto& [expected, said] : done->check->missing)
-        say(reports::cli_line("cli:reproduce-missing", {{"verdict", expected}, {"said", said}}, language));
-    say(reports::cli_line("cli:reproduce-summary", {{"reproduced", done->check->reproduced.size()}, {"expected", done->reproduction.expected.size()}, {"path", done->comparison_path}}, language));
-    return done->check->ok() ? kExitPass : kExitFail;
+    if (options.reproduce.choices.json) std::cout << lab::reproduced_json(*done);
+    else
+        for (const auto& line : lab::reproduced_lines(*done, language)) say(line);
+    return lab::reproduced_code(*done);
 }
 
 int command_bench(const BenchCliOptions& options) {

@@ -8,7 +8,6 @@
 #include <charconv>
 #include <cmath>
 #include <iostream>
-#include <regex>
 
 #include "probe/cli/options.h"
 
@@ -54,34 +53,6 @@ Language typed_language(int argc, char** argv) {
         if (auto parsed = dnspath::reports::parse_language(std::string(value))) return *parsed;
     }
     return Language::en;
-}
-
-// CLI11's message, or in another language the catalogue's sentence for the kinds of mistake it
-// reports (anything else keeps CLI11's words inside the catalogue's frame).
-std::string usage_message(const CLI::ParseError& error, Language language) {
-    struct Kind { std::regex pattern; const char* key; std::vector<const char*> names; };
-    static const std::vector<Kind> kinds{
-        {std::regex(R"(^(\S+) is required$)"), "cli:usage-required", {"name"}},
-        {std::regex(R"(^A subcommand is required$)"), "cli:usage-subcommand", {}},
-        {std::regex(R"(^The following arguments? (?:was|were) not expected: (.*)$)"), "cli:usage-unexpected", {"what"}},
-        {std::regex(R"(^(\S+): Value (.*) not in range (\S+) to (\S+)$)"), "cli:usage-range", {"flag", "value", "low", "high"}},
-        {std::regex(R"(^(\S+): (.*) not in \{(.*)\}$)"), "cli:usage-not-one-of", {"flag", "value", "choices"}},
-        {std::regex(R"(^(\S+) excludes (\S+)$)"), "cli:usage-excludes", {"flag", "other"}},
-        {std::regex(R"(^(\S+): \d+ required .* missing$)"), "cli:usage-missing-value", {"flag"}},
-        {std::regex(R"(^(\S+): '(.*)' is not a whole number.*$)"), "cli:usage-not-whole", {"flag", "value"}},
-        {std::regex(R"(^(\S+): '(.*)' is not a finite number$)"), "cli:usage-not-finite", {"flag", "value"}},
-        {std::regex(R"(^(\S+): '(.*)' is not a server id.*$)"), "cli:usage-server-id", {"flag", "value"}},
-        {std::regex(R"(^--lang: unknown language '(.*)'.*$)"), "cli:usage-language", {"value"}}};
-    const std::string text = error.what();
-    if (language == Language::en) return text;
-    std::smatch match;
-    for (const auto& kind : kinds)
-        if (std::regex_match(text, match, kind.pattern)) {
-            dnspath::model::Params params = dnspath::model::Params::object();
-            for (std::size_t i = 0; i < kind.names.size(); ++i) params[kind.names[i]] = match[i + 1].str();
-            return dnspath::reports::cli_line(kind.key, params, language);
-        }
-    return dnspath::reports::cli_line("cli:usage-other", {{"message", text}}, language);
 }
 
 void add_language(CLI::App* cmd, Language& language, const char* what = "Language of the table and report.html: en or ja") {
@@ -375,7 +346,7 @@ int main(int argc, char** argv) {
         // "dnspath nosuch": CLI11 says a subcommand is required; the word typed was not one.
         const bool unknown = argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty();
         const auto message = unknown ? dnspath::reports::cli_line("cli:usage-unknown-subcommand", {{"name", argv[1]}}, language)
-                                     : usage_message(error, language);
+                                     : dnspath::reports::usage_message(error.what(), language);
         std::cerr << "dnspath: " << dnspath::reports::cli_line("cli:usage", {{"message", message}, {"help", where + " --help"}}, language) << "\n";
         return 2;
     }

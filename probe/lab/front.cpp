@@ -90,7 +90,7 @@ Result<model::RunResult> run_until_reproduced(const profile::Profile& profile, c
 }  // namespace
 
 Result<Reproduced> lab_reproduce(const ReproduceRequest& request, const std::string& executable, const std::atomic<bool>& stop) {
-    DNSPATH_TRY(model::RunResult field, reports::read_json(run::result_file(request.result_path)));
+    DNSPATH_TRY(model::RunResult field, reports::read_json(reports::result_file(request.result_path)));
     DNSPATH_TRY(Reproduction reproduction, plan_reproduction(field, request.result_path));
     const auto& out = request.choices.out_dir;
     DNSPATH_TRY_VOID(run::prepare_out_dir(out));
@@ -138,6 +138,27 @@ std::string reproduced_json(const Reproduced& done) {
     }
     return out.dump(2) + "\n";
 }
+
+std::vector<std::string> reproduced_lines(const Reproduced& done, reports::Language language) {
+    std::vector<std::string> lines;
+    auto say = [&](std::string_view key, const model::Params& params) { lines.push_back(reports::cli_line(key, params, language)); };
+    std::size_t faults = 0;
+    for (const auto& device : done.reproduction.devices) faults += device.faults.size() + device.settings.size();
+    say("cli:reproduce-wrote", {{"path", done.profile_path}, {"devices", done.reproduction.devices.size()}, {"faults", faults}});
+    for (const auto& gone : done.reproduction.unreproducible)
+        say("cli:reproduce-not-in-lab:" + gone.why,
+            {{"code", gone.code}, {"verdict", gone.verdict}, {"device", gone.device.empty() ? model::Params() : model::Params(gone.device)}});
+    if (!done.check) return lines;
+    for (const auto& again : done.check->reproduced) say("cli:reproduce-again", {{"verdict", again}});
+    for (const auto& [verdict, runs] : done.check->intermittent)
+        say("cli:reproduce-intermittent", {{"verdict", verdict}, {"runs", runs}, {"of", done.check->runs}});
+    for (const auto& [expected, said] : done.check->missing) say("cli:reproduce-missing", {{"verdict", expected}, {"said", said}});
+    say("cli:reproduce-summary",
+        {{"reproduced", done.check->reproduced.size()}, {"expected", done.reproduction.expected.size()}, {"path", done.comparison_path}});
+    return lines;
+}
+
+int reproduced_code(const Reproduced& done) { return !done.check || done.check->ok() ? 0 : 1; }
 
 Result<int> bench(BenchOptions options, BenchRun run, const std::optional<profile::Profile>& profile, double seconds,
                   const std::string& executable, const std::atomic<bool>& stop, const Say& say) {

@@ -118,6 +118,11 @@ Result<Reproduced> lab_reproduce(const ReproduceRequest& request, const std::str
 // The same for machines (`lab reproduce --json`): the profile, its devices and faults, what is
 // expected, what is not reproducible, and with --run what came back and what did not.
 std::string reproduced_json(const Reproduced& reproduced);
+// The same for people, a line each in `language`: what was written, what no lab can show, and with
+// --run what came back, what came back in some runs only, and what did not.
+std::vector<std::string> reproduced_lines(const Reproduced& reproduced, reports::Language language);
+// `lab reproduce`'s exit code: 0 without --run or when every failure came back, else 1.
+int reproduced_code(const Reproduced& reproduced);
 
 // `bench`: the interfaces taken, the plan run from the home side (or, with --wan alone, the ISP
 // side served for `seconds`, 0 until `stop`), the interfaces handed back. The run's exit code.

@@ -67,13 +67,6 @@ Result<std::optional<capture::CaptureSession>> start_taps(const RunRequest& requ
 
 }  // namespace
 
-std::string result_file(const std::string& path) {
-    std::error_code error;
-    const auto inside = std::filesystem::path(path) / "result.json";
-    if (std::filesystem::is_directory(path, error) && std::filesystem::is_regular_file(inside, error)) return inside.string();
-    return path;
-}
-
 Result<void> prepare_out_dir(const std::string& dir) {
     std::error_code error;
     std::filesystem::create_directories(dir, error);
@@ -152,7 +145,7 @@ Result<model::RunResult> diagnose_zone(const diagnose::Options& options, const s
 }
 
 Result<RunOutcome> analyze(const AnalyzeRequest& request) {
-    auto result = reports::read_json(result_file(request.result_path));
+    auto result = reports::read_json(reports::result_file(request.result_path));
     if (!result) return fail(result.error().message);
     auto zone = wire::Name::parse(request.zone);
     if (!zone) return fail("--zone: " + zone.error().message);

@@ -123,8 +123,6 @@ Result<RunOutcome> analyze(const AnalyzeRequest& request);
 Result<model::RunResult> diagnose_zone(const diagnose::Options& options, const std::function<void(std::string_view)>& progress,
                                        const std::string& out_dir, reports::Language language);
 
-// A run folder stands for the result.json inside it.
-std::string result_file(const std::string& path);
 
 // The folder a run writes into, made (or found) before any probe goes out: a run that measured for
 // minutes and then could not write would lose everything.
