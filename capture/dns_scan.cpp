@@ -74,14 +74,14 @@ std::vector<std::string> header_bit_names(std::uint8_t bits) {
 std::uint16_t name_hash(wire::ByteView question_name, bool with_case) {
     std::uint32_t hash = 2166136261u;  // FNV-1a, folded to 16 bits
     for (auto octet : question_name)
-        hash = (hash ^ (with_case ? octet : static_cast<std::uint8_t>(std::tolower(octet)))) * 16777619u;
+        hash = (hash ^ (with_case ? octet : static_cast<std::uint8_t>(wire::ascii_lower(static_cast<char>(octet))))) * 16777619u;
     return static_cast<std::uint16_t>(hash ^ (hash >> 16));
 }
 
 ZoneSuffix::ZoneSuffix(const wire::Name& zone) {
     for (const auto& label : zone.labels()) {
         wire_.push_back(static_cast<char>(label.size()));
-        for (char c : label) wire_.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        for (char c : label) wire_.push_back(wire::ascii_lower(c));
     }
     wire_.push_back('\0');
 }

@@ -160,7 +160,7 @@ ResourceRecord nsec_between(const Name& owner, const Name& next) {
 std::vector<ResourceRecord> nxdomain_denial(const Name& name) {
     std::vector<std::string> labels = name.labels();
     std::string first = labels.front();
-    for (char& c : first) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : first) c = wire::ascii_lower(c);
     std::vector<std::string> parent(labels.begin() + 1, labels.end());
     auto sibling = [&](std::string label) {
         std::vector<std::string> named{std::move(label)};

@@ -93,15 +93,18 @@ void encode_rdata(ByteWriter& out, const ResourceRecord& record, CompressionTabl
         ByteWriter piece;
         std::size_t at = out.size() + rewritten.size();
         const auto& labels = name->labels();
+        const std::string key = name->lowercase_key();  // each suffix's key is its tail (encode_name)
+        std::size_t suffix = 0;
         for (std::size_t i = 0; i < labels.size(); ++i) {
-            std::string key = Name({labels.begin() + static_cast<std::ptrdiff_t>(i), labels.end()}).lowercase_key();
+            const std::string_view tail = std::string_view(key).substr(suffix);
+            suffix += 1 + labels[i].size();
             std::size_t offset = 0;
-            if (table->find(key, offset)) {
+            if (table->find(tail, offset)) {
                 piece.u16(static_cast<std::uint16_t>(0xc000 | offset));
                 rewritten.bytes(piece.data());
                 return true;
             }
-            table->remember(key, at + piece.size());
+            table->remember(tail, at + piece.size());
             piece.u8(static_cast<std::uint8_t>(labels[i].size()));
             piece.bytes(std::string_view(labels[i]));
         }

@@ -11,7 +11,7 @@ constexpr std::size_t kMaxLabelOctets = 63;
 // A legal name has at most 127 labels, so no honest chain of pointers is longer.
 constexpr int kMaxPointerHops = 127;
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+char lower(char c) { return ascii_lower(c); }
 
 bool label_equal(const std::string& a, const std::string& b) {
     return a.size() == b.size() &&
@@ -166,12 +166,12 @@ WireResult<Name> decode_name(ByteReader& reader) {
     return Name(std::move(labels));
 }
 
-void CompressionTable::remember(const std::string& key, std::size_t offset) {
+void CompressionTable::remember(std::string_view key, std::size_t offset) {
     // Pointers have 14 bits; later offsets cannot be targets.
     if (offset < 0x4000) offsets_.emplace(key, offset);
 }
 
-bool CompressionTable::find(const std::string& key, std::size_t& offset) const {
+bool CompressionTable::find(std::string_view key, std::size_t& offset) const {
     auto it = offsets_.find(key);
     if (it == offsets_.end()) return false;
     offset = it->second;
@@ -180,15 +180,20 @@ bool CompressionTable::find(const std::string& key, std::size_t& offset) const {
 
 void encode_name(ByteWriter& out, const Name& name, CompressionTable* table) {
     const auto& labels = name.labels();
+    // Each suffix's key is the tail of the whole name's key (length octet and lowercase label,
+    // label after label): one string per name, not one per suffix.
+    const std::string key = table != nullptr ? name.lowercase_key() : std::string();
+    std::size_t suffix = 0;
     for (std::size_t i = 0; i < labels.size(); ++i) {
         if (table != nullptr) {
-            std::string key = Name({labels.begin() + static_cast<std::ptrdiff_t>(i), labels.end()}).lowercase_key();
+            const std::string_view tail = std::string_view(key).substr(suffix);
             std::size_t offset = 0;
-            if (table->find(key, offset)) {
+            if (table->find(tail, offset)) {
                 out.u16(static_cast<std::uint16_t>(0xc000 | offset));
                 return;
             }
-            table->remember(key, out.size());
+            table->remember(tail, out.size());
+            suffix += 1 + labels[i].size();
         }
         out.u8(static_cast<std::uint8_t>(labels[i].size()));
         out.bytes(std::string_view(labels[i]));

@@ -11,6 +11,10 @@
 
 namespace dnspath::wire {
 
+// DNS compares names case-insensitively in ASCII only (RFC 4343): octets above 0x7f are never
+// folded, whatever the C locale says, and no locale is consulted per octet.
+constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+
 // A domain name as its labels, root-relative ("www", "example", "jp"). The root has no labels.
 class Name {
 public:
@@ -45,11 +49,16 @@ WireResult<Name> decode_name(ByteReader& reader);
 // Remembers where name suffixes were written, so later names can point at them.
 class CompressionTable {
 public:
-    void remember(const std::string& key, std::size_t offset);
-    bool find(const std::string& key, std::size_t& offset) const;
+    void remember(std::string_view key, std::size_t offset);
+    bool find(std::string_view key, std::size_t& offset) const;
 
 private:
-    std::unordered_map<std::string, std::size_t> offsets_;
+    // Looked up by string_view (a suffix of a name's key), so a lookup builds no string.
+    struct KeyHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+    };
+    std::unordered_map<std::string, std::size_t, KeyHash, std::equal_to<>> offsets_;
 };
 
 // Writes `name`; with a table, compresses against earlier names and records the new suffixes.

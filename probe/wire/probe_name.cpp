@@ -77,7 +77,7 @@ Bytes resinfo_rdata(std::string_view probe_id) {
 std::string probe_token(const ProbeName& probe, const Name& zone, ByteView key) {
     Name covered(unsigned_labels(probe));
     std::string text = covered.to_string() + zone.to_string();
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : text) c = ascii_lower(c);
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int digest_length = 0;
     HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(text.data()),
@@ -97,7 +97,7 @@ Result<ProbeName> parse_probe_name(const Name& name, const Name& zone) {
     auto labels = name.relative_to(zone);
     if (labels.empty()) return fail("no probe id in " + name.to_string());
     for (auto& label : labels)
-        for (char& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (char& c : label) c = ascii_lower(c);
     ProbeName probe;
     if (!is_id_label(labels[0])) return fail("bad probe id label '" + labels[0] + "'");
     probe.id = labels[0];
@@ -144,7 +144,7 @@ Bytes cookie_hash(ByteView client_cookie, ByteView server_head, const Name& zone
     Bytes text(client_cookie.begin(), client_cookie.end());
     text.insert(text.end(), server_head.begin(), server_head.end());
     std::string apex = zone.to_string();
-    for (char& c : apex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : apex) c = ascii_lower(c);
     text.insert(text.end(), apex.begin(), apex.end());
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int digest_length = 0;

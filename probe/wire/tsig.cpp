@@ -24,7 +24,7 @@ const Name& hmac_sha256_name() {
 void write_canonical(ByteWriter& out, const Name& name) {
     std::vector<std::string> labels = name.labels();
     for (auto& label : labels)
-        for (char& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (char& c : label) c = ascii_lower(c);
     encode_name(out, Name(std::move(labels)), nullptr);
 }
 
