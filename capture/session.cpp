@@ -101,6 +101,8 @@ Result<CaptureSession> CaptureSession::start(const std::vector<DeviceSpec>& devi
 }
 
 std::vector<model::CaptureFinding> CaptureSession::finish(model::RunResult& result) {
+    for (auto& tap : taps_)
+        if (tap) tap->begin_stop();
     std::vector<std::optional<ObservedTap>> observed;
     for (std::size_t i = 0; i < taps_.size(); ++i) {
         if (!taps_[i] || !*observers_[i]) {
@@ -117,6 +119,8 @@ std::vector<model::CaptureFinding> CaptureSession::finish(model::RunResult& resu
 }
 
 std::vector<model::TapSummary> CaptureSession::stop() {
+    for (auto& tap : taps_)
+        if (tap) tap->begin_stop();
     std::vector<model::TapSummary> summaries;
     for (std::size_t i = 0; i < taps_.size(); ++i) {
         if (!taps_[i]) continue;

@@ -96,18 +96,30 @@ void LiveTap::run() {
             if (const auto probe = state.sink(state.counts.frames, frame); !probe.empty()) state.comment.append("probe=").append(probe);
         if (state.writer) state.writer->write(timestamp_us, frame, header->len, state.comment);
     };
-    while (!stopping_.load()) pcap_dispatch(state_->handle, -1, handler, reinterpret_cast<u_char*>(state_.get()));
-    // Drain what the kernel still holds without waiting for more.
+    auto* user = reinterpret_cast<u_char*>(state_.get());
+    while (!stopping_.load()) pcap_dispatch(state_->handle, -1, handler, user);
+    // The kernel hands over a partly filled block only once its timeout has run: frames that
+    // arrived just before the stop are waited for, a few block timeouts. Without blocking: a
+    // blocking read waits for a block, and on a quiet interface none may ever come.
     char error[PCAP_ERRBUF_SIZE];
     pcap_setnonblock(state_->handle, 1, error);
-    while (pcap_dispatch(state_->handle, -1, handler, reinterpret_cast<u_char*>(state_.get())) > 0) {
+    const auto until = std::chrono::steady_clock::now() + 3 * net::kCaptureBlockTimeout;
+    do {
+        while (pcap_dispatch(state_->handle, -1, handler, user) > 0) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    } while (std::chrono::steady_clock::now() < until);
+    while (pcap_dispatch(state_->handle, -1, handler, user) > 0) {
     }
+}
+
+void LiveTap::begin_stop() {
+    if (thread_.joinable() && !stopping_.exchange(true)) pcap_breakloop(state_->handle);
 }
 
 TapCounts LiveTap::stop() {
     if (thread_.joinable()) {
-        stopping_.store(true);
-        pcap_breakloop(state_->handle);
+        begin_stop();
         thread_.join();
     }
     pcap_stat stats{};

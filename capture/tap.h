@@ -73,6 +73,9 @@ public:
     // Stops capturing, drains what the kernel still holds (into the sink), counts, and ends the
     // pcapng with those counts (an Interface Statistics Block).
     TapCounts stop();
+    // Tells the capture thread to stop without waiting for it: taps told together wait out their
+    // last blocks together, and stop() then only joins.
+    void begin_stop();
 
 private:
     LiveTap() = default;

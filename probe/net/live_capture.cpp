@@ -12,8 +12,7 @@ Result<pcap*> open_live_capture(const LiveCaptureSpec& spec) {
     pcap_t* handle = pcap_create(spec.interface.c_str(), error);
     if (handle == nullptr) return fail(spec.label + ": " + error);
     pcap_set_snaplen(handle, 65535);
-    pcap_set_immediate_mode(handle, 1);  // or a capture stopped early may hold nothing
-    pcap_set_timeout(handle, 100);
+    pcap_set_timeout(handle, static_cast<int>(kCaptureBlockTimeout.count()));
     pcap_set_buffer_size(handle, 16 * 1024 * 1024);
     const int activated = pcap_activate(handle);
     const std::string message = activated < 0 ? pcap_geterr(handle) : "";

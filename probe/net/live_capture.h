@@ -3,6 +3,7 @@
 // through probe/net/net.h.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "probe/wire/wire.h"
@@ -16,6 +17,12 @@ struct LiveCaptureSpec {
     std::string namespace_name;  // "" for this namespace
     std::string interface;
 };
+
+// A handle delivers frames in blocks, a block at the latest this long after its first frame (the
+// kernel's TPACKET_V3 block timeout): one wake-up per block instead of per frame, so four taps keep
+// up with 150,000 packets/s on two shared cores. A reader that stops waits this long, a few times,
+// for the last partial block.
+inline constexpr std::chrono::milliseconds kCaptureBlockTimeout{20};
 
 // An activated handle (the caller owns it and closes it with pcap_close), or why not: a missing
 // interface, a missing CAP_NET_RAW, a namespace that cannot be entered.
