@@ -111,8 +111,10 @@ public:
     Reproduction plan(const std::string& source) {
         Reproduction out;
         out.source = source;
+        // The probe's own cause too: a balancer that answers in the servers' place has its
+        // udp-sessions verdict recast to `interception`, whose params no longer list who answered.
         for (const auto& verdict : run_.verdicts)
-            if (balancer(verdict.cause.params))
+            if (balancer(verdict.cause.params) || (verdict.probe_cause && balancer(verdict.probe_cause->params)))
                 for (auto index : devices_of(verdict)) balancers_.insert(index);
         // Verdicts one device explains first: a verdict blamed on several adds no fault to a device
         // that already has one (the default lab's IPv6 size cap is the CPE's cap and the router's

@@ -64,6 +64,29 @@ TEST(Reproduce, EachCauseBecomesItsDevicesFaultInPathOrderAndTheProfileValidates
         EXPECT_NE(std::find(planned->probes.begin(), planned->probes.end(), kind), planned->probes.end()) << kind;
 }
 
+// dnsdist answers in the servers' place, so the judge recasts its udp-sessions verdicts to
+// `interception`: who answered the flows is then only in the probe's own cause. (The CI once
+// reproduced the shipped dnsdist lab with an nftables balancer when both families were recast.)
+TEST(Reproduce, ABalancerIsKnownByWhoAnsweredEvenWhenItsVerdictsWereRecastToInterception) {
+    model::RunResult run;
+    run.path = {"router", "lb"};
+    for (auto family : {Family::ipv4, Family::ipv6}) {
+        auto sessions = verdict(Checkpoint::udp_sessions, family, Status::warn, CauseCode::interception,
+                                {{"device", "lb"}, {"instead_of", "random-loss"}}, {"lb"});
+        sessions.probe_cause = model::Cause{CauseCode::random_loss, {{"answered_by", {{"server1", 900}, {"server2", 880}}}}};
+        run.verdicts.push_back(sessions);
+        run.verdicts.push_back(verdict(Checkpoint::qdcount, family, Status::fail, CauseCode::interception, {{"device", "lb"}}, {"lb"}));
+    }
+    auto planned = plan_reproduction(run, "lb/result.json");
+    ASSERT_TRUE(planned) << planned.error().message;
+    ASSERT_EQ(planned->devices.size(), 2u);
+    const auto& lb = planned->devices[1];
+    EXPECT_EQ(lb.kind, "lb");
+    const auto balancer = std::find_if(lb.settings.begin(), lb.settings.end(), [](const auto& s) { return s.key == "balancer"; });
+    ASSERT_NE(balancer, lb.settings.end());
+    EXPECT_EQ(balancer->value, "\"dnsdist\"");
+}
+
 TEST(Reproduce, WhatNoLabFaultYieldsOrNoDeviceCarriesIsListedNotDropped) {
     auto planned = plan_reproduction(field_run(), "field/result.json").value();
     // Failing verdicts with a device are expected again; tsig-broken on core follows from nothing
