@@ -50,16 +50,15 @@ std::pair<std::size_t, Result<net::Exchange, net::ExchangeError>> Session::excha
         }
     }
     // The first answer, else the first refusal or reset (an answer in itself), else silence.
-    std::optional<std::size_t> failed, silent;
+    std::optional<std::size_t> chosen;
     for (std::size_t i = 0; i < results.size(); ++i) {
         if (!results[i]) continue;
         if (*results[i]) return {i, std::move(*results[i])};
-        if (results[i]->error().kind != net::ExchangeFailure::timeout && !failed) failed = i;
-        if (!silent) silent = i;
+        const bool spoke = results[i]->error().kind != net::ExchangeFailure::timeout;
+        if (!chosen || (spoke && results[*chosen]->error().kind == net::ExchangeFailure::timeout)) chosen = i;
     }
-    const std::size_t chosen = failed ? *failed : silent.value_or(0);
-    if (!results[chosen]) return {0, unexpected(net::ExchangeError{net::ExchangeFailure::timeout, Error{"stopped"}})};
-    return {chosen, std::move(*results[chosen])};
+    if (!chosen) return {0, unexpected(net::ExchangeError{net::ExchangeFailure::timeout, Error{}})};  // stopped before any left
+    return {*chosen, std::move(*results[*chosen])};
 }
 
 void Session::take_failure(const net::ExchangeError& error, QueryOutcome& outcome) {

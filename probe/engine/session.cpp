@@ -312,7 +312,6 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
     outcome.name = built.name;
     std::optional<wire::Bytes> encoded;
     if (built.error.empty()) encoded = built.bytes;
-    wire::Bytes request_mac = built.tsig_mac;  // the MAC of the try in flight: its answer is signed over it
 
     model::ProbeRecord record = query_record(spec, built, family);
 
@@ -334,7 +333,7 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
             for (int each = attempt; each < attempt + batch; ++each) {
                 // Over UDP each try is a new question (see ProbeName::attempt); TCP reaches the
                 // server whole or fails on its own, and names the profile gives are asked as given.
-                SentTry next{*encoded, request_mac};
+                SentTry next{*encoded, built.tsig_mac};
                 if (each > 1 && record.id_in_qname && spec.transport == Transport::udp) {
                     BuiltQuery again = rebuild(spec, built, static_cast<std::uint32_t>(each));
                     if (again.error.empty()) next = {std::move(again.bytes), std::move(again.tsig_mac)};
@@ -346,14 +345,13 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
             auto [index, exchange] = batch == 1 ? std::pair{std::size_t{0}, exchange_once(server, spec, sent.front().query, attempts, one_socket, outcome)}
                                                 : exchange_together(server, spec, sent);
             outcome.query_size = sent[index].query.size();
-            request_mac = sent[index].mac;
             if (!exchange) {
                 take_failure(exchange.error(), outcome);
                 // Only silence is worth another try; a refusal or reset is an answer in itself.
                 if (outcome.kind != model::Outcome::timeout) break;
                 continue;
             }
-            take_answer(*exchange, spec, built, request_mac, outcome);
+            take_answer(*exchange, spec, built, sent[index].mac, outcome);  // signed over that try's MAC
             break;
         }
     }

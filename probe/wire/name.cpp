@@ -11,11 +11,9 @@ constexpr std::size_t kMaxLabelOctets = 63;
 // A legal name has at most 127 labels, so no honest chain of pointers is longer.
 constexpr int kMaxPointerHops = 127;
 
-char lower(char c) { return ascii_lower(c); }
-
 bool label_equal(const std::string& a, const std::string& b) {
     return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
 }  // namespace
@@ -122,7 +120,7 @@ std::string Name::lowercase_key() const {
     std::string key;
     for (const auto& label : labels_) {
         key.push_back(static_cast<char>(label.size()));
-        for (char c : label) key.push_back(lower(c));
+        for (char c : label) key.push_back(ascii_lower(c));
     }
     return key;
 }
