@@ -35,7 +35,7 @@ struct QuerySpec {
     std::optional<int> question_count{};  // 0 or 2 for the RFC 9619 probes; default one question
     std::optional<std::uint8_t> opcode{};  // another opcode than QUERY (RFC 8906 8: unknown ones get NOTIMP)
     bool retry = true;                    // a timeout is retried up to plan.retries times
-    std::optional<int> tries{};           // instead of 1 + plan.retries (with retry)
+    std::optional<int> tries{};           // instead of 1 + plan.retries, or more on a lossy path (with retry)
     bool dont_fragment = false;           // the query leaves with DF set (path MTU measurement)
     bool df_answer = false;               // ask the responder to send the answer with DF set
     bool small_fragments_answer = false;  // ask the responder to fragment the answer at 1280 (IPv6)
