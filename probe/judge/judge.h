@@ -31,6 +31,10 @@ int tries_to_rule_out(double loss, double alpha, int cap);
 // The chance that random loss at `loss` loses `lost` or more of `sent` independent exchanges.
 double chance_of_losing(int lost, int sent, double loss);
 
+// A failing verdict whose silences random loss at the family's measured rate could have produced
+// (chance at or above kClaimSignificance) becomes `inconclusive` between its cause and random loss.
+void judge_against_loss(const model::RunResult& result, model::Verdict& verdict);
+
 // Rules across verdicts that need no taps: a TCP stall beside a PMTUD black hole of the same
 // family is the black hole; fragments lost where the path MTU is the limit are the MTU. Idempotent.
 void judge_together(model::RunResult& result);
