@@ -265,6 +265,14 @@ std::string word(std::string_view key, Language language) {
     return std::string(key);
 }
 
+std::string option_help(std::string_view command, std::string_view option, Language language) {
+    const std::string own = option.empty() ? std::string(command) : std::string(command) + " " + std::string(option);
+    for (const auto* table : {&messages(language).help, &english_messages().help})
+        for (const std::string_view key : {std::string_view(own), option})
+            if (auto found = table->find(key); !key.empty() && found != table->end()) return found->second;
+    return "[help: " + own + "]";  // what tests/cli/cli_test.sh looks for in every --help
+}
+
 std::string value_word(const std::string& value, Language language) {
     const auto& values = messages(language).values;
     auto found = values.find(value);
@@ -420,6 +428,7 @@ std::vector<std::pair<std::string, std::string>> catalogue_entries(std::string_v
                           : table == "fixes"       ? &all.fixes
                           : table == "words"       ? &all.words
                           : table == "values"      ? &all.values
+                          : table == "help"        ? &all.help
                                                    : nullptr;
     if (chosen == nullptr) return {};
     return {chosen->begin(), chosen->end()};

@@ -493,7 +493,7 @@ const Table kFixes = {
 }  // namespace
 
 const Messages& english_messages() {
-    static const Messages tables{kEnglish, kTitles, kCauseNames, kFixes, english_words(), english_values(), english_item_labels()};
+    static const Messages tables{kEnglish, kTitles, kCauseNames, kFixes, english_words(), english_values(), english_item_labels(), english_help()};
     return tables;
 }
 

@@ -484,7 +484,7 @@ const Table kFixes = {
 }  // namespace
 
 const Messages& japanese_messages() {
-    static const Messages tables{kJapanese, kTitles, kCauseNames, kFixes, japanese_words(), japanese_values(), japanese_item_labels()};
+    static const Messages tables{kJapanese, kTitles, kCauseNames, kFixes, japanese_words(), japanese_values(), japanese_item_labels(), japanese_help()};
     return tables;
 }
 

@@ -22,11 +22,14 @@ struct Messages {
     const Table& words;
     const Table& values;
     const Table& item_labels;  // standards items by id: what each asks, in a few words
+    const Table& help;         // the command line's --help (catalogue_<lang>_help.cpp)
 };
 
 // Each language's frame words, values and item labels (catalogue_<lang>_words.cpp), which its
 // Messages hold beside the sentences.
 const Table& english_words();
+const Table& english_help();
+const Table& japanese_help();
 const Table& english_values();
 const Table& english_item_labels();
 const Table& japanese_words();

@@ -55,8 +55,12 @@ std::string describe_profile_problem(std::string_view code, const std::vector<st
 std::string describe_error(const model::LocalError& error, Language language = Language::en);
 std::string render_probe(const ProbeRecord& probe, Language language = Language::en);
 // Every catalogue key of one table ("sentences", "titles", "cause_names", "fixes", "words",
-// "values") in one language, and its text: for the tests that both languages say everything.
+// "values", "help") in one language, and its text: for the tests that both languages say everything.
 std::vector<std::pair<std::string, std::string>> catalogue_entries(std::string_view table, Language language);
+// The --help line of `option` ("--port", or a positional's name) of `command` ("lab run"), or of
+// the command itself when `option` is empty: the command's own sentence, else the one every
+// command shares for that option; "[help: KEY]" when the catalogue has neither.
+std::string option_help(std::string_view command, std::string_view option, Language language);
 std::vector<std::string> catalogue_keys();
 // A template filled from parameters: {name} takes a value, [… {name} …] is left out unless every
 // name in it has a value (not null, false or empty). Exposed for its unit test.

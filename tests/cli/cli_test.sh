@@ -29,6 +29,22 @@ check "version subcommand" 0 "^dnspath [0-9]" -- "$bin" version
 for sub in run respond keygen report compare name capture analyze lab version; do
   check "$sub --help" 0 "Usage|usage" -- "$bin" "$sub" --help
 done
+# Every command's help in both languages comes whole from the catalogue: an option without its
+# line there shows "[help: …]". Japanese help is Japanese.
+check "top-level help in Japanese" 0 "終了コード" -- "$bin" --help --lang ja
+for sub in run respond keygen report compare name capture analyze diagnose bench version "lab up" "lab run" "lab down" "lab reproduce"; do
+  for lang in en ja; do
+    # shellcheck disable=SC2086  # "lab up" is two words on purpose
+    out=$("$bin" $sub --help --lang "$lang" 2>&1)
+    if grep -q "\[help: " <<<"$out"; then
+      echo "FAIL $sub --help --lang $lang: $(grep -o '\[help: [^]]*\]' <<<"$out" | head -3 | tr '\n' ' ')"; failures=$((failures + 1))
+    elif [ "$lang" = ja ] && ! grep -q "使い方" <<<"$out"; then
+      echo "FAIL $sub --help --lang ja: not in Japanese"; failures=$((failures + 1))
+    else
+      passes=$((passes + 1))
+    fi
+  done
+done
 check "no subcommand" 2 "" -- "$bin"
 check "unknown option" 2 "" -- "$bin" run --frobnicate
 check "unknown probe kind" 2 "" -- "$bin" run --target 127.0.0.1 --probes warp

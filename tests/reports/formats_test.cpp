@@ -83,6 +83,10 @@ const std::set<std::string> kLatinAllowed = {
     "WAN", "ULA", "NAT66", "wan", "repeat", "RD", "forward", "zone", "server",
     // Subcommands and profile keys, typed as they are.
     "lab", "bench", "analyze", "run", "up", "down", "reproduce", "respond", "capture", "keygen", "Ctrl", "ISP", "DHCPv6", "name", "kind", "balancer", "balancers", "TOML", "lb", "en", "ja", "DUT", "DHCP", "apt", "get", "install", "ipv4", "ipv6",
+    // The command line's --help: what the user types (metavariables, values, formats, files).
+    "NAME", "FILE", "ADDR", "OUT", "PREFIX", "dig", "JSON", "HTML", "JUnit", "PEM", "RSA", "PPPoE", "PD", "NO", "IPV6", "z0",
+    "yes", "no", "text", "json", "html", "md", "junit", "taps", "profiles", "model", "firmware", "dut", "dhcp", "static",
+    "skip", "fail", "over", "IFACE", "IN", "PMTU", "COLOR", "DONTFRAG", "ECDSA", "LEN", "PORT", "TAP", "pcap",
 };
 
 // A template's placeholder names ("{size}"), and the text without them. Hand-written, not
@@ -139,7 +143,7 @@ std::vector<std::string> english_words(const std::string& text, const std::vecto
 }
 
 TEST(Formats, TheJapaneseCatalogueSaysEverythingTheEnglishOneDoesWithoutEnglish) {
-    for (const char* table : {"sentences", "titles", "cause_names", "fixes", "words"}) {
+    for (const char* table : {"sentences", "titles", "cause_names", "fixes", "words", "help"}) {
         const auto english = catalogue_entries(table, Language::en);
         const auto japanese = catalogue_entries(table, Language::ja);
         std::set<std::string> english_keys, japanese_keys;
