@@ -2,7 +2,10 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <memory>
 
@@ -66,6 +69,8 @@ Result<TlsExchange, ExchangeError> tls_exchange(const Endpoint& server, wire::By
     const auto deadline = start + timeout;
     DNSPATH_TRY(TcpConnection connection, tcp_connect(server, deadline));
     const int fd = connection.socket.get();
+    const int no_delay = 1;  // the handshake's last flight and the query are small writes: no Nagle wait
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &no_delay, sizeof no_delay);
     const Endpoint local = connection.local;
     std::unique_ptr<SSL_CTX, SslContextFree> context(SSL_CTX_new(TLS_client_method()));
     if (!context) return unexpected(tls_failure(ExchangeFailure::error, "TLS: no context", "tls-setup", local));
