@@ -51,6 +51,9 @@ expect() {  # expect NAME DESCRIPTION PYTHON-EXPRESSION (must print True)
     echo "FAIL $1: $2 (got: $got)"; grep -E "FAIL|WARN" "$work/$1.out" | head -8
     # What capture said about failing verdicts it named nobody for, to diagnose a rare miss.
     q "$1" "'\\n'.join(x['checkpoint'] + '/' + x['family'] + ': ' + x['code'] + ' ' + json.dumps(f)[:400] for x in d['verdicts'] if x['status'] == 'fail' and not x['device'] for f in x['findings'])" 2>&1 | head -12
+    # And their probes as the probe saw them: a TCP probe with no finding at all was never
+    # followed (no source port recorded, or no SYN seen at any tap).
+    q "$1" "'\\n'.join(x['checkpoint'] + '/' + x['family'] + ' probe ' + json.dumps({k: p.get(k) for k in ('id', 'transport', 'outcome', 'source', 'attempts', 'rtt_ms', 'error')})[:300] for x in d['verdicts'] if x['status'] == 'fail' and not x['device'] for p in d['probes'] if p['id'] in x['probes'])" 2>&1 | head -12
     failures=$((failures + 1)); fi
 }
 
