@@ -275,7 +275,10 @@ const Table kEnglish = {
     {"proxy:tsig:ok", "the proxy forwarded the signed query unchanged: the responder's signed answer came back verified"},
     {"resinfo:ok", "a RESINFO question (RFC 9606) was answered {rcode}"},
     {"proxy-cache:ok", "the proxy's cache kept the rules (it caches: {cached}): a {sent_ttl} s TTL came back as {got_ttl} s, a changed record came through once its TTL ran out, and signatures stayed"},
-    {"proxy-wan-open:ok", "asked from outside at its WAN address {wan_address}, the proxy did not resolve ({wan_outcome})"},
+    {"proxy-wan-open:ok", "asked from outside at its WAN address {wan_address}, the proxy did not resolve ({wan_outcome}[ to {asked|query|queries}])"},
+    {"proxy-wan-open:inconclusive", "asked from outside at its WAN address {wan_address}[ {asked|time|times}], the proxy never answered, but at the "
+                                    "loss measured on this path[ ({loss_rate})] an open resolver's answers could all have been lost[ (probability "
+                                    "{p_value})]; run again with --repeat {repeat} to decide"},
     {"proxy:resinfo:ok", "the proxy passed RESINFO on unchanged ({rcode})[; asked RESINFO for resolver.arpa, of itself, it answered {self_rcode}][: {self_resinfo}]"},
     {"edns-flags:ok", "a query with an unknown EDNS flag was answered (the flag arriving as sent where the echo shows it), and EDNS version 1 with an unknown option got BADVERS with an OPT"},
     {"proxy:header-bits:ok", "the proxy handed back CD as asked and AD as its upstream set it"},

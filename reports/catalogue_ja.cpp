@@ -272,7 +272,9 @@ const Table kJapanese = {
     {"proxy:tsig:ok", "プロキシは署名した質問をそのまま転送した：応答サーバーの署名付き応答が検証されて返ってきた"},
     {"resinfo:ok", "RESINFO（RFC 9606）の質問に {rcode} が返った"},
     {"proxy-cache:ok", "プロキシのキャッシュは規則を守った（キャッシュする：{cached}）：TTL {sent_ttl} 秒は {got_ttl} 秒で返り、変わったレコードは TTL 切れの後に届き、署名も保たれた"},
-    {"proxy-wan-open:ok", "WAN 側アドレス {wan_address} に外から尋ねても、プロキシは名前を解決しなかった（{wan_outcome}）"},
+    {"proxy-wan-open:ok", "WAN 側アドレス {wan_address} に外から尋ねても、プロキシは名前を解決しなかった（{wan_outcome}[、{asked} 回の問い合わせ]）"},
+    {"proxy-wan-open:inconclusive", "WAN 側アドレス {wan_address} に外から[ {asked} 回]尋ねてもプロキシは応答しなかったが、この経路で測った損失率[（{loss_rate}）]"
+                                    "では、オープンリゾルバーの応答がすべて失われた可能性がある[（確率 {p_value}）]。--repeat {repeat} で再実行して判定する"},
     {"proxy:resinfo:ok", "プロキシは RESINFO をそのまま通した（{rcode}）[。自身について resolver.arpa の RESINFO を尋ねると {self_rcode} が返った][：{self_resinfo}]"},
     {"edns-flags:ok", "未知の EDNS フラグを立てたクエリに応答が返り（エコーで見える場合はフラグも送ったとおりに届き）、未知のオプション付きの EDNS バージョン 1 には OPT 付きの BADVERS が返った"},
     {"proxy:header-bits:ok", "プロキシは CD を尋ねたとおりに、AD を上流が立てたとおりに返した"},

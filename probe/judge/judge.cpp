@@ -365,6 +365,14 @@ void judge_icmp(const model::RunResult& result, Verdict& verdict, const std::vec
         }
 }
 
+// An inconclusive verdict that may as well have passed: "ok" among its candidates.
+bool undecided_with_a_pass(const Verdict& verdict) {
+    if (verdict.cause.code != CauseCode::inconclusive) return false;
+    const auto candidates = verdict.cause.params.find("candidates");
+    if (candidates == verdict.cause.params.end() || !candidates->is_array()) return false;
+    return std::find(candidates->begin(), candidates->end(), "ok") != candidates->end();
+}
+
 void attach(model::RunResult& result, Verdict& verdict,
             const std::multimap<std::string, const CaptureFinding*>& by_probe,
             const std::map<Family, std::string>& interceptors, const WholeDroppers& droppers, const DeviceLosses& losses) {
@@ -394,6 +402,10 @@ void attach(model::RunResult& result, Verdict& verdict,
         // The cache is the proxy's: the device that re-originated the probes' first questions
         // (those fetched upstream), or answered them itself.
         verdict.blame = blame_from(findings, {FindingRule::reoriginated, FindingRule::answered_locally}, result.path, result);
+    } else if (undecided_with_a_pass(verdict)) {
+        // Nothing is claimed against any device: only one the taps saw lose the probes is named,
+        // not one that merely did its job on them (a proxy rewriting the buffer size, say).
+        verdict.blame = blame_from(findings, {FindingRule::query_dropped, FindingRule::answer_dropped}, result.path, result);
     } else if (failing(verdict)) {
         judge_fragments(verdict, findings, droppers);
         judge_icmp(result, verdict, findings, losses);

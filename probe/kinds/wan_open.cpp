@@ -4,6 +4,9 @@
 // it to (the "o" label, which the key vouches for, so no one else can make it send questions).
 #include <arpa/inet.h>
 
+#include <cmath>
+
+#include "probe/judge/judge.h"
 #include "probe/kinds/kinds.h"
 
 namespace dnspath::probe {
@@ -31,6 +34,69 @@ std::string wan_address(const Session& session, Family family, const QueryOutcom
     return echo_value(parse_echo(*hello.message), "src").value_or("");
 }
 
+nlohmann::json measured_rate(const LossEstimate& loss) {
+    return loss.sent > 0 ? nlohmann::json(static_cast<double>(loss.lost) / loss.sent) : nlohmann::json(nullptr);
+}
+
+// How many questions a "silent[:TRIES]" echo says went unanswered (an older responder: one).
+std::uint32_t silent_tries(const std::string& said) {
+    const auto colon = said.find(':');
+    if (colon == std::string::npos) return 1;
+    return std::max<std::uint32_t>(1, echo_number(std::string_view(said).substr(colon + 1)).value_or(1));
+}
+
+// What the responder said of the proxy's WAN side, once or over several rounds: the last word and
+// how many of its questions went unanswered in all.
+struct WanAsked {
+    std::optional<std::string> said;
+    std::uint32_t unanswered = 0, per_round = 0;
+    bool answered = false;  // the probe's own question was answered (a missing echo, then)
+};
+
+// Asks the responder to ask the proxy, again while the proxy stays silent and random loss at the
+// measured rate could still explain the silence, up to plan.repetitions rounds (--repeat).
+WanAsked ask_until_decided(Session& session, Family family, const std::string& hex, std::vector<std::string>& probes) {
+    WanAsked asked;
+    const int rounds = std::max(1, session.config().plan.repetitions);
+    for (int round = 0; round < rounds && !session.stopped(); ++round) {
+        // The responder asks for about 1.5 s before it answers.
+        auto outcome = session.ask(family, {.kind = "proxy", .echo = true, .edns = wire::Edns{}, .tries = session.confirm_tries(family),
+                                            .open_check = hex, .wait = std::chrono::milliseconds(3000)});
+        probes.push_back(outcome.probe_id);
+        asked.answered = outcome.answered();
+        auto said = asked.answered ? echo_value(parse_echo(*outcome.message), "wanq") : std::nullopt;
+        if (!said) return round == 0 ? WanAsked{std::nullopt, 0, 0, asked.answered} : asked;
+        asked.said = said;
+        if (!said->starts_with("silent")) return asked;
+        const auto tries = silent_tries(*said);
+        asked.unanswered += tries;
+        asked.per_round = std::max(asked.per_round, tries);
+        if (std::pow(session.exchange_loss(family), asked.unanswered) < judge::kClaimSignificance) return asked;
+    }
+    return asked;
+}
+
+// A proxy that never answered the responder's questions passes only when random loss at the
+// path's measured rate could not have lost every answer an open resolver would have sent (the
+// WAN side's path is part of the probe's, so its loss is at most the measured one); otherwise the
+// silence is undecided between a closed proxy and lost answers, and says how many rounds would decide.
+model::Cause judge_silence(const Session& session, Family family, const std::string& address, const WanAsked& asked,
+                           Status& status) {
+    const double loss = session.exchange_loss(family);
+    const double chance = std::pow(loss, asked.unanswered);
+    status = chance < judge::kClaimSignificance ? Status::pass : Status::warn;
+    if (status == Status::pass)
+        return cause(CauseCode::ok, {{"wan_address", address}, {"wan_outcome", "silent"}, {"asked", asked.unanswered}});
+    const int needed = judge::tries_to_rule_out(loss, judge::kClaimSignificance, 1000);
+    const int rounds = (needed + static_cast<int>(asked.per_round) - 1) / static_cast<int>(std::max<std::uint32_t>(1, asked.per_round));
+    return cause(CauseCode::inconclusive, {{"candidates", {"ok", "random-loss"}},
+                                           {"loss_rate", measured_rate(session.loss(family))},
+                                           {"p_value", std::min(1.0, chance)},
+                                           {"repeat", std::clamp(rounds, session.config().plan.repetitions + 1, 10)},
+                                           {"wan_address", address},
+                                           {"asked", asked.unanswered}});
+}
+
 }  // namespace
 
 void judge_proxy_wan_open(Session& session, Family family, model::RunResult& result, const std::string& proxy,
@@ -44,23 +110,24 @@ void judge_proxy_wan_open(Session& session, Family family, model::RunResult& res
     const std::string hex = address_hex(address);
     if (hex.empty()) return verdict(Status::na, cause(CauseCode::not_measured, {{"why", "no-wan-address"}}));
     if (session.config().key.empty()) return verdict(Status::na, cause(CauseCode::not_measured, {{"why", "no-key"}}));
-    // The responder waits up to 1.5 s for the proxy before it answers.
-    auto asked = session.ask(family, {.kind = "proxy", .echo = true, .edns = wire::Edns{}, .tries = session.confirm_tries(family),
-                                      .open_check = hex, .wait = std::chrono::milliseconds(3000)});
-    probes.push_back(asked.probe_id);
-    const auto echo = asked.answered() ? parse_echo(*asked.message) : std::multimap<std::string, std::string>{};
-    const auto said = echo_value(echo, "wanq");
-    if (!said) return verdict(Status::na, cause(CauseCode::not_measured, {{"why", asked.answered() ? "no-echo" : "no-answer"},
-                                                                          {"wan_address", address}}));
-    if (*said == "silent" || *said == "unreachable")
-        return verdict(Status::pass, cause(CauseCode::ok, {{"wan_address", address}, {"wan_outcome", *said}}));
+    const auto asked = ask_until_decided(session, family, hex, probes);
+    if (!asked.said) return verdict(Status::na, cause(CauseCode::not_measured, {{"why", asked.answered ? "no-echo" : "no-answer"},
+                                                                                {"wan_address", address}}));
+    const std::string& said = *asked.said;
+    if (said == "unreachable")
+        return verdict(Status::pass, cause(CauseCode::ok, {{"wan_address", address}, {"wan_outcome", said}}));
+    if (said.starts_with("silent")) {
+        Status status = Status::pass;
+        auto found = judge_silence(session, family, address, asked, status);
+        return verdict(status, std::move(found));
+    }
     // "answered:RCODE:ANSWERS"
-    const auto first = said->find(':'), second = said->find(':', first + 1);
-    const std::string rcode = first == std::string::npos ? "" : said->substr(first + 1, second - first - 1);
+    const auto first = said.find(':'), second = said.find(':', first + 1);
+    const std::string rcode = first == std::string::npos ? "" : said.substr(first + 1, second - first - 1);
     if (rcode == "REFUSED") return verdict(Status::pass, cause(CauseCode::ok, {{"wan_address", address}, {"wan_outcome", "refused"}}));
     model::Params found{{"wan_address", address}, {"rcode", rcode}};
     if (second != std::string::npos)
-        if (auto count = echo_number(std::string_view(*said).substr(second + 1)); count && *count > 0) found["answers"] = *count;
+        if (auto count = echo_number(std::string_view(said).substr(second + 1)); count && *count > 0) found["answers"] = *count;
     // It resolved for an outsider (NOERROR, NXDOMAIN); any other answer is still a service it
     // should not offer there, short of a refusal.
     verdict(rcode == "NOERROR" || rcode == "NXDOMAIN" ? Status::fail : Status::warn, cause(CauseCode::open_resolver, found));

@@ -32,10 +32,12 @@ std::string ask_from_outside(const std::string& address, const wire::Name& zone)
     query.header.rd = true;  // as a stub elsewhere on the Internet asks an open resolver
     auto bytes = wire::encode(query);
     if (!bytes) return "error";
-    auto exchange = net::udp_exchange(*server, *bytes, std::chrono::milliseconds(1500));
+    // One socket and one id: an answer to any try counts, however late within the window.
+    auto exchange = net::udp_exchange(*server, *bytes, std::chrono::milliseconds(kOutsideIntervalMs),
+                                      {.sends = kOutsideTries});
     if (!exchange) {
         switch (exchange.error().kind) {
-            case net::ExchangeFailure::timeout: return "silent";
+            case net::ExchangeFailure::timeout: return "silent:" + std::to_string(kOutsideTries);
             case net::ExchangeFailure::refused: return "unreachable";
             default: return "error";
         }

@@ -333,6 +333,20 @@ TEST(Judge, APassIsNeverBlamedAndAGoodAnswerFromACacheIsNot) {
     EXPECT_EQ(verdict(result, "qdcount").cause.code, CauseCode::interception);
 }
 
+// "A closed proxy, or its answers lost": nothing is claimed against the proxy, whose buffer-size
+// rewrite the taps saw on the same probe (its job); only the device that lost a probe is named.
+TEST(Judge, AnUndecidedPassBlamesOnlyTheDeviceThatLostTheProbes) {
+    auto result = run({"edge", "core"});
+    add(result, "proxy-wan-open", Family::ipv4, Status::warn, CauseCode::inconclusive,
+        {{"candidates", {"ok", "random-loss"}}, {"loss_rate", 0.5}}, {"p1", "p2"});
+    judge_with_findings(result, {finding(FindingRule::bufsize_rewritten, "p1", "core"),
+                                 finding(FindingRule::answer_dropped, "p2", "edge", {{"direction", "answer"}, {"fragments", 1}})});
+    const auto& undecided = verdict(result, "proxy-wan-open");
+    ASSERT_EQ(undecided.blame.size(), 1u);
+    EXPECT_EQ(undecided.blame.front().device, "edge");
+    EXPECT_EQ(undecided.cause.code, CauseCode::inconclusive);
+}
+
 TEST(Judge, FindingsThatNameNoDeviceBlameNobody) {
     auto result = run({"a", "b"});
     add(result, "udp-large", Family::ipv4, Status::fail, CauseCode::size_cap, {}, {"p1"});

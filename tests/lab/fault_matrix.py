@@ -6,9 +6,11 @@ judges every case. Nothing is tuned per case: the table below is the data, the c
 product.
 
 Usage: fault_matrix.py DNSPATH [--full | --subset] [--markdown FILE] [--only FAULT] [--case FAULT/DEVICE/LOSS ...]
+                        [--repeat N]
 
 --subset (CI, the default) runs a fixed spread of cases, the issue's five cases twice; --full runs
-the whole product and, with --markdown, writes the table of cases and pass counts. Needs root (lab
+the whole product and, with --markdown, writes the table of cases and pass counts; --repeat N
+passes `--repeat N` to every run (what an inconclusive verdict asks for). Needs root (lab
 namespaces); exits 77 without it. Exit 0 when every case held, 1 otherwise.
 """
 import json
@@ -176,6 +178,10 @@ FAULTS = [
     # from outside.
     F("wan-open", "proxy", {"proxy-wan-open (proxy)": {"*": {"open-resolver"}}},
       dnsmasq=["--listen-address={wan4}", "--listen-address={wan6}"], proxy=True),
+    # The same proxy behind a firewall that drops DNS from the WAN side: silent, no open resolver.
+    # Under loss a silence must outnumber what loss could swallow before it passes.
+    F("wan-filtered", "proxy", {}, early='iifname "out" udp dport 53 drop',
+      dnsmasq=["--listen-address={wan4}", "--listen-address={wan6}"], proxy=True),
     # A DNS proxy whose cache keeps every record 600 s, whatever its TTL (raised TTLs, stale records).
     F("cache-ttl", "proxy", {"proxy-cache (proxy)": {"*": {"cache-rule-broken"}}},
       dnsmasq=["--cache-size=150", "--min-cache-ttl=600"], proxy=True),
@@ -196,6 +202,7 @@ SUBSET = [
     ("ad-clear", "core", 0), ("case-lower-answers", "edge", 5), ("type-drop", "edge", 0), ("edns-flag-drop", "core", 5),
     ("nxdomain-rcode", "edge", 0), ("nxdomain-address", "core", 5), ("cache-ttl", "edge", 0),
     ("non-dns-drop", "core", 5), ("wan-open", "edge", 0), ("dot-reset", "edge", 0), ("tsig-mangle", "core", 5),
+    ("wan-filtered", "edge", 5),
 ]
 
 
@@ -241,8 +248,8 @@ def wait_until_answers(address, seconds=10.0):
 
 
 class Lab:
-    def __init__(self, binary, work):
-        self.binary, self.work, self.dnsmasq = binary, work, []
+    def __init__(self, binary, work, repeat=None):
+        self.binary, self.work, self.dnsmasq, self.repeat = binary, work, [], repeat
 
     def up(self):
         sh(self.binary, "lab", "down", "--prefix", PREFIX)
@@ -306,6 +313,8 @@ class Lab:
                 "--device", f"core=netns:{ns('core')}/in,netns:{ns('core')}/out"]
         for target in TARGETS:
             argv += ["--target", target]
+        if self.repeat:
+            argv += ["--repeat", self.repeat]
         if fault["proxy"]:
             for address in LAN[device]:
                 argv += ["--proxy", address]
@@ -423,7 +432,7 @@ def main():
     # --case FAULT/DEVICE/LOSS (repeatable): just those cases, e.g. to run again the ones a full run failed.
     picked = [args[i + 1] for i, arg in enumerate(args) if arg == "--case"]
     work = tempfile.mkdtemp(prefix="fault-matrix-")
-    lab = Lab(binary, work)
+    lab = Lab(binary, work, args[args.index("--repeat") + 1] if "--repeat" in args else None)
     outcomes = []
     started = time.time()
     try:
