@@ -44,18 +44,23 @@ public:
         return found;
     }
     // The probe's message at tap i that `other` (seen at another tap) is a copy of: the one with its
-    // DNS id, or find()'s pick when none has it. A forwarder that lost its first upstream query
-    // asks again under a new id; comparing the first copy at one tap with the second at the next
-    // would read as the device between them re-originating it.
+    // DNS id and name, else its DNS id, or find()'s pick when none has it. A forwarder that lost its
+    // first upstream query asks again under a new id; comparing the first copy at one tap with the
+    // second at the next would read as the device between them re-originating it. The probe's own
+    // tries share one id and differ in their name (the r<n> label): under loss the last answer at
+    // one tap and the first with that id at the next belong to different tries, and a name whose
+    // case a device changed was compared with another try's name and went unseen.
     const Sighting* counterpart(std::size_t i, const std::string& key, const Sighting& other) const {
         const auto& seen = tap(i);
+        const Sighting* same_id = nullptr;
         if (auto group = seen.by_probe.find(key); group != seen.by_probe.end())
             for (std::uint32_t index : group->second) {
                 const Sighting& sighting = seen.messages[index];
-                if (sighting.answer == other.answer && !sighting.partial && sighting.dns_id == other.dns_id)
-                    return &sighting;
+                if (sighting.answer != other.answer || sighting.partial || sighting.dns_id != other.dns_id) continue;
+                if (sighting.name == other.name) return &sighting;
+                if (same_id == nullptr) same_id = &sighting;
             }
-        return find(i, key, other.answer);
+        return same_id != nullptr ? same_id : find(i, key, other.answer);
     }
     // An ICMP error about the probe's query (or answer) seen at a tap.
     const IcmpSighting* icmp(std::size_t i, const std::string& key, bool answer) const {

@@ -320,6 +320,33 @@ TEST(Correlate, HeaderBitsAndTheNamesCaseChangedInPlaceAreBlamedButARetryIsNot) 
     EXPECT_EQ(with_rule(retried, FindingRule::header_bits_changed), nullptr);
 }
 
+// The fault matrix's case-lower-answers on core at 10 % loss on edge, as its taps saw it: the
+// probe's tries share one DNS id; the first try's answer is lost inside edge; core lowercases
+// every answer's name. The last answer at core's probe side is the retry's, and it must be
+// compared with the retry's answer at core's server side, not the first one with that id.
+TEST(Correlate, ANameLowercasedIsFoundOnTheRetryThatGotThrough) {
+    auto probe = at("198.18.0.1", 40001), retry = at("198.18.0.1", 40002), server = at("198.18.2.2", 53);
+    auto message = [](const std::string& labels, bool answer) {
+        Message built = make_query(7, Name::parse(labels + ".probe.dnspath.test").value(), rr_type::txt, Edns{});
+        built.header.qr = answer;
+        return encode(built).value();
+    };
+    TapCapture edge_in = tap("edge.in"), edge_out = tap("edge.out"), core_in = tap("core.in"), core_out = tap("core.out");
+    for (auto* side : {&edge_in, &edge_out, &core_in, &core_out}) add(*side, probe, server, message("p13.EcHo.T1", false));
+    add(core_out, server, probe, message("p13.EcHo.T1", true));
+    add(core_in, server, probe, message("p13.ecHo.T1", true));
+    add(edge_out, server, probe, message("p13.ecHo.T1", true));  // and no further: lost inside edge
+    for (auto* side : {&edge_in, &edge_out, &core_in, &core_out}) add(*side, retry, server, message("p13.EcHo.R2.T2", false));
+    add(core_out, server, retry, message("p13.EcHo.R2.T2", true));
+    for (auto* side : {&core_in, &edge_out, &edge_in}) add(*side, server, retry, message("p13.ecHo.R2.T2", true));
+    std::vector<TapSightings> taps{observe(edge_in, kZone), observe(edge_out, kZone), observe(core_in, kZone), observe(core_out, kZone)};
+    auto found = attribute({{"edge", 0, 1}, {"core", 2, 3}}, taps, {record("p13", Outcome::answer)});
+    const auto* lowered = with_rule(found, FindingRule::name_case_changed);
+    ASSERT_NE(lowered, nullptr);
+    EXPECT_EQ(lowered->device, "core");
+    EXPECT_EQ(lowered->params["direction"], "answer");
+}
+
 TEST(Correlate, AnRcodeChangedInPlaceOrAcrossAProxyAskedOnPurposeIsBlamed) {
     auto probe = at("198.18.0.1", 40002), server = at("198.18.2.2", 53), proxy = at("198.18.1.1", 53002);
     auto nxdomain = [](std::uint16_t id, bool rewritten) {
