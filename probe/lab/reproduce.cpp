@@ -455,11 +455,12 @@ private:
 
 }  // namespace
 
+// "@", not "on": the name stands inside the lines of every language.
 std::string ExpectedVerdict::name() const {
     std::string on;
     for (const auto& device : devices) on += (on.empty() ? "" : "+") + device;
     return model::verdict_name({.checkpoint = checkpoint, .via = via}) + "/" + std::string(to_string(family)) + " " +
-           std::string(to_string(code)) + (on.empty() ? "" : " on " + on);
+           std::string(to_string(code)) + (on.empty() ? "" : " @ " + on);
 }
 
 Result<Reproduction> plan_reproduction(const model::RunResult& run, const std::string& source) {
@@ -508,11 +509,11 @@ ReproductionCheck check_reproduction(const Reproduction& reproduction, const mod
             check.reproduced.push_back(expected.name());
             continue;
         }
-        std::string said = "not decided";
+        std::string said = "-";  // no verdict of that name: a code, not a word, in every language
         if (found != lab.verdicts.end()) {
             std::string on;
             for (const auto& device : model::blamed_devices(*found)) on += (on.empty() ? "" : "+") + device;
-            said = std::string(to_string(found->status)) + " " + std::string(to_string(found->cause.code)) + (on.empty() ? "" : " on " + on);
+            said = std::string(to_string(found->status)) + " " + std::string(to_string(found->cause.code)) + (on.empty() ? "" : " @ " + on);
         }
         check.missing.emplace_back(expected.name(), said);
     }
@@ -527,7 +528,7 @@ ReproductionCheck combine_checks(const Reproduction& reproduction, const std::ve
         // Runs after the first check only what was still missing: a verdict counts in the runs
         // that checked it.
         int seen = 0, checked = 0;
-        std::string said = "not decided";
+        std::string said = "-";  // no verdict of that name: a code, not a word, in every language
         for (const auto& run : runs) {
             if (std::find(run.reproduced.begin(), run.reproduced.end(), name) != run.reproduced.end()) ++seen, ++checked;
             for (const auto& [missing, lab_said] : run.missing)

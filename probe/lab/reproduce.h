@@ -36,7 +36,7 @@ struct ExpectedVerdict {
     model::Via via = model::Via::path;
     model::CauseCode code = model::CauseCode::ok;
     std::vector<std::string> devices;
-    std::string name() const;  // "udp-large/ipv4 size-cap on cpe"
+    std::string name() const;  // "udp-large/ipv4 size-cap @ cpe"
 };
 
 // A cause the run found that no lab fault yields yet, or a failing verdict nothing can place.

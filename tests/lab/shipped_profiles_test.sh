@@ -55,7 +55,7 @@ nothing_to_reproduce lbd/nftables
 reproduces lbd/dnsdist "$work/lbd/dnsdist" 5
 expect lbd/dnsdist "the reproduced lab has a dnsdist balancer" "'balancer = \"dnsdist\"' in open('$work/lbd/dnsdist-reproduced/profile.toml').read()"
 for f in ipv4 ipv6; do
-  expect lbd/dnsdist "dnsdist's interception reproduced on the lb, $f" "'reproduced: dns-interception/$f interception on lb' in open('$work/lbd/dnsdist-reproduced.out').read()"
+  expect lbd/dnsdist "dnsdist's interception reproduced on the lb, $f" "'reproduced: dns-interception/$f interception @ lb' in open('$work/lbd/dnsdist-reproduced.out').read()"
 done
 run_lab ngn "$profiles/ngn-pppoe.toml"
 left_behind ngn

@@ -92,7 +92,7 @@ TEST(Reproduce, WhatNoLabFaultYieldsOrNoDeviceCarriesIsListedNotDropped) {
     // Failing verdicts with a device are expected again; tsig-broken on core follows from nothing
     // the lab can build, but core has a fault of its own, so it stays expected and unlisted.
     ASSERT_EQ(planned.expected.size(), 3u);
-    EXPECT_EQ(planned.expected[0].name(), "udp-large/ipv4 size-cap on home-gw");
+    EXPECT_EQ(planned.expected[0].name(), "udp-large/ipv4 size-cap @ home-gw");
     std::vector<std::string> listed;
     for (const auto& gone : planned.unreproducible) listed.push_back(gone.verdict + " " + gone.code + " " + gone.why);
     EXPECT_EQ(listed, (std::vector<std::string>{"edns-truncation/ipv4 inconclusive inconclusive", "tcp-fallback/ipv4 tcp-filter not-located"}));
@@ -123,10 +123,10 @@ TEST(Reproduce, TheLabMustShowEachFailureWithTheSameCauseOnTheSameDevice) {
         verdict(Checkpoint::tsig, Family::ipv4, Status::fail, CauseCode::no_answer, model::Params::object(), {"core"}),
     };
     auto check = check_reproduction(planned, lab);
-    EXPECT_EQ(check.reproduced, (std::vector<std::string>{"udp-large/ipv4 size-cap on home-gw"}));
+    EXPECT_EQ(check.reproduced, (std::vector<std::string>{"udp-large/ipv4 size-cap @ home-gw"}));
     ASSERT_EQ(check.missing.size(), 2u);
-    EXPECT_EQ(check.missing[0].second, "fail tcp-filter on home-gw");  // another device
-    EXPECT_EQ(check.missing[1].second, "fail no-answer on core");      // another cause
+    EXPECT_EQ(check.missing[0].second, "fail tcp-filter @ home-gw");  // another device
+    EXPECT_EQ(check.missing[1].second, "fail no-answer @ core");      // another cause
     EXPECT_FALSE(check.ok());
 }
 
@@ -137,13 +137,13 @@ TEST(Reproduce, AFailureSeenInSomeLabRunsIsReproducedAndCalledIntermittent) {
     ASSERT_EQ(planned.expected.size(), 3u);
     const auto name = [&](std::size_t i) { return planned.expected[i].name(); };
     ReproductionCheck first{{name(0)}, {{name(1), "pass ok"}, {name(2), "pass ok"}}, {}, 1};
-    ReproductionCheck second{{name(0), name(1)}, {{name(2), "fail no-answer on core"}}, {}, 1};
+    ReproductionCheck second{{name(0), name(1)}, {{name(2), "fail no-answer @ core"}}, {}, 1};
     auto combined = combine_checks(planned, {first, second});
     EXPECT_EQ(combined.runs, 2);
     EXPECT_EQ(combined.reproduced, (std::vector<std::string>{name(0), name(1)}));
     EXPECT_EQ(combined.intermittent, (std::vector<std::pair<std::string, int>>{{name(1), 1}}));
     ASSERT_EQ(combined.missing.size(), 1u);
-    EXPECT_EQ(combined.missing[0], (std::pair<std::string, std::string>{name(2), "fail no-answer on core"}));
+    EXPECT_EQ(combined.missing[0], (std::pair<std::string, std::string>{name(2), "fail no-answer @ core"}));
     EXPECT_FALSE(combined.ok());
     second.reproduced.push_back(name(2));
     second.missing.clear();
