@@ -78,7 +78,7 @@ void Session::take_failure(const net::ExchangeError& error, QueryOutcome& outcom
 
 void Session::take_answer(const net::Exchange& exchange, const QuerySpec& spec, const BuiltQuery& built,
                           const wire::Bytes& request_mac, QueryOutcome& outcome) {
-    learn_rtt(exchange.rtt_ms);
+    if (exchange.sends == 1) learn_rtt(exchange.rtt_ms);  // after a resend the time includes the wait
     outcome.tcp_connected = spec.transport != Transport::udp;
     outcome.rtt_ms = exchange.rtt_ms;
     outcome.answer_size = exchange.answer.size();

@@ -354,6 +354,9 @@ QueryOutcome Session::ask(Family family, const QuerySpec& spec) {
                 continue;
             }
             take_answer(*exchange, spec, built, sent[index].mac, outcome);  // signed over that try's MAC
+            // From one socket: the sends it took, so a kind can tell a proxy's first forward from
+            // its retransmission (dnsmasq resends the stub's query as it came, unrewritten).
+            if (one_socket) outcome.attempts = exchange->sends;
             break;
         }
     }

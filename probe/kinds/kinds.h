@@ -143,6 +143,11 @@ void add_verdict(model::RunResult& result, model::Checkpoint checkpoint, model::
                  model::Cause cause, std::vector<std::string> probes = {}, model::Via via = model::Via::path);
 // Where a query of `spec` goes: to the proxy under test, or across the path.
 inline model::Via via_of(const QuerySpec& spec) { return spec.via_proxy ? model::Via::proxy : model::Via::path; }
+// The family's measured loss rate as an `inconclusive` cause's `loss_rate` (null: not measured).
+inline model::Params measured_loss_rate(const Session& session, model::Family family) {
+    const auto& loss = session.loss(family);
+    return loss.sent > 0 ? model::Params(static_cast<double>(loss.lost) / loss.sent) : model::Params();
+}
 model::Cause cause(model::CauseCode code, model::Params params = model::Params::object());
 model::FamilySummary& summary_for(model::RunResult& result, model::Family family);
 // The record of one query sent on a flow of a FlowSet (the loss measurement, the sessions ramp):

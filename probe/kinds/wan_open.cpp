@@ -34,10 +34,6 @@ std::string wan_address(const Session& session, Family family, const QueryOutcom
     return echo_value(parse_echo(*hello.message), "src").value_or("");
 }
 
-nlohmann::json measured_rate(const LossEstimate& loss) {
-    return loss.sent > 0 ? nlohmann::json(static_cast<double>(loss.lost) / loss.sent) : nlohmann::json(nullptr);
-}
-
 // How many questions a "silent[:TRIES]" echo says went unanswered (an older responder: one).
 std::uint32_t silent_tries(const std::string& said) {
     const auto colon = said.find(':');
@@ -90,7 +86,7 @@ model::Cause judge_silence(const Session& session, Family family, const std::str
     const int needed = judge::tries_to_rule_out(loss, judge::kClaimSignificance, 1000);
     const int rounds = (needed + static_cast<int>(asked.per_round) - 1) / static_cast<int>(std::max<std::uint32_t>(1, asked.per_round));
     return cause(CauseCode::inconclusive, {{"candidates", {"ok", "random-loss"}},
-                                           {"loss_rate", measured_rate(session.loss(family))},
+                                           {"loss_rate", measured_loss_rate(session, family)},
                                            {"p_value", std::min(1.0, chance)},
                                            {"repeat", std::clamp(rounds, session.config().plan.repetitions + 1, 10)},
                                            {"wan_address", address},

@@ -229,7 +229,7 @@ Result<Exchange, ExchangeError> udp_exchange(const Endpoint& server, wire::ByteV
         // A stray datagram with another id (a late answer to an earlier try) is not ours.
         if (received < 2 || wire::load_u16(buffer.data()) != id) continue;
         buffer.resize(static_cast<std::size_t>(received));
-        return Exchange{std::move(buffer), elapsed_ms(start), local_of(socket.get())};
+        return Exchange{std::move(buffer), elapsed_ms(start), local_of(socket.get()), sent};
     }
 }
 

@@ -57,6 +57,7 @@ struct Exchange {
     wire::Bytes answer;
     double rtt_ms = 0;
     Endpoint local;  // the address and port the query left from
+    int sends = 1;   // how often the query had been sent when the answer came (UdpOptions::sends)
 };
 
 enum class ExchangeFailure { timeout, refused, reset, error };

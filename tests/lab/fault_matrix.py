@@ -202,7 +202,7 @@ SUBSET = [
     ("ad-clear", "core", 0), ("case-lower-answers", "edge", 5), ("type-drop", "edge", 0), ("edns-flag-drop", "core", 5),
     ("nxdomain-rcode", "edge", 0), ("nxdomain-address", "core", 5), ("cache-ttl", "edge", 0),
     ("non-dns-drop", "core", 5), ("wan-open", "edge", 0), ("dot-reset", "edge", 0), ("tsig-mangle", "core", 5),
-    ("wan-filtered", "edge", 5),
+    ("wan-filtered", "edge", 5), ("proxy-cap", "edge", 10),
 ]
 
 
