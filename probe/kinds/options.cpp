@@ -430,15 +430,6 @@ void judge_non_dns_53(Session& session, Family family, model::RunResult& result)
                                 {{"what", "dns-off-53"}, {"port", *port}, {"outcome", to_string(elsewhere.kind)}}));
 }
 
-// A TSIG-signed query (RFC 8945, with the TSIG key both ends derive from the run's key) and the
-// responder's signed answer must each arrive as signed: a box that changes either in place breaks
-// its MAC, one that strips the record leaves it unsigned. The responder's echo says the query's
-// TSIG verified; a query whose TSIG failed gets NOTAUTH with the TSIG error. A proxy answers from
-// its own resolution: TSIG ends at it unless it forwards the query unchanged (RFC 8945 5.5 asks
-// that of a forwarder), so a proxy that answers unsigned, or refuses the signed query with an
-// error of its own (FORMERR, REFUSED, its own BADKEY), warns: measured, Unbound answers FORMERR,
-// BIND NOTAUTH/BADKEY, Knot Resolver and PowerDNS Recursor unsigned. A proxy that drops it, or a
-// box that changes a signed message, fails. A real server (target mode) shares no key.
 namespace {
 
 // Through a proxy, the answer to its first forward. A stub's retry reaches dnsmasq as a
@@ -459,6 +450,15 @@ QueryOutcome ask_first_forward(Session& session, Family family, const QuerySpec&
 
 }  // namespace
 
+// A TSIG-signed query (RFC 8945, with the TSIG key both ends derive from the run's key) and the
+// responder's signed answer must each arrive as signed: a box that changes either in place breaks
+// its MAC, one that strips the record leaves it unsigned. The responder's echo says the query's
+// TSIG verified; a query whose TSIG failed gets NOTAUTH with the TSIG error. A proxy answers from
+// its own resolution: TSIG ends at it unless it forwards the query unchanged (RFC 8945 5.5 asks
+// that of a forwarder), so a proxy that answers unsigned, or refuses the signed query with an
+// error of its own (FORMERR, REFUSED, its own BADKEY), warns: measured, Unbound answers FORMERR,
+// BIND NOTAUTH/BADKEY, Knot Resolver and PowerDNS Recursor unsigned. A proxy that drops it, or a
+// box that changes a signed message, fails. A real server (target mode) shares no key.
 void judge_tsig(Session& session, Family family, model::RunResult& result, QuerySpec spec) {
     spec.kind = spec.via_proxy ? "proxy" : "options";
     if (session.config().key.empty() || spec.name) {

@@ -49,6 +49,11 @@ struct WanAsked {
     bool answered = false;  // the probe's own question was answered (a missing echo, then)
 };
 
+// The chance that random loss at the measured rate lost the answers to `unanswered` questions.
+double silence_by_chance(const Session& session, Family family, std::uint32_t unanswered) {
+    return std::pow(session.exchange_loss(family), static_cast<double>(unanswered));
+}
+
 // Asks the responder to ask the proxy, again while the proxy stays silent and random loss at the
 // measured rate could still explain the silence, up to plan.repetitions rounds (--repeat).
 WanAsked ask_until_decided(Session& session, Family family, const std::string& hex, std::vector<std::string>& probes) {
@@ -61,13 +66,13 @@ WanAsked ask_until_decided(Session& session, Family family, const std::string& h
         probes.push_back(outcome.probe_id);
         asked.answered = outcome.answered();
         auto said = asked.answered ? echo_value(parse_echo(*outcome.message), "wanq") : std::nullopt;
-        if (!said) return round == 0 ? WanAsked{std::nullopt, 0, 0, asked.answered} : asked;
+        if (!said) return asked;  // the rounds before, if any, still count
         asked.said = said;
         if (!said->starts_with("silent")) return asked;
         const auto tries = silent_tries(*said);
         asked.unanswered += tries;
         asked.per_round = std::max(asked.per_round, tries);
-        if (std::pow(session.exchange_loss(family), asked.unanswered) < judge::kClaimSignificance) return asked;
+        if (silence_by_chance(session, family, asked.unanswered) < judge::kClaimSignificance) return asked;
     }
     return asked;
 }
@@ -76,14 +81,11 @@ WanAsked ask_until_decided(Session& session, Family family, const std::string& h
 // path's measured rate could not have lost every answer an open resolver would have sent (the
 // WAN side's path is part of the probe's, so its loss is at most the measured one); otherwise the
 // silence is undecided between a closed proxy and lost answers, and says how many rounds would decide.
-model::Cause judge_silence(const Session& session, Family family, const std::string& address, const WanAsked& asked,
-                           Status& status) {
-    const double loss = session.exchange_loss(family);
-    const double chance = std::pow(loss, asked.unanswered);
-    status = chance < judge::kClaimSignificance ? Status::pass : Status::warn;
-    if (status == Status::pass)
+model::Cause judge_silence(const Session& session, Family family, const std::string& address, const WanAsked& asked) {
+    const double chance = silence_by_chance(session, family, asked.unanswered);
+    if (chance < judge::kClaimSignificance)
         return cause(CauseCode::ok, {{"wan_address", address}, {"wan_outcome", "silent"}, {"asked", asked.unanswered}});
-    const int needed = judge::tries_to_rule_out(loss, judge::kClaimSignificance, 1000);
+    const int needed = judge::tries_to_rule_out(session.exchange_loss(family), judge::kClaimSignificance, 1000);
     const int rounds = (needed + static_cast<int>(asked.per_round) - 1) / static_cast<int>(std::max<std::uint32_t>(1, asked.per_round));
     return cause(CauseCode::inconclusive, {{"candidates", {"ok", "random-loss"}},
                                            {"loss_rate", measured_loss_rate(session, family)},
@@ -113,9 +115,8 @@ void judge_proxy_wan_open(Session& session, Family family, model::RunResult& res
     if (said == "unreachable")
         return verdict(Status::pass, cause(CauseCode::ok, {{"wan_address", address}, {"wan_outcome", said}}));
     if (said.starts_with("silent")) {
-        Status status = Status::pass;
-        auto found = judge_silence(session, family, address, asked, status);
-        return verdict(status, std::move(found));
+        auto found = judge_silence(session, family, address, asked);
+        return verdict(found.code == CauseCode::ok ? Status::pass : Status::warn, std::move(found));
     }
     // "answered:RCODE:ANSWERS"
     const auto first = said.find(':'), second = said.find(':', first + 1);

@@ -15,7 +15,7 @@ namespace dnspath::responder {
 // when empty, `source` (the query's source as it arrived: a NAT's outside address). "" for none.
 std::string open_check_address(std::string_view hex, const std::string& source);
 
-// How often the question is sent, `kOutsideInterval` apart (1.44 s in all, inside the 3 s the
+// How often the question is sent, kOutsideIntervalMs apart (1.44 s in all, inside the 3 s the
 // probe waits): enough tries that at 15 % round-trip loss a silent proxy is still told from a lost
 // answer (0.15^8 ≈ 3e-7).
 inline constexpr int kOutsideTries = 8;
